@@ -1,0 +1,18 @@
+// Public API of @gitgate/objects: byte-exact git object codecs, object ids and pack writing.
+export { ObjectsError } from './objects-error.js';
+export type { ObjectType } from './object-id.js';
+export { hashObject, isObjectType, objectHeader } from './object-id.js';
+export type { TreeEntry } from './tree.js';
+export { entryKind, parseTree, serializeTree } from './tree.js';
+export type { HeaderedObject, ObjectHeader } from './headered.js';
+export {
+  foldHeaderValue,
+  headerValue,
+  makeHeader,
+  parseHeadered,
+  serializeHeadered,
+  unfoldHeaderValue,
+} from './headered.js';
+export { splitTagSignature } from './tag-signature.js';
+export type { PackWriterOptions } from './pack-writer.js';
+export { PackWriter } from './pack-writer.js';

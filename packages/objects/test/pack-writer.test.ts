@@ -1,0 +1,177 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { hashObject, ObjectsError, PackWriter, serializeTree, type ObjectType, type TreeEntry } from '../src/index.js';
+import { git, makeTempDir, readObjects, removeTempDir } from './git-helpers.js';
+
+interface Input {
+  id: string;
+  type: ObjectType;
+  content: Buffer;
+}
+
+/** A few hundred linked objects: blobs of boundary sizes, trees over them, a chain of commits, tags. */
+function sampleObjects(): Input[] {
+  const out: Input[] = [];
+  const add = (type: ObjectType, content: Buffer): string => {
+    const id = hashObject(type, content);
+    out.push({ id, type, content });
+    return id;
+  };
+  const sizes = [0, 1, 15, 16, 17, 127, 128, 2047, 2048, 2049, 65_535, 65_536, 65_537, 200_000];
+  const blobs = sizes.map((n) => add('blob', randomBytes(n)));
+  for (let i = 0; i < 200; i++) blobs.push(add('blob', Buffer.from(`file ${i}\n`.repeat(i + 1))));
+  let parent: string | null = null;
+  for (let i = 0; i < 60; i++) {
+    const entries: TreeEntry[] = [0, 1, 2].map((k) => ({ mode: '100644', name: Buffer.from(`f${k}`), id: blobs[(i * 3 + k) % blobs.length]! }));
+    const tree = add('tree', serializeTree(entries));
+    const lines = [`tree ${tree}`, ...(parent ? [`parent ${parent}`] : []), 'author A <a@x> 1700000000 +0000', 'committer C <c@x> 1700000000 +0000'];
+    parent = add('commit', Buffer.from(`${lines.join('\n')}\n\ncommit ${i}\n`));
+  }
+  add('tag', Buffer.from(`object ${parent}\ntype commit\ntag v1\ntagger T <t@x> 1700000000 +0000\n\nrelease\n`));
+  return out;
+}
+
+async function writePack(file: string, objects: readonly Input[], level?: number): Promise<{ path: string; count: number; checksum: string }> {
+  const writer = await PackWriter.create(file, level === undefined ? {} : { level });
+  for (const o of objects) await writer.add(o.type, o.content);
+  return writer.finish();
+}
+
+/** Indexes `pack` (inside `bare`/objects/pack) and returns what git index-pack prints. */
+function indexPack(bare: string, pack: string): string {
+  return git(bare, ['index-pack', pack]).toString().trim();
+}
+
+/** `git verify-pack -v` rows (id, type, offset) and all its output lines. */
+function verifyPack(bare: string, pack: string): { rows: { id: string; type: string; offset: number }[]; lines: string[] } {
+  const lines = git(bare, ['verify-pack', '-v', pack.replace(/\.pack$/, '.idx')]).toString().trim().split('\n');
+  const rows = lines
+    .map((l) => l.split(/\s+/))
+    .filter((f) => /^[0-9a-f]{40}$/.test(f[0]!))
+    .map((f) => ({ id: f[0]!, type: f[1]!, offset: Number(f[4]) }));
+  return { rows, lines };
+}
+
+describe('PackWriter', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let bare: string;
+  let packDir: string;
+
+  beforeEach(() => {
+    dir = makeTempDir();
+    bare = path.join(dir, 'repo.git');
+    git(dir, ['init', '-q', '--bare', bare]);
+    packDir = path.join(bare, 'objects', 'pack');
+  });
+  afterEach(() => removeTempDir(dir));
+
+  it('writes a pack that git index-pack accepts with the same checksum', async () => {
+    const objects = sampleObjects();
+    const result = await writePack(path.join(packDir, 'sample.pack'), objects);
+    expect(result.count).to.equal(objects.length);
+    expect(indexPack(bare, result.path)).to.equal(result.checksum);
+  });
+
+  it('writes every object undeltified, in add order, as git verify-pack sees it', async () => {
+    const objects = sampleObjects();
+    const { path: pack } = await writePack(path.join(packDir, 'sample.pack'), objects);
+    indexPack(bare, pack);
+    const { rows, lines } = verifyPack(bare, pack);
+    expect(lines.slice(-2)).to.deep.equal([`non delta: ${objects.length} objects`, `${pack.replace(/\.pack$/, '')}.pack: ok`]);
+    expect(rows.sort((x, y) => x.offset - y.offset).map((r) => [r.id, r.type])).to.deep.equal(objects.map((o) => [o.id, o.type]));
+  });
+
+  it('stores content that git cat-file reads back byte for byte', async () => {
+    const objects = sampleObjects();
+    const { path: pack } = await writePack(path.join(packDir, 'sample.pack'), objects, 6);
+    indexPack(bare, pack);
+    const back = readObjects(bare, objects.map((o) => o.id));
+    expect(back.map((o) => [o.id, o.type, o.content.toString('hex')])).to.deep.equal(objects.map((o) => [o.id, o.type, o.content.toString('hex')]));
+  });
+
+  it('carries a 5 MB blob through', async () => {
+    // Half random, half repetitive, so deflate has real work either way.
+    const content = Buffer.concat([randomBytes(2_500_000), Buffer.alloc(2_742_880, 'gitgate ')]);
+    const id = hashObject('blob', content);
+    const { path: pack } = await writePack(path.join(packDir, 'big.pack'), [{ id, type: 'blob', content }]);
+    indexPack(bare, pack);
+    const [back] = readObjects(bare, [id]);
+    expect(back!.content.equals(content)).to.equal(true);
+  });
+
+  it('keeps add order when adds are not awaited one by one', async () => {
+    const objects = sampleObjects().slice(0, 40);
+    const writer = await PackWriter.create(path.join(packDir, 'racy.pack'));
+    await Promise.all(objects.map((o) => writer.add(o.type, o.content)));
+    const { path: pack } = await writer.finish();
+    indexPack(bare, pack);
+    const { rows } = verifyPack(bare, pack);
+    expect(rows.sort((x, y) => x.offset - y.offset).map((r) => r.id)).to.deep.equal(objects.map((o) => o.id));
+  });
+
+  it('writes an empty pack that git accepts', async () => {
+    const result = await writePack(path.join(packDir, 'empty.pack'), []);
+    expect([result.count, indexPack(bare, result.path)]).to.deep.equal([0, result.checksum]);
+  });
+
+  it('counts the objects added so far', async () => {
+    const writer = await PackWriter.create(path.join(dir, 'count.pack'));
+    await writer.add('blob', Buffer.from('a'));
+    await writer.add('blob', Buffer.from('b'));
+    expect(writer.count).to.equal(2);
+    await writer.abort();
+  });
+
+  it('leaves only the final pack in the directory after finish', async () => {
+    const out = path.join(dir, 'out');
+    fs.mkdirSync(out);
+    await writePack(path.join(out, 'only.pack'), sampleObjects().slice(0, 5));
+    expect(fs.readdirSync(out)).to.deep.equal(['only.pack']);
+  });
+
+  it('removes its temp file and writes no pack on abort', async () => {
+    const out = path.join(dir, 'out');
+    fs.mkdirSync(out);
+    const writer = await PackWriter.create(path.join(out, 'gone.pack'));
+    await writer.add('blob', Buffer.from('discarded\n'));
+    expect(fs.readdirSync(out)).to.have.length(1);
+    await writer.abort();
+    await writer.abort();
+    expect(fs.readdirSync(out)).to.deep.equal([]);
+  });
+
+  it('rejects adds and a second finish once finished', async () => {
+    const writer = await PackWriter.create(path.join(dir, 'closed.pack'));
+    await writer.finish();
+    let addError: unknown;
+    let finishError: unknown;
+    await writer.add('blob', Buffer.from('late')).catch((e: unknown) => (addError = e));
+    await writer.finish().catch((e: unknown) => (finishError = e));
+    expect([addError, finishError].map((e) => e instanceof TypeError)).to.deep.equal([true, true]);
+  });
+
+  it('rejects an unknown object type', async () => {
+    const writer = await PackWriter.create(path.join(dir, 'type.pack'));
+    let error: unknown;
+    await writer.add('ofs-delta' as ObjectType, Buffer.from('x')).catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(TypeError);
+    await writer.abort();
+  });
+
+  it('refuses a compression level outside 1..6', async () => {
+    for (const level of [0, 7, 1.5]) {
+      let error: unknown;
+      await PackWriter.create(path.join(dir, 'level.pack'), { level }).catch((e: unknown) => (error = e));
+      expect(error, String(level)).to.be.instanceOf(TypeError);
+    }
+  });
+
+  it('fails with GITGATE_PACK_WRITE when the target directory does not exist', async () => {
+    let error: unknown;
+    await PackWriter.create(path.join(dir, 'missing', 'x.pack')).catch((e: unknown) => (error = e));
+    expect((error as ObjectsError).code).to.equal('GITGATE_PACK_WRITE');
+  });
+});
