@@ -1,0 +1,4 @@
+export { loadConfig, validateConfig, ConfigError } from './config.js';
+export type { Config, RepoConfig } from './config.js';
+export { main, run } from './main.js';
+export { createLogger } from './logger.js';

@@ -1,0 +1,68 @@
+/** `gitgate` command line: `gitgate serve --config FILE`, `gitgate check-config FILE`. */
+import { startGateway } from '@gitgate/server';
+import { loadConfig, ConfigError, type Config } from './config.js';
+import { createLogger } from './logger.js';
+
+const USAGE = `usage:
+  gitgate serve --config FILE     run the gateway
+  gitgate check-config FILE       validate a configuration file and exit
+  gitgate help                    this text`;
+
+/** Runs the CLI; returns the process exit code (serve resolves only on a signal). */
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    process.stdout.write(USAGE + '\n');
+    return cmd === undefined ? 2 : 0;
+  }
+  if (cmd === 'check-config') {
+    const file = rest[0];
+    if (!file) return usage('check-config needs a FILE');
+    const config = loadConfig(file);
+    process.stdout.write(`ok: ${config.repos.length} repositories, listening on ${config.listen.host}:${config.listen.port}, data in ${config.dataDir}\n`);
+    return 0;
+  }
+  if (cmd === 'serve') {
+    const i = rest.indexOf('--config');
+    const file = i >= 0 ? rest[i + 1] : undefined;
+    if (!file) return usage('serve needs --config FILE (or run `npm start` for the demo)');
+    return serve(loadConfig(file));
+  }
+  return usage(`unknown command ${cmd}`);
+}
+
+function usage(problem: string): number {
+  process.stderr.write(`gitgate: ${problem}\n${USAGE}\n`);
+  return 2;
+}
+
+async function serve(config: Config): Promise<number> {
+  const logger = createLogger(config.log.level, config.log.format);
+  const gw = await startGateway({
+    host: config.listen.host, port: config.listen.port, dataDir: config.dataDir, auth: config.auth, logger,
+    coalesceMs: config.sync.coalesceMs, maxBodyBytes: config.limits.maxRequestBytes,
+    repos: config.repos.map((r) => ({ name: r.name, upstream: { url: r.upstream } })),
+  });
+  process.stdout.write(`gitgate listening on ${gw.url}\n`);
+  for (const name of gw.repos.keys()) process.stdout.write(`  git clone ${gw.url}/${name}.git\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  logger.info('shutting down');
+  await gw.close();
+  return 0;
+}
+
+/** Entry point of the `gitgate` binary: runs main with the process arguments and sets the exit code. */
+export function run(): void {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => {
+      if (err instanceof ConfigError) process.stderr.write(`gitgate: ${err.message}\n`);
+      else process.stderr.write(`gitgate: ${(err as Error).message ?? String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * The id map: upstream id ⇄ sanitized id for every object the rewrite changed, persisted per repository.
+ * Objects that are absent were copied unchanged (their sanitized id is their upstream id), which keeps
+ * the table as small as the set of rewritten objects. Both directions are indexed.
+ */
+import { Database, type Migration } from '@gitgate/db';
+import type { ObjectType } from '@gitgate/objects';
+
+const migrations: Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE id_map (
+        repo TEXT NOT NULL,
+        upstream_id TEXT NOT NULL,
+        sanitized_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        PRIMARY KEY (repo, upstream_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX id_map_sanitized ON id_map (repo, sanitized_id);
+      CREATE TABLE sync_state (
+        repo TEXT PRIMARY KEY,
+        generation TEXT NOT NULL,
+        tips TEXT NOT NULL,
+        head TEXT,
+        synced_at TEXT NOT NULL
+      );`,
+  },
+];
+
+export interface IdPair {
+  upstreamId: string;
+  sanitizedId: string;
+  type: ObjectType;
+}
+
+/** What a finished sync left behind, for the next incremental one. */
+export interface SyncState {
+  /** Rule-set version and key fingerprint the ids were computed with; a change forces a full rebuild. */
+  generation: string;
+  /** Upstream ids of every ref tip already rewritten. */
+  tips: string[];
+  head: string | null;
+  syncedAt: string;
+}
+
+export class IdMap {
+  readonly #db: Database;
+
+  private constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /** Opens (creating) the id map database. */
+  static async open(path: string): Promise<IdMap> {
+    return new IdMap(await Database.open({ path, name: 'mirror', migrations }));
+  }
+
+  /** Every changed pair of a repository, upstream id → sanitized id. */
+  async load(repo: string): Promise<Map<string, string>> {
+    const rows = await this.#db.all<{ upstream_id: string; sanitized_id: string }>(
+      'SELECT upstream_id, sanitized_id FROM id_map WHERE repo = ?', [repo]);
+    return new Map(rows.map((r) => [r.upstream_id, r.sanitized_id]));
+  }
+
+  /** The sanitized id of one upstream object, if it was rewritten. */
+  async toSanitized(repo: string, upstreamId: string): Promise<string | undefined> {
+    const row = await this.#db.get<{ sanitized_id: string }>('SELECT sanitized_id FROM id_map WHERE repo = ? AND upstream_id = ?', [repo, upstreamId]);
+    return row?.sanitized_id;
+  }
+
+  /** The upstream ids a sanitized id was rewritten from. */
+  async toUpstream(repo: string, sanitizedId: string): Promise<string[]> {
+    const rows = await this.#db.all<{ upstream_id: string }>('SELECT upstream_id FROM id_map WHERE repo = ? AND sanitized_id = ?', [repo, sanitizedId]);
+    return rows.map((r) => r.upstream_id);
+  }
+
+  /** Records a sync's changed pairs and its state in one durable transaction. */
+  async commit(repo: string, pairs: readonly IdPair[], state: SyncState): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      for (let i = 0; i < pairs.length; i += 300) {
+        const chunk = pairs.slice(i, i + 300);
+        await tx.run(
+          `INSERT OR REPLACE INTO id_map (repo, upstream_id, sanitized_id, type) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
+          chunk.flatMap((p) => [repo, p.upstreamId, p.sanitizedId, p.type]),
+        );
+      }
+      await tx.run(
+        `INSERT OR REPLACE INTO sync_state (repo, generation, tips, head, synced_at) VALUES (?, ?, ?, ?, ?)`,
+        [repo, state.generation, JSON.stringify(state.tips), state.head, state.syncedAt],
+      );
+    });
+  }
+
+  /** The last sync's state of a repository. */
+  async state(repo: string): Promise<SyncState | undefined> {
+    const row = await this.#db.get<{ generation: string; tips: string; head: string | null; synced_at: string }>(
+      'SELECT generation, tips, head, synced_at FROM sync_state WHERE repo = ?', [repo]);
+    if (!row) return undefined;
+    return { generation: row.generation, tips: JSON.parse(row.tips) as string[], head: row.head, syncedAt: row.synced_at };
+  }
+
+  /** Forgets a repository (before a full rebuild). */
+  async reset(repo: string): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      await tx.run('DELETE FROM id_map WHERE repo = ?', [repo]);
+      await tx.run('DELETE FROM sync_state WHERE repo = ?', [repo]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#db.close();
+  }
+}

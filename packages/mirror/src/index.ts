@@ -1,0 +1,16 @@
+export { RepoMirror, REWRITE_VERSION, noopLogger } from './repo-mirror.js';
+export type { RepoMirrorOptions, SyncReport, ProgressListener, SecretSink, Logger } from './repo-mirror.js';
+export { SanitizedStore } from './sanitized-store.js';
+export type { RefUpdate } from './sanitized-store.js';
+export { UpstreamStore, redactUrl, MIRRORED_REF_SPECS } from './upstream-store.js';
+export type { UpstreamSource, UpstreamRef } from './upstream-store.js';
+export { IdMap } from './id-map.js';
+export type { IdPair, SyncState } from './id-map.js';
+export { rewrite, withheldBlob } from './rewriter.js';
+export type { RewriteInput, RewriteOutput, RewriteProgress, SecretSighting } from './rewriter.js';
+export { tokenize } from './tokenize.js';
+export type { TakenSecret } from './tokenize.js';
+export { readObjects, existingObjects } from './cat-file-batch.js';
+export type { RawObject } from './cat-file-batch.js';
+export { runGit, spawnGit, gitEnv } from './git.js';
+export { MirrorError, codes } from './errors.js';

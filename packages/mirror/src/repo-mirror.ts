@@ -1,0 +1,252 @@
+/**
+ * One served repository: its upstream store, its sanitized store, and the sync that brings the second
+ * up to date with the first. Syncs are single-flight per repository with a short coalescing window, so a
+ * burst of clones fetches upstream once.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PackWriter } from '@gitgate/objects';
+import type { Scanner } from '@gitgate/scanner';
+import type { SecretRecord, TokenMinter } from '@gitgate/vault';
+import { UpstreamStore, type UpstreamSource } from './upstream-store.js';
+import { SanitizedStore, type RefUpdate } from './sanitized-store.js';
+import type { IdMap } from './id-map.js';
+import { rewrite } from './rewriter.js';
+import { MirrorError, codes } from './errors.js';
+
+/** Bumped when the rewrite itself changes in a way that changes sanitized ids. */
+export const REWRITE_VERSION = '1';
+
+/** The vault operations the sync needs. */
+export interface SecretSink extends TokenMinter {
+  put(records: SecretRecord[]): Promise<void>;
+}
+
+export interface Logger {
+  debug(msg: string, meta?: object): void;
+  info(msg: string, meta?: object): void;
+  warn(msg: string, meta?: object): void;
+  error(msg: string, meta?: object): void;
+}
+
+const noop = (): void => {};
+export const noopLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
+
+export interface RepoMirrorOptions {
+  name: string;
+  source: UpstreamSource;
+  /** Directory for this repository's two stores. */
+  dir: string;
+  idMap: IdMap;
+  vault: SecretSink;
+  scanner: Scanner;
+  logger?: Logger;
+  /** A sync that finished less than this long ago is reused (ms, default 2000). */
+  coalesceMs?: number;
+  /** Repack the sanitized store after a sync once it has more packs than this (default 8). */
+  maxPacks?: number;
+}
+
+/** A progress line for humans, e.g. shown on side-band 2 inside `git clone`. */
+export type ProgressListener = (line: string) => void;
+
+export interface SyncReport {
+  repo: string;
+  /** True when the sync changed nothing because upstream was unchanged. */
+  upToDate: boolean;
+  objects: number;
+  rewritten: number;
+  unchanged: number;
+  withheld: number;
+  bytesScanned: number;
+  secrets: number;
+  secretsByRule: Record<string, number>;
+  refs: number;
+  ms: number;
+  finishedAt: number;
+}
+
+export class RepoMirror {
+  readonly name: string;
+  /** The only store the serving path may read. */
+  readonly sanitized: SanitizedStore;
+  readonly #upstream: UpstreamStore;
+  readonly #opts: RepoMirrorOptions;
+  readonly #log: Logger;
+  #inflight: Promise<SyncReport> | null = null;
+  #listeners = new Set<ProgressListener>();
+  #last: SyncReport | null = null;
+  #maintenance: Promise<void> = Promise.resolve();
+
+  constructor(opts: RepoMirrorOptions) {
+    this.name = opts.name;
+    this.#opts = opts;
+    this.#log = opts.logger ?? noopLogger;
+    this.#upstream = new UpstreamStore(join(opts.dir, 'upstream.git'));
+    this.sanitized = new SanitizedStore(join(opts.dir, 'sanitized.git'));
+  }
+
+  /** The last successful sync, if any. */
+  get lastSync(): SyncReport | null {
+    return this.#last;
+  }
+
+  /**
+   * Brings the sanitized store up to date with upstream. Joins a running sync; reuses one that finished
+   * within the coalescing window unless `force`. Throws MirrorError; the previous state stays served.
+   */
+  async sync(opts: { onProgress?: ProgressListener; force?: boolean } = {}): Promise<SyncReport> {
+    const window = this.#opts.coalesceMs ?? 2000;
+    if (!opts.force && this.#inflight === null && this.#last && Date.now() - this.#last.finishedAt < window) {
+      return this.#last;
+    }
+    if (opts.onProgress) this.#listeners.add(opts.onProgress);
+    try {
+      if (this.#inflight === null) {
+        this.#inflight = this.#maintenance.then(() => this.#run()).finally(() => {
+          this.#inflight = null;
+        });
+      }
+      return await this.#inflight;
+    } finally {
+      if (opts.onProgress) this.#listeners.delete(opts.onProgress);
+    }
+  }
+
+  #progress(line: string): void {
+    for (const l of this.#listeners) {
+      try {
+        l(line);
+      } catch {
+        /* a listener's failure must not break the sync */
+      }
+    }
+  }
+
+  async #run(): Promise<SyncReport> {
+    const started = Date.now();
+    const { idMap, scanner, vault, name } = this.#opts;
+    await this.#upstream.init();
+    await this.sanitized.init();
+    this.#progress('gitgate: fetching upstream\n');
+    await this.#upstream.fetch(this.#opts.source);
+    const refs = await this.#upstream.refs();
+    const head = (await this.#upstream.head()) ?? null;
+    const generation = this.#generation();
+
+    let state = await idMap.state(name);
+    if (state && state.generation !== generation) {
+      // The rule set or the key changed: every id must be recomputed from scratch.
+      this.#log.warn('rule set or key changed, rebuilding sanitized store', { repo: name });
+      await idMap.reset(name);
+      this.sanitized.destroy();
+      await this.sanitized.init();
+      state = undefined;
+    }
+    const tips = [...new Set(refs.map((r) => r.id))].sort();
+    const oldTips = state?.tips ?? [];
+    const report: SyncReport = {
+      repo: name, upToDate: false, objects: 0, rewritten: 0, unchanged: 0, withheld: 0, bytesScanned: 0,
+      secrets: 0, secretsByRule: {}, refs: refs.length, ms: 0, finishedAt: 0,
+    };
+    const persisted = await idMap.load(name);
+    const sameTips = state !== undefined && tips.length === oldTips.length && tips.every((t, i) => t === oldTips[i]);
+
+    if (!sameTips) {
+      const ids = await this.#upstream.newObjects(tips, oldTips);
+      report.objects = ids.length;
+      this.#log.info('sync started', { repo: name, objects: ids.length });
+      const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
+      mkdirSync(packDir, { recursive: true });
+      const tmpPack = join(packDir, `tmp-gitgate-${randomBytes(6).toString('hex')}.pack`);
+      const pack = await PackWriter.create(tmpPack);
+      let lastPct = -1;
+      let out;
+      try {
+        out = await rewrite({
+          objects: this.#upstream.read(ids), total: ids.length, persisted, scanner, minter: vault, pack,
+          onProgress: (p) => {
+            const pct = Math.floor((p.done * 100) / Math.max(1, p.total));
+            if (pct === lastPct) return;
+            lastPct = pct;
+            this.#progress(`gitgate: ${p.phase === 'scanning' ? 'sanitizing objects' : 'rewriting history'} ${pct}% (${p.done}/${p.total})${pct === 100 ? '\n' : '\r'}`);
+          },
+        });
+      } catch (e) {
+        await pack.abort();
+        throw e;
+      }
+      // Invariant 4: secrets are durable in the vault before any object carrying their token can be served.
+      const records: SecretRecord[] = out.secrets.map((s) => ({
+        token: s.token, type: s.type, secret: s.secret, ruleId: s.ruleId, repo: name,
+        path: s.path ?? undefined, commitId: s.commitId ?? undefined,
+      }));
+      if (records.length > 0) await vault.put(records);
+      for (const s of out.secrets) report.secretsByRule[s.ruleId] = (report.secretsByRule[s.ruleId] ?? 0) + 1;
+      report.secrets = out.secrets.length;
+
+      this.#progress(`gitgate: writing ${out.stats.rewritten} rewritten and ${out.unchanged.length} unchanged objects\n`);
+      if (pack.count > 0) {
+        const fin = await pack.finish();
+        await this.sanitized.installPack(fin.path, fin.checksum);
+      } else {
+        await pack.abort();
+      }
+      if (out.unchanged.length > 0) {
+        const sink = this.sanitized.indexPackFromStdin();
+        await Promise.all([this.#upstream.packObjects(out.unchanged, sink.stdin), sink.done]);
+      }
+      for (const p of out.pairs) persisted.set(p.upstreamId, p.sanitizedId);
+      report.rewritten = out.stats.rewritten;
+      report.unchanged = out.unchanged.length;
+      report.withheld = out.stats.withheld;
+      report.bytesScanned = out.stats.bytesScanned;
+
+      await this.#updateRefs(refs, (id) => out.map(id), head);
+      await idMap.commit(name, out.pairs, { generation, tips, head, syncedAt: new Date().toISOString() });
+    } else {
+      report.upToDate = true;
+      await this.#updateRefs(refs, (id) => persisted.get(id) ?? id, head);
+      if (head !== state!.head) await idMap.commit(name, [], { generation, tips, head, syncedAt: new Date().toISOString() });
+    }
+
+    report.ms = Date.now() - started;
+    report.finishedAt = Date.now();
+    this.#last = report;
+    this.#log.info('sync finished', { repo: name, objects: report.objects, rewritten: report.rewritten, secrets: report.secrets, ms: report.ms });
+    if (this.sanitized.packCount() > (this.#opts.maxPacks ?? 8)) {
+      this.#maintenance = this.sanitized.repack().catch((e: unknown) => {
+        this.#log.warn('repack failed', { repo: name, error: (e as Error).message });
+      });
+    }
+    return report;
+  }
+
+  async #updateRefs(refs: { name: string; id: string }[], map: (id: string) => string, head: string | null): Promise<void> {
+    const current = new Map((await this.sanitized.refs()).map((r) => [r.name, r.id]));
+    const updates: RefUpdate[] = [];
+    const wanted = new Set<string>();
+    for (const r of refs) {
+      const id = map(r.id);
+      wanted.add(r.name);
+      if (current.get(r.name) !== id) updates.push({ name: r.name, id });
+    }
+    for (const name of current.keys()) if (!wanted.has(name)) updates.push({ name, id: null });
+    await this.sanitized.updateRefs(updates);
+    if (head) await this.sanitized.setHead(head);
+  }
+
+  /** Fingerprint of everything a sanitized id depends on besides upstream bytes. */
+  #generation(): string {
+    const keyCheck = this.#opts.vault.tokenFor('gitgate-key-check', Buffer.from('gitgate'));
+    return createHash('sha256').update(`${REWRITE_VERSION}\0${this.#opts.scanner.rulesetVersion}\0${keyCheck}`).digest('hex').slice(0, 32);
+  }
+
+  /** Removes this repository's stores from disk. */
+  destroy(): void {
+    rmSync(this.#opts.dir, { recursive: true, force: true });
+  }
+}
+
+export { MirrorError, codes };

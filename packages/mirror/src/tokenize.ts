@@ -1,0 +1,33 @@
+/** Replaces finding spans in a byte buffer with vault tokens. */
+import type { Finding } from '@gitgate/scanner';
+import type { TokenMinter } from '@gitgate/vault';
+
+/** A secret taken out of an object, held in memory only until the vault stores it. */
+export interface TakenSecret {
+  token: string;
+  type: string;
+  ruleId: string;
+  secret: Buffer;
+}
+
+/**
+ * Returns `content` with every finding's span replaced by its token; bytes outside the spans are kept
+ * exactly. Findings must be sorted and non-overlapping (the scanner guarantees it).
+ */
+export function tokenize(content: Buffer, findings: readonly Finding[], minter: TokenMinter): { content: Buffer; secrets: TakenSecret[] } {
+  const parts: Buffer[] = [];
+  const secrets: TakenSecret[] = [];
+  let at = 0;
+  for (const f of findings) {
+    if (f.start < at || f.end <= f.start || f.end > content.length) {
+      throw new TypeError(`finding ${f.ruleId} has an invalid span ${f.start}..${f.end}`);
+    }
+    const secret = Buffer.from(content.subarray(f.start, f.end));
+    const token = minter.tokenFor(f.type, secret);
+    parts.push(content.subarray(at, f.start), Buffer.from(token, 'latin1'));
+    secrets.push({ token, type: f.type, ruleId: f.ruleId, secret });
+    at = f.end;
+  }
+  parts.push(content.subarray(at));
+  return { content: Buffer.concat(parts), secrets };
+}

@@ -1,0 +1,128 @@
+/**
+ * The upstream store: a bare mirror of the upstream repository. It holds secrets and is NEVER served:
+ * this type deliberately exposes no path for the serving side to use.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { gitLines, runGit, spawnGit } from './git.js';
+import { MirrorError, codes } from './errors.js';
+import { readObjects, type RawObject } from './cat-file-batch.js';
+
+/** Where and how to fetch the upstream repository. */
+export interface UpstreamSource {
+  /** A local path, file:// URL or http(s):// smart-HTTP URL. */
+  url: string;
+  /** Extra `http.extraHeader` values (e.g. an Authorization header); never logged or shown. */
+  extraHeaders?: string[];
+}
+
+export interface UpstreamRef {
+  name: string;
+  id: string;
+}
+
+/** The refs mirrored from upstream. Everything else (refs/replace, refs/original, notes, pulls) is left out. */
+export const MIRRORED_REF_SPECS = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
+
+export class UpstreamStore {
+  readonly #gitDir: string;
+
+  constructor(gitDir: string) {
+    this.#gitDir = gitDir;
+  }
+
+  /** Creates the bare repository if needed. */
+  async init(): Promise<void> {
+    if (existsSync(this.#gitDir)) return;
+    mkdirSync(this.#gitDir, { recursive: true });
+    await runGit(['init', '--bare', '--quiet', this.#gitDir]);
+    await runGit(['config', 'gc.auto', '0'], { gitDir: this.#gitDir });
+    await runGit(['config', 'core.logAllRefUpdates', 'false'], { gitDir: this.#gitDir });
+  }
+
+  /**
+   * Fetches heads and tags from upstream, pruning refs that are gone, and records upstream's HEAD.
+   * Error messages never contain the URL's credentials or the extra headers.
+   */
+  async fetch(source: UpstreamSource): Promise<void> {
+    const config: string[] = [];
+    for (const h of source.extraHeaders ?? []) config.push('-c', `http.extraHeader=${h}`);
+    const safe = redactUrl(source.url);
+    try {
+      await runGit([...config, 'fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', '--', source.url, ...MIRRORED_REF_SPECS], {
+        gitDir: this.#gitDir,
+        describe: `fetch ${safe}`,
+      });
+    } catch (e) {
+      throw new MirrorError(codes.upstreamFailed, `fetching upstream ${safe} failed: ${scrub((e as Error).message, source)}`);
+    }
+    let head: string | undefined;
+    try {
+      const lines = await gitLines([...config, 'ls-remote', '--symref', '--', source.url, 'HEAD'], { gitDir: this.#gitDir, describe: 'ls-remote' });
+      const m = lines.map((l) => /^ref: (refs\/heads\/\S+)\tHEAD$/.exec(l)).find((x) => x);
+      head = m?.[1];
+    } catch {
+      head = undefined; // an upstream without HEAD is fine: keep the previous one
+    }
+    if (head) await runGit(['symbolic-ref', 'HEAD', head], { gitDir: this.#gitDir });
+  }
+
+  /** The mirrored refs, sorted by name. */
+  async refs(): Promise<UpstreamRef[]> {
+    const lines = await gitLines(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/tags'], { gitDir: this.#gitDir });
+    return lines.map((l) => {
+      const sp = l.indexOf(' ');
+      return { id: l.slice(0, sp), name: l.slice(sp + 1) };
+    });
+  }
+
+  /** The branch HEAD points to, if any. */
+  async head(): Promise<string | undefined> {
+    const lines = await gitLines(['symbolic-ref', '-q', 'HEAD'], { gitDir: this.#gitDir, okCodes: [1] });
+    return lines[0];
+  }
+
+  /**
+   * Ids of every object reachable from `tips` and not from `exclude`, each once (commits, tags, trees, blobs).
+   */
+  async newObjects(tips: readonly string[], exclude: readonly string[]): Promise<string[]> {
+    if (tips.length === 0) return [];
+    const input = [...new Set(tips)].join('\n') + '\n' + [...new Set(exclude)].map((id) => `^${id}`).join('\n') + '\n';
+    return gitLines(['rev-list', '--objects', '--no-object-names', '--stdin'], { gitDir: this.#gitDir, input });
+  }
+
+  /** Reads objects in bulk, in the given order; see readObjects. */
+  read(ids: Iterable<string>): AsyncGenerator<RawObject> {
+    return readObjects(this.#gitDir, ids);
+  }
+
+  /**
+   * Streams a pack of exactly `ids` (all clean, unchanged objects) into `sink`'s stdin, reusing
+   * upstream's deltas where the base is in the set. Used to copy unchanged objects without re-encoding.
+   */
+  packObjects(ids: readonly string[], sink: NodeJS.WritableStream): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = spawnGit(['pack-objects', '--stdout', '--delta-base-offset', '-q'], { gitDir: this.#gitDir });
+      let stderr = '';
+      child.stderr!.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
+      child.stdout!.pipe(sink);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        if (code === 0) resolve();
+        else reject(new MirrorError(codes.gitFailed, `git pack-objects failed (exit ${code}): ${stderr.trim().slice(-300)}`));
+      });
+      child.stdin!.on('error', () => {});
+      child.stdin!.end(ids.join('\n') + '\n');
+    });
+  }
+}
+
+/** Removes userinfo from a URL so it can be shown. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
+}
+
+function scrub(message: string, source: UpstreamSource): string {
+  let out = message.split(source.url).join(redactUrl(source.url));
+  for (const h of source.extraHeaders ?? []) out = out.split(h).join('***');
+  return out.replace(/(https?:\/\/)[^/@\s]*@/gi, '$1***@');
+}

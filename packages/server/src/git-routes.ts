@@ -1,0 +1,218 @@
+/**
+ * Git smart-HTTP routes (gitprotocol-http): the ref advertisement and upload-pack, parsed and validated
+ * by the gateway before git sees anything; push and dumb HTTP refused with a sentence saying why.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, Response, NextFunction, RequestHandler } from 'express';
+import {
+  parseV2Request, serializeV2Request, parseLsRefsArgs, serializeLsRefsArgs, parseFetchArgs, serializeFetchArgs,
+  parseV0Request, serializeV0Request, parseV0Advertisement, serializeV0Advertisement, v2Advertisement,
+  encodePkt, FLUSH_PKT, errorPkt, type V0Request, type FetchArgs,
+} from '@gitgate/protocol';
+import { runGit, type RepoMirror, type SyncReport } from '@gitgate/mirror';
+import { readBody } from './request-body.js';
+import { runUploadPack } from './upload-pack.js';
+import { ServerError, statusFor } from './errors.js';
+import { noopLogger, type Logger } from './logger.js';
+
+/** v0/v1 capabilities passed through from git's advertisement; everything else is dropped. */
+const V0_CAPABILITIES = new Set([
+  'multi_ack', 'multi_ack_detailed', 'no-done', 'thin-pack', 'side-band', 'side-band-64k', 'ofs-delta',
+  'shallow', 'deepen-since', 'deepen-not', 'deepen-relative', 'no-progress', 'include-tag', 'filter',
+  // Reachable (never "any") ids, so that partial clones can lazily fetch blobs over v0 too.
+  'allow-reachable-sha1-in-want',
+]);
+/** Capabilities a v0 client may send (those advertised plus identification). */
+const V0_REQUEST_CAPABILITIES = new Set([...V0_CAPABILITIES, 'agent', 'session-id', 'object-format']);
+/** v2 request capabilities accepted. */
+const V2_REQUEST_CAPABILITIES = new Set(['agent', 'session-id', 'object-format']);
+/** What the v2 advertisement offers: no object-info, bundle-uri, packfile-uris, ref-in-want, sideband-all. */
+const V2_LS_REFS = ['unborn'];
+const V2_FETCH = ['shallow', 'wait-for-done', 'filter'];
+
+export interface GitRoutesOptions {
+  repos: ReadonlyMap<string, RepoMirror>;
+  agent: string;
+  logger?: Logger;
+  /** Largest decoded request body accepted (default 16 MiB). */
+  maxBodyBytes?: number;
+}
+
+const ADVERTISEMENT = 'application/x-git-upload-pack-advertisement';
+const RESULT = 'application/x-git-upload-pack-result';
+
+type GitEndpoint = 'info/refs' | 'git-upload-pack' | 'git-receive-pack' | 'dumb';
+
+/** Splits a request path into repository name and git endpoint; null when it is not a git path. */
+export function parseGitPath(path: string): { repo: string; endpoint: GitEndpoint } | null {
+  const m = /^\/(.+?)\/(info\/refs|git-upload-pack|git-receive-pack|HEAD|objects\/.+|info\/packs|info\/(?:http-)?alternates)$/.exec(path);
+  if (!m) return null;
+  let repo: string;
+  try {
+    repo = decodeURIComponent(m[1]);
+  } catch {
+    return null;
+  }
+  if (repo.endsWith('.git')) repo = repo.slice(0, -4);
+  const e = m[2];
+  const endpoint: GitEndpoint = e === 'info/refs' || e === 'git-upload-pack' || e === 'git-receive-pack' ? e : 'dumb';
+  return { repo, endpoint };
+}
+
+/** Whether the client asked for protocol v2 (Git-Protocol header, colon-separated key=value list). */
+export function wantsV2(req: IncomingMessage): boolean {
+  const h = req.headers['git-protocol'];
+  const value = Array.isArray(h) ? h.join(':') : h ?? '';
+  return value.split(':').some((p) => p.trim() === 'version=2');
+}
+
+/** The express handler for every git path. */
+export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
+  const log = opts.logger ?? noopLogger;
+  const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;
+
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const parsed = parseGitPath(req.path);
+    if (!parsed) {
+      next();
+      return;
+    }
+    const started = Date.now();
+    const handle = async (): Promise<void> => {
+      const mirror = opts.repos.get(parsed.repo);
+      if (parsed.endpoint === 'git-receive-pack' || (parsed.endpoint === 'info/refs' && req.query.service === 'git-receive-pack')) {
+        throw new ServerError('GITGATE_READ_ONLY', 403, 'gitgate is a read-only gateway: push is not accepted here; push to the upstream repository instead.');
+      }
+      if (parsed.endpoint === 'dumb' || (parsed.endpoint === 'info/refs' && req.query.service === undefined)) {
+        throw new ServerError('GITGATE_DUMB_HTTP', 403, 'gitgate serves the smart HTTP protocol only; the dumb HTTP protocol is not offered (unset GIT_SMART_HTTP).');
+      }
+      if (!mirror) throw new ServerError('GITGATE_UNKNOWN_REPO', 404, `repository ${parsed.repo.slice(0, 200)} is not served by this gateway`);
+      if (parsed.endpoint === 'info/refs') {
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new ServerError('GITGATE_BAD_REQUEST', 405, 'info/refs takes GET');
+        if (req.query.service !== 'git-upload-pack') throw new ServerError('GITGATE_NOT_OFFERED', 403, 'only the git-upload-pack service is offered');
+        await advertise(mirror, wantsV2(req), res);
+      } else {
+        if (req.method !== 'POST') throw new ServerError('GITGATE_BAD_REQUEST', 405, 'git-upload-pack takes POST');
+        const body = await readBody(req, maxBody);
+        await uploadPack(mirror, wantsV2(req), body, req, res);
+      }
+    };
+    handle().then(
+      () => log.info('git request', { repo: parsed.repo, endpoint: parsed.endpoint, status: res.statusCode, ms: Date.now() - started }),
+      (err: unknown) => {
+        const status = err instanceof ServerError ? err.status : statusFor(err);
+        const message = err instanceof Error ? err.message : 'internal error';
+        log.warn('git request refused', { repo: parsed.repo, endpoint: parsed.endpoint, status, code: (err as { code?: string }).code });
+        if (!res.headersSent) {
+          res.status(status).type('text/plain').set('Cache-Control', 'no-cache').send(`gitgate: ${status >= 500 ? `${message}` : message}\n`);
+        } else {
+          res.end();
+        }
+      },
+    );
+  };
+
+  async function sync(mirror: RepoMirror): Promise<SyncReport> {
+    try {
+      return await mirror.sync();
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      log.error('sync failed', { repo: mirror.name, code: err.code, error: err.message });
+      throw new ServerError('GITGATE_UPSTREAM_FAILED', 502, `sync of ${mirror.name} with its upstream failed; nothing was served (${err.message ?? 'unknown error'})`, { cause: e });
+    }
+  }
+
+  async function advertise(mirror: RepoMirror, v2: boolean, res: ServerResponse): Promise<void> {
+    await sync(mirror);
+    let body: Buffer;
+    if (v2) {
+      body = v2Advertisement({ agent: opts.agent, lsRefs: V2_LS_REFS, fetch: V2_FETCH, objectFormat: 'sha1' });
+    } else {
+      const raw = await runGit(['upload-pack', '--stateless-rpc', '--advertise-refs', mirror.sanitized.gitDir]);
+      const adv = parseV0Advertisement(Buffer.concat([encodePkt('# service=git-upload-pack\n'), FLUSH_PKT, raw]));
+      adv.capabilities = adv.capabilities.filter((c) => V0_CAPABILITIES.has(c.split('=')[0]) || c.startsWith('symref=') || c === 'object-format=sha1');
+      adv.capabilities.push(`agent=${opts.agent}`);
+      body = serializeV0Advertisement(adv);
+    }
+    (res as Response).status(200).set({ 'Content-Type': ADVERTISEMENT, 'Cache-Control': 'no-cache, max-age=0, must-revalidate', Pragma: 'no-cache' });
+    res.end(body);
+  }
+
+  async function uploadPack(mirror: RepoMirror, v2: boolean, body: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Parsing errors surface as 400 (thrown before any byte of the response is written).
+    let request: Buffer;
+    let noProgress = false;
+    let sideband = true;
+    const refuse = (message: string): void => {
+      log.warn('git request refused', { repo: mirror.name, reason: message.slice(0, 120) });
+      (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
+      res.end(errorPkt(`gitgate: ${message}`));
+    };
+    if (v2) {
+      const r = parseV2Request(body);
+      const badCap = r.capabilities.find((c) => !V2_REQUEST_CAPABILITIES.has(c.split('=')[0]) || (c.startsWith('object-format=') && c !== 'object-format=sha1'));
+      if (badCap !== undefined) return refuse(`capability ${JSON.stringify(badCap.slice(0, 60))} is not offered`);
+      if (r.command === 'ls-refs') {
+        request = serializeV2Request({ ...r, args: serializeLsRefsArgs(parseLsRefsArgs(r.args)) });
+      } else if (r.command === 'fetch') {
+        const a = parseFetchArgs(r.args);
+        const problem = fetchProblem(a);
+        if (problem) return refuse(problem);
+        const checked = await checkIds(mirror, a.wants, a.shallows, a.haves);
+        if (checked.error) return refuse(checked.error);
+        noProgress = a.noProgress;
+        request = serializeV2Request({ ...r, args: serializeFetchArgs({ ...a, haves: checked.haves }) });
+      } else if (r.command === 'object-info') {
+        return refuse('the object-info command is not offered');
+      } else {
+        return refuse(`unknown command ${JSON.stringify(r.command.slice(0, 40))}`);
+      }
+    } else {
+      const r: V0Request = parseV0Request(body);
+      const badCap = r.capabilities.find((c) => !V0_REQUEST_CAPABILITIES.has(c.split('=')[0]));
+      if (badCap !== undefined) return refuse(`capability ${JSON.stringify(badCap.slice(0, 60))} is not offered`);
+      if (r.wants.length === 0) return refuse('the request names no object to fetch');
+      const checked = await checkIds(mirror, r.wants, r.shallows, r.haves);
+      if (checked.error) return refuse(checked.error);
+      noProgress = r.capabilities.includes('no-progress');
+      sideband = r.capabilities.includes('side-band') || r.capabilities.includes('side-band-64k');
+      request = serializeV0Request({ ...r, haves: checked.haves });
+    }
+    const notices = noProgress || !sideband ? [] : noticesFor(mirror);
+    const abort = new AbortController();
+    res.on('close', () => { if (!res.writableFinished) abort.abort(); });
+    (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
+    const result = await runUploadPack({ gitDir: mirror.sanitized.gitDir, protocol: v2 ? 2 : 0, sideband, request, notices, res, signal: abort.signal });
+    if (result.exitCode !== 0) log.warn('upload-pack failed', { repo: mirror.name, exitCode: result.exitCode, stderr: result.stderr.slice(0, 300) });
+    res.end();
+    void req;
+  }
+
+  /** Wants and shallows must be objects of the sanitized store; haves that are not are dropped. */
+  async function checkIds(mirror: RepoMirror, wants: string[], shallows: string[], haves: string[]): Promise<{ error?: string; haves: string[] }> {
+    const present = await mirror.sanitized.has([...new Set([...wants, ...shallows, ...haves])]);
+    const missing = wants.find((w) => !present.has(w));
+    if (missing) return { error: `want ${missing} is not an object of the sanitized repository`, haves: [] };
+    const badShallow = shallows.find((s) => !present.has(s));
+    if (badShallow) return { error: `shallow ${badShallow} is not an object of the sanitized repository`, haves: [] };
+    return { haves: haves.filter((h) => present.has(h)) };
+  }
+
+  function noticesFor(mirror: RepoMirror): string[] {
+    const out = [`gitgate: serving sanitized ${mirror.name}; secrets appear as [[TOKEN_<type>_<id>]]\n`];
+    const last = mirror.lastSync;
+    if (last && !last.upToDate && Date.now() - last.finishedAt < 60_000) {
+      out.push(`gitgate: synced ${last.objects} new upstream objects (${last.rewritten} rewritten, ${last.secrets} secrets tokenized) in ${(last.ms / 1000).toFixed(1)} s\n`);
+    }
+    return out;
+  }
+}
+
+/** A clear sentence for fetch arguments the gateway does not offer, or null. */
+function fetchProblem(a: FetchArgs): string | null {
+  if (a.wantRefs.length > 0) return 'want-ref is not offered; want object ids from ls-refs instead';
+  if (a.packfileUris !== undefined) return 'packfile-uris is not offered';
+  if (a.sidebandAll) return 'sideband-all is not offered';
+  if (a.wants.length === 0) return 'the request names no object to fetch';
+  return null;
+}
