@@ -26,6 +26,16 @@ const migrations: Migration[] = [
         synced_at TEXT NOT NULL
       );`,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE object_tokens (
+        repo TEXT NOT NULL,
+        object_id TEXT NOT NULL,
+        token TEXT NOT NULL,
+        PRIMARY KEY (repo, object_id, token)
+      ) WITHOUT ROWID;`,
+  },
 ];
 
 export interface IdPair {
@@ -75,9 +85,14 @@ export class IdMap {
     return rows.map((r) => r.upstream_id);
   }
 
-  /** Records a sync's changed pairs and its state in one durable transaction. */
-  async commit(repo: string, pairs: readonly IdPair[], state: SyncState): Promise<void> {
+  /** Records a sync's changed pairs, the tokens its objects carry, and its state in one durable transaction. */
+  async commit(repo: string, pairs: readonly IdPair[], state: SyncState, objectTokens: ReadonlyMap<string, readonly string[]> = new Map()): Promise<void> {
+    const tokenRows = [...objectTokens].flatMap(([id, tokens]) => tokens.map((t) => [repo, id, t]));
     await this.#db.transaction(async (tx) => {
+      for (let i = 0; i < tokenRows.length; i += 300) {
+        const chunk = tokenRows.slice(i, i + 300);
+        await tx.run(`INSERT OR IGNORE INTO object_tokens (repo, object_id, token) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flat());
+      }
       for (let i = 0; i < pairs.length; i += 300) {
         const chunk = pairs.slice(i, i + 300);
         await tx.run(
@@ -92,6 +107,18 @@ export class IdMap {
     });
   }
 
+  /** Sanitized object id → tokens it carries, for every token-bearing object of a repository. */
+  async objectTokens(repo: string): Promise<Map<string, string[]>> {
+    const rows = await this.#db.all<{ object_id: string; token: string }>('SELECT object_id, token FROM object_tokens WHERE repo = ?', [repo]);
+    const out = new Map<string, string[]>();
+    for (const r of rows) {
+      const list = out.get(r.object_id);
+      if (list) list.push(r.token);
+      else out.set(r.object_id, [r.token]);
+    }
+    return out;
+  }
+
   /** The last sync's state of a repository. */
   async state(repo: string): Promise<SyncState | undefined> {
     const row = await this.#db.get<{ generation: string; tips: string; head: string | null; synced_at: string }>(
@@ -104,6 +131,7 @@ export class IdMap {
   async reset(repo: string): Promise<void> {
     await this.#db.transaction(async (tx) => {
       await tx.run('DELETE FROM id_map WHERE repo = ?', [repo]);
+      await tx.run('DELETE FROM object_tokens WHERE repo = ?', [repo]);
       await tx.run('DELETE FROM sync_state WHERE repo = ?', [repo]);
     });
   }

@@ -13,6 +13,7 @@ import { UpstreamStore, type UpstreamSource } from './upstream-store.js';
 import { SanitizedStore, type RefUpdate } from './sanitized-store.js';
 import type { IdMap } from './id-map.js';
 import { rewrite } from './rewriter.js';
+import { gitLines } from './git.js';
 import { MirrorError, codes } from './errors.js';
 
 /** Bumped when the rewrite itself changes in a way that changes sanitized ids. */
@@ -44,8 +45,10 @@ export interface RepoMirrorOptions {
   logger?: Logger;
   /** A sync that finished less than this long ago is reused (ms, default 2000). */
   coalesceMs?: number;
-  /** Repack the sanitized store after a sync once it has more packs than this (default 8). */
+  /** Repack the sanitized store in the background once it has more packs than this (default 8). */
   maxPacks?: number;
+  /** Repack right away after a sync that brought at least this many objects (default 1000). */
+  repackAfterObjects?: number;
 }
 
 /** A progress line for humans, e.g. shown on side-band 2 inside `git clone`. */
@@ -131,6 +134,7 @@ export class RepoMirror {
     await this.sanitized.init();
     this.#progress('gitgate: fetching upstream\n');
     await this.#upstream.fetch(this.#opts.source);
+    this.#log.debug('upstream fetched', { repo: this.name, ms: Date.now() - started });
     const refs = await this.#upstream.refs();
     const head = (await this.#upstream.head()) ?? null;
     const generation = this.#generation();
@@ -204,22 +208,27 @@ export class RepoMirror {
       report.bytesScanned = out.stats.bytesScanned;
 
       await this.#updateRefs(refs, (id) => out.map(id), head);
-      await idMap.commit(name, out.pairs, { generation, tips, head, syncedAt: new Date().toISOString() });
+      await idMap.commit(name, out.pairs, { generation, tips, head, syncedAt: new Date().toISOString() }, out.objectTokens);
     } else {
       report.upToDate = true;
       await this.#updateRefs(refs, (id) => persisted.get(id) ?? id, head);
       if (head !== state!.head) await idMap.commit(name, [], { generation, tips, head, syncedAt: new Date().toISOString() });
     }
 
-    report.ms = Date.now() - started;
     report.finishedAt = Date.now();
     this.#last = report;
-    this.#log.info('sync finished', { repo: name, objects: report.objects, rewritten: report.rewritten, secrets: report.secrets, ms: report.ms });
-    if (this.sanitized.packCount() > (this.#opts.maxPacks ?? 8)) {
+    if (report.objects >= (this.#opts.repackAfterObjects ?? 1000)) {
+      // A large sync leaves an undeltified pack without a bitmap; without a repack every clone would
+      // recompute those deltas. Done before the clone that waits on this sync is served.
+      this.#progress('gitgate: packing the sanitized repository\n');
+      await this.sanitized.repack();
+    } else if (this.sanitized.packCount() > (this.#opts.maxPacks ?? 8)) {
       this.#maintenance = this.sanitized.repack().catch((e: unknown) => {
         this.#log.warn('repack failed', { repo: name, error: (e as Error).message });
       });
     }
+    report.ms = Date.now() - started;
+    this.#log.info('sync finished', { repo: name, objects: report.objects, rewritten: report.rewritten, secrets: report.secrets, ms: report.ms });
     return report;
   }
 
@@ -241,6 +250,23 @@ export class RepoMirror {
   #generation(): string {
     const keyCheck = this.#opts.vault.tokenFor('gitgate-key-check', Buffer.from('gitgate'));
     return createHash('sha256').update(`${REWRITE_VERSION}\0${this.#opts.scanner.rulesetVersion}\0${keyCheck}`).digest('hex').slice(0, 32);
+  }
+
+  /**
+   * Tokens inside the objects a fetch with these wants and haves can receive (reachable from the wants,
+   * not from the haves, after the filter). Depth limits are not applied, so this over-approximates a
+   * shallow fetch: for "who has seen token X" the conservative answer is the safe one.
+   */
+  async exposedTokens(q: { wants: readonly string[]; haves: readonly string[]; filter?: string }): Promise<{ token: string; objectId: string }[]> {
+    const carriers = await this.#opts.idMap.objectTokens(this.name);
+    if (carriers.size === 0 || q.wants.length === 0) return [];
+    const args = ['rev-list', '--objects', '--no-object-names', '--stdin'];
+    if (q.filter) args.push(`--filter=${q.filter}`);
+    const input = q.wants.join('\n') + '\n' + q.haves.map((h) => `^${h}`).join('\n') + '\n';
+    const ids = await gitLines(args, { gitDir: this.sanitized.gitDir, input });
+    const out: { token: string; objectId: string }[] = [];
+    for (const id of ids) for (const token of carriers.get(id) ?? []) out.push({ token, objectId: id });
+    return out;
   }
 
   /** Removes this repository's stores from disk. */

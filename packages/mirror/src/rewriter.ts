@@ -50,6 +50,8 @@ export interface RewriteOutput {
   /** New objects copied as they are. */
   unchanged: string[];
   secrets: SecretSighting[];
+  /** Tokens carried by each rewritten object (sanitized id → tokens), for exposure auditing. */
+  objectTokens: Map<string, string[]>;
   /** Upstream id → sanitized id for this run's and earlier runs' objects. */
   map(id: string): string;
   stats: { objects: number; blobsScanned: number; bytesScanned: number; rewritten: number; withheld: number };
@@ -71,6 +73,10 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
   const tags = new Map<string, Buffer>();
   const blobSecrets = new Map<string, TakenSecret[]>();
   const secrets: SecretSighting[] = [];
+  const objectTokens = new Map<string, string[]>();
+  const carries = (sanitizedId: string, found: readonly TakenSecret[]): void => {
+    if (found.length > 0) objectTokens.set(sanitizedId, [...new Set(found.map((f) => f.token))]);
+  };
   const stats = { objects: 0, blobsScanned: 0, bytesScanned: 0, rewritten: 0, withheld: 0 };
   const order: { id: string; type: ObjectType }[] = [];
 
@@ -106,7 +112,7 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
         stats.withheld++;
       }
       if (result.content !== obj.content) {
-        await emit(obj.id, 'blob', result.content);
+        carries(await emit(obj.id, 'blob', result.content), result.secrets);
         if (result.secrets.length > 0) blobSecrets.set(obj.id, result.secrets);
       }
     } else if (obj.type === 'tree') {
@@ -171,13 +177,15 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
       else headers.push(h);
     }
     let message = obj.message;
+    let found: TakenSecret[] = [];
     if (message !== null) {
       const r = scanText(message);
       message = r.content;
+      found = r.secrets;
       for (const s of r.secrets) secrets.push({ ...s, path: null, commitId: id });
     }
     const bytes = serializeHeadered({ headers, message });
-    if (!bytes.equals(commits.get(id)!)) await emit(id, 'commit', bytes);
+    if (!bytes.equals(commits.get(id)!)) carries(await emit(id, 'commit', bytes), found);
     commits.delete(id);
     if (++done % cstep === 0) input.onProgress?.({ phase: 'rewriting', done, total: commitOrder.length });
   }
@@ -203,14 +211,19 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
       }
     }
     let message = obj.message;
+    let found: TakenSecret[] = [];
     if (message !== null) {
       const body = splitTagSignature(message).body;
       const r = scanText(body);
       message = r.content;
+      found = r.secrets;
       for (const s of r.secrets) secrets.push({ ...s, path: null, commitId: id });
     }
     const bytes = serializeHeadered({ headers, message });
-    return bytes.equals(raw) ? id : emit(id, 'tag', bytes);
+    if (bytes.equals(raw)) return id;
+    const nid = await emit(id, 'tag', bytes);
+    carries(nid, found);
+    return nid;
   };
   for (const id of [...tags.keys()]) await mapTag(id);
 
@@ -220,7 +233,7 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
   for (const id of [...blobSecrets.keys()]) attribute(id, null, null);
 
   for (const o of order) if (!changed.has(o.id)) unchanged.push(o.id);
-  return { pairs, unchanged, secrets, map: mapped, stats };
+  return { pairs, unchanged, secrets, objectTokens, map: mapped, stats };
 }
 
 function value(h: { key: string; raw: Buffer }): string {

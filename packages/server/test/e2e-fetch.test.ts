@@ -48,6 +48,25 @@ describe('e2e: shallow, partial and incremental fetches', function () {
     await expectSecretFree(join(dest, '.git'));
   });
 
+  for (const [label, args] of [
+    ['--shallow-since (deepen-since)', ['--shallow-since', '2024-01-05']],
+    ['--shallow-exclude (deepen-not)', ['--shallow-exclude', 'v1.0']],
+  ] as const) {
+    for (const v of ['2', '0']) {
+      it(`clones with ${label} over protocol v${v} to the same depth as upstream gives`, async () => {
+        const dest = join(work, `since-${label.length}-${v}`);
+        const direct = join(work, `since-direct-${label.length}-${v}`);
+        const r = await git(['-c', `protocol.version=${v}`, 'clone', '-q', ...args, demo.url, dest]);
+        const d = await git(['-c', `protocol.version=${v}`, 'clone', '-q', ...args, `file://${demo.upstream}`, direct]);
+        expect(r.code, r.stderr).to.equal(d.code);
+        if (d.code === 0) {
+          expect(await countCommits(dest)).to.equal(await countCommits(direct));
+          await expectSecretFree(join(dest, '.git'));
+        }
+      });
+    }
+  }
+
   it('clones with --filter=blob:none and lazily fetches blobs to check out an old tag', async () => {
     const dest = join(work, 'partial');
     await gitOk(['clone', '-q', '--filter=blob:none', demo.url, dest]);
@@ -78,28 +97,39 @@ describe('e2e: shallow, partial and incremental fetches', function () {
     expect(await refs(c)).to.equal(await refs(a));
   });
 
-  it('fetches only new objects after upstream moves, without a forced update, and the new tag follows', async () => {
-    const dest = join(work, 'incremental');
-    await gitOk(['clone', '-q', demo.url, dest]);
-    const beforeHead = (await gitOk(['-C', dest, 'rev-parse', 'origin/main'])).trim();
+  it('fetches only new objects after upstream moves (v2 and v0), without a forced update, and the new tag follows', async () => {
+    const clones = { v2: join(work, 'incremental-v2'), v0: join(work, 'incremental-v0') };
+    await gitOk(['clone', '-q', demo.url, clones.v2]);
+    await gitOk(['-c', 'protocol.version=0', 'clone', '-q', demo.url, clones.v0]);
+    const beforeHead = (await gitOk(['-C', clones.v2, 'rev-parse', 'origin/main'])).trim();
     const { secrets } = await (await demoFixtures()).advanceDemoRepo(demo.upstream, { seed: '5eed' });
     planted.push(...secrets);
-    const r = await git(['-C', dest, 'fetch', '--verbose', 'origin'], {});
-    expect(r.code, r.stderr).to.equal(0);
-    expect(r.stderr).to.not.include('forced update');
-    expect(r.stderr).to.match(/\[new tag\]\s+v1\.1/);
-    const afterHead = (await gitOk(['-C', dest, 'rev-parse', 'origin/main'])).trim();
-    expect(afterHead).to.not.equal(beforeHead);
-    // The old tip is an ancestor of the new one: history was extended, not rewritten.
-    expect((await git(['-C', dest, 'merge-base', '--is-ancestor', beforeHead, afterHead])).code).to.equal(0);
+    for (const [v, dest] of Object.entries(clones)) {
+      const before = (await gitOk(['-C', dest, 'for-each-ref', '--format=%(objectname)'])).trim().split('\n');
+      const r = await git(['-c', `protocol.version=${v.slice(1)}`, '-C', dest, 'fetch', '--verbose', '--progress', 'origin']);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stderr).to.not.include('forced update');
+      expect(r.stderr).to.match(/\[new tag\]\s+v1\.1/);
+      const afterHead = (await gitOk(['-C', dest, 'rev-parse', 'origin/main'])).trim();
+      expect(afterHead).to.not.equal(beforeHead);
+      // History was extended, not rewritten: the old tip is an ancestor of the new one.
+      expect((await git(['-C', dest, 'merge-base', '--is-ancestor', beforeHead, afterHead])).code).to.equal(0);
+      // The pack held exactly the objects new to this clone, nothing it already had.
+      const fresh = await gitOk(['-C', dest, 'rev-list', '--objects', '--all', '--not', ...before]);
+      const total = /Total (\d+)/.exec(r.stderr);
+      expect(total, r.stderr).to.not.equal(null);
+      expect(Number(total![1])).to.equal(fresh.trim().split('\n').length);
+      await expectSecretFree(join(dest, '.git'));
+    }
     // A fresh clone sees exactly the ids the incremental fetch received.
     const fresh = join(work, 'incremental-fresh');
     await gitOk(['clone', '-q', '--bare', demo.url, fresh]);
     const freshRefs = (await gitOk(['--git-dir', fresh, 'show-ref'])).trim().split('\n');
-    const fetched = (await gitOk(['-C', dest, 'show-ref'])).trim().split('\n')
-      .filter((l) => / refs\/(remotes\/origin|tags)\//.test(l) && !l.endsWith('/HEAD'))
-      .map((l) => l.replace(' refs/remotes/origin/', ' refs/heads/'));
-    expect(fetched.sort()).to.deep.equal(freshRefs.sort());
-    await expectSecretFree(join(dest, '.git'));
+    for (const dest of Object.values(clones)) {
+      const fetched = (await gitOk(['-C', dest, 'show-ref'])).trim().split('\n')
+        .filter((l) => / refs\/(remotes\/origin|tags)\//.test(l) && !l.endsWith('/HEAD'))
+        .map((l) => l.replace(' refs/remotes/origin/', ' refs/heads/'));
+      expect(fetched.sort()).to.deep.equal(freshRefs.sort());
+    }
   });
 });
