@@ -1,0 +1,112 @@
+/**
+ * Generic secrets: a value assigned to a name that says it is secret (`password`, `api_key`,
+ * `client_secret`, `auth_token`, …) in the assignment syntaxes of config files and code:
+ * `key = value`, `key: value`, `"key": "value"`, `KEY=value` (.env), `'key' => 'value'`,
+ * `key := "value"`. XML elements (`<password>…</password>`) are not covered yet.
+ */
+import type { Rule } from '../rule.js';
+import { placeholders } from './placeholders.js';
+
+/**
+ * Makes the letters of a regex fragment match either case. The pattern cannot use the `i` flag:
+ * BARE_IDENTIFIER below must tell `hashedPassword` from `hashedpassword`. Only for fragments
+ * whose letters are all literals (no `\w`-style escapes).
+ */
+function anyCase(fragment: string): string {
+  return fragment.replace(/[a-z]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
+}
+
+/**
+ * The part of the name that marks it secret. `auth` excludes author/authority but keeps
+ * authorization; the name may have any prefix (`DB_PASSWORD`, `dbPassword`), but not sit in the
+ * userinfo of a URL (`https://x-access-token:…@`, `https://oauth2:…@`: the url-password rule's).
+ */
+const SECRET_WORD =
+  anyCase('(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth(?!or(?!iz)))') +
+  // Checked after the word, not before: a lookbehind at every position of the text would cost 80x.
+  String.raw`(?<!://[^\s/?#@]{0,80})`;
+/** The rest of the name, up to where the separator starts. */
+const NAME_REST = String.raw`[\w.-]{0,40}`;
+/** Names that hold something about a secret, not the secret: `token_url`, `secretName`, `password_file`. */
+const NOT_A_VALUE_NAME = anyCase(
+  '(?<!name|names|ref|url|uri|file|path|dir|type|method|mode|length|len|format|provider|endpoint|policy|expiry|expires|ttl|count|env|var|hint|prompt|label|field|header|param|host|issuer|scope)',
+);
+/** Closing quote of the key (maybe JSON-escaped), the operator, and blanks; `::` is a scope, not an assignment. */
+const SEPARATOR = String.raw`\\?["'\x60]?[ \t]{0,16}(?::=|=>|={1,3}|:(?!:))[ \t]{0,16}\\?["'\x60]?`;
+/**
+ * An HTTP auth scheme before the credential (`Authorization: Bearer …`). Only before 16+ chars:
+ * credentials are that long, while "Token expired." in a message catalogue is not.
+ */
+const SCHEME = anyCase('(?:bearer|basic|token)') + String.raw`[ \t]{1,4}(?=[^\s"'\x60]{16})`;
+/** Where a bare value ends: a delimiter of the surrounding syntax, or the end of the text. */
+const BARE_END = String.raw`(?=[\s"'\x60,;&>)\]}\\]|$)`;
+/**
+ * Bare identifiers are code, not literals: `password: hashedPassword`, `auth: OAuthService`,
+ * `apiKey: API_KEY_FROM_ENV`, `token: @token`. Only bare values are excused: a quoted
+ * "hashedPassword" is a literal. The cost: a bare random value of only letters in camelCase
+ * shape is missed. Measured on random alphanumerics that pass the entropy floor: 2% at 8 chars,
+ * 0.8% at 12, 0.2% at 16, 0.06% at 20, 0.001% at 32 (humps need two lower-case letters to keep it low).
+ */
+const BARE_IDENTIFIER =
+  String.raw`(?:[_$]{0,2}[A-Z]{0,4}[a-z]{2,}(?:[A-Z]{1,4}[a-z]{2,}){1,8}[0-9]{0,3}` + // camelCase / PascalCase: hashedPassword, OAuthToken
+  String.raw`|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){1,8}` + // a SCREAMING_SNAKE constant
+  String.raw`|@{1,2}[a-z_][a-z0-9_]{0,64})` + // a Ruby instance or class variable
+  BARE_END +
+  // A member access (`list->head`): `>` ends a bare value, so this is checked before the value is cut.
+  String.raw`|[A-Za-z_$][\w$]{0,64}->`;
+/**
+ * The value, 8..200 chars without whitespace. Quoted: everything up to the same quote (the
+ * lookbehind checks which quote opened it). Bare: up to a delimiter of the surrounding syntax;
+ * a bare value running into `<` (`Operation<T>`) is a type, not a value, and does not match.
+ */
+const VALUE =
+  String.raw`(?<secret>` +
+  String.raw`(?<=")[^"\s\\]{8,200}(?=\\?")` +
+  String.raw`|(?<=')[^'\s\\]{8,200}(?=\\?')` +
+  String.raw`|(?<=\x60)[^\x60\s\\]{8,200}(?=\x60)` +
+  String.raw`|(?<!["'\x60])(?!${BARE_IDENTIFIER})[^\s"'\x60,;&<>)\]}\\]{8,200}${BARE_END}` +
+  ')';
+
+/** Values that are code, not literals: `process.env.X`, `os.environ[…]`, `getenv(…)`, `config.db.password`, `foo(`. */
+const codeReferences: RegExp[] = [
+  /^process\.env\b/,
+  /^(?:os\.)?environ\b/,
+  /getenv\b/i,
+  /^ENV\[/,
+  /^[A-Za-z_$][\w$]{0,64}(?:\.[A-Za-z_$][\w$]{0,64}){0,8}[([]/, // a call or an index: foo(, a.b(, cfg[
+  /^(?:[A-Za-z_$][\w$]{0,31}\??\.){1,8}[A-Za-z_$][\w$]{0,31}$/, // a property path, a?.b too (segments short: JWT parts are not)
+  /[A-Za-z_$][\w$]{0,64}\.[A-Za-z_$][\w$]{0,64}\(/, // a method call anywhere: n?e.slice(i+1
+  /^[([][A-Za-z_$]/, // a parenthesised or array expression: (a || b), [this.x]
+  /^!!/, // a boolean coercion: !!(x)
+  /^(?:Big)?(?:Ui|I)nt(?:8|16|32|64)(?:Clamped)?Array$|^Float(?:32|64)Array$/, // typed-array type names
+  /^!(?:[A-Za-z_$][\w$]{0,31}\??\.){1,8}[A-Za-z_$][\w$]{0,31}$/, // a negated property path: !req.headers.authorization
+  /^\/\^/, // a regex literal: /^Unexpected token/
+  /^\/[*/]/, // a comment: /*#__PURE__*/
+];
+
+/** Values that are locations or versions: URLs (the url-password rule owns their credentials), paths, semver ranges. */
+const nonSecretShapes: RegExp[] = [
+  /^[A-Za-z][A-Za-z0-9+.-]{1,31}:\/\//,
+  // A path of word-like segments (/etc/app, /Users/maciej); random base64 segments are mixed-case.
+  /^(?:~|\.{1,2})?(?:\/[A-Za-z0-9_][a-z0-9._-]{0,63}){1,32}\/?$/,
+  /^(?:~|\.{1,2})?(?:\/[\w.-]{1,64}){1,32}\.[A-Za-z0-9]{1,8}$/, // a path to a file: ./certs/Client.pem
+  /^[^A-Za-z0-9]*$/, // only symbols: a character set, not a password
+  /^[\^~<>=v]{0,3}\d{1,6}\.\d{1,6}(?:\.\d{1,6})?(?:[-+][\w.-]{0,40})?$/, // a version or range: ^4.0.0-beta.1
+];
+
+/** A value assigned to a secret-named key. */
+export const genericSecretAssignment: Rule = {
+  id: 'generic-secret-assignment',
+  type: 'generic-secret',
+  description: 'Value assigned to a secret-named key (password, token, api_key, client_secret, …)',
+  // Every name SECRET_WORD accepts contains one of these (a bare 'key' would select nearly every file).
+  keywords: ['passw', 'passphrase', 'pwd', 'secret', 'token', 'auth', ...['api', 'access', 'private'].flatMap((w) => ['', '_', '-'].map((sep) => `${w}${sep}key`))],
+  // The one-char lookahead rejects most backtracking positions of NAME_REST before the costlier lookbehind runs.
+  pattern: new RegExp(SECRET_WORD + NAME_REST + String.raw`(?=[\\"'\x60 \t:=])` + NOT_A_VALUE_NAME + SEPARATOR + `(?:${SCHEME})?` + VALUE),
+  minEntropy: 3.0,
+  allow: [...placeholders, ...codeReferences, ...nonSecretShapes],
+  confidence: 'medium',
+};
+
+/** The generic family. */
+export const genericRules: readonly Rule[] = [genericSecretAssignment];

@@ -1,0 +1,26 @@
+/**
+ * Credentials in URLs: `scheme://user:password@host` (RFC 3986 §3.2.1 userinfo). Only the
+ * password is the secret; the user name and host stay readable.
+ */
+import type { Rule } from '../rule.js';
+import { placeholders } from './placeholders.js';
+
+/** The password of a URL's userinfo. */
+export const urlPassword: Rule = {
+  id: 'url-password',
+  type: 'url-password',
+  description: 'Password in the userinfo of a URL',
+  keywords: ['://'],
+  pattern: new RegExp(
+    String.raw`(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,31}://` + // scheme
+      String.raw`[^\s:@/?#"'\x60<>\\]{0,128}:` + // user (may be empty: redis://:pw@host)
+      // Greedy with '@' and ':' allowed, so an unescaped '@' in the password backtracks to the last '@' before the host.
+      String.raw`(?<secret>[^\s/?#"'\x60<>\\]{1,256})@` +
+      String.raw`(?!(?:www\.)?example\.(?:com|org|net)\b)(?=[A-Za-z0-9[])`, // host; documentation hosts are examples
+  ),
+  allow: placeholders,
+  confidence: 'high',
+};
+
+/** The URL family. */
+export const urlRules: readonly Rule[] = [urlPassword];

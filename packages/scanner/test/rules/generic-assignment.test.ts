@@ -1,0 +1,181 @@
+import { createScanner } from '../../src/index.js';
+import { genericSecretAssignment } from '../../src/rules/generic-assignment.js';
+import { ALNUM, BASE64, expectFindings, expectNone, expectRuleFast, Fakes, HEX, repeatTo1MB } from '../fakes.js';
+
+const RULE = 'generic-secret-assignment';
+
+describe('rules/generic-assignment', () => {
+  const scanner = createScanner();
+  const fakes = new Fakes(707);
+
+  describe('reports the value only, in each assignment syntax', () => {
+    const cases: Array<[string, (v: string) => string]> = [
+      ['a .env line', (v) => `DB_HOST=db\nDB_PASSWORD=${v}\nDB_PORT=5432\n`],
+      ['an exported shell variable', (v) => `export API_KEY=${v}\n`],
+      ['a YAML bare value', (v) => `db:\n  password: ${v}\n  user: app\n`],
+      ['a YAML double-quoted value', (v) => `oauth:\n  client_secret: "${v}"\n`],
+      ['a YAML single-quoted value', (v) => `auth_token: '${v}'\n`],
+      ['a JSON member', (v) => JSON.stringify({ service: 'x', apiKey: v }, null, 2)],
+      ['a JSON member escaped inside a JSON string', (v) => JSON.stringify({ config: JSON.stringify({ password: v }) })],
+      ['a JavaScript const', (v) => `const authToken = '${v}';\n`],
+      ['a JavaScript template literal', (v) => 'const apiKey = `' + v + '`;\n'],
+      ['a Python keyword argument', (v) => `conn = connect(host="db", password="${v}")\n`],
+      ['a PHP array entry', (v) => `'password' => '${v}',\n`],
+      ['a Go short declaration', (v) => `clientSecret := "${v}"\n`],
+      ['a Java properties line', (v) => `spring.datasource.password=${v}\n`],
+      ['a CRLF ini file', (v) => `[database]\r\nhost = db\r\npasswd = ${v}\r\n`],
+      ['a TOML string', (v) => `[app]\nsecret_key_base = "${v}"\n`],
+      ['an XML attribute', (v) => `<connection user="app" password="${v}" />\n`],
+      ['a minified one-liner', (v) => `var c={user:"app",pwd:"${v}",port:5432};`],
+      ['a query string parameter', (v) => `GET /cb?access_token=${v}&state=1 HTTP/1.1\n`],
+      ['a private_key member holding a non-PEM value', (v) => `{"private_key": "${v}"}`],
+    ];
+    for (const [name, make] of cases) {
+      it(`in ${name}`, () => {
+        const v = fakes.password(20);
+        expectFindings(scanner, make(v), [{ ruleId: RULE, secret: v }]);
+      });
+    }
+
+    const names = ['password', 'PASSWD', 'passphrase', 'db_pwd', 'client_secret', 'authToken', 'API_KEY', 'api-key', 'apiKey',
+      'access_key', 'accessKey', 'private_key', 'privateKey', 'auth', 'Authorization', 'x-api-key'];
+    for (const name of names) {
+      it(`under the secret name ${name} (its keyword passes the prefilter)`, () => {
+        const v = fakes.password(18);
+        expectFindings(scanner, `${name}=${v}\n`, [{ ruleId: RULE, secret: v }]);
+      });
+    }
+
+    it('after an HTTP auth scheme, without the scheme', () => {
+      const v = fakes.chars(ALNUM, 40);
+      expectFindings(scanner, `Authorization: Bearer ${v}\r\n`, [{ ruleId: RULE, secret: v }]);
+    });
+
+    it('with the other kind of quote inside a quoted value', () => {
+      const v = fakes.chars(ALNUM, 10) + "'" + fakes.chars(ALNUM, 10);
+      expectFindings(scanner, `password: "${v}"\n`, [{ ruleId: RULE, secret: v }]);
+    });
+
+    it('of several secrets on one line, each on its own', () => {
+      const [a, b] = [fakes.password(), fakes.password()];
+      expectFindings(scanner, `{"password":"${a}","token":"${b}"}`, [
+        { ruleId: RULE, secret: a },
+        { ruleId: RULE, secret: b },
+      ]);
+    });
+
+    it('of a secret nested in a rejected URL value', () => {
+      const v = fakes.chars(ALNUM, 32);
+      expectFindings(scanner, `token_url: https://h.internal/cb?access_token=${v}&x=1\n`, [{ ruleId: RULE, secret: v }]);
+    });
+
+    it('of a quoted camelCase literal (only bare identifiers are code)', () => {
+      expectFindings(scanner, 'const password = "hashedPasswordValue";\n', [{ ruleId: RULE, secret: 'hashedPasswordValue' }]);
+    });
+
+    it('of a bare value that mixes letters and digits', () => {
+      const v = fakes.chars(ALNUM, 6) + '7' + fakes.chars(ALNUM, 6);
+      expectFindings(scanner, `auth_token: ${v}\n`, [{ ruleId: RULE, secret: v }]);
+    });
+
+    it('of a long value at the 200-char limit', () => {
+      const v = fakes.chars(BASE64, 200);
+      expectFindings(scanner, `secret: ${v}\n`, [{ ruleId: RULE, secret: v }]);
+    });
+  });
+
+  describe('ignores placeholders and references', () => {
+    const negatives: Record<string, string> = {
+      'changeme': 'password = "changeme"\n',
+      'the word password': 'password: password\n',
+      'password plus digits': 'password: "password123"\n',
+      'a ${VAR} reference': 'password: ${DB_PASSWORD}\n',
+      'a quoted ${VAR} reference': 'DB_PASSWORD="${DB_PASSWORD:-}"\n',
+      'a Helm template': 'password: {{ .Values.db.password }}\n',
+      'a quoted Helm template': 'password: "{{ .Values.db.password }}"\n',
+      'a GitHub Actions secret': 'token: ${{ secrets.GITHUB_TOKEN }}\n',
+      'an angle-bracket placeholder': 'api_key: "<your-api-key>"\n',
+      'a $VAR reference': 'API_KEY=$PROD_API_KEY\n',
+      'a %VAR% reference': 'set API_KEY=%PROD_API_KEY%\n',
+      'an x mask': 'password=xxxxxxxxxxxx\n',
+      'a star mask': 'password: "********"\n',
+      'an example value': 'apiKey: "example-api-key-1234"\n',
+      'a dummy value': 'secret: dummy_secret_value\n',
+      'a test value': 'password: test1234test\n',
+      'a your_ hint': 'client_secret: your_client_secret_here\n',
+      'null': 'token: null\n',
+      'none': 'password: none\n',
+      'true': 'auth_enabled: true\n',
+      'false': 'auth: false\n',
+      'one repeated char': 'password: aaaaaaaaaaaa\n',
+      'a low-entropy value': 'password = "abababababab"\n',
+      'a value under 8 chars': 'password: Xk9#q2\n',
+      'process.env': 'const password = process.env.DB_PASSWORD;\n',
+      'os.environ': 'password = os.environ["DB_PASSWORD"]\n',
+      'os.getenv': "password = os.getenv('DB_PASSWORD')\n",
+      'a function call': 'token = getToken(user, scope)\n',
+      'a dotted property path': 'password = config.database.password\n',
+      'an index expression': "secret = settings['SECRET_KEY']\n",
+      'a URL under a token_url name': 'token_url: https://oauth2.googleapis.com/token\n',
+      'a file path': 'password_file: /run/secrets/db_password\n',
+      'a relative path to a key file': 'tls_private_key: ./certs/Server-Key.pem\n',
+      'a semver range': '"@octokit/auth-token": "^2.4.0-beta.12"\n',
+      'a k8s secret name': 'secretName: db-credentials-secret\n',
+      'an enum under auth_method': 'auth_method: oauth2-client-credentials\n',
+      'an author': 'author: Jonathan-Richardson\n',
+      'a prose hint with spaces': 'passwordHint: "Your first pet name"\n',
+      'a C++ scope': 'auth::token::generate(&cfg);\n',
+      'a type annotation': 'apiKey: string;\n',
+      'a camelCase variable': 'const user = { name, password: hashedPassword, role };\n',
+      'a PascalCase class name': 'auth: AuthorizationService,\n',
+      'a SCREAMING_SNAKE constant': 'apiKey: API_KEY_FROM_ENV,\n',
+      'a Ruby instance variable': 'token: @access_token_value\n',
+      'a TypeScript union type': 'export type Authentication = OAuthTokenAuthentication | AppAuthentication;\n',
+      'a generic type': 'export type SecretsOperation = Operation<"/repos/{owner}/{repo}/actions/secrets">;\n',
+      'a translated message after a Token word': '{"Unexpected_token_1012": "Token imprevisto."}\n',
+      'a member access': 'builder.token = tokenlist->list;\n',
+      'optional chaining': 'generateToken: options?.generateToken,\n',
+      'a working directory': "env: { PWD: '/Users/maciej', HOME: '/Users/maciej' }\n",
+      'a pure-annotated function': 'var CancelToken = /*#__PURE__*/function () {\n',
+      'a parenthesised expression': "proxyAuth = (proxyUsername || '') + ':' + (proxyPassword || '');\n",
+      'minified code with a method call': 'return{username:n?e.slice(0,i):e,password:n?e.slice(i+1):void 0}\n',
+      'a destructured private name': 'const { regKey: scopeAuthKey, authKey: _authKey } = reg;\n',
+      'an array of a property path': 'token.end = [this.sourceToken];\n',
+      'a negated property path': 'this._noAuthorization = !req.headers.authorization;\n',
+      'a regex literal': "const UNEXPECTED_TOKEN = /^Unexpected token '?(.)'?/;\n",
+      'a parameter type with a digit': 'tokenFor(type: string, secret: Uint8Array): string;\n',
+      'a symbol set': "export const PASSWORD_SYMBOLS = '!%*+-._@^~';\n",
+      'a TypeScript readonly type': 'export const privateKeyRules: readonly Rule[] = [a, b];\n',
+      'a JSON-escaped code reference in a source map': '"  password: urlPassword\\n  }"\n',
+      'a token counter': 'max_tokens: 4096\n',
+      'a non-secret key holding a random value': `checksum: ${fakes.chars(BASE64, 40)}\n`,
+      'a git object id under a non-secret key': `commit: ${fakes.chars(HEX, 40)}\n`,
+      'a value over 200 chars': `secret: ${fakes.chars(ALNUM, 201)}\n`,
+      'a YAML key with the value on the next line': `password:\n  ${fakes.password()}\n`,
+      'a gateway token': `password: "[[TOKEN_generic-secret_${fakes.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 26)}]]"\n`,
+    };
+    for (const [name, text] of Object.entries(negatives)) {
+      it(`ignores ${name}`, () => expectNone(scanner, text));
+    }
+  });
+
+  describe('pathological inputs', () => {
+    const inputs: Record<string, string> = {
+      "'a' repeated": repeatTo1MB('a'),
+      "'=' repeated": repeatTo1MB('='),
+      "'password=' repeated": repeatTo1MB('password='),
+      "'password=\"' repeated": repeatTo1MB('password="'),
+      "'token:' repeated": repeatTo1MB('token:'),
+      "'auth' repeated": repeatTo1MB('auth'),
+      'scheme prefixes repeated': repeatTo1MB('key=Bearer '),
+      'JSON keys repeated': repeatTo1MB('"api_key":"'),
+      'URL userinfo keys repeated': repeatTo1MB('://token'),
+      'rejected values repeated': repeatTo1MB('token=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa '),
+      'a key and a 1 MB value': 'secret=' + repeatTo1MB('Ab1'),
+      'a key and 1 MB of blanks': 'secret=' + repeatTo1MB(' \t'),
+    };
+    for (const [name, text] of Object.entries(inputs)) {
+      it(`runs ${RULE} on ${name} quickly`, () => expectRuleFast(genericSecretAssignment, text));
+    }
+  });
+});
