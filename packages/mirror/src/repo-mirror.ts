@@ -167,6 +167,7 @@ export class RepoMirror {
       const pack = await PackWriter.create(tmpPack);
       let lastPct = -1;
       let out;
+      let packDone = false;
       try {
         out = await rewrite({
           objects: this.#upstream.read(ids), total: ids.length, persisted, scanner, minter: vault, pack,
@@ -177,26 +178,23 @@ export class RepoMirror {
             this.#progress(`gitgate: ${p.phase === 'scanning' ? 'sanitizing objects' : 'rewriting history'} ${pct}% (${p.done}/${p.total})${pct === 100 ? '\n' : '\r'}`);
           },
         });
-      } catch (e) {
-        await pack.abort();
-        throw e;
+        // Invariant 4: secrets are durable in the vault before any object carrying their token can be served.
+        const records: SecretRecord[] = out.secrets.map((s) => ({
+          token: s.token, type: s.type, secret: s.secret, ruleId: s.ruleId, repo: name,
+          path: s.path ?? undefined, commitId: s.commitId ?? undefined,
+        }));
+        if (records.length > 0) await vault.put(records);
+        this.#progress(`gitgate: writing ${out.stats.rewritten} rewritten and ${out.unchanged.length} unchanged objects\n`);
+        if (pack.count > 0) {
+          const fin = await pack.finish();
+          packDone = true;
+          await this.sanitized.installPack(fin.path, fin.checksum);
+        }
+      } finally {
+        if (!packDone) await pack.abort();
       }
-      // Invariant 4: secrets are durable in the vault before any object carrying their token can be served.
-      const records: SecretRecord[] = out.secrets.map((s) => ({
-        token: s.token, type: s.type, secret: s.secret, ruleId: s.ruleId, repo: name,
-        path: s.path ?? undefined, commitId: s.commitId ?? undefined,
-      }));
-      if (records.length > 0) await vault.put(records);
       for (const s of out.secrets) report.secretsByRule[s.ruleId] = (report.secretsByRule[s.ruleId] ?? 0) + 1;
       report.secrets = out.secrets.length;
-
-      this.#progress(`gitgate: writing ${out.stats.rewritten} rewritten and ${out.unchanged.length} unchanged objects\n`);
-      if (pack.count > 0) {
-        const fin = await pack.finish();
-        await this.sanitized.installPack(fin.path, fin.checksum);
-      } else {
-        await pack.abort();
-      }
       if (out.unchanged.length > 0) {
         const sink = this.sanitized.indexPackFromStdin();
         await Promise.all([this.#upstream.packObjects(out.unchanged, sink.stdin), sink.done]);

@@ -62,6 +62,9 @@ export function withheldBlob(size: number): Buffer {
   return Buffer.from(`gitgate: this file (${size} bytes) could not be scanned for secrets and was withheld.\n`);
 }
 
+/** Replaces a commit or tag message that cannot be scanned. */
+const WITHHELD_MESSAGE = Buffer.from('gitgate: this message could not be scanned for secrets and was withheld.\n');
+
 /** Runs the rewrite over the new objects. Throws MirrorError on malformed objects. */
 export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
   const { scanner, minter, pack, persisted } = input;
@@ -92,6 +95,15 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
   const scanText = (bytes: Buffer): { content: Buffer; secrets: TakenSecret[] } => {
     const findings = scanner.scan(bytes);
     return findings.length === 0 ? { content: bytes, secrets: [] } : tokenize(bytes, findings, minter);
+  };
+  /** Messages fail closed one object at a time: an unscannable message is withheld, the sync goes on. */
+  const scanMessage = (bytes: Buffer): { content: Buffer; secrets: TakenSecret[] } => {
+    try {
+      return scanText(bytes);
+    } catch {
+      stats.withheld++;
+      return { content: WITHHELD_MESSAGE, secrets: [] };
+    }
   };
 
   // Pass 1: stream every object; blobs are settled on the spot, the rest waits for its children.
@@ -179,12 +191,12 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     let message = obj.message;
     let found: TakenSecret[] = [];
     if (message !== null) {
-      const r = scanText(message);
+      const r = scanMessage(message);
       message = r.content;
       found = r.secrets;
       for (const s of r.secrets) secrets.push({ ...s, path: null, commitId: id });
     }
-    const bytes = serializeHeadered({ headers, message });
+    const bytes = serializeHeadered({ headers, message, unterminated: obj.unterminated });
     if (!bytes.equals(commits.get(id)!)) carries(await emit(id, 'commit', bytes), found);
     commits.delete(id);
     if (++done % cstep === 0) input.onProgress?.({ phase: 'rewriting', done, total: commitOrder.length });
@@ -214,12 +226,12 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     let found: TakenSecret[] = [];
     if (message !== null) {
       const body = splitTagSignature(message).body;
-      const r = scanText(body);
+      const r = scanMessage(body);
       message = r.content;
       found = r.secrets;
       for (const s of r.secrets) secrets.push({ ...s, path: null, commitId: id });
     }
-    const bytes = serializeHeadered({ headers, message });
+    const bytes = serializeHeadered({ headers, message, unterminated: obj.unterminated });
     if (bytes.equals(raw)) return id;
     const nid = await emit(id, 'tag', bytes);
     carries(nid, found);

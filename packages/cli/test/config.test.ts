@@ -1,0 +1,205 @@
+// Config validation: every problem reported together, each with the path of its key.
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, validateConfig } from '../src/index.js';
+
+const BASE = '/srv/gitgate';
+
+/** A minimal valid config object. */
+function good(): Record<string, unknown> {
+  return {
+    listen: '127.0.0.1:8080',
+    dataDir: '/var/lib/gitgate',
+    auth: { mode: 'none' },
+    repos: [{ name: 'acme/api', upstream: '/srv/git/api.git' }, { name: 'acme/web', upstream: 'https://git.example.test/acme/web.git' }],
+  };
+}
+
+/** The problems validateConfig reports for `raw` (fails the test when it does not throw). */
+function problemsOf(raw: unknown, baseDir = BASE): string[] {
+  try {
+    validateConfig(raw, baseDir);
+  } catch (e) {
+    expect(e).to.be.instanceOf(ConfigError);
+    return (e as ConfigError).problems;
+  }
+  expect.fail('validateConfig accepted a bad config');
+}
+
+describe('validateConfig', () => {
+  it('accepts a good config and fills in the defaults', () => {
+    expect(validateConfig(good(), BASE)).to.deep.equal({
+      listen: { host: '127.0.0.1', port: 8080 },
+      dataDir: '/var/lib/gitgate',
+      auth: { mode: 'none' },
+      log: { level: 'info', format: 'json' },
+      sync: { coalesceMs: 2000 },
+      limits: { maxRequestBytes: 16 * 1024 * 1024 },
+      repos: [{ name: 'acme/api', upstream: '/srv/git/api.git' }, { name: 'acme/web', upstream: 'https://git.example.test/acme/web.git' }],
+    });
+  });
+
+  it('takes explicit log, sync and limits settings', () => {
+    const c = validateConfig({ ...good(), log: { level: 'debug', format: 'text' }, sync: { coalesceMs: 0 }, limits: { maxRequestBytes: 4096 } }, BASE);
+    expect([c.log, c.sync, c.limits]).to.deep.equal([{ level: 'debug', format: 'text' }, { coalesceMs: 0 }, { maxRequestBytes: 4096 }]);
+  });
+
+  it('accepts port 0 (any free port)', () => {
+    expect(validateConfig({ ...good(), listen: '127.0.0.1:0' }, BASE).listen).to.deep.equal({ host: '127.0.0.1', port: 0 });
+  });
+
+  it('accepts a bracketed IPv6 host', () => {
+    expect(validateConfig({ ...good(), listen: '[::1]:9000' }, BASE).listen).to.deep.equal({ host: '::1', port: 9000 });
+  });
+
+  it('reports a missing upstream with the path of its repository', () => {
+    const raw = good();
+    raw.repos = [{ name: 'acme/api', upstream: '/srv/git/api.git' }, { name: 'acme/web' }];
+    const problems = problemsOf(raw);
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.match(/^repos\[1\]\.upstream: required/);
+  });
+
+  it('reports every bad key of a config together', () => {
+    const problems = problemsOf({
+      listen: 'nowhere',
+      lissten: '127.0.0.1:1',
+      auth: { mode: 'none', extra: 1 },
+      log: { level: 'loud' },
+      repos: [{ name: '../x', upstream: '/a' }, { upstream: 'ssh://git@example.test/x.git' }],
+    });
+    const keys = problems.map((p) => p.slice(0, p.indexOf(':')));
+    expect(keys).to.have.members(['lissten', 'listen', 'auth.extra', 'log.level', 'repos[0].name', 'repos[1].name', 'repos[1].upstream']);
+  });
+
+  it('reports unknown keys at every level with their path', () => {
+    const raw = { ...good(), colour: 'blue', log: { level: 'info', colour: true } } as Record<string, unknown>;
+    (raw.repos as Record<string, unknown>[])[1]!.branch = 'main';
+    const problems = problemsOf(raw);
+    expect(problems.map((p) => p.slice(0, p.indexOf(':')))).to.have.members(['colour', 'log.colour', 'repos[1].branch']);
+    expect(problems.every((p) => p.includes('unknown key'))).to.equal(true);
+  });
+
+  for (const listen of ['8080', ':8080', '127.0.0.1', '127.0.0.1:99999', '127.0.0.1:http', 'a b:80', 8080]) {
+    it(`reports listen ${JSON.stringify(listen)} as not HOST:PORT`, () => {
+      expect(problemsOf({ ...good(), listen })).to.deep.equal(['listen: must be HOST:PORT, e.g. 127.0.0.1:8080']);
+    });
+  }
+
+  it('reports a repository name listed twice', () => {
+    const problems = problemsOf({ ...good(), repos: [{ name: 'acme/api', upstream: '/a' }, { name: 'acme/api', upstream: '/b' }] });
+    expect(problems).to.deep.equal(['repos[1].name: acme/api is listed twice']);
+  });
+
+  for (const name of ['../x', 'a/../b', '/abs', 'x/', '.hidden', 'api.git', 'a b', 'a%2fb', '', 'a//b']) {
+    it(`refuses the repository name ${JSON.stringify(name)}`, () => {
+      const problems = problemsOf({ ...good(), repos: [{ name, upstream: '/a' }] });
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^repos\[0\]\.name: must be path segments/);
+    });
+  }
+
+  for (const upstream of ['ssh://git@example.test/x.git', 'git://example.test/x.git', 'ftp://example.test/x.git', 'ext://x']) {
+    it(`refuses the upstream URL scheme of ${upstream}`, () => {
+      expect(problemsOf({ ...good(), repos: [{ name: 'acme/api', upstream }] })).to.deep.equal([
+        'repos[0].upstream: only local paths, file:// and http(s):// URLs are supported',
+      ]);
+    });
+  }
+
+  it('never passes a transport-helper string such as ext:: through as a URL', () => {
+    // Either refused or made into a path under the base directory; git must never see "ext::…" as is.
+    let upstream: string | undefined;
+    try {
+      upstream = validateConfig({ ...good(), repos: [{ name: 'acme/api', upstream: 'ext::sh -c true' }] }, BASE).repos[0]!.upstream;
+    } catch (e) {
+      expect(e).to.be.instanceOf(ConfigError);
+      return;
+    }
+    expect(upstream.startsWith(BASE + '/')).to.equal(true);
+  });
+
+  it('reports missing auth and repos', () => {
+    const problems = problemsOf({ listen: '127.0.0.1:8080' });
+    expect(problems.map((p) => p.slice(0, p.indexOf(':')))).to.have.members(['auth', 'repos']);
+  });
+
+  it('refuses an auth mode other than none', () => {
+    expect(problemsOf({ ...good(), auth: { mode: 'oidc' } })).to.deep.equal(['auth.mode: must be "none" (got "oidc")']);
+  });
+
+  it('reports a section that is not a mapping', () => {
+    expect(problemsOf({ ...good(), log: 'debug' })).to.deep.equal(['log: must be a mapping']);
+  });
+
+  it('reports repos that is not a list', () => {
+    expect(problemsOf({ ...good(), repos: { name: 'acme/api' } })).to.deep.equal(['repos: must be a list']);
+  });
+
+  it('reports a negative coalescing window and a too small request limit', () => {
+    expect(problemsOf({ ...good(), sync: { coalesceMs: -1 }, limits: { maxRequestBytes: 10 } }).map((p) => p.slice(0, p.indexOf(':'))))
+      .to.have.members(['sync.coalesceMs', 'limits.maxRequestBytes']);
+  });
+
+  it('resolves a relative dataDir and upstream path against the base directory', () => {
+    const c = validateConfig({ ...good(), dataDir: 'state', repos: [{ name: 'acme/api', upstream: '../git/api.git' }] }, BASE);
+    expect(c.dataDir).to.equal('/srv/gitgate/state');
+    expect(c.repos[0]!.upstream).to.equal('/srv/git/api.git');
+  });
+
+  it('keeps file:// and http(s):// upstreams as given', () => {
+    const c = validateConfig({ ...good(), repos: [{ name: 'a', upstream: 'file:///srv/a.git' }, { name: 'b', upstream: 'http://127.0.0.1:9/b.git' }] }, BASE);
+    expect(c.repos.map((r) => r.upstream)).to.deep.equal(['file:///srv/a.git', 'http://127.0.0.1:9/b.git']);
+  });
+});
+
+describe('loadConfig', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-')); });
+  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  const write = (text: string): string => {
+    const file = path.join(dir, 'conf', 'gitgate.yaml');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  it('reads a YAML file and resolves relative paths against its directory, not the working directory', () => {
+    const file = write('listen: 127.0.0.1:9090\nauth: { mode: none }\ndataDir: ./data\nrepos:\n  - name: acme/api\n    upstream: ../upstream/api.git\n');
+    const c = loadConfig(path.relative(process.cwd(), file));
+    expect(c.dataDir).to.equal(path.join(dir, 'conf', 'data'));
+    expect(c.repos).to.deep.equal([{ name: 'acme/api', upstream: path.join(dir, 'upstream', 'api.git') }]);
+    expect(c.listen).to.deep.equal({ host: '127.0.0.1', port: 9090 });
+  });
+
+  it('puts the data directory beside the file by default', () => {
+    const file = write('auth: { mode: none }\nrepos: []\n');
+    expect(loadConfig(file).dataDir).to.equal(path.join(dir, 'conf', 'data'));
+  });
+
+  it('reports a missing file as a ConfigError', () => {
+    expect(() => loadConfig(path.join(dir, 'nope.yaml'))).to.throw(ConfigError, /cannot read the file: ENOENT/);
+  });
+
+  it('reports invalid YAML as a ConfigError', () => {
+    const file = write('repos: [\n');
+    expect(() => loadConfig(file)).to.throw(ConfigError, /not valid YAML/);
+  });
+
+  it('names the file and lists every problem in the error message', () => {
+    const file = write('listen: nowhere\nauth: { mode: none }\nrepos:\n  - name: ../x\n    upstream: /a\n');
+    let err: ConfigError | undefined;
+    try {
+      loadConfig(file);
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    expect(err?.code).to.equal('GITGATE_CONFIG');
+    expect(err?.message).to.include(file);
+    expect(err?.message).to.include('  - listen: must be HOST:PORT');
+    expect(err?.message).to.include('  - repos[0].name: must be path segments');
+  });
+});

@@ -1,0 +1,149 @@
+// The real `gitgate` binary: check-config, and serve driven by the real git client.
+import { expect } from 'chai';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** packages/cli/bin/gitgate.js, from packages/cli/dist/test. */
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'gitgate.js');
+
+const GIT_ENV: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  HOME: '/nonexistent',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_TERMINAL_PROMPT: '0',
+  LC_ALL: 'C',
+  GIT_AUTHOR_NAME: 'Ada Tester', GIT_AUTHOR_EMAIL: 'ada@example.test', GIT_AUTHOR_DATE: '1700000000 +0000',
+  GIT_COMMITTER_NAME: 'Ada Tester', GIT_COMMITTER_EMAIL: 'ada@example.test', GIT_COMMITTER_DATE: '1700000000 +0000',
+};
+
+function git(args: string[], cwd?: string): string {
+  const r = spawnSync('git', args, { cwd, env: GIT_ENV });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed (${r.status}): ${r.stderr.toString()}`);
+  return r.stdout.toString('latin1');
+}
+
+/** Runs the binary to completion. */
+function gitgate(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH }, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+}
+
+describe('gitgate binary', function () {
+  this.timeout(60_000);
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-')); });
+  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  const writeConfig = (text: string): string => {
+    const file = path.join(dir, 'gitgate.yaml');
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  describe('check-config', () => {
+    it('exits 0 and summarises a good file', () => {
+      const file = writeConfig('listen: 127.0.0.1:9090\nauth: { mode: none }\nrepos:\n  - name: acme/api\n    upstream: ./up.git\n');
+      const r = gitgate(['check-config', file], os.tmpdir());
+      expect(r.code).to.equal(0);
+      expect(r.stdout).to.equal(`ok: 1 repositories, listening on 127.0.0.1:9090, data in ${path.join(dir, 'data')}\n`);
+    });
+
+    it('exits non-zero with every problem on stderr for a bad file', () => {
+      const file = writeConfig('listen: nowhere\nauth: { mode: none }\nrepos:\n  - name: acme/api\n  - name: ../x\n    upstream: /a\n');
+      const r = gitgate(['check-config', file], dir);
+      expect(r.code).to.not.equal(0);
+      expect(r.stdout).to.equal('');
+      expect(r.stderr).to.include('listen: must be HOST:PORT');
+      expect(r.stderr).to.include('repos[0].upstream: required');
+      expect(r.stderr).to.include('repos[1].name: must be path segments');
+    });
+
+    it('exits non-zero for a file that does not exist', () => {
+      const r = gitgate(['check-config', path.join(dir, 'missing.yaml')], dir);
+      expect(r.code).to.not.equal(0);
+      expect(r.stderr).to.include('cannot read the file');
+    });
+  });
+
+  it('exits 2 with the usage for an unknown command', () => {
+    const r = gitgate(['frobnicate'], dir);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.include('unknown command frobnicate');
+    expect(r.stderr).to.include('gitgate serve --config FILE');
+  });
+
+  describe('serve', () => {
+    let child: ChildProcess | undefined;
+    afterEach(() => {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      child = undefined;
+    });
+
+    /** Starts `serve` and resolves with the clone URL it prints. */
+    const start = (file: string): Promise<{ url: string; exited: Promise<number | null> }> => {
+      const proc = spawn(process.execPath, [BIN, 'serve', '--config', file], { cwd: dir, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = proc;
+      const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+      let out = '';
+      let err = '';
+      proc.stderr!.on('data', (c: Buffer) => { err += c.toString('utf8'); });
+      return new Promise((resolve, reject) => {
+        proc.stdout!.on('data', (c: Buffer) => {
+          out += c.toString('utf8');
+          const m = /^ {2}git clone (http:\/\/127\.0\.0\.1:\d+\/acme\/api\.git)$/m.exec(out);
+          if (m) resolve({ url: m[1]!, exited });
+        });
+        void exited.then((code) => reject(new Error(`serve exited early (${code}): ${out}${err}`)));
+      });
+    };
+
+    const makeUpstream = (): string => {
+      const work = path.join(dir, 'work');
+      fs.mkdirSync(work);
+      git(['init', '--quiet', '-b', 'main', work]);
+      fs.writeFileSync(path.join(work, 'README.md'), '# api\n');
+      git(['add', 'README.md'], work);
+      git(['commit', '--quiet', '-m', 'first'], work);
+      const bare = path.join(dir, 'upstream', 'api.git');
+      git(['clone', '--quiet', '--bare', work, bare]);
+      return git(['--git-dir', bare, 'rev-parse', 'refs/heads/main']).trim();
+    };
+
+    const CONFIG = 'listen: 127.0.0.1:0\nauth: { mode: none }\nlog: { level: error }\nrepos:\n  - name: acme/api\n    upstream: upstream/api.git\n';
+
+    const lsRemote = (url: string): Promise<{ code: number | null; stdout: string; stderr: string }> => new Promise((resolve) => {
+      const p = spawn('git', ['ls-remote', url], { env: GIT_ENV });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (c: Buffer) => { stdout += c.toString('latin1'); });
+      p.stderr.on('data', (c: Buffer) => { stderr += c.toString('latin1'); });
+      p.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+
+    it('listens on a free port for listen port 0 and prints the clone command with it', async () => {
+      makeUpstream();
+      const { url } = await start(writeConfig(CONFIG));
+      expect(url).to.match(/^http:\/\/127\.0\.0\.1:[1-9]\d*\/acme\/api\.git$/);
+    });
+
+    it('answers a real git ls-remote with the upstream refs', async () => {
+      const mainId = makeUpstream();
+      const { url } = await start(writeConfig(CONFIG));
+      const r = await lsRemote(url);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.include(`${mainId}\trefs/heads/main\n`);
+    });
+
+    it('stops with exit code 0 on SIGTERM', async () => {
+      makeUpstream();
+      const { url, exited } = await start(writeConfig(CONFIG));
+      expect((await lsRemote(url)).code).to.equal(0);
+      child!.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+    });
+  });
+});

@@ -1,0 +1,85 @@
+// The persisted upstream ⇄ sanitized id pairs.
+import { expect } from 'chai';
+import path from 'node:path';
+import { IdMap } from '../src/index.js';
+import { Upstream, fakeGithubPat, hasObject, makeMirror, openDataEnv, removeDir, revParse, tempDir, REPO } from './helpers.js';
+
+const hex = (c: string): string => c.repeat(40);
+
+describe('IdMap', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let map: IdMap;
+
+  beforeEach(async () => {
+    dir = tempDir();
+    map = await IdMap.open(path.join(dir, 'mirror.db'));
+  });
+  afterEach(async () => {
+    await map.close();
+    removeDir(dir);
+  });
+
+  const state = { generation: 'g1', tips: [hex('a')], head: 'refs/heads/main', syncedAt: '2024-01-01T00:00:00.000Z' };
+
+  it('reads a committed pair from upstream to sanitized', async () => {
+    await map.commit('r', [{ upstreamId: hex('a'), sanitizedId: hex('b'), type: 'blob' }], state);
+    expect(await map.toSanitized('r', hex('a'))).to.equal(hex('b'));
+  });
+
+  it('reads a committed pair from sanitized to upstream', async () => {
+    await map.commit('r', [{ upstreamId: hex('a'), sanitizedId: hex('b'), type: 'blob' }], state);
+    expect(await map.toUpstream('r', hex('b'))).to.deep.equal([hex('a')]);
+  });
+
+  it('answers undefined and [] for ids it has no pair for', async () => {
+    expect(await map.toSanitized('r', hex('c'))).to.equal(undefined);
+    expect(await map.toUpstream('r', hex('c'))).to.deep.equal([]);
+  });
+
+  it('keeps the pairs of one repository apart from another', async () => {
+    await map.commit('r1', [{ upstreamId: hex('a'), sanitizedId: hex('b'), type: 'blob' }], state);
+    expect(await map.toSanitized('r2', hex('a'))).to.equal(undefined);
+    expect(await map.toUpstream('r2', hex('b'))).to.deep.equal([]);
+  });
+
+  it('loads every pair of a repository and its sync state', async () => {
+    await map.commit('r', [
+      { upstreamId: hex('a'), sanitizedId: hex('b'), type: 'blob' },
+      { upstreamId: hex('c'), sanitizedId: hex('d'), type: 'tree' },
+    ], state);
+    expect([...(await map.load('r'))].sort()).to.deep.equal([[hex('a'), hex('b')], [hex('c'), hex('d')]]);
+    expect(await map.state('r')).to.deep.equal(state);
+  });
+
+  it('forgets a repository on reset', async () => {
+    await map.commit('r', [{ upstreamId: hex('a'), sanitizedId: hex('b'), type: 'blob' }], state);
+    await map.reset('r');
+    expect(await map.toSanitized('r', hex('a'))).to.equal(undefined);
+    expect(await map.state('r')).to.equal(undefined);
+  });
+
+  it('keeps its pairs across a reopen', async () => {
+    await map.commit('r', [{ upstreamId: hex('a'), sanitizedId: hex('b'), type: 'blob' }], state);
+    await map.close();
+    map = await IdMap.open(path.join(dir, 'mirror.db'));
+    expect(await map.toUpstream('r', hex('b'))).to.deep.equal([hex('a')]);
+  });
+
+  it('maps a secret blob both ways after a sync', async () => {
+    const env = await openDataEnv(path.join(dir, 'data'));
+    try {
+      const up = Upstream.create(path.join(dir, 'upstream.git'));
+      up.setRef('refs/heads/main', up.commitFiles({ 'app.env': `GITHUB=${fakeGithubPat()}\n` }, 'one\n'));
+      const m = makeMirror(env, up.gitDir);
+      await m.sync();
+      const upstreamBlob = revParse(up.gitDir, 'main:app.env');
+      const sanitizedBlob = revParse(m.sanitized.gitDir, 'main:app.env');
+      expect(await env.idMap.toSanitized(REPO, upstreamBlob)).to.equal(sanitizedBlob);
+      expect(await env.idMap.toUpstream(REPO, sanitizedBlob)).to.deep.equal([upstreamBlob]);
+      expect(hasObject(m.sanitized.gitDir, sanitizedBlob)).to.equal(true);
+    } finally {
+      await env.close();
+    }
+  });
+});

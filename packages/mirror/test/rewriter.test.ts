@@ -1,0 +1,311 @@
+// The rewrite as the sync runs it: real upstream repositories, the real scanner and vault, and the
+// sanitized store inspected with git itself.
+import { expect } from 'chai';
+import path from 'node:path';
+import { hashObject, parseTree } from '@gitgate/objects';
+import { createScanner, type Scanner } from '@gitgate/scanner';
+import { withheldBlob, type RepoMirror } from '../src/index.js';
+import {
+  Upstream, allObjects, fakeGithubPat, fakePgpSignature, fold, hasObject, makeMirror, openDataEnv, readObject,
+  refsOf, removeDir, revParse, tempDir, tokensIn, type DataEnv,
+} from './helpers.js';
+
+describe('rewrite', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let env: DataEnv;
+  let up: Upstream;
+
+  beforeEach(async () => {
+    dir = tempDir();
+    up = Upstream.create(path.join(dir, 'upstream.git'));
+    env = await openDataEnv(path.join(dir, 'data'));
+  });
+  afterEach(async () => {
+    await env.close();
+    removeDir(dir);
+  });
+
+  const mirror = (extra: Parameters<typeof makeMirror>[2] = {}): RepoMirror => makeMirror(env, up.gitDir, extra);
+
+  describe('a secret in a blob', () => {
+    let secret: string;
+    let ids: { blob: string; dirTree: string; root: string; c1: string; c2: string; cleanTree: string };
+    let store: string;
+
+    beforeEach(async () => {
+      secret = fakeGithubPat();
+      const c1 = up.commitFiles({ 'README.md': '# api\n', 'lib/util.js': 'export const one = 1;\n' }, 'first\n');
+      const c2 = up.commitFiles({
+        'README.md': '# api\n', 'lib/util.js': 'export const one = 1;\n',
+        'config/app.env': `GITHUB=${secret}\nLEVEL=debug\n`,
+      }, 'add config\n', [c1]);
+      up.setRef('refs/heads/main', c2);
+      ids = {
+        blob: revParse(up.gitDir, 'main:config/app.env'), dirTree: revParse(up.gitDir, 'main:config'),
+        root: revParse(up.gitDir, 'main^{tree}'), c1, c2, cleanTree: revParse(up.gitDir, 'main:lib'),
+      };
+      const m = mirror();
+      await m.sync();
+      store = m.sanitized.gitDir;
+    });
+
+    it('stores a blob in which the secret is replaced by a token', () => {
+      const content = readObject(store, revParse(store, 'main:config/app.env')).content.toString('latin1');
+      const tokens = tokensIn(content);
+      expect(tokens).to.have.length(1);
+      expect(tokens[0]).to.match(/^\[\[TOKEN_github-pat_/);
+      expect(content).to.equal(`GITHUB=${tokens[0]}\nLEVEL=debug\n`);
+    });
+
+    it('holds no object that contains the secret', () => {
+      const every = allObjects(store);
+      expect(every.length).to.be.greaterThan(0);
+      expect(every.includes(Buffer.from(secret))).to.equal(false);
+    });
+
+    it('holds none of the upstream ids of the secret blob, the trees above it and the commit', () => {
+      for (const id of [ids.blob, ids.dirTree, ids.root, ids.c2]) expect(hasObject(store, id), id).to.equal(false);
+    });
+
+    it('keeps the id of a clean subtree beside the secret', () => {
+      expect(revParse(store, 'main:lib')).to.equal(ids.cleanTree);
+    });
+
+    it('keeps the id of a commit whose history holds no secret', () => {
+      expect(revParse(store, 'main~1')).to.equal(ids.c1);
+    });
+
+    it('stores the secret in the vault under the token', async () => {
+      const token = tokensIn(readObject(store, revParse(store, 'main:config/app.env')).content.toString('latin1'))[0]!;
+      expect((await env.vault.reveal(token)).toString('latin1')).to.equal(secret);
+    });
+  });
+
+  it('gives identical ids for every ref of a repository without secrets', async () => {
+    const c1 = up.commitFiles({ 'a.txt': 'alpha\n', 'src/b.js': 'let b = 2;\n' }, 'one\n');
+    const c2 = up.commitFiles({ 'a.txt': 'alpha\nbeta\n', 'src/b.js': 'let b = 2;\n' }, 'two\n', [c1]);
+    up.setRef('refs/heads/main', c2);
+    up.setRef('refs/heads/old', c1);
+    up.setRef('refs/tags/v1', up.tag({ object: c1, tag: 'v1', message: 'first release\n' }));
+    up.setRef('refs/tags/light', c2);
+    const m = mirror();
+    await m.sync();
+    expect(refsOf(m.sanitized.gitDir)).to.deep.equal(refsOf(up.gitDir));
+  });
+
+  describe('signatures', () => {
+    it('drops a gpgsig header from a commit and nothing else', async () => {
+      const tree = up.files({ 'a.txt': 'alpha\n' });
+      const extra = ['encoding ISO-8859-1', 'x-unknown kept as is'];
+      const signed = up.commitContent({ tree, message: 'signed\n', extraHeaders: [...extra, `gpgsig ${fold(fakePgpSignature())}`], time: 1_700_000_000 });
+      up.setRef('refs/heads/main', up.write('commit', signed));
+      const m = mirror();
+      await m.sync();
+      const expected = up.commitContent({ tree, message: 'signed\n', extraHeaders: extra, time: 1_700_000_000 });
+      const got = revParse(m.sanitized.gitDir, 'main');
+      expect(got).to.equal(hashObject('commit', expected));
+      expect(readObject(m.sanitized.gitDir, got).content.equals(expected)).to.equal(true);
+    });
+
+    it('drops a mergetag header from a merge commit and nothing else', async () => {
+      const base = up.commitFiles({ 'a.txt': 'alpha\n' }, 'base\n');
+      const side = up.commitFiles({ 'a.txt': 'alpha\n', 'b.txt': 'side\n' }, 'side\n', [base]);
+      const tree = up.files({ 'a.txt': 'alpha\n', 'b.txt': 'side\n' });
+      const tagText = up.tagContent({ object: side, tag: 'side-v1', message: 'side\n' + fakePgpSignature() }).toString('utf8');
+      const merge = up.commitContent({ tree, parents: [base, side], message: 'merge side\n', extraHeaders: [`mergetag ${fold(tagText)}`], time: 1_700_000_500 });
+      up.setRef('refs/heads/main', up.write('commit', merge));
+      const m = mirror();
+      await m.sync();
+      const expected = up.commitContent({ tree, parents: [base, side], message: 'merge side\n', time: 1_700_000_500 });
+      const got = revParse(m.sanitized.gitDir, 'main');
+      expect(got).to.equal(hashObject('commit', expected));
+      expect(readObject(m.sanitized.gitDir, got).content.equals(expected)).to.equal(true);
+    });
+
+    it('drops the signature block appended to an annotated tag message and nothing else', async () => {
+      const c = up.commitFiles({ 'a.txt': 'alpha\n' }, 'one\n');
+      up.setRef('refs/heads/main', c);
+      up.setRef('refs/tags/v1', up.tag({ object: c, tag: 'v1', message: 'release one\n\nnotes here\n' + fakePgpSignature() }));
+      const m = mirror();
+      await m.sync();
+      const expected = up.tagContent({ object: c, tag: 'v1', message: 'release one\n\nnotes here\n' });
+      const got = refsOf(m.sanitized.gitDir).get('refs/tags/v1')!;
+      expect(got).to.equal(hashObject('tag', expected));
+      expect(readObject(m.sanitized.gitDir, got).content.equals(expected)).to.equal(true);
+    });
+  });
+
+  describe('messages', () => {
+    it('tokenizes a secret in a commit message', async () => {
+      const secret = fakeGithubPat();
+      const c = up.commit({ tree: up.files({ 'a.txt': 'alpha\n' }), message: `rotate the bot credential, old one was ${secret}\n` });
+      up.setRef('refs/heads/main', c);
+      const m = mirror();
+      await m.sync();
+      const content = readObject(m.sanitized.gitDir, revParse(m.sanitized.gitDir, 'main')).content.toString('latin1');
+      const tokens = tokensIn(content);
+      expect(tokens).to.have.length(1);
+      expect(content).to.not.include(secret);
+      expect(content.endsWith(`\n\nrotate the bot credential, old one was ${tokens[0]}\n`)).to.equal(true);
+      expect((await env.vault.reveal(tokens[0]!)).toString('latin1')).to.equal(secret);
+    });
+
+    it('tokenizes a secret in a tag message', async () => {
+      const secret = fakeGithubPat();
+      const c = up.commitFiles({ 'a.txt': 'alpha\n' }, 'one\n');
+      up.setRef('refs/heads/main', c);
+      up.setRef('refs/tags/v1', up.tag({ object: c, tag: 'v1', message: `deployed with ${secret}\n` }));
+      const m = mirror();
+      await m.sync();
+      const content = readObject(m.sanitized.gitDir, refsOf(m.sanitized.gitDir).get('refs/tags/v1')!).content.toString('latin1');
+      const tokens = tokensIn(content);
+      expect(tokens).to.have.length(1);
+      expect(content).to.not.include(secret);
+      expect(content).to.include(`object ${c}\n`);
+      expect((await env.vault.reveal(tokens[0]!)).toString('latin1')).to.equal(secret);
+    });
+  });
+
+  describe('byte-exactness', () => {
+    // 'n\xe9.txt': a latin-1 name that is not valid UTF-8.
+    const latinName = Buffer.from([0x6e, 0xe9, 0x2e, 0x74, 0x78, 0x74]);
+    const oddTree = (aId: string): string => up.rawTree([
+      { mode: '100644', name: Buffer.from('a.txt'), id: aId },
+      { mode: '100644', name: latinName, id: up.blob('plain latin-1 content\n') },
+      { mode: '100664', name: Buffer.from('odd.sh'), id: up.blob('echo hello\n') },
+    ]);
+
+    it('keeps a clean tree with an odd mode and a non-UTF-8 name unchanged', async () => {
+      const tree = oddTree(up.blob('alpha\n'));
+      up.setRef('refs/heads/main', up.commit({ tree, message: 'odd\n' }));
+      const m = mirror();
+      await m.sync();
+      expect(revParse(m.sanitized.gitDir, 'main^{tree}')).to.equal(tree);
+      expect(revParse(m.sanitized.gitDir, 'main')).to.equal(revParse(up.gitDir, 'main'));
+    });
+
+    it('changes only the id of the entry whose blob changed in such a tree', async () => {
+      const tree = oddTree(up.blob(`GITHUB=${fakeGithubPat()}\n`));
+      up.setRef('refs/heads/main', up.commit({ tree, message: 'odd\n' }));
+      const m = mirror();
+      await m.sync();
+      const before = parseTree(readObject(up.gitDir, tree).content);
+      const after = parseTree(readObject(m.sanitized.gitDir, revParse(m.sanitized.gitDir, 'main^{tree}')).content);
+      expect(after.map((e) => e.mode)).to.deep.equal(['100644', '100644', '100664']);
+      expect(after.map((e) => e.name.toString('hex'))).to.deep.equal(before.map((e) => e.name.toString('hex')));
+      expect(after[0]!.id).to.not.equal(before[0]!.id);
+      expect(after.slice(1).map((e) => e.id)).to.deep.equal(before.slice(1).map((e) => e.id));
+    });
+  });
+
+  describe('fail closed', () => {
+    const MARK = 'unscannable-content-marker';
+    /** A scanner whose decoder "fails" on one content, like a time-out or a decoder error would. */
+    const failingScanner = (): Scanner => {
+      const real = createScanner();
+      return {
+        rulesetVersion: 'fake-failing-01', rules: real.rules,
+        scan(content: Buffer) {
+          if (content.includes(MARK)) throw new Error('decoder failed');
+          return real.scan(content);
+        },
+      };
+    };
+
+    it('replaces a blob the scanner throws on with the withheld notice', async () => {
+      const content = Buffer.from(`binary-ish ${MARK} payload\n`);
+      const blob = up.blob(content);
+      up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: 'data.bin', id: blob }, { name: 'ok.txt', id: up.blob('fine\n') }]), message: 'one\n' }));
+      const m = mirror({ scanner: failingScanner() });
+      const report = await m.sync();
+      const served = readObject(m.sanitized.gitDir, revParse(m.sanitized.gitDir, 'main:data.bin')).content;
+      expect(served.equals(withheldBlob(content.length))).to.equal(true);
+      expect(report.withheld).to.equal(1);
+    });
+
+    it('never stores the blob the scanner throws on', async () => {
+      const blob = up.blob(`binary-ish ${MARK} payload\n`);
+      up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: 'data.bin', id: blob }]), message: 'one\n' }));
+      const m = mirror({ scanner: failingScanner() });
+      await m.sync();
+      expect(hasObject(m.sanitized.gitDir, blob)).to.equal(false);
+      expect(allObjects(m.sanitized.gitDir).includes(Buffer.from(MARK))).to.equal(false);
+    });
+
+    it('replaces a blob over the scanner size limit with the withheld notice', async () => {
+      const big = Buffer.alloc(4096, 'x');
+      const blob = up.blob(big);
+      up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: 'big.txt', id: blob }]), message: 'one\n' }));
+      const m = mirror({ scanner: createScanner({ maxBytes: 1024 }) });
+      await m.sync();
+      expect(hasObject(m.sanitized.gitDir, blob)).to.equal(false);
+      const served = readObject(m.sanitized.gitDir, revParse(m.sanitized.gitDir, 'main:big.txt')).content;
+      expect(served.equals(withheldBlob(big.length))).to.equal(true);
+    });
+  });
+
+  describe('objects that refs reach without a commit', () => {
+    it('tokenizes a secret blob that an annotated tag points at', async () => {
+      const secret = fakeGithubPat();
+      const blob = up.blob(`GITHUB=${secret}\n`);
+      up.setRef('refs/heads/main', up.commitFiles({ 'a.txt': 'alpha\n' }, 'one\n'));
+      up.setRef('refs/tags/blob-tag', up.tag({ object: blob, type: 'blob', tag: 'blob-tag', message: 'a blob\n' }));
+      const m = mirror();
+      await m.sync();
+      const content = readObject(m.sanitized.gitDir, revParse(m.sanitized.gitDir, 'refs/tags/blob-tag^{blob}')).content.toString('latin1');
+      expect(tokensIn(content)).to.have.length(1);
+      expect(allObjects(m.sanitized.gitDir).includes(Buffer.from(secret))).to.equal(false);
+    });
+
+    it('tokenizes a secret blob that a lightweight tag points at', async () => {
+      const secret = fakeGithubPat();
+      const blob = up.blob(`GITHUB=${secret}\n`);
+      up.setRef('refs/heads/main', up.commitFiles({ 'a.txt': 'alpha\n' }, 'one\n'));
+      up.setRef('refs/tags/raw-blob', blob);
+      const m = mirror();
+      await m.sync();
+      const id = refsOf(m.sanitized.gitDir).get('refs/tags/raw-blob')!;
+      expect(id).to.not.equal(blob);
+      expect(tokensIn(readObject(m.sanitized.gitDir, id).content.toString('latin1'))).to.have.length(1);
+      expect(allObjects(m.sanitized.gitDir).includes(Buffer.from(secret))).to.equal(false);
+    });
+
+    it('tokenizes a secret in a tree that a tag of a tag points at', async () => {
+      const secret = fakeGithubPat();
+      const tree = up.files({ 'deep/app.env': `GITHUB=${secret}\n` });
+      up.setRef('refs/heads/main', up.commitFiles({ 'a.txt': 'alpha\n' }, 'one\n'));
+      const inner = up.tag({ object: tree, type: 'tree', tag: 'inner', message: 'a tree\n' });
+      up.setRef('refs/tags/outer', up.tag({ object: inner, type: 'tag', tag: 'outer', message: 'a tag\n' }));
+      const m = mirror();
+      await m.sync();
+      const content = readObject(m.sanitized.gitDir, revParse(m.sanitized.gitDir, 'refs/tags/outer^{tree}:deep/app.env')).content.toString('latin1');
+      expect(tokensIn(content)).to.have.length(1);
+      for (const id of [tree, inner]) expect(hasObject(m.sanitized.gitDir, id), id).to.equal(false);
+      expect(allObjects(m.sanitized.gitDir).includes(Buffer.from(secret))).to.equal(false);
+    });
+  });
+
+  it('syncs an empty upstream, then its first commit', async () => {
+    const m = mirror();
+    const first = await m.sync();
+    expect(first.refs).to.equal(0);
+    expect(refsOf(m.sanitized.gitDir).size).to.equal(0);
+    up.setRef('refs/heads/main', up.commitFiles({ 'a.txt': 'alpha\n' }, 'one\n'));
+    await m.sync();
+    expect(refsOf(m.sanitized.gitDir)).to.deep.equal(refsOf(up.gitDir));
+  });
+
+  describe('odd commits', () => {
+    // A commit that ends inside its last header line (no '\n', no message) must keep its id when clean.
+    it('keeps the id of a clean commit that ends without a newline', async () => {
+      const tree = up.files({ 'a.txt': 'alpha\n' });
+      const raw = Buffer.from(`tree ${tree}\nauthor Ada Tester <ada@example.test> 1700000000 +0100\ncommitter Bob Tester <bob@example.test> 1700000000 +0100`);
+      const c = up.write('commit', raw);
+      up.setRef('refs/heads/main', c);
+      const m = mirror();
+      await m.sync();
+      expect(revParse(m.sanitized.gitDir, 'main')).to.equal(c);
+    });
+  });
+});
