@@ -14,6 +14,9 @@ import { readBody } from './request-body.js';
 import { runUploadPack } from './upload-pack.js';
 import { ServerError, statusFor } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
+import { anonymousAuthenticator, openPolicy, clientOf, type Authenticator, type Identity, type ReadPolicy } from './identity.js';
+import { nullAudit, type AuditSink } from './audit-sink.js';
+import { randomUUID } from 'node:crypto';
 
 /** v0/v1 capabilities passed through from git's advertisement; everything else is dropped. */
 const V0_CAPABILITIES = new Set([
@@ -36,6 +39,31 @@ export interface GitRoutesOptions {
   logger?: Logger;
   /** Largest decoded request body accepted (default 16 MiB). */
   maxBodyBytes?: number;
+  authenticator?: Authenticator;
+  policy?: ReadPolicy;
+  audit?: AuditSink;
+}
+
+/** What one git HTTP request did, recorded as an audit `session` row. */
+interface Session {
+  id: string;
+  identity: Identity;
+  clientAddress: string;
+  userAgent: string;
+  endpoint: string;
+  protocolVersion: 0 | 2;
+  wants: number;
+  haves: number;
+  shallows: number;
+  depth?: number;
+  deepenSince?: number;
+  deepenNot?: string[];
+  filter?: string;
+  objects: number | null;
+  bytes: number;
+  refsAdvertised?: number;
+  outcome: 'ok' | 'refused' | 'error';
+  errorCode?: string;
 }
 
 const ADVERTISEMENT = 'application/x-git-upload-pack-advertisement';
@@ -70,6 +98,9 @@ export function wantsV2(req: IncomingMessage): boolean {
 export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
   const log = opts.logger ?? noopLogger;
   const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;
+  const authenticator = opts.authenticator ?? anonymousAuthenticator;
+  const policy = opts.policy ?? openPolicy;
+  const audit = opts.audit ?? nullAudit;
 
   return (req: Request, res: Response, next: NextFunction): void => {
     const parsed = parseGitPath(req.path);
@@ -78,33 +109,65 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
       return;
     }
     const started = Date.now();
+    const session: Session = {
+      id: randomUUID(), identity: { subject: 'anonymous', groups: [] }, ...clientOf(req),
+      endpoint: parsed.endpoint, protocolVersion: wantsV2(req) ? 2 : 0, wants: 0, haves: 0, shallows: 0,
+      objects: null, bytes: 0, outcome: 'ok',
+    };
+    let audited = true;
     const handle = async (): Promise<void> => {
-      const mirror = opts.repos.get(parsed.repo);
       if (parsed.endpoint === 'git-receive-pack' || (parsed.endpoint === 'info/refs' && req.query.service === 'git-receive-pack')) {
         throw new ServerError('GITGATE_READ_ONLY', 403, 'gitgate is a read-only gateway: push is not accepted here; push to the upstream repository instead.');
       }
       if (parsed.endpoint === 'dumb' || (parsed.endpoint === 'info/refs' && req.query.service === undefined)) {
         throw new ServerError('GITGATE_DUMB_HTTP', 403, 'gitgate serves the smart HTTP protocol only; the dumb HTTP protocol is not offered (unset GIT_SMART_HTTP).');
       }
+      try {
+        session.identity = await authenticator.authenticate(req.headers.authorization);
+      } catch (e) {
+        audited = false;
+        audit.record({
+          kind: 'auth-failure', actor: 'anonymous', repo: parsed.repo,
+          data: { reason: reasonOf(e), clientAddress: session.clientAddress, userAgent: session.userAgent, path: req.path.slice(0, 300) },
+        });
+        throw e;
+      }
+      const mirror = opts.repos.get(parsed.repo);
       if (!mirror) throw new ServerError('GITGATE_UNKNOWN_REPO', 404, `repository ${parsed.repo.slice(0, 200)} is not served by this gateway`);
+      if (!policy.canRead(session.identity, mirror.name)) {
+        throw new ServerError('GITGATE_FORBIDDEN', 403, `${session.identity.subject} may not read ${mirror.name}`);
+      }
       if (parsed.endpoint === 'info/refs') {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new ServerError('GITGATE_BAD_REQUEST', 405, 'info/refs takes GET');
         if (req.query.service !== 'git-upload-pack') throw new ServerError('GITGATE_NOT_OFFERED', 403, 'only the git-upload-pack service is offered');
-        await advertise(mirror, wantsV2(req), res);
+        await advertise(mirror, session, res);
       } else {
         if (req.method !== 'POST') throw new ServerError('GITGATE_BAD_REQUEST', 405, 'git-upload-pack takes POST');
         const body = await readBody(req, maxBody);
-        await uploadPack(mirror, wantsV2(req), body, req, res);
+        await uploadPack(mirror, session, body, res);
       }
     };
+    const finish = (): void => {
+      if (!audited) return;
+      const { identity, ...data } = session;
+      audit.record({ kind: 'session', actor: identity.subject, repo: parsed.repo, data: { ...data, groups: identity.groups, durationMs: Date.now() - started } });
+    };
     handle().then(
-      () => log.info('git request', { repo: parsed.repo, endpoint: parsed.endpoint, status: res.statusCode, ms: Date.now() - started }),
+      () => {
+        log.info('git request', { repo: parsed.repo, endpoint: session.endpoint, status: res.statusCode, ms: Date.now() - started, session: session.id });
+        finish();
+      },
       (err: unknown) => {
         const status = err instanceof ServerError ? err.status : statusFor(err);
         const message = err instanceof Error ? err.message : 'internal error';
-        log.warn('git request refused', { repo: parsed.repo, endpoint: parsed.endpoint, status, code: (err as { code?: string }).code });
+        const code = (err as { code?: string }).code;
+        session.outcome = status >= 500 ? 'error' : 'refused';
+        session.errorCode = code ?? 'GITGATE_INTERNAL';
+        log.warn('git request refused', { repo: parsed.repo, endpoint: session.endpoint, status, code, session: session.id });
+        finish();
         if (!res.headersSent) {
-          res.status(status).type('text/plain').set('Cache-Control', 'no-cache').send(`gitgate: ${status >= 500 ? `${message}` : message}\n`);
+          if (status === 401) res.set('WWW-Authenticate', 'Basic realm="gitgate", charset="UTF-8"');
+          res.status(status).type('text/plain').set('Cache-Control', 'no-cache').send(`gitgate: ${status === 401 ? 'authentication required: send your OIDC token as the password (any username) or as Authorization: Bearer' : message}\n`);
         } else {
           res.end();
         }
@@ -122,29 +185,35 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
     }
   }
 
-  async function advertise(mirror: RepoMirror, v2: boolean, res: ServerResponse): Promise<void> {
+  async function advertise(mirror: RepoMirror, session: Session, res: ServerResponse): Promise<void> {
     await sync(mirror);
     let body: Buffer;
-    if (v2) {
+    if (session.protocolVersion === 2) {
       body = v2Advertisement({ agent: opts.agent, lsRefs: V2_LS_REFS, fetch: V2_FETCH, objectFormat: 'sha1' });
     } else {
       const raw = await runGit(['upload-pack', '--stateless-rpc', '--advertise-refs', mirror.sanitized.gitDir]);
       const adv = parseV0Advertisement(Buffer.concat([encodePkt('# service=git-upload-pack\n'), FLUSH_PKT, raw]));
       adv.capabilities = adv.capabilities.filter((c) => V0_CAPABILITIES.has(c.split('=')[0]) || c.startsWith('symref=') || c === 'object-format=sha1');
       adv.capabilities.push(`agent=${opts.agent}`);
+      session.refsAdvertised = adv.refs.length;
       body = serializeV0Advertisement(adv);
     }
     (res as Response).status(200).set({ 'Content-Type': ADVERTISEMENT, 'Cache-Control': 'no-cache, max-age=0, must-revalidate', Pragma: 'no-cache' });
+    session.bytes = body.length;
     res.end(body);
   }
 
-  async function uploadPack(mirror: RepoMirror, v2: boolean, body: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function uploadPack(mirror: RepoMirror, session: Session, body: Buffer, res: ServerResponse): Promise<void> {
+    const v2 = session.protocolVersion === 2;
     // Parsing errors surface as 400 (thrown before any byte of the response is written).
     let request: Buffer;
     let noProgress = false;
     let sideband = true;
+    let exposure: { wants: string[]; haves: string[]; filter?: string } | null = null;
     const refuse = (message: string): void => {
-      log.warn('git request refused', { repo: mirror.name, reason: message.slice(0, 120) });
+      session.outcome = 'refused';
+      session.errorCode = 'GITGATE_REFUSED';
+      log.warn('git request refused', { repo: mirror.name, reason: message.slice(0, 120), session: session.id });
       (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
       res.end(errorPkt(`gitgate: ${message}`));
     };
@@ -152,15 +221,18 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
       const r = parseV2Request(body);
       const badCap = r.capabilities.find((c) => !V2_REQUEST_CAPABILITIES.has(c.split('=')[0]) || (c.startsWith('object-format=') && c !== 'object-format=sha1'));
       if (badCap !== undefined) return refuse(`capability ${JSON.stringify(badCap.slice(0, 60))} is not offered`);
+      session.endpoint = r.command;
       if (r.command === 'ls-refs') {
         request = serializeV2Request({ ...r, args: serializeLsRefsArgs(parseLsRefsArgs(r.args)) });
       } else if (r.command === 'fetch') {
         const a = parseFetchArgs(r.args);
+        Object.assign(session, { wants: a.wants.length, haves: a.haves.length, shallows: a.shallows.length, depth: a.deepen, deepenSince: a.deepenSince, deepenNot: a.deepenNot.length > 0 ? a.deepenNot : undefined, filter: a.filter });
         const problem = fetchProblem(a);
         if (problem) return refuse(problem);
         const checked = await checkIds(mirror, a.wants, a.shallows, a.haves);
         if (checked.error) return refuse(checked.error);
         noProgress = a.noProgress;
+        exposure = { wants: a.wants, haves: checked.haves, filter: a.filter };
         request = serializeV2Request({ ...r, args: serializeFetchArgs({ ...a, haves: checked.haves }) });
       } else if (r.command === 'object-info') {
         return refuse('the object-info command is not offered');
@@ -169,6 +241,8 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
       }
     } else {
       const r: V0Request = parseV0Request(body);
+      session.endpoint = 'fetch';
+      Object.assign(session, { wants: r.wants.length, haves: r.haves.length, shallows: r.shallows.length, depth: r.deepen, deepenSince: r.deepenSince, deepenNot: r.deepenNot.length > 0 ? r.deepenNot : undefined, filter: r.filter });
       const badCap = r.capabilities.find((c) => !V0_REQUEST_CAPABILITIES.has(c.split('=')[0]));
       if (badCap !== undefined) return refuse(`capability ${JSON.stringify(badCap.slice(0, 60))} is not offered`);
       if (r.wants.length === 0) return refuse('the request names no object to fetch');
@@ -176,16 +250,34 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
       if (checked.error) return refuse(checked.error);
       noProgress = r.capabilities.includes('no-progress');
       sideband = r.capabilities.includes('side-band') || r.capabilities.includes('side-band-64k');
+      exposure = { wants: r.wants, haves: checked.haves, filter: r.filter };
       request = serializeV0Request({ ...r, haves: checked.haves });
     }
     const notices = noProgress || !sideband ? [] : noticesFor(mirror);
     const abort = new AbortController();
     res.on('close', () => { if (!res.writableFinished) abort.abort(); });
     (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
+    if (exposure) audit.record({ kind: 'session-start', actor: session.identity.subject, repo: mirror.name, data: { id: session.id } });
     const result = await runUploadPack({ gitDir: mirror.sanitized.gitDir, protocol: v2 ? 2 : 0, sideband, request, notices, res, signal: abort.signal });
-    if (result.exitCode !== 0) log.warn('upload-pack failed', { repo: mirror.name, exitCode: result.exitCode, stderr: result.stderr.slice(0, 300) });
+    session.bytes = result.bytesSent;
+    session.objects = result.packObjects;
+    if (result.exitCode !== 0) {
+      session.outcome = 'error';
+      session.errorCode = 'GITGATE_UPLOAD_PACK_FAILED';
+      log.warn('upload-pack failed', { repo: mirror.name, exitCode: result.exitCode, stderr: result.stderr.slice(0, 300), session: session.id });
+    }
     res.end();
-    void req;
+    if (exposure && result.packObjects !== null) recordExposures(mirror, session, exposure);
+  }
+
+  /** Off the hot path: which tokens the objects this session could receive carry. */
+  function recordExposures(mirror: RepoMirror, session: Session, q: { wants: string[]; haves: string[]; filter?: string }): void {
+    mirror.exposedTokens(q).then(
+      (found) => {
+        for (const f of found) audit.record({ kind: 'exposure', actor: session.identity.subject, repo: mirror.name, data: { sessionId: session.id, token: f.token, objectId: f.objectId } });
+      },
+      (e: unknown) => log.error('exposure audit failed', { repo: mirror.name, session: session.id, error: (e as Error).message }),
+    );
   }
 
   /** Wants and shallows must be objects of the sanitized store; haves that are not are dropped. */
@@ -215,4 +307,11 @@ function fetchProblem(a: FetchArgs): string | null {
   if (a.sidebandAll) return 'sideband-all is not offered';
   if (a.wants.length === 0) return 'the request names no object to fetch';
   return null;
+}
+
+/** A short, secret-free reason for an authentication failure. */
+function reasonOf(e: unknown): string {
+  const data = (e as { data?: { reason?: unknown } }).data;
+  if (data && typeof data.reason === 'string') return data.reason;
+  return String((e as { code?: unknown }).code ?? 'unknown');
 }
