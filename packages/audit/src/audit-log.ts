@@ -1,0 +1,265 @@
+/**
+ * The audit database (docs/audit.md): `record` queues an event and returns at once; one writer
+ * appends queued events in batches, one transaction each, chaining every row to the previous one.
+ * Queries read the typed views; `verify` walks the chain; `exportAndPurge` applies retention.
+ */
+import { Database } from '@gitgate/db';
+import { AuditError, codes } from './audit-error.js';
+import { isAuditKind, prepareEvent, type AuditEvent, type PendingRecord } from './audit-event.js';
+import {
+  findSession,
+  queryView,
+  views,
+  type AdminRow,
+  type AuditQuery,
+  type AuthFailureRow,
+  type DetokenizeRow,
+  type ExposureRow,
+  type SessionDetail,
+  type SessionRow,
+  type SyncRow,
+} from './audit-query.js';
+import { AUDIT_STORE, auditMigrations } from './audit-schema.js';
+import { BatchWriter } from './batch-writer.js';
+import { verifyChain, type VerifyResult } from './chain-verify.js';
+import type { ChainLink } from './hash-chain.js';
+import { noopLogger, type Logger } from './logger.js';
+import { appendRecords, readHead } from './record-store.js';
+import { exportAndPurge, type PurgeOptions, type PurgeResult } from './retention.js';
+import { recordIncompleteSessions } from './session-recovery.js';
+
+/** Options of `AuditLog.open`. */
+export interface AuditLogOptions {
+  /** SQLite file (conventionally `audit.db` in the data dir; created mode 0600), or ':memory:'. */
+  path: string;
+  logger?: Logger;
+  /** Longest time a recorded event waits before its batch is written (default 50). */
+  flushIntervalMs?: number;
+  /** Most rows per batch transaction (default 500, at most 10000). */
+  maxBatch?: number;
+  /** Source of `at` timestamps (default: the system clock). */
+  clock?: () => Date;
+}
+
+/** Attempts `close` makes to write what is still queued before it gives up. */
+const CLOSE_ATTEMPTS = 3;
+const MAX_BATCH_LIMIT = 10_000;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The audit log of one gitgate process. One AuditLog per file: the chain is computed from the last
+ * stored row inside each write transaction, but crash recovery on open assumes no other process is
+ * mid-request on the same file.
+ */
+export class AuditLog {
+  readonly #db: Database;
+  readonly #log: Logger;
+  readonly #clock: () => Date;
+  readonly #writer: BatchWriter<PendingRecord>;
+  /** The last row this process wrote or saw at open; a different head at the next write means rows were cut or added elsewhere. */
+  #head: ChainLink;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  private constructor(db: Database, head: ChainLink, opts: { logger: Logger; clock: () => Date; flushIntervalMs: number; maxBatch: number }) {
+    this.#db = db;
+    this.#head = head;
+    this.#log = opts.logger;
+    this.#clock = opts.clock;
+    this.#writer = new BatchWriter<PendingRecord>({
+      write: (rows) => this.#append(rows),
+      flushIntervalMs: opts.flushIntervalMs,
+      maxBatch: opts.maxBatch,
+      logger: opts.logger,
+    });
+  }
+
+  /**
+   * Opens (creating, migrating; WAL, synchronous=FULL) the audit database, then records an
+   * 'incomplete' session for every session-start left without its session by a crash. Throws
+   * TypeError on bad options and DbError when the database cannot be opened.
+   */
+  static async open(opts: AuditLogOptions): Promise<AuditLog> {
+    if (opts === null || typeof opts !== 'object') throw new TypeError('options must be an object');
+    if (typeof opts.path !== 'string' || opts.path === '') throw new TypeError('path must be a file path or ":memory:"');
+    const flushIntervalMs = opts.flushIntervalMs ?? 50;
+    if (!Number.isSafeInteger(flushIntervalMs) || flushIntervalMs < 0) throw new TypeError('flushIntervalMs must be a non-negative integer');
+    const maxBatch = opts.maxBatch ?? 500;
+    if (!Number.isSafeInteger(maxBatch) || maxBatch < 1 || maxBatch > MAX_BATCH_LIMIT) throw new TypeError(`maxBatch must be an integer from 1 to ${MAX_BATCH_LIMIT}`);
+    const clock = opts.clock ?? (() => new Date());
+    if (typeof clock !== 'function') throw new TypeError('clock must be a function returning a Date');
+    const logger = opts.logger ?? noopLogger;
+
+    const db = await Database.open({ path: opts.path, name: AUDIT_STORE, migrations: auditMigrations, synchronous: 'FULL', logger });
+    try {
+      await recordIncompleteSessions(db, clock(), logger);
+      const head = await readHead(db);
+      return new AuditLog(db, head, { logger, clock, flushIntervalMs, maxBatch });
+    } catch (err) {
+      await db.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Queues an event and returns immediately; it is written with the next batch (within
+   * `flushIntervalMs`). Never throws: a malformed event (see `prepareEvent`) or one recorded after
+   * `close` is dropped with an error log naming its kind only, and a failed write is logged and retried.
+   */
+  record(e: AuditEvent): void {
+    let row: PendingRecord;
+    try {
+      if (this.#closed) throw new AuditError(codes.closed, 'the audit log is closed');
+      row = prepareEvent(e, this.#clock());
+    } catch (err) {
+      this.#log.error('audit event dropped', { kind: isAuditKind(e?.kind) ? e.kind : 'unknown', reason: (err as Error).message });
+      return;
+    }
+    this.#writer.enqueue(row);
+  }
+
+  /**
+   * Queues an event for the next batch and resolves once its row is committed; for events that must
+   * be on disk before the response (a reveal, a session start). Rejects with TypeError on a malformed
+   * event, AuditError GITGATE_AUDIT_CLOSED after close, GITGATE_AUDIT_WRITE when its batch fails
+   * (the row is then not written and not retried: the caller decides).
+   */
+  recordDurable(e: AuditEvent): Promise<void> {
+    let row: PendingRecord;
+    try {
+      if (this.#closed) throw new AuditError(codes.closed, 'the audit log is closed');
+      row = prepareEvent(e, this.#clock());
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#writer.enqueueDurable(row);
+  }
+
+  /**
+   * Resolves once every event recorded before the call is committed. Rejects with AuditError
+   * GITGATE_AUDIT_WRITE when a batch fails (the events stay queued and are retried).
+   */
+  flush(): Promise<void> {
+    return this.#writer.flush();
+  }
+
+  /** Events queued or being written. */
+  get pending(): number {
+    return this.#writer.pending;
+  }
+
+  /**
+   * Stops accepting events, writes what is queued and closes the database. If the queue still cannot
+   * be written after a few attempts, drops it, closes anyway and rejects with AuditError
+   * GITGATE_AUDIT_UNWRITTEN (the count is in `data.rows`). Closing twice returns the same promise.
+   */
+  close(): Promise<void> {
+    if (!this.#closing) {
+      this.#closed = true;
+      this.#closing = this.#shutdown();
+    }
+    return this.#closing;
+  }
+
+  /** Sessions (git requests), newest first. `token` keeps sessions that exposed that token. */
+  sessions(q: AuditQuery = {}): Promise<SessionRow[]> {
+    return this.#query(() => queryView<SessionRow>(this.#db, views.sessions, q));
+  }
+
+  /** Exposures (token served in a session), newest first. */
+  exposures(q: AuditQuery = {}): Promise<ExposureRow[]> {
+    return this.#query(() => queryView<ExposureRow>(this.#db, views.exposures, q));
+  }
+
+  /** Syncs from upstream, newest first. Throws TypeError when filtered by token. */
+  syncs(q: AuditQuery = {}): Promise<SyncRow[]> {
+    return this.#query(() => queryView<SyncRow>(this.#db, views.syncs, q));
+  }
+
+  /** Detokenize requests, approvals, denials, reveals, expiries and revocations, newest first. */
+  detokenize(q: AuditQuery = {}): Promise<DetokenizeRow[]> {
+    return this.#query(() => queryView<DetokenizeRow>(this.#db, views.detokenize, q));
+  }
+
+  /** Failed authentications, newest first. Throws TypeError when filtered by token. */
+  authFailures(q: AuditQuery = {}): Promise<AuthFailureRow[]> {
+    return this.#query(() => queryView<AuthFailureRow>(this.#db, views.authFailures, q));
+  }
+
+  /** Admin actions and purges, newest first. Throws TypeError when filtered by token. */
+  adminActions(q: AuditQuery = {}): Promise<AdminRow[]> {
+    return this.#query(() => queryView<AdminRow>(this.#db, views.adminActions, q));
+  }
+
+  /** One session with its start time and exposures, or undefined while it has no session record. */
+  session(id: string): Promise<SessionDetail | undefined> {
+    return this.#query(() => findSession(this.#db, id));
+  }
+
+  /**
+   * Walks the whole chain and reports the first broken link: an edited row (hash-mismatch), deleted
+   * rows (seq-gap or prev-hash-mismatch), an altered purge anchor (anchor-mismatch). Rows still
+   * queued are not included; `flush` first to cover them. A cut-off tail is only visible against a
+   * `head` kept elsewhere.
+   */
+  verify(): Promise<VerifyResult> {
+    return this.#query(() => verifyChain(this.#db));
+  }
+
+  /**
+   * Exports every row recorded before `opts.before` to `opts.exportPath` as JSON lines (fsynced),
+   * deletes them and records a `purge`, all in one transaction. See `exportAndPurge` in retention.ts
+   * for what it throws.
+   */
+  exportAndPurge(opts: PurgeOptions): Promise<PurgeResult> {
+    return this.#query(() => exportAndPurge(this.#db, opts, this.#clock, this.#log, (from, to) => this.#noteAppend(from, to)));
+  }
+
+  #query<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new AuditError(codes.closed, 'the audit log is closed'));
+    return fn();
+  }
+
+  /** The batch writer's write: one transaction per batch. */
+  async #append(rows: PendingRecord[]): Promise<void> {
+    const { from, to } = await this.#db.transaction((tx) => appendRecords(tx, rows));
+    // After the commit: a rolled-back batch must not move the remembered head.
+    this.#noteAppend(from, to);
+  }
+
+  #noteAppend(from: ChainLink, to: ChainLink): void {
+    if (from.seq !== this.#head.seq || from.hash !== this.#head.hash) {
+      // Someone else wrote or deleted rows since our last append: a cut-off tail is otherwise invisible.
+      this.#log.error('audit chain head moved outside this writer', { expectedSeq: this.#head.seq, foundSeq: from.seq });
+    }
+    this.#head = to;
+  }
+
+  async #shutdown(): Promise<void> {
+    let failure: unknown;
+    for (let attempt = 1; attempt <= CLOSE_ATTEMPTS; attempt++) {
+      try {
+        await this.#writer.flush();
+        failure = undefined;
+        break;
+      } catch (err) {
+        failure = err;
+        if (attempt < CLOSE_ATTEMPTS) await delay(100 * attempt);
+      }
+    }
+    let dropped = 0;
+    if (failure !== undefined) {
+      const error = new AuditError(codes.unwritten, 'audit rows could not be written before close', { cause: failure });
+      dropped = this.#writer.abandon(error);
+    }
+    this.#writer.stop();
+    await this.#db.close();
+    if (dropped > 0) {
+      this.#log.error('audit rows lost at close', { rows: dropped });
+      throw new AuditError(codes.unwritten, `${dropped} audit rows could not be written before close`, { cause: failure, data: { rows: dropped } });
+    }
+  }
+}

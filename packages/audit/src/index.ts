@@ -1,0 +1,41 @@
+/** @gitgate/audit: the audit database — batched, hash-chained records, queries, verification, retention. */
+export { AuditLog } from './audit-log.js';
+export type { AuditLogOptions } from './audit-log.js';
+export { AUDIT_KINDS, DETOKENIZE_KINDS, ANONYMOUS_ACTOR, SYSTEM_ACTOR, isAuditKind } from './audit-event.js';
+export type {
+  AdminData,
+  AuditEvent,
+  AuditIdentity,
+  AuditKind,
+  AuthFailureData,
+  DetokenizeData,
+  ExposureData,
+  PurgeData,
+  SessionData,
+  SessionOutcome,
+  SessionStartData,
+  SyncData,
+} from './audit-event.js';
+export { DEFAULT_LIMIT } from './audit-query.js';
+export type {
+  AdminRow,
+  AuditQuery,
+  AuthFailureRow,
+  DetokenizeRow,
+  ExposureRow,
+  RecordColumns,
+  SessionDetail,
+  SessionRow,
+  SyncRow,
+} from './audit-query.js';
+export type { VerifyResult } from './chain-verify.js';
+export { GENESIS_HASH, recordHash } from './hash-chain.js';
+export type { ChainBreak, ChainBreakReason, ChainLink } from './hash-chain.js';
+export type { PurgeOptions, PurgeResult } from './retention.js';
+export { canonicalJson } from './canonical-json.js';
+export { formatRows } from './format-rows.js';
+export type { FormatOptions, RowFormat } from './format-rows.js';
+export { AuditError, codes } from './audit-error.js';
+export type { AuditErrorCode } from './audit-error.js';
+export { noopLogger } from './logger.js';
+export type { Logger } from './logger.js';
