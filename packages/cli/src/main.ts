@@ -2,10 +2,12 @@
 import { startGateway } from '@gitgate/server';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './logger.js';
+import { auditCommand } from './audit-command.js';
 
 const USAGE = `usage:
   gitgate serve --config FILE     run the gateway
   gitgate check-config FILE       validate a configuration file and exit
+  gitgate audit <command> …       query and verify the audit database (gitgate audit for help)
   gitgate help                    this text`;
 
 /** Runs the CLI; returns the process exit code (serve resolves only on a signal). */
@@ -22,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`ok: ${config.repos.length} repositories, listening on ${config.listen.host}:${config.listen.port}, data in ${config.dataDir}\n`);
     return 0;
   }
+  if (cmd === 'audit') return auditCommand(rest, process.stdout, process.stderr);
   if (cmd === 'serve') {
     const i = rest.indexOf('--config');
     const file = i >= 0 ? rest[i + 1] : undefined;

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { IdMap, RepoMirror, type UpstreamSource } from '@gitgate/mirror';
 import { createScanner, type Scanner } from '@gitgate/scanner';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
+import { AuditLog } from '@gitgate/audit';
 import { createApp } from './app.js';
 import { ServerError } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
@@ -37,6 +38,7 @@ export interface Gateway {
   server: Server;
   repos: ReadonlyMap<string, RepoMirror>;
   vault: Vault;
+  audit: AuditLog;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const masterKey = await loadOrCreateKey(join(opts.dataDir, 'gitgate.key'));
   const vault = await Vault.open({ dbPath: join(opts.dataDir, 'vault.db'), masterKey, logger: log });
   const idMap = await IdMap.open(join(opts.dataDir, 'mirror.db'));
+  const audit = await AuditLog.open({ path: join(opts.dataDir, 'audit.db'), logger: log });
   const scanner = opts.scanner ?? createScanner();
   const repos = new Map<string, RepoMirror>();
   for (const r of opts.repos) {
@@ -66,7 +69,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       idMap, vault, scanner, logger: log, coalesceMs: opts.coalesceMs,
     }));
   }
-  const app = createApp({ repos, logger: log, maxBodyBytes: opts.maxBodyBytes });
+  const app = createApp({ repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit });
   const server = createServer(app);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
@@ -77,10 +80,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   log.info('gateway listening', { url, repos: repos.size });
   return {
-    url, server, repos, vault,
+    url, server, repos, vault, audit,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await audit.close();
       await idMap.close();
       await vault.close();
     },

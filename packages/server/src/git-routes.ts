@@ -52,15 +52,15 @@ interface Session {
   userAgent: string;
   endpoint: string;
   protocolVersion: 0 | 2;
-  wants: number;
-  haves: number;
-  shallows: number;
+  wants: string[];
+  haves: string[];
+  shallow: string[];
   depth?: number;
   deepenSince?: number;
   deepenNot?: string[];
   filter?: string;
-  objects: number | null;
-  bytes: number;
+  objectsSent: number | null;
+  bytesSent: number;
   refsAdvertised?: number;
   outcome: 'ok' | 'refused' | 'error';
   errorCode?: string;
@@ -101,6 +101,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
   const authenticator = opts.authenticator ?? anonymousAuthenticator;
   const policy = opts.policy ?? openPolicy;
   const audit = opts.audit ?? nullAudit;
+  const auditedSyncs = new WeakSet<SyncReport>();
 
   return (req: Request, res: Response, next: NextFunction): void => {
     const parsed = parseGitPath(req.path);
@@ -111,8 +112,8 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
     const started = Date.now();
     const session: Session = {
       id: randomUUID(), identity: { subject: 'anonymous', groups: [] }, ...clientOf(req),
-      endpoint: parsed.endpoint, protocolVersion: wantsV2(req) ? 2 : 0, wants: 0, haves: 0, shallows: 0,
-      objects: null, bytes: 0, outcome: 'ok',
+      endpoint: parsed.endpoint, protocolVersion: wantsV2(req) ? 2 : 0, wants: [], haves: [], shallow: [],
+      objectsSent: null, bytesSent: 0, outcome: 'ok',
     };
     let audited = true;
     const handle = async (): Promise<void> => {
@@ -149,8 +150,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
     };
     const finish = (): void => {
       if (!audited) return;
-      const { identity, ...data } = session;
-      audit.record({ kind: 'session', actor: identity.subject, repo: parsed.repo, data: { ...data, groups: identity.groups, durationMs: Date.now() - started } });
+      audit.record({ kind: 'session', actor: session.identity.subject, repo: parsed.repo, data: { ...session, service: 'upload-pack', repo: parsed.repo, durationMs: Date.now() - started } });
     };
     handle().then(
       () => {
@@ -176,11 +176,22 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
   };
 
   async function sync(mirror: RepoMirror): Promise<SyncReport> {
+    const started = Date.now();
     try {
-      return await mirror.sync();
+      const report = await mirror.sync();
+      // A coalesced sync is shared by many requests; record it once.
+      if (!auditedSyncs.has(report)) {
+        auditedSyncs.add(report);
+        audit.record({
+          kind: 'sync', actor: 'system', repo: mirror.name,
+          data: { repo: mirror.name, upToDate: report.upToDate, objects: report.objects, rewritten: report.rewritten, unchanged: report.unchanged, withheld: report.withheld, secrets: report.secrets, secretsByRule: report.secretsByRule, refs: report.refs, durationMs: report.ms, outcome: 'ok' },
+        });
+      }
+      return report;
     } catch (e) {
       const err = e as { code?: string; message?: string };
       log.error('sync failed', { repo: mirror.name, code: err.code, error: err.message });
+      audit.record({ kind: 'sync', actor: 'system', repo: mirror.name, data: { repo: mirror.name, durationMs: Date.now() - started, outcome: 'error', errorCode: err.code ?? 'GITGATE_INTERNAL' } });
       throw new ServerError('GITGATE_UPSTREAM_FAILED', 502, `sync of ${mirror.name} with its upstream failed; nothing was served (${err.message ?? 'unknown error'})`, { cause: e });
     }
   }
@@ -199,7 +210,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
       body = serializeV0Advertisement(adv);
     }
     (res as Response).status(200).set({ 'Content-Type': ADVERTISEMENT, 'Cache-Control': 'no-cache, max-age=0, must-revalidate', Pragma: 'no-cache' });
-    session.bytes = body.length;
+    session.bytesSent = body.length;
     res.end(body);
   }
 
@@ -226,7 +237,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
         request = serializeV2Request({ ...r, args: serializeLsRefsArgs(parseLsRefsArgs(r.args)) });
       } else if (r.command === 'fetch') {
         const a = parseFetchArgs(r.args);
-        Object.assign(session, { wants: a.wants.length, haves: a.haves.length, shallows: a.shallows.length, depth: a.deepen, deepenSince: a.deepenSince, deepenNot: a.deepenNot.length > 0 ? a.deepenNot : undefined, filter: a.filter });
+        noteRequest(session, a.wants, a.haves, a.shallows, a);
         const problem = fetchProblem(a);
         if (problem) return refuse(problem);
         const checked = await checkIds(mirror, a.wants, a.shallows, a.haves);
@@ -242,7 +253,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
     } else {
       const r: V0Request = parseV0Request(body);
       session.endpoint = 'fetch';
-      Object.assign(session, { wants: r.wants.length, haves: r.haves.length, shallows: r.shallows.length, depth: r.deepen, deepenSince: r.deepenSince, deepenNot: r.deepenNot.length > 0 ? r.deepenNot : undefined, filter: r.filter });
+      noteRequest(session, r.wants, r.haves, r.shallows, r);
       const badCap = r.capabilities.find((c) => !V0_REQUEST_CAPABILITIES.has(c.split('=')[0]));
       if (badCap !== undefined) return refuse(`capability ${JSON.stringify(badCap.slice(0, 60))} is not offered`);
       if (r.wants.length === 0) return refuse('the request names no object to fetch');
@@ -257,10 +268,10 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
     const abort = new AbortController();
     res.on('close', () => { if (!res.writableFinished) abort.abort(); });
     (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
-    if (exposure) audit.record({ kind: 'session-start', actor: session.identity.subject, repo: mirror.name, data: { id: session.id } });
+    if (exposure) audit.record({ kind: 'session-start', actor: session.identity.subject, repo: mirror.name, data: { id: session.id, repo: mirror.name, identity: session.identity } });
     const result = await runUploadPack({ gitDir: mirror.sanitized.gitDir, protocol: v2 ? 2 : 0, sideband, request, notices, res, signal: abort.signal });
-    session.bytes = result.bytesSent;
-    session.objects = result.packObjects;
+    session.bytesSent = result.bytesSent;
+    session.objectsSent = result.packObjects;
     if (result.exitCode !== 0) {
       session.outcome = 'error';
       session.errorCode = 'GITGATE_UPLOAD_PACK_FAILED';
@@ -274,7 +285,8 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
   function recordExposures(mirror: RepoMirror, session: Session, q: { wants: string[]; haves: string[]; filter?: string }): void {
     mirror.exposedTokens(q).then(
       (found) => {
-        for (const f of found) audit.record({ kind: 'exposure', actor: session.identity.subject, repo: mirror.name, data: { sessionId: session.id, token: f.token, objectId: f.objectId } });
+        const seen = new Set<string>();
+        for (const f of found) if (!seen.has(f.token) && seen.add(f.token)) audit.record({ kind: 'exposure', actor: session.identity.subject, repo: mirror.name, data: { sessionId: session.id, token: f.token, objectId: f.objectId } });
       },
       (e: unknown) => log.error('exposure audit failed', { repo: mirror.name, session: session.id, error: (e as Error).message }),
     );
@@ -314,4 +326,18 @@ function reasonOf(e: unknown): string {
   const data = (e as { data?: { reason?: unknown } }).data;
   if (data && typeof data.reason === 'string') return data.reason;
   return String((e as { code?: unknown }).code ?? 'unknown');
+}
+
+/** Ids kept per list in an audit row; a negotiation can carry many haves. */
+const AUDIT_ID_LIMIT = 1000;
+
+/** Copies what a fetch asked for into its audit session. */
+function noteRequest(session: Session, wants: string[], haves: string[], shallow: string[], o: { deepen?: number; deepenSince?: number; deepenNot: string[]; filter?: string }): void {
+  session.wants = wants.slice(0, AUDIT_ID_LIMIT);
+  session.haves = haves.slice(0, AUDIT_ID_LIMIT);
+  session.shallow = shallow.slice(0, AUDIT_ID_LIMIT);
+  session.depth = o.deepen;
+  session.deepenSince = o.deepenSince;
+  session.deepenNot = o.deepenNot.length > 0 ? o.deepenNot : undefined;
+  session.filter = o.filter;
 }

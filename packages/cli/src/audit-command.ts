@@ -1,0 +1,128 @@
+/**
+ * `gitgate audit …`: the security team's questions, answered from the audit database.
+ *   verify | sessions | exposures | requests | syncs | auth-failures | admin | session <id> | purge
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AuditLog, formatRows, type AuditQuery, type RowFormat } from '@gitgate/audit';
+import { loadConfig } from './config.js';
+
+const USAGE = `usage: gitgate audit <command> (--config FILE | --data DIR) [options]
+commands:
+  verify                         check the hash chain; exit 1 and name the first broken link
+  sessions | exposures | requests | syncs | auth-failures | admin
+                                 list records, newest first
+  session <id>                   one git request: what it asked for, what it received, which tokens
+  purge --before WHEN --export FILE
+                                 export older records as JSON lines, then delete them (audited)
+options: --repo NAME  --identity SUBJECT  --token TOKEN  --since WHEN  --until WHEN  --limit N
+         --format table|json|csv   (WHEN: ISO 8601 time, or an age such as 30m, 1h, 7d)`;
+
+/** Parses an absolute ISO time or an age (30s, 15m, 1h, 7d) relative to `now`. Throws TypeError. */
+export function parseWhen(s: string, now = new Date()): Date {
+  const age = /^(\d+)([smhd])$/.exec(s);
+  if (age) {
+    const unit = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 }[age[2] as 's' | 'm' | 'h' | 'd'];
+    return new Date(now.getTime() - Number(age[1]) * unit);
+  }
+  const t = Date.parse(s);
+  if (Number.isNaN(t)) throw new TypeError(`not a time or an age: ${JSON.stringify(s.slice(0, 40))}`);
+  return new Date(t);
+}
+
+/** Runs `gitgate audit`; returns the exit code. */
+export async function auditCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true,
+      options: {
+        config: { type: 'string' }, data: { type: 'string' }, repo: { type: 'string' }, identity: { type: 'string' },
+        token: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, limit: { type: 'string' },
+        format: { type: 'string', default: 'table' }, before: { type: 'string' }, export: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    err.write(`gitgate audit: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  const [cmd, arg] = positionals;
+  if (!cmd) {
+    err.write(`${USAGE}\n`);
+    return 2;
+  }
+  const dataDir = v.data ?? (v.config ? loadConfig(v.config).dataDir : undefined);
+  if (!dataDir) {
+    err.write(`gitgate audit: give --config FILE or --data DIR\n`);
+    return 2;
+  }
+  const format = v.format as RowFormat;
+  if (!['table', 'json', 'csv'].includes(format)) {
+    err.write(`gitgate audit: --format must be table, json or csv\n`);
+    return 2;
+  }
+  const q: AuditQuery = { repo: v.repo, identity: v.identity, token: v.token };
+  try {
+    if (v.since) q.since = parseWhen(v.since);
+    if (v.until) q.until = parseWhen(v.until);
+    if (v.limit) {
+      q.limit = Number(v.limit);
+      if (!Number.isInteger(q.limit) || q.limit < 1) throw new TypeError('--limit must be a positive integer');
+    }
+  } catch (e) {
+    err.write(`gitgate audit: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const audit = await AuditLog.open({ path: join(dataDir, 'audit.db') });
+  try {
+    const print = (rows: object[]): void => { out.write(formatRows(rows as Record<string, unknown>[], format) + (format === 'json' ? '\n' : '')); };
+    switch (cmd) {
+      case 'verify': {
+        const r = await audit.verify();
+        if (format === 'json') out.write(JSON.stringify(r) + '\n');
+        else if (r.ok) out.write(`ok: ${r.checked} records, chain intact (head seq ${r.head.seq} ${r.head.hash})\n`);
+        else out.write(`BROKEN at seq ${r.firstBroken!.seq}: ${r.firstBroken!.reason}${r.firstBroken!.detail ? ` (${r.firstBroken!.detail})` : ''}; ${r.checked} records checked\n`);
+        return r.ok ? 0 : 1;
+      }
+      case 'sessions': print(await audit.sessions(q)); return 0;
+      case 'exposures': print(await audit.exposures(q)); return 0;
+      case 'requests': print(await audit.detokenize(q)); return 0;
+      case 'syncs': print(await audit.syncs(q)); return 0;
+      case 'auth-failures': print(await audit.authFailures(q)); return 0;
+      case 'admin': print(await audit.adminActions(q)); return 0;
+      case 'session': {
+        if (!arg) {
+          err.write('gitgate audit session: give a session id\n');
+          return 2;
+        }
+        const s = await audit.session(arg);
+        if (!s) {
+          err.write(`gitgate audit session: no session ${arg.slice(0, 80)}\n`);
+          return 1;
+        }
+        if (format === 'json') out.write(JSON.stringify(s, null, 2) + '\n');
+        else {
+          out.write(formatRows([s.session as unknown as Record<string, unknown>], format));
+          out.write(`\ntokens received (${s.exposures.length}):\n`);
+          if (s.exposures.length > 0) out.write(formatRows(s.exposures as unknown as Record<string, unknown>[], format));
+        }
+        return 0;
+      }
+      case 'purge': {
+        if (!v.before || !v.export) {
+          err.write('gitgate audit purge: give --before WHEN and --export FILE\n');
+          return 2;
+        }
+        const r = await audit.exportAndPurge({ before: parseWhen(v.before), exportPath: v.export, actor: 'cli' });
+        out.write(`exported ${r.exported} records to ${v.export}; purged ${r.purged}\n`);
+        return 0;
+      }
+      default:
+        err.write(`gitgate audit: unknown command ${cmd.slice(0, 40)}\n${USAGE}\n`);
+        return 2;
+    }
+  } finally {
+    await audit.close();
+  }
+}
