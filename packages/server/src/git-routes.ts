@@ -14,7 +14,7 @@ import { readBody } from './request-body.js';
 import { runUploadPack } from './upload-pack.js';
 import { ServerError, statusFor } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
-import { anonymousAuthenticator, openPolicy, clientOf, type Authenticator, type Identity, type ReadPolicy } from './identity.js';
+import { anonymousAuthenticator, openPolicy, clientOf, authFailureReason, type Authenticator, type Identity, type ReadPolicy } from './identity.js';
 import { nullAudit, type AuditSink } from './audit-sink.js';
 import { randomUUID } from 'node:crypto';
 
@@ -129,7 +129,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
         audited = false;
         audit.record({
           kind: 'auth-failure', actor: 'anonymous', repo: parsed.repo,
-          data: { reason: reasonOf(e), clientAddress: session.clientAddress, userAgent: session.userAgent, path: req.path.slice(0, 300) },
+          data: { reason: authFailureReason(e), clientAddress: session.clientAddress, userAgent: session.userAgent, path: req.path.slice(0, 300) },
         });
         throw e;
       }
@@ -319,13 +319,6 @@ function fetchProblem(a: FetchArgs): string | null {
   if (a.sidebandAll) return 'sideband-all is not offered';
   if (a.wants.length === 0) return 'the request names no object to fetch';
   return null;
-}
-
-/** A short, secret-free reason for an authentication failure. */
-function reasonOf(e: unknown): string {
-  const data = (e as { data?: { reason?: unknown } }).data;
-  if (data && typeof data.reason === 'string') return data.reason;
-  return String((e as { code?: unknown }).code ?? 'unknown');
 }
 
 /** Ids kept per list in an audit row; a negotiation can carry many haves. */

@@ -29,3 +29,10 @@ export const openPolicy: ReadPolicy = { canRead: () => true };
 export function clientOf(req: IncomingMessage): { clientAddress: string; userAgent: string } {
   return { clientAddress: req.socket.remoteAddress ?? '', userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200) };
 }
+
+/** A short, secret-free reason for an authentication failure (the error's data.reason, else its code). */
+export function authFailureReason(e: unknown): string {
+  const data = (e as { data?: { reason?: unknown } }).data;
+  if (data && typeof data.reason === 'string') return data.reason;
+  return String((e as { code?: unknown }).code ?? 'unknown');
+}

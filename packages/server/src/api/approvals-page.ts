@@ -1,0 +1,118 @@
+/**
+ * The approver web page at /approvals: sign in with an OIDC token (the same JWT the API takes), see the
+ * pending detokenize requests with their context, approve or deny each with a comment. Plain HTML and a
+ * small script served from the same origin, under a strict Content-Security-Policy.
+ */
+import express, { type Router } from 'express';
+
+const HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>gitgate approvals</title>
+<style>
+  body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #1d1d1f; }
+  h1 { font-size: 1.4rem; }
+  table { border-collapse: collapse; width: 100%; margin-top: 1rem; }
+  th, td { border-bottom: 1px solid #ddd; padding: .4rem .5rem; text-align: left; vertical-align: top; }
+  code { font-size: 12px; word-break: break-all; }
+  #signin textarea { width: 100%; height: 5rem; font-family: monospace; }
+  .msg { margin: .5rem 0; padding: .4rem .6rem; background: #f2f2f7; }
+  .err { background: #fde8e8; }
+  button { margin-right: .3rem; }
+</style>
+</head>
+<body>
+<h1>gitgate — pending detokenize requests</h1>
+<section id="signin">
+  <p>Sign in with your OIDC token (JWT). It stays in this tab only.</p>
+  <textarea id="jwt" aria-label="OIDC token" placeholder="eyJ..."></textarea>
+  <p><button id="signin-button" type="button">Sign in</button></p>
+</section>
+<section id="main" hidden>
+  <p>Signed in. <button id="refresh" type="button">Refresh</button> <button id="signout" type="button">Sign out</button></p>
+  <div id="message" class="msg" role="status"></div>
+  <table>
+    <thead><tr><th>Requested by</th><th>Token</th><th>Where</th><th>Reason</th><th>Expires</th><th>Decision</th></tr></thead>
+    <tbody id="requests"></tbody>
+  </table>
+</section>
+<script src="/approvals/app.js"></script>
+</body>
+</html>
+`;
+
+const SCRIPT = `'use strict';
+(function () {
+  var jwtKey = 'gitgate.jwt';
+  var $ = function (id) { return document.getElementById(id); };
+  function token() { return sessionStorage.getItem(jwtKey); }
+  function say(text, isError) { var m = $('message'); m.textContent = text; m.className = isError ? 'msg err' : 'msg'; }
+  function api(method, path, body) {
+    return fetch('/api/v1' + path, {
+      method: method,
+      headers: Object.assign({ 'Authorization': 'Bearer ' + token() }, body ? { 'Content-Type': 'application/json' } : {}),
+      body: body ? JSON.stringify(body) : undefined,
+    }).then(function (r) {
+      return r.json().then(function (j) { if (!r.ok) throw new Error((j.error && j.error.message) || ('HTTP ' + r.status)); return j; });
+    });
+  }
+  function cell(text) { var td = document.createElement('td'); td.textContent = text == null ? '' : String(text); return td; }
+  function render(items) {
+    var tbody = $('requests');
+    tbody.textContent = '';
+    if (items.length === 0) say('No pending requests.');
+    items.forEach(function (r) {
+      var tr = document.createElement('tr');
+      tr.setAttribute('data-request', r.id);
+      tr.appendChild(cell(r.requester));
+      var t = cell(''); var code = document.createElement('code'); code.textContent = r.token; t.appendChild(code); tr.appendChild(t);
+      var ctx = r.context || {};
+      tr.appendChild(cell([ctx.repo, ctx.path, ctx.commit ? ctx.commit.slice(0, 12) : null, ctx.rule, ctx.maskedPreview].filter(Boolean).join(' · ')));
+      tr.appendChild(cell(r.reason));
+      tr.appendChild(cell(r.expiresAt));
+      var d = document.createElement('td');
+      var comment = document.createElement('input'); comment.placeholder = 'comment'; comment.setAttribute('aria-label', 'comment');
+      var approve = document.createElement('button'); approve.textContent = 'Approve'; approve.className = 'approve';
+      var deny = document.createElement('button'); deny.textContent = 'Deny'; deny.className = 'deny';
+      approve.onclick = function () { decide(r.id, 'approve', comment.value); };
+      deny.onclick = function () { decide(r.id, 'deny', comment.value); };
+      d.appendChild(comment); d.appendChild(approve); d.appendChild(deny);
+      tr.appendChild(d);
+      tbody.appendChild(tr);
+    });
+  }
+  function load() {
+    return api('GET', '/detokenize-requests?status=pending').then(function (j) { render(j.items); }, function (e) { say(e.message, true); });
+  }
+  function decide(id, what, comment) {
+    api('POST', '/detokenize-requests/' + encodeURIComponent(id) + '/' + what, { comment: comment || undefined })
+      .then(function (r) { say('Request ' + id + ': ' + r.status); return load(); }, function (e) { say(e.message, true); });
+  }
+  function show() { var signedIn = !!token(); $('signin').hidden = signedIn; $('main').hidden = !signedIn; if (signedIn) load(); }
+  $('signin-button').onclick = function () { var v = $('jwt').value.trim(); if (v) { sessionStorage.setItem(jwtKey, v); $('jwt').value = ''; show(); } };
+  $('signout').onclick = function () { sessionStorage.removeItem(jwtKey); show(); };
+  $('refresh').onclick = load;
+  show();
+})();
+`;
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+/** Routes for /approvals and its script. */
+export function approvalsPage(): Router {
+  const r = express.Router();
+  r.get('/approvals', (_req, res) => {
+    res.set(SECURITY_HEADERS).type('html').send(HTML);
+  });
+  r.get('/approvals/app.js', (_req, res) => {
+    res.set(SECURITY_HEADERS).type('application/javascript').send(SCRIPT);
+  });
+  return r;
+}
