@@ -17,4 +17,6 @@ export const codes = {
   rewriteFailed: 'GITGATE_REWRITE_FAILED',
   badObject: 'GITGATE_BAD_OBJECT',
   unknownRepo: 'GITGATE_UNKNOWN_REPO',
+  secretRef: 'GITGATE_SECRET_REF',
+  githubFailed: 'GITGATE_GITHUB_FAILED',
 } as const;

@@ -14,3 +14,7 @@ export { readObjects, existingObjects } from './cat-file-batch.js';
 export type { RawObject } from './cat-file-batch.js';
 export { runGit, spawnGit, gitEnv } from './git.js';
 export { MirrorError, codes } from './errors.js';
+export { resolveSecretRef, authorizationHeader, httpsUpstreamSource, TOKEN_USERNAME, SECRET_REF_ERROR } from './upstream-credentials.js';
+export type { UpstreamCredential, HttpsUpstreamOptions } from './upstream-credentials.js';
+export { GitHubConnector, appJwt, GITHUB_ERROR } from './github-connector.js';
+export type { GitHubConnectorOptions, GitHubAuth, GitHubRepo, GitHubCredentials } from './github-connector.js';

@@ -13,6 +13,10 @@ export interface UpstreamSource {
   url: string;
   /** Extra `http.extraHeader` values (e.g. an Authorization header); never logged or shown. */
   extraHeaders?: string[];
+  /** Called before every fetch for headers that change over time (an expiring installation token). */
+  headers?: () => Promise<string[]>;
+  /** A PEM file of CA certificates trusted for this upstream only (`http.sslCAInfo`). */
+  caFile?: string;
 }
 
 export interface UpstreamRef {
@@ -44,20 +48,35 @@ export class UpstreamStore {
    * Error messages never contain the URL's credentials or the extra headers.
    */
   async fetch(source: UpstreamSource): Promise<void> {
-    const config: string[] = [];
-    for (const h of source.extraHeaders ?? []) config.push('-c', `http.extraHeader=${h}`);
     const safe = redactUrl(source.url);
+    let headers = source.extraHeaders ?? [];
+    if (source.headers) {
+      try {
+        headers = [...headers, ...(await source.headers())];
+      } catch (e) {
+        const code = (e as { code?: unknown })?.code;
+        throw new MirrorError(codes.upstreamFailed, `fetching upstream ${safe} failed: no credential: ${(e as Error)?.message ?? 'error'}`, {
+          data: typeof code === 'string' ? { credentialError: code } : undefined,
+        });
+      }
+    }
+    // Passed in the environment, not as -c arguments: a child's argv is readable by every local user (ps).
+    const env = gitConfigEnv([
+      ...headers.map((h): [string, string] => ['http.extraHeader', h]),
+      ...(source.caFile ? [['http.sslCAInfo', source.caFile] as [string, string]] : []),
+    ]);
     try {
-      await runGit([...config, 'fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', '--', source.url, ...MIRRORED_REF_SPECS], {
+      await runGit(['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', '--', source.url, ...MIRRORED_REF_SPECS], {
         gitDir: this.#gitDir,
         describe: `fetch ${safe}`,
+        env,
       });
     } catch (e) {
-      throw new MirrorError(codes.upstreamFailed, `fetching upstream ${safe} failed: ${scrub((e as Error).message, source)}`);
+      throw new MirrorError(codes.upstreamFailed, `fetching upstream ${safe} failed: ${scrub((e as Error).message, source, headers)}`);
     }
     let head: string | undefined;
     try {
-      const lines = await gitLines([...config, 'ls-remote', '--symref', '--', source.url, 'HEAD'], { gitDir: this.#gitDir, describe: 'ls-remote' });
+      const lines = await gitLines(['ls-remote', '--symref', '--', source.url, 'HEAD'], { gitDir: this.#gitDir, describe: 'ls-remote', env });
       const m = lines.map((l) => /^ref: (refs\/heads\/\S+)\tHEAD$/.exec(l)).find((x) => x);
       head = m?.[1];
     } catch {
@@ -121,8 +140,18 @@ export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
 }
 
-function scrub(message: string, source: UpstreamSource): string {
+function scrub(message: string, source: UpstreamSource, headers: readonly string[]): string {
   let out = message.split(source.url).join(redactUrl(source.url));
-  for (const h of source.extraHeaders ?? []) out = out.split(h).join('***');
+  for (const h of headers) out = out.split(h).join('***');
   return out.replace(/(https?:\/\/)[^/@\s]*@/gi, '$1***@');
+}
+
+/** Git configuration for one command through GIT_CONFIG_COUNT/KEY_n/VALUE_n (git ≥ 2.31). */
+function gitConfigEnv(pairs: readonly [string, string][]): Record<string, string> {
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(pairs.length) };
+  pairs.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return env;
 }

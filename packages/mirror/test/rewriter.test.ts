@@ -205,7 +205,7 @@ describe('rewrite', function () {
     const failingScanner = (): Scanner => {
       const real = createScanner();
       return {
-        rulesetVersion: 'fake-failing-01', rules: real.rules,
+        rulesetVersion: 'fake-failing-01', rules: real.rules, detectors: real.detectors,
         scan(content: Buffer) {
           if (content.includes(MARK)) throw new Error('decoder failed');
           return real.scan(content);
