@@ -18,6 +18,7 @@ export const AUDIT_KINDS = [
   'detokenize-deny',
   'detokenize-reveal',
   'detokenize-expire',
+  'detokenize-revoke',
   'token-revoke',
   'admin',
   'purge',
@@ -33,6 +34,7 @@ export const DETOKENIZE_KINDS = [
   'detokenize-deny',
   'detokenize-reveal',
   'detokenize-expire',
+  'detokenize-revoke',
   'token-revoke',
 ] as const satisfies readonly AuditKind[];
 

@@ -106,7 +106,7 @@ export const auditMigrations: Migration[] = [
         json_extract(data, '$.expiresAt') AS expires_at
       FROM records
       WHERE kind IN ('detokenize-request', 'detokenize-approve', 'detokenize-deny',
-                     'detokenize-reveal', 'detokenize-expire', 'token-revoke');
+                     'detokenize-reveal', 'detokenize-expire', 'detokenize-revoke', 'token-revoke');
 
       CREATE VIEW auth_failures AS
       SELECT seq, at, actor, repo,

@@ -5,21 +5,55 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { httpsUpstreamSource, type UpstreamSource } from '@gitgate/mirror';
 
 export interface RepoConfig {
   name: string;
   /** Local bare repository path (absolute after loading), file:// or http(s):// URL. */
   upstream: string;
+  /** Groups that may clone and fetch (auth mode oidc). */
+  readers: string[];
+  /** How to fetch it: URL plus credential headers and CA file, resolved from the config. */
+  source: UpstreamSource;
+}
+
+export type AuthConfig =
+  | { mode: 'none' }
+  | { mode: 'oidc'; issuer: string; audience: string; jwksUri?: string; groupsClaim: string };
+
+export interface DetokenizeConfig {
+  requesters: string[];
+  approvers: string[];
+  minApprovals: number;
+  requireReason: boolean;
+  requestTtlMs: number;
+  grantTtlMs: number;
+  oneTimeReveal: boolean;
+  webhook?: { url: string; secret: string };
+}
+
+/** A GitHub organisation whose matching repositories are served (resolved at start). */
+export interface GitHubSourceConfig {
+  org: string;
+  include: string[];
+  auth: { token: string } | { app: { appId: number; privateKey: string; installationId: number } };
+  baseUrl?: string;
+  includeArchived: boolean;
+  caFile?: string;
+  readers: string[];
 }
 
 export interface Config {
   listen: { host: string; port: number };
   dataDir: string;
-  auth: { mode: 'none' };
+  auth: AuthConfig;
+  detokenize: DetokenizeConfig;
+  admins: string[];
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'json' | 'text' };
   sync: { coalesceMs: number };
   limits: { maxRequestBytes: number };
   repos: RepoConfig[];
+  github: GitHubSourceConfig[];
 }
 
 export class ConfigError extends Error {
@@ -33,7 +67,31 @@ export class ConfigError extends Error {
 }
 
 const REPO_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
-const TOP_KEYS = ['listen', 'dataDir', 'auth', 'log', 'sync', 'limits', 'repos'];
+const TOP_KEYS = ['listen', 'dataDir', 'auth', 'detokenize', 'admins', 'log', 'sync', 'limits', 'repos'];
+
+/** Parses a duration such as 30s, 15m, 1h or 2d into milliseconds; undefined when malformed. */
+export function parseDuration(v: unknown): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(v.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+}
+
+/** Resolves `env:NAME` and `file:PATH` references (anything else is taken literally). */
+export function resolveSecretRef(ref: string, baseDir: string, env: NodeJS.ProcessEnv): { value?: string; problem?: string } {
+  if (ref.startsWith('env:')) {
+    const v = env[ref.slice(4)];
+    return v ? { value: v } : { problem: `environment variable ${ref.slice(4)} is not set` };
+  }
+  if (ref.startsWith('file:')) {
+    try {
+      return { value: readFileSync(resolve(baseDir, ref.slice(5)), 'utf8').trim() };
+    } catch (e) {
+      return { problem: `cannot read ${ref.slice(5)}: ${(e as NodeJS.ErrnoException).code ?? 'error'}` };
+    }
+  }
+  return { value: ref };
+}
 
 /** Reads and validates a config file. Throws ConfigError listing every problem. */
 export function loadConfig(file: string): Config {
@@ -53,7 +111,7 @@ export function loadConfig(file: string): Config {
 }
 
 /** Validates a parsed config object; relative paths resolve against `baseDir`. */
-export function validateConfig(raw: unknown, baseDir: string, file = 'config'): Config {
+export function validateConfig(raw: unknown, baseDir: string, file = 'config', env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const obj = (v: unknown, path: string): Record<string, unknown> | undefined => {
     if (v === undefined) return undefined;
@@ -87,11 +145,82 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config'): 
     else dataDir = resolve(baseDir, root.dataDir);
   }
   // auth
+  let authCfg: AuthConfig = { mode: 'none' };
   const auth = obj(root.auth, 'auth');
-  if (root.auth === undefined) problems.push('auth: required (use `auth: { mode: none }` for a loopback-only trial)');
+  if (root.auth === undefined) problems.push('auth: required (`auth: { mode: oidc, issuer, audience }`, or `auth: { mode: none }` for a loopback-only trial)');
   if (auth) {
-    unknownKeys(auth, ['mode'], 'auth');
-    if (auth.mode !== 'none') problems.push(`auth.mode: must be "none" (got ${JSON.stringify(auth.mode)})`);
+    if (auth.mode === 'none') {
+      unknownKeys(auth, ['mode'], 'auth');
+    } else if (auth.mode === 'oidc') {
+      unknownKeys(auth, ['mode', 'issuer', 'audience', 'jwksUri', 'groupsClaim'], 'auth');
+      const url = (k: string, required: boolean): string | undefined => {
+        const v = auth[k];
+        if (v === undefined) {
+          if (required) problems.push(`auth.${k}: required for mode oidc`);
+          return undefined;
+        }
+        if (typeof v !== 'string' || !/^https?:\/\/[^\s]+$/.test(v)) {
+          problems.push(`auth.${k}: must be an http(s) URL`);
+          return undefined;
+        }
+        return v.replace(/\/+$/, '');
+      };
+      const issuer = url('issuer', true);
+      const jwksUri = url('jwksUri', false);
+      if (typeof auth.audience !== 'string' || auth.audience === '') problems.push('auth.audience: required for mode oidc (the audience your tokens are minted for)');
+      if (auth.groupsClaim !== undefined && (typeof auth.groupsClaim !== 'string' || auth.groupsClaim === '')) problems.push('auth.groupsClaim: must be a claim name');
+      if (issuer && typeof auth.audience === 'string' && auth.audience !== '') {
+        authCfg = { mode: 'oidc', issuer, audience: auth.audience, jwksUri, groupsClaim: (auth.groupsClaim as string | undefined) ?? 'groups' };
+      }
+    } else {
+      problems.push(`auth.mode: must be "oidc" or "none" (got ${JSON.stringify(auth.mode)})`);
+    }
+  }
+  const groupList = (v: unknown, path: string): string[] => {
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((g) => typeof g !== 'string' || g === '')) {
+      problems.push(`${path}: must be a list of group names`);
+      return [];
+    }
+    return v as string[];
+  };
+  const admins = groupList(root.admins, 'admins');
+  // detokenize
+  const det: DetokenizeConfig = { requesters: [], approvers: [], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true };
+  const d = obj(root.detokenize, 'detokenize');
+  if (d) {
+    unknownKeys(d, ['requesters', 'approvers', 'minApprovals', 'requireReason', 'requestTtl', 'grantTtl', 'oneTimeReveal', 'webhook'], 'detokenize');
+    det.requesters = groupList(d.requesters, 'detokenize.requesters');
+    det.approvers = groupList(d.approvers, 'detokenize.approvers');
+    if (d.minApprovals !== undefined) {
+      if (!Number.isInteger(d.minApprovals) || (d.minApprovals as number) < 1) problems.push('detokenize.minApprovals: must be an integer ≥ 1');
+      else det.minApprovals = d.minApprovals as number;
+    }
+    for (const k of ['requireReason', 'oneTimeReveal'] as const) {
+      if (d[k] !== undefined) {
+        if (typeof d[k] !== 'boolean') problems.push(`detokenize.${k}: must be true or false`);
+        else det[k] = d[k] as boolean;
+      }
+    }
+    for (const [k, field] of [['requestTtl', 'requestTtlMs'], ['grantTtl', 'grantTtlMs']] as const) {
+      if (d[k] !== undefined) {
+        const ms = parseDuration(d[k]);
+        if (ms === undefined || ms <= 0) problems.push(`detokenize.${k}: must be a duration such as 15m, 1h or 2d`);
+        else det[field] = ms;
+      }
+    }
+    const wh = obj(d.webhook, 'detokenize.webhook');
+    if (wh) {
+      unknownKeys(wh, ['url', 'secret'], 'detokenize.webhook');
+      if (typeof wh.url !== 'string' || !/^https?:\/\/\S+$/.test(wh.url)) problems.push('detokenize.webhook.url: must be an http(s) URL');
+      if (typeof wh.secret !== 'string' || wh.secret === '') problems.push('detokenize.webhook.secret: required (env:NAME or file:PATH), used to sign the body');
+      else {
+        const r = resolveSecretRef(wh.secret, baseDir, env);
+        if (r.problem) problems.push(`detokenize.webhook.secret: ${r.problem}`);
+        else if (typeof wh.url === 'string') det.webhook = { url: wh.url, secret: r.value! };
+      }
+    }
+    if (det.approvers.length === 0) problems.push('detokenize.approvers: at least one approver group is required');
   }
   // log
   const logCfg: Config['log'] = { level: 'info', format: 'json' };
@@ -128,7 +257,100 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config'): 
     }
   }
   // repos
+  /** The fetch source of one repo entry: credential references resolved, CA file checked. */
+  const upstreamSource = (o: Record<string, unknown>, url: string, path: string): UpstreamSource | undefined => {
+    let credential: { token: string } | { basic: { username: string; password: string } } | undefined;
+    const c = obj(o.credential, `${path}.credential`);
+    if (c) {
+      unknownKeys(c, ['token', 'basic'], `${path}.credential`);
+      const secret = (ref: unknown, p: string): string | undefined => {
+        if (typeof ref !== 'string' || ref === '') {
+          problems.push(`${p}: required (env:NAME, file:PATH or a literal)`);
+          return undefined;
+        }
+        const r = resolveSecretRef(ref, baseDir, env);
+        if (r.problem) problems.push(`${p}: ${r.problem}`);
+        return r.value;
+      };
+      if (c.token !== undefined) {
+        const t = secret(c.token, `${path}.credential.token`);
+        if (t) credential = { token: t };
+      } else {
+        const b = obj(c.basic, `${path}.credential.basic`);
+        if (!b) problems.push(`${path}.credential: give token or basic`);
+        else {
+          unknownKeys(b, ['username', 'password'], `${path}.credential.basic`);
+          if (typeof b.username !== 'string' || b.username === '') problems.push(`${path}.credential.basic.username: required`);
+          const pw = secret(b.password, `${path}.credential.basic.password`);
+          if (pw && typeof b.username === 'string' && b.username !== '') credential = { basic: { username: b.username, password: pw } };
+        }
+      }
+    }
+    let caFile: string | undefined;
+    if (o.caFile !== undefined) {
+      if (typeof o.caFile !== 'string' || o.caFile === '') problems.push(`${path}.caFile: must be a path`);
+      else caFile = resolve(baseDir, o.caFile);
+    }
+    if (!credential && !caFile) return { url };
+    try {
+      return httpsUpstreamSource({ url, credential, caFile });
+    } catch (e) {
+      problems.push(`${path}.upstream: ${(e as Error).message}`);
+      return undefined;
+    }
+  };
   const repos: RepoConfig[] = [];
+  const github: GitHubSourceConfig[] = [];
+  const githubEntry = (o: Record<string, unknown>, path: string): void => {
+    unknownKeys(o, ['github', 'readers'], path);
+    const readers = groupList(o.readers, `${path}.readers`);
+    if (authCfg.mode === 'oidc' && o.readers === undefined) problems.push(`${path}.readers: required with auth mode oidc (the groups that may clone)`);
+    const g = obj(o.github, `${path}.github`);
+    if (!g) return;
+    const gp = `${path}.github`;
+    unknownKeys(g, ['org', 'include', 'auth', 'baseUrl', 'includeArchived', 'caFile'], gp);
+    if (typeof g.org !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(g.org)) problems.push(`${gp}.org: required, a GitHub organisation name`);
+    const include = g.include === undefined ? ['*'] : g.include;
+    if (!Array.isArray(include) || include.length === 0 || include.some((x) => typeof x !== 'string' || x === '')) problems.push(`${gp}.include: must be a list of name globs`);
+    if (g.baseUrl !== undefined && (typeof g.baseUrl !== 'string' || !/^https?:\/\/\S+$/.test(g.baseUrl))) problems.push(`${gp}.baseUrl: must be an http(s) URL`);
+    if (g.includeArchived !== undefined && typeof g.includeArchived !== 'boolean') problems.push(`${gp}.includeArchived: must be true or false`);
+    const a = obj(g.auth, `${gp}.auth`);
+    let auth: GitHubSourceConfig['auth'] | undefined;
+    if (!a) problems.push(`${gp}.auth: required ({ token: env:NAME } or { app: { appId, privateKeyFile, installationId } })`);
+    else if (a.token !== undefined) {
+      unknownKeys(a, ['token'], `${gp}.auth`);
+      const r = typeof a.token === 'string' ? resolveSecretRef(a.token, baseDir, env) : { problem: 'must be env:NAME, file:PATH or a literal' };
+      if (r.problem) problems.push(`${gp}.auth.token: ${r.problem}`);
+      else auth = { token: r.value! };
+    } else {
+      unknownKeys(a, ['app'], `${gp}.auth`);
+      const app = obj(a.app, `${gp}.auth.app`);
+      if (!app) problems.push(`${gp}.auth: give token or app`);
+      else {
+        unknownKeys(app, ['appId', 'privateKeyFile', 'installationId'], `${gp}.auth.app`);
+        if (!Number.isInteger(app.appId)) problems.push(`${gp}.auth.app.appId: must be an integer`);
+        if (!Number.isInteger(app.installationId)) problems.push(`${gp}.auth.app.installationId: must be an integer`);
+        let privateKey: string | undefined;
+        if (typeof app.privateKeyFile !== 'string') problems.push(`${gp}.auth.app.privateKeyFile: required`);
+        else {
+          try {
+            privateKey = readFileSync(resolve(baseDir, app.privateKeyFile), 'utf8');
+          } catch (e) {
+            problems.push(`${gp}.auth.app.privateKeyFile: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+          }
+        }
+        if (privateKey && Number.isInteger(app.appId) && Number.isInteger(app.installationId)) {
+          auth = { app: { appId: app.appId as number, privateKey, installationId: app.installationId as number } };
+        }
+      }
+    }
+    if (auth && typeof g.org === 'string' && Array.isArray(include)) {
+      github.push({
+        org: g.org, include: include as string[], auth, baseUrl: g.baseUrl as string | undefined,
+        includeArchived: g.includeArchived === true, caFile: typeof g.caFile === 'string' ? resolve(baseDir, g.caFile) : undefined, readers,
+      });
+    }
+  };
   if (root.repos === undefined) problems.push('repos: required (a list of { name, upstream })');
   else if (!Array.isArray(root.repos)) problems.push('repos: must be a list');
   else {
@@ -137,7 +359,13 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config'): 
       const path = `repos[${i}]`;
       const o = obj(r, path);
       if (!o) return;
-      unknownKeys(o, ['name', 'upstream'], path);
+      if (o.github !== undefined) {
+        githubEntry(o, path);
+        return;
+      }
+      unknownKeys(o, ['name', 'upstream', 'readers', 'credential', 'caFile'], path);
+      const readers = groupList(o.readers, `${path}.readers`);
+      if (authCfg.mode === 'oidc' && o.readers === undefined) problems.push(`${path}.readers: required with auth mode oidc (the groups that may clone)`);
       let ok = true;
       if (typeof o.name !== 'string') {
         problems.push(`${path}.name: required`);
@@ -160,10 +388,16 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config'): 
         const name = o.name as string;
         seen.add(name);
         const up = o.upstream as string;
-        repos.push({ name, upstream: /^[a-z][a-z0-9+.-]*:\/\//i.test(up) || isAbsolute(up) ? up : resolve(baseDir, up) });
+        const upstream = /^[a-z][a-z0-9+.-]*:\/\//i.test(up) || isAbsolute(up) ? up : resolve(baseDir, up);
+        const source = upstreamSource(o, upstream, path);
+        if (source) repos.push({ name, readers, upstream, source });
       }
     });
   }
   if (problems.length > 0) throw new ConfigError(file, problems);
-  return { listen: { host, port }, dataDir, auth: { mode: 'none' }, log: logCfg, sync: syncCfg, limits: limitsCfg, repos };
+  if (authCfg.mode === 'none' && !/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host)) {
+    problems.push(`listen: auth mode "none" only listens on loopback (got ${host}); configure auth mode oidc to listen elsewhere`);
+    throw new ConfigError(file, problems);
+  }
+  return { listen: { host, port }, dataDir, auth: authCfg, detokenize: det, admins, log: logCfg, sync: syncCfg, limits: limitsCfg, repos, github };
 }

@@ -1,5 +1,6 @@
 /** `gitgate` command line: `gitgate serve --config FILE`, `gitgate check-config FILE`. */
-import { startGateway } from '@gitgate/server';
+import { startGateway, type Logger } from '@gitgate/server';
+import { GitHubConnector, type UpstreamSource } from '@gitgate/mirror';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { auditCommand } from './audit-command.js';
@@ -39,12 +40,32 @@ function usage(problem: string): number {
   return 2;
 }
 
+/** Repositories of the configured GitHub organisations, resolved now (names the config rule refuses are skipped). */
+async function githubRepos(config: Config, logger: Logger): Promise<{ name: string; readers: string[]; source: UpstreamSource }[]> {
+  const out: { name: string; readers: string[]; source: UpstreamSource }[] = [];
+  for (const g of config.github) {
+    const connector = new GitHubConnector({ org: g.org, include: g.include, auth: g.auth, baseUrl: g.baseUrl, includeArchived: g.includeArchived, logger });
+    for (const repo of await connector.resolve()) {
+      if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*\/[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(repo.name) || repo.name.endsWith('.git')) {
+        logger.warn('github repository skipped: name not servable', { org: g.org, repo: repo.name.slice(0, 100) });
+        continue;
+      }
+      out.push({ name: repo.name, readers: g.readers, source: connector.upstreamSource(repo, { caFile: g.caFile }) });
+    }
+  }
+  return out;
+}
+
 async function serve(config: Config): Promise<number> {
   const logger = createLogger(config.log.level, config.log.format);
+  const fromGitHub = await githubRepos(config, logger);
+  const repos = [...config.repos.map((r) => ({ name: r.name, readers: r.readers, source: r.source })), ...fromGitHub.filter((g) => !config.repos.some((r) => r.name === g.name))];
   const gw = await startGateway({
     host: config.listen.host, port: config.listen.port, dataDir: config.dataDir, auth: config.auth, logger,
     coalesceMs: config.sync.coalesceMs, maxBodyBytes: config.limits.maxRequestBytes,
-    repos: config.repos.map((r) => ({ name: r.name, upstream: { url: r.upstream } })),
+    repos: repos.map((r) => ({ name: r.name, upstream: r.source })),
+    policy: { repos: repos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: config.detokenize, admins: config.admins },
+    webhook: config.detokenize.webhook,
   });
   process.stdout.write(`gitgate listening on ${gw.url}\n`);
   for (const name of gw.repos.keys()) process.stdout.write(`  git clone ${gw.url}/${name}.git\n`);

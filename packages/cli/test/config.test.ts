@@ -34,10 +34,16 @@ describe('validateConfig', () => {
       listen: { host: '127.0.0.1', port: 8080 },
       dataDir: '/var/lib/gitgate',
       auth: { mode: 'none' },
+      detokenize: { requesters: [], approvers: [], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true },
+      admins: [],
       log: { level: 'info', format: 'json' },
       sync: { coalesceMs: 2000 },
       limits: { maxRequestBytes: 16 * 1024 * 1024 },
-      repos: [{ name: 'acme/api', upstream: '/srv/git/api.git' }, { name: 'acme/web', upstream: 'https://git.example.test/acme/web.git' }],
+      repos: [
+        { name: 'acme/api', upstream: '/srv/git/api.git', readers: [], source: { url: '/srv/git/api.git' } },
+        { name: 'acme/web', upstream: 'https://git.example.test/acme/web.git', readers: [], source: { url: 'https://git.example.test/acme/web.git' } },
+      ],
+      github: [],
     });
   });
 
@@ -126,8 +132,35 @@ describe('validateConfig', () => {
     expect(problems.map((p) => p.slice(0, p.indexOf(':')))).to.have.members(['auth', 'repos']);
   });
 
-  it('refuses an auth mode other than none', () => {
-    expect(problemsOf({ ...good(), auth: { mode: 'oidc' } })).to.deep.equal(['auth.mode: must be "none" (got "oidc")']);
+  it('refuses an auth mode other than oidc or none', () => {
+    expect(problemsOf({ ...good(), auth: { mode: 'ldap' } })).to.deep.equal(['auth.mode: must be "oidc" or "none" (got "ldap")']);
+  });
+
+  it('reports the keys oidc mode requires, and readers on every repository', () => {
+    expect(problemsOf({ ...good(), auth: { mode: 'oidc' } })).to.deep.equal([
+      'auth.issuer: required for mode oidc',
+      'auth.audience: required for mode oidc (the audience your tokens are minted for)',
+    ]);
+    const p = problemsOf({ ...good(), listen: '0.0.0.0:8080', auth: { mode: 'oidc', issuer: 'https://issuer.example.test', audience: 'gitgate' } });
+    expect(p).to.deep.equal([
+      'repos[0].readers: required with auth mode oidc (the groups that may clone)',
+      'repos[1].readers: required with auth mode oidc (the groups that may clone)',
+    ]);
+  });
+
+  it('refuses auth mode none on a non-loopback address', () => {
+    expect(problemsOf({ ...good(), listen: '0.0.0.0:8080' })[0]).to.match(/^listen: auth mode "none" only listens on loopback/);
+  });
+
+  it('validates the detokenize policy and its durations', () => {
+    const p = problemsOf({ ...good(), detokenize: { requesters: ['agents'], approvers: [], minApprovals: 0, requestTtl: 'soon', grantTtl: '15m', webhook: { url: 'ftp://x' } } });
+    expect(p).to.include('detokenize.minApprovals: must be an integer ≥ 1');
+    expect(p).to.include('detokenize.requestTtl: must be a duration such as 15m, 1h or 2d');
+    expect(p).to.include('detokenize.webhook.url: must be an http(s) URL');
+    expect(p).to.include('detokenize.webhook.secret: required (env:NAME or file:PATH), used to sign the body');
+    expect(p).to.include('detokenize.approvers: at least one approver group is required');
+    const c = validateConfig({ ...good(), detokenize: { requesters: ['agents'], approvers: ['security'], grantTtl: '5m', webhook: { url: 'https://hooks.example.test/x', secret: 'env:HOOK' } } }, BASE, 'config', { HOOK: 'signing-key' });
+    expect(c.detokenize).to.deep.include({ grantTtlMs: 300e3, webhook: { url: 'https://hooks.example.test/x', secret: 'signing-key' } });
   });
 
   it('reports a section that is not a mapping', () => {
@@ -171,7 +204,7 @@ describe('loadConfig', () => {
     const file = write('listen: 127.0.0.1:9090\nauth: { mode: none }\ndataDir: ./data\nrepos:\n  - name: acme/api\n    upstream: ../upstream/api.git\n');
     const c = loadConfig(path.relative(process.cwd(), file));
     expect(c.dataDir).to.equal(path.join(dir, 'conf', 'data'));
-    expect(c.repos).to.deep.equal([{ name: 'acme/api', upstream: path.join(dir, 'upstream', 'api.git') }]);
+    expect(c.repos).to.deep.equal([{ name: 'acme/api', upstream: path.join(dir, 'upstream', 'api.git'), readers: [], source: { url: path.join(dir, 'upstream', 'api.git') } }]);
     expect(c.listen).to.deep.equal({ host: '127.0.0.1', port: 9090 });
   });
 

@@ -3,14 +3,16 @@
  * repository, and listens. This is what `gitgate serve` and the end-to-end tests start.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { IdMap, RepoMirror, type UpstreamSource } from '@gitgate/mirror';
 import { createScanner, type Scanner } from '@gitgate/scanner';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { AuditLog } from '@gitgate/audit';
-import { createApp } from './app.js';
+import { OidcAuthenticator, Policy, DetokenizeService, WebhookNotifier, type PolicyConfig } from '@gitgate/access';
+import { createApp, type AppOptions } from './app.js';
+import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
 import { ServerError } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
 
@@ -26,7 +28,11 @@ export interface GatewayOptions {
   port?: number;
   dataDir: string;
   repos: GatewayRepo[];
-  auth: { mode: 'none' };
+  auth: { mode: 'none' } | { mode: 'oidc'; issuer: string; audience: string; jwksUri?: string; groupsClaim?: string };
+  /** Readers per repository, detokenize rules and admins (auth mode oidc). */
+  policy?: PolicyConfig;
+  /** Where detokenize events are posted, HMAC-signed with `secret`. */
+  webhook?: { url: string; secret: string };
   logger?: Logger;
   scanner?: Scanner;
   coalesceMs?: number;
@@ -39,6 +45,8 @@ export interface Gateway {
   repos: ReadonlyMap<string, RepoMirror>;
   vault: Vault;
   audit: AuditLog;
+  metrics: GatewayMetrics;
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -69,7 +77,45 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       idMap, vault, scanner, logger: log, coalesceMs: opts.coalesceMs,
     }));
   }
-  const app = createApp({ repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit });
+  const metrics = createGatewayMetrics();
+  // Identity: OIDC in production; anonymous with everything readable for loopback trials.
+  let access: Pick<AppOptions, 'authenticator' | 'policy' | 'detokenize' | 'isAdmin'> = {};
+  let detokenize: DetokenizeService | undefined;
+  if (opts.auth.mode === 'oidc') {
+    const policy = new Policy(opts.policy ?? { repos: opts.repos.map((r) => ({ name: r.name, readers: [] })), detokenize: { requesters: [], approvers: [], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true }, admins: [] });
+    const webhook = opts.webhook ? new WebhookNotifier({ url: opts.webhook.url, secret: opts.webhook.secret, logger: log }) : undefined;
+    detokenize = await DetokenizeService.open({
+      dbPath: join(opts.dataDir, 'access.db'), vault, policy, logger: log,
+      events: (e) => {
+        audit.record({ kind: e.type, actor: e.actor, data: { ...e } });
+        metrics.detokenizeRequests.inc({ status: e.type });
+        if (webhook) void webhook.notify(e).catch((err: unknown) => log.warn('webhook delivery failed', { error: (err as Error).message }));
+      },
+    });
+    access = {
+      authenticator: new OidcAuthenticator({ issuer: opts.auth.issuer, audience: opts.auth.audience, jwksUri: opts.auth.jwksUri, groupsClaim: opts.auth.groupsClaim }, log),
+      policy: { canRead: (id, repo) => policy.canRead(id, repo) },
+      detokenize,
+      isAdmin: (id) => policy.isAdmin(id),
+    };
+  }
+  const ready = async (): Promise<Record<string, string>> => {
+    const problems: Record<string, string> = {};
+    try {
+      await vault.has('[[TOKEN_readiness-check_AAAAAAAAAAAAAAAAAAAAAAAA]]');
+    } catch {
+      problems.database = 'the vault database is not reachable';
+    }
+    try {
+      const probe = join(opts.dataDir, `.readyz-${process.pid}`);
+      writeFileSync(probe, 'ok');
+      unlinkSync(probe);
+    } catch {
+      problems.dataDir = 'the data directory is not writable';
+    }
+    return problems;
+  };
+  const app = createApp({ repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit, metrics, ready, auditQueries: audit, ...access });
   const server = createServer(app);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
@@ -80,10 +126,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   log.info('gateway listening', { url, repos: repos.size });
   return {
-    url, server, repos, vault, audit,
+    url, server, repos, vault, audit, metrics, dataDir: opts.dataDir,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await detokenize?.close();
       await audit.close();
       await idMap.close();
       await vault.close();

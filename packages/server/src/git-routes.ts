@@ -16,6 +16,7 @@ import { ServerError, statusFor } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
 import { anonymousAuthenticator, openPolicy, clientOf, authFailureReason, type Authenticator, type Identity, type ReadPolicy } from './identity.js';
 import { nullAudit, type AuditSink } from './audit-sink.js';
+import type { GatewayMetrics } from './metrics.js';
 import { randomUUID } from 'node:crypto';
 
 /** v0/v1 capabilities passed through from git's advertisement; everything else is dropped. */
@@ -42,6 +43,7 @@ export interface GitRoutesOptions {
   authenticator?: Authenticator;
   policy?: ReadPolicy;
   audit?: AuditSink;
+  metrics?: GatewayMetrics;
 }
 
 /** What one git HTTP request did, recorded as an audit `session` row. */
@@ -149,6 +151,8 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
       }
     };
     const finish = (): void => {
+      // A request that sent a pack is a clone or a fetch: time it from request to the pack's end.
+      if (session.objectsSent !== null && session.outcome === 'ok') opts.metrics?.cloneDuration.observe(undefined, (Date.now() - started) / 1000);
       if (!audited) return;
       audit.record({ kind: 'session', actor: session.identity.subject, repo: parsed.repo, data: { ...session, service: 'upload-pack', repo: parsed.repo, durationMs: Date.now() - started } });
     };
@@ -182,6 +186,11 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
       // A coalesced sync is shared by many requests; record it once.
       if (!auditedSyncs.has(report)) {
         auditedSyncs.add(report);
+        if (opts.metrics) {
+          opts.metrics.syncDuration.observe(undefined, report.ms / 1000);
+          opts.metrics.objectsRewritten.inc({ repo: mirror.name }, report.rewritten);
+          for (const [rule, n] of Object.entries(report.secretsByRule)) opts.metrics.secretsTokenized.inc({ rule }, n);
+        }
         audit.record({
           kind: 'sync', actor: 'system', repo: mirror.name,
           data: { repo: mirror.name, upToDate: report.upToDate, objects: report.objects, rewritten: report.rewritten, unchanged: report.unchanged, withheld: report.withheld, secrets: report.secrets, secretsByRule: report.secretsByRule, refs: report.refs, durationMs: report.ms, outcome: 'ok' },

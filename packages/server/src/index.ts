@@ -7,3 +7,7 @@ export type { GitRoutesOptions } from './git-routes.js';
 export { ServerError, STATUS_BY_CODE, statusFor } from './errors.js';
 export { noopLogger } from './logger.js';
 export type { Logger } from './logger.js';
+export { MetricsRegistry, Counter, Histogram, createGatewayMetrics, PROMETHEUS_CONTENT_TYPE, DEFAULT_DURATION_BUCKETS } from './metrics.js';
+export type { GatewayMetrics, Labels } from './metrics.js';
+export { selfSignedCertificate } from './tls.js';
+export type { SelfSignedCertificate } from './tls.js';

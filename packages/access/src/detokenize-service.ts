@@ -1,0 +1,567 @@
+/**
+ * Just-in-time detokenize: a requester asks for the secret behind one token, approvers in other
+ * hands approve or deny, and once enough distinct approvers agree the requester alone can read the
+ * secret, once (oneTimeReveal) or until the grant expires. Requests live in SQLite; every state
+ * change runs in one serialised transaction and is reported as a `DetokenizeEvent` after it commits.
+ * The secret is only ever decrypted for the requester's read of an approved request, never for views,
+ * previews, events or logs.
+ */
+import { randomUUID } from 'node:crypto';
+import { Database } from '@gitgate/db';
+import { codes as vaultCodes, isToken, type TokenInfo } from '@gitgate/vault';
+import { AccessError, codes } from './access-error.js';
+import { DETOKENIZE_STORE, detokenizeMigrations } from './detokenize-schema.js';
+import { REQUEST_STATUSES, SYSTEM_ACTOR, type DetokenizeEvent, type RequestStatus } from './detokenize-event.js';
+import type { Principal } from './identity.js';
+import { noopLogger, type Logger } from './logger.js';
+import { maskedPreview } from './masked-preview.js';
+import { Policy } from './policy.js';
+
+/** The part of `Vault` the service uses. */
+export interface VaultLike {
+  has(token: string): Promise<boolean>;
+  info(token: string): Promise<TokenInfo | undefined>;
+  reveal(token: string): Promise<Buffer>;
+  revoke(token: string): Promise<void>;
+}
+
+/** Options of `DetokenizeService.open`. */
+export interface DetokenizeServiceOptions {
+  /** SQLite file holding the requests (created mode 0600; may be shared with other stores), or ':memory:'. */
+  dbPath: string;
+  vault: VaultLike;
+  policy: Policy;
+  /** The current time (default: the system clock); TTL tests inject a fake one. */
+  clock?: () => Date;
+  logger?: Logger;
+  /** Called after each committed state change (audit, webhooks). Its errors are logged, never thrown. */
+  events?: (e: DetokenizeEvent) => void;
+}
+
+/** Where the token was seen, as an approver sees it. Taken from vault metadata; never the secret. */
+export interface RequestContext {
+  /** The token's type, e.g. 'aws-access-key-id'. */
+  type: string;
+  repo: string | null;
+  path: string | null;
+  commit: string | null;
+  rule: string | null;
+  /** How many places the vault has seen the token in. */
+  occurrences: number;
+  /** The type's public prefix then asterisks, e.g. 'AKIA************' (see `maskedPreview`). */
+  maskedPreview: string;
+}
+
+/** One approval of a request. */
+export interface ApprovalView {
+  approver: string;
+  comment: string | null;
+  at: string;
+}
+
+/** A request as the API returns it. Times are ISO 8601 UTC. Never holds the secret. */
+export interface RequestView {
+  id: string;
+  status: RequestStatus;
+  token: string;
+  requester: string;
+  reason: string | null;
+  createdAt: string;
+  /** The deadline in force: of the pending request, or of the grant once approved. */
+  expiresAt: string;
+  requestExpiresAt: string;
+  grantExpiresAt: string | null;
+  requiredApprovals: number;
+  approvals: ApprovalView[];
+  denial: ApprovalView | null;
+  revealedAt: string | null;
+  context: RequestContext;
+}
+
+/** What `get` returns: the view, plus the secret for the requester of an approved request. */
+export interface RevealedRequestView extends RequestView {
+  secret?: string;
+  /** How `secret` is encoded: 'utf8' text, or 'base64' when the bytes are not valid UTF-8. */
+  secretEncoding?: 'utf8' | 'base64';
+}
+
+interface RequestRow {
+  id: string;
+  token: string;
+  requester: string;
+  reason: string | null;
+  status: RequestStatus;
+  created_at: string;
+  expires_at: string;
+  required_approvals: number;
+  approved_at: string | null;
+  grant_expires_at: string | null;
+  revealed_at: string | null;
+  reveal_count: number;
+  ended_at: string | null;
+  denied_by: string | null;
+  deny_comment: string | null;
+  token_type: string;
+  repo: string | null;
+  path: string | null;
+  commit_id: string | null;
+  rule_id: string | null;
+  occurrences: number;
+}
+
+interface ApprovalRow {
+  request_id: string;
+  approver: string;
+  comment: string | null;
+  at: string;
+}
+
+/** Longest reason or comment accepted. */
+const MAX_TEXT = 2000;
+/** Default and largest page of `listForApprover`. */
+const DEFAULT_LIMIT = 200;
+const MAX_LIMIT = 1000;
+
+const STATUSES = new Set<string>(REQUEST_STATUSES);
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+function assertPrincipal(id: Principal): void {
+  if (typeof id !== 'object' || id === null || typeof id.subject !== 'string' || id.subject === '' || !Array.isArray(id.groups)) {
+    throw new TypeError('identity must be { subject, groups }');
+  }
+}
+
+function optionalText(v: unknown, name: string): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') throw new AccessError(codes.badInput, `${name} must be a string`);
+  const t = v.trim();
+  if (t.length > MAX_TEXT) throw new AccessError(codes.badInput, `${name} must be at most ${MAX_TEXT} characters`);
+  return t === '' ? null : t;
+}
+
+function requestIdOf(v: unknown): string {
+  // Ids are ours (uuids); anything else cannot name a request, and is not echoed back.
+  if (typeof v !== 'string' || v === '' || v.length > 100) throw new AccessError(codes.notFound, 'no such detokenize request');
+  return v;
+}
+
+function later(now: Date, ms: number): string {
+  return new Date(now.getTime() + ms).toISOString();
+}
+
+function decodeSecret(secret: Buffer): { secret: string; secretEncoding: 'utf8' | 'base64' } {
+  try {
+    return { secret: UTF8.decode(secret), secretEncoding: 'utf8' };
+  } catch {
+    return { secret: secret.toString('base64'), secretEncoding: 'base64' };
+  }
+}
+
+/** The detokenize request service. Create it with `DetokenizeService.open`. */
+export class DetokenizeService {
+  readonly #db: Database;
+  readonly #vault: VaultLike;
+  readonly #policy: Policy;
+  readonly #clock: () => Date;
+  readonly #log: Logger;
+  readonly #listener: ((e: DetokenizeEvent) => void) | undefined;
+  #closed = false;
+
+  private constructor(db: Database, opts: DetokenizeServiceOptions, log: Logger) {
+    this.#db = db;
+    this.#vault = opts.vault;
+    this.#policy = opts.policy;
+    this.#clock = opts.clock ?? (() => new Date());
+    this.#log = log;
+    this.#listener = opts.events;
+  }
+
+  /**
+   * Opens (creating, migrating) the request store. Throws TypeError on bad options and DbError when
+   * the database cannot be opened.
+   */
+  static async open(opts: DetokenizeServiceOptions): Promise<DetokenizeService> {
+    if (typeof opts !== 'object' || opts === null) throw new TypeError('options must be an object');
+    if (typeof opts.dbPath !== 'string' || opts.dbPath === '') throw new TypeError('dbPath must be a non-empty string');
+    const v = opts.vault as unknown as Record<string, unknown> | undefined;
+    if (!v || !['has', 'info', 'reveal', 'revoke'].every((m) => typeof v[m] === 'function')) throw new TypeError('vault must have has, info, reveal and revoke');
+    if (!(opts.policy instanceof Policy)) throw new TypeError('policy must be a Policy');
+    if (opts.clock !== undefined && typeof opts.clock !== 'function') throw new TypeError('clock must be a function');
+    if (opts.events !== undefined && typeof opts.events !== 'function') throw new TypeError('events must be a function');
+    const log = opts.logger ?? noopLogger;
+    const db = await Database.open({ path: opts.dbPath, name: DETOKENIZE_STORE, migrations: detokenizeMigrations, synchronous: 'FULL', logger: log });
+    return new DetokenizeService(db, opts, log);
+  }
+
+  /**
+   * Asks for the secret behind `input.token` on behalf of `id`. Resolves with the pending request.
+   * Throws AccessError GITGATE_FORBIDDEN (not a requester), GITGATE_BAD_INPUT (not a token, missing
+   * reason when required), GITGATE_NOT_FOUND (unknown token, or seen only in repositories `id` cannot
+   * read), GITGATE_CONFLICT (token revoked, or `id` already has an open request for it: `data.requestId`).
+   */
+  async create(id: Principal, input: { token: string; reason?: string }): Promise<RequestView> {
+    this.#assertOpen();
+    assertPrincipal(id);
+    if (!this.#policy.canRequest(id)) throw new AccessError(codes.forbidden, 'you are not in a detokenize requester group');
+    const token = input?.token;
+    if (!isToken(token)) throw new AccessError(codes.badInput, 'token must be a gitgate token such as [[TOKEN_<type>_<id>]]');
+    const reason = optionalText(input.reason, 'reason');
+    if (this.#policy.detokenize.requireReason && reason === null) throw new AccessError(codes.badInput, 'a reason is required');
+
+    const info = await this.#vault.info(token);
+    // A token seen only where the requester cannot read is treated as unknown: its existence is not theirs to learn.
+    const readable = info?.occurrences.filter((o) => this.#policy.canRead(id, o.repo)) ?? [];
+    if (!info || readable.length === 0) throw new AccessError(codes.notFound, `unknown token ${token}`, { data: { token } });
+    if (info.revokedAt !== null) throw new AccessError(codes.conflict, `token ${token} was revoked`, { data: { token, reason: 'revoked' } });
+
+    const now = this.#clock();
+    await this.#sweep(now);
+    const at = now.toISOString();
+    const occ = readable[0]!;
+    const requestId = randomUUID();
+    const required = this.#policy.detokenize.minApprovals;
+    const expiresAt = later(now, this.#policy.detokenize.requestTtlMs);
+    const row = await this.#db.transaction(async (tx) => {
+      const open = await tx.get<{ id: string }>(
+        "SELECT id FROM detokenize_requests WHERE requester = ? AND token = ? AND status IN ('pending', 'approved') ORDER BY created_at DESC LIMIT 1",
+        [id.subject, token]);
+      if (open) throw new AccessError(codes.conflict, `you already have an open request for ${token}`, { data: { token, requestId: open.id } });
+      await tx.run(
+        `INSERT INTO detokenize_requests (id, token, requester, reason, status, created_at, expires_at, required_approvals, token_type, repo, path, commit_id, rule_id, occurrences)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [requestId, token, id.subject, reason, at, expiresAt, required, info.type, occ.repo, occ.path, occ.commitId, occ.ruleId, info.occurrences.length]);
+      return (await tx.get<RequestRow>('SELECT * FROM detokenize_requests WHERE id = ?', [requestId]))!;
+    });
+    this.#log.info('detokenize requested', { requestId, token, requester: id.subject });
+    this.#emit([{ type: 'detokenize-request', requestId, token, actor: id.subject, at, status: 'pending', requester: id.subject, reason, requiredApprovals: required, expiresAt }]);
+    return this.#view(row, []);
+  }
+
+  /**
+   * Requests for an approver (or admin), newest first, with their context; `q.status` filters, and
+   * `q.limit` (default 200, at most 1000) caps the list. Throws AccessError GITGATE_FORBIDDEN when `id`
+   * is neither, GITGATE_BAD_INPUT on an unknown status or bad limit.
+   */
+  async listForApprover(id: Principal, q: { status?: string; limit?: number } = {}): Promise<RequestView[]> {
+    this.#assertOpen();
+    assertPrincipal(id);
+    if (!this.#policy.canApprove(id) && !this.#policy.isAdmin(id)) throw new AccessError(codes.forbidden, 'you are not in a detokenize approver group');
+    const status = q?.status;
+    if (status !== undefined && !STATUSES.has(status)) throw new AccessError(codes.badInput, `status must be one of ${REQUEST_STATUSES.join(', ')}`);
+    const limit = q?.limit ?? DEFAULT_LIMIT;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new AccessError(codes.badInput, `limit must be an integer from 1 to ${MAX_LIMIT}`);
+    await this.#sweep(this.#clock());
+    const rows = status === undefined
+      ? await this.#db.all<RequestRow>('SELECT * FROM detokenize_requests ORDER BY created_at DESC, id LIMIT ?', [limit])
+      : await this.#db.all<RequestRow>('SELECT * FROM detokenize_requests WHERE status = ? ORDER BY created_at DESC, id LIMIT ?', [status, limit]);
+    if (rows.length === 0) return [];
+    const approvals = await this.#db.all<ApprovalRow>(
+      `SELECT request_id, approver, comment, at FROM detokenize_approvals WHERE request_id IN (${rows.map(() => '?').join(', ')}) ORDER BY at, approver`,
+      rows.map((r) => r.id));
+    const byRequest = new Map<string, ApprovalRow[]>();
+    for (const a of approvals) {
+      const list = byRequest.get(a.request_id) ?? [];
+      list.push(a);
+      byRequest.set(a.request_id, list);
+    }
+    return rows.map((r) => this.#view(r, byRequest.get(r.id) ?? []));
+  }
+
+  /**
+   * Records `id`'s approval of a pending request; with the required number of distinct approvers the
+   * request becomes 'approved' and its grant starts. Approving twice counts once (and changes
+   * nothing). Throws AccessError GITGATE_FORBIDDEN (not an approver, or the requester themself),
+   * GITGATE_NOT_FOUND, GITGATE_CONFLICT (not pending: `data.status`), GITGATE_BAD_INPUT (comment).
+   */
+  async approve(id: Principal, requestId: string, comment?: string): Promise<RequestView> {
+    this.#assertOpen();
+    assertPrincipal(id);
+    if (!this.#policy.canApprove(id)) throw new AccessError(codes.forbidden, 'you are not in a detokenize approver group');
+    const rid = requestIdOf(requestId);
+    const note = optionalText(comment, 'comment');
+    const now = this.#clock();
+    await this.#sweep(now);
+    const at = now.toISOString();
+    const events: DetokenizeEvent[] = [];
+    const view = await this.#db.transaction(async (tx) => {
+      const row = await this.#pendingRow(tx, rid);
+      if (row.requester === id.subject) {
+        throw new AccessError(codes.forbidden, 'you cannot approve your own request', { data: { requestId: rid, reason: 'self-approval' } });
+      }
+      // The primary key (request, approver) makes a repeated approval a no-op, inside the same
+      // serialised transaction as the count, so concurrent approvals each count once and never more.
+      const inserted = await tx.run('INSERT OR IGNORE INTO detokenize_approvals (request_id, approver, comment, at) VALUES (?, ?, ?, ?)', [rid, id.subject, note, at]);
+      if (inserted.changes === 1) {
+        const { n } = (await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM detokenize_approvals WHERE request_id = ?', [rid]))!;
+        // A policy made stricter since the request was made applies to it too.
+        const required = Math.max(row.required_approvals, this.#policy.detokenize.minApprovals);
+        let status: RequestStatus = 'pending';
+        let expiresAt = row.expires_at;
+        if (n >= required) {
+          status = 'approved';
+          expiresAt = later(now, this.#policy.detokenize.grantTtlMs);
+          await tx.run("UPDATE detokenize_requests SET status = 'approved', approved_at = ?, grant_expires_at = ?, required_approvals = ? WHERE id = ? AND status = 'pending'",
+            [at, expiresAt, required, rid]);
+        }
+        events.push({ type: 'detokenize-approve', requestId: rid, token: row.token, actor: id.subject, at, status, requester: row.requester, approver: id.subject, comment: note, approvals: n, requiredApprovals: required, expiresAt });
+      }
+      return this.#load(tx, rid);
+    });
+    if (events.length > 0) this.#log.info('detokenize approval', { requestId: rid, approver: id.subject, status: view.status });
+    this.#emit(events);
+    return view;
+  }
+
+  /**
+   * Denies a pending request, which ends it. Approvers only; a requester who is also an approver may
+   * deny (withdraw) their own. Throws AccessError GITGATE_FORBIDDEN, GITGATE_NOT_FOUND,
+   * GITGATE_CONFLICT (not pending), GITGATE_BAD_INPUT (comment).
+   */
+  async deny(id: Principal, requestId: string, comment?: string): Promise<RequestView> {
+    this.#assertOpen();
+    assertPrincipal(id);
+    if (!this.#policy.canApprove(id)) throw new AccessError(codes.forbidden, 'you are not in a detokenize approver group');
+    const rid = requestIdOf(requestId);
+    const note = optionalText(comment, 'comment');
+    const now = this.#clock();
+    await this.#sweep(now);
+    const at = now.toISOString();
+    let event: DetokenizeEvent | undefined;
+    const view = await this.#db.transaction(async (tx) => {
+      const row = await this.#pendingRow(tx, rid);
+      await tx.run("UPDATE detokenize_requests SET status = 'denied', denied_by = ?, deny_comment = ?, ended_at = ? WHERE id = ? AND status = 'pending'", [id.subject, note, at, rid]);
+      event = { type: 'detokenize-deny', requestId: rid, token: row.token, actor: id.subject, at, status: 'denied', requester: row.requester, approver: id.subject, comment: note };
+      return this.#load(tx, rid);
+    });
+    this.#log.info('detokenize denied', { requestId: rid, approver: id.subject });
+    this.#emit(event ? [event] : []);
+    return view;
+  }
+
+  /**
+   * A request's state. Its requester, once it is approved, also receives `secret`: once when
+   * oneTimeReveal (the request becomes 'revealed'), else on every read until the grant expires.
+   * Approvers and admins see the view without the secret. Throws AccessError GITGATE_NOT_FOUND (no
+   * such request, or not visible to `id`) and, for the requester, GITGATE_GONE (410) when the grant
+   * is used up: already revealed, grant expired, or token revoked (`data.reason`).
+   */
+  async get(id: Principal, requestId: string): Promise<RevealedRequestView> {
+    this.#assertOpen();
+    assertPrincipal(id);
+    const rid = requestIdOf(requestId);
+    const now = this.#clock();
+    await this.#sweep(now);
+    const at = now.toISOString();
+    const row = await this.#db.get<RequestRow>('SELECT * FROM detokenize_requests WHERE id = ?', [rid]);
+    if (!row) throw new AccessError(codes.notFound, 'no such detokenize request', { data: { requestId: rid } });
+    if (row.requester !== id.subject) {
+      if (!this.#policy.canApprove(id) && !this.#policy.isAdmin(id)) throw new AccessError(codes.notFound, 'no such detokenize request', { data: { requestId: rid } });
+      return this.#view(row, await this.#approvals(this.#db, rid));
+    }
+    this.#refuseUsedGrant(row);
+    if (row.status !== 'approved') return this.#view(row, await this.#approvals(this.#db, rid));
+
+    // Claim the reveal before decrypting, so two concurrent reads of a one-time grant cannot both win.
+    const oneTime = this.#policy.detokenize.oneTimeReveal;
+    await this.#db.transaction(async (tx) => {
+      const current = (await tx.get<RequestRow>('SELECT * FROM detokenize_requests WHERE id = ?', [rid]))!;
+      this.#refuseUsedGrant(current);
+      if (current.status !== 'approved' || current.grant_expires_at === null || current.grant_expires_at <= at) {
+        throw new AccessError(codes.gone, 'the grant of this request is no longer valid', { data: { requestId: rid, reason: 'grant-expired' } });
+      }
+      if (oneTime) {
+        await tx.run("UPDATE detokenize_requests SET status = 'revealed', revealed_at = ?, reveal_count = reveal_count + 1, ended_at = ? WHERE id = ? AND status = 'approved'", [at, at, rid]);
+      } else {
+        await tx.run('UPDATE detokenize_requests SET revealed_at = COALESCE(revealed_at, ?), reveal_count = reveal_count + 1 WHERE id = ?', [at, rid]);
+      }
+    });
+
+    let plain: Buffer;
+    try {
+      plain = await this.#vault.reveal(row.token);
+    } catch (err) {
+      if ((err as { code?: unknown })?.code === vaultCodes.tokenRevoked) {
+        await this.#endRevoked(rid, row.token, id.subject, at);
+        throw new AccessError(codes.gone, `token ${row.token} was revoked`, { data: { requestId: rid, reason: 'revoked' } });
+      }
+      // Not the requester's fault (e.g. the vault is closed): give the claim back so they can retry.
+      await this.#db.run(
+        oneTime
+          ? "UPDATE detokenize_requests SET status = 'approved', revealed_at = NULL, reveal_count = reveal_count - 1, ended_at = NULL WHERE id = ? AND status = 'revealed'"
+          : 'UPDATE detokenize_requests SET reveal_count = reveal_count - 1 WHERE id = ?',
+        [rid]);
+      this.#log.error('detokenize reveal failed', { requestId: rid, token: row.token, code: (err as { code?: unknown })?.code });
+      throw err;
+    }
+    const secret = decodeSecret(plain);
+    plain.fill(0);
+    const view = await this.#load(this.#db, rid);
+    this.#log.info('detokenize revealed', { requestId: rid, token: row.token, requester: id.subject });
+    this.#emit([{ type: 'detokenize-reveal', requestId: rid, token: row.token, actor: id.subject, at, status: view.status, requester: id.subject, expiresAt: view.grantExpiresAt }]);
+    return { ...view, ...secret };
+  }
+
+  /**
+   * Revokes a token (admins): the vault refuses to reveal it from now on, and its pending and
+   * approved requests end as 'revoked'. Revoking twice is harmless. Throws AccessError
+   * GITGATE_FORBIDDEN, GITGATE_BAD_INPUT (not a token), GITGATE_NOT_FOUND (unknown token).
+   */
+  async revokeToken(id: Principal, token: string): Promise<void> {
+    this.#assertOpen();
+    assertPrincipal(id);
+    if (!this.#policy.isAdmin(id)) throw new AccessError(codes.forbidden, 'revoking tokens is for admins');
+    if (!isToken(token)) throw new AccessError(codes.badInput, 'token must be a gitgate token such as [[TOKEN_<type>_<id>]]');
+    try {
+      await this.#vault.revoke(token);
+    } catch (err) {
+      if ((err as { code?: unknown })?.code === vaultCodes.tokenUnknown) throw new AccessError(codes.notFound, `unknown token ${token}`, { data: { token } });
+      throw err;
+    }
+    const at = this.#clock().toISOString();
+    const ended = await this.#db.transaction(async (tx) => {
+      const rows = await tx.all<{ id: string; requester: string }>(
+        "SELECT id, requester FROM detokenize_requests WHERE token = ? AND status IN ('pending', 'approved') ORDER BY created_at, id", [token]);
+      await tx.run("UPDATE detokenize_requests SET status = 'revoked', ended_at = ? WHERE token = ? AND status IN ('pending', 'approved')", [at, token]);
+      return rows;
+    });
+    this.#log.info('token revoked by admin', { token, actor: id.subject, requests: ended.length });
+    this.#emit([
+      { type: 'token-revoke', requestId: null, token, actor: id.subject, at, requestIds: ended.map((r) => r.id) },
+      ...ended.map((r): DetokenizeEvent => ({ type: 'detokenize-revoke', requestId: r.id, token, actor: id.subject, at, status: 'revoked', requester: r.requester })),
+    ]);
+  }
+
+  /**
+   * A token's type, creation and revocation times and occurrences (admins); never the secret.
+   * Throws AccessError GITGATE_FORBIDDEN, GITGATE_BAD_INPUT (not a token), GITGATE_NOT_FOUND.
+   */
+  async tokenInfo(id: Principal, token: string): Promise<TokenInfo> {
+    this.#assertOpen();
+    assertPrincipal(id);
+    if (!this.#policy.isAdmin(id)) throw new AccessError(codes.forbidden, 'token metadata is for admins');
+    if (!isToken(token)) throw new AccessError(codes.badInput, 'token must be a gitgate token such as [[TOKEN_<type>_<id>]]');
+    const info = await this.#vault.info(token);
+    if (!info) throw new AccessError(codes.notFound, `unknown token ${token}`, { data: { token } });
+    return info;
+  }
+
+  /**
+   * Expires every pending request and approved grant whose deadline has passed, emitting
+   * 'detokenize-expire' for each, and resolves with how many expired. Every other method does this
+   * first; call it on a timer as well so expiry events are not delayed until the next call.
+   */
+  async expireDue(): Promise<number> {
+    this.#assertOpen();
+    return this.#sweep(this.#clock());
+  }
+
+  /** Waits for running work and closes the request store (not the vault). Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#db.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new TypeError('the detokenize service is closed');
+  }
+
+  /** Ends everything past its deadline at `now`, in its own transaction, and reports it. */
+  async #sweep(now: Date): Promise<number> {
+    const at = now.toISOString();
+    const events = await this.#db.transaction(async (tx) => {
+      const out: DetokenizeEvent[] = [];
+      const pending = await tx.all<RequestRow>("SELECT * FROM detokenize_requests WHERE status = 'pending' AND expires_at <= ?", [at]);
+      const grants = await tx.all<RequestRow>("SELECT * FROM detokenize_requests WHERE status = 'approved' AND grant_expires_at <= ?", [at]);
+      if (pending.length === 0 && grants.length === 0) return out;
+      await tx.run("UPDATE detokenize_requests SET status = 'expired', ended_at = ? WHERE status = 'pending' AND expires_at <= ?", [at, at]);
+      await tx.run("UPDATE detokenize_requests SET status = 'expired', ended_at = ? WHERE status = 'approved' AND grant_expires_at <= ?", [at, at]);
+      for (const r of pending) {
+        out.push({ type: 'detokenize-expire', requestId: r.id, token: r.token, actor: SYSTEM_ACTOR, at, status: 'expired', requester: r.requester, phase: 'request', expiresAt: r.expires_at });
+      }
+      for (const r of grants) {
+        out.push({ type: 'detokenize-expire', requestId: r.id, token: r.token, actor: SYSTEM_ACTOR, at, status: 'expired', requester: r.requester, phase: 'grant', expiresAt: r.grant_expires_at });
+      }
+      return out;
+    });
+    if (events.length > 0) this.#log.info('detokenize requests expired', { count: events.length });
+    this.#emit(events);
+    return events.length;
+  }
+
+  /** The request `rid` if it is pending; AccessError GITGATE_NOT_FOUND or GITGATE_CONFLICT otherwise. */
+  async #pendingRow(tx: Database, rid: string): Promise<RequestRow> {
+    const row = await tx.get<RequestRow>('SELECT * FROM detokenize_requests WHERE id = ?', [rid]);
+    if (!row) throw new AccessError(codes.notFound, 'no such detokenize request', { data: { requestId: rid } });
+    if (row.status !== 'pending') throw new AccessError(codes.conflict, `the request is ${row.status}, not pending`, { data: { requestId: rid, status: row.status } });
+    return row;
+  }
+
+  /** For the requester: refuses a grant that was used up (revealed once, expired or revoked after approval). */
+  #refuseUsedGrant(row: RequestRow): void {
+    if (row.status === 'revealed') throw new AccessError(codes.gone, 'the secret of this request was already revealed', { data: { requestId: row.id, reason: 'already-revealed' } });
+    if (row.approved_at === null) return;
+    if (row.status === 'expired') throw new AccessError(codes.gone, 'the grant of this request has expired', { data: { requestId: row.id, reason: 'grant-expired' } });
+    if (row.status === 'revoked') throw new AccessError(codes.gone, `token ${row.token} was revoked`, { data: { requestId: row.id, reason: 'revoked' } });
+  }
+
+  /** Marks a request whose reveal the vault refused as revoked (the token was revoked behind our back). */
+  async #endRevoked(rid: string, token: string, actor: string, at: string): Promise<void> {
+    const row = await this.#db.transaction(async (tx) => {
+      const r = (await tx.get<RequestRow>('SELECT * FROM detokenize_requests WHERE id = ?', [rid]))!;
+      await tx.run("UPDATE detokenize_requests SET status = 'revoked', ended_at = ? WHERE id = ?", [at, rid]);
+      return r;
+    });
+    this.#emit([{ type: 'detokenize-revoke', requestId: rid, token, actor, at, status: 'revoked', requester: row.requester }]);
+  }
+
+  async #approvals(db: Database, rid: string): Promise<ApprovalRow[]> {
+    return db.all<ApprovalRow>('SELECT request_id, approver, comment, at FROM detokenize_approvals WHERE request_id = ? ORDER BY at, approver', [rid]);
+  }
+
+  async #load(db: Database, rid: string): Promise<RequestView> {
+    const row = await db.get<RequestRow>('SELECT * FROM detokenize_requests WHERE id = ?', [rid]);
+    if (!row) throw new AccessError(codes.notFound, 'no such detokenize request', { data: { requestId: rid } });
+    return this.#view(row, await this.#approvals(db, rid));
+  }
+
+  #view(row: RequestRow, approvals: ApprovalRow[]): RequestView {
+    return {
+      id: row.id,
+      status: row.status,
+      token: row.token,
+      requester: row.requester,
+      reason: row.reason,
+      createdAt: row.created_at,
+      expiresAt: row.grant_expires_at ?? row.expires_at,
+      requestExpiresAt: row.expires_at,
+      grantExpiresAt: row.grant_expires_at,
+      requiredApprovals: row.required_approvals,
+      approvals: approvals.map((a) => ({ approver: a.approver, comment: a.comment, at: a.at })),
+      denial: row.denied_by === null ? null : { approver: row.denied_by, comment: row.deny_comment, at: row.ended_at ?? row.created_at },
+      revealedAt: row.revealed_at,
+      context: {
+        type: row.token_type,
+        repo: row.repo,
+        path: row.path,
+        commit: row.commit_id,
+        rule: row.rule_id,
+        occurrences: row.occurrences,
+        maskedPreview: maskedPreview(row.token_type),
+      },
+    };
+  }
+
+  /** Hands committed events to the listener; a failing listener is logged and never undoes a change. */
+  #emit(events: DetokenizeEvent[]): void {
+    if (!this.#listener) return;
+    for (const e of events) {
+      try {
+        const r: unknown = this.#listener(e);
+        if (r instanceof Promise) r.catch((err: unknown) => this.#log.warn('detokenize event listener failed', { type: e.type, requestId: e.requestId, error: (err as Error)?.message }));
+      } catch (err) {
+        this.#log.warn('detokenize event listener failed', { type: e.type, requestId: e.requestId, error: (err as Error)?.message });
+      }
+    }
+  }
+}

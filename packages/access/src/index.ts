@@ -1,0 +1,21 @@
+/** @gitgate/access: OIDC identity (jose), group policy, just-in-time detokenize approvals and their webhooks. */
+export { AccessError, codes, statusOf } from './access-error.js';
+export type { AccessErrorCode } from './access-error.js';
+export type { Identity, Principal } from './identity.js';
+export { credentialFromHeader } from './credential.js';
+export { OidcAuthenticator, DEFAULT_ALGS } from './oidc-authenticator.js';
+export type { OidcOptions, AuthFailureReason } from './oidc-authenticator.js';
+export { parseDuration } from './duration.js';
+export { Policy } from './policy.js';
+export type { PolicyConfig, DetokenizePolicy } from './policy.js';
+export { maskedPreview } from './masked-preview.js';
+export { REQUEST_STATUSES, SYSTEM_ACTOR } from './detokenize-event.js';
+export type { DetokenizeEvent, DetokenizeEventType, RequestStatus } from './detokenize-event.js';
+export { DetokenizeService } from './detokenize-service.js';
+export type { DetokenizeServiceOptions, VaultLike, RequestView, RevealedRequestView, RequestContext, ApprovalView } from './detokenize-service.js';
+export { DETOKENIZE_STORE, detokenizeMigrations } from './detokenize-schema.js';
+export { WebhookNotifier, SIGNATURE_HEADER, signBody } from './webhook-notifier.js';
+export type { WebhookOptions } from './webhook-notifier.js';
+export { noopLogger } from './logger.js';
+export type { Logger } from './logger.js';
+export type { TokenInfo } from '@gitgate/vault';
