@@ -12,6 +12,7 @@ commands:
   verify                         check the hash chain; exit 1 and name the first broken link
   sessions | exposures | requests | syncs | auth-failures | admin
                                  list records, newest first
+  reveals                        every reveal with the approvers of its request
   session <id>                   one git request: what it asked for, what it received, which tokens
   purge --before WHEN --export FILE
                                  export older records as JSON lines, then delete them (audited)
@@ -88,6 +89,22 @@ export async function auditCommand(argv: string[], out: NodeJS.WritableStream, e
       case 'sessions': print(await audit.sessions(q)); return 0;
       case 'exposures': print(await audit.exposures(q)); return 0;
       case 'requests': print(await audit.detokenize(q)); return 0;
+      case 'reveals': {
+        // Each reveal with the approvers of its request.
+        const events = await audit.detokenize({ ...q, limit: q.limit ?? 100000 });
+        const approvers = new Map<string, Set<string>>();
+        for (const e of events) {
+          if (e.kind === 'detokenize-approve' && e.requestId && e.approver) {
+            if (!approvers.has(e.requestId)) approvers.set(e.requestId, new Set());
+            approvers.get(e.requestId)!.add(e.approver);
+          }
+        }
+        print(events.filter((e) => e.kind === 'detokenize-reveal').map((e) => ({
+          at: e.at, repo: e.repo, requestId: e.requestId, token: e.token, requester: e.requester ?? e.actor,
+          approvers: [...(approvers.get(e.requestId ?? '') ?? [])].sort().join(' '),
+        })));
+        return 0;
+      }
       case 'syncs': print(await audit.syncs(q)); return 0;
       case 'auth-failures': print(await audit.authFailures(q)); return 0;
       case 'admin': print(await audit.adminActions(q)); return 0;

@@ -81,13 +81,22 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // Identity: OIDC in production; anonymous with everything readable for loopback trials.
   let access: Pick<AppOptions, 'authenticator' | 'policy' | 'detokenize' | 'isAdmin'> = {};
   let detokenize: DetokenizeService | undefined;
+  const tokenRepos = new Map<string, string | null>();
+  const repoOfToken = async (token: string): Promise<string | null> => {
+    if (!tokenRepos.has(token)) {
+      const info = await vault.info(token).catch(() => undefined);
+      tokenRepos.set(token, info?.occurrences[0]?.repo ?? null);
+    }
+    return tokenRepos.get(token)!;
+  };
   if (opts.auth.mode === 'oidc') {
     const policy = new Policy(opts.policy ?? { repos: opts.repos.map((r) => ({ name: r.name, readers: [] })), detokenize: { requesters: [], approvers: [], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true }, admins: [] });
     const webhook = opts.webhook ? new WebhookNotifier({ url: opts.webhook.url, secret: opts.webhook.secret, logger: log }) : undefined;
     detokenize = await DetokenizeService.open({
       dbPath: join(opts.dataDir, 'access.db'), vault, policy, logger: log,
       events: (e) => {
-        audit.record({ kind: e.type, actor: e.actor, data: { ...e } });
+        // The audit row carries the repository the token came from, so reveals can be queried per repo.
+        void repoOfToken(e.token).then((repo) => audit.record({ kind: e.type, actor: e.actor, repo, data: { ...e, repo } }));
         metrics.detokenizeRequests.inc({ status: e.type });
         if (webhook) void webhook.notify(e).catch((err: unknown) => log.warn('webhook delivery failed', { error: (err as Error).message }));
       },
