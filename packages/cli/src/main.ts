@@ -1,12 +1,16 @@
 /** `gitgate` command line: `gitgate serve --config FILE`, `gitgate check-config FILE`. */
-import { startGateway, type Logger } from '@gitgate/server';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { startGateway, selfSignedCertificate, type Logger } from '@gitgate/server';
 import { GitHubConnector, type UpstreamSource } from '@gitgate/mirror';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { auditCommand } from './audit-command.js';
 
 const USAGE = `usage:
-  gitgate serve --config FILE     run the gateway
+  gitgate serve --config FILE [--tls-cert FILE --tls-key FILE | --tls-self-signed]
+                                  run the gateway (HTTPS with the given or a generated certificate)
   gitgate check-config FILE       validate a configuration file and exit
   gitgate audit <command> …       query and verify the audit database (gitgate audit for help)
   gitgate help                    this text`;
@@ -30,7 +34,15 @@ export async function main(argv: string[]): Promise<number> {
     const i = rest.indexOf('--config');
     const file = i >= 0 ? rest[i + 1] : undefined;
     if (!file) return usage('serve needs --config FILE (or run `npm start` for the demo)');
-    return serve(loadConfig(file));
+    const flag = (name: string): string | undefined => (rest.includes(name) ? rest[rest.indexOf(name) + 1] : undefined);
+    const certFile = flag('--tls-cert');
+    const keyFile = flag('--tls-key');
+    if ((certFile === undefined) !== (keyFile === undefined)) return usage('--tls-cert and --tls-key go together');
+    const config = loadConfig(file);
+    let tls: { cert: string; key: string } | undefined;
+    if (certFile && keyFile) tls = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+    else if (rest.includes('--tls-self-signed')) tls = selfSignedFor(config);
+    return serve(config, tls);
   }
   return usage(`unknown command ${cmd}`);
 }
@@ -56,7 +68,24 @@ async function githubRepos(config: Config, logger: Logger): Promise<{ name: stri
   return out;
 }
 
-async function serve(config: Config): Promise<number> {
+/**
+ * A self-signed certificate for trials, kept in the data directory (0600) so clients can pin the same
+ * certificate across restarts: `git -c http.sslCAInfo=DATA/tls-self-signed.crt clone https://…`.
+ */
+function selfSignedFor(config: Config): { cert: string; key: string } {
+  const certPath = join(config.dataDir, 'tls-self-signed.crt');
+  const keyPath = join(config.dataDir, 'tls-self-signed.key');
+  if (existsSync(certPath) && existsSync(keyPath)) return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
+  const names = [config.listen.host, hostname()].filter((h) => /^[A-Za-z0-9.-]+$/.test(h) && h !== '0.0.0.0');
+  const pair = selfSignedCertificate(names);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  writeFileSync(keyPath, pair.key, { mode: 0o600 });
+  writeFileSync(certPath, pair.cert, { mode: 0o644 });
+  process.stdout.write(`generated a self-signed certificate: ${certPath}\n`);
+  return pair;
+}
+
+async function serve(config: Config, tls?: { cert: string; key: string }): Promise<number> {
   const logger = createLogger(config.log.level, config.log.format);
   const fromGitHub = await githubRepos(config, logger);
   const repos = [...config.repos.map((r) => ({ name: r.name, readers: r.readers, source: r.source })), ...fromGitHub.filter((g) => !config.repos.some((r) => r.name === g.name))];
@@ -65,7 +94,7 @@ async function serve(config: Config): Promise<number> {
     coalesceMs: config.sync.coalesceMs, maxBodyBytes: config.limits.maxRequestBytes,
     repos: repos.map((r) => ({ name: r.name, upstream: r.source })),
     policy: { repos: repos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: config.detokenize, admins: config.admins },
-    webhook: config.detokenize.webhook,
+    webhook: config.detokenize.webhook, tls,
   });
   process.stdout.write(`gitgate listening on ${gw.url}\n`);
   for (const name of gw.repos.keys()) process.stdout.write(`  git clone ${gw.url}/${name}.git\n`);

@@ -3,6 +3,7 @@
  * repository, and listens. This is what `gitgate serve` and the end-to-end tests start.
  */
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +32,8 @@ export interface GatewayOptions {
   auth: { mode: 'none' } | { mode: 'oidc'; issuer: string; audience: string; jwksUri?: string; groupsClaim?: string };
   /** Readers per repository, detokenize rules and admins (auth mode oidc). */
   policy?: PolicyConfig;
+  /** Serve HTTPS with this PEM certificate chain and key instead of plain HTTP. */
+  tls?: { cert: string; key: string };
   /** Where detokenize events are posted, HMAC-signed with `secret`. */
   webhook?: { url: string; secret: string };
   logger?: Logger;
@@ -125,14 +128,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     return problems;
   };
   const app = createApp({ repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit, metrics, ready, auditQueries: audit, ...access });
-  const server = createServer(app);
+  const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, app) : createServer(app);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 8080, host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
-  const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   log.info('gateway listening', { url, repos: repos.size });
   return {
     url, server, repos, vault, audit, metrics, dataDir: opts.dataDir,
