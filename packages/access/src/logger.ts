@@ -1,14 +1,3 @@
-/** The logger interface every gitgate library accepts, and its silent default. */
-
-/** A structured logger: fixed lower-case message plus metadata. This package never passes it a secret or a JWT. */
-export interface Logger {
-  debug(msg: string, meta?: object): void;
-  info(msg: string, meta?: object): void;
-  warn(msg: string, meta?: object): void;
-  error(msg: string, meta?: object): void;
-}
-
-const noop = (): void => {};
-
-/** A logger that drops everything; the default when none is injected. */
-export const noopLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
+/** The shared logger interface (see @gitgate/log), re-exported for this package's callers. */
+export { noopLogger } from '@gitgate/log';
+export type { Logger } from '@gitgate/log';

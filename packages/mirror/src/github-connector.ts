@@ -8,7 +8,7 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
 import { MirrorError } from './errors.js';
-import { noopLogger, type Logger } from './repo-mirror.js';
+import { noopLogger, type Logger } from '@gitgate/log';
 import type { UpstreamSource } from './upstream-store.js';
 import { authorizationHeader } from './upstream-credentials.js';
 

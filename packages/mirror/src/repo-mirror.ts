@@ -15,6 +15,7 @@ import type { IdMap } from './id-map.js';
 import { rewrite } from './rewriter.js';
 import { gitLines } from './git.js';
 import { MirrorError, codes } from './errors.js';
+import { noopLogger, type Logger } from '@gitgate/log';
 
 /** Bumped when the rewrite itself changes in a way that changes sanitized ids. */
 export const REWRITE_VERSION = '1';
@@ -24,15 +25,8 @@ export interface SecretSink extends TokenMinter {
   put(records: SecretRecord[]): Promise<void>;
 }
 
-export interface Logger {
-  debug(msg: string, meta?: object): void;
-  info(msg: string, meta?: object): void;
-  warn(msg: string, meta?: object): void;
-  error(msg: string, meta?: object): void;
-}
-
-const noop = (): void => {};
-export const noopLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
+export { noopLogger };
+export type { Logger };
 
 export interface RepoMirrorOptions {
   name: string;

@@ -19,6 +19,7 @@ const HTML = `<!doctype html>
   code { font-size: 12px; word-break: break-all; }
   #signin textarea { width: 100%; height: 5rem; font-family: monospace; }
   .msg { margin: .5rem 0; padding: .4rem .6rem; background: #f2f2f7; }
+  .msg:empty { display: none; }
   .err { background: #fde8e8; }
   button { margin-right: .3rem; }
 </style>
@@ -59,10 +60,11 @@ const SCRIPT = `'use strict';
     });
   }
   function cell(text) { var td = document.createElement('td'); td.textContent = text == null ? '' : String(text); return td; }
-  function render(items) {
+  // note: the outcome of the decision that triggered this reload; it must outlive the reload.
+  function render(items, note) {
     var tbody = $('requests');
     tbody.textContent = '';
-    if (items.length === 0) say('No pending requests.');
+    say(note || (items.length === 0 ? 'No pending requests.' : ''));
     items.forEach(function (r) {
       var tr = document.createElement('tr');
       tr.setAttribute('data-request', r.id);
@@ -83,17 +85,17 @@ const SCRIPT = `'use strict';
       tbody.appendChild(tr);
     });
   }
-  function load() {
-    return api('GET', '/detokenize-requests?status=pending').then(function (j) { render(j.items); }, function (e) { say(e.message, true); });
+  function load(note) {
+    return api('GET', '/detokenize-requests?status=pending').then(function (j) { render(j.items, note); }, function (e) { say(e.message, true); });
   }
   function decide(id, what, comment) {
     api('POST', '/detokenize-requests/' + encodeURIComponent(id) + '/' + what, { comment: comment || undefined })
-      .then(function (r) { say('Request ' + id + ': ' + r.status); return load(); }, function (e) { say(e.message, true); });
+      .then(function (r) { return load('Request ' + id + ': ' + r.status); }, function (e) { say(e.message, true); });
   }
   function show() { var signedIn = !!token(); $('signin').hidden = signedIn; $('main').hidden = !signedIn; if (signedIn) load(); }
   $('signin-button').onclick = function () { var v = $('jwt').value.trim(); if (v) { sessionStorage.setItem(jwtKey, v); $('jwt').value = ''; show(); } };
   $('signout').onclick = function () { sessionStorage.removeItem(jwtKey); show(); };
-  $('refresh').onclick = load;
+  $('refresh').onclick = function () { load(); };
   show();
 })();
 `;
