@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     let tls: { cert: string; key: string } | undefined;
     if (certFile && keyFile) tls = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
     else if (rest.includes('--tls-self-signed')) tls = selfSignedFor(config);
-    return serve(config, tls);
+    return serve(config, file, tls);
   }
   return usage(`unknown command ${cmd}`);
 }
@@ -85,10 +85,15 @@ function selfSignedFor(config: Config): { cert: string; key: string } {
   return pair;
 }
 
-async function serve(config: Config, tls?: { cert: string; key: string }): Promise<number> {
-  const logger = createLogger(config.log.level, config.log.format);
+/** The repositories a config exposes: its own entries plus the resolved GitHub organisations. */
+async function exposedRepos(config: Config, logger: Logger): Promise<{ name: string; readers: string[]; source: UpstreamSource }[]> {
   const fromGitHub = await githubRepos(config, logger);
-  const repos = [...config.repos.map((r) => ({ name: r.name, readers: r.readers, source: r.source })), ...fromGitHub.filter((g) => !config.repos.some((r) => r.name === g.name))];
+  return [...config.repos.map((r) => ({ name: r.name, readers: r.readers, source: r.source })), ...fromGitHub.filter((g) => !config.repos.some((r) => r.name === g.name))];
+}
+
+async function serve(config: Config, file: string, tls?: { cert: string; key: string }): Promise<number> {
+  const logger = createLogger(config.log.level, config.log.format);
+  const repos = await exposedRepos(config, logger);
   const gw = await startGateway({
     host: config.listen.host, port: config.listen.port, dataDir: config.dataDir, auth: config.auth, logger,
     coalesceMs: config.sync.coalesceMs, maxBodyBytes: config.limits.maxRequestBytes,
@@ -98,11 +103,24 @@ async function serve(config: Config, tls?: { cert: string; key: string }): Promi
   });
   process.stdout.write(`gitgate listening on ${gw.url}\n`);
   for (const name of gw.repos.keys()) process.stdout.write(`  git clone ${gw.url}/${name}.git\n`);
+  // SIGHUP: re-read the config file and apply its repositories and policy; a bad file changes nothing.
+  const reload = (): void => {
+    (async () => {
+      const next = loadConfig(file);
+      const nextRepos = await exposedRepos(next, logger);
+      gw.reload({
+        repos: nextRepos.map((r) => ({ name: r.name, upstream: r.source })),
+        policy: { repos: nextRepos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: next.detokenize, admins: next.admins },
+      });
+    })().catch((e: unknown) => logger.error('configuration reload refused', { error: (e as Error).message }));
+  };
+  process.on('SIGHUP', reload);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  process.off('SIGHUP', reload);
   logger.info('shutting down');
   await gw.close();
   return 0;

@@ -145,5 +145,34 @@ describe('gitgate binary', function () {
       child!.kill('SIGTERM');
       expect(await exited).to.equal(0);
     });
+    it('applies an edited config on SIGHUP: a new repository is served, a removed one is not', async () => {
+      makeUpstream();
+      const file = writeConfig(CONFIG);
+      const { url } = await start(file);
+      expect((await lsRemote(url)).code).to.equal(0);
+      const other = url.replace('/acme/api.git', '/acme/other.git');
+      expect((await lsRemote(other)).code).to.not.equal(0);
+      fs.writeFileSync(file, 'listen: 127.0.0.1:0\nauth: { mode: none }\nlog: { level: error }\nrepos:\n  - name: acme/other\n    upstream: upstream/api.git\n');
+      child!.kill('SIGHUP');
+      let served = false;
+      for (let i = 0; i < 50 && !served; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        served = (await lsRemote(other)).code === 0;
+      }
+      expect(served).to.equal(true);
+      const gone = await lsRemote(url);
+      expect(gone.code).to.not.equal(0);
+      expect(gone.stderr).to.include('not served by this gateway');
+    });
+
+    it('keeps serving the old configuration when the edited file is invalid', async () => {
+      makeUpstream();
+      const file = writeConfig(CONFIG);
+      const { url } = await start(file);
+      fs.writeFileSync(file, 'listen: nope\nrepos: 7\n');
+      child!.kill('SIGHUP');
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await lsRemote(url)).code).to.equal(0);
+    });
   });
 });

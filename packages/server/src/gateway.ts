@@ -50,6 +50,12 @@ export interface Gateway {
   audit: AuditLog;
   metrics: GatewayMetrics;
   dataDir: string;
+  /**
+   * Applies a new repository list and policy without a restart: new repositories are served, removed
+   * ones refused from the next request on, clones in flight finish on the mirror they started with.
+   * Detokenize rules (TTLs, thresholds) take effect at the next start.
+   */
+  reload(next: { repos: GatewayRepo[]; policy?: PolicyConfig }): { added: string[]; changed: string[]; removed: string[] };
   close(): Promise<void>;
 }
 
@@ -73,12 +79,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const idMap = await IdMap.open(join(opts.dataDir, 'mirror.db'));
   const audit = await AuditLog.open({ path: join(opts.dataDir, 'audit.db'), logger: log });
   const scanner = opts.scanner ?? createScanner();
+  // The map the git routes read; reload() edits it in place, so clones in flight keep their mirror.
   const repos = new Map<string, RepoMirror>();
+  const mirrorFor = (r: GatewayRepo): RepoMirror => new RepoMirror({
+    name: r.name, source: r.upstream, dir: join(opts.dataDir, 'repos', repoDirName(r.name)),
+    idMap, vault, scanner, logger: log, coalesceMs: opts.coalesceMs,
+  });
+  const sources = new Map<string, string>();
   for (const r of opts.repos) {
-    repos.set(r.name, new RepoMirror({
-      name: r.name, source: r.upstream, dir: join(opts.dataDir, 'repos', repoDirName(r.name)),
-      idMap, vault, scanner, logger: log, coalesceMs: opts.coalesceMs,
-    }));
+    repos.set(r.name, mirrorFor(r));
+    sources.set(r.name, JSON.stringify({ url: r.upstream.url, caFile: (r.upstream as { caFile?: string }).caFile }));
   }
   const metrics = createGatewayMetrics();
   // Identity: OIDC in production; anonymous with everything readable for loopback trials.
@@ -92,11 +102,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     return tokenRepos.get(token)!;
   };
+  let policy: Policy | undefined;
   if (opts.auth.mode === 'oidc') {
-    const policy = new Policy(opts.policy ?? { repos: opts.repos.map((r) => ({ name: r.name, readers: [] })), detokenize: { requesters: [], approvers: [], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true }, admins: [] });
+    policy = new Policy(opts.policy ?? { repos: opts.repos.map((r) => ({ name: r.name, readers: [] })), detokenize: { requesters: [], approvers: [], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true }, admins: [] });
     const webhook = opts.webhook ? new WebhookNotifier({ url: opts.webhook.url, secret: opts.webhook.secret, logger: log }) : undefined;
     detokenize = await DetokenizeService.open({
-      dbPath: join(opts.dataDir, 'access.db'), vault, policy, logger: log,
+      dbPath: join(opts.dataDir, 'access.db'), vault, policy: policy!, logger: log,
       events: (e) => {
         // The audit row carries the repository the token came from, so reveals can be queried per repo.
         void repoOfToken(e.token).then((repo) => audit.record({ kind: e.type, actor: e.actor, repo, data: { ...e, repo } }));
@@ -106,9 +117,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     });
     access = {
       authenticator: new OidcAuthenticator({ issuer: opts.auth.issuer, audience: opts.auth.audience, jwksUri: opts.auth.jwksUri, groupsClaim: opts.auth.groupsClaim }, log),
-      policy: { canRead: (id, repo) => policy.canRead(id, repo) },
+      policy: { canRead: (id, repo) => policy!.canRead(id, repo) },
       detokenize,
-      isAdmin: (id) => policy.isAdmin(id),
+      isAdmin: (id) => policy!.isAdmin(id),
     };
   }
   const ready = async (): Promise<Record<string, string>> => {
@@ -139,6 +150,31 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   log.info('gateway listening', { url, repos: repos.size });
   return {
     url, server, repos, vault, audit, metrics, dataDir: opts.dataDir,
+    reload(next) {
+      const added: string[] = [];
+      const changed: string[] = [];
+      const removed: string[] = [];
+      const wanted = new Set(next.repos.map((r) => r.name));
+      for (const name of [...repos.keys()]) {
+        if (!wanted.has(name)) {
+          repos.delete(name);
+          sources.delete(name);
+          removed.push(name);
+        }
+      }
+      for (const r of next.repos) {
+        const source = JSON.stringify({ url: r.upstream.url, caFile: (r.upstream as { caFile?: string }).caFile });
+        if (!repos.has(r.name)) added.push(r.name);
+        else if (sources.get(r.name) !== source || r.upstream.headers) changed.push(r.name);
+        else continue;
+        repos.set(r.name, mirrorFor(r));
+        sources.set(r.name, source);
+      }
+      if (next.policy && opts.auth.mode === 'oidc') policy = new Policy(next.policy);
+      log.info('configuration reloaded', { added, changed, removed });
+      audit.record({ kind: 'admin', actor: 'system', data: { action: 'config-reload', added, changed, removed } });
+      return { added, changed, removed };
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
