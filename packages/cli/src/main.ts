@@ -7,12 +7,15 @@ import { GitHubConnector, type UpstreamSource } from '@gitgate/mirror';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { auditCommand } from './audit-command.js';
+import { repoCommand } from './repo-command.js';
 
 const USAGE = `usage:
   gitgate serve --config FILE [--tls-cert FILE --tls-key FILE | --tls-self-signed]
                                   run the gateway (HTTPS with the given or a generated certificate)
   gitgate check-config FILE       validate a configuration file and exit
   gitgate audit <command> …       query and verify the audit database (gitgate audit for help)
+  gitgate repos --config FILE     what is exposed and from where (GitHub organisations resolved)
+  gitgate repo add|list|remove --config FILE …   edit the repository list (apply with SIGHUP)
   gitgate help                    this text`;
 
 /** Runs the CLI; returns the process exit code (serve resolves only on a signal). */
@@ -30,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'audit') return auditCommand(rest, process.stdout, process.stderr);
+  if (cmd === 'repos' || cmd === 'repo') return repoCommand(cmd, rest, process.stdout, process.stderr);
   if (cmd === 'serve') {
     const i = rest.indexOf('--config');
     const file = i >= 0 ? rest[i + 1] : undefined;
