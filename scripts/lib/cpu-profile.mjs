@@ -1,0 +1,56 @@
+// Summarises a V8 .cpuprofile (from node --cpu-prof): self time per function and per source area.
+import { readFileSync } from 'node:fs';
+
+/**
+ * Reads a profile and returns { totalMs, idleMs, top: [{ name, where, selfMs }], byArea: [{ area, selfMs }] }.
+ * An area is `@gitgate/<package>`, `node:<module>`, a node_modules package, `(gc)`, `(program)` or `(idle)`.
+ */
+export function summariseCpuProfile(file, { top = 20 } = {}) {
+  const prof = JSON.parse(readFileSync(file, 'utf8'));
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  for (let i = 0; i < prof.samples.length; i++) {
+    const id = prof.samples[i];
+    self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0) / 1000);
+  }
+  const fn = new Map();
+  const areas = new Map();
+  let totalMs = 0;
+  let idleMs = 0;
+  for (const [id, ms] of self) {
+    const { callFrame: cf } = byId.get(id);
+    totalMs += ms;
+    if (cf.functionName === '(idle)') idleMs += ms;
+    const where = cf.url ? `${shortUrl(cf.url)}:${cf.lineNumber + 1}` : '';
+    const key = `${cf.functionName || '(anonymous)'} ${where}`;
+    const e = fn.get(key) ?? { name: cf.functionName || '(anonymous)', where, selfMs: 0 };
+    e.selfMs += ms;
+    fn.set(key, e);
+    const area = areaOf(cf);
+    areas.set(area, (areas.get(area) ?? 0) + ms);
+  }
+  return {
+    totalMs,
+    idleMs,
+    top: [...fn.values()].filter((e) => e.name !== '(idle)').sort((a, b) => b.selfMs - a.selfMs).slice(0, top),
+    byArea: [...areas.entries()].map(([area, selfMs]) => ({ area, selfMs })).sort((a, b) => b.selfMs - a.selfMs),
+  };
+}
+
+function shortUrl(url) {
+  const m = /\/packages\/([^/]+)\/dist\/src\/(.+)$/.exec(url);
+  if (m) return `${m[1]}/${m[2]}`;
+  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(.+)$/.exec(url);
+  if (nm) return `${nm[1]}/${nm[2]}`;
+  return url.replace(/^file:\/\//, '');
+}
+
+function areaOf(cf) {
+  if (!cf.url) return cf.functionName.startsWith('(') ? cf.functionName : '(native)';
+  const m = /\/packages\/([^/]+)\/dist\//.exec(cf.url);
+  if (m) return `@gitgate/${m[1]}`;
+  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(cf.url);
+  if (nm) return nm[1];
+  if (cf.url.startsWith('node:')) return cf.url.split('/')[0];
+  return cf.url.replace(/^file:\/\//, '');
+}

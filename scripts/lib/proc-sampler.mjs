@@ -1,0 +1,116 @@
+// Samples a process tree through /proc (Linux): the root's exact peak RSS comes from VmHWM; for its
+// descendants (the git processes the gateway spawns) the peak is sampled, so a child shorter than the
+// interval can be missed. Each descendant's command line and lifetime are kept, which times the phases.
+import { readFileSync, readdirSync } from 'node:fs';
+
+/** Reads VmHWM and VmRSS (KiB) of a process; null when it is gone. */
+export function memoryOf(pid) {
+  let text;
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+  return { hwmKb: kb('VmHWM'), rssKb: kb('VmRSS') };
+}
+
+/**
+ * CPU time of a process (ms): `selfMs` its own user+system time, `childrenMs` that of its descendants
+ * it has waited for (cutime+cstime). Null when it is gone.
+ */
+export function cpuOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14-17 of proc(5) (utime, stime, cutime, cstime) sit at 11-14 once pid and comm are cut off.
+    const tick = 1000 / 100; // USER_HZ is 100 on Linux
+    return { selfMs: (Number(f[11]) + Number(f[12])) * tick, childrenMs: (Number(f[13]) + Number(f[14])) * tick };
+  } catch {
+    return null;
+  }
+}
+
+function parentOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // The command name is in parentheses and may hold spaces: the fields follow the last ')'.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+function commandOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean).join(' ').slice(0, 160);
+  } catch {
+    return '?';
+  }
+}
+
+/**
+ * Starts sampling the tree under `rootPid` every `intervalMs`. `mark(label)` starts a new phase;
+ * `stop()` returns { phases: [{ label, descendants: [{pid, cmd, startMs, endMs, hwmKb}], peakTreeKb }] }.
+ * Times are ms since the sampler started.
+ */
+export function sampleTree(rootPid, { intervalMs = 25 } = {}) {
+  const t0 = process.hrtime.bigint();
+  const now = () => Number(process.hrtime.bigint() - t0) / 1e6;
+  const phases = [];
+  const rootCmd = commandOf(rootPid);
+  let phase = null;
+  const mark = (label) => {
+    phase = { label, startMs: now(), descendants: new Map(), peakTreeKb: 0, peakChildrenKb: 0 };
+    phases.push(phase);
+  };
+  mark('start');
+  const tick = () => {
+    const parents = new Map();
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      const pp = parentOf(name);
+      if (pp !== null) parents.set(Number(name), pp);
+    }
+    const inTree = (pid) => {
+      for (let p = parents.get(pid), hops = 0; p !== undefined && hops < 16; p = parents.get(p), hops++) {
+        if (p === rootPid) return true;
+      }
+      return false;
+    };
+    const t = now();
+    let children = 0;
+    for (const pid of parents.keys()) {
+      if (!inTree(pid)) continue;
+      const m = memoryOf(pid);
+      if (!m) continue;
+      children += m.rssKb;
+      let d = phase.descendants.get(pid);
+      if (!d) {
+        d = { pid, cmd: commandOf(pid), startMs: t, endMs: t, hwmKb: 0 };
+        phase.descendants.set(pid, d);
+      }
+      // A child seen between fork and exec still shows the parent's command line: read it again later.
+      if (d.cmd === rootCmd) d.cmd = commandOf(pid);
+      d.endMs = t;
+      d.hwmKb = Math.max(d.hwmKb, m.hwmKb);
+    }
+    const rootMem = memoryOf(rootPid);
+    phase.peakChildrenKb = Math.max(phase.peakChildrenKb, children);
+    phase.peakTreeKb = Math.max(phase.peakTreeKb, children + (rootMem?.rssKb ?? 0));
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return {
+    mark,
+    stop() {
+      clearInterval(timer);
+      return {
+        phases: phases.map((p) => ({
+          label: p.label, startMs: p.startMs, peakTreeKb: p.peakTreeKb, peakChildrenKb: p.peakChildrenKb,
+          descendants: [...p.descendants.values()],
+        })),
+      };
+    },
+  };
+}
