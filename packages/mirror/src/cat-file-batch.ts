@@ -36,6 +36,9 @@ export async function* readObjects(gitDir: string, ids: Iterable<string>): Async
 
   let buf: Buffer = Buffer.alloc(0);
   let want: { id: string; type: ObjectType; size: number } | null = null;
+  // The object being assembled: allocated once at its full size, so a large blob is copied once, not per chunk.
+  let body: Buffer | null = null;
+  let filled = 0;
   try {
     for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
       buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
@@ -50,13 +53,19 @@ export async function* readObjects(gitDir: string, ids: Iterable<string>): Async
             throw new MirrorError(codes.badObject, `object ${parts[0]} could not be read (${parts.slice(1).join(' ')})`);
           }
           want = { id: parts[0], type: parts[1] as ObjectType, size: Number(parts[2]) };
+          body = Buffer.allocUnsafe(want.size);
+          filled = 0;
         }
-        if (buf.length < want.size + 1) break;
-        // Copy so the yielded object does not pin the whole chunk in memory.
-        const content = Buffer.from(buf.subarray(0, want.size));
-        buf = buf.subarray(want.size + 1);
-        const obj: RawObject = { id: want.id, type: want.type, content };
+        const take = Math.min(want.size - filled, buf.length);
+        buf.copy(body!, filled, 0, take);
+        filled += take;
+        buf = buf.subarray(take);
+        // The object is followed by one newline.
+        if (filled < want.size || buf.length < 1) break;
+        buf = buf.subarray(1);
+        const obj: RawObject = { id: want.id, type: want.type, content: body! };
         want = null;
+        body = null;
         yield obj;
       }
     }

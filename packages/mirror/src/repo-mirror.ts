@@ -101,7 +101,7 @@ export class RepoMirror {
     if (opts.onProgress) this.#listeners.add(opts.onProgress);
     try {
       if (this.#inflight === null) {
-        this.#inflight = this.#maintenance.then(() => this.#run()).finally(() => {
+        this.#inflight = this.#run().finally(() => {
           this.#inflight = null;
         });
       }
@@ -127,13 +127,22 @@ export class RepoMirror {
     await this.#upstream.init();
     await this.sanitized.init();
     this.#progress('gitgate: fetching upstream\n');
-    await this.#upstream.fetch(this.#opts.source);
-    this.#log.debug('upstream fetched', { repo: this.name, ms: Date.now() - started });
+    const moved = await this.#upstream.fetch(this.#opts.source);
+    this.#log.debug('upstream fetched', { repo: this.name, moved, ms: Date.now() - started });
+    const generation = this.#generation();
+    let state = await idMap.state(name);
     const refs = await this.#upstream.refs();
     const head = (await this.#upstream.head()) ?? null;
-    const generation = this.#generation();
+    const tips = [...new Set(refs.map((r) => r.id))].sort();
+    const sameTips = state !== undefined && tips.length === state.tips.length && tips.every((t, i) => t === state!.tips[i]);
+    if (!moved && sameTips && state!.generation === generation && state!.head === head && this.#last) {
+      // Upstream is where the last sync left it: nothing to read, rewrite or re-point.
+      const report: SyncReport = { ...this.#last, upToDate: true, objects: 0, rewritten: 0, unchanged: 0, withheld: 0, bytesScanned: 0, secrets: 0, secretsByRule: {}, ms: Date.now() - started, finishedAt: Date.now() };
+      this.#last = report;
+      this.#log.debug('sync finished', { repo: name, upToDate: true, ms: report.ms });
+      return report;
+    }
 
-    let state = await idMap.state(name);
     if (state && state.generation !== generation) {
       // The rule set or the key changed: every id must be recomputed from scratch.
       this.#log.warn('rule set or key changed, rebuilding sanitized store', { repo: name });
@@ -142,16 +151,14 @@ export class RepoMirror {
       await this.sanitized.init();
       state = undefined;
     }
-    const tips = [...new Set(refs.map((r) => r.id))].sort();
     const oldTips = state?.tips ?? [];
     const report: SyncReport = {
       repo: name, upToDate: false, objects: 0, rewritten: 0, unchanged: 0, withheld: 0, bytesScanned: 0,
       secrets: 0, secretsByRule: {}, refs: refs.length, ms: 0, finishedAt: 0,
     };
     const persisted = await idMap.load(name);
-    const sameTips = state !== undefined && tips.length === oldTips.length && tips.every((t, i) => t === oldTips[i]);
 
-    if (!sameTips) {
+    if (!sameTips || state === undefined) {
       const ids = await this.#upstream.newObjects(tips, oldTips);
       report.objects = ids.length;
       this.#log.info('sync started', { repo: name, objects: ids.length });
@@ -211,17 +218,31 @@ export class RepoMirror {
     this.#last = report;
     if (report.objects >= (this.#opts.repackAfterObjects ?? 1000)) {
       // A large sync leaves an undeltified pack without a bitmap; without a repack every clone would
-      // recompute those deltas. Done before the clone that waits on this sync is served.
+      // recompute those deltas. A quick repack (existing deltas reused) runs before the waiting clone is
+      // served; a full one that also deltifies the rewritten trees follows in the background.
       this.#progress('gitgate: packing the sanitized repository\n');
-      await this.sanitized.repack();
+      await this.#repack(false);
+      void this.#repack(true);
     } else if (this.sanitized.packCount() > (this.#opts.maxPacks ?? 8)) {
-      this.#maintenance = this.sanitized.repack().catch((e: unknown) => {
-        this.#log.warn('repack failed', { repo: name, error: (e as Error).message });
-      });
+      void this.#repack(false);
     }
     report.ms = Date.now() - started;
     this.#log.info('sync finished', { repo: name, objects: report.objects, rewritten: report.rewritten, secrets: report.secrets, ms: report.ms });
     return report;
+  }
+
+  /** Repacks the sanitized store; repacks run one at a time (git repack only removes packs it saw at start). */
+  #repack(full: boolean): Promise<void> {
+    const run = this.#maintenance.then(() => this.sanitized.repack({ full })).catch((e: unknown) => {
+      this.#log.warn('repack failed', { repo: this.name, full, error: (e as Error).message });
+    });
+    this.#maintenance = run;
+    return run;
+  }
+
+  /** Resolves when background maintenance (repacks) has finished; for shutdown and tests. */
+  idle(): Promise<void> {
+    return this.#maintenance;
   }
 
   async #updateRefs(refs: { name: string; id: string }[], map: (id: string) => string, head: string | null): Promise<void> {
@@ -252,7 +273,7 @@ export class RepoMirror {
   async exposedTokens(q: { wants: readonly string[]; haves: readonly string[]; filter?: string }): Promise<{ token: string; objectId: string }[]> {
     const carriers = await this.#opts.idMap.objectTokens(this.name);
     if (carriers.size === 0 || q.wants.length === 0) return [];
-    const args = ['rev-list', '--objects', '--no-object-names', '--stdin'];
+    const args = ['rev-list', '--objects', '--no-object-names', '--use-bitmap-index', '--stdin'];
     if (q.filter) args.push(`--filter=${q.filter}`);
     const input = q.wants.join('\n') + '\n' + q.haves.map((h) => `^${h}`).join('\n') + '\n';
     const ids = await gitLines(args, { gitDir: this.sanitized.gitDir, input });

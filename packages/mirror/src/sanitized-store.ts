@@ -111,9 +111,12 @@ export class SanitizedStore {
     return readdirSync(dir).filter((f) => f.endsWith('.pack')).length;
   }
 
-  /** Repacks everything into one pack with a bitmap, for fast serving. */
-  async repack(): Promise<void> {
-    await runGit(['repack', '-a', '-d', '-q', '--write-bitmap-index'], { gitDir: this.gitDir });
+  /**
+   * Repacks everything into one pack with a bitmap, for fast serving. `full` recomputes every delta
+   * (-f): slower, but the rewritten objects, written undeltified, get deltas too.
+   */
+  async repack(opts: { full?: boolean } = {}): Promise<void> {
+    await runGit(['repack', '-a', '-d', '-q', '--write-bitmap-index', ...(opts.full ? ['-f'] : [])], { gitDir: this.gitDir });
   }
 
   /** Deletes the whole store (used when the rule set or key changes and every id must be recomputed). */

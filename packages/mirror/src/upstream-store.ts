@@ -44,10 +44,12 @@ export class UpstreamStore {
   }
 
   /**
-   * Fetches heads and tags from upstream, pruning refs that are gone, and records upstream's HEAD.
-   * Error messages never contain the URL's credentials or the extra headers.
+   * Brings the store up to date with upstream's heads, tags and HEAD. Asks upstream for its refs first
+   * (one ls-remote) and fetches only when they differ from the store's, so an unchanged upstream costs
+   * one round trip. Returns whether anything changed. Error messages never contain the URL's
+   * credentials or the extra headers.
    */
-  async fetch(source: UpstreamSource): Promise<void> {
+  async fetch(source: UpstreamSource): Promise<boolean> {
     const safe = redactUrl(source.url);
     let headers = source.extraHeaders ?? [];
     if (source.headers) {
@@ -65,24 +67,38 @@ export class UpstreamStore {
       ...headers.map((h): [string, string] => ['http.extraHeader', h]),
       ...(source.caFile ? [['http.sslCAInfo', source.caFile] as [string, string]] : []),
     ]);
+    const fail = (e: unknown): MirrorError => new MirrorError(codes.upstreamFailed, `fetching upstream ${safe} failed: ${scrub((e as Error).message, source, headers)}`);
+    let remote: string[];
     try {
-      await runGit(['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', '--', source.url, ...MIRRORED_REF_SPECS], {
-        gitDir: this.#gitDir,
-        describe: `fetch ${safe}`,
-        env,
-      });
+      remote = await gitLines(['ls-remote', '--symref', '--', source.url], { gitDir: this.#gitDir, describe: `ls-remote ${safe}`, env });
     } catch (e) {
-      throw new MirrorError(codes.upstreamFailed, `fetching upstream ${safe} failed: ${scrub((e as Error).message, source, headers)}`);
+      throw fail(e);
     }
     let head: string | undefined;
-    try {
-      const lines = await gitLines(['ls-remote', '--symref', '--', source.url, 'HEAD'], { gitDir: this.#gitDir, describe: 'ls-remote', env });
-      const m = lines.map((l) => /^ref: (refs\/heads\/\S+)\tHEAD$/.exec(l)).find((x) => x);
-      head = m?.[1];
-    } catch {
-      head = undefined; // an upstream without HEAD is fine: keep the previous one
+    const wanted = new Map<string, string>();
+    for (const line of remote) {
+      const sym = /^ref: (refs\/heads\/\S+)\tHEAD$/.exec(line);
+      if (sym) head = sym[1];
+      const m = /^([0-9a-f]{40})\t(refs\/(?:heads|tags)\/\S+)$/.exec(line);
+      if (m && !m[2].endsWith('^{}')) wanted.set(m[2], m[1]);
     }
-    if (head) await runGit(['symbolic-ref', 'HEAD', head], { gitDir: this.#gitDir });
+    const local = await this.refs();
+    const same = local.length === wanted.size && local.every((r) => wanted.get(r.name) === r.id);
+    const localHead = await this.head();
+    if (!same) {
+      try {
+        await runGit(['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', '--', source.url, ...MIRRORED_REF_SPECS], {
+          gitDir: this.#gitDir,
+          describe: `fetch ${safe}`,
+          env,
+        });
+      } catch (e) {
+        throw fail(e);
+      }
+    }
+    // An upstream without HEAD is fine: keep the previous one.
+    if (head && head !== localHead) await runGit(['symbolic-ref', 'HEAD', head], { gitDir: this.#gitDir });
+    return !same || (head !== undefined && head !== localHead);
   }
 
   /** The mirrored refs, sorted by name. */

@@ -182,7 +182,7 @@ describe('RepoMirror', function () {
     const capture = (): { logger: Logger; messages: string[] } => {
       const messages: string[] = [];
       const push = (msg: string): void => { messages.push(msg); };
-      return { logger: { debug: () => {}, info: push, warn: push, error: push }, messages };
+      return { logger: { debug: push, info: push, warn: push, error: push }, messages };
     };
 
     it('runs one upstream fetch for five concurrent syncs', async () => {

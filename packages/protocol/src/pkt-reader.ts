@@ -59,6 +59,20 @@ export class PktReader {
     return out;
   }
 
+  /**
+   * Hands back every byte received but not yet returned (a partial pkt), and stops the reader: for a
+   * caller that has seen what it needed and passes the rest of the stream through untouched.
+   */
+  drain(): Buffer {
+    const rest = Buffer.concat(this.chunks.slice(this.head));
+    this.chunks = [];
+    this.head = 0;
+    this.buffered = 0;
+    this.need = null;
+    this.failed = true;
+    return rest;
+  }
+
   /** Declares the end of the stream; throws GITGATE_PKT_MALFORMED when it stopped inside a pkt. */
   end(): void {
     if (this.buffered > 0) {

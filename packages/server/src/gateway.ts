@@ -178,6 +178,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([...repos.values()].map((m) => m.idle()));
       await detokenize?.close();
       await audit.close();
       await idMap.close();

@@ -44,6 +44,7 @@ export function runUploadPack(run: UploadPackRun): Promise<UploadPackResult> {
     let injecting = run.notices.length > 0;
     let afterPackfileHeader = false;
     let packObjects: number | null = null;
+    let passThrough = false;
     let bytesSent = 0;
     const write = (b: Buffer): void => {
       bytesSent += b.length;
@@ -55,8 +56,8 @@ export function runUploadPack(run: UploadPackRun): Promise<UploadPackResult> {
     const notices = (): Buffer => Buffer.concat(run.notices.map((n) => progressMessage(n)));
 
     child.stdout!.on('data', (chunk: Buffer) => {
-      if (!run.sideband) {
-        // v0 without side-band: the pack follows the acknowledgments raw, so there is nothing to frame.
+      if (!run.sideband || passThrough) {
+        // v0 without side-band (the pack follows raw), or notices placed and pack header seen: copy bytes.
         write(chunk);
         return;
       }
@@ -76,6 +77,11 @@ export function runUploadPack(run: UploadPackRun): Promise<UploadPackResult> {
           if (run.protocol === 2 && !afterPackfileHeader && pkt.data.toString('latin1') === 'packfile\n') afterPackfileHeader = true;
         }
         out.push(pkt.raw);
+      }
+      if (!injecting && packObjects !== null) {
+        // Everything the gateway needed is seen; framing the rest of the pack would only cost CPU.
+        out.push(reader.drain());
+        passThrough = true;
       }
       if (out.length > 0) write(Buffer.concat(out));
     });
