@@ -205,12 +205,13 @@ describe('rewrite', function () {
     const failingScanner = (): Scanner => {
       const real = createScanner();
       return {
-        rulesetVersion: 'fake-failing-01', rules: real.rules, detectors: real.detectors,
+        ...real,
+        rulesetVersion: 'fake-failing-01',
         scan(content: Buffer) {
           if (content.includes(MARK)) throw new Error('decoder failed');
           return real.scan(content);
         },
-      };
+      } as Scanner;
     };
 
     it('replaces a blob the scanner throws on with the withheld notice', async () => {
