@@ -8,6 +8,7 @@ import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { auditCommand } from './audit-command.js';
 import { repoCommand } from './repo-command.js';
+import { vaultCommand } from './vault-command.js';
 
 const USAGE = `usage:
   gitgate serve --config FILE [--tls-cert FILE --tls-key FILE | --tls-self-signed]
@@ -15,6 +16,7 @@ const USAGE = `usage:
   gitgate check-config FILE       validate a configuration file and exit
   gitgate audit <command> …       query and verify the audit database (gitgate audit for help)
   gitgate repos --config FILE     what is exposed and from where (GitHub organisations resolved)
+  gitgate vault rotate-key --config FILE   re-encrypt the vault under a new key (gateway stopped)
   gitgate repo add|list|remove --config FILE …   edit the repository list (apply with SIGHUP)
   gitgate help                    this text`;
 
@@ -33,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'audit') return auditCommand(rest, process.stdout, process.stderr);
+  if (cmd === 'vault') return vaultCommand(rest, process.stdout, process.stderr);
   if (cmd === 'repos' || cmd === 'repo') return repoCommand(cmd, rest, process.stdout, process.stderr);
   if (cmd === 'serve') {
     const i = rest.indexOf('--config');

@@ -1,0 +1,58 @@
+/**
+ * `gitgate vault rotate-key --config FILE`: re-encrypts every vault entry under a new deployment key,
+ * then replaces the key file. Tokens do not change (their HMAC key is kept, re-wrapped). Run it while
+ * the gateway is stopped: a running gateway keeps using the key it started with.
+ */
+import { randomBytes } from 'node:crypto';
+import { openSync, writeSync, fsyncSync, closeSync, renameSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Vault, loadOrCreateKey } from '@gitgate/vault';
+import { AuditLog } from '@gitgate/audit';
+import { loadConfig } from './config.js';
+
+/** Runs `gitgate vault …`; returns the exit code. */
+export async function vaultCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const { values: v, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string' }, data: { type: 'string' } } });
+  if (positionals[0] !== 'rotate-key') {
+    err.write('usage: gitgate vault rotate-key (--config FILE | --data DIR)   (stop the gateway first)\n');
+    return 2;
+  }
+  const dataDir = v.data ?? (v.config ? loadConfig(v.config).dataDir : undefined);
+  if (!dataDir) {
+    err.write('gitgate vault: give --config FILE or --data DIR\n');
+    return 2;
+  }
+  const keyPath = join(dataDir, 'gitgate.key');
+  if (!existsSync(keyPath)) {
+    err.write(`gitgate vault: no key file at ${keyPath}\n`);
+    return 1;
+  }
+  const oldKey = await loadOrCreateKey(keyPath);
+  const vault = await Vault.open({ dbPath: join(dataDir, 'vault.db'), masterKey: oldKey });
+  const newKey = randomBytes(32);
+  // The new key is on disk (0600, fsynced) before any entry depends on it, so a crash loses nothing.
+  const pending = `${keyPath}.new`;
+  const fd = openSync(pending, 'w', 0o600);
+  try {
+    writeSync(fd, newKey.toString('hex') + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  let rewrapped: number;
+  try {
+    ({ rewrapped } = await vault.rotateKey(newKey));
+  } finally {
+    await vault.close();
+  }
+  renameSync(pending, keyPath);
+  const audit = await AuditLog.open({ path: join(dataDir, 'audit.db') });
+  try {
+    await audit.recordDurable({ kind: 'admin', actor: 'cli', data: { action: 'key-rotation', rewrapped } });
+  } finally {
+    await audit.close();
+  }
+  out.write(`rotated the vault key: ${rewrapped} secrets re-encrypted; tokens unchanged; ${keyPath} replaced\n`);
+  return 0;
+}

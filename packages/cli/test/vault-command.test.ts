@@ -1,0 +1,46 @@
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Vault, loadOrCreateKey } from '@gitgate/vault';
+import { AuditLog } from '@gitgate/audit';
+import { vaultCommand } from '../src/vault-command.js';
+
+const sink = (): Writable => new Writable({ write(_c, _e, cb) { cb(); } });
+
+describe('gitgate vault rotate-key', () => {
+  it('re-encrypts every entry under a new key file, keeps tokens, and audits the rotation', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-'));
+    try {
+      const keyPath = path.join(dir, 'gitgate.key');
+      const oldKey = await loadOrCreateKey(keyPath);
+      const vault = await Vault.open({ dbPath: path.join(dir, 'vault.db'), masterKey: oldKey });
+      const secrets = Array.from({ length: 25 }, () => Buffer.from('pw-' + randomBytes(12).toString('hex')));
+      const tokens = secrets.map((s) => vault.tokenFor('generic-secret', s));
+      await vault.put(secrets.map((secret, i) => ({ token: tokens[i]!, type: 'generic-secret', secret, ruleId: 'r', repo: 'acme/api' })));
+      await vault.close();
+
+      expect(await vaultCommand(['rotate-key', '--data', dir], sink(), sink())).to.equal(0);
+      const newKey = await loadOrCreateKey(keyPath);
+      expect(newKey.equals(oldKey)).to.equal(false);
+      expect((fs.statSync(keyPath).mode & 0o777).toString(8)).to.equal('600');
+      const reopened = await Vault.open({ dbPath: path.join(dir, 'vault.db'), masterKey: newKey });
+      for (let i = 0; i < secrets.length; i++) {
+        expect(reopened.tokenFor('generic-secret', secrets[i]!)).to.equal(tokens[i]);
+        expect((await reopened.reveal(tokens[i]!)).equals(secrets[i]!)).to.equal(true);
+      }
+      await reopened.close();
+      let oldRefused = false;
+      await Vault.open({ dbPath: path.join(dir, 'vault.db'), masterKey: oldKey }).then((v) => v.close(), () => { oldRefused = true; });
+      expect(oldRefused).to.equal(true);
+      const audit = await AuditLog.open({ path: path.join(dir, 'audit.db') });
+      const admin = await audit.adminActions({});
+      await audit.close();
+      expect(JSON.stringify(admin)).to.include('key-rotation');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
