@@ -49,6 +49,8 @@ export interface Config {
   auth: AuthConfig;
   detokenize: DetokenizeConfig;
   admins: string[];
+  /** Audit retention: records older than `retentionMs` are exported to `exportDir` as JSON lines, then purged. */
+  audit: { retentionMs?: number; exportDir: string };
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'json' | 'text' };
   sync: { coalesceMs: number };
   limits: { maxRequestBytes: number };
@@ -67,7 +69,7 @@ export class ConfigError extends Error {
 }
 
 const REPO_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
-const TOP_KEYS = ['listen', 'dataDir', 'auth', 'detokenize', 'admins', 'log', 'sync', 'limits', 'repos'];
+const TOP_KEYS = ['listen', 'dataDir', 'auth', 'detokenize', 'admins', 'audit', 'log', 'sync', 'limits', 'repos'];
 
 /** Parses a duration such as 30s, 15m, 1h or 2d into milliseconds; undefined when malformed. */
 export function parseDuration(v: unknown): number | undefined {
@@ -256,6 +258,21 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
       else limitsCfg.maxRequestBytes = limits.maxRequestBytes as number;
     }
   }
+  // audit
+  const auditCfg: Config['audit'] = { exportDir: resolve(dataDir, 'audit-exports') };
+  const au = obj(root.audit, 'audit');
+  if (au) {
+    unknownKeys(au, ['retention', 'exportDir'], 'audit');
+    if (au.retention !== undefined) {
+      const ms = parseDuration(au.retention);
+      if (ms === undefined || ms < 3600e3) problems.push('audit.retention: must be a duration of at least 1h, such as 90d');
+      else auditCfg.retentionMs = ms;
+    }
+    if (au.exportDir !== undefined) {
+      if (typeof au.exportDir !== 'string' || au.exportDir === '') problems.push('audit.exportDir: must be a path');
+      else auditCfg.exportDir = resolve(baseDir, au.exportDir);
+    }
+  }
   // repos
   /** The fetch source of one repo entry: credential references resolved, CA file checked. */
   const upstreamSource = (o: Record<string, unknown>, url: string, path: string): UpstreamSource | undefined => {
@@ -399,5 +416,5 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
     problems.push(`listen: auth mode "none" only listens on loopback (got ${host}); configure auth mode oidc to listen elsewhere`);
     throw new ConfigError(file, problems);
   }
-  return { listen: { host, port }, dataDir, auth: authCfg, detokenize: det, admins, log: logCfg, sync: syncCfg, limits: limitsCfg, repos, github };
+  return { listen: { host, port }, dataDir, auth: authCfg, detokenize: det, admins, audit: auditCfg, log: logCfg, sync: syncCfg, limits: limitsCfg, repos, github };
 }

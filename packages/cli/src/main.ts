@@ -107,6 +107,7 @@ async function serve(config: Config, file: string, tls?: { cert: string; key: st
     repos: repos.map((r) => ({ name: r.name, upstream: r.source })),
     policy: { repos: repos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: config.detokenize, admins: config.admins },
     webhook: config.detokenize.webhook, tls,
+    auditRetention: config.audit.retentionMs ? { retentionMs: config.audit.retentionMs, exportDir: config.audit.exportDir } : undefined,
   });
   process.stdout.write(`gitgate listening on ${gw.url}\n`);
   for (const name of gw.repos.keys()) process.stdout.write(`  git clone ${gw.url}/${name}.git\n`);

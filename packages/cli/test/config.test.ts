@@ -36,6 +36,7 @@ describe('validateConfig', () => {
       auth: { mode: 'none' },
       detokenize: { requesters: [], approvers: [], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true },
       admins: [],
+      audit: { exportDir: '/var/lib/gitgate/audit-exports' },
       log: { level: 'info', format: 'json' },
       sync: { coalesceMs: 2000 },
       limits: { maxRequestBytes: 16 * 1024 * 1024 },

@@ -32,6 +32,8 @@ export interface GatewayOptions {
   auth: { mode: 'none' } | { mode: 'oidc'; issuer: string; audience: string; jwksUri?: string; groupsClaim?: string };
   /** Readers per repository, detokenize rules and admins (auth mode oidc). */
   policy?: PolicyConfig;
+  /** Audit retention: older records are exported as JSON lines into `exportDir`, then purged (checked at start and every 6 h). */
+  auditRetention?: { retentionMs: number; exportDir: string };
   /** Serve HTTPS with this PEM certificate chain and key instead of plain HTTP. */
   tls?: { cert: string; key: string };
   /** Where detokenize events are posted, HMAC-signed with `secret`. */
@@ -145,6 +147,21 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     server.once('error', reject);
     server.listen(opts.port ?? 8080, host, () => resolve());
   });
+  let retentionTimer: NodeJS.Timeout | undefined;
+  if (opts.auditRetention) {
+    const { retentionMs, exportDir } = opts.auditRetention;
+    const purge = (): void => {
+      mkdirSync(exportDir, { recursive: true, mode: 0o700 });
+      const exportPath = join(exportDir, `audit-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+      audit.exportAndPurge({ before: new Date(Date.now() - retentionMs), exportPath, actor: 'retention' }).then(
+        (r) => { if (r.purged > 0) log.info('audit records purged', { exported: r.exported, purged: r.purged, exportPath }); else unlinkSync(exportPath); },
+        (e: unknown) => log.error('audit retention failed', { error: (e as Error).message }),
+      );
+    };
+    purge();
+    retentionTimer = setInterval(purge, 6 * 3600e3);
+    retentionTimer.unref();
+  }
   const addr = server.address() as AddressInfo;
   const url = `${opts.tls ? 'https' : 'http'}://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   log.info('gateway listening', { url, repos: repos.size });
@@ -176,6 +193,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       return { added, changed, removed };
     },
     async close() {
+      if (retentionTimer) clearInterval(retentionTimer);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...repos.values()].map((m) => m.idle()));
