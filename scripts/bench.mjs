@@ -27,7 +27,7 @@ const USAGE = `usage: node scripts/bench.mjs [<repo-path>] [--objects N] [--seed
 
 // Targets of the product (docs/benchmarks.md): warm clone within 10% of stock git, cold clone no
 // slower than a filter-repo rewrite, and gateway memory that does not grow with repository size.
-const TARGET = { warm: 1.1, cold: 1.0, rss: 1.25 };
+const TARGET = { warm: 1.1, cold: 1.0, rss: 1.25, audit: 1.05 };
 
 const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
@@ -218,7 +218,7 @@ async function measureRepo({ label, upstream, httpUrl, advance, secrets, filterR
   // ls-remote first does the restart's up-to-date sync, as any earlier client would have.
   beginPhase('warm');
   base = await child.start(gwOpts(undefined));
-  const gwUrl = `${base}/${repoName}.git`;
+  let gwUrl = `${base}/${repoName}.git`;
   await gitOk(['-c', 'protocol.version=2', 'ls-remote', gwUrl]);
   const warm = { gitgate: [], httpBackend: [], syncsDuring: [] };
   for (let i = 0; i < runs; i++) {
@@ -233,6 +233,22 @@ async function measureRepo({ label, upstream, httpUrl, advance, secrets, filterR
   }
   result.warm = warm;
   say(`[${label}] warm clone median gitgate ${(median(warm.gitgate) / 1000).toFixed(2)} s, http-backend ${(median(warm.httpBackend) / 1000).toFixed(2)} s`);
+
+  // The audit's cost: the same warm clones with auditing off, then on again, alternating gateways.
+  const auditCost = { on: [], off: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const enabled of [false, true]) {
+      await child.stop();
+      base = await child.start({ ...gwOpts(undefined), auditEnabled: enabled });
+      await gitOk(['-c', 'protocol.version=2', 'ls-remote', `${base}/${repoName}.git`]);
+      const g = await timedClone(`${base}/${repoName}.git`, `${label}-gw-audit-${enabled ? 'on' : 'off'}`);
+      (enabled ? auditCost.on : auditCost.off).push(g.ms);
+      rmSync(g.dir, { recursive: true, force: true });
+    }
+  }
+  result.auditCost = auditCost;
+  gwUrl = `${base}/${repoName}.git`;
+  say(`[${label}] warm clone with audit on ${(median(auditCost.on) / 1000).toFixed(2)} s, off ${(median(auditCost.off) / 1000).toFixed(2)} s`);
 
   beginPhase('depth1');
   const depth1 = { gitgate: [], httpBackend: [] };
@@ -401,6 +417,7 @@ function rows(large, small) {
   else out.push({ metric: 'cold first clone vs filter-repo', gitgate: sec(large.cold.gitgate), peer: `skipped: ${large.filterRepo?.skipped ?? 'not run'}`, ratio: '—', target: `≤ ${TARGET.cold.toFixed(2)}×`, verdict: '' });
   row('cold first clone', large.cold.gitgate, large.cold.httpBackend, 'http-backend', sec);
   row(`warm clone (median of ${runs})`, median(large.warm.gitgate), median(large.warm.httpBackend), 'http-backend', sec, TARGET.warm);
+  if (large.auditCost) row(`warm clone, audit on vs off (median of ${runs})`, median(large.auditCost.on), median(large.auditCost.off), 'audit off', sec, TARGET.audit);
   row(`1-commit fetch (median of ${runs})`, median(large.incremental.gitgate), median(large.incremental.httpBackend), 'http-backend', sec);
   row(`--depth 1 clone (median of ${runs})`, median(large.depth1.gitgate), median(large.depth1.httpBackend), 'http-backend', sec);
   if (small) {

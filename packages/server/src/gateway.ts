@@ -13,6 +13,7 @@ import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { AuditLog } from '@gitgate/audit';
 import { OidcAuthenticator, Policy, DetokenizeService, WebhookNotifier, type PolicyConfig } from '@gitgate/access';
 import { createApp, type AppOptions } from './app.js';
+import { nullAudit } from './audit-sink.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
 import { ServerError } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
@@ -32,6 +33,8 @@ export interface GatewayOptions {
   auth: { mode: 'none' } | { mode: 'oidc'; issuer: string; audience: string; jwksUri?: string; groupsClaim?: string };
   /** Readers per repository, detokenize rules and admins (auth mode oidc). */
   policy?: PolicyConfig;
+  /** Record git requests, syncs and exposures (default true); off only to measure the audit's cost. */
+  auditEnabled?: boolean;
   /** Audit retention: older records are exported as JSON lines into `exportDir`, then purged (checked at start and every 6 h). */
   auditRetention?: { retentionMs: number; exportDir: string };
   /** Serve HTTPS with this PEM certificate chain and key instead of plain HTTP. */
@@ -140,7 +143,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     return problems;
   };
-  const app = createApp({ repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit, metrics, ready, auditQueries: audit, ...access });
+  const app = createApp({ repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit: opts.auditEnabled === false ? nullAudit : audit, metrics, ready, auditQueries: audit, ...access });
   const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, app) : createServer(app);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
