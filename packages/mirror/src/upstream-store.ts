@@ -29,6 +29,9 @@ export const MIRRORED_REF_SPECS = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:r
 
 export class UpstreamStore {
   readonly #gitDir: string;
+  // This process is the store's only writer, so what it last read or wrote stays true until it fetches.
+  #refsCache: UpstreamRef[] | null = null;
+  #headCache: string | undefined | null = null;
 
   constructor(gitDir: string) {
     this.#gitDir = gitDir;
@@ -86,6 +89,7 @@ export class UpstreamStore {
     const same = local.length === wanted.size && local.every((r) => wanted.get(r.name) === r.id);
     const localHead = await this.head();
     if (!same) {
+      this.#refsCache = null;
       try {
         await runGit(['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', '--', source.url, ...MIRRORED_REF_SPECS], {
           gitDir: this.#gitDir,
@@ -97,23 +101,30 @@ export class UpstreamStore {
       }
     }
     // An upstream without HEAD is fine: keep the previous one.
-    if (head && head !== localHead) await runGit(['symbolic-ref', 'HEAD', head], { gitDir: this.#gitDir });
+    if (head && head !== localHead) {
+      this.#headCache = null;
+      await runGit(['symbolic-ref', 'HEAD', head], { gitDir: this.#gitDir });
+    }
     return !same || (head !== undefined && head !== localHead);
   }
 
   /** The mirrored refs, sorted by name. */
   async refs(): Promise<UpstreamRef[]> {
+    if (this.#refsCache) return this.#refsCache;
     const lines = await gitLines(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/tags'], { gitDir: this.#gitDir });
-    return lines.map((l) => {
+    this.#refsCache = lines.map((l) => {
       const sp = l.indexOf(' ');
       return { id: l.slice(0, sp), name: l.slice(sp + 1) };
     });
+    return this.#refsCache;
   }
 
   /** The branch HEAD points to, if any. */
   async head(): Promise<string | undefined> {
+    if (this.#headCache !== null) return this.#headCache;
     const lines = await gitLines(['symbolic-ref', '-q', 'HEAD'], { gitDir: this.#gitDir, okCodes: [1] });
-    return lines[0];
+    this.#headCache = lines[0];
+    return this.#headCache;
   }
 
   /**
