@@ -9,6 +9,7 @@ import { createLogger } from './logger.js';
 import { auditCommand } from './audit-command.js';
 import { repoCommand } from './repo-command.js';
 import { vaultCommand } from './vault-command.js';
+import { scanCommand } from './scan-command.js';
 
 const USAGE = `usage:
   gitgate serve --config FILE [--tls-cert FILE --tls-key FILE | --tls-self-signed]
@@ -17,6 +18,7 @@ const USAGE = `usage:
   gitgate audit <command> …       query and verify the audit database (gitgate audit for help)
   gitgate repos --config FILE     what is exposed and from where (GitHub organisations resolved)
   gitgate vault rotate-key --config FILE   re-encrypt the vault under a new key (gateway stopped)
+  gitgate scan <path-or-bare-repo> [--history] [--json]   dry run: what would be tokenized
   gitgate repo add|list|remove --config FILE …   edit the repository list (apply with SIGHUP)
   gitgate help                    this text`;
 
@@ -36,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (cmd === 'audit') return auditCommand(rest, process.stdout, process.stderr);
   if (cmd === 'vault') return vaultCommand(rest, process.stdout, process.stderr);
+  if (cmd === 'scan') return scanCommand(rest, process.stdout);
   if (cmd === 'repos' || cmd === 'repo') return repoCommand(cmd, rest, process.stdout, process.stderr);
   if (cmd === 'serve') {
     const i = rest.indexOf('--config');

@@ -1,4 +1,5 @@
 /** Validates a rule and compiles it into the form the engine runs: fresh stateful regexes, resolved group. */
+import { globToRegExp } from './path-rules.js';
 import type { Rule } from './rule.js';
 
 /** A rule ready to run. The regexes are private copies: no state is shared with the caller's Rule. */
@@ -9,6 +10,10 @@ export interface CompiledRule {
   readonly group: number | string;
   /** The allowlist without `g`/`y`, so `test` has no `lastIndex` state. */
   readonly allow: readonly RegExp[];
+  /** The decoded-value check with stateless regexes, when the rule has one. */
+  readonly decoded?: { readonly pattern: RegExp; readonly allow: readonly RegExp[] };
+  /** The rule's path globs as regexes (empty: every path). */
+  readonly paths: readonly RegExp[];
 }
 
 const TYPE_SLUG = /^[a-z0-9-]+$/;
@@ -49,6 +54,18 @@ export function compileRule(rule: Rule): CompiledRule {
   if (rule.allow !== undefined && !(Array.isArray(rule.allow) && rule.allow.every((a) => a instanceof RegExp))) {
     fail('allow must be an array of RegExp');
   }
+  if (rule.reach !== undefined && !(Number.isSafeInteger(rule.reach) && rule.reach > 0)) fail('reach must be a positive integer');
+  if (rule.reachBack !== undefined && !(Number.isSafeInteger(rule.reachBack) && rule.reachBack >= 0)) fail('reachBack must be an integer >= 0');
+  if (rule.reachBack !== undefined && rule.reach === undefined) fail('reachBack needs reach');
+  if (rule.decoded !== undefined) {
+    const d = rule.decoded;
+    if (d.encoding !== 'base64') fail("decoded.encoding must be 'base64'");
+    if (!(d.pattern instanceof RegExp)) fail('decoded.pattern must be a RegExp');
+    if (d.allow !== undefined && !(Array.isArray(d.allow) && d.allow.every((a) => a instanceof RegExp))) fail('decoded.allow must be an array of RegExp');
+  }
+  if (rule.paths !== undefined && !(Array.isArray(rule.paths) && rule.paths.every((p) => typeof p === 'string' && p.length > 0))) {
+    fail('paths must be an array of non-empty glob strings');
+  }
 
   const { count, names } = groupsOf(rule.pattern);
   let group: number | string;
@@ -69,5 +86,9 @@ export function compileRule(rule: Rule): CompiledRule {
     regex: withFlags(rule.pattern, 'gd', 'y'),
     group,
     allow: (rule.allow ?? []).map((a) => withFlags(a, '', 'gy')),
+    ...(rule.decoded === undefined
+      ? {}
+      : { decoded: { pattern: withFlags(rule.decoded.pattern, '', 'gy'), allow: (rule.decoded.allow ?? []).map((a) => withFlags(a, '', 'gy')) } }),
+    paths: (rule.paths ?? []).map(globToRegExp),
   };
 }

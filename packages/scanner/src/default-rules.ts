@@ -1,22 +1,56 @@
-/** The starter rule set, assembled from one module per family. */
+/** The built-in rule set, assembled from one module per family. */
 import type { Rule } from './rule.js';
+import { aiRules } from './rules/ai.js';
 import { awsRules } from './rules/aws.js';
+import { azureRules } from './rules/azure.js';
+import { chatRules } from './rules/chat.js';
+import { cloudPlatformRules } from './rules/cloud-platforms.js';
+import { gcpRules } from './rules/gcp.js';
 import { genericRules } from './rules/generic-assignment.js';
 import { githubRules } from './rules/github.js';
 import { gitlabRules } from './rules/gitlab.js';
+import { httpAuthRules } from './rules/http-auth.js';
+import { jwtRules } from './rules/jwt.js';
+import { messagingRules } from './rules/messaging.js';
+import { observabilityRules } from './rules/observability.js';
+import { paymentRules } from './rules/payments.js';
 import { privateKeyRules } from './rules/private-key.js';
+import { registryRules } from './rules/registries.js';
+import { saasRules } from './rules/saas.js';
 import { slackRules } from './rules/slack.js';
+import { sourceHostingRules } from './rules/source-hosting.js';
 import { stripeRules } from './rules/stripe.js';
 import { urlRules } from './rules/url-credentials.js';
 
-/** Every built-in rule: private keys, AWS, GitHub, GitLab, Slack, Stripe, generic assignments, URL passwords. */
-export const defaultRules: readonly Rule[] = Object.freeze([
-  ...privateKeyRules,
-  ...awsRules,
-  ...githubRules,
-  ...gitlabRules,
-  ...slackRules,
-  ...stripeRules,
-  ...genericRules,
-  ...urlRules,
-]);
+/** The built-in rules grouped by family (one module each), in listing order. */
+export const ruleFamilies: Readonly<Record<string, readonly Rule[]>> = Object.freeze({
+  'private keys': privateKeyRules,
+  aws: awsRules,
+  'google cloud': gcpRules,
+  azure: azureRules,
+  'cloud platforms': cloudPlatformRules,
+  github: githubRules,
+  gitlab: gitlabRules,
+  'source hosting and ci': sourceHostingRules,
+  slack: slackRules,
+  chat: chatRules,
+  stripe: stripeRules,
+  payments: paymentRules,
+  ai: aiRules,
+  registries: registryRules,
+  messaging: messagingRules,
+  observability: observabilityRules,
+  saas: saasRules,
+  jwt: jwtRules,
+  'http auth': httpAuthRules,
+  generic: genericRules,
+  'url credentials': urlRules,
+});
+
+/**
+ * Every built-in rule: private keys, cloud providers, source hosting and CI, chat, payments, AI,
+ * registries, messaging, observability, SaaS, JWTs, HTTP credentials, URL passwords and generic
+ * secret-named assignments. The built-in detectors (Kubernetes Secrets, binary key containers)
+ * are listed separately in `builtinDetectors`.
+ */
+export const defaultRules: readonly Rule[] = Object.freeze(Object.values(ruleFamilies).flat());

@@ -1,14 +1,26 @@
-/** The data shapes of detection: a rule (declared as data) and a finding (a byte span). */
+/** The data shapes of detection: a rule (declared as data), a finding (a byte span), allowlists and hints. */
 
 /** How sure a rule is that a match is a real secret; also breaks ties between overlapping findings. */
 export type Confidence = 'high' | 'medium' | 'low';
 
 /**
+ * A check on a secret that is itself an encoding (an HTTP Basic credential, a Docker `auth` value):
+ * the secret is decoded and the decoded text must match `pattern`. When `pattern` has a group named
+ * `secret`, that part is what `allow` is tested against (the password of `user:password`).
+ */
+export interface DecodedCheck {
+  encoding: 'base64';
+  pattern: RegExp;
+  /** A decoded secret matching any of these is a placeholder (`user:changeme`) and is not reported. */
+  allow?: RegExp[];
+}
+
+/**
  * One detector, declared as data so rule sets can grow (and be versioned) without engine changes.
  *
  * The engine runs `pattern` only when at least one of `keywords` occurs in the content
- * (ASCII case-insensitively), so every match of `pattern` must contain one of them or the
- * rule silently never fires.
+ * (ASCII case-insensitively). With `reach`, it runs only in windows around the keyword
+ * occurrences, so every match must lie within `reach` chars of one of them.
  */
 export interface Rule {
   /** Unique, stable id (`aws-access-key-id`); the last tie-break between overlapping findings. */
@@ -30,6 +42,25 @@ export interface Rule {
   confidence: Confidence;
   /** The secret may span lines; without it a candidate containing a line break is dropped. */
   multiline?: boolean;
+  /**
+   * The farthest (in bytes) a match can end after the end of one of its keyword occurrences.
+   * When set, the regex runs only in windows around those occurrences (the speed of the
+   * engine); when absent it runs over the whole content once any keyword occurs.
+   */
+  reach?: number;
+  /**
+   * The farthest (in bytes) a match can start before the start of one of its keyword
+   * occurrences; default `reach`. 0 for a keyword that begins every match (a token prefix).
+   */
+  reachBack?: number;
+  /** The secret is an encoded value that must decode to something credential-shaped. */
+  decoded?: DecodedCheck;
+  /**
+   * Path globs (`**` any directories, `*` within a name; a glob without `/` matches the base
+   * name). Honoured only when `scan` gets a path hint (`gitgate scan`); the content-addressed
+   * rewrite has no paths and runs the rule on every blob (fail closed).
+   */
+  paths?: string[];
 }
 
 /** One detected secret: byte offsets into the scanned Buffer of the secret part only. */
@@ -41,4 +72,28 @@ export interface Finding {
   /** Byte offset just past the last byte of the secret. */
   end: number;
   confidence: Confidence;
+  /**
+   * Present when the secret was found inside an encoding: the encodings peeled, outermost first
+   * (`base64`, `hex`, `percent`, `kubernetes-secret`), joined by `>`. The span is the encoded run.
+   */
+  via?: string;
+}
+
+/**
+ * A global allowlist entry: a finding is dropped when its secret matches `regex` (if given),
+ * its rule is one of `ruleIds` (if given) and, with a path hint only, its path matches one of
+ * `paths` (if given). An entry needs `regex` or `paths`.
+ */
+export interface AllowlistEntry {
+  description?: string;
+  regex?: RegExp;
+  ruleIds?: string[];
+  /** Path globs, as in {@link Rule.paths}; ignored by the content-addressed rewrite. */
+  paths?: string[];
+}
+
+/** Optional context for one `scan` call. Only `gitgate scan` passes it; the rewrite never does. */
+export interface ScanHint {
+  /** Repository-relative path of the content, `/`-separated. */
+  path?: string;
 }

@@ -1,19 +1,30 @@
 /** The rule-set version: part of every sanitized object id, so it must change whenever detection can. */
 import { createHash } from 'node:crypto';
-import type { Rule } from './rule.js';
+import type { AllowlistEntry, Rule } from './rule.js';
 
-/** Bumped whenever the engine's matching semantics change (prefilter, overlap policy, offsets). */
-export const SCANNER_ENGINE_VERSION = 'gitgate-scanner/1';
+/**
+ * Bumped whenever the engine's matching semantics change (prefilter, windows, overlap policy,
+ * offsets, decoders, built-in detectors).
+ */
+export const SCANNER_ENGINE_VERSION = 'gitgate-scanner/2';
+
+/** Engine settings that can change a result, hashed with the rules. */
+export interface EngineSettings {
+  chunkBytes: number;
+  chunkOverlap: number;
+  maxDecodeDepth: number;
+}
 
 function regexKey(re: RegExp): [string, string] {
   return [re.source, re.flags];
 }
 
 /**
- * Returns the first 16 hex chars of a sha256 over the engine version and every field of every
- * rule that can change a result. Rules are hashed sorted by id: findings do not depend on rule order.
+ * Returns the first 16 hex chars of a sha256 over the engine version, the engine settings, every
+ * field of every rule that can change a result, and the global allowlist. Rules are hashed
+ * sorted by id (findings do not depend on rule order); allowlist entries in order.
  */
-export function rulesetVersion(rules: readonly Rule[]): string {
+export function rulesetVersion(rules: readonly Rule[], allowlist: readonly AllowlistEntry[] = [], settings?: EngineSettings): string {
   const sorted = [...rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const canonical = sorted.map((r) => ({
     id: r.id,
@@ -25,9 +36,18 @@ export function rulesetVersion(rules: readonly Rule[]): string {
     allow: (r.allow ?? []).map(regexKey),
     confidence: r.confidence,
     multiline: r.multiline === true,
+    reach: r.reach ?? null,
+    reachBack: r.reachBack ?? null,
+    decoded: r.decoded === undefined ? null : { encoding: r.decoded.encoding, pattern: regexKey(r.decoded.pattern), allow: (r.decoded.allow ?? []).map(regexKey) },
+    paths: r.paths ?? null,
+  }));
+  const allow = allowlist.map((e) => ({
+    regex: e.regex === undefined ? null : regexKey(e.regex),
+    ruleIds: e.ruleIds === undefined ? null : [...e.ruleIds].sort(),
+    paths: e.paths ?? null,
   }));
   return createHash('sha256')
-    .update(JSON.stringify({ engine: SCANNER_ENGINE_VERSION, rules: canonical }))
+    .update(JSON.stringify({ engine: SCANNER_ENGINE_VERSION, settings: settings ?? null, rules: canonical, allowlist: allow }))
     .digest('hex')
     .slice(0, 16);
 }

@@ -3,7 +3,7 @@
  * never holds a secret-shaped literal and every run sees the same bytes.
  */
 import { expect } from 'chai';
-import { createScanner, defaultRules, TOKEN_PATTERN, type Finding, type Rule, type Scanner } from '../src/index.js';
+import { builtinDetectors, createScanner, defaultRules, TOKEN_PATTERN, type Finding, type Rule, type Scanner } from '../src/index.js';
 
 export const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 export const LOWER = 'abcdefghijklmnopqrstuvwxyz';
@@ -98,12 +98,14 @@ export function pemLine(which: 'BEGIN' | 'END', label: string): string {
   return `${dashes}${which} ${label}${dashes}`;
 }
 
-const typeOf = new Map(defaultRules.map((r) => [r.id, r.type]));
+const typeOf = new Map<string, string>([...defaultRules.map((r): [string, string] => [r.id, r.type]), ...builtinDetectors.map((d): [string, string] => [d.id, d.type])]);
 
 /** A finding expressed by its text, for readable expectations. */
 export interface Expected {
   ruleId: string;
   secret: string;
+  /** The encodings peeled, for a secret found inside an encoded run. */
+  via?: string;
 }
 
 /** Byte offset of `secret` (which must occur exactly once) in `text` encoded as UTF-8. */
@@ -121,6 +123,7 @@ export function expectFindings(scanner: Scanner, text: string, expected: Expecte
     type: typeOf.get(e.ruleId) ?? '(unknown rule)',
     ...byteSpan(text, e.secret),
     confidence: scanner.rules.find((r) => r.id === e.ruleId)?.confidence ?? 'high',
+    ...(e.via === undefined ? {} : { via: e.via }),
   }));
   want.sort((a, b) => a.start - b.start);
   expect(scanner.scan(Buffer.from(text, 'utf8'))).to.deep.equal(want);
@@ -170,4 +173,9 @@ export function expectFast(scanner: Scanner, text: string, budgetMs = 2000): voi
  */
 export function expectRuleFast(rule: Rule, text: string, budgetMs = 2000): void {
   expectFast(createScanner({ rules: [rule] }), rule.keywords.join('\n') + '\n' + text, budgetMs);
+}
+
+/** Like {@link expectRuleFast} for a family of rules scanned together (keywords of all prepended). */
+export function expectRulesFast(rules: readonly Rule[], text: string, budgetMs = 2000): void {
+  expectFast(createScanner({ rules }), rules.flatMap((r) => r.keywords).join('\n') + '\n' + text, budgetMs);
 }

@@ -34,4 +34,29 @@ describe('rulesetVersion', () => {
   it('does not depend on rule order', () => {
     expect(createScanner({ rules: [...defaultRules].reverse() }).rulesetVersion).to.equal(createScanner().rulesetVersion);
   });
+
+  it('changes when custom rules are added with extraRules', () => {
+    expect(createScanner({ extraRules: [extra] }).rulesetVersion).to.not.equal(createScanner().rulesetVersion);
+  });
+
+  it('changes when the global allowlist changes', () => {
+    const a = createScanner({ allowlist: [{ regex: /^test-/ }] }).rulesetVersion;
+    const b = createScanner({ allowlist: [{ regex: /^test-/, ruleIds: ['jwt'] }] }).rulesetVersion;
+    expect(new Set([createScanner().rulesetVersion, a, b]).size).to.equal(3);
+  });
+
+  it('changes when an engine setting that can change findings changes', () => {
+    const versions = [{}, { chunkBytes: 1 << 22 }, { chunkOverlap: 1 << 10 }, { maxDecodeDepth: 1 }].map((o) => createScanner(o).rulesetVersion);
+    expect(new Set(versions).size).to.equal(4);
+  });
+
+  it('does not change with maxBytes (it only decides whether to scan)', () => {
+    expect(createScanner({ maxBytes: 1024 }).rulesetVersion).to.equal(createScanner().rulesetVersion);
+  });
+
+  it('changes when a rule reach changes', () => {
+    const a = createScanner({ rules: [{ ...extra, reach: 20 }] }).rulesetVersion;
+    const b = createScanner({ rules: [{ ...extra, reach: 20, reachBack: 0 }] }).rulesetVersion;
+    expect(a).to.not.equal(b);
+  });
 });

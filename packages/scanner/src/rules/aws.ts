@@ -1,22 +1,29 @@
 /**
  * AWS credentials. Access key ids: a 4-letter kind prefix (AKIA long-term, ASIA STS temporary,
  * ABIA/ACCA service-specific) and 16 base32 chars (IAM user guide, "Unique identifiers").
- * Secret access keys: 40 base64 chars, recognisable only by the name they are assigned to.
+ * Secret access keys: 40 base64 chars, recognisable only by the name they are assigned to or by
+ * sitting next to a key id (CSV exports, `aws configure` output). Session tokens, MWS tokens and
+ * Bedrock API keys per their service docs.
  */
 import type { Rule } from '../rule.js';
+import { ASSIGNMENT, tokenPlaceholders, tokenRule, UUID } from './define.js';
+
+const KEY_ID_PREFIXES = ['AK' + 'IA', 'AS' + 'IA', 'AB' + 'IA', 'AC' + 'CA'];
 
 /** An access key id (not a secret by itself, but it identifies one and is always paired with it). */
 export const awsAccessKeyId: Rule = {
   id: 'aws-access-key-id',
   type: 'aws-access-key-id',
   description: 'AWS access key id',
-  keywords: ['akia', 'asia', 'abia', 'acca'],
-  pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/,
+  keywords: KEY_ID_PREFIXES.map((p) => p.toLowerCase()),
+  pattern: new RegExp(`(?<![A-Za-z0-9])(?:${KEY_ID_PREFIXES.join('|')})[A-Z2-7]{16}(?![A-Za-z0-9])`),
   // 16 random base32 chars score > 2.7; runs like AKIAAAAA… are fillers.
   minEntropy: 2.5,
   // The AWS documentation's sample ids end in EXAMPLE.
   allow: [/EXAMPLE$/],
   confidence: 'high',
+  reach: 24,
+  reachBack: 0,
 };
 
 /**
@@ -38,7 +45,69 @@ export const awsSecretAccessKey: Rule = {
   // The AWS documentation's sample secret ends in EXAMPLEKEY.
   allow: [/EXAMPLEKEY$/],
   confidence: 'high',
+  reach: 140,
+  // From `aws` to the `secret` keyword.
+  reachBack: 40,
 };
 
+/**
+ * A 40-char secret within a few hundred chars after a key id, whatever its name: the CSV that
+ * the IAM console downloads, `aws configure list` output, two positional arguments in code.
+ */
+export const awsSecretNearKeyId: Rule = {
+  id: 'aws-secret-access-key-near-id',
+  type: 'aws-secret-access-key',
+  description: 'AWS secret access key within 300 chars after an access key id',
+  keywords: ['akia', 'asia'],
+  pattern: new RegExp(
+    `(?:${KEY_ID_PREFIXES.slice(0, 2).join('|')})[A-Z2-7]{16}(?![A-Za-z0-9])` +
+      String.raw`[^\n]{0,300}?(?<![A-Za-z0-9/+])(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
+  ),
+  // Random 40-char base64 scores ~4.9; hex digests (git ids) score ≤ 4 and are rejected below too.
+  minEntropy: 4.0,
+  allow: [/EXAMPLEKEY$/, /^[^A-Z]*$/, /^[^a-z]*$/, /^[0-9a-fA-F]{40}$/, ...tokenPlaceholders],
+  confidence: 'high',
+  reach: 380,
+  reachBack: 0,
+};
+
+/** An STS session token assigned to a session-token name (the `aws_session_token` of credentials files). */
+export const awsSessionToken: Rule = {
+  id: 'aws-session-token',
+  type: 'aws-session-token',
+  description: 'AWS STS session token assigned to a session/security token name',
+  keywords: ['session_token', 'sessiontoken', 'security_token', 'securitytoken', 'session-token'],
+  pattern: new RegExp(
+    String.raw`(?:session|security)[_-]?token` + ASSIGNMENT + String.raw`(?<secret>[A-Za-z0-9/+]{100,2048}={0,2})(?![A-Za-z0-9/+=])`,
+    'i',
+  ),
+  minEntropy: 4.0,
+  allow: tokenPlaceholders,
+  confidence: 'high',
+  reach: 2200,
+  reachBack: 8,
+};
+
+/** Amazon Marketplace Web Service auth token: `amzn.mws.` + a UUID. */
+export const awsMwsToken: Rule = tokenRule({
+  id: 'aws-mws-auth-token',
+  description: 'Amazon MWS auth token',
+  prefix: 'amzn.mws.',
+  body: UUID,
+  maxLength: 45,
+  boundary: 'A-Za-z0-9_.-',
+});
+
+/** Amazon Bedrock long-term API key: `ABSK` + base64 of `BedrockAPIKey-…`. */
+export const awsBedrockApiKey: Rule = tokenRule({
+  id: 'aws-bedrock-api-key',
+  description: 'Amazon Bedrock long-term API key',
+  prefix: 'AB' + 'SK',
+  body: '[A-Za-z0-9+/]{109,269}={0,2}',
+  maxLength: 280,
+  boundary: 'A-Za-z0-9+/=',
+  minEntropy: 4.0,
+});
+
 /** The AWS family. */
-export const awsRules: readonly Rule[] = [awsAccessKeyId, awsSecretAccessKey];
+export const awsRules: readonly Rule[] = [awsAccessKeyId, awsSecretAccessKey, awsSecretNearKeyId, awsSessionToken, awsMwsToken, awsBedrockApiKey];

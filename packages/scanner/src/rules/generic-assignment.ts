@@ -23,32 +23,42 @@ function anyCase(fragment: string): string {
  */
 const SECRET_WORD =
   anyCase('(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth(?!or(?!iz)))') +
+  // `unauthorized` names an error, not a credential.
+  String.raw`(?<![uU][nN][aA][uU][tT][hH])` +
   // Checked after the word, not before: a lookbehind at every position of the text would cost 80x.
   String.raw`(?<!://[^\s/?#@]{0,80})`;
 /** The rest of the name, up to where the separator starts. */
 const NAME_REST = String.raw`[\w.-]{0,40}`;
 /** Names that hold something about a secret, not the secret: `token_url`, `secretName`, `password_file`. */
 const NOT_A_VALUE_NAME = anyCase(
-  '(?<!name|names|ref|url|uri|file|path|dir|type|method|mode|length|len|format|provider|endpoint|policy|expiry|expires|ttl|count|env|var|hint|prompt|label|field|header|param|host|issuer|scope)',
+  '(?<!name|names|ref|url|uri|file|path|dir|type|method|mode|length|len|format|provider|endpoint|policy|expiry|expires|ttl|count|env|var|hint|prompt|label|field|header|param|host|issuer|scope|reason|attachment)',
 );
 /** Closing quote of the key (maybe JSON-escaped), the operator, and blanks; `::` is a scope, not an assignment. */
-const SEPARATOR = String.raw`\\?["'\x60]?[ \t]{0,16}(?::=|=>|={1,3}|:(?!:))[ \t]{0,16}\\?["'\x60]?`;
+const SEPARATOR =
+  String.raw`(?:\\?["'\x60]?[ \t]{0,16}(?::=|=>|={1,3}|:(?!:))[ \t]{0,16}\\?["'\x60]?` +
+  // A Kubernetes / Compose env entry: `- name: DB_PASSWORD` then `value: "…"` on the next line.
+  String.raw`|["']?[ \t]{0,16}\r?\n[ \t]{0,32}value[ \t]{0,4}:[ \t]{0,16}["']?)`;
 /**
  * An HTTP auth scheme before the credential (`Authorization: Bearer …`). Only before 16+ chars:
  * credentials are that long, while "Token expired." in a message catalogue is not.
  */
-const SCHEME = anyCase('(?:bearer|basic|token)') + String.raw`[ \t]{1,4}(?=[^\s"'\x60]{16})`;
+// `Basic` is not here: its value is base64 of user:password, judged by the http-basic-auth rule after decoding.
+const SCHEME = anyCase('(?:bearer|token)') + String.raw`[ \t]{1,4}(?=[^\s"'\x60]{16})`;
 /** Where a bare value ends: a delimiter of the surrounding syntax, or the end of the text. */
 const BARE_END = String.raw`(?=[\s"'\x60,;&>)\]}\\]|$)`;
 /**
  * Bare identifiers are code, not literals: `password: hashedPassword`, `auth: OAuthService`,
  * `apiKey: API_KEY_FROM_ENV`, `token: @token`. Only bare values are excused: a quoted
  * "hashedPassword" is a literal. The cost: a bare random value of only letters in camelCase
- * shape is missed. Measured on random alphanumerics that pass the entropy floor: 2% at 8 chars,
- * 0.8% at 12, 0.2% at 16, 0.06% at 20, 0.001% at 32 (humps need two lower-case letters to keep it low).
+ * shape is missed. Measured on 20,000 random alphanumerics per length that pass the entropy floor
+ * (`secret=<value>` at a line end): 2.1% at 8 chars, 0.6% at 12, 0.1% at 16, none at 20 or 32
+ * (line-end humps need two lower-case letters to keep it low).
  */
 const BARE_IDENTIFIER =
-  String.raw`(?:[_$]{0,2}[A-Z]{0,4}[a-z]{2,}(?:[A-Z]{1,4}[a-z]{2,}){1,8}[0-9]{0,3}` + // camelCase / PascalCase: hashedPassword, OAuthToken
+  // In code punctuation (`withXSRFToken: defaultToConfig2,`) later humps may be one letter long
+  // (`authIsObject`, `readNxCloudToken`, `CancelToken$1`); a value ending a line keeps the strict shape.
+  String.raw`(?:[_$]{0,2}[A-Z]{0,4}[a-z][a-z0-9]{1,}(?:[A-Z]{1,4}[a-z0-9]{1,}){0,8}(?:\$[0-9]{1,2})?(?=[,;)\]}])` +
+  String.raw`|[_$]{0,2}[A-Z]{0,4}[a-z]{2,}(?:[A-Z]{1,4}[a-z]{2,}){1,8}[0-9]{0,3}` + // camelCase / PascalCase: hashedPassword, OAuthToken
   String.raw`|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){1,8}` + // a SCREAMING_SNAKE constant
   String.raw`|@{1,2}[a-z_][a-z0-9_]{0,64})` + // a Ruby instance or class variable
   BARE_END +
@@ -75,13 +85,26 @@ const codeReferences: RegExp[] = [
   /^ENV\[/,
   /^[A-Za-z_$][\w$]{0,64}(?:\.[A-Za-z_$][\w$]{0,64}){0,8}[([]/, // a call or an index: foo(, a.b(, cfg[
   /^(?:[A-Za-z_$][\w$]{0,31}\??\.){1,8}[A-Za-z_$][\w$]{0,31}$/, // a property path, a?.b too (segments short: JWT parts are not)
+  /^(?!eyJ)(?:[A-Za-z_$][\w$]{0,63}\.){1,8}[A-Za-z_$][\w$]{0,63}$/, // a long property path that is no JWT: Protocol.Storage.GetTokensParameters
   /[A-Za-z_$][\w$]{0,64}\.[A-Za-z_$][\w$]{0,64}\(/, // a method call anywhere: n?e.slice(i+1
   /^[([][A-Za-z_$]/, // a parenthesised or array expression: (a || b), [this.x]
   /^!!/, // a boolean coercion: !!(x)
   /^(?:Big)?(?:Ui|I)nt(?:8|16|32|64)(?:Clamped)?Array$|^Float(?:32|64)Array$/, // typed-array type names
   /^!(?:[A-Za-z_$][\w$]{0,31}\??\.){1,8}[A-Za-z_$][\w$]{0,31}$/, // a negated property path: !req.headers.authorization
+  /^!{1,2}[A-Za-z_$][\w$]{0,63}$/, // a negated identifier: !ignoreHTTPSErrors
+  /[=:][A-Za-z_$][\w$.]{0,64}\(/, // an assignment or ternary into a call in minified code: null:t.x=w(
+  /^[a-z-]{1,32}\{/, // a CSS selector and block: before{content:
+  // One lower-case word (`platform`, `credentials`, `unauthorized`) under a secret-ish name in
+  // code is prose or an enum value. Costs the all-lower-case-letter passwords of up to 12 chars
+  // in name-keyed assignments (URL passwords and Kubernetes Secrets still catch them).
+  /^[a-z]{1,12}$/,
+  /(.)\1{7,}/, // a run of one char inside the value: ghp_PersonalAccessToken00000000
   /^\/\^/, // a regex literal: /^Unexpected token/
   /^\/[*/]/, // a comment: /*#__PURE__*/
+  /^eyJ[\w-]*\.eyJ[\w-]*\.$/, // an unsigned JWT (alg none): claims, no credential
+  /^[A-Za-z_$][\w$.]*(?:\|\||&&|\?\?)/, // a fallback expression: o.apiKey||i.apiKey
+  /\bfunction\b|=>|\/\*/, // a function or a comment inside minified code
+  /\(\?[=!:<]|\[A-Z\]|\[a-z\]|\[0-9\]|\[A-Za-z|\\d[+*{]|\.\*/, // a regular expression: ^(?=.*[A-Z]).{12,}$
 ];
 
 /** Values that are locations or versions: URLs (the url-password rule owns their credentials), paths, semver ranges. */
@@ -102,11 +125,32 @@ export const genericSecretAssignment: Rule = {
   // Every name SECRET_WORD accepts contains one of these (a bare 'key' would select nearly every file).
   keywords: ['passw', 'passphrase', 'pwd', 'secret', 'token', 'auth', ...['api', 'access', 'private'].flatMap((w) => ['', '_', '-'].map((sep) => `${w}${sep}key`))],
   // The one-char lookahead rejects most backtracking positions of NAME_REST before the costlier lookbehind runs.
-  pattern: new RegExp(SECRET_WORD + NAME_REST + String.raw`(?=[\\"'\x60 \t:=])` + NOT_A_VALUE_NAME + SEPARATOR + `(?:${SCHEME})?` + VALUE),
+  pattern: new RegExp(SECRET_WORD + NAME_REST + String.raw`(?=[\\"'\x60 \t:=\r\n])` + NOT_A_VALUE_NAME + SEPARATOR + `(?:${SCHEME})?` + VALUE),
   minEntropy: 3.0,
   allow: [...placeholders, ...codeReferences, ...nonSecretShapes],
   confidence: 'medium',
+  // Name word, up to 40 more name chars, the operator and quotes, a scheme, then up to 200 value chars.
+  reach: 330,
+  // Each keyword starts the secret word, which starts the match.
+  reachBack: 16,
+};
+
+/**
+ * An XML element named like a secret (`<password>…</password>`, `<apiKey>…</apiKey>`,
+ * Maven `settings.xml`, .NET config); the element's text is the secret.
+ */
+export const genericXmlSecret: Rule = {
+  id: 'generic-xml-secret',
+  type: 'generic-secret',
+  description: 'Text of an XML element named password, secret, token, api key, access key or credentials',
+  keywords: ['passw', 'secret', 'token', 'apikey', 'api_key', 'api-key', 'accesskey', 'access_key', 'access-key', 'credential'],
+  pattern: /<(?<name>(?:[A-Za-z][\w.:-]{0,30}?)?(?:passw(?:or)?d|secret|token|api[_-]?key|access[_-]?key|credentials?))>(?<secret>[^<>\s]{8,200})<\/\k<name>>/i,
+  minEntropy: 3.0,
+  allow: [...placeholders, ...nonSecretShapes],
+  confidence: 'medium',
+  reach: 300,
+  reachBack: 40,
 };
 
 /** The generic family. */
-export const genericRules: readonly Rule[] = [genericSecretAssignment];
+export const genericRules: readonly Rule[] = [genericSecretAssignment, genericXmlSecret];

@@ -4,6 +4,7 @@
  * token formats). GitHub reserves the right to lengthen tokens, so longer bodies also match.
  */
 import type { Rule } from '../rule.js';
+import { tokenPlaceholders } from './define.js';
 
 function prefixed(id: string, type: string, prefixes: string[], description: string): Rule {
   return {
@@ -11,10 +12,15 @@ function prefixed(id: string, type: string, prefixes: string[], description: str
     type,
     description,
     keywords: prefixes.map((p) => `${p}_`),
-    pattern: new RegExp(`(?<![A-Za-z0-9_])(?:${prefixes.join('|')})_[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])`),
+    // The boundary is checked behind the literal prefix, so the match starts with the literal.
+    pattern: new RegExp(`(?:${prefixes.map((p) => `${p}_(?<![A-Za-z0-9_]${p}_)`).join('|')})[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])`),
     // Random bodies score > 4; `ghp_` followed by one repeated char is a placeholder.
     minEntropy: 3.0,
+    // Documentation stand-ins such as a prefix followed by `PersonalAccessToken000…`.
+    allow: tokenPlaceholders,
     confidence: 'high',
+    reach: 264,
+    reachBack: 0,
   };
 }
 
@@ -33,9 +39,12 @@ export const githubFineGrainedPat: Rule = {
   type: 'github-fine-grained-pat',
   description: 'GitHub fine-grained personal access token',
   keywords: ['github_pat_'],
-  pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{82,251}(?![A-Za-z0-9_])/,
+  pattern: /github_pat_(?<![A-Za-z0-9_]github_pat_)[A-Za-z0-9_]{82,251}(?![A-Za-z0-9_])/,
   minEntropy: 3.0,
+  allow: tokenPlaceholders,
   confidence: 'high',
+  reach: 270,
+  reachBack: 0,
 };
 
 /** The GitHub family. */

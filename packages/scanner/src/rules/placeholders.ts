@@ -27,6 +27,9 @@ export const standIns: RegExp[] = [
   // Language keywords and type names that land after `name:` in typed code (`apiKey: readonly string[]`).
   /^(?:readonly|function|unknown|boolean|number|object|private|public|protected|internal|override|abstract|volatile|explicit|nullable)$/,
   /^(?:foo|bar|baz|qux|quux)$/i, // metasyntactic stand-ins of documentation
+  /0123456|1234567|2345678|3456789|abcdefg|ABCDEFG/, // keyboard runs: abcdefgh12345678
+  // The jwt.io documentation token (payload sub 1234567890, name John Doe), built at run time.
+  new RegExp(Buffer.from(JSON.stringify({ sub: '1234567890', name: 'John Doe', iat: 1516239022 })).toString('base64url')),
 ];
 
 /** Everything a credential slot can hold that is not a credential. */

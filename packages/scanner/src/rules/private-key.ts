@@ -81,5 +81,63 @@ export const puttyPrivateKey: Rule = {
   multiline: true,
 };
 
+/** An SSH.com / Tectia key (RFC 4716 framing with four dashes and spaces). */
+export const ssh2PrivateKey: Rule = {
+  id: 'private-key-ssh2',
+  type: 'private-key',
+  description: 'SSH.com (SSH2) private key block',
+  keywords: [`ssh2 encrypted ${PRIVATE_KEY}`.toLowerCase()],
+  pattern: new RegExp(
+    `---- BEGIN SSH2 ENCRYPTED ${PRIVATE_KEY} ----${SEP}{1,64}(?:${HEADER}${SEP}{0,64}){0,8}${BODY}${SEP}{1,64}---- END SSH2 ENCRYPTED ${PRIVATE_KEY} ----`,
+  ),
+  minEntropy: 4.0,
+  confidence: 'high',
+  multiline: true,
+};
+
+/** An age identity (the secret half of an age X25519 key pair, Bech32 upper case). */
+export const ageSecretKey: Rule = {
+  id: 'age-secret-key',
+  type: 'private-key',
+  description: 'age encryption secret key',
+  keywords: ['age-secret-key-1'],
+  pattern: /(?<![A-Za-z0-9_-])AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}(?![A-Za-z0-9_-])/,
+  minEntropy: 3.5,
+  confidence: 'high',
+  reach: 80,
+  reachBack: 0,
+};
+
+/**
+ * The private members of a JSON Web Key (RFC 7518 §6.2.2, §6.3.2, §6.4; RFC 8037): `d` of
+ * EC/OKP/RSA keys, the RSA CRT members (`p`, `q`, `dp`, `dq`, `qi`, each enough to recover the
+ * key) and `k` of symmetric keys. Runs only in content that names `kty`; each member is a finding.
+ */
+export const jwkPrivateKey: Rule = {
+  id: 'private-key-jwk',
+  type: 'private-key',
+  description: 'Private member of a JSON Web Key (d, p, q, dp, dq, qi, k)',
+  keywords: ['kty'],
+  pattern: /\\?"(?:d|p|q|dp|dq|qi|k)\\?"[ \t\r\n]*:[ \t\r\n]*\\?"(?<secret>[A-Za-z0-9_-]{22,1400})\\?"/,
+  minEntropy: 4.0,
+  confidence: 'high',
+};
+
+/** A .NET `RSAKeyValue` XML element that carries the private exponent or primes. */
+export const xmlRsaPrivateKey: Rule = {
+  id: 'private-key-xml-rsa',
+  type: 'private-key',
+  description: '.NET RSAKeyValue XML with private parameters',
+  keywords: ['<rsakeyvalue>'],
+  pattern: /<RSAKeyValue>(?:\s{0,64}<(Modulus|Exponent|P|Q|DP|DQ|InverseQ|D)>[A-Za-z0-9+\/=\s]{1,4096}<\/\1>){2,8}\s{0,64}<\/RSAKeyValue>/,
+  minEntropy: 4.0,
+  // Only the public parameters (Modulus, Exponent): a public key.
+  allow: [/^(?:(?!<(?:D|P|Q)>)[\s\S])*$/],
+  confidence: 'high',
+  multiline: true,
+  reach: 34_000,
+  reachBack: 0,
+};
+
 /** The private-key family. */
-export const privateKeyRules: readonly Rule[] = [pemPrivateKey, pgpPrivateKey, puttyPrivateKey];
+export const privateKeyRules: readonly Rule[] = [pemPrivateKey, pgpPrivateKey, puttyPrivateKey, ssh2PrivateKey, ageSecretKey, jwkPrivateKey, xmlRsaPrivateKey];

@@ -1,9 +1,12 @@
 /**
- * Slack tokens: `xox` + kind letter (b bot, a app, p user, r refresh, s session) + `-`, a numeric
- * workspace/team segment and more dash-separated segments (Slack API docs, "Token types");
- * rotating tokens carry an `xoxe.` prefix, which is included in the span.
+ * Slack tokens (Slack API docs, "Token types"): bot, user, app-configuration and legacy tokens
+ * `xox` + kind letter (b bot, a app, p user, r refresh, s session) + `-`, numeric team segments and
+ * more dash-separated segments (rotating tokens carry an `xoxe.` prefix, included in the span);
+ * app-level tokens `xapp-`; configuration refresh tokens `xoxe-`; incoming webhooks, workflow and
+ * trigger URLs on hooks.slack.com (the path after the kind is the secret).
  */
 import type { Rule } from '../rule.js';
+import { tokenPlaceholders, tokenRule } from './define.js';
 
 const KINDS = ['b', 'a', 'p', 'r', 's'];
 
@@ -18,7 +21,44 @@ export const slackToken: Rule = {
   minEntropy: 3.0,
   allow: [/x{4,}|X{4,}/],
   confidence: 'high',
+  reach: 290,
+  reachBack: 8,
+};
+
+/** Slack app-level token. */
+const slackAppToken = tokenRule({
+  id: 'slack-app-token',
+  description: 'Slack app-level token',
+  prefix: 'xa' + 'pp-',
+  body: '[0-9]-[A-Z0-9]{9,12}-[0-9]{10,16}-[a-f0-9]{64}',
+  maxLength: 102,
+  boundary: 'A-Za-z0-9_-',
+});
+
+/** Slack configuration refresh token. */
+const slackConfigRefreshToken = tokenRule({
+  id: 'slack-config-refresh-token',
+  description: 'Slack app configuration refresh token',
+  prefix: 'xo' + 'xe-',
+  body: '[0-9]-[A-Za-z0-9]{146}',
+  maxLength: 153,
+  boundary: 'A-Za-z0-9_-',
+  minEntropy: 4.0,
+});
+
+/** Slack incoming webhook, workflow or trigger URL: the path after the kind is the secret. */
+const slackWebhook: Rule = {
+  id: 'slack-webhook',
+  type: 'slack-webhook',
+  description: 'Slack incoming webhook / workflow / trigger URL',
+  keywords: ['hooks.slack.com/'],
+  pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/(?<secret>T[A-Z0-9]{8,12}\/[A-Za-z0-9_/-]{20,120})(?![A-Za-z0-9_/-])/,
+  minEntropy: 3.5,
+  allow: tokenPlaceholders,
+  confidence: 'high',
+  reach: 180,
+  reachBack: 0,
 };
 
 /** The Slack family. */
-export const slackRules: readonly Rule[] = [slackToken];
+export const slackRules: readonly Rule[] = [slackToken, slackAppToken, slackConfigRefreshToken, slackWebhook];

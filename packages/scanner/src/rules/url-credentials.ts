@@ -12,7 +12,9 @@ export const urlPassword: Rule = {
   description: 'Password in the userinfo of a URL',
   keywords: ['://'],
   pattern: new RegExp(
-    String.raw`(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,31}://` + // scheme
+    // The scheme is checked behind `://`, so the match starts at that literal and the regex
+    // engine can search for it instead of trying a scheme at every letter.
+    String.raw`://(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,31}://)` +
       String.raw`[^\s:@/?#"'\x60<>\\]{0,128}:` + // user (may be empty: redis://:pw@host)
       // Greedy with '@' and ':' allowed, so an unescaped '@' in the password backtracks to the last '@' before the host.
       String.raw`(?<secret>[^\s/?#"'\x60<>\\]{1,256})@` +
@@ -20,6 +22,9 @@ export const urlPassword: Rule = {
   ),
   allow: placeholders,
   confidence: 'high',
+  // User (128), password (256) and the host check after the `://` keyword that starts the match.
+  reach: 440,
+  reachBack: 0,
 };
 
 /** The URL family. */

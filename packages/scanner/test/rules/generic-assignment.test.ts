@@ -46,9 +46,14 @@ describe('rules/generic-assignment', () => {
       });
     }
 
-    it('after an HTTP auth scheme, without the scheme', () => {
+    it('after a Token auth scheme, without the scheme', () => {
       const v = fakes.chars(ALNUM, 40);
-      expectFindings(scanner, `Authorization: Bearer ${v}\r\n`, [{ ruleId: RULE, secret: v }]);
+      expectFindings(scanner, `Authorization: Token ${v}\r\n`, [{ ruleId: RULE, secret: v }]);
+    });
+
+    it('in a Kubernetes env entry (name on one line, value on the next)', () => {
+      const v = fakes.password(20);
+      expectFindings(scanner, `env:\n  - name: DB_PASSWORD\n    value: "${v}"\n`, [{ ruleId: RULE, secret: v }]);
     });
 
     it('with the other kind of quote inside a quoted value', () => {
@@ -152,6 +157,15 @@ describe('rules/generic-assignment', () => {
       'a git object id under a non-secret key': `commit: ${fakes.chars(HEX, 40)}\n`,
       'a value over 200 chars': `secret: ${fakes.chars(ALNUM, 201)}\n`,
       'a YAML key with the value on the next line': `password:\n  ${fakes.password()}\n`,
+      'a long property path in a type map': '"Storage.getPrivateVerificationTokens": Protocol.Storage.GetPrivateVerificationTokensParameters;\n',
+      'an enum word under an auth-prefixed name': 'authenticatorAttachment: "platform",\n',
+      'an error code under an unauthorized name': 'UnauthorizedClientError.errorCode = "unauthorized_client";\n',
+      'a negated flag': 'rejectUnauthorized: !ignoreHTTPSErrors,\n',
+      'a class with a digit in a conditional export': '})(Socks5Auth || (exports.Socks5Auth = Socks5Auth));\n',
+      'a type named like its key': '    Authentication: Authentication;\n',
+      'a CSS rule': '.codicon-gist-secret:before{content:"x"}\n',
+      'a ternary of words': "socket.authorized ? 'authorized' : 'unauthorized'\n",
+      'minified code assigning a call': 't.tokenize=null:t.tokenize=w(e,n)\n',
       'a gateway token': `password: "[[TOKEN_generic-secret_${fakes.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 26)}]]"\n`,
     };
     for (const [name, text] of Object.entries(negatives)) {

@@ -1,0 +1,49 @@
+/**
+ * HTTP credentials written out: `Authorization: Bearer <token>` (RFC 6750 §2.1) and
+ * `Authorization: Basic <base64 user:password>` (RFC 7617; the whole base64 value is the span,
+ * since the password cannot be cut out of it), in headers, curl commands, HTTP files and code;
+ * and `curl -u user:password` (only the password).
+ */
+import type { Rule } from '../rule.js';
+import { tokenPlaceholders } from './define.js';
+import { placeholders } from './placeholders.js';
+
+/** The HTTP-auth family. */
+export const httpAuthRules: readonly Rule[] = [
+  {
+    id: 'http-bearer-token',
+    type: 'bearer-token',
+    description: 'HTTP Authorization Bearer credential',
+    keywords: ['bearer'],
+    pattern: /(?<![A-Za-z0-9_-])[Bb]earer[ \t]{1,4}(?<secret>[A-Za-z0-9._~+/-]{16,4096}={0,2})(?![A-Za-z0-9._~+/=-])/,
+    minEntropy: 3.5,
+    // All letters of one case, or camelCase words: prose and identifiers, not credentials. Each
+    // upper-case letter starts the next word, so the match is linear (no nested ambiguity).
+    allow: [/^[a-z]+$/, /^[A-Z]+$/, /^[a-z]*(?:[A-Z][a-z]+)*$/, ...tokenPlaceholders],
+    confidence: 'high',
+    reach: 4120,
+    reachBack: 0,
+  },
+  {
+    id: 'http-basic-auth',
+    type: 'basic-auth',
+    description: 'HTTP Authorization Basic credential (base64 of user:password)',
+    keywords: ['basic'],
+    pattern: /(?<![A-Za-z0-9_-])[Bb]asic[ \t]{1,4}(?<secret>[A-Za-z0-9+/]{8,1024}={0,2})(?![A-Za-z0-9+/=])/,
+    decoded: { encoding: 'base64', pattern: /^[^:\s]{1,256}:(?<secret>[^\s]{1,768})$/, allow: [...placeholders, /^.{0,3}$/] },
+    confidence: 'high',
+    reach: 1040,
+    reachBack: 0,
+  },
+  {
+    id: 'curl-user-password',
+    type: 'http-password',
+    description: 'Password of curl -u / --user user:password',
+    keywords: ['curl'],
+    pattern: /curl\b[^\n]{0,256}?[ \t](?:-u|--user)(?:[ \t]{1,4}|=)["']?[^\s:"'$]{1,64}:(?<secret>[^\s"'@]{1,128})["']?(?=[\s]|$)/,
+    allow: placeholders,
+    confidence: 'high',
+    reach: 480,
+    reachBack: 0,
+  },
+];

@@ -1,0 +1,138 @@
+/**
+ * Observability and product-analytics services: Datadog API and application keys, New Relic
+ * user, browser, insert and license keys, Sentry organization and user tokens, Dynatrace tokens,
+ * Splunk HEC tokens, Rollbar, Bugsnag, LaunchDarkly, PostHog personal keys and Algolia admin keys
+ * (vendor docs).
+ */
+import type { Rule } from '../rule.js';
+import { namedRule, tokenRule, UUID } from './define.js';
+
+/** The observability family. */
+export const observabilityRules: readonly Rule[] = [
+  namedRule({
+    id: 'datadog-api-key',
+    description: 'Datadog API key under a Datadog name',
+    names: 'datadog|dd[_-]api[_-]?key|dd[_-]?apikey',
+    keywords: ['datadog', 'dd_api', 'dd-api', 'ddapikey', 'dd_apikey', 'dd-apikey'],
+    value: '[a-f0-9]{32}',
+    valueMax: 32,
+  }),
+  namedRule({
+    id: 'datadog-app-key',
+    description: 'Datadog application key under a Datadog name',
+    names: 'datadog[_-]?app|dd[_-]app(?:lication)?[_-]?key',
+    keywords: ['datadog', 'dd_app', 'dd-app'],
+    value: '[a-f0-9]{40}',
+    valueMax: 40,
+  }),
+  tokenRule({
+    id: 'new-relic-user-api-key',
+    type: 'new-relic-key',
+    description: 'New Relic user API key',
+    prefix: 'NR' + 'AK-',
+    body: '[A-Z0-9]{27}',
+    maxLength: 32,
+    boundary: 'A-Za-z0-9_-',
+  }),
+  tokenRule({
+    id: 'new-relic-browser-api-token',
+    type: 'new-relic-key',
+    description: 'New Relic browser API token',
+    prefix: 'NR' + 'JS-',
+    body: '[a-f0-9]{19}',
+    maxLength: 24,
+    boundary: 'A-Za-z0-9_-',
+  }),
+  tokenRule({
+    id: 'new-relic-insert-key',
+    type: 'new-relic-key',
+    description: 'New Relic insights insert key',
+    prefix: 'NR' + 'II-',
+    body: '[A-Za-z0-9_-]{32}',
+    maxLength: 37,
+    boundary: 'A-Za-z0-9_-',
+  }),
+  tokenRule({
+    id: 'new-relic-license-key',
+    type: 'new-relic-key',
+    description: 'New Relic ingest license key (ends in NRAL)',
+    prefix: [],
+    body: '[a-f0-9]{36}NRAL',
+    maxLength: 40,
+    keywords: ['nral'],
+  }),
+  tokenRule({
+    id: 'sentry-org-token',
+    type: 'sentry-token',
+    description: 'Sentry organization auth token',
+    prefix: 'sntry' + 's_eyJ',
+    body: '[A-Za-z0-9+/=_-]{60,400}',
+    maxLength: 410,
+    boundary: 'A-Za-z0-9_+/=-',
+    minEntropy: 4.0,
+  }),
+  tokenRule({
+    id: 'sentry-user-token',
+    type: 'sentry-token',
+    description: 'Sentry user auth token',
+    prefix: 'sntry' + 'u_',
+    body: '[a-f0-9]{64}',
+    maxLength: 71,
+  }),
+  tokenRule({
+    id: 'dynatrace-api-token',
+    description: 'Dynatrace API / platform token',
+    prefix: ['dt0' + 'c01.', 'dt0' + 's01.', 'dt0' + 's16.'],
+    body: '[A-Z0-9]{24}\\.[A-Z0-9]{64}',
+    maxLength: 96,
+    boundary: 'A-Za-z0-9_.',
+  }),
+  namedRule({
+    id: 'splunk-hec-token',
+    description: 'Splunk HTTP Event Collector token (UUID) under a Splunk/HEC name',
+    names: 'splunk|hec[_-]?token',
+    keywords: ['splunk', 'hec_token', 'hec-token', 'hectoken'],
+    value: UUID,
+    valueMax: 36,
+    boundary: 'A-Za-z0-9_-',
+  }),
+  namedRule({
+    id: 'rollbar-access-token',
+    description: 'Rollbar access token under a Rollbar name',
+    names: 'rollbar',
+    keywords: ['rollbar'],
+    value: '[a-f0-9]{32}',
+    valueMax: 32,
+  }),
+  namedRule({
+    id: 'bugsnag-api-key',
+    description: 'Bugsnag API key under a Bugsnag name',
+    names: 'bugsnag',
+    keywords: ['bugsnag'],
+    value: '[a-f0-9]{32}',
+    valueMax: 32,
+  }),
+  tokenRule({
+    id: 'launchdarkly-key',
+    description: 'LaunchDarkly SDK, mobile or API access key',
+    prefix: ['sdk-', 'mob-', 'api-'],
+    body: UUID,
+    maxLength: 40,
+    boundary: 'A-Za-z0-9_-',
+  }),
+  tokenRule({
+    id: 'posthog-personal-api-key',
+    description: 'PostHog personal API key',
+    prefix: 'ph' + 'x_',
+    body: '[A-Za-z0-9]{43}',
+    maxLength: 47,
+  }),
+  namedRule({
+    id: 'algolia-admin-key',
+    description: 'Algolia admin / write API key under an Algolia name',
+    names: 'algolia',
+    keywords: ['algolia'],
+    value: '[a-f0-9]{32}',
+    valueMax: 32,
+  }),
+];

@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import { findEncodedRuns } from '../src/encoded-runs.js';
+import { ALNUM, Fakes } from './fakes.js';
+
+describe('encoded-runs', () => {
+  const fakes = new Fakes(3131);
+  const runs = (text: string | Buffer): Array<{ encoding: string; text: string; decoded: string }> => {
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
+    return findEncodedRuns(bytes, 0, bytes.length).map((r) => ({ encoding: r.encoding, text: bytes.toString('latin1', r.start, r.end), decoded: r.decoded.toString('latin1') }));
+  };
+
+  it('finds a base64 run of text with its padding and decodes it', () => {
+    const b64 = Buffer.from('token=' + fakes.chars(ALNUM, 30)).toString('base64');
+    expect(runs(`x: ${b64}\n`)).to.deep.equal([{ encoding: 'base64', text: b64, decoded: Buffer.from(b64, 'base64').toString('latin1') }]);
+  });
+
+  it('finds a URL-safe base64 run', () => {
+    const b64 = Buffer.from('{"password":"' + fakes.chars(ALNUM, 24) + '"}').toString('base64url');
+    expect(runs(`state=${b64}&x=1`).map((r) => r.encoding)).to.deep.equal(['base64']);
+  });
+
+  it('skips base64 of random bytes (nothing to rescan)', () => {
+    const random = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 167 + 13) & 0xff));
+    expect(runs(`blob: ${random.toString('base64')}\n`)).to.deep.equal([]);
+  });
+
+  it('keeps base64 of a binary key container', () => {
+    const der = Buffer.concat([Buffer.from([0x30, 0x82, 0x01, 0x00]), Buffer.from(Array.from({ length: 256 }, (_, i) => (i * 97 + 5) & 0xff))]);
+    expect(runs(`k: ${der.toString('base64')}\n`).map((r) => r.encoding)).to.deep.equal(['base64']);
+  });
+
+  it('skips identifiers, paths and words that use the base64 alphabet', () => {
+    expect(runs('const createElementNSForDocument2 = lib/internal/streams/readable_stream.js;\n')).to.deep.equal([]);
+  });
+
+  it('finds an even-length hex run of text and skips hex digests', () => {
+    const hex = Buffer.from('password=' + fakes.chars(ALNUM, 16)).toString('hex');
+    expect(runs(`seed ${hex} commit ${fakes.chars('0123456789abcdef', 40)}\n`)).to.deep.equal([{ encoding: 'hex', text: hex, decoded: Buffer.from(hex, 'hex').toString('latin1') }]);
+  });
+
+  it('finds a percent-encoded run with two or more escapes', () => {
+    const enc = encodeURIComponent('postgres://u:p4ss!w0rd@db/x');
+    expect(runs(`?dsn=${enc}&y=%20`)).to.deep.equal([{ encoding: 'percent', text: enc, decoded: 'postgres://u:p4ss!w0rd@db/x' }]);
+  });
+
+  it('leaves malformed percent escapes as they are', () => {
+    expect(runs('a%zz%41%42').map((r) => r.decoded)).to.deep.equal(['a%zzAB']);
+  });
+
+  it('returns runs sorted by start with absolute offsets inside a range', () => {
+    const b64 = Buffer.from('api_key=' + fakes.chars(ALNUM, 30)).toString('base64');
+    const bytes = Buffer.from(`${'-'.repeat(50)} ${b64} ${'-'.repeat(50)}`);
+    const [run] = findEncodedRuns(bytes, 10, bytes.length - 10);
+    expect(run).to.include({ start: 51, end: 51 + b64.length });
+  });
+
+  it('is linear on 1 MB of base64 alphabet and of percent signs', () => {
+    const t0 = performance.now();
+    findEncodedRuns(Buffer.from('Ab1'.repeat(350_000)), 0, 1_050_000);
+    findEncodedRuns(Buffer.from('%'.repeat(1_000_000)), 0, 1_000_000);
+    findEncodedRuns(Buffer.from('%41a'.repeat(250_000)), 0, 1_000_000);
+    expect(performance.now() - t0).to.be.below(2000);
+  });
+});

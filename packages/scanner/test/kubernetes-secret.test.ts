@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { createScanner } from '../src/index.js';
+import { kubernetesSecretValues } from '../src/kubernetes-secret.js';
+import { ALNUM, expectFindings, expectNone, Fakes, pemLine, repeatTo1MB } from './fakes.js';
+
+const b64 = (s: string): string => Buffer.from(s).toString('base64');
+
+describe('kubernetes Secret values', () => {
+  const scanner = createScanner();
+  const fakes = new Fakes(6161);
+
+  describe('kubernetesSecretValues', () => {
+    it('lists data (encoded) and stringData (plain) values with their spans', () => {
+      const text = 'apiVersion: v1\nkind: Secret\ndata:\n  a: QUJD\n  "b.c": \'REVG\'\nstringData:\n  plain: hello world # note\n';
+      const values = kubernetesSecretValues(text).map((v) => ({ key: v.key, text: text.slice(v.start, v.end), encoded: v.encoded }));
+      expect(values).to.deep.equal([
+        { key: 'a', text: 'QUJD', encoded: true },
+        { key: 'b.c', text: 'REVG', encoded: true },
+        { key: 'plain', text: 'hello world', encoded: false },
+      ]);
+    });
+
+    it('reads a block scalar value', () => {
+      const text = 'kind: Secret\nstringData:\n  config.yaml: |\n    user: x\n    pass: y\n  other: z\n';
+      const [first] = kubernetesSecretValues(text);
+      expect(text.slice(first!.start, first!.end)).to.equal('user: x\n    pass: y');
+    });
+
+    it('lists nothing for documents that are not Secrets', () => {
+      expect(kubernetesSecretValues('---\nkind: ConfigMap\ndata:\n  a: QUJD\n')).to.deep.equal([]);
+    });
+
+    it('reads the data of a JSON manifest', () => {
+      const text = JSON.stringify({ kind: 'Secret', data: { token: 'QUJDREVG', 'x\\y': 'R0g=' } });
+      expect(kubernetesSecretValues(text).map((v) => text.slice(v.start, v.end))).to.deep.equal(['QUJDREVG', 'R0g=']);
+    });
+  });
+
+  describe('through the scanner', () => {
+    it('reports a base64 data value that decodes to a password, spanning the base64', () => {
+      const v = b64(fakes.password(14));
+      expectFindings(scanner, `apiVersion: v1\nkind: Secret\ntype: Opaque\ndata:\n  username: YWRtaW4=\n  password: ${v}\n`, [{ ruleId: 'kubernetes-secret', secret: v, via: 'base64' }]);
+    });
+
+    it('reports a short value under a secret-named key', () => {
+      const v = b64('hunter2x');
+      expectFindings(scanner, `kind: Secret\ndata:\n  db-pass: ${v}\n`, [{ ruleId: 'kubernetes-secret', secret: v, via: 'base64' }]);
+    });
+
+    it('reports a stringData value', () => {
+      const v = fakes.password(16);
+      expectFindings(scanner, `kind: Secret\nstringData:\n  API_TOKEN: "${v}"\n`, [{ ruleId: 'kubernetes-secret', secret: v }]);
+    });
+
+    it('reports a .dockerconfigjson value by the registry credentials inside it', () => {
+      const auth = b64(`robot:${fakes.password(24)}`);
+      const v = b64(JSON.stringify({ auths: { 'registry.internal': { auth } } }));
+      expectFindings(scanner, `kind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: ${v}\n`, [
+        { ruleId: 'docker-config-auth', secret: v, via: 'base64' },
+      ]);
+    });
+
+    it('reports a Secret item of a List', () => {
+      const v = b64(fakes.password(20));
+      expectFindings(scanner, `kind: List\nitems:\n  - apiVersion: v1\n    kind: Secret\n    data:\n      key: ${v}\n`, [{ ruleId: 'kubernetes-secret', secret: v, via: 'base64' }]);
+    });
+
+    it('ignores placeholders, templates, certificates and short non-secret values', () => {
+      expectNone(scanner, `kind: Secret\ndata:\n  password: ${b64('changeme')}\n  token: {{ .Values.token | b64enc }}\n  username: ${b64('admin')}\n`);
+      const crt = [pemLine('BEGIN', 'CERTIFICATE'), ...fakes.base64Lines(600), pemLine('END', 'CERTIFICATE')].join('\n');
+      expectNone(scanner, `kind: Secret\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ${b64(crt)}\n`);
+    });
+
+    it('overrules a rule that sees only the base64 text of a placeholder', () => {
+      expectNone(scanner, `kind: Secret\ndata:\n  api-key: ${b64('REPLACE_ME')}\n`);
+    });
+
+    it('leaves a ConfigMap alone', () => {
+      expectNone(scanner, `kind: ConfigMap\ndata:\n  banner: ${b64('welcome ' + fakes.chars(ALNUM, 3))}\n`);
+    });
+
+    it('handles 1 MB of Secret-like lines quickly', () => {
+      const t0 = performance.now();
+      scanner.scan(Buffer.from('kind: Secret\ndata:\n' + repeatTo1MB('  k: QUJD\n')));
+      scanner.scan(Buffer.from(repeatTo1MB('kind: Secret\ndata:\n')));
+      expect(performance.now() - t0).to.be.below(3000);
+    });
+  });
+});
