@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { httpsUpstreamSource, type UpstreamSource } from '@gitgate/mirror';
+import { compileScannerConfig, type AllowlistEntry, type Rule } from '@gitgate/scanner';
 
 export interface RepoConfig {
   name: string;
@@ -51,6 +52,8 @@ export interface Config {
   admins: string[];
   /** Audit retention: records older than `retentionMs` are exported to `exportDir` as JSON lines, then purged. */
   audit: { retentionMs?: number; exportDir: string };
+  /** Custom rules and allowlist entries added to the built-in scanner (they change the rule-set version). */
+  scanner: { rules: Rule[]; allowlist: AllowlistEntry[] };
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'json' | 'text' };
   sync: { coalesceMs: number };
   limits: { maxRequestBytes: number };
@@ -69,7 +72,7 @@ export class ConfigError extends Error {
 }
 
 const REPO_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
-const TOP_KEYS = ['listen', 'dataDir', 'auth', 'detokenize', 'admins', 'audit', 'log', 'sync', 'limits', 'repos'];
+const TOP_KEYS = ['listen', 'dataDir', 'auth', 'detokenize', 'admins', 'audit', 'scanner', 'log', 'sync', 'limits', 'repos'];
 
 /** Parses a duration such as 30s, 15m, 1h or 2d into milliseconds; undefined when malformed. */
 export function parseDuration(v: unknown): number | undefined {
@@ -273,6 +276,13 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
       else auditCfg.exportDir = resolve(baseDir, au.exportDir);
     }
   }
+  // scanner
+  let scannerCfg: Config['scanner'] = { rules: [], allowlist: [] };
+  if (root.scanner !== undefined) {
+    const compiled = compileScannerConfig(root.scanner, 'scanner');
+    problems.push(...compiled.problems);
+    scannerCfg = { rules: compiled.rules, allowlist: compiled.allowlist };
+  }
   // repos
   /** The fetch source of one repo entry: credential references resolved, CA file checked. */
   const upstreamSource = (o: Record<string, unknown>, url: string, path: string): UpstreamSource | undefined => {
@@ -416,5 +426,5 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
     problems.push(`listen: auth mode "none" only listens on loopback (got ${host}); configure auth mode oidc to listen elsewhere`);
     throw new ConfigError(file, problems);
   }
-  return { listen: { host, port }, dataDir, auth: authCfg, detokenize: det, admins, audit: auditCfg, log: logCfg, sync: syncCfg, limits: limitsCfg, repos, github };
+  return { listen: { host, port }, dataDir, auth: authCfg, detokenize: det, admins, audit: auditCfg, scanner: scannerCfg, log: logCfg, sync: syncCfg, limits: limitsCfg, repos, github };
 }

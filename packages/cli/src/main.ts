@@ -10,6 +10,7 @@ import { auditCommand } from './audit-command.js';
 import { repoCommand } from './repo-command.js';
 import { vaultCommand } from './vault-command.js';
 import { scanCommand } from './scan-command.js';
+import { createScanner } from '@gitgate/scanner';
 
 const USAGE = `usage:
   gitgate serve --config FILE [--tls-cert FILE --tls-key FILE | --tls-self-signed]
@@ -110,6 +111,8 @@ async function serve(config: Config, file: string, tls?: { cert: string; key: st
     repos: repos.map((r) => ({ name: r.name, upstream: r.source })),
     policy: { repos: repos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: config.detokenize, admins: config.admins },
     webhook: config.detokenize.webhook, tls,
+    scanner: config.scanner.rules.length > 0 || config.scanner.allowlist.length > 0
+      ? createScanner({ extraRules: config.scanner.rules, allowlist: config.scanner.allowlist }) : undefined,
     auditRetention: config.audit.retentionMs ? { retentionMs: config.audit.retentionMs, exportDir: config.audit.exportDir } : undefined,
   });
   process.stdout.write(`gitgate listening on ${gw.url}\n`);

@@ -37,6 +37,7 @@ describe('validateConfig', () => {
       detokenize: { requesters: [], approvers: [], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true },
       admins: [],
       audit: { exportDir: '/var/lib/gitgate/audit-exports' },
+      scanner: { rules: [], allowlist: [] },
       log: { level: 'info', format: 'json' },
       sync: { coalesceMs: 2000 },
       limits: { maxRequestBytes: 16 * 1024 * 1024 },
@@ -131,6 +132,11 @@ describe('validateConfig', () => {
   it('reports missing auth and repos', () => {
     const problems = problemsOf({ listen: '127.0.0.1:8080' });
     expect(problems.map((p) => p.slice(0, p.indexOf(':')))).to.have.members(['auth', 'repos']);
+  });
+
+  it('reports a bad custom scanner rule with its config path', () => {
+    const p = problemsOf({ ...good(), scanner: { rules: [{ id: 'acme-key', type: 'acme-key', regex: '([unclosed', keywords: ['acme'] }] } });
+    expect(p.some((x) => x.startsWith('scanner.rules[0].regex'))).to.equal(true);
   });
 
   it('refuses an auth mode other than oidc or none', () => {
