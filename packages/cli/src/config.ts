@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { httpsUpstreamSource, type UpstreamSource } from '@gitgate/mirror';
+import { httpsUpstreamSource, resolveSecretRef as resolveRef, type UpstreamSource } from '@gitgate/mirror';
 import { compileScannerConfig, type AllowlistEntry, type Rule } from '@gitgate/scanner';
 
 export interface RepoConfig {
@@ -82,20 +82,13 @@ export function parseDuration(v: unknown): number | undefined {
   return Number(m[1]) * { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
 }
 
-/** Resolves `env:NAME` and `file:PATH` references (anything else is taken literally). */
+/** Resolves `env:NAME` and `file:PATH` references (anything else is taken literally), as a problem instead of a throw. */
 export function resolveSecretRef(ref: string, baseDir: string, env: NodeJS.ProcessEnv): { value?: string; problem?: string } {
-  if (ref.startsWith('env:')) {
-    const v = env[ref.slice(4)];
-    return v ? { value: v } : { problem: `environment variable ${ref.slice(4)} is not set` };
+  try {
+    return { value: resolveRef(ref, env, (path) => readFileSync(resolve(baseDir, path))) };
+  } catch (e) {
+    return { problem: (e as Error).message };
   }
-  if (ref.startsWith('file:')) {
-    try {
-      return { value: readFileSync(resolve(baseDir, ref.slice(5)), 'utf8').trim() };
-    } catch (e) {
-      return { problem: `cannot read ${ref.slice(5)}: ${(e as NodeJS.ErrnoException).code ?? 'error'}` };
-    }
-  }
-  return { value: ref };
 }
 
 /** Reads and validates a config file. Throws ConfigError listing every problem. */
