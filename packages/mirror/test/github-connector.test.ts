@@ -7,8 +7,8 @@ import path from 'node:path';
 import { MirrorError } from '../src/index.js';
 import { GitHubConnector, appJwt, type GitHubConnectorOptions } from '../src/github-connector.js';
 import { authorizationHeader } from '../src/upstream-credentials.js';
-import { startFakeGitHub, fakeInstallationToken, type FakeGitHub, type FakeRepo } from './fake-github.js';
-import { opensslSelfSigned, startGitHttpServer, type GitHttpServer } from './git-http-server.js';
+import { startFakeGitHub, fakeInstallationToken, type FakeGitHub, type FakeRepo } from '@gitgate/testkit';
+import { opensslSelfSigned, startGitHttpServer, type GitHttpServer } from '@gitgate/testkit';
 import { makeMirror, openDataEnv, removeDir, tempDir, Upstream, refsOf, symbolicHead, type DataEnv } from './helpers.js';
 
 const ORG = 'acme';

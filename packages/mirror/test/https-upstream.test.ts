@@ -6,7 +6,7 @@ import path from 'node:path';
 import { MirrorError, type Logger } from '../src/index.js';
 import { authorizationHeader, httpsUpstreamSource, resolveSecretRef, TOKEN_USERNAME } from '../src/upstream-credentials.js';
 import { fakeGithubPat, makeMirror, openDataEnv, randomAlnum, refsOf, removeDir, tempDir, tokensIn, Upstream, git, type DataEnv } from './helpers.js';
-import { opensslSelfSigned, startGitHttpServer, type GitHttpServer } from './git-http-server.js';
+import { opensslSelfSigned, startGitHttpServer, type GitHttpServer } from '@gitgate/testkit';
 
 describe('resolveSecretRef', () => {
   it('reads env:NAME from the given environment', () => {

@@ -11,8 +11,8 @@ import { GitHubConnector, authorizationHeader, httpsUpstreamSource } from '@gitg
 import { startGateway, type Gateway, type Logger } from '../src/index.js';
 import { selfSignedCertificate } from '../src/tls.js';
 import { allObjects, cleanup, demoFixtures, git, gitOk, tempDir, type PlantedSecret } from './helpers/harness.js';
-import { startGitHttpServer, type GitHttpServer } from './helpers/git-http-server.js';
-import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js';
+import { startGitHttpServer, type GitHttpServer } from '@gitgate/testkit';
+import { startFakeGitHub, type FakeGitHub } from '@gitgate/testkit';
 
 function randomText(n: number): string {
   const abc = 'abcdefghijkmnpqrstuvwxyz23456789';
