@@ -19,6 +19,16 @@ export function gitEnv(extra?: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Git configuration for one command through GIT_CONFIG_COUNT/KEY_n/VALUE_n (git ≥ 2.31). */
+export function gitConfigEnv(pairs: readonly [string, string][]): Record<string, string> {
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(pairs.length) };
+  pairs.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return env;
+}
+
 export interface RunGitOptions {
   /** The repository (passed as --git-dir). */
   gitDir?: string;

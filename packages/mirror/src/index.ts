@@ -1,7 +1,7 @@
 export { RepoMirror, REWRITE_VERSION, noopLogger } from './repo-mirror.js';
 export type { RepoMirrorOptions, SyncReport, ProgressListener, SecretSink, Logger } from './repo-mirror.js';
-export { SanitizedStore } from './sanitized-store.js';
-export type { RefUpdate } from './sanitized-store.js';
+export { SanitizedStore, SERVING_ENV } from './sanitized-store.js';
+export type { RefUpdate, RefSnapshot } from './sanitized-store.js';
 export { UpstreamStore, redactUrl, MIRRORED_REF_SPECS } from './upstream-store.js';
 export type { UpstreamSource, UpstreamRef } from './upstream-store.js';
 export { IdMap } from './id-map.js';

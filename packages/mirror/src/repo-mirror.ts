@@ -72,6 +72,7 @@ export class RepoMirror {
   readonly #opts: RepoMirrorOptions;
   readonly #log: Logger;
   #inflight: Promise<SyncReport> | null = null;
+  #started = 0;
   #listeners = new Set<ProgressListener>();
   #last: SyncReport | null = null;
   #maintenance: Promise<void> = Promise.resolve();
@@ -89,6 +90,16 @@ export class RepoMirror {
     return this.#last;
   }
 
+  /** Whether a sync is running now. */
+  get syncing(): boolean {
+    return this.#inflight !== null;
+  }
+
+  /** How many syncs have started in this process (a change means the store may have moved). */
+  get syncCount(): number {
+    return this.#started;
+  }
+
   /**
    * Brings the sanitized store up to date with upstream. Joins a running sync; reuses one that finished
    * within the coalescing window unless `force`. Throws MirrorError; the previous state stays served.
@@ -101,6 +112,7 @@ export class RepoMirror {
     if (opts.onProgress) this.#listeners.add(opts.onProgress);
     try {
       if (this.#inflight === null) {
+        this.#started++;
         this.#inflight = this.#run().finally(() => {
           this.#inflight = null;
         });

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitLines, runGit, spawnGit } from './git.js';
+import { gitConfigEnv, gitLines, runGit, spawnGit } from './git.js';
 import { existingObjects } from './cat-file-batch.js';
 import { MirrorError, codes } from './errors.js';
 
@@ -14,22 +14,53 @@ export interface RefUpdate {
   id: string | null;
 }
 
-/** Config of the served repository: filters on, reachable wants for v0 lazy fetches, nothing else. */
-const SANITIZED_CONFIG: [string, string][] = [
-  ['uploadpack.allowFilter', 'true'],
-  ['uploadpack.allowReachableSHA1InWant', 'true'],
+/**
+ * What upload-pack may offer on the served repository: filters on, reachable wants (for v0 lazy fetches
+ * of partial clones), nothing else. Order matters to git: `allowAnySHA1InWant=false` clears the
+ * reachable bit too, so it comes first.
+ */
+const SERVING_CONFIG: [string, string][] = [
   ['uploadpack.allowAnySHA1InWant', 'false'],
+  ['uploadpack.allowTipSHA1InWant', 'false'],
+  ['uploadpack.allowReachableSHA1InWant', 'true'],
+  ['uploadpack.allowFilter', 'true'],
   ['uploadpack.allowRefInWant', 'false'],
   ['uploadpack.allowSidebandAll', 'false'],
   ['transfer.advertiseObjectInfo', 'false'],
+];
+
+/** Config of the served repository on disk: the serving config, no reflogs, no automatic gc, bitmaps. */
+const SANITIZED_CONFIG: [string, string][] = [
+  ...SERVING_CONFIG,
   ['core.logAllRefUpdates', 'false'],
   ['gc.auto', '0'],
   ['repack.writeBitmaps', 'true'],
 ];
 
+/**
+ * Environment for `git upload-pack` on a sanitized store: the serving config passed on the command-line
+ * level, which git reads after the repository's own file, so a store created by an older version (or a
+ * config file edited by hand) still serves exactly what the gateway advertises.
+ */
+export const SERVING_ENV: Readonly<Record<string, string>> = gitConfigEnv(SERVING_CONFIG);
+
+/**
+ * The served refs at one moment: what ref listings are answered from, without a git process per request.
+ * `head.target` is HEAD's branch (null when detached), `head.id` what it resolves to (null: unborn);
+ * `peeled` is the object an annotated tag finally names. Refs are in git's order (bytes of the name).
+ */
+export interface RefSnapshot {
+  head: { target: string | null; id: string | null; peeled?: string } | null;
+  refs: { name: string; id: string; peeled?: string }[];
+  /** Every id above (ref ids and peeled ids). */
+  ids: ReadonlySet<string>;
+}
+
 export class SanitizedStore {
   /** Path of the bare repository, for `git upload-pack`. */
   readonly gitDir: string;
+  // This process is the store's only writer: the snapshot stays true until it changes a ref itself.
+  #snapshot: Promise<RefSnapshot> | null = null;
 
   constructor(gitDir: string) {
     this.gitDir = gitDir;
@@ -90,12 +121,65 @@ export class SanitizedStore {
   async updateRefs(updates: readonly RefUpdate[]): Promise<void> {
     if (updates.length === 0) return;
     const lines = updates.map((u) => (u.id === null ? `delete ${u.name}\n` : `update ${u.name} ${u.id}\n`)).join('');
-    await runGit(['update-ref', '--stdin'], { gitDir: this.gitDir, input: `start\n${lines}prepare\ncommit\n` });
+    // Dropped before and after: a snapshot read while the refs move must not outlive the move.
+    this.#snapshot = null;
+    try {
+      await runGit(['update-ref', '--stdin'], { gitDir: this.gitDir, input: `start\n${lines}prepare\ncommit\n` });
+    } finally {
+      this.#snapshot = null;
+    }
   }
 
   /** Points HEAD at a branch (it may be unborn). */
   async setHead(ref: string): Promise<void> {
-    await runGit(['symbolic-ref', 'HEAD', ref], { gitDir: this.gitDir });
+    this.#snapshot = null;
+    try {
+      await runGit(['symbolic-ref', 'HEAD', ref], { gitDir: this.gitDir });
+    } finally {
+      this.#snapshot = null;
+    }
+  }
+
+  /**
+   * The served refs with HEAD and peeled tags, read once (two git processes) after each change and then
+   * answered from memory.
+   */
+  snapshot(): Promise<RefSnapshot> {
+    if (this.#snapshot === null) {
+      const loading = this.#readSnapshot();
+      this.#snapshot = loading;
+      // A failed read is not kept: the next request tries again.
+      loading.catch(() => {
+        if (this.#snapshot === loading) this.#snapshot = null;
+      });
+    }
+    return this.#snapshot;
+  }
+
+  async #readSnapshot(): Promise<RefSnapshot> {
+    // show-ref --head -d lists exactly what upload-pack advertises: HEAD if it resolves, then refs in
+    // git's order, each tag object followed by `<name>^{}` with its fully peeled id. Exit 1: no refs.
+    const [lines, target] = await Promise.all([
+      gitLines(['show-ref', '--head', '-d'], { gitDir: this.gitDir, okCodes: [1] }),
+      gitLines(['symbolic-ref', '-q', 'HEAD'], { gitDir: this.gitDir, okCodes: [1] }),
+    ]);
+    let headId: string | null = null;
+    let headPeeled: string | undefined;
+    const refs: RefSnapshot['refs'] = [];
+    const ids = new Set<string>();
+    for (const line of lines) {
+      const id = line.slice(0, 40);
+      const name = line.slice(41);
+      ids.add(id);
+      if (name === 'HEAD') headId = id;
+      else if (name === 'HEAD^{}') headPeeled = id;
+      else if (name.endsWith('^{}') && refs.length > 0 && refs[refs.length - 1].name === name.slice(0, -3)) refs[refs.length - 1].peeled = id;
+      else refs.push({ name, id });
+    }
+    const head = target[0] !== undefined || headId !== null
+      ? { target: target[0] ?? null, id: headId, ...(headPeeled !== undefined ? { peeled: headPeeled } : {}) }
+      : null;
+    return { head, refs, ids };
   }
 
   /** The served refs. */
@@ -121,6 +205,7 @@ export class SanitizedStore {
 
   /** Deletes the whole store (used when the rule set or key changes and every id must be recomputed). */
   destroy(): void {
+    this.#snapshot = null;
     rmSync(this.gitDir, { recursive: true, force: true });
   }
 }

@@ -3,7 +3,7 @@
  * this type deliberately exposes no path for the serving side to use.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { gitLines, runGit, spawnGit } from './git.js';
+import { gitConfigEnv, gitLines, runGit, spawnGit } from './git.js';
 import { MirrorError, codes } from './errors.js';
 import { readObjects, type RawObject } from './cat-file-batch.js';
 
@@ -171,14 +171,4 @@ function scrub(message: string, source: UpstreamSource, headers: readonly string
   let out = message.split(source.url).join(redactUrl(source.url));
   for (const h of headers) out = out.split(h).join('***');
   return out.replace(/(https?:\/\/)[^/@\s]*@/gi, '$1***@');
-}
-
-/** Git configuration for one command through GIT_CONFIG_COUNT/KEY_n/VALUE_n (git ≥ 2.31). */
-function gitConfigEnv(pairs: readonly [string, string][]): Record<string, string> {
-  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(pairs.length) };
-  pairs.forEach(([key, value], i) => {
-    env[`GIT_CONFIG_KEY_${i}`] = key;
-    env[`GIT_CONFIG_VALUE_${i}`] = value;
-  });
-  return env;
 }

@@ -15,6 +15,8 @@ export { parseLsRefsArgs, serializeLsRefsArgs } from './v2-ls-refs.js';
 export type { LsRefsArgs } from './v2-ls-refs.js';
 export { MAX_DEEPEN, parseFetchArgs, serializeFetchArgs } from './v2-fetch.js';
 export type { FetchArgs } from './v2-fetch.js';
+export { lsRefsResponse, v0AdvertisedRefs, listedIds } from './ref-listing.js';
+export type { RefListing, ServedRef } from './ref-listing.js';
 export { v2Advertisement } from './v2-advertisement.js';
 export type { V2AdvertisementOptions } from './v2-advertisement.js';
 export { parseV0Request, serializeV0Request } from './v0-request.js';

@@ -5,11 +5,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import {
-  parseV2Request, serializeV2Request, parseLsRefsArgs, serializeLsRefsArgs, parseFetchArgs, serializeFetchArgs,
-  parseV0Request, serializeV0Request, parseV0Advertisement, serializeV0Advertisement, v2Advertisement,
-  encodePkt, FLUSH_PKT, errorPkt, type V0Request, type FetchArgs,
+  parseV2Request, serializeV2Request, parseLsRefsArgs, parseFetchArgs, serializeFetchArgs,
+  parseV0Request, serializeV0Request, serializeV0Advertisement, v2Advertisement, lsRefsResponse, v0AdvertisedRefs,
+  errorPkt, type V0Request, type FetchArgs,
 } from '@gitgate/protocol';
-import { runGit, type RepoMirror, type SyncReport } from '@gitgate/mirror';
+import type { RepoMirror, SyncReport } from '@gitgate/mirror';
 import { readBody } from './request-body.js';
 import { runUploadPack } from './upload-pack.js';
 import { ServerError, statusFor } from './errors.js';
@@ -18,16 +18,19 @@ import { anonymousAuthenticator, openPolicy, clientOf, authFailureReason, type A
 import { nullAudit, type AuditSink } from './audit-sink.js';
 import type { GatewayMetrics } from './metrics.js';
 import { randomUUID } from 'node:crypto';
+import { ExposureCache, type FetchShape } from './exposure-cache.js';
 
-/** v0/v1 capabilities passed through from git's advertisement; everything else is dropped. */
-const V0_CAPABILITIES = new Set([
-  'multi_ack', 'multi_ack_detailed', 'no-done', 'thin-pack', 'side-band', 'side-band-64k', 'ofs-delta',
-  'shallow', 'deepen-since', 'deepen-not', 'deepen-relative', 'no-progress', 'include-tag', 'filter',
-  // Reachable (never "any") ids, so that partial clones can lazily fetch blobs over v0 too.
-  'allow-reachable-sha1-in-want',
-]);
+/**
+ * v0/v1 capabilities, in the order git 2.39's upload-pack advertises them for the sanitized store's
+ * config; `symref=HEAD:<branch>` goes before `filter`, `object-format` and `agent` after. Reachable (never
+ * "any") ids in want, so that partial clones can lazily fetch blobs over v0 too.
+ */
+const V0_CAPABILITIES = [
+  'multi_ack', 'thin-pack', 'side-band', 'side-band-64k', 'ofs-delta', 'shallow', 'deepen-since', 'deepen-not',
+  'deepen-relative', 'no-progress', 'include-tag', 'multi_ack_detailed', 'allow-reachable-sha1-in-want', 'no-done',
+];
 /** Capabilities a v0 client may send (those advertised plus identification). */
-const V0_REQUEST_CAPABILITIES = new Set([...V0_CAPABILITIES, 'agent', 'session-id', 'object-format']);
+const V0_REQUEST_CAPABILITIES = new Set([...V0_CAPABILITIES, 'filter', 'agent', 'session-id', 'object-format']);
 /** v2 request capabilities accepted. */
 const V2_REQUEST_CAPABILITIES = new Set(['agent', 'session-id', 'object-format']);
 /** What the v2 advertisement offers: no object-info, bundle-uri, packfile-uris, ref-in-want, sideband-all. */
@@ -104,6 +107,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
   const policy = opts.policy ?? openPolicy;
   const audit = opts.audit ?? nullAudit;
   const auditedSyncs = new WeakSet<SyncReport>();
+  const exposures = new ExposureCache<{ token: string; objectId: string }[]>();
 
   return (req: Request, res: Response, next: NextFunction): void => {
     const parsed = parseGitPath(req.path);
@@ -211,12 +215,17 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
     if (session.protocolVersion === 2) {
       body = v2Advertisement({ agent: opts.agent, lsRefs: V2_LS_REFS, fetch: V2_FETCH, objectFormat: 'sha1' });
     } else {
-      const raw = await runGit(['upload-pack', '--stateless-rpc', '--advertise-refs', mirror.sanitized.gitDir]);
-      const adv = parseV0Advertisement(Buffer.concat([encodePkt('# service=git-upload-pack\n'), FLUSH_PKT, raw]));
-      adv.capabilities = adv.capabilities.filter((c) => V0_CAPABILITIES.has(c.split('=')[0]) || c.startsWith('symref=') || c === 'object-format=sha1');
-      adv.capabilities.push(`agent=${opts.agent}`);
-      session.refsAdvertised = adv.refs.length;
-      body = serializeV0Advertisement(adv);
+      // Answered from the store's ref snapshot: no git process per advertisement.
+      const listing = await mirror.sanitized.snapshot();
+      const head = listing.head;
+      const capabilities = [
+        ...V0_CAPABILITIES,
+        ...(head?.id && head.target !== null ? [`symref=HEAD:${head.target}`] : []),
+        'filter', 'object-format=sha1', `agent=${opts.agent}`,
+      ];
+      const refs = v0AdvertisedRefs(listing);
+      session.refsAdvertised = refs.length;
+      body = serializeV0Advertisement({ refs, capabilities, version1: false });
     }
     (res as Response).status(200).set({ 'Content-Type': ADVERTISEMENT, 'Cache-Control': 'no-cache, max-age=0, must-revalidate', Pragma: 'no-cache' });
     session.bytesSent = body.length;
@@ -229,7 +238,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
     let request: Buffer;
     let noProgress = false;
     let sideband = true;
-    let exposure: { wants: string[]; haves: string[]; filter?: string } | null = null;
+    let exposure: FetchShape | null = null;
     const refuse = (message: string): void => {
       session.outcome = 'refused';
       session.errorCode = 'GITGATE_REFUSED';
@@ -243,7 +252,12 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
       if (badCap !== undefined) return refuse(`capability ${JSON.stringify(badCap.slice(0, 60))} is not offered`);
       session.endpoint = r.command;
       if (r.command === 'ls-refs') {
-        request = serializeV2Request({ ...r, args: serializeLsRefsArgs(parseLsRefsArgs(r.args)) });
+        // Answered from the store's ref snapshot, byte for byte what upload-pack would say.
+        const listing = lsRefsResponse(await mirror.sanitized.snapshot(), parseLsRefsArgs(r.args));
+        (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
+        session.bytesSent = listing.length;
+        res.end(listing);
+        return;
       } else if (r.command === 'fetch') {
         const a = parseFetchArgs(r.args);
         noteRequest(session, a.wants, a.haves, a.shallows, a);
@@ -290,9 +304,20 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
     if (exposure && result.packObjects !== null) recordExposures(mirror, session, exposure);
   }
 
-  /** Off the hot path: which tokens the objects this session could receive carry. */
-  function recordExposures(mirror: RepoMirror, session: Session, q: { wants: string[]; haves: string[]; filter?: string }): void {
-    mirror.exposedTokens(q).then(
+  /**
+   * Off the hot path: which tokens the objects this session could receive carry. A shape seen before is
+   * answered from the cache; a result is kept only when no sync ran while it was computed (a sync moves
+   * refs before it records which new objects carry tokens).
+   */
+  function recordExposures(mirror: RepoMirror, session: Session, q: FetchShape): void {
+    const key = ExposureCache.key(mirror.name, q);
+    const cached = key === null ? undefined : exposures.get(key);
+    const before = mirror.syncing ? -1 : mirror.syncCount;
+    const found = cached !== undefined ? Promise.resolve(cached) : mirror.exposedTokens(q).then((list) => {
+      if (key !== null && !mirror.syncing && mirror.syncCount === before) exposures.set(key, list);
+      return list;
+    });
+    found.then(
       (found) => {
         const seen = new Set<string>();
         for (const f of found) if (!seen.has(f.token) && seen.add(f.token)) audit.record({ kind: 'exposure', actor: session.identity.subject, repo: mirror.name, data: { sessionId: session.id, token: f.token, objectId: f.objectId } });
@@ -301,14 +326,21 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
     );
   }
 
-  /** Wants and shallows must be objects of the sanitized store; haves that are not are dropped. */
+  /**
+   * Wants and shallows must be objects of the sanitized store; haves that are not are dropped. Ids the
+   * served refs name (every want of a plain clone) are known without asking git; only the rest are
+   * looked up with one `cat-file --batch-check`.
+   */
   async function checkIds(mirror: RepoMirror, wants: string[], shallows: string[], haves: string[]): Promise<{ error?: string; haves: string[] }> {
-    const present = await mirror.sanitized.has([...new Set([...wants, ...shallows, ...haves])]);
-    const missing = wants.find((w) => !present.has(w));
+    const listed = (await mirror.sanitized.snapshot()).ids;
+    const unknown = [...new Set([...wants, ...shallows, ...haves])].filter((id) => !listed.has(id));
+    const found = unknown.length === 0 ? new Set<string>() : await mirror.sanitized.has(unknown);
+    const present = (id: string): boolean => listed.has(id) || found.has(id);
+    const missing = wants.find((w) => !present(w));
     if (missing) return { error: `want ${missing} is not an object of the sanitized repository`, haves: [] };
-    const badShallow = shallows.find((s) => !present.has(s));
+    const badShallow = shallows.find((s) => !present(s));
     if (badShallow) return { error: `shallow ${badShallow} is not an object of the sanitized repository`, haves: [] };
-    return { haves: haves.filter((h) => present.has(h)) };
+    return { haves: haves.filter(present) };
   }
 
   function noticesFor(mirror: RepoMirror): string[] {

@@ -5,7 +5,7 @@
  * header, or before the first side-band packet in v0.
  */
 import type { ServerResponse } from 'node:http';
-import { spawnGit } from '@gitgate/mirror';
+import { spawnGit, SERVING_ENV } from '@gitgate/mirror';
 import { PktReader, progressMessage } from '@gitgate/protocol';
 
 export interface UploadPackRun {
@@ -33,7 +33,7 @@ export interface UploadPackResult {
 export function runUploadPack(run: UploadPackRun): Promise<UploadPackResult> {
   return new Promise((resolve) => {
     const child = spawnGit(['upload-pack', '--stateless-rpc', '--strict', run.gitDir], {
-      env: run.protocol === 2 ? { GIT_PROTOCOL: 'version=2' } : {},
+      env: run.protocol === 2 ? { ...SERVING_ENV, GIT_PROTOCOL: 'version=2' } : { ...SERVING_ENV },
     });
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => { if (stderr.length < 4096) stderr += c.toString('utf8'); });

@@ -99,6 +99,25 @@ describe('e2e: the audit answers the security team', function () {
     expect(one.stdout).to.include(token);
   });
 
+  it('records the same exposures for a repeated clone as for the first', async () => {
+    const other = await issuer.mint('agent-8', ['agents']);
+    const url = demo.url.replace('http://', `http://agent:${other}@`);
+    await gitOk(['clone', '-q', '--bare', url, join(work, 'again-1')]);
+    await gitOk(['clone', '-q', '--bare', url, join(work, 'again-2')]);
+    await new Promise((r) => setTimeout(r, 300));
+    await demo.gw.audit.flush();
+    const r = await gitgate(['audit', 'exposures', '--data', demo.gw.dataDir, '--token', token, '--format', 'json']);
+    const rows = (JSON.parse(r.stdout) as { actor: string; sessionId: string }[]).filter((x) => x.actor === 'agent-8');
+    expect(new Set(rows.map((x) => x.sessionId)).size).to.equal(2);
+    const perSession = async (id: string): Promise<string[]> => {
+      const one = await gitgate(['audit', 'session', id, '--data', demo.gw.dataDir]);
+      return [...new Set(one.stdout.match(/\[\[TOKEN_[a-z0-9-]+_[A-Z2-7]+\]\]/g) ?? [])].sort();
+    };
+    const [first, second] = await Promise.all([...new Set(rows.map((x) => x.sessionId))].map(perSession));
+    expect(first.length).to.be.greaterThan(1);
+    expect(second).to.deep.equal(first);
+  });
+
   it('answers every reveal for repo X with its approvers', async () => {
     const r = await gitgate(['audit', 'reveals', '--data', demo.gw.dataDir, '--repo', 'acme/api', '--format', 'json']);
     expect(r.code, r.stderr).to.equal(0);

@@ -77,6 +77,18 @@ describe('e2e: shallow, partial and incremental fetches', function () {
     await expectSecretFree(join(dest, '.git'));
   });
 
+  it('clones with --filter=blob:none over protocol v0 and lazily fetches blobs by reachable id', async () => {
+    const dest = join(work, 'partial-v0');
+    const v0 = ['-c', 'protocol.version=0'];
+    await gitOk([...v0, 'clone', '-q', '--filter=blob:none', demo.url, dest]);
+    const before = await gitOk(['-C', dest, 'rev-list', '--objects', '--all', '--missing=print']);
+    expect(before).to.match(/^\?[0-9a-f]{40}$/m);
+    // Each missing blob is fetched with a want of its id: upload-pack must allow reachable ids in want.
+    await gitOk([...v0, '-C', dest, 'checkout', '-q', 'v1.0']);
+    await gitOk(['-C', dest, 'fsck', '--connectivity-only']);
+    await expectSecretFree(join(dest, '.git'));
+  });
+
   it('mirrors with --mirror and the mirror holds no secret', async () => {
     const dest = join(work, 'mirror.git');
     await gitOk(['clone', '-q', '--mirror', demo.url, dest]);

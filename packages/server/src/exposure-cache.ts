@@ -1,0 +1,51 @@
+/**
+ * Remembers which tokens a fetch of a given shape exposes. Objects are content-addressed and never
+ * change, so the same wants, haves and filter always reach the same objects and the same tokens: a
+ * second clone of unchanged refs needs no `git rev-list` over the whole history to be audited.
+ */
+
+/** A fetch's shape: what decides the objects it can receive. */
+export interface FetchShape {
+  wants: readonly string[];
+  haves: readonly string[];
+  filter?: string;
+}
+
+/** Keys longer than this (fetches with many haves) are computed every time rather than kept. */
+const MAX_KEY_LENGTH = 16 * 1024;
+
+export class ExposureCache<T> {
+  readonly #limit: number;
+  readonly #entries = new Map<string, T>();
+
+  /** Keeps at most `limit` shapes, dropping the least recently used. */
+  constructor(limit = 256) {
+    this.#limit = limit;
+  }
+
+  /** The cache key of a shape in a repository, or null when the shape is too large to keep. */
+  static key(repo: string, q: FetchShape): string | null {
+    const key = `${repo}\0${[...new Set(q.wants)].sort().join(',')}\0${[...new Set(q.haves)].sort().join(',')}\0${q.filter ?? ''}`;
+    return key.length > MAX_KEY_LENGTH ? null : key;
+  }
+
+  get(key: string): T | undefined {
+    const value = this.#entries.get(key);
+    if (value !== undefined) {
+      // Refresh its place in the LRU order.
+      this.#entries.delete(key);
+      this.#entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: T): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, value);
+    while (this.#entries.size > this.#limit) this.#entries.delete(this.#entries.keys().next().value as string);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
