@@ -75,3 +75,35 @@ export async function gitLines(args: string[], opts: RunGitOptions = {}): Promis
   const out = (await runGit(args, opts)).toString('utf8');
   return out.split('\n').filter((l) => l.length > 0);
 }
+
+/**
+ * Runs git and hands each line of its stdout to `onLine` as it arrives, without holding the whole output
+ * (a `rev-list --objects` over a large history prints megabytes). Throws like runGit.
+ */
+export function forEachGitLine(args: string[], opts: RunGitOptions, onLine: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawnGit(args, opts);
+    let rest = '';
+    const err: Buffer[] = [];
+    child.stdout!.setEncoding('latin1');
+    child.stdout!.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) if (line.length > 0) onLine(line);
+    });
+    child.stderr!.on('data', (c: Buffer) => err.push(c));
+    child.on('error', (e) => reject(new MirrorError(codes.gitFailed, `git could not be started: ${e.message}`, { cause: e })));
+    child.on('close', (code) => {
+      if (code !== 0) {
+        const tail = Buffer.concat(err).toString('utf8').trim().split('\n').slice(-3).join(' | ');
+        reject(new MirrorError(codes.gitFailed, `git ${opts.describe ?? args.slice(0, 2).join(' ')} failed (exit ${code}): ${tail}`, { data: { exitCode: code } }));
+        return;
+      }
+      if (rest.length > 0) onLine(rest);
+      resolve();
+    });
+    child.stdin!.on('error', () => { /* child exited early; the close handler reports */ });
+    child.stdin!.end(opts.input ?? '');
+  });
+}
+

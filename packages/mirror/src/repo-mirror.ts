@@ -13,7 +13,7 @@ import { UpstreamStore, type UpstreamSource } from './upstream-store.js';
 import { SanitizedStore, type RefUpdate } from './sanitized-store.js';
 import type { IdMap } from './id-map.js';
 import { rewrite } from './rewriter.js';
-import { gitLines } from './git.js';
+import { forEachGitLine } from './git.js';
 import { MirrorError, codes } from './errors.js';
 import { noopLogger, type Logger } from '@gitgate/log';
 
@@ -288,9 +288,10 @@ export class RepoMirror {
     const args = ['rev-list', '--objects', '--no-object-names', '--use-bitmap-index', '--stdin'];
     if (q.filter) args.push(`--filter=${q.filter}`);
     const input = q.wants.join('\n') + '\n' + q.haves.map((h) => `^${h}`).join('\n') + '\n';
-    const ids = await gitLines(args, { gitDir: this.sanitized.gitDir, input });
     const out: { token: string; objectId: string }[] = [];
-    for (const id of ids) for (const token of carriers.get(id) ?? []) out.push({ token, objectId: id });
+    await forEachGitLine(args, { gitDir: this.sanitized.gitDir, input }, (id) => {
+      for (const token of carriers.get(id) ?? []) out.push({ token, objectId: id });
+    });
     return out;
   }
 
