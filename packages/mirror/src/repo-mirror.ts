@@ -258,7 +258,9 @@ export class RepoMirror {
   }
 
   async #updateRefs(refs: { name: string; id: string }[], map: (id: string) => string, head: string | null): Promise<void> {
-    const current = new Map((await this.sanitized.refs()).map((r) => [r.name, r.id]));
+    // The snapshot is what this process last wrote; reading it costs no git process when it is fresh.
+    const snapshot = await this.sanitized.snapshot();
+    const current = new Map(snapshot.refs.map((r) => [r.name, r.id]));
     const updates: RefUpdate[] = [];
     const wanted = new Set<string>();
     for (const r of refs) {
@@ -268,7 +270,8 @@ export class RepoMirror {
     }
     for (const name of current.keys()) if (!wanted.has(name)) updates.push({ name, id: null });
     await this.sanitized.updateRefs(updates);
-    if (head) await this.sanitized.setHead(head);
+    // Rewriting HEAD when it did not move would only throw the ref snapshot away.
+    if (head && head !== snapshot.head?.target) await this.sanitized.setHead(head);
   }
 
   /** Fingerprint of everything a sanitized id depends on besides upstream bytes. */
