@@ -89,6 +89,25 @@ describe('e2e: shallow, partial and incremental fetches', function () {
     await expectSecretFree(join(dest, '.git'));
   });
 
+  for (const filter of ['blob:limit=200', 'tree:0']) {
+    for (const v of ['2', '0']) {
+      it(`clones with --filter=${filter} over protocol v${v}, holding exactly what git gives from the sanitized store`, async () => {
+        const dest = join(work, `filter-${filter.replace(/\W/g, '')}-${v}`);
+        const direct = join(work, `filter-direct-${filter.replace(/\W/g, '')}-${v}`);
+        const cfg = ['-c', `protocol.version=${v}`];
+        await gitOk([...cfg, 'clone', '-q', '--bare', `--filter=${filter}`, demo.url, dest]);
+        // The oracle: git's own upload-pack on the same sanitized store, with the same filter.
+        const store = demo.gw.repos.get('acme/api')!.sanitized.gitDir;
+        await gitOk([...cfg, 'clone', '-q', '--bare', '--no-local', `--filter=${filter}`, store, direct]);
+        const present = async (d: string): Promise<string> => gitOk(['--git-dir', d, 'rev-list', '--objects', '--all', '--missing=print']);
+        const ours = await present(dest);
+        expect(ours).to.match(/^\?[0-9a-f]{40}$/m);
+        expect(ours.split('\n').sort()).to.deep.equal((await present(direct)).split('\n').sort());
+        await expectSecretFree(dest);
+      });
+    }
+  }
+
   it('mirrors with --mirror and the mirror holds no secret', async () => {
     const dest = join(work, 'mirror.git');
     await gitOk(['clone', '-q', '--mirror', demo.url, dest]);
