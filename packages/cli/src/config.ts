@@ -55,7 +55,7 @@ export interface Config {
   /** Custom rules and allowlist entries added to the built-in scanner (they change the rule-set version). */
   scanner: { rules: Rule[]; allowlist: AllowlistEntry[] };
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'json' | 'text' };
-  sync: { coalesceMs: number };
+  sync: { coalesceMs: number; onStart: boolean; intervalSeconds: number };
   limits: { maxRequestBytes: number };
   repos: RepoConfig[];
   github: GitHubSourceConfig[];
@@ -235,13 +235,22 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
     }
   }
   // sync
-  const syncCfg = { coalesceMs: 2000 };
+  const syncCfg = { coalesceMs: 2000, onStart: true, intervalSeconds: 0 };
   const sync = obj(root.sync, 'sync');
   if (sync) {
-    unknownKeys(sync, ['coalesceMs'], 'sync');
+    unknownKeys(sync, ['coalesceMs', 'onStart', 'intervalSeconds'], 'sync');
     if (sync.coalesceMs !== undefined) {
       if (!Number.isInteger(sync.coalesceMs) || (sync.coalesceMs as number) < 0) problems.push('sync.coalesceMs: must be a non-negative integer (milliseconds)');
       else syncCfg.coalesceMs = sync.coalesceMs as number;
+    }
+    if (sync.onStart !== undefined) {
+      if (typeof sync.onStart !== 'boolean') problems.push('sync.onStart: must be true or false');
+      else syncCfg.onStart = sync.onStart;
+    }
+    if (sync.intervalSeconds !== undefined) {
+      const n = sync.intervalSeconds;
+      if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > 7 * 86400) problems.push('sync.intervalSeconds: must be an integer from 0 (off) to 604800 (one week)');
+      else syncCfg.intervalSeconds = n as number;
     }
   }
   // limits

@@ -39,7 +39,7 @@ describe('validateConfig', () => {
       audit: { exportDir: '/var/lib/gitgate/audit-exports' },
       scanner: { rules: [], allowlist: [] },
       log: { level: 'info', format: 'json' },
-      sync: { coalesceMs: 2000 },
+      sync: { coalesceMs: 2000, onStart: true, intervalSeconds: 0 },
       limits: { maxRequestBytes: 16 * 1024 * 1024 },
       repos: [
         { name: 'acme/api', upstream: '/srv/git/api.git', readers: [], source: { url: '/srv/git/api.git' } },
@@ -50,8 +50,8 @@ describe('validateConfig', () => {
   });
 
   it('takes explicit log, sync and limits settings', () => {
-    const c = validateConfig({ ...good(), log: { level: 'debug', format: 'text' }, sync: { coalesceMs: 0 }, limits: { maxRequestBytes: 4096 } }, BASE);
-    expect([c.log, c.sync, c.limits]).to.deep.equal([{ level: 'debug', format: 'text' }, { coalesceMs: 0 }, { maxRequestBytes: 4096 }]);
+    const c = validateConfig({ ...good(), log: { level: 'debug', format: 'text' }, sync: { coalesceMs: 0, onStart: false, intervalSeconds: 300 }, limits: { maxRequestBytes: 4096 } }, BASE);
+    expect([c.log, c.sync, c.limits]).to.deep.equal([{ level: 'debug', format: 'text' }, { coalesceMs: 0, onStart: false, intervalSeconds: 300 }, { maxRequestBytes: 4096 }]);
   });
 
   it('accepts port 0 (any free port)', () => {
@@ -181,6 +181,14 @@ describe('validateConfig', () => {
   it('reports a negative coalescing window and a too small request limit', () => {
     expect(problemsOf({ ...good(), sync: { coalesceMs: -1 }, limits: { maxRequestBytes: 10 } }).map((p) => p.slice(0, p.indexOf(':'))))
       .to.have.members(['sync.coalesceMs', 'limits.maxRequestBytes']);
+  });
+
+  it('reports a background sync setting that is not a boolean or a sane period', () => {
+    expect(problemsOf({ ...good(), sync: { onStart: 'yes', intervalSeconds: 1.5 } }).map((p) => p.slice(0, p.indexOf(':'))))
+      .to.have.members(['sync.onStart', 'sync.intervalSeconds']);
+    expect(problemsOf({ ...good(), sync: { intervalSeconds: -1 } })).to.have.length(1);
+    expect(problemsOf({ ...good(), sync: { intervalSeconds: 30 * 86400 } })[0]).to.include('one week');
+    expect(problemsOf({ ...good(), sync: { every: 5 } })[0]).to.match(/^sync\.every: /);
   });
 
   it('resolves a relative dataDir and upstream path against the base directory', () => {

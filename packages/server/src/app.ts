@@ -8,6 +8,7 @@ import { nullAudit, type AuditSink } from './audit-sink.js';
 import { anonymousAuthenticator, openPolicy, type Authenticator, type Identity, type ReadPolicy } from './identity.js';
 import { apiRouter, type AuditQueries, type DetokenizeApi } from './api/api-router.js';
 import { approvalsPage } from './api/approvals-page.js';
+import type { SyncRunner } from './sync-runner.js';
 
 export interface AppOptions {
   repos: ReadonlyMap<string, RepoMirror>;
@@ -24,6 +25,8 @@ export interface AppOptions {
   ready?: () => Promise<Record<string, string>>;
   /** Counted per request and served at /metrics. */
   metrics?: GatewayMetrics;
+  /** Runs and records syncs (shared with the gateway's background syncs). */
+  syncRunner?: SyncRunner;
 }
 
 /** A bounded route label: the git endpoint, a fixed path, or 'other' (never a raw path or repo name). */
@@ -72,7 +75,7 @@ export function createApp(opts: AppOptions): Express {
   app.use(approvalsPage());
   app.use(gitRoutes({
     repos: opts.repos, agent: opts.agent ?? 'gitgate/0.1.0', logger: opts.logger ?? noopLogger, maxBodyBytes: opts.maxBodyBytes,
-    audit, authenticator, policy: opts.policy ?? openPolicy, metrics,
+    audit, authenticator, policy: opts.policy ?? openPolicy, metrics, syncRunner: opts.syncRunner,
   }));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'GITGATE_NOT_FOUND', message: 'no such route' } });

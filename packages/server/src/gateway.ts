@@ -13,6 +13,8 @@ import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { AuditLog } from '@gitgate/audit';
 import { OidcAuthenticator, Policy, DetokenizeService, WebhookNotifier, type PolicyConfig } from '@gitgate/access';
 import { createApp, type AppOptions } from './app.js';
+import { createSyncRunner } from './sync-runner.js';
+import { BackgroundSync } from './background-sync.js';
 import { nullAudit } from './audit-sink.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
 import { ServerError } from './errors.js';
@@ -44,6 +46,12 @@ export interface GatewayOptions {
   logger?: Logger;
   scanner?: Scanner;
   coalesceMs?: number;
+  /**
+   * Syncs run ahead of clones: `onStart` brings every repository up to date right after listening (and
+   * each repository a reload adds), `intervalMs` again on that period (0: only when a clone asks). They
+   * run one repository at a time; a clone that arrives meanwhile joins the running sync. Default off.
+   */
+  backgroundSync?: { onStart?: boolean; intervalMs?: number };
   maxBodyBytes?: number;
 }
 
@@ -143,7 +151,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     return problems;
   };
-  const app = createApp({ repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit: opts.auditEnabled === false ? nullAudit : audit, metrics, ready, auditQueries: audit, ...access });
+  const auditSink = opts.auditEnabled === false ? nullAudit : audit;
+  const syncRunner = createSyncRunner({ audit: auditSink, metrics, logger: log });
+  const app = createApp({ repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit: auditSink, metrics, ready, auditQueries: audit, syncRunner, ...access });
   const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, app) : createServer(app);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
@@ -165,6 +175,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     retentionTimer = setInterval(purge, 6 * 3600e3);
     retentionTimer.unref();
   }
+  const background = new BackgroundSync(syncRunner, log);
+  const intervalMs = opts.backgroundSync?.intervalMs ?? 0;
+  if (opts.backgroundSync?.onStart) background.run([...repos.values()]);
+  const syncTimer = intervalMs > 0 ? setInterval(() => background.run([...repos.values()]), intervalMs) : undefined;
+  syncTimer?.unref();
   const addr = server.address() as AddressInfo;
   const url = `${opts.tls ? 'https' : 'http'}://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   log.info('gateway listening', { url, repos: repos.size });
@@ -190,6 +205,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         repos.set(r.name, mirrorFor(r));
         sources.set(r.name, source);
       }
+      if (opts.backgroundSync?.onStart) background.run([...added, ...changed].map((n) => repos.get(n)!));
       if (next.policy && opts.auth.mode === 'oidc') policy = new Policy(next.policy);
       log.info('configuration reloaded', { added, changed, removed });
       audit.record({ kind: 'admin', actor: 'system', data: { action: 'config-reload', added, changed, removed } });
@@ -197,6 +213,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     },
     async close() {
       if (retentionTimer) clearInterval(retentionTimer);
+      if (syncTimer) clearInterval(syncTimer);
+      // A background sync still running would find its databases closed under it.
+      await background.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...repos.values()].map((m) => m.idle()));

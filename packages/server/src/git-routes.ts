@@ -9,7 +9,8 @@ import {
   parseV0Request, serializeV0Request, serializeV0Advertisement, v2Advertisement, lsRefsResponse, v0AdvertisedRefs,
   errorPkt, type V0Request, type FetchArgs,
 } from '@gitgate/protocol';
-import type { RepoMirror, SyncReport } from '@gitgate/mirror';
+import type { RepoMirror } from '@gitgate/mirror';
+import { createSyncRunner, type SyncRunner } from './sync-runner.js';
 import { readBody } from './request-body.js';
 import { runUploadPack } from './upload-pack.js';
 import { ServerError, statusFor } from './errors.js';
@@ -47,6 +48,8 @@ export interface GitRoutesOptions {
   policy?: ReadPolicy;
   audit?: AuditSink;
   metrics?: GatewayMetrics;
+  /** Runs and records the sync before an advertisement (default: one built from audit, metrics, logger). */
+  syncRunner?: SyncRunner;
 }
 
 /** What one git HTTP request did, recorded as an audit `session` row. */
@@ -106,7 +109,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
   const authenticator = opts.authenticator ?? anonymousAuthenticator;
   const policy = opts.policy ?? openPolicy;
   const audit = opts.audit ?? nullAudit;
-  const auditedSyncs = new WeakSet<SyncReport>();
+  const sync = opts.syncRunner ?? createSyncRunner({ audit, metrics: opts.metrics, logger: log });
   const exposures = new ExposureCache<{ token: string; objectId: string }[]>();
 
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -182,32 +185,6 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
       },
     );
   };
-
-  async function sync(mirror: RepoMirror): Promise<SyncReport> {
-    const started = Date.now();
-    try {
-      const report = await mirror.sync();
-      // A coalesced sync is shared by many requests; record it once.
-      if (!auditedSyncs.has(report)) {
-        auditedSyncs.add(report);
-        if (opts.metrics) {
-          opts.metrics.syncDuration.observe(undefined, report.ms / 1000);
-          opts.metrics.objectsRewritten.inc({ repo: mirror.name }, report.rewritten);
-          for (const [rule, n] of Object.entries(report.secretsByRule)) opts.metrics.secretsTokenized.inc({ rule }, n);
-        }
-        audit.record({
-          kind: 'sync', actor: 'system', repo: mirror.name,
-          data: { repo: mirror.name, upToDate: report.upToDate, objects: report.objects, rewritten: report.rewritten, unchanged: report.unchanged, withheld: report.withheld, secrets: report.secrets, secretsByRule: report.secretsByRule, refs: report.refs, durationMs: report.ms, outcome: 'ok' },
-        });
-      }
-      return report;
-    } catch (e) {
-      const err = e as { code?: string; message?: string };
-      log.error('sync failed', { repo: mirror.name, code: err.code, error: err.message });
-      audit.record({ kind: 'sync', actor: 'system', repo: mirror.name, data: { repo: mirror.name, durationMs: Date.now() - started, outcome: 'error', errorCode: err.code ?? 'GITGATE_INTERNAL' } });
-      throw new ServerError('GITGATE_UPSTREAM_FAILED', 502, `sync of ${mirror.name} with its upstream failed; nothing was served (${err.message ?? 'unknown error'})`, { cause: e });
-    }
-  }
 
   async function advertise(mirror: RepoMirror, session: Session, res: ServerResponse): Promise<void> {
     await sync(mirror);

@@ -1,0 +1,49 @@
+/**
+ * Runs a repository's sync on behalf of the gateway — for a git request or in the background — and
+ * records it: one audit `sync` row and the sync metrics per finished sync (a coalesced sync shared by
+ * many requests is recorded once), an audit row and a clear 502 error when it fails.
+ */
+import type { RepoMirror, SyncReport } from '@gitgate/mirror';
+import { ServerError } from './errors.js';
+import { noopLogger, type Logger } from './logger.js';
+import { nullAudit, type AuditSink } from './audit-sink.js';
+import type { GatewayMetrics } from './metrics.js';
+
+/** Brings a mirror up to date and records the sync; throws ServerError GITGATE_UPSTREAM_FAILED (502). */
+export type SyncRunner = (mirror: RepoMirror) => Promise<SyncReport>;
+
+export interface SyncRunnerOptions {
+  audit?: AuditSink;
+  metrics?: GatewayMetrics;
+  logger?: Logger;
+}
+
+export function createSyncRunner(opts: SyncRunnerOptions = {}): SyncRunner {
+  const log = opts.logger ?? noopLogger;
+  const audit = opts.audit ?? nullAudit;
+  const recorded = new WeakSet<SyncReport>();
+  return async (mirror) => {
+    const started = Date.now();
+    try {
+      const report = await mirror.sync();
+      if (!recorded.has(report)) {
+        recorded.add(report);
+        if (opts.metrics) {
+          opts.metrics.syncDuration.observe(undefined, report.ms / 1000);
+          opts.metrics.objectsRewritten.inc({ repo: mirror.name }, report.rewritten);
+          for (const [rule, n] of Object.entries(report.secretsByRule)) opts.metrics.secretsTokenized.inc({ rule }, n);
+        }
+        audit.record({
+          kind: 'sync', actor: 'system', repo: mirror.name,
+          data: { repo: mirror.name, upToDate: report.upToDate, objects: report.objects, rewritten: report.rewritten, unchanged: report.unchanged, withheld: report.withheld, secrets: report.secrets, secretsByRule: report.secretsByRule, refs: report.refs, durationMs: report.ms, outcome: 'ok' },
+        });
+      }
+      return report;
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      log.error('sync failed', { repo: mirror.name, code: err.code, error: err.message });
+      audit.record({ kind: 'sync', actor: 'system', repo: mirror.name, data: { repo: mirror.name, durationMs: Date.now() - started, outcome: 'error', errorCode: err.code ?? 'GITGATE_INTERNAL' } });
+      throw new ServerError('GITGATE_UPSTREAM_FAILED', 502, `sync of ${mirror.name} with its upstream failed; nothing was served (${err.message ?? 'unknown error'})`, { cause: e });
+    }
+  };
+}
