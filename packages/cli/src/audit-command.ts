@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AuditLog, formatRows, type AuditQuery, type RowFormat } from '@gitgate/audit';
 import { loadConfig } from './config.js';
+import { lockDataDir } from '@gitgate/server';
 
 const USAGE = `usage: gitgate audit <command> (--config FILE | --data DIR) [options]
 commands:
@@ -131,8 +132,20 @@ export async function auditCommand(argv: string[], out: NodeJS.WritableStream, e
           err.write('gitgate audit purge: give --before WHEN and --export FILE\n');
           return 2;
         }
-        const r = await audit.exportAndPurge({ before: parseWhen(v.before), exportPath: v.export, actor: 'cli' });
-        out.write(`exported ${r.exported} records to ${v.export}; purged ${r.purged}\n`);
+        // A running gateway appends to the chain; its next row would link to a head the purge moved.
+        let lock;
+        try {
+          lock = lockDataDir(dataDir, { purpose: 'audit purge' });
+        } catch (e) {
+          err.write(`gitgate audit purge: ${(e as Error).message} (the gateway purges by itself with audit.retention)\n`);
+          return 1;
+        }
+        try {
+          const r = await audit.exportAndPurge({ before: parseWhen(v.before), exportPath: v.export, actor: 'cli' });
+          out.write(`exported ${r.exported} records to ${v.export}; purged ${r.purged}\n`);
+        } finally {
+          lock.release();
+        }
         return 0;
       }
       default:

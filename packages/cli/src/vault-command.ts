@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { AuditLog } from '@gitgate/audit';
 import { loadConfig } from './config.js';
+import { lockDataDir, type DataDirLock } from '@gitgate/server';
 
 /** Runs `gitgate vault …`; returns the exit code. */
 export async function vaultCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
@@ -28,6 +29,22 @@ export async function vaultCommand(argv: string[], out: NodeJS.WritableStream, e
     err.write(`gitgate vault: no key file at ${keyPath}\n`);
     return 1;
   }
+  // A running gateway keeps the key it started with and would write entries under it meanwhile.
+  let lock: DataDirLock;
+  try {
+    lock = lockDataDir(dataDir, { purpose: 'vault rotate-key' });
+  } catch (e) {
+    err.write(`gitgate vault: ${(e as Error).message}\n`);
+    return 1;
+  }
+  try {
+    return await rotate(dataDir, keyPath, out);
+  } finally {
+    lock.release();
+  }
+}
+
+async function rotate(dataDir: string, keyPath: string, out: NodeJS.WritableStream): Promise<number> {
   const oldKey = await loadOrCreateKey(keyPath);
   const vault = await Vault.open({ dbPath: join(dataDir, 'vault.db'), masterKey: oldKey });
   const newKey = randomBytes(32);

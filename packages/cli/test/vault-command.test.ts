@@ -6,7 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { AuditLog } from '@gitgate/audit';
+import { startGateway } from '@gitgate/server';
 import { vaultCommand } from '../src/vault-command.js';
+import { auditCommand } from '../src/audit-command.js';
 
 const sink = (): Writable => new Writable({ write(_c, _e, cb) { cb(); } });
 
@@ -40,6 +42,33 @@ describe('gitgate vault rotate-key', () => {
       await audit.close();
       expect(JSON.stringify(admin)).to.include('key-rotation');
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('commands that need the gateway stopped', () => {
+  const collect = (): Writable & { text: string } => {
+    const w = new Writable({ write(c, _e, cb) { w.text += String(c); cb(); } }) as Writable & { text: string };
+    w.text = '';
+    return w;
+  };
+
+  it('refuses vault rotate-key and audit purge while a gateway holds the data directory, and changes nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-'));
+    const gw = await startGateway({ port: 0, dataDir: dir, auth: { mode: 'none' }, repos: [] });
+    try {
+      const keyBefore = fs.readFileSync(path.join(dir, 'gitgate.key'));
+      const err = collect();
+      expect(await vaultCommand(['rotate-key', '--data', dir], sink(), err)).to.equal(1);
+      expect(err.text).to.include('in use by gitgate gateway process');
+      expect(fs.readFileSync(path.join(dir, 'gitgate.key')).equals(keyBefore)).to.equal(true);
+      const err2 = collect();
+      expect(await auditCommand(['purge', '--data', dir, '--before', '1d', '--export', path.join(dir, 'x.jsonl')], sink(), err2)).to.equal(1);
+      expect(err2.text).to.include('in use by gitgate gateway process');
+      expect(fs.existsSync(path.join(dir, 'x.jsonl'))).to.equal(false);
+    } finally {
+      await gw.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

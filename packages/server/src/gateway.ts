@@ -15,6 +15,7 @@ import { OidcAuthenticator, Policy, DetokenizeService, WebhookNotifier, type Pol
 import { createApp, type AppOptions } from './app.js';
 import { createSyncRunner } from './sync-runner.js';
 import { BackgroundSync } from './background-sync.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { nullAudit } from './audit-sink.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
 import { ServerError } from './errors.js';
@@ -79,14 +80,28 @@ export function repoDirName(name: string): string {
   return encodeURIComponent(name);
 }
 
-/** Opens everything and starts listening. Throws ServerError when auth mode none is asked for a non-loopback host. */
+/**
+ * Locks the data directory, opens everything and starts listening. Throws ServerError when auth mode
+ * none is asked for a non-loopback host (GITGATE_CONFIG) or another gitgate holds the data directory
+ * (GITGATE_DATA_DIR_IN_USE).
+ */
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const host = opts.host ?? '127.0.0.1';
   if (opts.auth.mode === 'none' && !LOOPBACK.test(host)) {
     throw new ServerError('GITGATE_CONFIG', 500, `auth mode "none" only listens on loopback, not ${host}`);
   }
-  const log = opts.logger ?? noopLogger;
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const lock = lockDataDir(opts.dataDir);
+  try {
+    return await openGateway(opts, host, lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock): Promise<Gateway> {
+  const log = opts.logger ?? noopLogger;
   const masterKey = await loadOrCreateKey(join(opts.dataDir, 'gitgate.key'));
   const vault = await Vault.open({ dbPath: join(opts.dataDir, 'vault.db'), masterKey, logger: log });
   const idMap = await IdMap.open(join(opts.dataDir, 'mirror.db'));
@@ -223,6 +238,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await audit.close();
       await idMap.close();
       await vault.close();
+      lock.release();
     },
   };
 }

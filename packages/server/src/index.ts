@@ -11,3 +11,5 @@ export { MetricsRegistry, Counter, Histogram, createGatewayMetrics, PROMETHEUS_C
 export type { GatewayMetrics, Labels } from './metrics.js';
 export { selfSignedCertificate } from './tls.js';
 export type { SelfSignedCertificate } from './tls.js';
+export { lockDataDir, LOCK_FILE } from './data-dir-lock.js';
+export type { DataDirLock, DataDirLockOptions } from './data-dir-lock.js';
