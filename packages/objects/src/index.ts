@@ -2,8 +2,8 @@
 export { ObjectsError } from './objects-error.js';
 export type { ObjectType } from './object-id.js';
 export { hashObject, isObjectType, objectHeader } from './object-id.js';
-export type { TreeEntry } from './tree.js';
-export { entryKind, parseTree, serializeTree } from './tree.js';
+export type { EntryKind, TreeEntry } from './tree.js';
+export { entryKind, parseTree, scanTree, serializeTree } from './tree.js';
 export type { HeaderedObject, ObjectHeader } from './headered.js';
 export {
   foldHeaderValue,

@@ -83,6 +83,8 @@ export class PackWriter {
   readonly #staging = Buffer.allocUnsafe(STAGING_BYTES);
   #staged = 0;
   #queue: Promise<void> = Promise.resolve();
+  /** Objects handed to the queue and not yet written; while any are, `write` must queue too (order). */
+  #queued = 0;
   #failure: ObjectsError | null = null;
   #finishing: Promise<unknown> | null = null;
 
@@ -123,27 +125,83 @@ export class PackWriter {
   add(type: ObjectType, content: Buffer): Promise<void> {
     if (this.#state !== 'open') return Promise.reject(new TypeError('pack writer is closed'));
     if (!isObjectType(type)) return Promise.reject(new TypeError(`unknown object type: ${String(type)}`));
-    const run = this.#queue.then(() => this.#write(type, content));
+    return this.#enqueue(type, content, null, false);
+  }
+
+  /**
+   * Appends one object without a promise per call, for producers of many small objects (an async call
+   * per object costs more than deflating it). A small object is deflated and staged before this
+   * returns true. Otherwise (a large object, a full staging buffer, earlier objects still queued) it is
+   * queued like `add` and this returns false: await `drain()` before the next write to keep writes
+   * synchronous and queued content bounded. Failures of written objects are sticky and surface from
+   * `drain` and `finish`. Throws TypeError after finish/abort or for an unknown type.
+   */
+  write(type: ObjectType, content: Buffer): boolean {
+    if (this.#state !== 'open') throw new TypeError('pack writer is closed');
+    if (!isObjectType(type)) throw new TypeError(`unknown object type: ${String(type)}`);
+    if (this.#failure !== null) return false;
+    let deflated: Buffer | null = null;
+    if (this.#queued === 0 && content.length <= INLINE_DEFLATE_MAX && this.#count < MAX_OBJECTS) {
+      try {
+        deflated = deflateSync(content, deflateOptions(this.#level, content.length));
+      } catch (err) {
+        this.#failure = writeFailed(err);
+        return false;
+      }
+      if (this.#stage(type, content.length, deflated)) return true;
+    }
+    // The queue flushes the staging buffer first; a deflate already done is not repeated.
+    this.#enqueue(type, content, deflated, true).catch(() => undefined);
+    return false;
+  }
+
+  /** Resolves once every object written or added so far is staged or on disk; rejects with the writer's failure. */
+  async drain(): Promise<void> {
+    await this.#queue;
+    if (this.#failure !== null) throw this.#failure;
+  }
+
+  /** `sticky`: a failure of this object fails the writer (nobody awaits the object itself). */
+  #enqueue(type: ObjectType, content: Buffer, deflated: Buffer | null, sticky: boolean): Promise<void> {
+    this.#queued++;
+    const run = this.#queue.then(() => this.#write(type, content, deflated, sticky));
     this.#queue = run.catch(() => undefined); // keep the chain going; the failure is remembered
     return run;
   }
 
-  async #write(type: ObjectType, content: Buffer): Promise<void> {
+  /** Copies an entry into the staging buffer when it fits; false when it does not. */
+  #stage(type: ObjectType, size: number, deflated: Buffer): boolean {
+    const header = entryHeader(TYPE_CODES[type], size);
+    if (this.#staged + header.length + deflated.length > STAGING_BYTES) return false;
+    this.#staged += header.copy(this.#staging, this.#staged);
+    this.#staged += deflated.copy(this.#staging, this.#staged);
+    this.#count++;
+    return true;
+  }
+
+  async #write(type: ObjectType, content: Buffer, done: Buffer | null, sticky: boolean): Promise<void> {
+    try {
+      await this.#writeOne(type, content, done);
+    } catch (err) {
+      if (sticky) this.#failure ??= err instanceof ObjectsError ? err : writeFailed(err);
+      throw err;
+    } finally {
+      this.#queued--;
+    }
+  }
+
+  async #writeOne(type: ObjectType, content: Buffer, done: Buffer | null): Promise<void> {
     if (this.#failure !== null) throw this.#failure;
     if (this.#count === MAX_OBJECTS) throw new ObjectsError('GITGATE_PACK_TOO_MANY', 'a pack holds at most 2^32-1 objects');
     try {
       const options = deflateOptions(this.#level, content.length);
-      const deflated = content.length <= INLINE_DEFLATE_MAX ? deflateSync(content, options) : await deflateAsync(content, options);
-      const header = entryHeader(TYPE_CODES[type], content.length);
-      if (this.#staged + header.length + deflated.length > STAGING_BYTES) await this.#flush();
-      if (header.length + deflated.length > STAGING_BYTES) {
-        // Too big to stage: write it as is rather than copy it.
-        await writeAll(this.#temp!, header);
-        await writeAll(this.#temp!, deflated);
-      } else {
-        this.#staged += header.copy(this.#staging, this.#staged);
-        this.#staged += deflated.copy(this.#staging, this.#staged);
-      }
+      const deflated = done ?? (content.length <= INLINE_DEFLATE_MAX ? deflateSync(content, options) : await deflateAsync(content, options));
+      if (this.#stage(type, content.length, deflated)) return;
+      await this.#flush();
+      if (this.#stage(type, content.length, deflated)) return;
+      // Too big to stage: write it as is rather than copy it.
+      await writeAll(this.#temp!, entryHeader(TYPE_CODES[type], content.length));
+      await writeAll(this.#temp!, deflated);
       this.#count++;
     } catch (err) {
       this.#failure = err instanceof ObjectsError ? err : writeFailed(err);

@@ -57,6 +57,39 @@ export function parseTree(content: Buffer): TreeEntry[] {
   return entries;
 }
 
+/** What a tree entry points at; see `entryKind`. */
+export type EntryKind = 'tree' | 'blob' | 'gitlink';
+
+/**
+ * Visits each entry of tree content, in stored order, without building entries: `visit` gets what the
+ * entry points at (judged by its mode as `entryKind` does), the offset of its 20-byte binary id in
+ * `content`, and where its name starts (the name is `content.subarray(nameStart, idOffset - 1)`). For walks that only need ids, where `parseTree` would allocate an object, a name view and
+ * a hex string per entry. Throws ObjectsError 'GITGATE_BAD_TREE' where `parseTree` would, before
+ * visiting an entry that is malformed.
+ */
+export function scanTree(content: Buffer, visit: (kind: EntryKind, idOffset: number, nameStart: number) => void): void {
+  let pos = 0;
+  while (pos < content.length) {
+    let space = pos;
+    let mode = 0;
+    while (space < content.length && content[space] !== SPACE) {
+      const c = content[space]!;
+      if (c < ZERO || c > SEVEN) throw badTree('non-octal mode', pos);
+      mode = ((mode << 3) + (c - ZERO)) >>> 0;
+      space++;
+    }
+    if (space === content.length) throw badTree('missing space after mode', pos);
+    if (space === pos) throw badTree('empty mode', pos);
+    const nul = content.indexOf(NUL, space + 1);
+    if (nul === -1) throw badTree('missing NUL after name', space + 1);
+    if (nul === space + 1) throw badTree('empty name', space + 1);
+    const idEnd = nul + 1 + ID_BYTES;
+    if (idEnd > content.length) throw badTree('truncated object id', nul + 1);
+    visit(kindOfMode(mode), nul + 1, space + 1);
+    pos = idEnd;
+  }
+}
+
 /**
  * Serializes entries in the order given, with mode strings as given (no sorting, no normalising),
  * so `serializeTree(parseTree(b))` equals `b`. Throws TypeError for a mode that is not octal digits,
@@ -88,11 +121,15 @@ export function serializeTree(entries: readonly TreeEntry[]): Buffer {
  * (a submodule commit, not in this repository), anything else → 'blob' (files, 120000 symlinks).
  * Throws TypeError for a mode that is not octal digits.
  */
-export function entryKind(mode: string): 'tree' | 'blob' | 'gitlink' {
+export function entryKind(mode: string): EntryKind {
   if (!OCTAL.test(mode)) throw new TypeError('tree entry mode must be octal digits');
   let value = 0;
   // Unsigned 32-bit wrap-around, like git's get_mode(), for absurdly long digit strings.
   for (let i = 0; i < mode.length; i++) value = ((value << 3) + (mode.charCodeAt(i) - ZERO)) >>> 0;
+  return kindOfMode(value);
+}
+
+function kindOfMode(value: number): EntryKind {
   const format = value & 0o170000;
   if (format === 0o040000) return 'tree';
   if (format === 0o160000) return 'gitlink';

@@ -174,4 +174,64 @@ describe('PackWriter', function () {
     await PackWriter.create(path.join(dir, 'missing', 'x.pack')).catch((e: unknown) => (error = e));
     expect((error as ObjectsError).code).to.equal('GITGATE_PACK_WRITE');
   });
+
+  describe('write', () => {
+    /** Writes every object with write(), awaiting drain() whenever write() asks for it. */
+    async function writeAll(writer: PackWriter, objects: readonly Input[]): Promise<boolean[]> {
+      const staged: boolean[] = [];
+      for (const o of objects) {
+        const ok = writer.write(o.type, o.content);
+        staged.push(ok);
+        if (!ok) await writer.drain();
+      }
+      return staged;
+    }
+
+    it('writes a pack, in write order, that git reads back byte for byte', async () => {
+      // Enough objects to fill the 1 MiB staging buffer more than once, plus blobs too large to stage.
+      const objects = [...sampleObjects(), ...Array.from({ length: 40 }, (_, i) => {
+        const content = randomBytes(40_000 + i);
+        return { id: hashObject('blob', content), type: 'blob' as const, content };
+      })];
+      const writer = await PackWriter.create(path.join(packDir, 'written.pack'));
+      await writeAll(writer, objects);
+      const result = await writer.finish();
+      expect(result.count).to.equal(objects.length);
+      expect(indexPack(bare, result.path)).to.equal(result.checksum);
+      const { rows } = verifyPack(bare, result.path);
+      expect(rows.sort((x, y) => x.offset - y.offset).map((r) => r.id)).to.deep.equal(objects.map((o) => o.id));
+      const back = readObjects(bare, objects.map((o) => o.id));
+      expect(back.every((b, i) => b.content.equals(objects[i]!.content))).to.equal(true);
+    });
+
+    it('stages a small object before returning true, and queues a large one, returning false', async () => {
+      const writer = await PackWriter.create(path.join(dir, 'staged.pack'));
+      expect(writer.write('blob', Buffer.from('small\n'))).to.equal(true);
+      expect(writer.count).to.equal(1);
+      expect(writer.write('blob', randomBytes(100_000))).to.equal(false);
+      await writer.drain();
+      expect(writer.count).to.equal(2);
+      await writer.abort();
+    });
+
+    it('queues behind an add that is still pending, keeping call order', async () => {
+      const big = randomBytes(300_000);
+      const small = Buffer.from('after the big one\n');
+      const writer = await PackWriter.create(path.join(packDir, 'mixed.pack'));
+      const pending = writer.add('blob', big);
+      expect(writer.write('blob', small)).to.equal(false);
+      await Promise.all([pending, writer.drain()]);
+      const { path: pack } = await writer.finish();
+      indexPack(bare, pack);
+      const { rows } = verifyPack(bare, pack);
+      expect(rows.sort((x, y) => x.offset - y.offset).map((r) => r.id)).to.deep.equal([hashObject('blob', big), hashObject('blob', small)]);
+    });
+
+    it('throws TypeError once finished, and for an unknown type', async () => {
+      const writer = await PackWriter.create(path.join(dir, 'closed-write.pack'));
+      expect(() => writer.write('ofs-delta' as ObjectType, Buffer.from('x'))).to.throw(TypeError);
+      await writer.finish();
+      expect(() => writer.write('blob', Buffer.from('late'))).to.throw(TypeError);
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { entryKind, ObjectsError, parseTree, serializeTree, type TreeEntry } from '../src/index.js';
+import { entryKind, ObjectsError, parseTree, scanTree, serializeTree, type EntryKind, type TreeEntry } from '../src/index.js';
 
 const ID_A = 'a'.repeat(40);
 const ID_B = '0123456789abcdef0123456789abcdef01234567';
@@ -108,5 +108,54 @@ describe('tree codec', () => {
   it('refuses to classify a mode that is not octal', () => {
     expect(() => entryKind('')).to.throw(TypeError);
     expect(() => entryKind('4000a')).to.throw(TypeError);
+  });
+});
+
+describe('scanTree', () => {
+  const scan = (content: Buffer): [EntryKind, string][] => {
+    const seen: [EntryKind, string][] = [];
+    scanTree(content, (kind, at) => seen.push([kind, content.toString('hex', at, at + 20)]));
+    return seen;
+  };
+
+  it('visits every entry in stored order with its kind and the offset of its binary id', () => {
+    const content = Buffer.concat([raw('100644', 'z', ID_A), raw('040000', 'a', ID_B), raw('160000', 'm', ID_B), raw('120000', 'l', ID_A)]);
+    expect(scan(content)).to.deep.equal([['blob', ID_A], ['tree', ID_B], ['gitlink', ID_B], ['blob', ID_A]]);
+  });
+
+  it('judges every mode as entryKind does', () => {
+    const modes = ['40000', '040000', '0040000', '160000', '100644', '100755', '100664', '120000', '644', '77777777777740000'];
+    const content = Buffer.concat(modes.map((m, i) => raw(m, `n${i}`, ID_A)));
+    expect(scan(content).map(([kind]) => kind)).to.deep.equal(modes.map(entryKind));
+  });
+
+  it('gives the offset of each name, which ends right before the id', () => {
+    const name = Buffer.from([0xc3, 0x28, 0x20, 0x2f]);
+    const content = Buffer.concat([raw('100644', 'first', ID_A), raw('40000', name, ID_B)]);
+    const names: Buffer[] = [];
+    scanTree(content, (_kind, at, nameStart) => names.push(content.subarray(nameStart, at - 1)));
+    expect(names).to.deep.equal([Buffer.from('first'), name]);
+  });
+
+  it('visits nothing in an empty tree', () => {
+    expect(scan(Buffer.alloc(0))).to.deep.equal([]);
+  });
+
+  it('throws GITGATE_BAD_TREE for every tree parseTree refuses', () => {
+    const bad = [
+      raw('100644', 'a', ID_A).subarray(0, -1), Buffer.from('100644 name-without-nul'), raw('', 'a', ID_A),
+      raw('100844', 'a', ID_A), raw('100644', '', ID_A), Buffer.concat([raw('100644', 'a', ID_A), Buffer.from('1006')]),
+    ];
+    for (const content of bad) {
+      expect(treeErrorCode(content)).to.equal('GITGATE_BAD_TREE');
+      expect(() => scanTree(content, () => {})).to.throw(ObjectsError).with.property('code', 'GITGATE_BAD_TREE');
+    }
+  });
+
+  it('visits the well-formed entries before a malformed one, and never the malformed one', () => {
+    const content = Buffer.concat([raw('100644', 'a', ID_A), Buffer.from('100644 b')]);
+    const seen: number[] = [];
+    expect(() => scanTree(content, (_kind, at) => seen.push(at))).to.throw(ObjectsError);
+    expect(seen).to.deep.equal([9]);
   });
 });
