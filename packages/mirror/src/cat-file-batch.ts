@@ -1,6 +1,7 @@
 /** Bulk object reads: streams `git cat-file --batch` output as whole objects, in request order. */
 import type { ObjectType } from '@gitgate/objects';
 import { spawnGit } from './git.js';
+import { CatFileParser } from './cat-file-parser.js';
 import { MirrorError, codes } from './errors.js';
 
 /** One object read from a repository. */
@@ -15,6 +16,16 @@ export interface RawObject {
  * Memory holds one object at a time plus the pipe buffers. Throws MirrorError on a missing object.
  */
 export async function* readObjects(gitDir: string, ids: Iterable<string>): AsyncGenerator<RawObject> {
+  for await (const batch of readObjectBatches(gitDir, ids)) yield* batch;
+}
+
+/**
+ * Like readObjects, but yields the objects of each pipe chunk together: one async step per chunk, not
+ * per object, for callers that go through tens of thousands of small objects. With `views`, an object
+ * that arrived whole in one chunk is a view into it: finish with a batch before asking for the next,
+ * and copy what must outlive it. Throws MirrorError on a missing object.
+ */
+export async function* readObjectBatches(gitDir: string, ids: Iterable<string>, opts: { views?: boolean } = {}): AsyncGenerator<RawObject[]> {
   const child = spawnGit(['cat-file', '--batch', '--buffer'], { gitDir });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
@@ -25,7 +36,8 @@ export async function* readObjects(gitDir: string, ids: Iterable<string>): Async
     const batch: string[] = [];
     for (const id of ids) {
       batch.push(id);
-      if (batch.length >= 1024) {
+      // Small batches: a batch waiting for the pipe is alive across scavenges (and copied by each).
+      if (batch.length >= 128) {
         if (!child.stdin!.write(batch.join('\n') + '\n')) await new Promise((r) => child.stdin!.once('drain', r));
         batch.length = 0;
       }
@@ -34,44 +46,26 @@ export async function* readObjects(gitDir: string, ids: Iterable<string>): Async
     child.stdin!.end();
   })();
 
-  let buf: Buffer = Buffer.alloc(0);
-  let want: { id: string; type: ObjectType; size: number } | null = null;
-  // The object being assembled: allocated once at its full size, so a large blob is copied once, not per chunk.
-  let body: Buffer | null = null;
-  let filled = 0;
+  // The parser answers synchronously inside push(); a chunk's answers are yielded together, in order.
+  let ready: RawObject[] = [];
+  let missing: MirrorError | null = null;
+  const parser = new CatFileParser({
+    object: (obj) => { if (missing === null) ready.push(obj); },
+    missing: (id, what) => { missing ??= new MirrorError(codes.badObject, `object ${id} could not be read (${what})`); },
+  }, opts);
   try {
     for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
-      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-      for (;;) {
-        if (want === null) {
-          const nl = buf.indexOf(0x0a);
-          if (nl < 0) break;
-          const header = buf.subarray(0, nl).toString('latin1');
-          buf = buf.subarray(nl + 1);
-          const parts = header.split(' ');
-          if (parts.length !== 3) {
-            throw new MirrorError(codes.badObject, `object ${parts[0]} could not be read (${parts.slice(1).join(' ')})`);
-          }
-          want = { id: parts[0], type: parts[1] as ObjectType, size: Number(parts[2]) };
-          body = Buffer.allocUnsafe(want.size);
-          filled = 0;
-        }
-        const take = Math.min(want.size - filled, buf.length);
-        buf.copy(body!, filled, 0, take);
-        filled += take;
-        buf = buf.subarray(take);
-        // The object is followed by one newline.
-        if (filled < want.size || buf.length < 1) break;
-        buf = buf.subarray(1);
-        const obj: RawObject = { id: want.id, type: want.type, content: body! };
-        want = null;
-        body = null;
-        yield obj;
+      parser.push(chunk);
+      if (ready.length > 0) {
+        const batch = ready;
+        ready = [];
+        yield batch;
       }
+      if (missing !== null) throw missing;
     }
     const code = await exited;
     if (code !== 0) throw new MirrorError(codes.gitFailed, `git cat-file failed (exit ${code}): ${stderr.trim().slice(-300)}`);
-    if (want !== null || buf.length > 0) throw new MirrorError(codes.gitFailed, 'git cat-file output ended mid-object');
+    if (!parser.idle) throw new MirrorError(codes.gitFailed, 'git cat-file output ended mid-object');
   } finally {
     if (child.exitCode === null) child.kill();
   }

@@ -38,6 +38,9 @@ const migrations: Migration[] = [
   },
 ];
 
+/** Ids per lookup query (SQLite allows 32766 bound parameters; smaller statements prepare faster). */
+const LOOKUP_CHUNK = 500;
+
 export interface IdPair {
   upstreamId: string;
   sanitizedId: string;
@@ -73,6 +76,29 @@ export class IdMap {
     return new Map(rows.map((r) => [r.upstream_id, r.sanitized_id]));
   }
 
+  /**
+   * Sanitized ids of those of `upstreamIds` that a sync rewrote (ids without a pair are absent: they were
+   * copied unchanged). Queries in batches, so a sync looks up only the ids it meets, not the whole map.
+   */
+  async lookup(repo: string, upstreamIds: Iterable<string>): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const ask = async (chunk: string[]): Promise<void> => {
+      const rows = await this.#db.all<{ upstream_id: string; sanitized_id: string }>(
+        `SELECT upstream_id, sanitized_id FROM id_map WHERE repo = ? AND upstream_id IN (${chunk.map(() => '?').join(', ')})`, [repo, ...chunk]);
+      for (const r of rows) out.set(r.upstream_id, r.sanitized_id);
+    };
+    let chunk: string[] = [];
+    for (const id of upstreamIds) {
+      chunk.push(id);
+      if (chunk.length === LOOKUP_CHUNK) {
+        await ask(chunk);
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) await ask(chunk);
+    return out;
+  }
+
   /** The sanitized id of one upstream object, if it was rewritten. */
   async toSanitized(repo: string, upstreamId: string): Promise<string | undefined> {
     const row = await this.#db.get<{ sanitized_id: string }>('SELECT sanitized_id FROM id_map WHERE repo = ? AND upstream_id = ?', [repo, upstreamId]);
@@ -85,21 +111,30 @@ export class IdMap {
     return rows.map((r) => r.upstream_id);
   }
 
-  /** Records a sync's changed pairs, the tokens its objects carry, and its state in one durable transaction. */
-  async commit(repo: string, pairs: readonly IdPair[], state: SyncState, objectTokens: ReadonlyMap<string, readonly string[]> = new Map()): Promise<void> {
+  /**
+   * Records a sync's changed pairs, the tokens its objects carry, and its state in one durable transaction.
+   * `pairs` is read once, a chunk at a time, so it can be a generator over a compact table.
+   */
+  async commit(repo: string, pairs: Iterable<IdPair>, state: SyncState, objectTokens: ReadonlyMap<string, readonly string[]> = new Map()): Promise<void> {
     const tokenRows = [...objectTokens].flatMap(([id, tokens]) => tokens.map((t) => [repo, id, t]));
     await this.#db.transaction(async (tx) => {
       for (let i = 0; i < tokenRows.length; i += 300) {
         const chunk = tokenRows.slice(i, i + 300);
         await tx.run(`INSERT OR IGNORE INTO object_tokens (repo, object_id, token) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flat());
       }
-      for (let i = 0; i < pairs.length; i += 300) {
-        const chunk = pairs.slice(i, i + 300);
-        await tx.run(
-          `INSERT OR REPLACE INTO id_map (repo, upstream_id, sanitized_id, type) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
-          chunk.flatMap((p) => [repo, p.upstreamId, p.sanitizedId, p.type]),
-        );
+      const insert = (chunk: IdPair[]): Promise<unknown> => tx.run(
+        `INSERT OR REPLACE INTO id_map (repo, upstream_id, sanitized_id, type) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
+        chunk.flatMap((p) => [repo, p.upstreamId, p.sanitizedId, p.type]),
+      );
+      let chunk: IdPair[] = [];
+      for (const p of pairs) {
+        chunk.push(p);
+        if (chunk.length === 300) {
+          await insert(chunk);
+          chunk = [];
+        }
       }
+      if (chunk.length > 0) await insert(chunk);
       await tx.run(
         `INSERT OR REPLACE INTO sync_state (repo, generation, tips, head, synced_at) VALUES (?, ?, ?, ?, ?)`,
         [repo, state.generation, JSON.stringify(state.tips), state.head, state.syncedAt],

@@ -168,12 +168,13 @@ export class RepoMirror {
       repo: name, upToDate: false, objects: 0, rewritten: 0, unchanged: 0, withheld: 0, bytesScanned: 0,
       secrets: 0, secretsByRule: {}, refs: refs.length, ms: 0, finishedAt: 0,
     };
-    const persisted = await idMap.load(name);
+    // Earlier syncs' pairs are looked up for the ids the rewrite meets, never loaded whole.
+    const persisted = (ids: readonly string[]): Promise<Map<string, string>> => idMap.lookup(name, ids);
 
     if (!sameTips || state === undefined) {
-      const ids = await this.#upstream.newObjects(tips, oldTips);
-      report.objects = ids.length;
-      this.#log.info('sync started', { repo: name, objects: ids.length });
+      const objects = await this.#upstream.newObjects(tips, oldTips);
+      report.objects = objects.size;
+      this.#log.info('sync started', { repo: name, objects: objects.size });
       const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
       mkdirSync(packDir, { recursive: true });
       const tmpPack = join(packDir, `tmp-gitgate-${randomBytes(6).toString('hex')}.pack`);
@@ -183,7 +184,7 @@ export class RepoMirror {
       let packDone = false;
       try {
         out = await rewrite({
-          objects: this.#upstream.read(ids), total: ids.length, persisted, scanner, minter: vault, pack,
+          objects, source: this.#upstream, persisted, scanner, minter: vault, pack,
           onProgress: (p) => {
             const pct = Math.floor((p.done * 100) / Math.max(1, p.total));
             if (pct === lastPct) return;
@@ -197,7 +198,7 @@ export class RepoMirror {
           path: s.path ?? undefined, commitId: s.commitId ?? undefined,
         }));
         if (records.length > 0) await vault.put(records);
-        this.#progress(`gitgate: writing ${out.stats.rewritten} rewritten and ${out.unchanged.length} unchanged objects\n`);
+        this.#progress(`gitgate: writing ${out.stats.rewritten} rewritten and ${out.unchanged} unchanged objects\n`);
         if (pack.count > 0) {
           const fin = await pack.finish();
           packDone = true;
@@ -208,21 +209,22 @@ export class RepoMirror {
       }
       for (const s of out.secrets) report.secretsByRule[s.ruleId] = (report.secretsByRule[s.ruleId] ?? 0) + 1;
       report.secrets = out.secrets.length;
-      if (out.unchanged.length > 0) {
+      if (out.unchanged > 0) {
         const sink = this.sanitized.indexPackFromStdin();
-        await Promise.all([this.#upstream.packObjects(out.unchanged, sink.stdin), sink.done]);
+        await Promise.all([this.#upstream.packObjects(objects.unchanged(), sink.stdin), sink.done]);
       }
-      for (const p of out.pairs) persisted.set(p.upstreamId, p.sanitizedId);
       report.rewritten = out.stats.rewritten;
-      report.unchanged = out.unchanged.length;
+      report.unchanged = out.unchanged;
       report.withheld = out.stats.withheld;
       report.bytesScanned = out.stats.bytesScanned;
 
-      await this.#updateRefs(refs, (id) => out.map(id), head);
-      await idMap.commit(name, out.pairs, { generation, tips, head, syncedAt: new Date().toISOString() }, out.objectTokens);
+      const mappedTips = await out.resolve(tips);
+      await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head);
+      await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() }, out.objectTokens);
     } else {
       report.upToDate = true;
-      await this.#updateRefs(refs, (id) => persisted.get(id) ?? id, head);
+      const mappedTips = await persisted(tips);
+      await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head);
       if (head !== state!.head) await idMap.commit(name, [], { generation, tips, head, syncedAt: new Date().toISOString() });
     }
 

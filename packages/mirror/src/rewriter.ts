@@ -5,15 +5,20 @@
  *   commit : mapped tree and parents, signature and mergetag headers dropped, message scanned
  *   tag    : mapped target, signature dropped, message scanned
  * Rewritten objects go into a pack file; unchanged objects are listed for a delta-reusing copy.
+ *
+ * Memory does not grow with the history. Pass 1 streams every object once, settles blobs, and keeps
+ * only the compact object table, each commit's parents and the new trees' child trees (int32 indices).
+ * From those the exact order in which pass 2 will need commits, trees and tags is known, so pass 2
+ * streams them again from git in that order and holds one commit's new trees at a time.
  */
 import {
-  entryKind, hashObject, makeHeader, parseHeadered, parseTree, serializeHeadered, serializeTree,
-  splitTagSignature, headerValue, type ObjectType, type PackWriter, type HeaderedObject,
+  hashObject, makeHeader, parseHeadered, scanTree, serializeHeadered, splitTagSignature, headerValue,
+  type EntryKind, type ObjectType, type PackWriter, type HeaderedObject,
 } from '@gitgate/objects';
 import type { Scanner } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
 import type { RawObject } from './cat-file-batch.js';
-import type { IdPair } from './id-map.js';
+import { ObjectTable } from './object-table.js';
 import { tokenize, type TakenSecret } from './tokenize.js';
 import { MirrorError, codes } from './errors.js';
 
@@ -32,12 +37,24 @@ export interface RewriteProgress {
   total: number;
 }
 
+/** Where the rewrite reads upstream objects from. */
+export interface ObjectSource {
+  /**
+   * Streams the given objects in the given order, a pipe chunk's worth at a time (see
+   * readObjectBatches). With `views`, objects may be views into the chunk, valid until the next batch.
+   */
+  readBatches(ids: Iterable<string>, opts: { views: boolean }): AsyncIterable<RawObject[]>;
+}
+
 export interface RewriteInput {
-  /** New upstream objects, streamed (every object not reachable from already-synced tips). */
-  objects: AsyncIterable<RawObject>;
-  total: number;
-  /** Changed pairs from earlier syncs (upstream → sanitized). */
-  persisted: ReadonlyMap<string, string>;
+  /**
+   * New upstream objects (every object not reachable from already-synced tips). The rewrite records
+   * their types and sanitized ids in it; afterwards `unchanged()` and `pairs()` list the outcome.
+   */
+  objects: ObjectTable;
+  source: ObjectSource;
+  /** Sanitized ids earlier syncs gave some of these upstream ids; an id without one was not rewritten. */
+  persisted(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
   scanner: Scanner;
   minter: TokenMinter;
   pack: PackWriter;
@@ -45,15 +62,13 @@ export interface RewriteInput {
 }
 
 export interface RewriteOutput {
-  /** Every object this run changed. */
-  pairs: IdPair[];
-  /** New objects copied as they are. */
-  unchanged: string[];
+  /** How many new objects are copied as they are (`objects.unchanged()` lists them). */
+  unchanged: number;
   secrets: SecretSighting[];
   /** Tokens carried by each rewritten object (sanitized id → tokens), for exposure auditing. */
   objectTokens: Map<string, string[]>;
-  /** Upstream id → sanitized id for this run's and earlier runs' objects. */
-  map(id: string): string;
+  /** Upstream id → sanitized id for the given ids, from this run's objects and earlier runs'. */
+  resolve(ids: readonly string[]): Promise<Map<string, string>>;
   stats: { objects: number; blobsScanned: number; bytesScanned: number; rewritten: number; withheld: number };
 }
 
@@ -65,33 +80,54 @@ export function withheldBlob(size: number): Buffer {
 /** Replaces a commit or tag message that cannot be scanned. */
 const WITHHELD_MESSAGE = Buffer.from('gitgate: this message could not be scanned for secrets and was withheld.\n');
 
-/** Runs the rewrite over the new objects. Throws MirrorError on malformed objects. */
+/** A directory on the way down from a commit's root tree, for the paths of secrets (built only for those). */
+interface Dir {
+  up: Dir | null;
+  name: Buffer;
+}
+
+/** The path of an entry named `name` in `dir` (null: the root), each name decoded as UTF-8 on its own. */
+function pathOf(dir: Dir | null, name: Buffer): string {
+  let path = name.toString('utf8');
+  for (let d = dir; d !== null; d = d.up) path = d.name.toString('utf8') + '/' + path;
+  return path;
+}
+
+/** Runs the rewrite over the new objects. Throws MirrorError on malformed or unreadable objects. */
 export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
-  const { scanner, minter, pack, persisted } = input;
-  const changed = new Map<string, string>();
-  const pairs: IdPair[] = [];
-  const unchanged: string[] = [];
-  const trees = new Map<string, Buffer>();
-  const commits = new Map<string, Buffer>();
-  const tags = new Map<string, Buffer>();
-  const blobSecrets = new Map<string, TakenSecret[]>();
+  const { scanner, minter, pack, objects: table } = input;
+  // Secrets of blobs not yet attributed to a path, by table index.
+  const blobSecrets = new Map<number, TakenSecret[]>();
   const secrets: SecretSighting[] = [];
   const objectTokens = new Map<string, string[]>();
   const carries = (sanitizedId: string, found: readonly TakenSecret[]): void => {
     if (found.length > 0) objectTokens.set(sanitizedId, [...new Set(found.map((f) => f.token))]);
   };
   const stats = { objects: 0, blobsScanned: 0, bytesScanned: 0, rewritten: 0, withheld: 0 };
-  const order: { id: string; type: ObjectType }[] = [];
+  // Ids outside this sync that its objects point at, with the sanitized id an earlier sync gave them.
+  const outside = new ObjectTable();
+  // Set when the pack writer queued an object: wait for it at the next point that can.
+  let packBusy = false;
 
-  const emit = async (from: string, type: ObjectType, content: Buffer): Promise<string> => {
+  /** Records the rewritten object and hands it to the pack (synchronously when it is small). */
+  const emit = (index: number, type: ObjectType, content: Buffer): string => {
     const id = hashObject(type, content);
-    await pack.add(type, content);
-    changed.set(from, id);
-    pairs.push({ upstreamId: from, sanitizedId: id, type });
+    if (!pack.write(type, content)) packBusy = true;
+    table.rewrite(index, id);
     stats.rewritten++;
     return id;
   };
-  const mapped = (id: string): string => changed.get(id) ?? persisted.get(id) ?? id;
+  const settlePack = async (): Promise<void> => {
+    if (!packBusy) return;
+    packBusy = false;
+    await pack.drain();
+  };
+  const mapped = (id: string): string => {
+    const index = table.indexOf(id);
+    if (index >= 0) return table.sanitized(index) ?? id;
+    const out = outside.indexOf(id);
+    return (out >= 0 ? outside.sanitized(out) : undefined) ?? id;
+  };
   const scanText = (bytes: Buffer): { content: Buffer; secrets: TakenSecret[] } => {
     const findings = scanner.scan(bytes);
     return findings.length === 0 ? { content: bytes, secrets: [] } : tokenize(bytes, findings, minter);
@@ -106,85 +142,216 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     }
   };
 
-  // Pass 1: stream every object; blobs are settled on the spot, the rest waits for its children.
+  // Pass 1: stream every object; blobs are settled on the spot, the rest waits for its children. Kept
+  // per commit: its parents (for the order of pass 2) and root trees; per tree: its child trees; per
+  // tag: its target, all as table indices. Ids outside the table go to `outside`. Objects are views
+  // into the pipe's chunks: nothing below keeps one (tokenize copies what it takes; the pack deflates
+  // or queues its own buffers).
+  const total = table.size;
+  const commits: number[] = [];
+  const parentStart: number[] = [];
+  const parents: number[] = [];
+  const edgeStart = new Int32Array(total + 1);
+  const edges = new IntList();
+  const tagTargets = new Map<number, string>(); // tag index → what its type header says it points at
+  const refer = (id: string, expected: ObjectType | null): void => {
+    const index = table.indexOf(id);
+    if (index < 0) outside.add(id);
+    else if (expected !== null) edges.push(index);
+  };
   let seen = 0;
-  const step = Math.max(1, Math.floor(input.total / 100));
-  for await (const obj of input.objects) {
-    order.push({ id: obj.id, type: obj.type });
-    stats.objects++;
-    if (obj.type === 'blob') {
-      stats.blobsScanned++;
-      stats.bytesScanned += obj.content.length;
-      let result: { content: Buffer; secrets: TakenSecret[] };
-      try {
-        result = scanText(obj.content);
-      } catch {
-        // Fail closed: what cannot be scanned is never served as is.
-        result = { content: withheldBlob(obj.content.length), secrets: [] };
-        stats.withheld++;
+  const step = Math.max(1, Math.floor(total / 100));
+  for await (const batch of input.source.readBatches(table.ids(), { views: true })) {
+    for (const obj of batch) {
+      const index = seen;
+      // The stream answers in the order asked, i.e. table order.
+      if (table.indexOf(obj.id) !== index) throw new MirrorError(codes.gitFailed, `git cat-file returned ${obj.id} for ${table.id(index)}`);
+      table.setType(index, obj.type);
+      stats.objects++;
+      if (obj.type === 'blob') {
+        stats.blobsScanned++;
+        stats.bytesScanned += obj.content.length;
+        let result: { content: Buffer; secrets: TakenSecret[] };
+        try {
+          result = scanText(obj.content);
+        } catch {
+          // Fail closed: what cannot be scanned is never served as is.
+          result = { content: withheldBlob(obj.content.length), secrets: [] };
+          stats.withheld++;
+        }
+        if (result.content !== obj.content) {
+          carries(emit(index, 'blob', result.content), result.secrets);
+          if (result.secrets.length > 0) blobSecrets.set(index, result.secrets);
+          await settlePack();
+        }
+      } else if (obj.type === 'tree') {
+        const raw = obj.content;
+        scanTreeOrThrow(table, index, raw, (kind, at) => {
+          if (kind === 'gitlink') return; // a submodule commit lives in another repository
+          const child = table.indexOfRaw(raw, at);
+          if (child < 0) outside.addRaw(raw, at);
+          else if (kind === 'tree') edges.push(child);
+        });
+      } else if (obj.type === 'commit') {
+        commits.push(index);
+        parentStart.push(parents.length);
+        for (const p of parentIds(obj.content)) parents.push(table.indexOf(p));
+        for (const h of parseOrThrow(obj.id, obj.content).headers) {
+          if (h.key === 'tree') refer(value(h), 'tree');
+          else if (h.key === 'parent') refer(value(h), null);
+        }
+      } else {
+        const parsed = parseOrThrow(obj.id, obj.content);
+        const targetType = tagTargetType(parsed);
+        tagTargets.set(index, targetType);
+        for (const h of parsed.headers) {
+          if (h.key === 'object') refer(value(h), targetType === 'tag' || targetType === 'tree' ? targetType : null);
+        }
       }
-      if (result.content !== obj.content) {
-        carries(await emit(obj.id, 'blob', result.content), result.secrets);
-        if (result.secrets.length > 0) blobSecrets.set(obj.id, result.secrets);
-      }
-    } else if (obj.type === 'tree') {
-      trees.set(obj.id, obj.content);
-    } else if (obj.type === 'commit') {
-      commits.set(obj.id, obj.content);
-    } else {
-      tags.set(obj.id, obj.content);
+      edgeStart[index + 1] = edges.length;
+      if (++seen % step === 0) input.onProgress?.({ phase: 'scanning', done: seen, total });
     }
-    if (++seen % step === 0) input.onProgress?.({ phase: 'scanning', done: seen, total: input.total });
+  }
+  parentStart.push(parents.length);
+  if (seen !== total) throw new MirrorError(codes.gitFailed, `git cat-file returned ${seen} of ${total} objects`);
+
+  // What earlier syncs made of the ids outside this one, asked in batches (none in a first sync).
+  for (let at = 0; at < outside.size; at += LOOKUP_BATCH) {
+    const ids: string[] = [];
+    for (let i = at; i < Math.min(outside.size, at + LOOKUP_BATCH); i++) ids.push(outside.id(i));
+    for (const [id, sanitized] of await input.persisted(ids)) outside.rewrite(outside.indexOf(id), sanitized);
   }
 
-  const attribute = (blobId: string, path: string | null, commitId: string | null): void => {
-    const found = blobSecrets.get(blobId);
+  // The order in which pass 2 takes objects, worked out by the same walk it does (a tree is entered
+  // once, at its first visit): per commit in topological order, the commit and then its unvisited trees
+  // depth first; then each tag with the tags and trees it reaches; then trees no commit or tag reaches.
+  // `units` ends each piece pass 2 handles in one go, so all of a piece is read before it is rewritten.
+  const visited = new Uint8Array(total);
+  const order = new IntList();
+  const units = new IntList();
+  const unvisited = (index: number, type: ObjectType): boolean => index >= 0 && table.type(index) === type && visited[index] === 0;
+  const visitTree = (index: number): void => {
+    if (!unvisited(index, 'tree')) return;
+    visited[index] = 1;
+    order.push(index);
+    for (let e = edgeStart[index]; e < edgeStart[index + 1]; e++) visitTree(edges.get(e));
+  };
+  const visitTag = (index: number): void => {
+    if (!unvisited(index, 'tag')) return;
+    visited[index] = 1;
+    order.push(index);
+    const targetType = tagTargets.get(index);
+    for (let e = edgeStart[index]; e < edgeStart[index + 1]; e++) {
+      if (targetType === 'tag') visitTag(edges.get(e));
+      else visitTree(edges.get(e));
+    }
+  };
+  const commitOrder = topoOrder(commits, parentStart, parents, total);
+  for (const index of commitOrder) {
+    visited[index] = 1;
+    order.push(index);
+    for (let e = edgeStart[index]; e < edgeStart[index + 1]; e++) visitTree(edges.get(e));
+    units.push(order.length);
+  }
+  const firstTagUnit = units.length;
+  for (let index = 0; index < total; index++) {
+    if (!unvisited(index, 'tag')) continue;
+    visitTag(index);
+    units.push(order.length);
+  }
+  const firstTreeUnit = units.length;
+  for (let index = 0; index < total; index++) {
+    if (!unvisited(index, 'tree')) continue;
+    visitTree(index);
+    units.push(order.length);
+  }
+
+  const attribute = (blob: number, path: string | null, commitId: string | null): void => {
+    const found = blobSecrets.get(blob);
     if (!found) return;
-    blobSecrets.delete(blobId);
+    blobSecrets.delete(blob);
     for (const s of found) secrets.push({ ...s, path, commitId });
   };
 
-  const mapTree = async (id: string, prefix: string | null, commitId: string | null): Promise<string> => {
-    const raw = trees.get(id);
-    if (raw === undefined) return mapped(id);
-    trees.delete(id);
-    let entries;
-    try {
-      entries = parseTree(raw);
-    } catch (e) {
-      throw new MirrorError(codes.badObject, `upstream tree ${id} is malformed`, { cause: e });
-    }
-    let dirty = false;
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i];
-      const kind = entryKind(e.mode);
-      if (kind === 'gitlink') continue; // a submodule commit lives in another repository
-      const path = prefix === null ? null : prefix + e.name.toString('utf8');
-      let nid: string;
-      if (kind === 'tree') {
-        nid = await mapTree(e.id, path === null ? null : path + '/', commitId);
-      } else {
-        nid = mapped(e.id);
-        attribute(e.id, path, commitId);
+  // Pass 2 reads `order` as one stream; `arrived` holds what came and was not taken yet.
+  const stream = input.source.readBatches(orderedIds(table, order), { views: false })[Symbol.asyncIterator]();
+  let arrived: RawObject[] = [];
+  let arrivedAt = 0;
+  let taken = 0; // position in `order` of the next object to take
+  let received = 0; // position in `order` of the next object to arrive
+  /** Reads until the object at position `end - 1` of `order` has arrived. */
+  const readUntil = async (end: number): Promise<void> => {
+    while (received < end) {
+      const next = await stream.next();
+      if (next.done) throw new MirrorError(codes.gitFailed, 'git cat-file ended before every object was read');
+      if (arrivedAt > 0) {
+        arrived = arrived.slice(arrivedAt);
+        arrivedAt = 0;
       }
-      if (nid !== e.id) {
-        entries[i] = { ...e, id: nid };
-        dirty = true;
-      }
+      for (const obj of next.value) arrived.push(obj);
+      received += next.value.length;
     }
-    return dirty ? emit(id, 'tree', serializeTree(entries)) : id;
   };
+  const done = new Uint8Array(total);
+  /** The next object of the stream, which must be `index` (the walk above and the rewrite agree). */
+  const take = (index: number): Buffer => {
+    const obj = arrived[arrivedAt];
+    if (obj === undefined || order.get(taken) !== index || table.indexOf(obj.id) !== index) {
+      // Cannot happen; never guess past it.
+      throw new MirrorError(codes.badObject, `upstream object ${table.id(index)} was not read in the order of the rewrite`);
+    }
+    arrived[arrivedAt++] = NO_OBJECT;
+    taken++;
+    done[index] = 1;
+    return obj.content;
+  };
+  const pending = (index: number, type: ObjectType): boolean => index >= 0 && table.type(index) === type && done[index] === 0;
 
-  // Pass 2: commits, parents first.
-  const commitOrder = topoOrder(commits);
-  let done = 0;
-  const cstep = Math.max(1, Math.floor(commitOrder.length / 100));
-  for (const id of commitOrder) {
-    const obj = parseOrThrow(id, commits.get(id)!);
+  /**
+   * Rewrites the new tree at `index` after the new trees below it; `table.sanitized(index)` then says
+   * whether it changed. Works on the raw bytes: a changed entry gets its new id written over the old
+   * one, so everything else (modes, names, order) stays byte-identical. `paths` false: no paths (a tree
+   * reached without a commit); `dir` null: the root.
+   */
+  const rewriteTree = (index: number, paths: boolean, dir: Dir | null, commitId: string | null): void => {
+    const raw = take(index);
+    let out: Buffer | null = null;
+    scanTreeOrThrow(table, index, raw, (kind, at, nameStart) => {
+      if (kind === 'gitlink') return;
+      const child = table.indexOfRaw(raw, at);
+      let nid: string | undefined;
+      if (child >= 0) {
+        if (kind === 'tree') {
+          if (pending(child, 'tree')) rewriteTree(child, paths, paths ? { up: dir, name: raw.subarray(nameStart, at - 1) } : null, commitId);
+        } else if (blobSecrets.size > 0 && blobSecrets.has(child)) {
+          attribute(child, paths ? pathOf(dir, raw.subarray(nameStart, at - 1)) : null, commitId);
+        }
+        nid = table.sanitized(child);
+      } else {
+        const other = outside.indexOfRaw(raw, at);
+        nid = other >= 0 ? outside.sanitized(other) : undefined;
+      }
+      if (nid !== undefined && nid !== raw.toString('hex', at, at + 20)) {
+        out ??= Buffer.from(raw);
+        out.write(nid, at, 20, 'hex');
+      }
+    });
+    if (out !== null) emit(index, 'tree', out);
+  };
+  /** Maps a tree id the way a commit or tag refers to it, rewriting it first if it is new. */
+  const mapTree = (id: string, paths: boolean, commitId: string | null): string => {
+    const index = table.indexOf(id);
+    if (pending(index, 'tree')) rewriteTree(index, paths, null, commitId);
+    return mapped(id);
+  };
+  const rewriteCommit = (index: number): void => {
+    const id = table.id(index);
+    const raw = take(index);
+    const obj = parseOrThrow(id, raw);
     const headers = [];
     for (const h of obj.headers) {
       if (DROPPED_COMMIT_HEADERS.has(h.key)) continue;
-      if (h.key === 'tree') headers.push(makeHeader('tree', await mapTree(value(h), '', id)));
+      if (h.key === 'tree') headers.push(makeHeader('tree', mapTree(value(h), true, id)));
       else if (h.key === 'parent') headers.push(makeHeader('parent', mapped(value(h))));
       else headers.push(h);
     }
@@ -197,24 +364,28 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
       for (const s of r.secrets) secrets.push({ ...s, path: null, commitId: id });
     }
     const bytes = serializeHeadered({ headers, message, unterminated: obj.unterminated });
-    if (!bytes.equals(commits.get(id)!)) carries(await emit(id, 'commit', bytes), found);
-    commits.delete(id);
-    if (++done % cstep === 0) input.onProgress?.({ phase: 'rewriting', done, total: commitOrder.length });
-  }
-
-  // Pass 3: tags (a tag may point at another tag, a tree or a blob).
-  const mapTag = async (id: string): Promise<string> => {
-    const raw = tags.get(id);
-    if (raw === undefined) return mapped(id);
-    tags.delete(id);
+    if (!bytes.equals(raw)) carries(emit(index, 'commit', bytes), found);
+  };
+  // A tag may point at another tag, a tree or a blob.
+  const rewriteTag = (index: number): void => {
+    const id = table.id(index);
+    const raw = take(index);
     const obj = parseOrThrow(id, raw);
-    const typeHeader = obj.headers.find((h) => h.key === 'type');
-    const targetType = typeHeader ? value(typeHeader) : 'commit';
+    const targetType = tagTargetType(obj);
     const headers = [];
     for (const h of obj.headers) {
       if (h.key === 'object') {
         const target = value(h);
-        const nid = targetType === 'tag' ? await mapTag(target) : targetType === 'tree' ? await mapTree(target, null, null) : mapped(target);
+        let nid: string;
+        if (targetType === 'tag') {
+          const t = table.indexOf(target);
+          if (pending(t, 'tag')) rewriteTag(t);
+          nid = mapped(target);
+        } else if (targetType === 'tree') {
+          nid = mapTree(target, false, null);
+        } else {
+          nid = mapped(target);
+        }
         headers.push(makeHeader('object', nid));
       } else if (h.key === 'gpgsig' || h.key === 'gpgsig-sha256') {
         continue;
@@ -232,24 +403,78 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
       for (const s of r.secrets) secrets.push({ ...s, path: null, commitId: id });
     }
     const bytes = serializeHeadered({ headers, message, unterminated: obj.unterminated });
-    if (bytes.equals(raw)) return id;
-    const nid = await emit(id, 'tag', bytes);
-    carries(nid, found);
-    return nid;
+    if (!bytes.equals(raw)) carries(emit(index, 'tag', bytes), found);
   };
-  for (const id of [...tags.keys()]) await mapTag(id);
 
-  // Trees reachable only from refs or tags that point at trees directly.
-  for (const id of [...trees.keys()]) await mapTree(id, null, null);
+  try {
+    // Pass 2: commits parents first, then tags, then trees that only refs or tags reach.
+    const cstep = Math.max(1, Math.floor(commitOrder.length / 100));
+    for (let u = 0; u < units.length; u++) {
+      const start = taken;
+      await readUntil(units.get(u));
+      const index = order.get(start);
+      if (u < firstTagUnit) rewriteCommit(index);
+      else if (u < firstTreeUnit) rewriteTag(index);
+      else rewriteTree(index, false, null, null);
+      if (taken !== units.get(u)) throw new MirrorError(codes.badObject, `upstream object ${table.id(index)} was not rewritten in the order read`);
+      await settlePack();
+      if (u < firstTagUnit && (u + 1) % cstep === 0) input.onProgress?.({ phase: 'rewriting', done: u + 1, total: commitOrder.length });
+    }
+    await pack.drain();
+  } finally {
+    await stream.return?.();
+  }
+  // Fail closed: an object left out above would be copied as it is, unscanned.
+  for (let i = 0; i < total; i++) {
+    if (table.type(i) !== 'blob' && done[i] === 0) throw new MirrorError(codes.badObject, `upstream object ${table.id(i)} was not rewritten`);
+  }
   // Blobs never reached through a tree keep their secrets unattributed.
-  for (const id of [...blobSecrets.keys()]) attribute(id, null, null);
+  for (const index of [...blobSecrets.keys()]) attribute(index, null, null);
 
-  for (const o of order) if (!changed.has(o.id)) unchanged.push(o.id);
-  return { pairs, unchanged, secrets, objectTokens, map: mapped, stats };
+  const resolve = async (ids: readonly string[]): Promise<Map<string, string>> => {
+    const unknown = [...new Set(ids.filter((id) => table.indexOf(id) < 0 && outside.indexOf(id) < 0))];
+    const found = unknown.length > 0 ? await input.persisted(unknown) : new Map<string, string>();
+    return new Map(ids.map((id) => [id, found.get(id) ?? mapped(id)]));
+  };
+  return { unchanged: table.size - table.rewritten, secrets, objectTokens, resolve, stats };
+}
+
+const NO_OBJECT: RawObject = { id: '', type: 'blob', content: Buffer.alloc(0) };
+
+/** Ids per query to the id map about objects outside the sync. */
+const LOOKUP_BATCH = 500;
+
+function* orderedIds(table: ObjectTable, order: IntList): Generator<string> {
+  for (let i = 0; i < order.length; i++) yield table.id(order.get(i));
+}
+
+/** A growable list of int32, for per-object links that would cost 8+ bytes each in a JS array. */
+class IntList {
+  #items = new Int32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.#items.length) {
+      const next = new Int32Array(this.#items.length * 2);
+      next.set(this.#items);
+      this.#items = next;
+    }
+    this.#items[this.length++] = value;
+  }
+
+  get(i: number): number {
+    return this.#items[i];
+  }
 }
 
 function value(h: { key: string; raw: Buffer }): string {
   return headerValue(h).toString('latin1');
+}
+
+/** What a tag's `type` header names (a tag without one is taken to point at a commit). */
+function tagTargetType(obj: HeaderedObject): string {
+  const typeHeader = obj.headers.find((h) => h.key === 'type');
+  return typeHeader ? value(typeHeader) : 'commit';
 }
 
 function parseOrThrow(id: string, raw: Buffer): HeaderedObject {
@@ -260,41 +485,63 @@ function parseOrThrow(id: string, raw: Buffer): HeaderedObject {
   }
 }
 
-/** Commits ordered so that every parent in the set comes before its children (iterative DFS). */
-function topoOrder(commits: ReadonlyMap<string, Buffer>): string[] {
-  const out: string[] = [];
-  const state = new Map<string, 1 | 2>();
-  const parentsOf = (id: string): string[] => {
-    const raw = commits.get(id)!;
-    const res: string[] = [];
-    // Parents are header lines right after 'tree'; stop at the first blank line.
-    let at = 0;
-    for (;;) {
-      const nl = raw.indexOf(0x0a, at);
-      if (nl < 0 || nl === at) break;
-      if (raw[at] === 0x70 && raw.subarray(at, at + 7).toString('latin1') === 'parent ') {
-        res.push(raw.subarray(at + 7, at + 47).toString('latin1'));
-      }
-      at = nl + 1;
+/** scanTree over the tree at `index` of the table; a malformed tree is a MirrorError naming it. */
+function scanTreeOrThrow(table: ObjectTable, index: number, raw: Buffer, visit: (kind: EntryKind, idOffset: number, nameStart: number) => void): void {
+  try {
+    scanTree(raw, visit);
+  } catch (e) {
+    if (e instanceof MirrorError) throw e;
+    throw new MirrorError(codes.badObject, `upstream tree ${table.id(index)} is malformed`, { cause: e });
+  }
+}
+
+/** A commit's parent ids: header lines right after 'tree'; stops at the first blank line. */
+function parentIds(raw: Buffer): string[] {
+  const res: string[] = [];
+  let at = 0;
+  for (;;) {
+    const nl = raw.indexOf(0x0a, at);
+    if (nl < 0 || nl === at) break;
+    if (raw[at] === 0x70 && raw.subarray(at, at + 7).toString('latin1') === 'parent ') {
+      res.push(raw.subarray(at + 7, at + 47).toString('latin1'));
     }
-    return res;
-  };
-  for (const root of commits.keys()) {
-    if (state.has(root)) continue;
-    const stack: { id: string; parents: string[]; i: number }[] = [{ id: root, parents: parentsOf(root), i: 0 }];
-    state.set(root, 1);
+    at = nl + 1;
+  }
+  return res;
+}
+
+/**
+ * Commits (table indices, in stream order) ordered so that every parent among them comes before its
+ * children: an iterative DFS from each commit in stream order, parents in header order. `parents`
+ * holds the table index of each commit's parents (-1 outside the table), `parentStart` where each
+ * commit's run of them begins.
+ */
+function topoOrder(commits: readonly number[], parentStart: readonly number[], parents: readonly number[], tableSize: number): Int32Array {
+  const position = new Int32Array(tableSize).fill(-1);
+  commits.forEach((c, k) => { position[c] = k; });
+  const state = new Uint8Array(commits.length); // 0 unseen, 1 on the stack, 2 ordered
+  const out = new Int32Array(commits.length);
+  let n = 0;
+  const stack: number[] = []; // pairs: commit position, next parent slot
+  for (let root = 0; root < commits.length; root++) {
+    if (state[root] !== 0) continue;
+    state[root] = 1;
+    stack.push(root, parentStart[root]);
     while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      if (top.i < top.parents.length) {
-        const p = top.parents[top.i++];
-        if (commits.has(p) && !state.has(p)) {
-          state.set(p, 1);
-          stack.push({ id: p, parents: parentsOf(p), i: 0 });
+      const k = stack[stack.length - 2];
+      const slot = stack[stack.length - 1];
+      if (slot < parentStart[k + 1]) {
+        stack[stack.length - 1] = slot + 1;
+        const p = parents[slot];
+        const pk = p >= 0 ? position[p] : -1;
+        if (pk >= 0 && state[pk] === 0) {
+          state[pk] = 1;
+          stack.push(pk, parentStart[pk]);
         }
       } else {
-        state.set(top.id, 2);
-        out.push(top.id);
-        stack.pop();
+        state[k] = 2;
+        out[n++] = commits[k];
+        stack.length -= 2;
       }
     }
   }

@@ -3,9 +3,11 @@
  * this type deliberately exposes no path for the serving side to use.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { gitConfigEnv, gitLines, runGit, spawnGit } from './git.js';
+import type { Writable } from 'node:stream';
+import { forEachGitLine, gitConfigEnv, gitLines, runGit, spawnGit } from './git.js';
 import { MirrorError, codes } from './errors.js';
-import { readObjects, type RawObject } from './cat-file-batch.js';
+import { readObjectBatches, readObjects, type RawObject } from './cat-file-batch.js';
+import { ObjectTable } from './object-table.js';
 
 /** Where and how to fetch the upstream repository. */
 export interface UpstreamSource {
@@ -128,12 +130,17 @@ export class UpstreamStore {
   }
 
   /**
-   * Ids of every object reachable from `tips` and not from `exclude`, each once (commits, tags, trees, blobs).
+   * Every object reachable from `tips` and not from `exclude`, each once (commits, tags, trees, blobs), in
+   * rev-list order. The ids stream into a compact table rather than an array of strings.
    */
-  async newObjects(tips: readonly string[], exclude: readonly string[]): Promise<string[]> {
-    if (tips.length === 0) return [];
+  async newObjects(tips: readonly string[], exclude: readonly string[]): Promise<ObjectTable> {
+    const table = new ObjectTable();
+    if (tips.length === 0) return table;
     const input = [...new Set(tips)].join('\n') + '\n' + [...new Set(exclude)].map((id) => `^${id}`).join('\n') + '\n';
-    return gitLines(['rev-list', '--objects', '--no-object-names', '--stdin'], { gitDir: this.#gitDir, input });
+    await forEachGitLine(['rev-list', '--objects', '--no-object-names', '--stdin'], { gitDir: this.#gitDir, input }, (id) => {
+      table.add(id);
+    });
+    return table;
   }
 
   /** Reads objects in bulk, in the given order; see readObjects. */
@@ -141,11 +148,17 @@ export class UpstreamStore {
     return readObjects(this.#gitDir, ids);
   }
 
+  /** Reads objects in bulk, a pipe chunk's worth at a time; see readObjectBatches. */
+  readBatches(ids: Iterable<string>, opts: { views?: boolean } = {}): AsyncGenerator<RawObject[]> {
+    return readObjectBatches(this.#gitDir, ids, opts);
+  }
+
   /**
    * Streams a pack of exactly `ids` (all clean, unchanged objects) into `sink`'s stdin, reusing
    * upstream's deltas where the base is in the set. Used to copy unchanged objects without re-encoding.
+   * The ids are written as git reads them, so they need not all be in memory as strings.
    */
-  packObjects(ids: readonly string[], sink: NodeJS.WritableStream): Promise<void> {
+  packObjects(ids: Iterable<string>, sink: NodeJS.WritableStream): Promise<void> {
     return new Promise((resolve, reject) => {
       const child = spawnGit(['pack-objects', '--stdout', '--delta-base-offset', '-q'], { gitDir: this.#gitDir });
       let stderr = '';
@@ -157,9 +170,33 @@ export class UpstreamStore {
         else reject(new MirrorError(codes.gitFailed, `git pack-objects failed (exit ${code}): ${stderr.trim().slice(-300)}`));
       });
       child.stdin!.on('error', () => {});
-      child.stdin!.end(ids.join('\n') + '\n');
+      // pack-objects reads its whole list before writing, so feeding it under back-pressure cannot stall.
+      const feed = async (): Promise<void> => {
+        const batch: string[] = [];
+        for (const id of ids) {
+          batch.push(id);
+          if (batch.length < 1024) continue;
+          if (!child.stdin!.write(batch.join('\n') + '\n')) await drained(child.stdin!);
+          batch.length = 0;
+        }
+        child.stdin!.end(batch.length > 0 ? batch.join('\n') + '\n' : '');
+      };
+      feed().catch(reject);
     });
   }
+}
+
+/** Resolves when a stream that refused a write wants more, or has closed (the child went away). */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.removeListener('drain', done);
+      stream.removeListener('close', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('close', done);
+  });
 }
 
 /** Removes userinfo from a URL so it can be shown. */

@@ -52,6 +52,30 @@ describe('IdMap', function () {
     expect(await map.state('r')).to.deep.equal(state);
   });
 
+  it('looks up only the asked ids that have a pair, across query chunks', async () => {
+    const ids = Array.from({ length: 1234 }, (_, i) => i.toString(16).padStart(40, '0'));
+    const pairs = ids.filter((_, i) => i % 10 === 0).map((id) => ({ upstreamId: id, sanitizedId: id.replace(/^0/, 'f'), type: 'tree' as const }));
+    await map.commit('r', pairs, state);
+    await map.commit('other', [{ upstreamId: ids[1]!, sanitizedId: hex('e'), type: 'blob' }], state);
+    const found = await map.lookup('r', [...ids, hex('9')]);
+    expect([...found].sort()).to.deep.equal(pairs.map((p) => [p.upstreamId, p.sanitizedId]).sort());
+  });
+
+  it('looks up nothing for no ids', async () => {
+    expect((await map.lookup('r', [])).size).to.equal(0);
+  });
+
+  it('commits pairs from a generator, read once', async () => {
+    let reads = 0;
+    function* pairs(): Generator<{ upstreamId: string; sanitizedId: string; type: 'blob' }> {
+      reads++;
+      for (let i = 0; i < 700; i++) yield { upstreamId: i.toString(16).padStart(40, '0'), sanitizedId: hex('b'), type: 'blob' };
+    }
+    await map.commit('r', pairs(), state);
+    expect(reads).to.equal(1);
+    expect((await map.load('r')).size).to.equal(700);
+  });
+
   it('forgets a repository on reset', async () => {
     await map.commit('r', [{ upstreamId: hex('a'), sanitizedId: hex('b'), type: 'blob' }], state);
     await map.reset('r');

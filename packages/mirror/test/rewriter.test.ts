@@ -6,7 +6,7 @@ import { hashObject, parseTree } from '@gitgate/objects';
 import { createScanner, type Scanner } from '@gitgate/scanner';
 import { withheldBlob, type RepoMirror } from '../src/index.js';
 import {
-  Upstream, allObjects, fakeGithubPat, fakePgpSignature, fold, hasObject, makeMirror, openDataEnv, readObject,
+  REPO, Upstream, allObjects, fakeGithubPat, fakePgpSignature, fold, git, hasObject, makeMirror, openDataEnv, readObject,
   refsOf, removeDir, revParse, tempDir, tokensIn, type DataEnv,
 } from './helpers.js';
 
@@ -283,6 +283,82 @@ describe('rewrite', function () {
       const content = readObject(m.sanitized.gitDir, revParse(m.sanitized.gitDir, 'refs/tags/outer^{tree}:deep/app.env')).content.toString('latin1');
       expect(tokensIn(content)).to.have.length(1);
       for (const id of [tree, inner]) expect(hasObject(m.sanitized.gitDir, id), id).to.equal(false);
+      expect(allObjects(m.sanitized.gitDir).includes(Buffer.from(secret))).to.equal(false);
+    });
+  });
+
+  describe('long histories', () => {
+    // Long enough that the second pass streams commits and trees over many pipe chunks.
+    it('rewrites every commit of a 300-commit history and attributes a secret to its first path and commit', async () => {
+      const n = 300;
+      const secret = fakeGithubPat();
+      const env1 = `GITHUB=${secret}\n`;
+      // One fast-import stream: a git process per object would make this test slow.
+      const data = (text: string): string => `data ${Buffer.byteLength(text)}\n${text}\n`;
+      let stream = '';
+      for (let i = 0; i < n; i++) {
+        stream += `commit refs/heads/main\ncommitter Ada Tester <ada@example.test> ${1_700_000_000 + i} +0000\n${data(`commit ${i}\n`)}`;
+        stream += `M 100644 inline src/counter.txt\n${data(`${i}\n`)}M 100644 inline notes/n${i % 5}.md\n${data(`note ${i}\n`)}`;
+        if (i >= 3) stream += `M 100644 inline config/app.env\n${data(env1)}`;
+      }
+      git(up.gitDir, ['fast-import', '--quiet'], stream);
+      const commits = git(up.gitDir, ['rev-list', '--reverse', 'refs/heads/main']).toString().trim().split('\n');
+      expect(commits).to.have.length(n);
+      up.setRef('refs/heads/old', commits[2]!);
+      const m = mirror();
+      await m.sync();
+      const store = m.sanitized.gitDir;
+      git(store, ['fsck', '--strict', '--no-dangling']);
+      expect(git(store, ['rev-list', '--count', 'main']).toString().trim()).to.equal(String(n));
+      expect(allObjects(store).includes(Buffer.from(secret))).to.equal(false);
+      // Commits before the secret keep their ids; every later one is rewritten.
+      expect([revParse(store, 'old'), revParse(store, `main~${n - 3}`)]).to.deep.equal([commits[2], commits[2]]);
+      expect(revParse(store, `main~${n - 4}`)).to.not.equal(commits[3]);
+      expect(hasObject(store, commits[3]!)).to.equal(false);
+      for (const k of [0, 57, n - 4]) {
+        expect(readObject(store, revParse(store, `main~${k}:src/counter.txt`)).content.toString(), `main~${k}`).to.equal(`${n - 1 - k}\n`);
+      }
+      const token = tokensIn(readObject(store, revParse(store, 'main:config/app.env')).content.toString('latin1'))[0]!;
+      const occurrences = (await env.vault.info(token))!.occurrences;
+      expect(occurrences.map((o) => ({ repo: o.repo, path: o.path, commitId: o.commitId }))).to.deep.equal([{ repo: REPO, path: 'config/app.env', commitId: commits[3] }]);
+    });
+  });
+
+  it('rewrites a subtree that appears twice in one commit once, and attributes its secret to the first path', async () => {
+    const secret = fakeGithubPat();
+    const shared = up.files({ 'keys/app.env': `GITHUB=${secret}\n` });
+    const root = up.tree([{ name: 'a', id: shared, mode: '40000' }, { name: 'b', id: shared, mode: '40000' }, { name: 'c.txt', id: up.blob('c\n') }]);
+    const c = up.commit({ tree: root, message: 'twice\n' });
+    up.setRef('refs/heads/main', c);
+    const m = mirror();
+    await m.sync();
+    const store = m.sanitized.gitDir;
+    expect(revParse(store, 'main:a')).to.equal(revParse(store, 'main:b'));
+    expect(revParse(store, 'main:a')).to.not.equal(shared);
+    const token = tokensIn(readObject(store, revParse(store, 'main:b/keys/app.env')).content.toString('latin1'))[0]!;
+    const occurrences = (await env.vault.info(token))!.occurrences;
+    expect(occurrences.map((o) => ({ path: o.path, commitId: o.commitId }))).to.deep.equal([{ path: 'a/keys/app.env', commitId: c }]);
+  });
+
+  describe('incremental syncs', () => {
+    it('points a new commit at the sanitized copy of a subtree an earlier sync rewrote', async () => {
+      const secret = fakeGithubPat();
+      const config = up.files({ 'app.env': `GITHUB=${secret}\n` });
+      const c1 = up.commit({ tree: up.tree([{ name: 'config', id: config, mode: '40000' }, { name: 'a.txt', id: up.blob('one\n') }]), message: 'one\n' });
+      up.setRef('refs/heads/main', c1);
+      const m = mirror();
+      await m.sync();
+      const sanitizedConfig = revParse(m.sanitized.gitDir, 'main:config');
+      const sanitizedC1 = revParse(m.sanitized.gitDir, 'main');
+      expect(sanitizedConfig).to.not.equal(config);
+      // The new commit's tree is new; its 'config' entry is the old, already rewritten subtree.
+      const c2 = up.commit({ tree: up.tree([{ name: 'config', id: config, mode: '40000' }, { name: 'a.txt', id: up.blob('two\n') }]), parents: [c1], message: 'two\n' });
+      up.setRef('refs/heads/main', c2);
+      const second = await m.sync();
+      expect(second.objects).to.equal(3);
+      expect(revParse(m.sanitized.gitDir, 'main:config')).to.equal(sanitizedConfig);
+      expect(revParse(m.sanitized.gitDir, 'main^')).to.equal(sanitizedC1);
+      git(m.sanitized.gitDir, ['fsck', '--strict', '--no-dangling']);
       expect(allObjects(m.sanitized.gitDir).includes(Buffer.from(secret))).to.equal(false);
     });
   });
