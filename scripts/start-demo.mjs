@@ -4,7 +4,7 @@
 // Environment: GITGATE_DATA (default ./data), GITGATE_LISTEN (default 127.0.0.1:8080).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawn } from 'node:child_process';
 import { makeDemoRepo } from '../fixtures/demo-repo.mjs';
 
@@ -34,6 +34,7 @@ if (!existsSync(config)) {
   ].join('\n'));
 }
 process.stdout.write(`config: ${config}\n`);
-const child = spawn(process.execPath, [join(root, 'packages', 'cli', 'bin', 'gitgate.js'), 'serve', '--config', config], { stdio: 'inherit' });
+const { GATEWAY_NODE_FLAGS } = await import(pathToFileURL(join(root, 'packages', 'cli', 'dist', 'src', 'node-flags.js')).href);
+const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, join(root, 'packages', 'cli', 'bin', 'gitgate.js'), 'serve', '--config', config], { stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => { process.exitCode = code ?? 1; });

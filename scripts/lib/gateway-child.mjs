@@ -1,5 +1,6 @@
 // Parent-side handle of scripts/lib/bench-gateway.mjs: spawns it, sends commands, collects its JSON log.
 import { spawn } from 'node:child_process';
+import { GATEWAY_NODE_FLAGS } from '../../packages/cli/dist/src/node-flags.js';
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
@@ -14,7 +15,8 @@ const RUNNER = join(dirname(fileURLToPath(import.meta.url)), 'bench-gateway.mjs'
  * Returns { pid, logs, command(obj), start(opts), stop(), lastSync(name), hwmKb(), exit(), kill() }.
  */
 export function spawnGatewayChild({ cpuProfDir, env } = {}) {
-  const args = [];
+  // The gateway runs with the node flags `gitgate serve` gets in production.
+  const args = [...GATEWAY_NODE_FLAGS];
   if (cpuProfDir) args.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
   const child = spawn(process.execPath, [...args, RUNNER], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const logs = [];

@@ -2,3 +2,4 @@ export { loadConfig, validateConfig, ConfigError } from './config.js';
 export type { Config, RepoConfig } from './config.js';
 export { main, run } from './main.js';
 export { createLogger } from './logger.js';
+export { GATEWAY_NODE_FLAGS } from './node-flags.js';

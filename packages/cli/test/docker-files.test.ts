@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { GATEWAY_NODE_FLAGS } from '../src/node-flags.js';
 import { validateConfig, type ConfigError } from '../src/config.js';
 
 /** The monorepo root, from packages/cli/dist/test. */
@@ -139,11 +140,16 @@ describe('docker and Kubernetes files', function () {
 
     it('starts the gitgate binary of the repository from the copied packages', () => {
       const entry = only(runtime, 'ENTRYPOINT').json!;
-      expect(entry).to.deep.equal(['node', 'packages/cli/bin/gitgate.js']);
-      expect(fs.existsSync(path.join(ROOT, entry[1]))).to.equal(true);
+      expect(entry).to.deep.equal(['node', ...GATEWAY_NODE_FLAGS, 'packages/cli/bin/gitgate.js']);
+      expect(fs.existsSync(path.join(ROOT, entry[entry.length - 1]))).to.equal(true);
       expect(only(runtime, 'WORKDIR').args).to.equal('/app');
       expect(runtime.instructions.some((i) => i.op === 'COPY' && /--from=build\s+\/src\/packages\s+\.\/packages$/.test(i.args))).to.equal(true);
       expect(only(stages[0], 'WORKDIR').args).to.equal('/src');
+    });
+
+    it('gives the gateway the same node flags from the bin shebang as from the image', () => {
+      const shebang = fs.readFileSync(BIN, 'utf8').split('\n')[0];
+      expect(shebang).to.equal(`#!/usr/bin/env -S node ${GATEWAY_NODE_FLAGS.join(' ')}`);
     });
 
     it('runs serve with the configuration path that compose and Kubernetes mount', () => {
