@@ -23,7 +23,7 @@ import { summariseCpuProfile } from './lib/cpu-profile.mjs';
 import { canTraceGit, gitTraceShim } from './lib/git-trace-shim.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const USAGE = `usage: node scripts/bench.mjs [<repo-path>] [--objects N] [--seed TEXT] [--runs N] [--keep] [--json] [--cpu-prof] [--trace-git] [--no-small]`;
+const USAGE = `usage: node scripts/bench.mjs [<repo-path>] [--objects N] [--seed TEXT] [--runs N] [--keep] [--json] [--cpu-prof] [--trace-git] [--no-small] [--medium N]`;
 
 // Targets of the product (docs/benchmarks.md): warm clone within 10% of stock git, cold clone no
 // slower than a filter-repo rewrite, and gateway memory that does not grow with repository size.
@@ -39,6 +39,7 @@ const { values: opt, positionals } = parseArgs({
     json: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     'no-small': { type: 'boolean', default: false },
+    medium: { type: 'string' },
     'trace-git': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -51,6 +52,10 @@ const objectsWanted = Number(opt.objects);
 const runs = Number(opt.runs);
 if (!Number.isInteger(objectsWanted) || objectsWanted < 100) throw new TypeError('--objects must be an integer >= 100');
 if (!Number.isInteger(runs) || runs < 1) throw new TypeError('--runs must be a positive integer');
+// A second generated repository, a fifth of the size by default: memory measured at two sizes tells
+// growth with size apart from the fixed cost any gateway that streams packs pays (0: skip).
+const mediumObjects = opt.medium === undefined ? Math.floor(objectsWanted / 5) : Number(opt.medium);
+if (!Number.isInteger(mediumObjects) || (mediumObjects !== 0 && mediumObjects < 100)) throw new TypeError('--medium must be 0 or an integer >= 100');
 
 /** Progress for humans; stderr, so that --json keeps stdout machine-readable. */
 const say = (msg) => process.stderr.write(`bench: ${msg}\n`);
@@ -111,7 +116,7 @@ async function advanceByCommitTree(gitDir, i) {
 }
 
 /** The generated bench repository, from the cache under .bench/ or made now. */
-async function cachedBenchRepo() {
+async function cachedBenchRepo(objectsWanted) {
   const seedText = opt.seed;
   const key = `bench-${seedText.replace(/[^A-Za-z0-9_.-]/g, '_')}-${objectsWanted}`;
   const dir = join(ROOT, '.bench', key);
@@ -406,7 +411,7 @@ const mib = (kb) => (kb === null || kb === undefined ? '—' : `${(kb / 1024).to
 const ratio = (a, b) => (a && b ? a / b : null);
 const fmtRatio = (r) => (r === null ? '—' : `${r.toFixed(2)}×`);
 
-function rows(large, small) {
+function rows(large, small, medium) {
   const out = [];
   const row = (metric, a, b, peer, fmt, target) => {
     const r = ratio(a, b);
@@ -420,6 +425,12 @@ function rows(large, small) {
   if (large.auditCost) row(`warm clone, audit on vs off (median of ${runs})`, median(large.auditCost.on), median(large.auditCost.off), 'audit off', sec, TARGET.audit);
   row(`1-commit fetch (median of ${runs})`, median(large.incremental.gitgate), median(large.incremental.httpBackend), 'http-backend', sec);
   row(`--depth 1 clone (median of ${runs})`, median(large.depth1.gitgate), median(large.depth1.httpBackend), 'http-backend', sec);
+  if (medium) {
+    const label = `medium repo, ${medium.objects} objects`;
+    row('gateway node VmHWM, large vs medium repo', large.rss.nodeHwmKb, medium.rss.nodeHwmKb, label, mib, TARGET.rss);
+    row('  of which cold sync phase', large.rss.phases.cold?.hwmKb, medium.rss.phases.cold?.hwmKb, label, mib);
+    row('  of which serving phase (warm, depth 1)', Math.max(large.rss.phases.warm?.hwmKb ?? 0, large.rss.phases.depth1?.hwmKb ?? 0), Math.max(medium.rss.phases.warm?.hwmKb ?? 0, medium.rss.phases.depth1?.hwmKb ?? 0), label, mib);
+  }
   if (small) {
     row('gateway node VmHWM, large vs small repo', large.rss.nodeHwmKb, small.rss.nodeHwmKb, 'small repo', mib, TARGET.rss);
     const serving = (r) => Math.max(r.rss.phases.warm?.hwmKb ?? 0, r.rss.phases.depth1?.hwmKb ?? 0);
@@ -476,6 +487,11 @@ function printReport(res) {
     p('git processes the gateway ran per phase (sampled: count × summed lifetime; a process shorter than 25 ms may be missed; --trace-git for exact figures):');
     for (const [phase, groups] of Object.entries(large.gitByPhase)) p(`  ${phase.padEnd(12)} ${groups.map((g) => `${g.cmd} ${g.count}× ${Math.round(g.ms)} ms`).join(', ')}`);
   }
+  if (res.medium) {
+    const m = res.medium;
+    p();
+    p(`medium repository (generated, ${m.objects} objects): cold ${sec(m.cold.gitgate)} vs ${sec(m.cold.httpBackend)}, warm ${sec(median(m.warm.gitgate))} vs ${sec(median(m.warm.httpBackend))}, fetch ${sec(median(m.incremental.gitgate))} vs ${sec(median(m.incremental.httpBackend))}, depth 1 ${sec(median(m.depth1.gitgate))} vs ${sec(median(m.depth1.httpBackend))} (gitgate vs http-backend)`);
+  }
   if (small) {
     p();
     p(`small repository (demo, ${small.objects} objects): cold ${sec(small.cold.gitgate)} vs ${sec(small.cold.httpBackend)}, warm ${sec(median(small.warm.gitgate))} vs ${sec(median(small.warm.httpBackend))}, fetch ${sec(median(small.incremental.gitgate))} vs ${sec(median(small.incremental.httpBackend))}, depth 1 ${sec(median(small.depth1.gitgate))} vs ${sec(median(small.depth1.httpBackend))} (gitgate vs http-backend)`);
@@ -510,7 +526,7 @@ async function main() {
     secrets = ['gitgate-bench-dummy-secret-1', 'gitgate-bench-dummy-secret-2', 'gitgate-bench-dummy-secret-3'];
     advance = (i) => advanceByCommitTree(upstream, i);
   } else {
-    const bench = await cachedBenchRepo();
+    const bench = await cachedBenchRepo(objectsWanted);
     upstream = await servedCopy(bench.gitDir, 'large');
     source = `fixtures/bench-repo.mjs --objects ${objectsWanted} --seed ${opt.seed}${bench.cached ? ' (cached in .bench/)' : ''}`;
     secrets = bench.meta.secrets.map((s) => s.value);
@@ -522,6 +538,13 @@ async function main() {
   say(`git http-backend at ${httpBackend.url}`);
 
   const large = await measureRepo({ label: 'large', upstream, httpUrl: httpBackend.url, advance, secrets, filterRepo: true });
+  let medium = null;
+  if (!positionals[0] && mediumObjects > 0) {
+    const bench = await cachedBenchRepo(mediumObjects);
+    const copy = await servedCopy(bench.gitDir, 'medium');
+    const { advanceBenchRepo } = await import('../fixtures/bench-repo.mjs');
+    medium = await measureRepo({ label: 'medium', upstream: copy, httpUrl: httpBackend.url, advance: async () => ({ ...(await advanceBenchRepo(copy)), branch: 'refs/heads/main' }), secrets: [], filterRepo: false });
+  }
   let small = null;
   if (!opt['no-small']) {
     const { makeDemoRepo } = await import('../fixtures/demo-repo.mjs');
@@ -531,7 +554,7 @@ async function main() {
     small = await measureRepo({ label: 'small', upstream: demo, httpUrl: httpBackend.url, advance: (i) => advanceByCommitTree(demo, i), secrets: [], filterRepo: false });
   }
   machine.loadavg = { before: loadBefore, after: loadavg().map((x) => x.toFixed(2)).join(' ') };
-  const res = { machine, source, planted, runs, large, small, rows: rows(large, small) };
+  const res = { machine, source, planted, runs, large, medium, small, rows: rows(large, small, medium) };
   if (opt.json) process.stdout.write(JSON.stringify(res, null, 2) + '\n');
   else printReport(res);
 }
