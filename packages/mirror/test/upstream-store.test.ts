@@ -1,6 +1,9 @@
 // Showing upstream URLs without their credentials.
 import { expect } from 'chai';
-import { redactUrl } from '../src/index.js';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { redactUrl, UpstreamStore } from '../src/index.js';
+import { tempDir, removeDir } from './helpers.js';
 
 describe('redactUrl', () => {
   it('replaces the userinfo of an http URL', () => {
@@ -13,5 +16,61 @@ describe('redactUrl', () => {
 
   it('leaves a local path unchanged', () => {
     expect(redactUrl('/srv/git/acme@api.git')).to.equal('/srv/git/acme@api.git');
+  });
+});
+
+describe('UpstreamStore.fetch', () => {
+  let dir: string;
+  let upstream: string;
+  beforeEach(() => {
+    dir = tempDir();
+    upstream = join(dir, 'up.git');
+    execFileSync('git', ['init', '-q', '--bare', upstream]);
+    const work = join(dir, 'work');
+    execFileSync('git', ['clone', '-q', upstream, work], { stdio: 'ignore' });
+    const env = { ...process.env, GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@example.invalid', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@example.invalid' };
+    const g = (...args: string[]): void => { execFileSync('git', ['-C', work, ...args], { env, stdio: 'ignore' }); };
+    g('commit', '-q', '--allow-empty', '-m', 'one');
+    g('tag', '-a', '-m', 'annotated', 'v1');
+    g('checkout', '-q', '-b', 'side');
+    g('commit', '-q', '--allow-empty', '-m', 'two');
+    g('push', '-q', 'origin', 'HEAD~1:refs/heads/main', 'side', 'v1', 'HEAD:refs/notes/commits');
+    execFileSync('git', ['--git-dir', upstream, 'symbolic-ref', 'HEAD', 'refs/heads/side']);
+  });
+  afterEach(() => removeDir(dir));
+
+  const stored = (store: string): string => execFileSync('git', ['--git-dir', store, 'for-each-ref', '--format=%(objectname) %(refname)']).toString()
+    + execFileSync('git', ['--git-dir', store, 'symbolic-ref', 'HEAD']).toString();
+
+  it('reads a local upstream directly and ends with what a file:// URL (ls-remote) gives', async () => {
+    const direct = new UpstreamStore(join(dir, 'a.git'));
+    const viaUrl = new UpstreamStore(join(dir, 'b.git'));
+    await direct.init();
+    await viaUrl.init();
+    expect(await direct.fetch({ url: upstream })).to.equal(true);
+    expect(await viaUrl.fetch({ url: `file://${upstream}` })).to.equal(true);
+    expect(stored(join(dir, 'a.git'))).to.equal(stored(join(dir, 'b.git')));
+    expect(stored(join(dir, 'a.git'))).to.include('refs/heads/side').and.include('refs/tags/v1').and.not.include('refs/notes');
+    expect(stored(join(dir, 'a.git')).trim().endsWith('refs/heads/side')).to.equal(true);
+  });
+
+  it('reports no change for an unchanged local upstream, and sees a moved ref and a moved HEAD', async () => {
+    const store = new UpstreamStore(join(dir, 's.git'));
+    await store.init();
+    await store.fetch({ url: upstream });
+    expect(await store.fetch({ url: upstream })).to.equal(false);
+    execFileSync('git', ['--git-dir', upstream, 'update-ref', 'refs/heads/main', 'refs/heads/side']);
+    expect(await store.fetch({ url: upstream })).to.equal(true);
+    execFileSync('git', ['--git-dir', upstream, 'symbolic-ref', 'HEAD', 'refs/heads/main']);
+    expect(await store.fetch({ url: upstream })).to.equal(true);
+    expect(await store.head()).to.equal('refs/heads/main');
+  });
+
+  it('fails with a clear error for a local path that holds no repository', async () => {
+    const store = new UpstreamStore(join(dir, 's.git'));
+    await store.init();
+    let err: Error | undefined;
+    await store.fetch({ url: join(dir, 'nothing-here') }).catch((e: Error) => { err = e; });
+    expect(err?.message).to.include('fetching upstream').and.include('nothing-here');
   });
 });
