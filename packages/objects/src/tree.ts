@@ -31,29 +31,16 @@ function badTree(message: string, offset: number): ObjectsError {
  */
 export function parseTree(content: Buffer): TreeEntry[] {
   const entries: TreeEntry[] = [];
+  // scanTree validates; an entry's mode runs from the previous entry's end to the space before its name.
   let pos = 0;
-  while (pos < content.length) {
-    // Walk the mode by hand so a stray byte is reported here, not as a far-away space.
-    let space = pos;
-    while (space < content.length && content[space] !== SPACE) {
-      const c = content[space]!;
-      if (c < ZERO || c > SEVEN) throw badTree('non-octal mode', pos);
-      space++;
-    }
-    if (space === content.length) throw badTree('missing space after mode', pos);
-    if (space === pos) throw badTree('empty mode', pos);
-    const nul = content.indexOf(NUL, space + 1);
-    if (nul === -1) throw badTree('missing NUL after name', space + 1);
-    if (nul === space + 1) throw badTree('empty name', space + 1);
-    const idEnd = nul + 1 + ID_BYTES;
-    if (idEnd > content.length) throw badTree('truncated object id', nul + 1);
+  scanTree(content, (_kind, idOffset, nameStart) => {
     entries.push({
-      mode: content.toString('latin1', pos, space),
-      name: content.subarray(space + 1, nul),
-      id: content.toString('hex', nul + 1, idEnd),
+      mode: content.toString('latin1', pos, nameStart - 1),
+      name: content.subarray(nameStart, idOffset - 1),
+      id: content.toString('hex', idOffset, idOffset + ID_BYTES),
     });
-    pos = idEnd;
-  }
+    pos = idOffset + ID_BYTES;
+  });
   return entries;
 }
 
@@ -70,6 +57,7 @@ export type EntryKind = 'tree' | 'blob' | 'gitlink';
 export function scanTree(content: Buffer, visit: (kind: EntryKind, idOffset: number, nameStart: number) => void): void {
   let pos = 0;
   while (pos < content.length) {
+    // Walk the mode by hand so a stray byte is reported here, not as a far-away space.
     let space = pos;
     let mode = 0;
     while (space < content.length && content[space] !== SPACE) {
