@@ -112,16 +112,21 @@ export class IdMap {
   }
 
   /**
+   * Records which tokens sanitized objects carry, on its own, durably. A sync calls it before it moves
+   * any ref, so an exposure audit of a fetch served right after the move finds every carrier.
+   */
+  async recordObjectTokens(repo: string, objectTokens: ReadonlyMap<string, readonly string[]>): Promise<void> {
+    if (objectTokens.size === 0) return;
+    await this.#db.transaction((tx) => insertObjectTokens(tx, repo, objectTokens));
+  }
+
+  /**
    * Records a sync's changed pairs, the tokens its objects carry, and its state in one durable transaction.
    * `pairs` is read once, a chunk at a time, so it can be a generator over a compact table.
    */
   async commit(repo: string, pairs: Iterable<IdPair>, state: SyncState, objectTokens: ReadonlyMap<string, readonly string[]> = new Map()): Promise<void> {
-    const tokenRows = [...objectTokens].flatMap(([id, tokens]) => tokens.map((t) => [repo, id, t]));
     await this.#db.transaction(async (tx) => {
-      for (let i = 0; i < tokenRows.length; i += 300) {
-        const chunk = tokenRows.slice(i, i + 300);
-        await tx.run(`INSERT OR IGNORE INTO object_tokens (repo, object_id, token) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flat());
-      }
+      await insertObjectTokens(tx, repo, objectTokens);
       const insert = (chunk: IdPair[]): Promise<unknown> => tx.run(
         `INSERT OR REPLACE INTO id_map (repo, upstream_id, sanitized_id, type) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
         chunk.flatMap((p) => [repo, p.upstreamId, p.sanitizedId, p.type]),
@@ -173,5 +178,14 @@ export class IdMap {
 
   async close(): Promise<void> {
     await this.#db.close();
+  }
+}
+
+/** Inserts object → token rows (existing ones kept) in chunks that stay under SQLite's variable limit. */
+async function insertObjectTokens(tx: { run(sql: string, params: unknown[]): Promise<unknown> }, repo: string, objectTokens: ReadonlyMap<string, readonly string[]>): Promise<void> {
+  const rows = [...objectTokens].flatMap(([id, tokens]) => tokens.map((t) => [repo, id, t]));
+  for (let i = 0; i < rows.length; i += 300) {
+    const chunk = rows.slice(i, i + 300);
+    await tx.run(`INSERT OR IGNORE INTO object_tokens (repo, object_id, token) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flat());
   }
 }

@@ -219,8 +219,10 @@ export class RepoMirror {
       report.bytesScanned = out.stats.bytesScanned;
 
       const mappedTips = await out.resolve(tips);
+      // Which objects carry which tokens is on record before any ref can lead a fetch to them.
+      await idMap.recordObjectTokens(name, out.objectTokens);
       await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head);
-      await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() }, out.objectTokens);
+      await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() });
     } else {
       report.upToDate = true;
       const mappedTips = await persisted(tips);

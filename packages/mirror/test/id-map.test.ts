@@ -22,6 +22,17 @@ describe('IdMap', function () {
 
   const state = { generation: 'g1', tips: [hex('a')], head: 'refs/heads/main', syncedAt: '2024-01-01T00:00:00.000Z' };
 
+  it('records which tokens objects carry on its own, once per row, per repository', async () => {
+    const carriers = new Map([[hex('c'), ['[[TOKEN_x_A]]', '[[TOKEN_y_B]]']], [hex('d'), ['[[TOKEN_x_A]]']]]);
+    await map.recordObjectTokens('r', carriers);
+    await map.recordObjectTokens('r', carriers);
+    await map.recordObjectTokens('r', new Map());
+    const got = await map.objectTokens('r');
+    expect(Object.fromEntries([...got].map(([k, v]) => [k, [...v].sort()]))).to.deep.equal({ [hex('c')]: ['[[TOKEN_x_A]]', '[[TOKEN_y_B]]'], [hex('d')]: ['[[TOKEN_x_A]]'] });
+    expect((await map.objectTokens('other')).size).to.equal(0);
+    expect(await map.state('r')).to.equal(undefined);
+  });
+
   it('reads a committed pair from upstream to sanitized', async () => {
     await map.commit('r', [{ upstreamId: hex('a'), sanitizedId: hex('b'), type: 'blob' }], state);
     expect(await map.toSanitized('r', hex('a'))).to.equal(hex('b'));
