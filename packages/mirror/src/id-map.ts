@@ -69,13 +69,6 @@ export class IdMap {
     return new IdMap(await Database.open({ path, name: 'mirror', migrations }));
   }
 
-  /** Every changed pair of a repository, upstream id → sanitized id. */
-  async load(repo: string): Promise<Map<string, string>> {
-    const rows = await this.#db.all<{ upstream_id: string; sanitized_id: string }>(
-      'SELECT upstream_id, sanitized_id FROM id_map WHERE repo = ?', [repo]);
-    return new Map(rows.map((r) => [r.upstream_id, r.sanitized_id]));
-  }
-
   /**
    * Sanitized ids of those of `upstreamIds` that a sync rewrote (ids without a pair are absent: they were
    * copied unchanged). Queries in batches, so a sync looks up only the ids it meets, not the whole map.

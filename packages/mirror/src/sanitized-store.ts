@@ -182,12 +182,6 @@ export class SanitizedStore {
     return { head, refs, ids };
   }
 
-  /** The served refs. */
-  async refs(): Promise<{ name: string; id: string }[]> {
-    const lines = await gitLines(['for-each-ref', '--format=%(objectname) %(refname)'], { gitDir: this.gitDir });
-    return lines.map((l) => ({ id: l.slice(0, 40), name: l.slice(41) }));
-  }
-
   /** Number of pack files (drives when to repack). */
   packCount(): number {
     const dir = join(this.gitDir, 'objects', 'pack');

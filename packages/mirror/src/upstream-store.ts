@@ -7,7 +7,7 @@ import { isAbsolute, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { forEachGitLine, gitConfigEnv, gitLines, runGit, spawnGit } from './git.js';
 import { MirrorError, codes } from './errors.js';
-import { readObjectBatches, readObjects, type RawObject } from './cat-file-batch.js';
+import { readObjectBatches, type RawObject } from './cat-file-batch.js';
 import { ObjectTable } from './object-table.js';
 
 /** Where and how to fetch the upstream repository. */
@@ -142,11 +142,6 @@ export class UpstreamStore {
       table.add(id);
     });
     return table;
-  }
-
-  /** Reads objects in bulk, in the given order; see readObjects. */
-  read(ids: Iterable<string>): AsyncGenerator<RawObject> {
-    return readObjects(this.#gitDir, ids);
   }
 
   /** Reads objects in bulk, a pipe chunk's worth at a time; see readObjectBatches. */
