@@ -274,14 +274,7 @@ export class DetokenizeService {
    * GITGATE_NOT_FOUND, GITGATE_CONFLICT (not pending: `data.status`), GITGATE_BAD_INPUT (comment).
    */
   async approve(id: Principal, requestId: string, comment?: string): Promise<RequestView> {
-    this.#assertOpen();
-    assertPrincipal(id);
-    if (!this.#policy.canApprove(id)) throw new AccessError(codes.forbidden, 'you are not in a detokenize approver group');
-    const rid = requestIdOf(requestId);
-    const note = optionalText(comment, 'comment');
-    const now = this.#clock();
-    await this.#sweep(now);
-    const at = now.toISOString();
+    const { rid, note, now, at } = await this.#decision(id, requestId, comment);
     const events: DetokenizeEvent[] = [];
     const view = await this.#db.transaction(async (tx) => {
       const row = await this.#pendingRow(tx, rid);
@@ -318,14 +311,7 @@ export class DetokenizeService {
    * GITGATE_CONFLICT (not pending), GITGATE_BAD_INPUT (comment).
    */
   async deny(id: Principal, requestId: string, comment?: string): Promise<RequestView> {
-    this.#assertOpen();
-    assertPrincipal(id);
-    if (!this.#policy.canApprove(id)) throw new AccessError(codes.forbidden, 'you are not in a detokenize approver group');
-    const rid = requestIdOf(requestId);
-    const note = optionalText(comment, 'comment');
-    const now = this.#clock();
-    await this.#sweep(now);
-    const at = now.toISOString();
+    const { rid, note, at } = await this.#decision(id, requestId, comment);
     let event: DetokenizeEvent | undefined;
     const view = await this.#db.transaction(async (tx) => {
       const row = await this.#pendingRow(tx, rid);
@@ -460,6 +446,18 @@ export class DetokenizeService {
     if (this.#closed) return;
     this.#closed = true;
     await this.#db.close();
+  }
+
+  /** What approve and deny check and read first: an approver, a well-formed id and comment, expired requests swept. */
+  async #decision(id: Principal, requestId: string, comment: string | undefined): Promise<{ rid: string; note: string | null; now: Date; at: string }> {
+    this.#assertOpen();
+    assertPrincipal(id);
+    if (!this.#policy.canApprove(id)) throw new AccessError(codes.forbidden, 'you are not in a detokenize approver group');
+    const rid = requestIdOf(requestId);
+    const note = optionalText(comment, 'comment');
+    const now = this.#clock();
+    await this.#sweep(now);
+    return { rid, note, now, at: now.toISOString() };
   }
 
   #assertOpen(): void {
