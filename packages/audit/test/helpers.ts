@@ -1,24 +1,7 @@
 /** Shared test helpers: temp dirs, a settable clock, a capturing logger and raw SQLite access. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import sqlite3 from 'sqlite3';
 import type { Logger } from '../src/index.js';
-
-/** A fresh private temp dir; remove it with `fs.rmSync(dir, { recursive: true, force: true })`. */
-export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-'));
-}
-
-/** The error a promise rejects with; fails the test when it resolves. */
-export async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the promise to reject');
-}
+export { tempDir, rejection } from '@gitgate/testkit';
 
 /** A clock tests move by hand. */
 export class TestClock {

@@ -4,31 +4,14 @@
  * a data directory with a real vault, id map and scanner.
  */
 import { spawnSync } from 'node:child_process';
-import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { hashObject, serializeTree, type ObjectType, type TreeEntry } from '@gitgate/objects';
 import { createScanner, type Scanner } from '@gitgate/scanner';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { IdMap, RepoMirror, type RepoMirrorOptions, type SecretSink } from '../src/index.js';
-
-/** A fresh temp directory; remove it with `removeDir`. */
-export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-'));
-}
-
-export function removeDir(...dirs: string[]): void {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-}
-
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-export function randomAlnum(n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += ALNUM[randomInt(ALNUM.length)];
-  return s;
-}
+import { randomChars as randomAlnum } from '@gitgate/testkit';
+export { tempDir, removeDirs as removeDir, randomChars as randomAlnum } from '@gitgate/testkit';
 
 /** A classic GitHub PAT shape, assembled at run time so the repository never holds one. */
 export function fakeGithubPat(): string {

@@ -1,3 +1,6 @@
-/** @gitgate/testkit: helpers shared by the packages' end-to-end tests (never imported by product code). */
+/** @gitgate/testkit: helpers shared by the packages' tests (never imported by product code). */
 export * from './git-http-server.js';
 export * from './fake-github.js';
+export { tempDir, removeDirs } from './temp-dir.js';
+export { rejection } from './rejection.js';
+export { randomChars } from './random-chars.js';

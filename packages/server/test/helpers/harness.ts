@@ -1,7 +1,7 @@
 /** End-to-end harness: temp dirs, the real git binary, the demo upstream, and a gateway on 127.0.0.1:0. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { tempDir as testkitTempDir, removeDirs } from '@gitgate/testkit';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/index.js';
@@ -35,12 +35,10 @@ export async function demoFixtures(): Promise<DemoModule> {
 
 /** A temp directory removed by `cleanup`. */
 export function tempDir(prefix = 'gitgate-e2e-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return testkitTempDir(prefix);
 }
 
-export function cleanup(...dirs: string[]): void {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-}
+export { removeDirs as cleanup };
 
 export interface GitResult {
   code: number | null;
@@ -127,7 +125,7 @@ export async function startDemoGateway(extra: Partial<GatewayOptions> = {}, seed
     },
     async stop() {
       await state.gw.close();
-      cleanup(dir);
+      removeDirs(dir);
     },
   };
   state.url = `${state.gw.url}/acme/api.git`;
