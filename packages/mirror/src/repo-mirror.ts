@@ -72,7 +72,6 @@ export class RepoMirror {
   readonly #opts: RepoMirrorOptions;
   readonly #log: Logger;
   #inflight: Promise<SyncReport> | null = null;
-  #started = 0;
   #listeners = new Set<ProgressListener>();
   #last: SyncReport | null = null;
   #maintenance: Promise<void> = Promise.resolve();
@@ -95,11 +94,6 @@ export class RepoMirror {
     return this.#inflight !== null;
   }
 
-  /** How many syncs have started in this process (a change means the store may have moved). */
-  get syncCount(): number {
-    return this.#started;
-  }
-
   /**
    * Brings the sanitized store up to date with upstream. Joins a running sync; reuses one that finished
    * within the coalescing window unless `force`. Throws MirrorError; the previous state stays served.
@@ -112,7 +106,6 @@ export class RepoMirror {
     if (opts.onProgress) this.#listeners.add(opts.onProgress);
     try {
       if (this.#inflight === null) {
-        this.#started++;
         this.#inflight = this.#run().finally(() => {
           this.#inflight = null;
         });

@@ -283,15 +283,14 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
 
   /**
    * Off the hot path: which tokens the objects this session could receive carry. A shape seen before is
-   * answered from the cache; a result is kept only when no sync ran while it was computed (a sync moves
-   * refs before it records which new objects carry tokens).
+   * answered from the cache: objects never change, and a sync records which new objects carry tokens
+   * before any ref leads to them.
    */
   function recordExposures(mirror: RepoMirror, session: Session, q: FetchShape): void {
     const key = ExposureCache.key(mirror.name, q);
     const cached = key === null ? undefined : exposures.get(key);
-    const before = mirror.syncing ? -1 : mirror.syncCount;
     const found = cached !== undefined ? Promise.resolve(cached) : mirror.exposedTokens(q).then((list) => {
-      if (key !== null && !mirror.syncing && mirror.syncCount === before) exposures.set(key, list);
+      if (key !== null) exposures.set(key, list);
       return list;
     });
     found.then(

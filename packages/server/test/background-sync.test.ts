@@ -75,6 +75,8 @@ describe('background syncs', function () {
     demo = await startDemoGateway();
     await new Promise((r) => setTimeout(r, 400));
     expect(demo.gw.repos.get('acme/api')!.lastSync).to.equal(null);
-    expect(demo.gw.repos.get('acme/api')!.syncCount).to.equal(0);
+    expect(demo.gw.repos.get('acme/api')!.syncing).to.equal(false);
+    await demo.gw.audit.flush();
+    expect(await demo.gw.audit.syncs({ repo: 'acme/api' })).to.deep.equal([]);
   });
 });
