@@ -39,6 +39,11 @@ export interface AuditLogOptions {
   maxBatch?: number;
   /** Source of `at` timestamps (default: the system clock). */
   clock?: () => Date;
+  /**
+   * How long a write waits for another connection's lock before it fails (ms, default 5000): the bound
+   * after which a durable record is given up and its request refused.
+   */
+  busyTimeoutMs?: number;
 }
 
 /** Attempts `close` makes to write what is still queued before it gives up. */
@@ -93,7 +98,7 @@ export class AuditLog {
     if (typeof clock !== 'function') throw new TypeError('clock must be a function returning a Date');
     const logger = opts.logger ?? noopLogger;
 
-    const db = await Database.open({ path: opts.path, name: AUDIT_STORE, migrations: auditMigrations, synchronous: 'FULL', logger });
+    const db = await Database.open({ path: opts.path, name: AUDIT_STORE, migrations: auditMigrations, synchronous: 'FULL', busyTimeoutMs: opts.busyTimeoutMs, logger });
     try {
       await recordIncompleteSessions(db, clock(), logger);
       const head = await readHead(db);
@@ -136,6 +141,30 @@ export class AuditLog {
       return Promise.reject(err);
     }
     return this.#writer.enqueueDurable(row);
+  }
+
+  /**
+   * Commits `events` together, in one transaction of the very next batch, and resolves once they are
+   * on disk: what must be durable before the data it describes leaves (a fetch's session start and
+   * exposures). Rejects with TypeError on a malformed event (nothing is queued), AuditError
+   * GITGATE_AUDIT_CLOSED after close, GITGATE_AUDIT_WRITE when the batch fails (none of the events is
+   * written or retried: the caller refuses its request).
+   */
+  recordAllDurable(events: readonly AuditEvent[]): Promise<void> {
+    const rows: PendingRecord[] = [];
+    try {
+      if (this.#closed) throw new AuditError(codes.closed, 'the audit log is closed');
+      const at = this.#clock();
+      for (const e of events) rows.push(prepareEvent(e, at));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#writer.enqueueDurableAll(rows);
+  }
+
+  /** True while audit writes fail (the last batch failed and none has succeeded since). */
+  get failing(): boolean {
+    return this.#writer.failing;
   }
 
   /**

@@ -22,8 +22,12 @@ export interface BatchWriterOptions<T> {
 interface Entry<T> {
   ticket: number;
   item: T;
-  /** Present on durable entries: settles once, when the entry's batch commits or fails. */
+  /** Durable entries are not retried when their batch fails: their caller is told and decides. */
+  durable?: boolean;
+  /** Present on the last entry of a durable group: settles once, when the group's batch commits or fails. */
   settle?: { resolve: () => void; reject: (err: unknown) => void };
+  /** Entries of one durable group share this number; a batch never splits a group. */
+  group?: number;
 }
 
 /** A FIFO queue drained by one writer. */
@@ -41,6 +45,7 @@ export class BatchWriter<T> {
   #timer: NodeJS.Timeout | undefined;
   #timerDue = 0;
   #failures = 0;
+  #nextGroup = 1;
   #stopped = false;
 
   constructor(opts: BatchWriterOptions<T>) {
@@ -64,11 +69,30 @@ export class BatchWriter<T> {
 
   /** Queues `item` for the very next batch; resolves once it is committed, rejects if its batch fails. */
   enqueueDurable(item: T): Promise<void> {
+    return this.enqueueDurableAll([item]);
+  }
+
+  /**
+   * Queues `items` for the very next batch, all in that one batch (it may exceed `maxBatch`), so they
+   * commit together in one transaction; resolves once committed, rejects if the batch fails (none of
+   * them is then written or retried). An empty list resolves at once.
+   */
+  enqueueDurableAll(items: readonly T[]): Promise<void> {
+    if (items.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ ticket: this.#nextTicket++, item, settle: { resolve, reject } });
+      const group = this.#nextGroup++;
+      items.forEach((item, i) => {
+        const last = i === items.length - 1;
+        this.#queue.push({ ticket: this.#nextTicket++, item, durable: true, group, ...(last ? { settle: { resolve, reject } } : {}) });
+      });
       // A caller is waiting: try now even while backing off, and fail fast if the database still fails.
       this.#schedule(0, true);
     });
+  }
+
+  /** True while the last batch write failed and no later one has succeeded. */
+  get failing(): boolean {
+    return this.#failures > 0;
   }
 
   /**
@@ -115,6 +139,11 @@ export class BatchWriter<T> {
   async #writeBatch(): Promise<void> {
     if (this.#queue.length === 0) return;
     const batch = this.#queue.splice(0, this.#maxBatch);
+    // A durable group commits in one transaction: take the rest of a group the cut fell into.
+    const tail = batch[batch.length - 1].group;
+    let more = 0;
+    while (tail !== undefined && more < this.#queue.length && this.#queue[more].group === tail) more++;
+    if (more > 0) batch.push(...this.#queue.splice(0, more));
     this.#inflight = batch;
     try {
       await this.#write(batch.map((e) => e.item));
@@ -122,7 +151,7 @@ export class BatchWriter<T> {
       this.#inflight = [];
       this.#failures++;
       const error = new AuditError(codes.write, 'audit rows could not be written', { cause: err, data: { rows: batch.length } });
-      const retried = batch.filter((e) => !e.settle);
+      const retried = batch.filter((e) => !e.durable);
       for (const e of batch) e.settle?.reject(error);
       // Back to the front, so order (and therefore seq order) is kept.
       this.#queue.unshift(...retried);
@@ -140,7 +169,7 @@ export class BatchWriter<T> {
     this.#failures = 0;
     for (const e of batch) e.settle?.resolve();
     if (this.#queue.length > 0) {
-      const durableWaiting = this.#queue.some((e) => e.settle);
+      const durableWaiting = this.#queue.some((e) => e.durable);
       this.#schedule(durableWaiting || this.#queue.length >= this.#maxBatch ? 0 : this.#interval, durableWaiting);
     }
   }

@@ -236,6 +236,36 @@ describe('AuditLog', () => {
       expect(rows.map((r) => r.kind)).to.deep.equal(['admin', 'detokenize-reveal']);
     });
 
+    it('commits recordAllDurable events together, readable from a second connection when it resolves', async () => {
+      await audit.close();
+      audit = await AuditLog.open({ path: file, clock: clock.now, flushIntervalMs: 60_000, maxBatch: 2 });
+      const identity = { subject: 'alice', groups: [] };
+      await audit.recordAllDurable([
+        { kind: 'session-start', actor: 'alice', repo: 'acme/api', data: { id: 's1', repo: 'acme/api', identity } },
+        ...['T1', 'T2', 'T3'].map((token) => ({ kind: 'exposure' as const, actor: 'alice', repo: 'acme/api', data: { sessionId: 's1', token, objectId: '0'.repeat(40) } })),
+      ]);
+      expect((await storedRows(file)).map((r) => r.kind)).to.deep.equal(['session-start', 'exposure', 'exposure', 'exposure']);
+    });
+
+    it('rejects recordAllDurable when another connection holds the write lock past busyTimeoutMs, writes none of it, and reports failing until a write succeeds', async () => {
+      await audit.close();
+      audit = await AuditLog.open({ path: file, clock: clock.now, flushIntervalMs: 60_000, busyTimeoutMs: 50 });
+      const err = await raw(file, async (db) => {
+        await db.exec('BEGIN IMMEDIATE');
+        try {
+          return await rejection(audit.recordAllDurable([admin('held back'), admin('held back too')]));
+        } finally {
+          await db.exec('ROLLBACK');
+        }
+      });
+      expect(err).to.be.instanceOf(AuditError).and.to.have.property('code', 'GITGATE_AUDIT_WRITE');
+      expect(audit.failing).to.equal(true);
+      expect(await storedRows(file)).to.have.length(0);
+      await audit.recordAllDurable([admin('later')]);
+      expect(audit.failing).to.equal(false);
+      expect(await storedRows(file)).to.have.length(1);
+    });
+
     it('writes what is still queued on close', async () => {
       await audit.close();
       audit = await AuditLog.open({ path: file, clock: clock.now, flushIntervalMs: 60_000 });

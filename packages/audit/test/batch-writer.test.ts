@@ -94,4 +94,22 @@ describe('BatchWriter', () => {
     expect(writer.abandon(reason)).to.equal(2);
     expect(await rejection(durable)).to.equal(reason);
   });
+
+  it('commits a durable group in one batch even when it is larger than maxBatch', async () => {
+    writer.enqueue('a');
+    await writer.enqueueDurableAll(['g1', 'g2', 'g3', 'g4', 'g5']);
+    expect(store.committed).to.deep.equal(['a', 'g1', 'g2', 'g3', 'g4', 'g5']);
+    expect(store.batches).to.deep.equal([6]);
+  });
+
+  it('writes none of a durable group whose batch fails, retries the plain items and reports failing until a write succeeds', async () => {
+    writer.enqueue('a');
+    store.failNext = 1;
+    const err = await rejection(writer.enqueueDurableAll(['g1', 'g2']));
+    expect(err).to.have.property('code', 'GITGATE_AUDIT_WRITE');
+    expect(writer.failing).to.equal(true);
+    await writer.flush();
+    expect(store.committed).to.deep.equal(['a']);
+    expect(writer.failing).to.equal(false);
+  });
 });

@@ -278,20 +278,53 @@ export class RepoMirror {
   }
 
   /**
-   * Tokens inside the objects a fetch with these wants and haves can receive (reachable from the wants,
-   * not from the haves, after the filter). Depth limits are not applied, so this over-approximates a
-   * shallow fetch: for "who has seen token X" the conservative answer is the safe one.
+   * Tokens inside the objects a fetch of this shape can receive: a superset of what upload-pack's pack
+   * holds (docs/architecture.md, "No byte before its record"). The walk is `rev-list --objects <wants>
+   * --not <haves>` with the fetch's filter, as pack-objects walks it; callers pass no haves when the
+   * request is shallow or deepens (upload-pack then sends ancestors of haves cut at a shallow boundary).
+   * Bitmaps are used only without haves: a bitmap walk subtracts all that haves reach, more than the
+   * plain walk pack-objects falls back to, and so could under-count. With `includeTag`, every annotated
+   * tag under refs/tags/ whose peeled object is in the walk is added with the tags of its chain, as
+   * pack-objects' --include-tag does. Depth limits are not applied: a shallow fetch is over-approximated.
+   * Throws MirrorError when git fails.
    */
-  async exposedTokens(q: { wants: readonly string[]; haves: readonly string[]; filter?: string }): Promise<{ token: string; objectId: string }[]> {
+  async exposedTokens(q: { wants: readonly string[]; haves: readonly string[]; filter?: string; includeTag?: boolean }): Promise<{ token: string; objectId: string }[]> {
     const carriers = await this.#opts.idMap.objectTokens(this.name);
     if (carriers.size === 0 || q.wants.length === 0) return [];
-    const args = ['rev-list', '--objects', '--no-object-names', '--use-bitmap-index', '--stdin'];
+    const out: { token: string; objectId: string }[] = [];
+    const note = (id: string): void => {
+      for (const token of carriers.get(id) ?? []) out.push({ token, objectId: id });
+    };
+    // include-tag: peeled object → the tag refs that name it.
+    const tagsOf = new Map<string, { id: string; peeled: string }[]>();
+    if (q.includeTag) {
+      for (const r of (await this.sanitized.snapshot()).refs) {
+        if (!r.name.startsWith('refs/tags/') || r.peeled === undefined || r.peeled === r.id) continue;
+        const list = tagsOf.get(r.peeled);
+        if (list) list.push({ id: r.id, peeled: r.peeled });
+        else tagsOf.set(r.peeled, [{ id: r.id, peeled: r.peeled }]);
+      }
+    }
+    const args = ['rev-list', '--objects', '--no-object-names', '--stdin'];
+    if (q.haves.length === 0) args.push('--use-bitmap-index');
     if (q.filter) args.push(`--filter=${q.filter}`);
     const input = q.wants.join('\n') + '\n' + q.haves.map((h) => `^${h}`).join('\n') + '\n';
-    const out: { token: string; objectId: string }[] = [];
+    const tagIds = new Set([...tagsOf.values()].flat().map((t) => t.id));
+    // Only tag ref ids are remembered: a walk over a large history prints millions of ids.
+    const walked = new Set<string>();
+    const followed = new Map<string, string>();
     await forEachGitLine(args, { gitDir: this.sanitized.gitDir, input }, (id) => {
-      for (const token of carriers.get(id) ?? []) out.push({ token, objectId: id });
+      note(id);
+      if (tagsOf.size === 0) return;
+      if (tagIds.has(id)) walked.add(id);
+      for (const t of tagsOf.get(id) ?? []) followed.set(t.id, t.peeled);
     });
+    // Tags that follow the pack but were not walked: the tag objects of each chain, down to (not into) the peeled object.
+    const extra = [...followed].filter(([id]) => !walked.has(id));
+    if (extra.length > 0) {
+      const tagInput = [...extra.map(([id]) => id), ...new Set(extra.map(([, peeled]) => `^${peeled}`))].join('\n') + '\n';
+      await forEachGitLine(['rev-list', '--objects', '--no-object-names', '--stdin'], { gitDir: this.sanitized.gitDir, input: tagInput }, note);
+    }
     return out;
   }
 

@@ -27,6 +27,8 @@ const SERVING_CONFIG: [string, string][] = [
   ['uploadpack.allowRefInWant', 'false'],
   ['uploadpack.allowSidebandAll', 'false'],
   ['transfer.advertiseObjectInfo', 'false'],
+  // The exposure audit walks like pack-objects without --sparse; a sparse walk can send objects it skips.
+  ['pack.useSparse', 'false'],
 ];
 
 /** Config of the served repository on disk: the serving config, no reflogs, no automatic gc, bitmaps. */

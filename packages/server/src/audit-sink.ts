@@ -9,6 +9,14 @@ export interface AuditEvent {
 export interface AuditSink {
   /** Queues a record; never throws, never blocks the request. */
   record(e: AuditEvent): void;
+  /**
+   * Commits the events together (one transaction, one fsync) and resolves once they are on disk;
+   * rejects when they cannot be written, and then none of them is. What must be durable before the
+   * data it describes leaves (docs/architecture.md, "No byte before its record").
+   */
+  recordAllDurable(events: readonly AuditEvent[]): Promise<void>;
+  /** True while audit writes fail: requests that must be recorded are refused (503) meanwhile. */
+  readonly failing: boolean;
 }
 
-export const nullAudit: AuditSink = { record: () => {} };
+export const nullAudit: AuditSink = { record: () => {}, recordAllDurable: () => Promise.resolve(), failing: false };

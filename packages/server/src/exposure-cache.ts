@@ -9,6 +9,8 @@ export interface FetchShape {
   wants: readonly string[];
   haves: readonly string[];
   filter?: string;
+  /** The client asked for tags that point into the pack (include-tag). */
+  includeTag?: boolean;
 }
 
 /** Keys longer than this (fetches with many haves) are computed every time rather than kept. */
@@ -25,7 +27,7 @@ export class ExposureCache<T> {
 
   /** The cache key of a shape in a repository, or null when the shape is too large to keep. */
   static key(repo: string, q: FetchShape): string | null {
-    const key = `${repo}\0${[...new Set(q.wants)].sort().join(',')}\0${[...new Set(q.haves)].sort().join(',')}\0${q.filter ?? ''}`;
+    const key = `${repo}\0${[...new Set(q.wants)].sort().join(',')}\0${[...new Set(q.haves)].sort().join(',')}\0${q.filter ?? ''}\0${q.includeTag === true ? 'tags' : ''}`;
     return key.length > MAX_KEY_LENGTH ? null : key;
   }
 

@@ -40,6 +40,8 @@ export interface GatewayOptions {
   auditEnabled?: boolean;
   /** Audit retention: older records are exported as JSON lines into `exportDir`, then purged (checked at start and every 6 h). */
   auditRetention?: { retentionMs: number; exportDir: string };
+  /** How long an audit write waits for a lock held elsewhere before its request is refused with 503 (ms, default 5000). */
+  auditBusyTimeoutMs?: number;
   /** Serve HTTPS with this PEM certificate chain and key instead of plain HTTP. */
   tls?: { cert: string; key: string };
   /** Where detokenize events are posted, HMAC-signed with `secret`. */
@@ -105,7 +107,7 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
   const masterKey = await loadOrCreateKey(join(opts.dataDir, 'gitgate.key'));
   const vault = await Vault.open({ dbPath: join(opts.dataDir, 'vault.db'), masterKey, logger: log });
   const idMap = await IdMap.open(join(opts.dataDir, 'mirror.db'));
-  const audit = await AuditLog.open({ path: join(opts.dataDir, 'audit.db'), logger: log });
+  const audit = await AuditLog.open({ path: join(opts.dataDir, 'audit.db'), logger: log, busyTimeoutMs: opts.auditBusyTimeoutMs });
   const scanner = opts.scanner ?? createScanner();
   // The map the git routes read; reload() edits it in place, so clones in flight keep their mirror.
   const repos = new Map<string, RepoMirror>();

@@ -16,7 +16,7 @@ import { runUploadPack } from './upload-pack.js';
 import { ServerError, statusFor } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
 import { anonymousAuthenticator, openPolicy, clientOf, authFailureReason, type Authenticator, type Identity, type ReadPolicy } from './identity.js';
-import { nullAudit, type AuditSink } from './audit-sink.js';
+import { nullAudit, type AuditEvent, type AuditSink } from './audit-sink.js';
 import type { GatewayMetrics } from './metrics.js';
 import { randomUUID } from 'node:crypto';
 import { ExposureCache, type FetchShape } from './exposure-cache.js';
@@ -148,6 +148,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
         throw new ServerError('GITGATE_FORBIDDEN', 403, `${session.identity.subject} may not read ${mirror.name}`);
       }
       if (parsed.endpoint === 'info/refs') {
+        refuseWhileAuditFails();
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new ServerError('GITGATE_BAD_REQUEST', 405, 'info/refs takes GET');
         if (req.query.service !== 'git-upload-pack') throw new ServerError('GITGATE_NOT_OFFERED', 403, 'only the git-upload-pack service is offered');
         await advertise(mirror, session, res);
@@ -215,6 +216,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
     let request: Buffer;
     let noProgress = false;
     let sideband = true;
+    let done = false;
     let exposure: FetchShape | null = null;
     const refuse = (message: string): void => {
       session.outcome = 'refused';
@@ -229,6 +231,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
       if (badCap !== undefined) return refuse(`capability ${JSON.stringify(badCap.slice(0, 60))} is not offered`);
       session.endpoint = r.command;
       if (r.command === 'ls-refs') {
+        refuseWhileAuditFails();
         // Answered from the store's ref snapshot, byte for byte what upload-pack would say.
         const listing = lsRefsResponse(await mirror.sanitized.snapshot(), parseLsRefsArgs(r.args));
         (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
@@ -243,7 +246,8 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
         const checked = await checkIds(mirror, a.wants, a.shallows, a.haves);
         if (checked.error) return refuse(checked.error);
         noProgress = a.noProgress;
-        exposure = { wants: a.wants, haves: checked.haves, filter: a.filter };
+        done = a.done;
+        exposure = exposureShape(a.wants, checked.haves, a.filter, a.includeTag, deepens(a.shallows, a));
         request = serializeV2Request({ ...r, args: serializeFetchArgs({ ...a, haves: checked.haves }) });
       } else if (r.command === 'object-info') {
         return refuse('the object-info command is not offered');
@@ -261,45 +265,70 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
       if (checked.error) return refuse(checked.error);
       noProgress = r.capabilities.includes('no-progress');
       sideband = r.capabilities.includes('side-band') || r.capabilities.includes('side-band-64k');
-      exposure = { wants: r.wants, haves: checked.haves, filter: r.filter };
+      done = r.done;
+      exposure = exposureShape(r.wants, checked.haves, r.filter, r.capabilities.includes('include-tag'), deepens(r.shallows, r) || r.capabilities.includes('deepen-relative'));
       request = serializeV0Request({ ...r, haves: checked.haves });
     }
     const notices = noProgress || !sideband ? [] : noticesFor(mirror);
     const abort = new AbortController();
     res.on('close', () => { if (!res.writableFinished) abort.abort(); });
     (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
-    if (exposure) audit.record({ kind: 'session-start', actor: session.identity.subject, repo: mirror.name, data: { id: session.id, repo: mirror.name, identity: session.identity } });
-    const result = await runUploadPack({ gitDir: mirror.sanitized.gitDir, protocol: v2 ? 2 : 0, sideband, request, notices, res, signal: abort.signal });
+    const shape = exposure!;
+    // A request that ends negotiation will get a pack: find its exposures while git counts objects.
+    let exposed = done ? exposuresFor(mirror, shape) : null;
+    exposed?.catch(() => undefined);
+    const beforePack = async (): Promise<void> => {
+      let found: { token: string; objectId: string }[];
+      try {
+        found = await (exposed ??= exposuresFor(mirror, shape));
+      } catch (e) {
+        log.error('exposure audit failed', { repo: mirror.name, session: session.id, error: (e as Error).message });
+        throw new ServerError('GITGATE_EXPOSURE_FAILED', 503, 'the tokens this pack exposes could not be determined, so it is not sent; try again later');
+      }
+      const actor = session.identity.subject;
+      const seen = new Set<string>();
+      const events: AuditEvent[] = [{ kind: 'session-start', actor, repo: mirror.name, data: { id: session.id, repo: mirror.name, identity: session.identity } }];
+      for (const f of found) {
+        if (!seen.has(f.token) && seen.add(f.token)) events.push({ kind: 'exposure', actor, repo: mirror.name, data: { sessionId: session.id, repo: mirror.name, token: f.token, objectId: f.objectId } });
+      }
+      try {
+        await audit.recordAllDurable(events);
+      } catch (e) {
+        log.error('audit write failed before a pack', { repo: mirror.name, session: session.id, code: (e as { code?: string }).code });
+        throw new ServerError('GITGATE_AUDIT_UNAVAILABLE', 503, AUDIT_UNAVAILABLE);
+      }
+    };
+    const result = await runUploadPack({ gitDir: mirror.sanitized.gitDir, protocol: v2 ? 2 : 0, sideband, request, notices, res, signal: abort.signal, beforePack });
     session.bytesSent = result.bytesSent;
     session.objectsSent = result.packObjects;
+    // Nothing of the response was written: the error handler answers 503 with its sentence.
+    if (result.refused !== undefined) throw result.refused;
     if (result.exitCode !== 0) {
       session.outcome = 'error';
       session.errorCode = 'GITGATE_UPLOAD_PACK_FAILED';
       log.warn('upload-pack failed', { repo: mirror.name, exitCode: result.exitCode, stderr: result.stderr.slice(0, 300), session: session.id });
     }
     res.end();
-    if (exposure && result.packObjects !== null) recordExposures(mirror, session, exposure);
+  }
+
+  /** Refuses a ref listing (503) while the audit cannot be written: what it names would go unrecorded. */
+  function refuseWhileAuditFails(): void {
+    if (audit.failing) throw new ServerError('GITGATE_AUDIT_UNAVAILABLE', 503, AUDIT_UNAVAILABLE);
   }
 
   /**
-   * Off the hot path: which tokens the objects this session could receive carry. A shape seen before is
-   * answered from the cache: objects never change, and a sync records which new objects carry tokens
-   * before any ref leads to them.
+   * Which tokens the objects of a fetch of this shape carry (a superset of the pack's). A shape seen
+   * before is answered from the cache: objects never change, and a sync records which new objects carry
+   * tokens before any ref leads to them.
    */
-  function recordExposures(mirror: RepoMirror, session: Session, q: FetchShape): void {
+  function exposuresFor(mirror: RepoMirror, q: FetchShape): Promise<{ token: string; objectId: string }[]> {
     const key = ExposureCache.key(mirror.name, q);
     const cached = key === null ? undefined : exposures.get(key);
-    const found = cached !== undefined ? Promise.resolve(cached) : mirror.exposedTokens(q).then((list) => {
+    if (cached !== undefined) return Promise.resolve(cached);
+    return mirror.exposedTokens(q).then((list) => {
       if (key !== null) exposures.set(key, list);
       return list;
     });
-    found.then(
-      (found) => {
-        const seen = new Set<string>();
-        for (const f of found) if (!seen.has(f.token) && seen.add(f.token)) audit.record({ kind: 'exposure', actor: session.identity.subject, repo: mirror.name, data: { sessionId: session.id, token: f.token, objectId: f.objectId } });
-      },
-      (e: unknown) => log.error('exposure audit failed', { repo: mirror.name, session: session.id, error: (e as Error).message }),
-    );
   }
 
   /**
@@ -336,6 +365,23 @@ function fetchProblem(a: FetchArgs): string | null {
   if (a.sidebandAll) return 'sideband-all is not offered';
   if (a.wants.length === 0) return 'the request names no object to fetch';
   return null;
+}
+
+/** The one-line answer (503) when the audit cannot be written. */
+const AUDIT_UNAVAILABLE = 'the audit log cannot be written right now, so nothing is served until it can; try again later';
+
+/** Whether a fetch is shallow or deepens: upload-pack may then send ancestors of the haves. */
+function deepens(shallows: string[], o: { deepen?: number; deepenSince?: number; deepenNot: string[]; deepenRelative?: boolean }): boolean {
+  return shallows.length > 0 || o.deepen !== undefined || o.deepenSince !== undefined || o.deepenNot.length > 0 || o.deepenRelative === true;
+}
+
+/**
+ * The shape whose exposures cover a fetch's pack. Haves are dropped when the fetch deepens: a have can
+ * sit on the client's shallow boundary, and upload-pack then sends its ancestors, which `--not <have>`
+ * would subtract.
+ */
+function exposureShape(wants: string[], haves: string[], filter: string | undefined, includeTag: boolean, deepening: boolean): FetchShape {
+  return { wants, haves: deepening ? [] : haves, filter, includeTag };
 }
 
 /** Ids kept per list in an audit row; a negotiation can carry many haves. */
