@@ -1,5 +1,6 @@
 /** The express application: git smart-HTTP routes, health, and a JSON 404 for everything else. */
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RepoMirror } from '@gitgate/mirror';
 import { gitRoutes, parseGitPath } from './git-routes.js';
 import { PROMETHEUS_CONTENT_TYPE, type GatewayMetrics } from './metrics.js';
@@ -9,6 +10,8 @@ import { anonymousAuthenticator, openPolicy, type Authenticator, type Identity, 
 import { apiRouter, type AuditQueries, type DetokenizeApi } from './api/api-router.js';
 import { approvalsPage } from './api/approvals-page.js';
 import type { SyncRunner } from './sync-runner.js';
+import type { RepoSyncHealth } from './sync-health.js';
+import { RefusalAudit } from './refusal-audit.js';
 
 export interface AppOptions {
   repos: ReadonlyMap<string, RepoMirror>;
@@ -25,6 +28,15 @@ export interface AppOptions {
   ready?: () => Promise<Record<string, string>>;
   /** Counted per request and served at /metrics. */
   metrics?: GatewayMetrics;
+  /**
+   * Who may read /metrics: `{ token }` asks for `Authorization: Bearer <token>`, 'open' serves anyone
+   * (loopback trials), 'closed' answers 404 as for any unknown route. Default 'open'.
+   */
+  metricsAccess?: { token: string } | 'open' | 'closed';
+  /** Each served repository's last sync outcome; a failed one makes /readyz answer 503 'degraded'. */
+  syncHealth?: () => Record<string, RepoSyncHealth>;
+  /** Folds refused API calls into the audit (one over `audit` by default). */
+  refusals?: RefusalAudit;
   /** Runs and records syncs (shared with the gateway's background syncs). */
   syncRunner?: SyncRunner;
 }
@@ -38,6 +50,14 @@ function routeOf(path: string): string {
   return 'other';
 }
 
+/** True when the request carries `Authorization: Bearer <token>` (compared in constant time). */
+function bearerMatches(req: Request, token: string): boolean {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''));
+  if (!m) return false;
+  const digest = (v: string): Buffer => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(m[1]), digest(token));
+}
+
 /** Builds the express app (no listening). */
 export function createApp(opts: AppOptions): Express {
   const app = express();
@@ -49,18 +69,30 @@ export function createApp(opts: AppOptions): Express {
       res.on('finish', () => metrics.httpRequests.inc({ route: routeOf(req.path), status: res.statusCode }));
       next();
     });
-    app.get('/metrics', (_req, res) => {
-      res.set('Content-Type', PROMETHEUS_CONTENT_TYPE).send(metrics.registry.render());
-    });
+    const access = opts.metricsAccess ?? 'open';
+    if (access !== 'closed') {
+      app.get('/metrics', (req, res) => {
+        if (access !== 'open' && !bearerMatches(req, access.token)) {
+          res.status(401).set('WWW-Authenticate', 'Bearer realm="gitgate-metrics"').json({ error: { code: 'GITGATE_UNAUTHENTICATED', message: 'metrics need the configured bearer token (metrics.token)' } });
+          return;
+        }
+        res.set('Content-Type', PROMETHEUS_CONTENT_TYPE).send(metrics.registry.render());
+      });
+    }
   }
-  app.get('/readyz', (_req, res) => {
+  app.get('/readyz', (req, res) => {
     const check = opts.ready ?? (async () => ({}));
+    // `?syncs=ignore` leaves repository sync health out of the status (for load-balancer probes).
+    const ignoreSyncs = req.query.syncs === 'ignore';
     check().then(
       (problems) => {
+        const repos = opts.syncHealth?.() ?? {};
         const failed = Object.keys(problems).length > 0;
-        res.status(failed ? 503 : 200).json({ status: failed ? 'not ready' : 'ready', problems });
+        const degraded = !ignoreSyncs && Object.values(repos).some((r) => r.lastOutcome === 'error');
+        const status = failed ? 'not ready' : degraded ? 'degraded' : 'ready';
+        res.status(failed || degraded ? 503 : 200).json({ status, problems, repos });
       },
-      () => res.status(503).json({ status: 'not ready', problems: { check: 'readiness check failed' } }),
+      () => res.status(503).json({ status: 'not ready', problems: { check: 'readiness check failed' }, repos: {} }),
     );
   });
   app.get('/healthz', (_req, res) => {
@@ -69,7 +101,7 @@ export function createApp(opts: AppOptions): Express {
   const authenticator = opts.authenticator ?? anonymousAuthenticator;
   const audit = opts.audit ?? nullAudit;
   app.use('/api/v1', apiRouter({
-    authenticator, audit, detokenize: opts.detokenize, auditQueries: opts.auditQueries,
+    authenticator, audit, refusals: opts.refusals ?? new RefusalAudit({ audit }), detokenize: opts.detokenize, auditQueries: opts.auditQueries,
     isAdmin: opts.isAdmin ?? (() => false), logger: opts.logger,
   }));
   app.use(approvalsPage());

@@ -9,6 +9,8 @@ export interface AuditEvent {
 export interface AuditSink {
   /** Queues a record; never throws, never blocks the request. */
   record(e: AuditEvent): void;
+  /** Resolves once the record is committed; rejects when it cannot be written (the caller refuses with 503). */
+  recordDurable(e: AuditEvent): Promise<void>;
 }
 
-export const nullAudit: AuditSink = { record: () => {} };
+export const nullAudit: AuditSink = { record: () => {}, recordDurable: async () => {} };

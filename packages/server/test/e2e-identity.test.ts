@@ -123,9 +123,11 @@ describe('e2e: identity, detokenize and audit', function () {
     expect(failures.length).to.be.at.least(Object.keys(bad).length);
   });
 
-  it('refuses a valid identity outside the readers with 403', async () => {
+  it('refuses a valid identity outside the readers with the 404 of an unknown repository', async () => {
     const r = await http(`${demo.url}/info/refs?service=git-upload-pack`, { jwt: jwt.outsider });
-    expect(r.status).to.equal(403);
+    const unknown = await http(`${demo.gw.url}/acme/nope.git/info/refs?service=git-upload-pack`, { jwt: jwt.outsider });
+    expect(r.status).to.equal(404);
+    expect(r.text.replace('acme/api', 'X')).to.equal(unknown.text.replace('acme/nope', 'X'));
     const g = await git(['clone', basicUrl(jwt.outsider), join(work, 'outsider')]);
     expect(g.code).to.not.equal(0);
   });
