@@ -57,6 +57,8 @@ export interface Config {
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'json' | 'text' };
   sync: { coalesceMs: number; onStart: boolean; intervalSeconds: number };
   limits: { maxRequestBytes: number };
+  /** /metrics: with `token` it asks for `Authorization: Bearer <token>`; without, open in auth mode none, absent (404) in oidc. */
+  metrics: { token?: string };
   repos: RepoConfig[];
   github: GitHubSourceConfig[];
 }
@@ -72,7 +74,7 @@ export class ConfigError extends Error {
 }
 
 const REPO_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
-const TOP_KEYS = ['listen', 'dataDir', 'auth', 'detokenize', 'admins', 'audit', 'scanner', 'log', 'sync', 'limits', 'repos'];
+const TOP_KEYS = ['listen', 'dataDir', 'auth', 'detokenize', 'admins', 'audit', 'scanner', 'log', 'sync', 'limits', 'repos', 'metrics'];
 
 /** Parses a duration such as 30s, 15m, 1h or 2d into milliseconds; undefined when malformed. */
 export function parseDuration(v: unknown): number | undefined {
@@ -253,6 +255,21 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
       else syncCfg.intervalSeconds = n as number;
     }
   }
+  // metrics
+  const metricsCfg: Config['metrics'] = {};
+  const metrics = obj(root.metrics, 'metrics');
+  if (metrics) {
+    unknownKeys(metrics, ['token'], 'metrics');
+    if (metrics.token !== undefined) {
+      if (typeof metrics.token !== 'string' || metrics.token === '') problems.push('metrics.token: must be env:NAME, file:PATH or a literal');
+      else {
+        const r = resolveSecretRef(metrics.token, baseDir, env);
+        if (r.problem) problems.push(`metrics.token: ${r.problem}`);
+        else if (r.value!.length < 16) problems.push('metrics.token: must be at least 16 characters');
+        else metricsCfg.token = r.value!;
+      }
+    }
+  }
   // limits
   const limitsCfg = { maxRequestBytes: 16 * 1024 * 1024 };
   const limits = obj(root.limits, 'limits');
@@ -428,5 +445,5 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
     problems.push(`listen: auth mode "none" only listens on loopback (got ${host}); configure auth mode oidc to listen elsewhere`);
     throw new ConfigError(file, problems);
   }
-  return { listen: { host, port }, dataDir, auth: authCfg, detokenize: det, admins, audit: auditCfg, scanner: scannerCfg, log: logCfg, sync: syncCfg, limits: limitsCfg, repos, github };
+  return { listen: { host, port }, dataDir, auth: authCfg, detokenize: det, admins, audit: auditCfg, scanner: scannerCfg, log: logCfg, sync: syncCfg, limits: limitsCfg, metrics: metricsCfg, repos, github };
 }

@@ -111,7 +111,7 @@ async function serve(config: Config, file: string, tls?: { cert: string; key: st
     backgroundSync: { onStart: config.sync.onStart, intervalMs: config.sync.intervalSeconds * 1000 },
     repos: repos.map((r) => ({ name: r.name, upstream: r.source })),
     policy: { repos: repos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: config.detokenize, admins: config.admins },
-    webhook: config.detokenize.webhook, tls,
+    webhook: config.detokenize.webhook, tls, metrics: config.metrics,
     scanner: config.scanner.rules.length > 0 || config.scanner.allowlist.length > 0
       ? createScanner({ extraRules: config.scanner.rules, allowlist: config.scanner.allowlist }) : undefined,
     auditRetention: config.audit.retentionMs ? { retentionMs: config.audit.retentionMs, exportDir: config.audit.exportDir } : undefined,

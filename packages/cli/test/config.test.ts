@@ -41,6 +41,7 @@ describe('validateConfig', () => {
       log: { level: 'info', format: 'json' },
       sync: { coalesceMs: 2000, onStart: true, intervalSeconds: 0 },
       limits: { maxRequestBytes: 16 * 1024 * 1024 },
+      metrics: {},
       repos: [
         { name: 'acme/api', upstream: '/srv/git/api.git', readers: [], source: { url: '/srv/git/api.git' } },
         { name: 'acme/web', upstream: 'https://git.example.test/acme/web.git', readers: [], source: { url: 'https://git.example.test/acme/web.git' } },
@@ -168,6 +169,13 @@ describe('validateConfig', () => {
     expect(p).to.include('detokenize.approvers: at least one approver group is required');
     const c = validateConfig({ ...good(), detokenize: { requesters: ['agents'], approvers: ['security'], grantTtl: '5m', webhook: { url: 'https://hooks.example.test/x', secret: 'env:HOOK' } } }, BASE, 'config', { HOOK: 'signing-key' });
     expect(c.detokenize).to.deep.include({ grantTtlMs: 300e3, webhook: { url: 'https://hooks.example.test/x', secret: 'signing-key' } });
+  });
+
+  it('resolves the metrics bearer token from the environment and refuses a short or unknown setting', () => {
+    const token = 'metrics-' + 'x'.repeat(24);
+    expect(validateConfig({ ...good(), metrics: { token: 'env:METRICS_TOKEN' } }, BASE, 'config', { METRICS_TOKEN: token }).metrics).to.deep.equal({ token });
+    expect(problemsOf({ ...good(), metrics: { token: 'short' } })).to.deep.equal(['metrics.token: must be at least 16 characters']);
+    expect(problemsOf({ ...good(), metrics: { open: true } })[0]).to.match(/^metrics\.open: unknown key/);
   });
 
   it('reports a section that is not a mapping', () => {
