@@ -35,6 +35,9 @@ describe('e2e: authorization at the moment of use', function () {
   let apiTokens: string[];
   let opsTokens: string[];
   const metricsToken = 'm-' + randomChars(30);
+  const logs: { message: string; meta: Record<string, unknown> }[] = [];
+  const keep = (message: string, meta?: object): void => { logs.push({ message, meta: { ...meta } }); };
+  const logger = { debug: keep, info: keep, warn: keep, error: keep };
 
   const policyOf = (d: Partial<Detokenize> = {}, apiReaders = ['agents']): PolicyConfig => ({
     repos: [{ name: 'acme/api', readers: apiReaders }, { name: 'acme/ops', readers: ['ops'] }, { name: 'acme/api-copy', readers: ['ops'] }],
@@ -67,7 +70,7 @@ describe('e2e: authorization at the moment of use', function () {
 
   before(async () => {
     issuer = await startIssuer('gitgate');
-    demo = await startDemoGateway({ auth: { mode: 'oidc', issuer: issuer.issuer, audience: 'gitgate' }, policy: policyOf(), metrics: { token: metricsToken } });
+    demo = await startDemoGateway({ logger, auth: { mode: 'oidc', issuer: issuer.issuer, audience: 'gitgate' }, policy: policyOf(), metrics: { token: metricsToken } });
     opsUpstream = join(demo.dir, 'upstream', 'ops.git');
     await (await demoFixtures()).makeDemoRepo(opsUpstream, { seed: '0b50' });
     apply(policyOf());
@@ -130,6 +133,18 @@ describe('e2e: authorization at the moment of use', function () {
     const ok = await http(`${api}/detokenize-requests/${id}/approve`, { method: 'POST', jwt: jwt.sec2, body: {} });
     expect(ok.status, ok.text).to.equal(200);
     expect(ok.json().approvals.map((a: { approver: string }) => a.approver)).to.deep.equal(['bob']);
+  });
+
+  it('logs one line of what a reload changed in the policy', async () => {
+    logs.length = 0;
+    apply(policyOf({ approvers: ['security-2'], minApprovals: 2 }, ['agents', 'ci']));
+    const lines = logs.filter((l) => l.message === 'configuration reloaded');
+    expect(lines).to.have.length(1);
+    expect(lines[0]!.meta.policy).to.deep.equal({
+      readers: { 'acme/api': { added: ['ci'], removed: [] } },
+      approvers: { added: [], removed: ['security'] },
+      detokenize: { minApprovals: [1, 2] },
+    });
   });
 
   it('audits forbidden attempts: an outsider requesting, an agent approving and listing', async () => {
