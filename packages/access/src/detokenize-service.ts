@@ -225,15 +225,17 @@ export class DetokenizeService {
   async create(id: Principal, input: { token: string; reason?: string }): Promise<RequestView> {
     this.#assertOpen();
     assertPrincipal(id);
-    if (!this.#policy.canRequest(id)) throw new AccessError(codes.forbidden, 'you are not in a detokenize requester group');
+    // One policy for the whole decision, even if a reload lands in the middle of it.
+    const policy = this.#policy;
+    if (!policy.canRequest(id)) throw new AccessError(codes.forbidden, 'you are not in a detokenize requester group');
     const token = input?.token;
     if (!isToken(token)) throw new AccessError(codes.badInput, 'token must be a gitgate token such as [[TOKEN_<type>_<id>]]');
     const reason = optionalText(input.reason, 'reason');
-    if (this.#policy.detokenize.requireReason && reason === null) throw new AccessError(codes.badInput, 'a reason is required');
+    if (policy.detokenize.requireReason && reason === null) throw new AccessError(codes.badInput, 'a reason is required');
 
     const info = await this.#vault.info(token);
     // A token seen only where the requester cannot read is treated as unknown: its existence is not theirs to learn.
-    const readable = info?.occurrences.filter((o) => this.#policy.canRead(id, o.repo)) ?? [];
+    const readable = info?.occurrences.filter((o) => policy.canRead(id, o.repo)) ?? [];
     if (!info || readable.length === 0) throw new AccessError(codes.notFound, `unknown token ${token}`, { data: { token } });
     if (info.revokedAt !== null) throw new AccessError(codes.conflict, `token ${token} was revoked`, { data: { token, reason: 'revoked' } });
 
@@ -242,8 +244,8 @@ export class DetokenizeService {
     const at = now.toISOString();
     const occ = readable[0]!;
     const requestId = randomUUID();
-    const required = this.#policy.detokenize.minApprovals;
-    const expiresAt = later(now, this.#policy.detokenize.requestTtlMs);
+    const required = policy.detokenize.minApprovals;
+    const expiresAt = later(now, policy.detokenize.requestTtlMs);
     const row = await this.#db.transaction(async (tx) => {
       const open = await tx.get<{ id: string }>(
         "SELECT id FROM detokenize_requests WHERE requester = ? AND token = ? AND status IN ('pending', 'approved') ORDER BY created_at DESC LIMIT 1",

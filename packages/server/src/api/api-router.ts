@@ -214,6 +214,10 @@ export function apiRouter(opts: ApiOptions): Router {
   });
   // Malformed JSON bodies and other errors from express itself (before authentication).
   r.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
     const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
     refused(req, 'anonymous', 'malformed-body', status, status === 400 ? 'GITGATE_BAD_INPUT' : 'GITGATE_INTERNAL');
     res.status(status).json({ error: { code: status === 400 ? 'GITGATE_BAD_INPUT' : 'GITGATE_INTERNAL', message: status < 500 ? 'malformed request body' : 'internal error' } });
