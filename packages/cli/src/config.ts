@@ -57,8 +57,11 @@ export interface Config {
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'json' | 'text' };
   sync: { coalesceMs: number; onStart: boolean; intervalSeconds: number };
   limits: { maxRequestBytes: number };
-  /** /metrics: with `token` it asks for `Authorization: Bearer <token>`; without, open in auth mode none, absent (404) in oidc. */
-  metrics: { token?: string };
+  /**
+   * /metrics: with `listen` it is served on that address only; with `token` it asks for
+   * `Authorization: Bearer <token>`; with neither, open in auth mode none, absent (404) in oidc.
+   */
+  metrics: { token?: string; listen?: { host: string; port: number } };
   repos: RepoConfig[];
   github: GitHubSourceConfig[];
 }
@@ -259,7 +262,12 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
   const metricsCfg: Config['metrics'] = {};
   const metrics = obj(root.metrics, 'metrics');
   if (metrics) {
-    unknownKeys(metrics, ['token'], 'metrics');
+    unknownKeys(metrics, ['token', 'listen'], 'metrics');
+    if (metrics.listen !== undefined) {
+      const m = typeof metrics.listen === 'string' ? /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(metrics.listen) : null;
+      if (!m || Number(m[2]) > 65535) problems.push('metrics.listen: must be HOST:PORT, e.g. 127.0.0.1:9464');
+      else metricsCfg.listen = { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+    }
     if (metrics.token !== undefined) {
       if (typeof metrics.token !== 'string' || metrics.token === '') problems.push('metrics.token: must be env:NAME, file:PATH or a literal');
       else {

@@ -117,6 +117,7 @@ async function serve(config: Config, file: string, tls?: { cert: string; key: st
     auditRetention: config.audit.retentionMs ? { retentionMs: config.audit.retentionMs, exportDir: config.audit.exportDir } : undefined,
   });
   process.stdout.write(`gitgate listening on ${gw.url}\n`);
+  if (gw.metricsUrl) process.stdout.write(`metrics on ${gw.metricsUrl}/metrics\n`);
   for (const name of gw.repos.keys()) process.stdout.write(`  git clone ${gw.url}/${name}.git\n`);
   // SIGHUP: re-read the config file and apply its repositories and policy; a bad file changes nothing.
   const reload = (): void => {

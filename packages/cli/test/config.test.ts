@@ -178,6 +178,11 @@ describe('validateConfig', () => {
     expect(problemsOf({ ...good(), metrics: { open: true } })[0]).to.match(/^metrics\.open: unknown key/);
   });
 
+  it('takes a separate metrics listen address and refuses one that is not HOST:PORT', () => {
+    expect(validateConfig({ ...good(), metrics: { listen: '127.0.0.1:9464' } }, BASE).metrics).to.deep.equal({ listen: { host: '127.0.0.1', port: 9464 } });
+    expect(problemsOf({ ...good(), metrics: { listen: 'everywhere' } })).to.deep.equal(['metrics.listen: must be HOST:PORT, e.g. 127.0.0.1:9464']);
+  });
+
   it('reports a section that is not a mapping', () => {
     expect(problemsOf({ ...good(), log: 'debug' })).to.deep.equal(['log: must be a mapping']);
   });

@@ -1,6 +1,5 @@
 /** The express application: git smart-HTTP routes, health, and a JSON 404 for everything else. */
-import express, { type Express, type Request } from 'express';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type Express } from 'express';
 import type { RepoMirror } from '@gitgate/mirror';
 import { gitRoutes, parseGitPath } from './git-routes.js';
 import { PROMETHEUS_CONTENT_TYPE, type GatewayMetrics } from './metrics.js';
@@ -12,6 +11,7 @@ import { approvalsPage } from './api/approvals-page.js';
 import type { SyncRunner } from './sync-runner.js';
 import type { RepoSyncHealth } from './sync-health.js';
 import { RefusalAudit } from './refusal-audit.js';
+import { bearerMatches } from './bearer-token.js';
 
 export interface AppOptions {
   repos: ReadonlyMap<string, RepoMirror>;
@@ -48,14 +48,6 @@ function routeOf(path: string): string {
   if (path === '/healthz' || path === '/readyz' || path === '/metrics') return path.slice(1);
   if (path.startsWith('/api/')) return 'api';
   return 'other';
-}
-
-/** True when the request carries `Authorization: Bearer <token>` (compared in constant time). */
-function bearerMatches(req: Request, token: string): boolean {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''));
-  if (!m) return false;
-  const digest = (v: string): Buffer => createHash('sha256').update(v).digest();
-  return timingSafeEqual(digest(m[1]), digest(token));
 }
 
 /** Builds the express app (no listening). */

@@ -18,6 +18,7 @@ import { BackgroundSync } from './background-sync.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { nullAudit } from './audit-sink.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
+import { startMetricsListener, type MetricsListener } from './metrics-listener.js';
 import { SyncHealth } from './sync-health.js';
 import { RefusalAudit } from './refusal-audit.js';
 import { policyChanges } from './policy-changes.js';
@@ -46,10 +47,11 @@ export interface GatewayOptions {
   /** Serve HTTPS with this PEM certificate chain and key instead of plain HTTP. */
   tls?: { cert: string; key: string };
   /**
-   * /metrics access: with `token`, callers send `Authorization: Bearer <token>`; without it /metrics is
-   * open in auth mode none (loopback) and absent (404) in auth mode oidc.
+   * /metrics access: with `listen`, metrics are served on that address only (and the main listener
+   * has no /metrics); with `token`, scrapes send `Authorization: Bearer <token>`; with neither, /metrics
+   * is open in auth mode none (loopback) and absent (404) in auth mode oidc.
    */
-  metrics?: { token?: string };
+  metrics?: { token?: string; listen?: { host: string; port: number } };
   /** Where detokenize events are posted, HMAC-signed with `secret`. */
   webhook?: { url: string; secret: string };
   logger?: Logger;
@@ -71,6 +73,8 @@ export interface Gateway {
   vault: Vault;
   audit: AuditLog;
   metrics: GatewayMetrics;
+  /** Base URL of the separate metrics listener, when `metrics.listen` was given. */
+  metricsUrl?: string;
   dataDir: string;
   /**
    * Applies a new repository list and policy without a restart: new repositories are served, removed
@@ -188,7 +192,8 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
   const syncHealth = new SyncHealth();
   const refusals = new RefusalAudit({ audit: auditSink });
   const syncRunner = createSyncRunner({ audit: auditSink, metrics, health: syncHealth, logger: log });
-  const metricsAccess = opts.metrics?.token ? { token: opts.metrics.token } : opts.auth.mode === 'none' ? 'open' as const : 'closed' as const;
+  const metricsAccess = opts.metrics?.listen ? 'closed' as const
+    : opts.metrics?.token ? { token: opts.metrics.token } : opts.auth.mode === 'none' ? 'open' as const : 'closed' as const;
   const app = createApp({
     repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit: auditSink, metrics, metricsAccess, ready, auditQueries: audit, syncRunner, refusals,
     syncHealth: () => syncHealth.snapshot(repos.keys()), ...access,
@@ -199,6 +204,15 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
     server.once('error', reject);
     server.listen(opts.port ?? 8080, host, () => resolve());
   });
+  let metricsListener: MetricsListener | undefined;
+  if (opts.metrics?.listen) {
+    try {
+      metricsListener = await startMetricsListener({ ...opts.metrics.listen, registry: metrics.registry, token: opts.metrics.token });
+    } catch (e) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw new ServerError('GITGATE_CONFIG', 500, `metrics.listen ${opts.metrics.listen.host}:${opts.metrics.listen.port} cannot be bound (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+    }
+  }
   let retentionTimer: NodeJS.Timeout | undefined;
   if (opts.auditRetention) {
     const { retentionMs, exportDir } = opts.auditRetention;
@@ -223,7 +237,7 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
   const url = `${opts.tls ? 'https' : 'http'}://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   log.info('gateway listening', { url, repos: repos.size });
   return {
-    url, server, repos, vault, audit, metrics, dataDir: opts.dataDir,
+    url, server, repos, vault, audit, metrics, metricsUrl: metricsListener?.url, dataDir: opts.dataDir,
     reload(next) {
       // Built first: a malformed policy throws here and changes nothing.
       const nextPolicy = next.policy && opts.auth.mode === 'oidc' ? new Policy(next.policy) : undefined;
@@ -265,6 +279,7 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
       // A background sync still running would find its databases closed under it.
       await background.stop();
       refusals.close();
+      await metricsListener?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...repos.values()].map((m) => m.idle()));

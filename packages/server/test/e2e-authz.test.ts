@@ -231,6 +231,25 @@ describe('e2e: authorization at the moment of use', function () {
     }
   });
 
+  it('serves metrics on a separate listen address only, when one is configured', async () => {
+    const dir = tempDir();
+    const gw = await startGateway({
+      port: 0, dataDir: join(dir, 'data'), repos: [], auth: { mode: 'oidc', issuer: issuer.issuer, audience: 'gitgate' },
+      metrics: { listen: { host: '127.0.0.1', port: 0 } },
+    });
+    try {
+      expect(gw.metricsUrl).to.be.a('string').and.not.equal(gw.url);
+      const scraped = await http(`${gw.metricsUrl}/metrics`);
+      expect(scraped.status).to.equal(200);
+      expect(scraped.text).to.contain('# TYPE gitgate_sync_failures_total counter');
+      expect((await http(`${gw.url}/metrics`)).status).to.equal(404);
+      expect((await http(`${gw.metricsUrl}/api/v1/audit/sessions`)).status).to.equal(404);
+    } finally {
+      await gw.close();
+      cleanup(dir);
+    }
+  });
+
   it('answers malformed input on every API route with a 4xx and a sentence, never a 500', async () => {
     const id = '00000000-0000-4000-8000-000000000000';
     const cases: [string, string, { jwt: string; body?: unknown; rawBody?: string }][] = [
