@@ -18,6 +18,8 @@ export const codes = {
   oidcUnavailable: 'GITGATE_OIDC_UNAVAILABLE',
   /** A webhook delivery failed after every attempt. */
   webhookFailed: 'GITGATE_WEBHOOK_FAILED',
+  /** The audit record a step needs first (a reveal's) could not be written, so the step did not happen. */
+  auditUnavailable: 'GITGATE_AUDIT_UNAVAILABLE',
 } as const;
 
 /** One of the stable codes in `codes`. */
@@ -33,6 +35,7 @@ export const statusOf: Readonly<Record<AccessErrorCode, number>> = Object.freeze
   GITGATE_BAD_INPUT: 400,
   GITGATE_OIDC_UNAVAILABLE: 503,
   GITGATE_WEBHOOK_FAILED: 502,
+  GITGATE_AUDIT_UNAVAILABLE: 503,
 });
 
 /**

@@ -30,12 +30,22 @@ export interface DetokenizeServiceOptions {
   /** SQLite file holding the requests (created mode 0600; may be shared with other stores), or ':memory:'. */
   dbPath: string;
   vault: VaultLike;
-  policy: Policy;
+  /**
+   * The policy, or a function returning the one in force: it is read at every decision (create,
+   * approve, deny, list, reveal), so a reloaded configuration applies from the next call on.
+   */
+  policy: Policy | (() => Policy);
   /** The current time (default: the system clock); TTL tests inject a fake one. */
   clock?: () => Date;
   logger?: Logger;
   /** Called after each committed state change (audit, webhooks). Its errors are logged, never thrown. */
   events?: (e: DetokenizeEvent) => void;
+  /**
+   * Writes the 'detokenize-reveal' record durably; awaited before the reveal is claimed and the
+   * secret returned. When it rejects, the reveal is refused (GITGATE_AUDIT_UNAVAILABLE, 503) and the
+   * grant stays unused. The event is still handed to `events` afterwards (webhooks, metrics).
+   */
+  recordDurable?: (e: DetokenizeEvent) => Promise<void>;
 }
 
 /** Where the token was seen, as an approver sees it. Taken from vault metadata; never the secret. */
@@ -46,7 +56,7 @@ export interface RequestContext {
   path: string | null;
   commit: string | null;
   rule: string | null;
-  /** How many places the vault has seen the token in. */
+  /** How many places the vault has seen the token in, counting only repositories the requester could read. */
   occurrences: number;
   /** The type's public prefix then asterisks, e.g. 'AKIA************' (see `maskedPreview`). */
   maskedPreview: string;
@@ -161,19 +171,31 @@ function decodeSecret(secret: Buffer): { secret: string; secretEncoding: 'utf8' 
 export class DetokenizeService {
   readonly #db: Database;
   readonly #vault: VaultLike;
-  readonly #policy: Policy;
+  readonly #policySource: () => Policy;
   readonly #clock: () => Date;
   readonly #log: Logger;
   readonly #listener: ((e: DetokenizeEvent) => void) | undefined;
+  readonly #recordDurable: ((e: DetokenizeEvent) => Promise<void>) | undefined;
+  /** The reveal running per request id: reveals of one request run one after another. */
+  readonly #revealing = new Map<string, Promise<unknown>>();
   #closed = false;
 
   private constructor(db: Database, opts: DetokenizeServiceOptions, log: Logger) {
     this.#db = db;
     this.#vault = opts.vault;
-    this.#policy = opts.policy;
+    const policy = opts.policy;
+    this.#policySource = typeof policy === 'function' ? policy : () => policy;
     this.#clock = opts.clock ?? (() => new Date());
     this.#log = log;
     this.#listener = opts.events;
+    this.#recordDurable = opts.recordDurable;
+  }
+
+  /** The policy in force now; a function source that returns something else is a programming error. */
+  get #policy(): Policy {
+    const p = this.#policySource();
+    if (!(p instanceof Policy)) throw new TypeError('the policy source must return a Policy');
+    return p;
   }
 
   /**
@@ -185,7 +207,8 @@ export class DetokenizeService {
     if (typeof opts.dbPath !== 'string' || opts.dbPath === '') throw new TypeError('dbPath must be a non-empty string');
     const v = opts.vault as unknown as Record<string, unknown> | undefined;
     if (!v || !['has', 'info', 'reveal', 'revoke'].every((m) => typeof v[m] === 'function')) throw new TypeError('vault must have has, info, reveal and revoke');
-    if (!(opts.policy instanceof Policy)) throw new TypeError('policy must be a Policy');
+    if (!(opts.policy instanceof Policy) && typeof opts.policy !== 'function') throw new TypeError('policy must be a Policy or a function returning one');
+    if (opts.recordDurable !== undefined && typeof opts.recordDurable !== 'function') throw new TypeError('recordDurable must be a function');
     if (opts.clock !== undefined && typeof opts.clock !== 'function') throw new TypeError('clock must be a function');
     if (opts.events !== undefined && typeof opts.events !== 'function') throw new TypeError('events must be a function');
     const log = opts.logger ?? noopLogger;
@@ -202,15 +225,17 @@ export class DetokenizeService {
   async create(id: Principal, input: { token: string; reason?: string }): Promise<RequestView> {
     this.#assertOpen();
     assertPrincipal(id);
-    if (!this.#policy.canRequest(id)) throw new AccessError(codes.forbidden, 'you are not in a detokenize requester group');
+    // One policy for the whole decision, even if a reload lands in the middle of it.
+    const policy = this.#policy;
+    if (!policy.canRequest(id)) throw new AccessError(codes.forbidden, 'you are not in a detokenize requester group');
     const token = input?.token;
     if (!isToken(token)) throw new AccessError(codes.badInput, 'token must be a gitgate token such as [[TOKEN_<type>_<id>]]');
     const reason = optionalText(input.reason, 'reason');
-    if (this.#policy.detokenize.requireReason && reason === null) throw new AccessError(codes.badInput, 'a reason is required');
+    if (policy.detokenize.requireReason && reason === null) throw new AccessError(codes.badInput, 'a reason is required');
 
     const info = await this.#vault.info(token);
     // A token seen only where the requester cannot read is treated as unknown: its existence is not theirs to learn.
-    const readable = info?.occurrences.filter((o) => this.#policy.canRead(id, o.repo)) ?? [];
+    const readable = info?.occurrences.filter((o) => policy.canRead(id, o.repo)) ?? [];
     if (!info || readable.length === 0) throw new AccessError(codes.notFound, `unknown token ${token}`, { data: { token } });
     if (info.revokedAt !== null) throw new AccessError(codes.conflict, `token ${token} was revoked`, { data: { token, reason: 'revoked' } });
 
@@ -219,8 +244,8 @@ export class DetokenizeService {
     const at = now.toISOString();
     const occ = readable[0]!;
     const requestId = randomUUID();
-    const required = this.#policy.detokenize.minApprovals;
-    const expiresAt = later(now, this.#policy.detokenize.requestTtlMs);
+    const required = policy.detokenize.minApprovals;
+    const expiresAt = later(now, policy.detokenize.requestTtlMs);
     const row = await this.#db.transaction(async (tx) => {
       const open = await tx.get<{ id: string }>(
         "SELECT id FROM detokenize_requests WHERE requester = ? AND token = ? AND status IN ('pending', 'approved') ORDER BY created_at DESC LIMIT 1",
@@ -229,7 +254,7 @@ export class DetokenizeService {
       await tx.run(
         `INSERT INTO detokenize_requests (id, token, requester, reason, status, created_at, expires_at, required_approvals, token_type, repo, path, commit_id, rule_id, occurrences)
          VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [requestId, token, id.subject, reason, at, expiresAt, required, info.type, occ.repo, occ.path, occ.commitId, occ.ruleId, info.occurrences.length]);
+        [requestId, token, id.subject, reason, at, expiresAt, required, info.type, occ.repo, occ.path, occ.commitId, occ.ruleId, readable.length]);
       return (await tx.get<RequestRow>('SELECT * FROM detokenize_requests WHERE id = ?', [requestId]))!;
     });
     this.#log.info('detokenize requested', { requestId, token, requester: id.subject });
@@ -329,7 +354,10 @@ export class DetokenizeService {
    * oneTimeReveal (the request becomes 'revealed'), else on every read until the grant expires.
    * Approvers and admins see the view without the secret. Throws AccessError GITGATE_NOT_FOUND (no
    * such request, or not visible to `id`) and, for the requester, GITGATE_GONE (410) when the grant
-   * is used up: already revealed, grant expired, or token revoked (`data.reason`).
+   * is used up: already revealed, grant expired, or token revoked (`data.reason`); GITGATE_FORBIDDEN
+   * when the requester lost the requester role or read access to every repository of the token since
+   * (`data.reason` 'not-a-requester' or 'no-read-access'); GITGATE_AUDIT_UNAVAILABLE (503) when the
+   * reveal's audit record cannot be written (the grant stays unused).
    */
   async get(id: Principal, requestId: string): Promise<RevealedRequestView> {
     this.#assertOpen();
@@ -337,7 +365,6 @@ export class DetokenizeService {
     const rid = requestIdOf(requestId);
     const now = this.#clock();
     await this.#sweep(now);
-    const at = now.toISOString();
     const row = await this.#db.get<RequestRow>('SELECT * FROM detokenize_requests WHERE id = ?', [rid]);
     if (!row) throw new AccessError(codes.notFound, 'no such detokenize request', { data: { requestId: rid } });
     if (row.requester !== id.subject) {
@@ -346,22 +373,48 @@ export class DetokenizeService {
     }
     this.#refuseUsedGrant(row);
     if (row.status !== 'approved') return this.#view(row, await this.#approvals(this.#db, rid));
+    return this.#serialisedReveal(rid, () => this.#reveal(id, rid, now));
+  }
 
-    // Claim the reveal before decrypting, so two concurrent reads of a one-time grant cannot both win.
-    const oneTime = this.#policy.detokenize.oneTimeReveal;
-    await this.#db.transaction(async (tx) => {
-      const current = (await tx.get<RequestRow>('SELECT * FROM detokenize_requests WHERE id = ?', [rid]))!;
-      this.#refuseUsedGrant(current);
-      if (current.status !== 'approved' || current.grant_expires_at === null || current.grant_expires_at <= at) {
-        throw new AccessError(codes.gone, 'the grant of this request is no longer valid', { data: { requestId: rid, reason: 'grant-expired' } });
-      }
-      if (oneTime) {
-        await tx.run("UPDATE detokenize_requests SET status = 'revealed', revealed_at = ?, reveal_count = reveal_count + 1, ended_at = ? WHERE id = ? AND status = 'approved'", [at, at, rid]);
-      } else {
-        await tx.run('UPDATE detokenize_requests SET revealed_at = COALESCE(revealed_at, ?), reveal_count = reveal_count + 1 WHERE id = ?', [at, rid]);
-      }
-    });
+  /** Runs `fn` after any reveal of `rid` already running, so two reads of one grant never interleave. */
+  async #serialisedReveal<T>(rid: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.#revealing.get(rid) ?? Promise.resolve();
+    const run = before.catch(() => undefined).then(fn);
+    const settled = run.catch(() => undefined);
+    this.#revealing.set(rid, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.#revealing.get(rid) === settled) this.#revealing.delete(rid);
+    }
+  }
 
+  /**
+   * The reveal of an approved request, authorised at the moment of use: the requester must still be a
+   * requester and still read a repository the token occurs in, the token must not be revoked and the
+   * grant not expired. Order: decrypt, write the reveal's audit record durably, then claim the reveal
+   * in access.db, then return the secret. A crash between the record and the claim leaves a record of
+   * a reveal that was not delivered (the grant stays usable), never a claimed reveal without a record.
+   */
+  async #reveal(id: Principal, rid: string, now: Date): Promise<RevealedRequestView> {
+    const at = now.toISOString();
+    const policy = this.#policy;
+    const row = (await this.#db.get<RequestRow>('SELECT * FROM detokenize_requests WHERE id = ?', [rid]))!;
+    this.#refuseUsedGrant(row);
+    if (row.status !== 'approved' || row.grant_expires_at === null || row.grant_expires_at <= at) {
+      throw new AccessError(codes.gone, 'the grant of this request is no longer valid', { data: { requestId: rid, reason: 'grant-expired' } });
+    }
+    if (!policy.canRequest(id)) {
+      throw new AccessError(codes.forbidden, 'you are no longer in a detokenize requester group, so this grant cannot be used', { data: { requestId: rid, reason: 'not-a-requester' } });
+    }
+    const info = await this.#vault.info(row.token);
+    if (!info || !info.occurrences.some((o) => policy.canRead(id, o.repo))) {
+      throw new AccessError(codes.forbidden, 'you can no longer read a repository this token occurs in, so this grant cannot be used', { data: { requestId: rid, reason: 'no-read-access' } });
+    }
+    if (info.revokedAt !== null) {
+      await this.#endRevoked(rid, row.token, id.subject, at);
+      throw new AccessError(codes.gone, `token ${row.token} was revoked`, { data: { requestId: rid, reason: 'revoked' } });
+    }
     let plain: Buffer;
     try {
       plain = await this.#vault.reveal(row.token);
@@ -370,21 +423,40 @@ export class DetokenizeService {
         await this.#endRevoked(rid, row.token, id.subject, at);
         throw new AccessError(codes.gone, `token ${row.token} was revoked`, { data: { requestId: rid, reason: 'revoked' } });
       }
-      // Not the requester's fault (e.g. the vault is closed): give the claim back so they can retry.
-      await this.#db.run(
-        oneTime
-          ? "UPDATE detokenize_requests SET status = 'approved', revealed_at = NULL, reveal_count = reveal_count - 1, ended_at = NULL WHERE id = ? AND status = 'revealed'"
-          : 'UPDATE detokenize_requests SET reveal_count = reveal_count - 1 WHERE id = ?',
-        [rid]);
       this.#log.error('detokenize reveal failed', { requestId: rid, token: row.token, code: (err as { code?: unknown })?.code });
       throw err;
     }
-    const secret = decodeSecret(plain);
-    plain.fill(0);
-    const view = await this.#load(this.#db, rid);
-    this.#log.info('detokenize revealed', { requestId: rid, token: row.token, requester: id.subject });
-    this.#emit([{ type: 'detokenize-reveal', requestId: rid, token: row.token, actor: id.subject, at, status: view.status, requester: id.subject, expiresAt: view.grantExpiresAt }]);
-    return { ...view, ...secret };
+    try {
+      const oneTime = policy.detokenize.oneTimeReveal;
+      const event: DetokenizeEvent = { type: 'detokenize-reveal', requestId: rid, token: row.token, actor: id.subject, at, status: oneTime ? 'revealed' : 'approved', requester: id.subject, expiresAt: row.grant_expires_at };
+      if (this.#recordDurable) {
+        try {
+          await this.#recordDurable(event);
+        } catch (err) {
+          this.#log.error('detokenize reveal not recorded', { requestId: rid, token: row.token, code: (err as { code?: unknown })?.code });
+          throw new AccessError(codes.auditUnavailable, 'the reveal could not be written to the audit, so the secret was not revealed and the grant is unused; try again later', { cause: err, data: { requestId: rid } });
+        }
+      }
+      await this.#db.transaction(async (tx) => {
+        const current = (await tx.get<RequestRow>('SELECT * FROM detokenize_requests WHERE id = ?', [rid]))!;
+        this.#refuseUsedGrant(current);
+        if (current.status !== 'approved' || current.grant_expires_at === null || current.grant_expires_at <= at) {
+          throw new AccessError(codes.gone, 'the grant of this request is no longer valid', { data: { requestId: rid, reason: 'grant-expired' } });
+        }
+        if (oneTime) {
+          await tx.run("UPDATE detokenize_requests SET status = 'revealed', revealed_at = ?, reveal_count = reveal_count + 1, ended_at = ? WHERE id = ? AND status = 'approved'", [at, at, rid]);
+        } else {
+          await tx.run('UPDATE detokenize_requests SET revealed_at = COALESCE(revealed_at, ?), reveal_count = reveal_count + 1 WHERE id = ?', [at, rid]);
+        }
+      });
+      const secret = decodeSecret(plain);
+      const view = await this.#load(this.#db, rid);
+      this.#log.info('detokenize revealed', { requestId: rid, token: row.token, requester: id.subject });
+      this.#emit([event]);
+      return { ...view, ...secret };
+    } finally {
+      plain.fill(0);
+    }
   }
 
   /**

@@ -473,4 +473,95 @@ describe('DetokenizeService', () => {
       await open();
     });
   });
+
+  describe('authorization at the moment of use', () => {
+    let current: Policy;
+    const policyFor = (d: Partial<Detokenize> = {}, readers: Record<string, string[]> = { 'acme/api': ['dev'], 'acme/vault-ops': ['ops'] }): Policy => new Policy({
+      repos: Object.entries(readers).map(([name, r]) => ({ name, readers: r })),
+      detokenize: { requesters: ['dev'], approvers: ['sec'], minApprovals: 1, requireReason: true, requestTtlMs: HOUR, grantTtlMs: 15 * MINUTE, oneTimeReveal: true, ...d },
+      admins: ['admin'],
+    });
+    async function openLive(recordDurable?: (e: DetokenizeEvent) => Promise<void>): Promise<void> {
+      await service.close();
+      current = policyFor();
+      service = await DetokenizeService.open({ dbPath: path.join(dir, 'access.db'), vault, policy: () => current, clock: clock.now, events: (e) => events.push(e), recordDurable });
+    }
+
+    it('refuses an approval by an approver whose group the live policy no longer lists', async () => {
+      await openLive();
+      const r = await ask();
+      current = policyFor({ approvers: ['security-leads'] });
+      expect(await code(service.approve(bob, r.id))).to.include({ code: 'GITGATE_FORBIDDEN', status: 403 });
+      expect((await service.get(root, r.id)).approvals).to.deep.equal([]);
+    });
+
+    it('applies a threshold raised by the live policy to a request made before', async () => {
+      await openLive();
+      const r = await ask();
+      current = policyFor({ minApprovals: 2 });
+      expect((await service.approve(bob, r.id)).status).to.equal('pending');
+      expect((await service.approve(carol, r.id)).status).to.equal('approved');
+    });
+
+    it('refuses the reveal of an approved grant once the requester lost read access to every repository of the token', async () => {
+      await openLive();
+      const r = await ask();
+      await service.approve(bob, r.id);
+      current = policyFor({}, { 'acme/api': ['other'], 'acme/vault-ops': ['ops'] });
+      const refused = await rejection(service.get(alice, r.id)) as AccessError;
+      expect(refused.code).to.equal('GITGATE_FORBIDDEN');
+      expect(refused.data?.['reason']).to.equal('no-read-access');
+      expect(JSON.stringify(refused)).not.to.include(awsSecret.toString('latin1'));
+      expect(events.map((e) => e.type)).not.to.include('detokenize-reveal');
+      current = policyFor();
+      expect((await service.get(alice, r.id)).secret).to.equal(awsSecret.toString('latin1'));
+    });
+
+    it('refuses the reveal of an approved grant once the requester left the requester groups', async () => {
+      await openLive();
+      const r = await ask();
+      await service.approve(bob, r.id);
+      current = policyFor({ requesters: ['contractors'] });
+      const refused = await rejection(service.get(alice, r.id)) as AccessError;
+      expect(refused.code).to.equal('GITGATE_FORBIDDEN');
+      expect(refused.data?.['reason']).to.equal('not-a-requester');
+      expect((await service.get(root, r.id)).status).to.equal('approved');
+    });
+
+    it('writes the reveal record durably before the secret is returned', async () => {
+      const order: string[] = [];
+      await openLive(async (e) => {
+        order.push(`durable:${e.type}:${(await service.get(root, e.requestId!)).status}`);
+      });
+      const r = await ask();
+      await service.approve(bob, r.id);
+      const v = await service.get(alice, r.id);
+      expect(v.secret).to.equal(awsSecret.toString('latin1'));
+      expect(order).to.deep.equal(['durable:detokenize-reveal:approved']);
+    });
+
+    it('refuses the reveal with 503 and keeps the grant unused when its audit record cannot be written', async () => {
+      let failing = true;
+      await openLive(async () => {
+        if (failing) throw new Error('disk full');
+      });
+      const r = await ask();
+      await service.approve(bob, r.id);
+      const refused = await rejection(service.get(alice, r.id)) as AccessError;
+      expect(refused.code).to.equal('GITGATE_AUDIT_UNAVAILABLE');
+      expect(refused.status).to.equal(503);
+      expect(refused.message).not.to.include(awsSecret.toString('latin1'));
+      expect((await service.get(root, r.id)).status).to.equal('approved');
+      failing = false;
+      expect((await service.get(alice, r.id)).secret).to.equal(awsSecret.toString('latin1'));
+    });
+
+    it('counts in the context only the occurrences in repositories the requester can read', async () => {
+      await vault.put([{ token: awsToken, type: 'aws-access-key-id', secret: awsSecret, ruleId: 'aws-access-key-id', repo: 'acme/vault-ops', path: 'ops/.env', commitId: 'd'.repeat(40) }]);
+      expect((await vault.info(awsToken))!.occurrences).to.have.length(2);
+      const r = await ask();
+      expect(r.context.occurrences).to.equal(1);
+      expect(r.context.repo).to.equal('acme/api');
+    });
+  });
 });

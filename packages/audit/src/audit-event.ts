@@ -13,6 +13,7 @@ export const AUDIT_KINDS = [
   'exposure',
   'sync',
   'auth-failure',
+  'api-refusal',
   'detokenize-request',
   'detokenize-approve',
   'detokenize-deny',
@@ -126,6 +127,20 @@ export type AuthFailureData = {
   clientAddress?: string | null;
   userAgent?: string | null;
   path?: string | null;
+};
+
+/**
+ * Data of an `api-refusal` record: an authenticated API call that was refused (403, 404, 400, 409,
+ * 410, 503…). Repeats of one (actor, action, code) within a short window are folded into one record
+ * whose `count` says how many there were.
+ */
+export type ApiRefusalData = {
+  action: string;
+  status: number;
+  code: string;
+  /** Set when repeats were folded into this record. */
+  count?: number;
+  clientAddress?: string | null;
 };
 
 /** Data of the detokenize-* and token-revoke records. `reason` and `comment` are users' free text. */

@@ -8,6 +8,7 @@ export type {
   AuditIdentity,
   AuditKind,
   AuthFailureData,
+  ApiRefusalData,
   DetokenizeData,
   ExposureData,
   PurgeData,

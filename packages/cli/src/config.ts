@@ -57,6 +57,11 @@ export interface Config {
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'json' | 'text' };
   sync: { coalesceMs: number; onStart: boolean; intervalSeconds: number };
   limits: { maxRequestBytes: number };
+  /**
+   * /metrics: with `listen` it is served on that address only; with `token` it asks for
+   * `Authorization: Bearer <token>`; with neither, open in auth mode none, absent (404) in oidc.
+   */
+  metrics: { token?: string; listen?: { host: string; port: number } };
   repos: RepoConfig[];
   github: GitHubSourceConfig[];
 }
@@ -72,7 +77,7 @@ export class ConfigError extends Error {
 }
 
 const REPO_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
-const TOP_KEYS = ['listen', 'dataDir', 'auth', 'detokenize', 'admins', 'audit', 'scanner', 'log', 'sync', 'limits', 'repos'];
+const TOP_KEYS = ['listen', 'dataDir', 'auth', 'detokenize', 'admins', 'audit', 'scanner', 'log', 'sync', 'limits', 'repos', 'metrics'];
 
 /** Parses a duration such as 30s, 15m, 1h or 2d into milliseconds; undefined when malformed. */
 export function parseDuration(v: unknown): number | undefined {
@@ -253,6 +258,26 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
       else syncCfg.intervalSeconds = n as number;
     }
   }
+  // metrics
+  const metricsCfg: Config['metrics'] = {};
+  const metrics = obj(root.metrics, 'metrics');
+  if (metrics) {
+    unknownKeys(metrics, ['token', 'listen'], 'metrics');
+    if (metrics.listen !== undefined) {
+      const m = typeof metrics.listen === 'string' ? /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(metrics.listen) : null;
+      if (!m || Number(m[2]) > 65535) problems.push('metrics.listen: must be HOST:PORT, e.g. 127.0.0.1:9464');
+      else metricsCfg.listen = { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+    }
+    if (metrics.token !== undefined) {
+      if (typeof metrics.token !== 'string' || metrics.token === '') problems.push('metrics.token: must be env:NAME, file:PATH or a literal');
+      else {
+        const r = resolveSecretRef(metrics.token, baseDir, env);
+        if (r.problem) problems.push(`metrics.token: ${r.problem}`);
+        else if (r.value!.length < 16) problems.push('metrics.token: must be at least 16 characters');
+        else metricsCfg.token = r.value!;
+      }
+    }
+  }
   // limits
   const limitsCfg = { maxRequestBytes: 16 * 1024 * 1024 };
   const limits = obj(root.limits, 'limits');
@@ -428,5 +453,5 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
     problems.push(`listen: auth mode "none" only listens on loopback (got ${host}); configure auth mode oidc to listen elsewhere`);
     throw new ConfigError(file, problems);
   }
-  return { listen: { host, port }, dataDir, auth: authCfg, detokenize: det, admins, audit: auditCfg, scanner: scannerCfg, log: logCfg, sync: syncCfg, limits: limitsCfg, repos, github };
+  return { listen: { host, port }, dataDir, auth: authCfg, detokenize: det, admins, audit: auditCfg, scanner: scannerCfg, log: logCfg, sync: syncCfg, limits: limitsCfg, metrics: metricsCfg, repos, github };
 }

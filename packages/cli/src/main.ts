@@ -111,12 +111,13 @@ async function serve(config: Config, file: string, tls?: { cert: string; key: st
     backgroundSync: { onStart: config.sync.onStart, intervalMs: config.sync.intervalSeconds * 1000 },
     repos: repos.map((r) => ({ name: r.name, upstream: r.source })),
     policy: { repos: repos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: config.detokenize, admins: config.admins },
-    webhook: config.detokenize.webhook, tls,
+    webhook: config.detokenize.webhook, tls, metrics: config.metrics,
     scanner: config.scanner.rules.length > 0 || config.scanner.allowlist.length > 0
       ? createScanner({ extraRules: config.scanner.rules, allowlist: config.scanner.allowlist }) : undefined,
     auditRetention: config.audit.retentionMs ? { retentionMs: config.audit.retentionMs, exportDir: config.audit.exportDir } : undefined,
   });
   process.stdout.write(`gitgate listening on ${gw.url}\n`);
+  if (gw.metricsUrl) process.stdout.write(`metrics on ${gw.metricsUrl}/metrics\n`);
   for (const name of gw.repos.keys()) process.stdout.write(`  git clone ${gw.url}/${name}.git\n`);
   // SIGHUP: re-read the config file and apply its repositories and policy; a bad file changes nothing.
   const reload = (): void => {

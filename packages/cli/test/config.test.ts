@@ -41,6 +41,7 @@ describe('validateConfig', () => {
       log: { level: 'info', format: 'json' },
       sync: { coalesceMs: 2000, onStart: true, intervalSeconds: 0 },
       limits: { maxRequestBytes: 16 * 1024 * 1024 },
+      metrics: {},
       repos: [
         { name: 'acme/api', upstream: '/srv/git/api.git', readers: [], source: { url: '/srv/git/api.git' } },
         { name: 'acme/web', upstream: 'https://git.example.test/acme/web.git', readers: [], source: { url: 'https://git.example.test/acme/web.git' } },
@@ -168,6 +169,18 @@ describe('validateConfig', () => {
     expect(p).to.include('detokenize.approvers: at least one approver group is required');
     const c = validateConfig({ ...good(), detokenize: { requesters: ['agents'], approvers: ['security'], grantTtl: '5m', webhook: { url: 'https://hooks.example.test/x', secret: 'env:HOOK' } } }, BASE, 'config', { HOOK: 'signing-key' });
     expect(c.detokenize).to.deep.include({ grantTtlMs: 300e3, webhook: { url: 'https://hooks.example.test/x', secret: 'signing-key' } });
+  });
+
+  it('resolves the metrics bearer token from the environment and refuses a short or unknown setting', () => {
+    const token = 'metrics-' + 'x'.repeat(24);
+    expect(validateConfig({ ...good(), metrics: { token: 'env:METRICS_TOKEN' } }, BASE, 'config', { METRICS_TOKEN: token }).metrics).to.deep.equal({ token });
+    expect(problemsOf({ ...good(), metrics: { token: 'short' } })).to.deep.equal(['metrics.token: must be at least 16 characters']);
+    expect(problemsOf({ ...good(), metrics: { open: true } })[0]).to.match(/^metrics\.open: unknown key/);
+  });
+
+  it('takes a separate metrics listen address and refuses one that is not HOST:PORT', () => {
+    expect(validateConfig({ ...good(), metrics: { listen: '127.0.0.1:9464' } }, BASE).metrics).to.deep.equal({ listen: { host: '127.0.0.1', port: 9464 } });
+    expect(problemsOf({ ...good(), metrics: { listen: 'everywhere' } })).to.deep.equal(['metrics.listen: must be HOST:PORT, e.g. 127.0.0.1:9464']);
   });
 
   it('reports a section that is not a mapping', () => {

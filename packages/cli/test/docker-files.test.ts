@@ -233,9 +233,9 @@ describe('docker and Kubernetes files', function () {
       expect(volume('keys').secret.secretName).to.equal(secret.metadata.name);
     });
 
-    it('probes liveness on /healthz and readiness on /readyz', () => {
+    it('probes liveness on /healthz and readiness on /readyz without sync health', () => {
       expect(container.livenessProbe.httpGet.path).to.equal('/healthz');
-      expect(container.readinessProbe.httpGet.path).to.equal('/readyz');
+      expect(container.readinessProbe.httpGet.path).to.equal('/readyz?syncs=ignore');
     });
 
     it('installs the deployment key from the Secret as dataDir/gitgate.key with mode 0600', () => {

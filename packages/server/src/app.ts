@@ -9,6 +9,9 @@ import { anonymousAuthenticator, openPolicy, type Authenticator, type Identity, 
 import { apiRouter, type AuditQueries, type DetokenizeApi } from './api/api-router.js';
 import { approvalsPage } from './api/approvals-page.js';
 import type { SyncRunner } from './sync-runner.js';
+import type { RepoSyncHealth } from './sync-health.js';
+import { RefusalAudit } from './refusal-audit.js';
+import { bearerMatches } from './bearer-token.js';
 
 export interface AppOptions {
   repos: ReadonlyMap<string, RepoMirror>;
@@ -25,6 +28,15 @@ export interface AppOptions {
   ready?: () => Promise<Record<string, string>>;
   /** Counted per request and served at /metrics. */
   metrics?: GatewayMetrics;
+  /**
+   * Who may read /metrics: `{ token }` asks for `Authorization: Bearer <token>`, 'open' serves anyone
+   * (loopback trials), 'closed' answers 404 as for any unknown route. Default 'open'.
+   */
+  metricsAccess?: { token: string } | 'open' | 'closed';
+  /** Each served repository's last sync outcome; a failed one makes /readyz answer 503 'degraded'. */
+  syncHealth?: () => Record<string, RepoSyncHealth>;
+  /** Folds refused API calls into the audit (one over `audit` by default). */
+  refusals?: RefusalAudit;
   /** Runs and records syncs (shared with the gateway's background syncs). */
   syncRunner?: SyncRunner;
 }
@@ -49,18 +61,30 @@ export function createApp(opts: AppOptions): Express {
       res.on('finish', () => metrics.httpRequests.inc({ route: routeOf(req.path), status: res.statusCode }));
       next();
     });
-    app.get('/metrics', (_req, res) => {
-      res.set('Content-Type', PROMETHEUS_CONTENT_TYPE).send(metrics.registry.render());
-    });
+    const access = opts.metricsAccess ?? 'open';
+    if (access !== 'closed') {
+      app.get('/metrics', (req, res) => {
+        if (access !== 'open' && !bearerMatches(req, access.token)) {
+          res.status(401).set('WWW-Authenticate', 'Bearer realm="gitgate-metrics"').json({ error: { code: 'GITGATE_UNAUTHENTICATED', message: 'metrics need the configured bearer token (metrics.token)' } });
+          return;
+        }
+        res.set('Content-Type', PROMETHEUS_CONTENT_TYPE).send(metrics.registry.render());
+      });
+    }
   }
-  app.get('/readyz', (_req, res) => {
+  app.get('/readyz', (req, res) => {
     const check = opts.ready ?? (async () => ({}));
+    // `?syncs=ignore` leaves repository sync health out of the status (for load-balancer probes).
+    const ignoreSyncs = req.query.syncs === 'ignore';
     check().then(
       (problems) => {
+        const repos = opts.syncHealth?.() ?? {};
         const failed = Object.keys(problems).length > 0;
-        res.status(failed ? 503 : 200).json({ status: failed ? 'not ready' : 'ready', problems });
+        const degraded = !ignoreSyncs && Object.values(repos).some((r) => r.lastOutcome === 'error');
+        const status = failed ? 'not ready' : degraded ? 'degraded' : 'ready';
+        res.status(failed || degraded ? 503 : 200).json({ status, problems, repos });
       },
-      () => res.status(503).json({ status: 'not ready', problems: { check: 'readiness check failed' } }),
+      () => res.status(503).json({ status: 'not ready', problems: { check: 'readiness check failed' }, repos: {} }),
     );
   });
   app.get('/healthz', (_req, res) => {
@@ -69,7 +93,7 @@ export function createApp(opts: AppOptions): Express {
   const authenticator = opts.authenticator ?? anonymousAuthenticator;
   const audit = opts.audit ?? nullAudit;
   app.use('/api/v1', apiRouter({
-    authenticator, audit, detokenize: opts.detokenize, auditQueries: opts.auditQueries,
+    authenticator, audit, refusals: opts.refusals ?? new RefusalAudit({ audit }), detokenize: opts.detokenize, auditQueries: opts.auditQueries,
     isAdmin: opts.isAdmin ?? (() => false), logger: opts.logger,
   }));
   app.use(approvalsPage());

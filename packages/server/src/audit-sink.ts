@@ -9,6 +9,8 @@ export interface AuditEvent {
 export interface AuditSink {
   /** Queues a record; never throws, never blocks the request. */
   record(e: AuditEvent): void;
+  /** Resolves once the record is committed; rejects when it cannot be written (the caller refuses with 503). */
+  recordDurable(e: AuditEvent): Promise<void>;
   /**
    * Commits the events together (one transaction, one fsync) and resolves once they are on disk;
    * rejects when they cannot be written, and then none of them is. What must be durable before the
@@ -19,4 +21,6 @@ export interface AuditSink {
   readonly failing: boolean;
 }
 
-export const nullAudit: AuditSink = { record: () => {}, recordAllDurable: () => Promise.resolve(), failing: false };
+export const nullAudit: AuditSink = {
+  record: () => {}, recordDurable: () => Promise.resolve(), recordAllDurable: () => Promise.resolve(), failing: false,
+};

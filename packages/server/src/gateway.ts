@@ -18,6 +18,10 @@ import { BackgroundSync } from './background-sync.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { nullAudit } from './audit-sink.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
+import { startMetricsListener, type MetricsListener } from './metrics-listener.js';
+import { SyncHealth } from './sync-health.js';
+import { RefusalAudit } from './refusal-audit.js';
+import { policyChanges } from './policy-changes.js';
 import { ServerError } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
 
@@ -44,6 +48,12 @@ export interface GatewayOptions {
   auditBusyTimeoutMs?: number;
   /** Serve HTTPS with this PEM certificate chain and key instead of plain HTTP. */
   tls?: { cert: string; key: string };
+  /**
+   * /metrics access: with `listen`, metrics are served on that address only (and the main listener
+   * has no /metrics); with `token`, scrapes send `Authorization: Bearer <token>`; with neither, /metrics
+   * is open in auth mode none (loopback) and absent (404) in auth mode oidc.
+   */
+  metrics?: { token?: string; listen?: { host: string; port: number } };
   /** Where detokenize events are posted, HMAC-signed with `secret`. */
   webhook?: { url: string; secret: string };
   logger?: Logger;
@@ -65,11 +75,14 @@ export interface Gateway {
   vault: Vault;
   audit: AuditLog;
   metrics: GatewayMetrics;
+  /** Base URL of the separate metrics listener, when `metrics.listen` was given. */
+  metricsUrl?: string;
   dataDir: string;
   /**
    * Applies a new repository list and policy without a restart: new repositories are served, removed
    * ones refused from the next request on, clones in flight finish on the mirror they started with.
-   * Detokenize rules (TTLs, thresholds) take effect at the next start.
+   * Readers, admins and detokenize rules (groups, thresholds, TTLs) apply together from the next
+   * request on, including to grants approved before (re-checked when the secret is revealed).
    */
   reload(next: { repos: GatewayRepo[]; policy?: PolicyConfig }): { added: string[]; changed: string[]; removed: string[] };
   close(): Promise<void>;
@@ -132,15 +145,24 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
     }
     return tokenRepos.get(token)!;
   };
+  // The one policy in force: reload() replaces it, and every decision (git, API, detokenize) reads it.
+  let policyConfig: PolicyConfig | undefined;
   let policy: Policy | undefined;
   if (opts.auth.mode === 'oidc') {
-    policy = new Policy(opts.policy ?? { repos: opts.repos.map((r) => ({ name: r.name, readers: [] })), detokenize: { requesters: [], approvers: [], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true }, admins: [] });
+    policyConfig = opts.policy ?? { repos: opts.repos.map((r) => ({ name: r.name, readers: [] })), detokenize: { requesters: [], approvers: [], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true }, admins: [] };
+    policy = new Policy(policyConfig);
     const webhook = opts.webhook ? new WebhookNotifier({ url: opts.webhook.url, secret: opts.webhook.secret, logger: log }) : undefined;
     detokenize = await DetokenizeService.open({
-      dbPath: join(opts.dataDir, 'access.db'), vault, policy: policy!, logger: log,
+      dbPath: join(opts.dataDir, 'access.db'), vault, policy: () => policy!, logger: log,
+      // No secret before its record: the reveal's row is committed before the secret is returned.
+      recordDurable: async (e) => {
+        const repo = await repoOfToken(e.token);
+        await audit.recordDurable({ kind: e.type, actor: e.actor, repo, data: { ...e, repo } });
+      },
       events: (e) => {
         // The audit row carries the repository the token came from, so reveals can be queried per repo.
-        void repoOfToken(e.token).then((repo) => audit.record({ kind: e.type, actor: e.actor, repo, data: { ...e, repo } }));
+        // A reveal was already written durably (recordDurable); everything else is queued here.
+        if (e.type !== 'detokenize-reveal') void repoOfToken(e.token).then((repo) => audit.record({ kind: e.type, actor: e.actor, repo, data: { ...e, repo } }));
         metrics.detokenizeRequests.inc({ status: e.type });
         if (webhook) void webhook.notify(e).catch((err: unknown) => log.warn('webhook delivery failed', { error: (err as Error).message }));
       },
@@ -169,14 +191,30 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
     return problems;
   };
   const auditSink = opts.auditEnabled === false ? nullAudit : audit;
-  const syncRunner = createSyncRunner({ audit: auditSink, metrics, logger: log });
-  const app = createApp({ repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit: auditSink, metrics, ready, auditQueries: audit, syncRunner, ...access });
+  const syncHealth = new SyncHealth();
+  const refusals = new RefusalAudit({ audit: auditSink });
+  const syncRunner = createSyncRunner({ audit: auditSink, metrics, health: syncHealth, logger: log });
+  const metricsAccess = opts.metrics?.listen ? 'closed' as const
+    : opts.metrics?.token ? { token: opts.metrics.token } : opts.auth.mode === 'none' ? 'open' as const : 'closed' as const;
+  const app = createApp({
+    repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit: auditSink, metrics, metricsAccess, ready, auditQueries: audit, syncRunner, refusals,
+    syncHealth: () => syncHealth.snapshot(repos.keys()), ...access,
+  });
   const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, app) : createServer(app);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 8080, host, () => resolve());
   });
+  let metricsListener: MetricsListener | undefined;
+  if (opts.metrics?.listen) {
+    try {
+      metricsListener = await startMetricsListener({ ...opts.metrics.listen, registry: metrics.registry, token: opts.metrics.token });
+    } catch (e) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw new ServerError('GITGATE_CONFIG', 500, `metrics.listen ${opts.metrics.listen.host}:${opts.metrics.listen.port} cannot be bound (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+    }
+  }
   let retentionTimer: NodeJS.Timeout | undefined;
   if (opts.auditRetention) {
     const { retentionMs, exportDir } = opts.auditRetention;
@@ -201,8 +239,10 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
   const url = `${opts.tls ? 'https' : 'http'}://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   log.info('gateway listening', { url, repos: repos.size });
   return {
-    url, server, repos, vault, audit, metrics, dataDir: opts.dataDir,
+    url, server, repos, vault, audit, metrics, metricsUrl: metricsListener?.url, dataDir: opts.dataDir,
     reload(next) {
+      // Built first: a malformed policy throws here and changes nothing.
+      const nextPolicy = next.policy && opts.auth.mode === 'oidc' ? new Policy(next.policy) : undefined;
       const added: string[] = [];
       const changed: string[] = [];
       const removed: string[] = [];
@@ -211,6 +251,8 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
         if (!wanted.has(name)) {
           repos.delete(name);
           sources.delete(name);
+          syncHealth.forget(name);
+          metrics.syncLastSuccess.remove({ repo: name });
           removed.push(name);
         }
       }
@@ -223,9 +265,14 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
         sources.set(r.name, source);
       }
       if (opts.backgroundSync?.onStart) background.run([...added, ...changed].map((n) => repos.get(n)!));
-      if (next.policy && opts.auth.mode === 'oidc') policy = new Policy(next.policy);
-      log.info('configuration reloaded', { added, changed, removed });
-      audit.record({ kind: 'admin', actor: 'system', data: { action: 'config-reload', added, changed, removed } });
+      let changes = {};
+      if (nextPolicy && next.policy) {
+        changes = policyChanges(policyConfig!, next.policy);
+        policy = nextPolicy;
+        policyConfig = next.policy;
+      }
+      log.info('configuration reloaded', { added, changed, removed, policy: changes });
+      audit.record({ kind: 'admin', actor: 'system', data: { action: 'config-reload', added, changed, removed, policy: changes } });
       return { added, changed, removed };
     },
     async close() {
@@ -233,6 +280,8 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
       if (syncTimer) clearInterval(syncTimer);
       // A background sync still running would find its databases closed under it.
       await background.stop();
+      refusals.close();
+      await metricsListener?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...repos.values()].map((m) => m.idle()));

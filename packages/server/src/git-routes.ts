@@ -143,9 +143,9 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
         throw e;
       }
       const mirror = opts.repos.get(parsed.repo);
-      if (!mirror) throw new ServerError('GITGATE_UNKNOWN_REPO', 404, `repository ${parsed.repo.slice(0, 200)} is not served by this gateway`);
-      if (!policy.canRead(session.identity, mirror.name)) {
-        throw new ServerError('GITGATE_FORBIDDEN', 403, `${session.identity.subject} may not read ${mirror.name}`);
+      // A repository the caller may not read answers exactly as one that does not exist: no enumeration.
+      if (!mirror || !policy.canRead(session.identity, mirror.name)) {
+        throw new ServerError('GITGATE_UNKNOWN_REPO', 404, `repository ${parsed.repo.slice(0, 200)} is not served by this gateway`);
       }
       if (parsed.endpoint === 'info/refs') {
         refuseWhileAuditFails();

@@ -27,7 +27,7 @@ abstract class Metric {
   readonly name: string;
   readonly help: string;
   readonly labelNames: readonly string[];
-  abstract readonly type: 'counter' | 'histogram';
+  abstract readonly type: 'counter' | 'gauge' | 'histogram';
 
   constructor(opts: MetricOptions) {
     if (!METRIC_NAME.test(opts.name)) throw new TypeError(`invalid metric name ${JSON.stringify(opts.name)}`);
@@ -90,6 +90,34 @@ export class Counter extends Metric {
   /** The current value of one series (0 when never incremented). */
   get(labels?: Labels): number {
     return this.#values.get(this.key(labels)) ?? 0;
+  }
+
+  protected samples(): string {
+    let out = '';
+    for (const k of [...this.#values.keys()].sort()) out += `${this.name}${this.labelText(k)} ${formatNumber(this.#values.get(k)!)}\n`;
+    return out;
+  }
+}
+
+/** A value that goes up and down (or a timestamp), one series per label combination. */
+export class Gauge extends Metric {
+  readonly type = 'gauge' as const;
+  readonly #values = new Map<string, number>();
+
+  /** Sets one series. Throws TypeError on a non-finite value or wrong labels. */
+  set(labels: Labels | undefined, value: number): void {
+    if (!Number.isFinite(value)) throw new TypeError(`${this.name}: a gauge takes a finite value (got ${value})`);
+    this.#values.set(this.key(labels), value);
+  }
+
+  /** The current value of one series, or undefined when never set. */
+  get(labels?: Labels): number | undefined {
+    return this.#values.get(this.key(labels));
+  }
+
+  /** Drops one series (e.g. of a repository no longer served). */
+  remove(labels?: Labels): void {
+    this.#values.delete(this.key(labels));
   }
 
   protected samples(): string {
@@ -186,6 +214,11 @@ export class MetricsRegistry {
     return this.#add(new Counter(opts));
   }
 
+  /** Registers a gauge. Throws TypeError when the name is taken or invalid. */
+  gauge(opts: MetricOptions): Gauge {
+    return this.#add(new Gauge(opts));
+  }
+
   /** Registers a histogram. Throws TypeError when the name is taken or invalid. */
   histogram(opts: MetricOptions & { buckets?: readonly number[] }): Histogram {
     return this.#add(new Histogram(opts));
@@ -218,6 +251,10 @@ export interface GatewayMetrics {
   secretsTokenized: Counter;
   /** labels: status (e.g. `created`, `approved`, `denied`, `revealed`, `refused`). */
   detokenizeRequests: Counter;
+  /** labels: repo. Syncs with upstream that failed. */
+  syncFailures: Counter;
+  /** labels: repo. Unix time (seconds) of the repository's last successful sync. */
+  syncLastSuccess: Gauge;
 }
 
 /** Registers the gateway's metrics in `registry` (a new one by default). */
@@ -230,6 +267,8 @@ export function createGatewayMetrics(registry: MetricsRegistry = new MetricsRegi
     objectsRewritten: registry.counter({ name: 'gitgate_objects_rewritten_total', help: 'Objects rewritten into the sanitized store.', labelNames: ['repo'] }),
     secretsTokenized: registry.counter({ name: 'gitgate_secrets_tokenized_total', help: 'Secret occurrences replaced by a token, by scanner rule.', labelNames: ['rule'] }),
     detokenizeRequests: registry.counter({ name: 'gitgate_detokenize_requests_total', help: 'Detokenize API requests by outcome.', labelNames: ['status'] }),
+    syncFailures: registry.counter({ name: 'gitgate_sync_failures_total', help: 'Upstream syncs that failed, by repository.', labelNames: ['repo'] }),
+    syncLastSuccess: registry.gauge({ name: 'gitgate_sync_last_success_timestamp_seconds', help: 'Unix time of the last successful upstream sync, by repository.', labelNames: ['repo'] }),
   };
 }
 

@@ -8,6 +8,7 @@ import { ServerError } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
 import { nullAudit, type AuditSink } from './audit-sink.js';
 import type { GatewayMetrics } from './metrics.js';
+import type { SyncHealth } from './sync-health.js';
 
 /** Brings a mirror up to date and records the sync; throws ServerError GITGATE_UPSTREAM_FAILED (502). */
 export type SyncRunner = (mirror: RepoMirror) => Promise<SyncReport>;
@@ -15,6 +16,8 @@ export type SyncRunner = (mirror: RepoMirror) => Promise<SyncReport>;
 export interface SyncRunnerOptions {
   audit?: AuditSink;
   metrics?: GatewayMetrics;
+  /** Where each repository's last outcome is kept (for /readyz). */
+  health?: SyncHealth;
   logger?: Logger;
 }
 
@@ -22,12 +25,16 @@ export function createSyncRunner(opts: SyncRunnerOptions = {}): SyncRunner {
   const log = opts.logger ?? noopLogger;
   const audit = opts.audit ?? nullAudit;
   const recorded = new WeakSet<SyncReport>();
+  // A failed sync shared by several requests is one failure.
+  const failures = new WeakSet<object>();
   return async (mirror) => {
     const started = Date.now();
     try {
       const report = await mirror.sync();
       if (!recorded.has(report)) {
         recorded.add(report);
+        const at = opts.health?.succeeded(mirror.name) ?? new Date();
+        opts.metrics?.syncLastSuccess.set({ repo: mirror.name }, Math.floor(at.getTime() / 1000));
         if (opts.metrics) {
           opts.metrics.syncDuration.observe(undefined, report.ms / 1000);
           opts.metrics.objectsRewritten.inc({ repo: mirror.name }, report.rewritten);
@@ -41,6 +48,11 @@ export function createSyncRunner(opts: SyncRunnerOptions = {}): SyncRunner {
       return report;
     } catch (e) {
       const err = e as { code?: string; message?: string };
+      if (typeof e !== 'object' || e === null || !failures.has(e)) {
+        if (typeof e === 'object' && e !== null) failures.add(e);
+        opts.health?.failed(mirror.name, err.code ?? 'GITGATE_INTERNAL');
+        opts.metrics?.syncFailures.inc({ repo: mirror.name });
+      }
       log.error('sync failed', { repo: mirror.name, code: err.code, error: err.message });
       audit.record({ kind: 'sync', actor: 'system', repo: mirror.name, data: { repo: mirror.name, durationMs: Date.now() - started, outcome: 'error', errorCode: err.code ?? 'GITGATE_INTERNAL' } });
       throw new ServerError('GITGATE_UPSTREAM_FAILED', 502, `sync of ${mirror.name} with its upstream failed; nothing was served (${err.message ?? 'unknown error'})`, { cause: e });

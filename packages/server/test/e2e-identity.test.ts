@@ -1,33 +1,12 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
-import { request } from 'node:http';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { startDemoGateway, git, gitOk, allObjects, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
 import { startIssuer, type TestIssuer } from './helpers/oidc-issuer.js';
-
-interface HttpResult { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: () => any }
-
-function http(url: string, opts: { method?: string; jwt?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    const req = request(url, {
-      method: opts.method ?? 'GET',
-      headers: { ...(opts.jwt ? { Authorization: `Bearer ${opts.jwt}` } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}), ...opts.headers },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+import { http } from './helpers/http-request.js';
 
 describe('e2e: identity, detokenize and audit', function () {
   this.timeout(120_000);
@@ -123,9 +102,11 @@ describe('e2e: identity, detokenize and audit', function () {
     expect(failures.length).to.be.at.least(Object.keys(bad).length);
   });
 
-  it('refuses a valid identity outside the readers with 403', async () => {
+  it('refuses a valid identity outside the readers with the 404 of an unknown repository', async () => {
     const r = await http(`${demo.url}/info/refs?service=git-upload-pack`, { jwt: jwt.outsider });
-    expect(r.status).to.equal(403);
+    const unknown = await http(`${demo.gw.url}/acme/nope.git/info/refs?service=git-upload-pack`, { jwt: jwt.outsider });
+    expect(r.status).to.equal(404);
+    expect(r.text.replace('acme/api', 'X')).to.equal(unknown.text.replace('acme/nope', 'X'));
     const g = await git(['clone', basicUrl(jwt.outsider), join(work, 'outsider')]);
     expect(g.code).to.not.equal(0);
   });

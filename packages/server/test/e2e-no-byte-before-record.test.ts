@@ -1,12 +1,11 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sqlite3 from 'sqlite3';
 import { encodePkt } from '@gitgate/protocol';
 import { randomChars } from '@gitgate/testkit';
+import { spawnGateway } from './helpers/spawn-gateway.js';
 import { startDemoGateway, demoFixtures, git, gitOk, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
 
 const TOKEN = /\[\[TOKEN_[a-z0-9-]+_[A-Z2-7]+\]\]/g;
@@ -190,18 +189,8 @@ describe('e2e: no byte before its record (git path)', function () {
       mkdirSync(dir, { recursive: true });
       await (await demoFixtures()).makeDemoRepo(upstream, { seed: '5eed' });
       const options = { port: 0, dataDir: join(dir, 'data'), auth: { mode: 'none' }, coalesceMs: 0, repos: [{ name: 'acme/api', upstream: { url: upstream } }] };
-      const script = fileURLToPath(new URL('./helpers/gateway-process.js', import.meta.url));
-      const child: ChildProcess = spawn(process.execPath, [script, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+      const { child, url: base, exited } = await spawnGateway(options, process.env);
       try {
-        const base = await new Promise<string>((resolve, reject) => {
-          let out = '';
-          child.stdout!.on('data', (c: Buffer) => {
-            out += c.toString();
-            if (out.includes('\n')) resolve(out.split('\n')[0]!);
-          });
-          child.on('exit', (code) => reject(new Error(`gateway exited (${code}) before listening`)));
-        });
         const url = `${base}/acme/api.git`;
         const want = await headOf(url);
         const body = v0Request(want, ['side-band-64k', 'ofs-delta', 'agent=git/2.39.5']);

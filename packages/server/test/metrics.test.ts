@@ -1,6 +1,6 @@
 // The Prometheus text format 0.0.4 registry: counters, histograms, labels, escaping, the gateway's metrics.
 import { expect } from 'chai';
-import { Counter, Histogram, MetricsRegistry, createGatewayMetrics, PROMETHEUS_CONTENT_TYPE } from '../src/metrics.js';
+import { Counter, Gauge, Histogram, MetricsRegistry, createGatewayMetrics, PROMETHEUS_CONTENT_TYPE } from '../src/metrics.js';
 
 describe('metrics', () => {
   describe('Counter', () => {
@@ -111,6 +111,23 @@ describe('metrics', () => {
     });
   });
 
+  describe('Gauge', () => {
+    it('renders the last value set per label combination, and drops a removed series', () => {
+      const r = new MetricsRegistry();
+      const g = r.gauge({ name: 'x_last_seconds', help: 'Last.', labelNames: ['repo'] });
+      g.set({ repo: 'a' }, 10);
+      g.set({ repo: 'a' }, 12);
+      g.set({ repo: 'b' }, 5);
+      g.remove({ repo: 'b' });
+      expect(r.render()).to.equal('# HELP x_last_seconds Last.\n# TYPE x_last_seconds gauge\nx_last_seconds{repo="a"} 12\n');
+    });
+
+    it('refuses a value that is not finite', () => {
+      const g = new Gauge({ name: 'x', help: 'X.' });
+      expect(() => g.set(undefined, NaN)).to.throw(TypeError);
+    });
+  });
+
   describe('createGatewayMetrics', () => {
     it('defines every metric the gateway exposes with its labels', () => {
       const m = createGatewayMetrics();
@@ -120,6 +137,8 @@ describe('metrics', () => {
       m.objectsRewritten.inc({ repo: 'acme/api' }, 12);
       m.secretsTokenized.inc({ rule: 'github-pat' }, 2);
       m.detokenizeRequests.inc({ status: 'approved' });
+      m.syncFailures.inc({ repo: 'acme/api' });
+      m.syncLastSuccess.set({ repo: 'acme/api' }, 1700000000);
       const text = m.registry.render();
       for (const line of [
         '# TYPE gitgate_http_requests_total counter',
@@ -131,6 +150,9 @@ describe('metrics', () => {
         'gitgate_objects_rewritten_total{repo="acme/api"} 12',
         'gitgate_secrets_tokenized_total{rule="github-pat"} 2',
         'gitgate_detokenize_requests_total{status="approved"} 1',
+        'gitgate_sync_failures_total{repo="acme/api"} 1',
+        '# TYPE gitgate_sync_last_success_timestamp_seconds gauge',
+        'gitgate_sync_last_success_timestamp_seconds{repo="acme/api"} 1700000000',
       ]) expect(text).to.contain(line + '\n');
     });
 

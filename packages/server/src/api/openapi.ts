@@ -3,14 +3,17 @@ const error = { $ref: '#/components/schemas/Error' };
 const json = (schema: object): object => ({ 'application/json': { schema } });
 const ok = (description: string, schema: object): object => ({ description, content: json(schema) });
 const errors = {
-  400: { description: 'bad input', content: json(error) },
+  400: { description: 'bad input: malformed JSON, a query parameter or body field the route does not take, or a bad value', content: json(error) },
   401: { description: 'missing or invalid OIDC token', content: json(error) },
   403: { description: 'not allowed for this identity', content: json(error) },
-  404: { description: 'no such object', content: json(error) },
+  404: { description: 'no such object, or none this identity may see (a token seen only in repositories the caller cannot read answers as an unknown token)', content: json(error) },
 };
-const auditQuery = ['repo', 'identity', 'token', 'since', 'until', 'limit'].map((name) => ({
-  name, in: 'query', required: false, schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 10000 } : { type: 'string' },
-}));
+const auditParam = (name: string): object => ({
+  name, in: 'query', required: false,
+  schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 10000 } : name === 'since' || name === 'until' ? { type: 'string', format: 'date-time' } : { type: 'string' },
+});
+const auditQuery = ['repo', 'identity', 'token', 'since', 'until', 'limit'].map(auditParam);
+const syncQuery = ['repo', 'identity', 'since', 'until', 'limit'].map(auditParam);
 const list = (item: string): object => ({ type: 'object', properties: { items: { type: 'array', items: { $ref: `#/components/schemas/${item}` } } } });
 
 export const openApiDocument = {
@@ -26,12 +29,15 @@ export const openApiDocument = {
     '/detokenize-requests': {
       post: {
         summary: 'Ask for the real value behind a token',
-        requestBody: { required: true, content: json({ type: 'object', required: ['token'], properties: { token: { type: 'string' }, reason: { type: 'string' } } }) },
+        requestBody: { required: true, content: json({ type: 'object', required: ['token'], additionalProperties: false, properties: { token: { type: 'string' }, reason: { type: 'string' } } }) },
         responses: { 201: ok('created, pending approval', { $ref: '#/components/schemas/Request' }), ...errors, 409: { description: 'token revoked', content: json(error) } },
       },
       get: {
         summary: 'Requests the caller may approve, with context (never the secret)',
-        parameters: [{ name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'approved', 'denied', 'expired', 'revoked', 'revealed'] } }],
+        parameters: [
+          { name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'approved', 'denied', 'expired', 'revoked', 'revealed'] } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+        ],
         responses: { 200: ok('requests', list('Request')), ...errors },
       },
     },
@@ -39,14 +45,19 @@ export const openApiDocument = {
       get: {
         summary: 'Status; once approved the requester alone receives `secret` (once with oneTimeReveal)',
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { 200: ok('the request', { $ref: '#/components/schemas/Request' }), ...errors, 410: { description: 'already revealed, grant expired, or revoked', content: json(error) } },
+        responses: {
+          200: ok('the request', { $ref: '#/components/schemas/Request' }), ...errors,
+          403: { description: 'the requester lost the requester role or read access to every repository of the token since the approval', content: json(error) },
+          410: { description: 'already revealed, grant expired, or revoked', content: json(error) },
+          503: { description: 'the reveal could not be written to the audit; nothing was revealed and the grant is unused', content: json(error) },
+        },
       },
     },
     '/detokenize-requests/{id}/approve': {
       post: {
         summary: 'Approve (approver groups only; never your own request)',
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        requestBody: { content: json({ type: 'object', properties: { comment: { type: 'string' } } }) },
+        requestBody: { content: json({ type: 'object', additionalProperties: false, properties: { comment: { type: 'string' } } }) },
         responses: { 200: ok('the request after the decision', { $ref: '#/components/schemas/Request' }), ...errors, 409: { description: 'not pending', content: json(error) } },
       },
     },
@@ -54,7 +65,7 @@ export const openApiDocument = {
       post: {
         summary: 'Deny (approver groups only)',
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        requestBody: { content: json({ type: 'object', properties: { comment: { type: 'string' } } }) },
+        requestBody: { content: json({ type: 'object', additionalProperties: false, properties: { comment: { type: 'string' } } }) },
         responses: { 200: ok('the request after the decision', { $ref: '#/components/schemas/Request' }), ...errors, 409: { description: 'not pending', content: json(error) } },
       },
     },
@@ -68,7 +79,7 @@ export const openApiDocument = {
     '/audit/sessions/{id}': { get: { summary: 'One git request with the tokens it received (admins)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('session', { type: 'object' }), ...errors } } },
     '/audit/exposures': { get: { summary: 'Which identities received which tokens (admins)', parameters: auditQuery, responses: { 200: ok('exposures', list('AuditRow')), ...errors } } },
     '/audit/requests': { get: { summary: 'Detokenize lifecycle events (admins)', parameters: auditQuery, responses: { 200: ok('events', list('AuditRow')), ...errors } } },
-    '/audit/syncs': { get: { summary: 'Upstream syncs (admins)', parameters: auditQuery, responses: { 200: ok('syncs', list('AuditRow')), ...errors } } },
+    '/audit/syncs': { get: { summary: 'Upstream syncs (admins)', parameters: syncQuery, responses: { 200: ok('syncs', list('AuditRow')), ...errors } } },
     '/audit/verify': { get: { summary: 'Check the audit hash chain (admins)', responses: { 200: ok('result', { type: 'object' }), ...errors } } },
   },
   components: {

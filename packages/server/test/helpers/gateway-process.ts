@@ -1,8 +1,9 @@
 /**
- * A gateway in a process of its own, for tests that kill it (SIGKILL): GatewayOptions as JSON in the
- * first argument; prints the gateway's URL on one line once it listens.
+ * Runs a gateway as its own process, for tests that kill it: `node gateway-process.js '<GatewayOptions JSON>'`.
+ * Prints `listening <url>` once it serves; never exits on its own.
  */
 import { startGateway, type GatewayOptions } from '../../src/index.js';
 
-const gw = await startGateway(JSON.parse(process.argv[2]!) as GatewayOptions);
-process.stdout.write(`${gw.url}\n`);
+const opts = JSON.parse(process.argv[2] ?? '{}') as GatewayOptions;
+const gw = await startGateway(opts);
+process.stdout.write(`listening ${gw.url}\n`);
