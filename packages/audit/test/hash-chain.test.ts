@@ -4,7 +4,7 @@ import { GENESIS_HASH, recordHash } from '../src/index.js';
 import { ChainWalker, type ChainedRecord } from '../src/hash-chain.js';
 
 function chained(prev: string, seq: number, fields: Partial<ChainedRecord> = {}): ChainedRecord {
-  const r = { seq, at: '2025-03-01T12:00:00.000Z', kind: 'admin', actor: 'alice', repo: null, data: '{"action":"x"}', prevHash: prev, hash: '', ...fields };
+  const r = { seq, at: '2025-03-01T12:00:00.000Z', kind: 'admin', actor: 'alice', repo: null, data: '{"action":"x"}', prevHash: prev, hash: '', chain: 1, ...fields };
   return { ...r, hash: recordHash(r.prevHash, r.seq, r.at, r.kind, r.actor, r.repo, r.data) };
 }
 
