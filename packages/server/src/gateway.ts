@@ -17,6 +17,8 @@ import { createSyncRunner } from './sync-runner.js';
 import { BackgroundSync } from './background-sync.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { nullAudit } from './audit-sink.js';
+import { auditKeyFor } from './audit-key.js';
+import { AnchorPublisher } from './anchor-publisher.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
 import { ServerError } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
@@ -40,6 +42,10 @@ export interface GatewayOptions {
   auditEnabled?: boolean;
   /** Audit retention: older records are exported as JSON lines into `exportDir`, then purged (checked at start and every 6 h). */
   auditRetention?: { retentionMs: number; exportDir: string };
+  /** The 32-byte audit chain key; default DATA/audit.key, created on first start (with a warning). */
+  auditKey?: Uint8Array;
+  /** Post the audit chain head to this webhook every `intervalMs`, HMAC-signed with `secret`. */
+  auditAnchorWebhook?: { url: string; secret: string; intervalMs: number };
   /** Serve HTTPS with this PEM certificate chain and key instead of plain HTTP. */
   tls?: { cert: string; key: string };
   /** Where detokenize events are posted, HMAC-signed with `secret`. */
@@ -105,7 +111,7 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
   const masterKey = await loadOrCreateKey(join(opts.dataDir, 'gitgate.key'));
   const vault = await Vault.open({ dbPath: join(opts.dataDir, 'vault.db'), masterKey, logger: log });
   const idMap = await IdMap.open(join(opts.dataDir, 'mirror.db'));
-  const audit = await AuditLog.open({ path: join(opts.dataDir, 'audit.db'), logger: log });
+  const audit = await AuditLog.open({ path: join(opts.dataDir, 'audit.db'), logger: log, key: await auditKeyFor(opts.dataDir, opts.auditKey, log) });
   const scanner = opts.scanner ?? createScanner();
   // The map the git routes read; reload() edits it in place, so clones in flight keep their mirror.
   const repos = new Map<string, RepoMirror>();
@@ -190,6 +196,8 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
     retentionTimer = setInterval(purge, 6 * 3600e3);
     retentionTimer.unref();
   }
+  const anchors = opts.auditAnchorWebhook ? new AnchorPublisher({ ...opts.auditAnchorWebhook, head: () => audit.head(), logger: log }) : undefined;
+  anchors?.start();
   const background = new BackgroundSync(syncRunner, log);
   const intervalMs = opts.backgroundSync?.intervalMs ?? 0;
   if (opts.backgroundSync?.onStart) background.run([...repos.values()]);
@@ -235,6 +243,7 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...repos.values()].map((m) => m.idle()));
       await detokenize?.close();
+      await anchors?.stop();
       await audit.close();
       await idMap.close();
       await vault.close();

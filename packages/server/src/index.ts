@@ -13,3 +13,6 @@ export { selfSignedCertificate } from './tls.js';
 export type { SelfSignedCertificate } from './tls.js';
 export { lockDataDir, LOCK_FILE } from './data-dir-lock.js';
 export type { DataDirLock, DataDirLockOptions } from './data-dir-lock.js';
+export { AnchorPublisher } from './anchor-publisher.js';
+export type { AnchorEvent, AnchorPublisherOptions } from './anchor-publisher.js';
+export { AUDIT_KEY_FILE, auditKeyFor } from './audit-key.js';
