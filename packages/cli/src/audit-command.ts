@@ -226,7 +226,7 @@ async function verifyCommand(
     out.write(`ok: ${r.checked} records (${keyed}), chain intact (head seq ${r.head.seq} ${r.head.hash})${anchored}\n`);
   } else {
     const b = r.firstBroken!;
-    const hint = b.reason === 'unkeyed-tail' ? '; if the gateway has not run with this audit key since the upgrade, start it once' : '';
+    const hint = b.reason === 'unkeyed-tail' ? '; a database no keyed gateway has opened since the upgrade ends unkeyed too: check it against your anchors before starting one' : '';
     out.write(`BROKEN at seq ${b.seq}: ${b.reason}${b.detail ? ` (${b.detail})` : ''}; ${r.checked} records checked${hint}\n`);
   }
   return r.ok ? 0 : 1;
