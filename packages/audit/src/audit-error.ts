@@ -12,6 +12,12 @@ export const codes = {
   export: 'GITGATE_AUDIT_EXPORT',
   /** A purge was refused because the rows it would delete do not form an intact hash chain. */
   chainBroken: 'GITGATE_AUDIT_CHAIN_BROKEN',
+  /** The chain holds keyed rows and no audit key was given. */
+  keyRequired: 'GITGATE_AUDIT_KEY_REQUIRED',
+  /** The audit key given does not verify the last keyed row: a different key, or that row was altered. */
+  keyMismatch: 'GITGATE_AUDIT_KEY_MISMATCH',
+  /** The audit database file to read does not exist. */
+  missing: 'GITGATE_AUDIT_MISSING',
 } as const;
 
 /** One of the stable codes in `codes`. */

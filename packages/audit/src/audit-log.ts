@@ -21,8 +21,10 @@ import {
 } from './audit-query.js';
 import { AUDIT_STORE, auditMigrations } from './audit-schema.js';
 import { BatchWriter } from './batch-writer.js';
-import { verifyChain, type VerifyResult } from './chain-verify.js';
-import type { ChainLink } from './hash-chain.js';
+import { prepareChainForWriting } from './chain-keying.js';
+import { verifyChain, type VerifyOptions, type VerifyResult } from './chain-verify.js';
+import { readChainHead, type ChainHead } from './chain-head.js';
+import { checkAuditKey, type ChainLink } from './hash-chain.js';
 import { noopLogger, type Logger } from './logger.js';
 import { appendRecords, readHead } from './record-store.js';
 import { exportAndPurge, type PurgeOptions, type PurgeResult } from './retention.js';
@@ -44,6 +46,11 @@ export interface AuditLogOptions {
    * after which a durable record is given up and its request refused.
    */
   busyTimeoutMs?: number;
+  /**
+   * The audit key (32 bytes): rows are then chained with HMAC-SHA256 and can be verified only with
+   * it. Without it rows are unkeyed, and a chain that is already keyed cannot be opened.
+   */
+  key?: Uint8Array;
 }
 
 /** Attempts `close` makes to write what is still queued before it gives up. */
@@ -64,13 +71,15 @@ export class AuditLog {
   readonly #log: Logger;
   readonly #clock: () => Date;
   readonly #writer: BatchWriter<PendingRecord>;
+  readonly #key: Uint8Array | undefined;
   /** The last row this process wrote or saw at open; a different head at the next write means rows were cut or added elsewhere. */
   #head: ChainLink;
   #closed = false;
   #closing: Promise<void> | undefined;
 
-  private constructor(db: Database, head: ChainLink, opts: { logger: Logger; clock: () => Date; flushIntervalMs: number; maxBatch: number }) {
+  private constructor(db: Database, head: ChainLink, opts: { logger: Logger; clock: () => Date; flushIntervalMs: number; maxBatch: number; key?: Uint8Array }) {
     this.#db = db;
+    this.#key = opts.key;
     this.#head = head;
     this.#log = opts.logger;
     this.#clock = opts.clock;
@@ -84,8 +93,10 @@ export class AuditLog {
 
   /**
    * Opens (creating, migrating; WAL, synchronous=FULL) the audit database, then records an
-   * 'incomplete' session for every session-start left without its session by a crash. Throws
-   * TypeError on bad options and DbError when the database cannot be opened.
+   * 'incomplete' session for every session-start left without its session by a crash. With a key, a
+   * chain that ends unkeyed first gets the keyed marker row. Throws TypeError on bad options, DbError
+   * when the database cannot be opened, AuditError GITGATE_AUDIT_KEY_REQUIRED when the chain is keyed
+   * and no key is given, GITGATE_AUDIT_KEY_MISMATCH when the key does not verify its last row.
    */
   static async open(opts: AuditLogOptions): Promise<AuditLog> {
     if (opts === null || typeof opts !== 'object') throw new TypeError('options must be an object');
@@ -97,12 +108,15 @@ export class AuditLog {
     const clock = opts.clock ?? (() => new Date());
     if (typeof clock !== 'function') throw new TypeError('clock must be a function returning a Date');
     const logger = opts.logger ?? noopLogger;
+    // Copied, so the caller may wipe its buffer.
+    const key = opts.key === undefined ? undefined : (checkAuditKey(opts.key), Uint8Array.from(opts.key));
 
     const db = await Database.open({ path: opts.path, name: AUDIT_STORE, migrations: auditMigrations, synchronous: 'FULL', busyTimeoutMs: opts.busyTimeoutMs, logger });
     try {
-      await recordIncompleteSessions(db, clock(), logger);
+      await prepareChainForWriting(db, key, clock(), logger);
+      await recordIncompleteSessions(db, clock(), logger, key);
       const head = await readHead(db);
-      return new AuditLog(db, head, { logger, clock, flushIntervalMs, maxBatch });
+      return new AuditLog(db, { seq: head.seq, hash: head.hash }, { logger, clock, flushIntervalMs, maxBatch, key });
     } catch (err) {
       await db.close().catch(() => undefined);
       throw err;
@@ -232,10 +246,16 @@ export class AuditLog {
    * Walks the whole chain and reports the first broken link: an edited row (hash-mismatch), deleted
    * rows (seq-gap or prev-hash-mismatch), an altered purge anchor (anchor-mismatch). Rows still
    * queued are not included; `flush` first to cover them. A cut-off tail is only visible against a
-   * `head` kept elsewhere.
+   * `head` kept elsewhere: pass such heads as `anchors` (truncated, rewritten). Keyed rows are checked
+   * with this log's key unless `opts.key` is given.
    */
-  verify(): Promise<VerifyResult> {
-    return this.#query(() => verifyChain(this.#db));
+  verify(opts: VerifyOptions = {}): Promise<VerifyResult> {
+    return this.#query(() => verifyChain(this.#db, { key: this.#key, ...opts }));
+  }
+
+  /** The last stored row's seq, hash and time, to export as an external anchor. */
+  head(): Promise<ChainHead> {
+    return this.#query(() => readChainHead(this.#db));
   }
 
   /**
@@ -244,7 +264,7 @@ export class AuditLog {
    * for what it throws.
    */
   exportAndPurge(opts: PurgeOptions): Promise<PurgeResult> {
-    return this.#query(() => exportAndPurge(this.#db, opts, this.#clock, this.#log, (from, to) => this.#noteAppend(from, to)));
+    return this.#query(() => exportAndPurge(this.#db, opts, this.#clock, this.#log, (from, to) => this.#noteAppend(from, to), this.#key));
   }
 
   #query<T>(fn: () => Promise<T>): Promise<T> {
@@ -254,7 +274,7 @@ export class AuditLog {
 
   /** The batch writer's write: one transaction per batch. */
   async #append(rows: PendingRecord[]): Promise<void> {
-    const { from, to } = await this.#db.transaction((tx) => appendRecords(tx, rows));
+    const { from, to } = await this.#db.transaction((tx) => appendRecords(tx, rows, this.#key));
     // After the commit: a rolled-back batch must not move the remembered head.
     this.#noteAppend(from, to);
   }

@@ -122,4 +122,10 @@ export const auditMigrations: Migration[] = [
         CASE kind WHEN 'purge' THEN data ELSE json_extract(data, '$.details') END AS details
       FROM records WHERE kind IN ('admin', 'purge');`,
   },
+  {
+    // Chain version per row (docs/audit.md, "Tamper evidence"): rows already stored stay 1 (sha256);
+    // a writer with the audit key writes 2 (HMAC-SHA256).
+    version: 2,
+    sql: 'ALTER TABLE records ADD COLUMN chain_version INTEGER NOT NULL DEFAULT 1;',
+  },
 ];

@@ -29,8 +29,12 @@ export type {
   SessionRow,
   SyncRow,
 } from './audit-query.js';
-export type { VerifyResult } from './chain-verify.js';
-export { GENESIS_HASH, recordHash } from './hash-chain.js';
+export type { VerifyOptions, VerifyResult } from './chain-verify.js';
+export { verifyAuditFile, readAuditHead } from './audit-file.js';
+export type { AuditFileOptions } from './audit-file.js';
+export { parseAnchors } from './chain-head.js';
+export type { ChainHead } from './chain-head.js';
+export { AUDIT_KEY_LENGTH, CHAIN_KEYED, CHAIN_UNKEYED, GENESIS_HASH, KEYED_MARKER_ACTION, keyedRecordHash, recordHash } from './hash-chain.js';
 export type { ChainBreak, ChainBreakReason, ChainLink } from './hash-chain.js';
 export type { PurgeOptions, PurgeResult } from './retention.js';
 export { canonicalJson } from './canonical-json.js';

@@ -35,8 +35,8 @@ const PAGE = 1000;
 
 /** One exported line: the stored row, column names as in `records`, `data` as its stored JSON text. */
 function exportLine(row: RecordsRow): string {
-  const { seq, at, kind, actor, repo, data, prev_hash, hash } = row;
-  return JSON.stringify({ seq, at, kind, actor, repo, data, prev_hash, hash }) + '\n';
+  const { seq, at, kind, actor, repo, data, prev_hash, hash, chain_version } = row;
+  return JSON.stringify({ seq, at, kind, actor, repo, data, prev_hash, hash, chain_version }) + '\n';
 }
 
 async function syncDirectory(dir: string): Promise<void> {
@@ -61,7 +61,9 @@ function exportError(err: unknown, exportPath: string): AuditError {
  * Throws TypeError on bad options; AuditError GITGATE_AUDIT_EXPORT when the file exists or cannot be
  * written, GITGATE_AUDIT_CHAIN_BROKEN when the rows to purge fail verification (nothing is deleted
  * and the export file is removed: tampered rows stay in the database as evidence). `onAppend` is
- * told the chain head before and after the purge record, inside the transaction.
+ * told the chain head before and after the purge record, inside the transaction. With `key`, keyed
+ * rows are checked with it and the purge record is keyed, so the anchor it vouches for is too;
+ * without it, GITGATE_AUDIT_KEY_REQUIRED when the chain holds keyed rows.
  */
 export async function exportAndPurge(
   db: Database,
@@ -69,6 +71,7 @@ export async function exportAndPurge(
   now: () => Date,
   logger: Logger,
   onAppend: (from: ChainLink, to: ChainLink) => void = () => {},
+  key?: Uint8Array,
 ): Promise<PurgeResult> {
   if (opts === null || typeof opts !== 'object') throw new TypeError('purge options must be an object');
   if (!(opts.before instanceof Date) || Number.isNaN(opts.before.getTime())) throw new TypeError('before must be a valid Date');
@@ -83,7 +86,7 @@ export async function exportAndPurge(
     const max = await tx.get<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM records');
     const through = cutoff?.seq != null ? cutoff.seq - 1 : (max?.seq ?? 0);
     const anchor = await readAnchor(tx);
-    const walker = new ChainWalker(anchor ?? { seq: 0, hash: GENESIS_HASH });
+    const walker = new ChainWalker(anchor ?? { seq: 0, hash: GENESIS_HASH }, key);
 
     let file: fs.promises.FileHandle;
     try {
@@ -131,7 +134,7 @@ export async function exportAndPurge(
       before,
     };
     const purge: PendingRecord = { at: now().toISOString(), kind: 'purge', actor, repo: null, data: canonicalJson(data) };
-    const appended = await appendRecords(tx, [purge]);
+    const appended = await appendRecords(tx, [purge], key);
     onAppend(appended.from, appended.to);
     logger.info('audit rows purged', { count, throughSeq: head.seq, exportFile: data.exportFile });
     return { exported: count, purged: deleted.changes };

@@ -19,9 +19,9 @@ interface StartRow {
 /**
  * Appends an 'incomplete' session for every session-start that has no session with the same id, in
  * one transaction. The new record copies the start's data and adds `outcome: 'incomplete'` and
- * `startedAt`. Returns how many were written.
+ * `startedAt`, keyed when `key` is given. Returns how many were written.
  */
-export async function recordIncompleteSessions(db: Database, now: Date, logger: Logger): Promise<number> {
+export async function recordIncompleteSessions(db: Database, now: Date, logger: Logger, key?: Uint8Array): Promise<number> {
   return db.transaction(async (tx) => {
     const starts = await tx.all<StartRow>(`
       SELECT s.at, s.actor, s.repo, s.data FROM records s
@@ -43,7 +43,7 @@ export async function recordIncompleteSessions(db: Database, now: Date, logger: 
         data: canonicalJson({ ...start, outcome: 'incomplete', startedAt: s.at }),
       };
     });
-    await appendRecords(tx, pending);
+    await appendRecords(tx, pending, key);
     logger.warn('incomplete sessions recorded', { count: pending.length });
     return pending.length;
   });

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { GENESIS_HASH, recordHash } from '../src/index.js';
+import { AuditError, GENESIS_HASH, keyedRecordHash, recordHash } from '../src/index.js';
 import { ChainWalker, type ChainedRecord } from '../src/hash-chain.js';
 
 function chained(prev: string, seq: number, fields: Partial<ChainedRecord> = {}): ChainedRecord {
-  const r = { seq, at: '2025-03-01T12:00:00.000Z', kind: 'admin', actor: 'alice', repo: null, data: '{"action":"x"}', prevHash: prev, hash: '', ...fields };
+  const r = { seq, at: '2025-03-01T12:00:00.000Z', kind: 'admin', actor: 'alice', repo: null, data: '{"action":"x"}', prevHash: prev, hash: '', chain: 1, ...fields };
   return { ...r, hash: recordHash(r.prevHash, r.seq, r.at, r.kind, r.actor, r.repo, r.data) };
 }
 
@@ -58,5 +58,21 @@ describe('hash chain', () => {
   it('reports a first row that does not attach to its start link', () => {
     const walker = new ChainWalker({ seq: 0, hash: 'f'.repeat(64) });
     expect(walker.push(chain(1)[0]!)?.reason).to.equal('prev-hash-mismatch');
+  });
+
+  it('hashes a keyed row with HMAC-SHA256 under the key over a tagged input', () => {
+    const key = randomBytes(32);
+    const expected = createHmac('sha256', key).update(`gitgate-audit-v2\n${GENESIS_HASH}\n7\nt\nsync\nsystem\nacme/api\n{}`).digest('hex');
+    expect(keyedRecordHash(key, GENESIS_HASH, 7, 't', 'sync', 'system', 'acme/api', '{}')).to.equal(expected);
+  });
+
+  it('refuses an audit key that is not 32 bytes', () => {
+    expect(() => keyedRecordHash(randomBytes(16), GENESIS_HASH, 1, 't', 'admin', 'a', null, '{}')).to.throw(TypeError, /32 bytes/);
+  });
+
+  it('throws GITGATE_AUDIT_KEY_REQUIRED for a keyed row walked without the key', () => {
+    const row = { ...chained(GENESIS_HASH, 1), chain: 2 };
+    const walker = new ChainWalker({ seq: 0, hash: GENESIS_HASH });
+    expect(() => walker.push(row)).to.throw(AuditError).with.property('code', 'GITGATE_AUDIT_KEY_REQUIRED');
   });
 });

@@ -70,6 +70,8 @@ export interface StoredRow {
   data: string;
   prev_hash: string;
   hash: string;
+  /** 1 unkeyed (sha256), 2 keyed (HMAC); absent in a database from before chain versions. */
+  chain_version?: number;
 }
 
 /** All rows of `records`, read through a separate connection. */

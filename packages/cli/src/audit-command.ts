@@ -1,16 +1,33 @@
 /**
  * `gitgate audit …`: the security team's questions, answered from the audit database.
- *   verify | sessions | exposures | requests | syncs | auth-failures | admin | session <id> | purge
+ *   verify | anchor | sessions | exposures | requests | syncs | auth-failures | admin | session <id> | purge
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AuditLog, formatRows, type AuditQuery, type RowFormat } from '@gitgate/audit';
-import { loadConfig } from './config.js';
+import {
+  AuditError,
+  AuditLog,
+  formatRows,
+  parseAnchors,
+  readAuditHead,
+  verifyAuditFile,
+  type AuditQuery,
+  type ChainLink,
+  type RowFormat,
+  type VerifyResult,
+} from '@gitgate/audit';
+import { findAuditKey } from './audit-key.js';
+import { loadConfig, type Config } from './config.js';
 import { lockDataDir } from '@gitgate/server';
 
 const USAGE = `usage: gitgate audit <command> (--config FILE | --data DIR) [options]
 commands:
-  verify                         check the hash chain; exit 1 and name the first broken link
+  verify [--anchor SEQ:HASH]... [--anchors FILE]
+                                 check the hash chain (keyed rows with the audit key) and that every
+                                 anchor's seq still has its hash; exit 1 and name the first broken link
+  anchor                         print the chain head "SEQ:HASH AT" (--format json: {seq,hash,at})
+                                 to keep outside this host
   sessions | exposures | requests | syncs | auth-failures | admin
                                  list records, newest first
   reveals                        every reveal with the approvers of its request
@@ -42,6 +59,7 @@ export async function auditCommand(argv: string[], out: NodeJS.WritableStream, e
         config: { type: 'string' }, data: { type: 'string' }, repo: { type: 'string' }, identity: { type: 'string' },
         token: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, limit: { type: 'string' },
         format: { type: 'string', default: 'table' }, before: { type: 'string' }, export: { type: 'string' },
+        anchor: { type: 'string', multiple: true }, anchors: { type: 'string' },
       },
     });
   } catch (e) {
@@ -54,7 +72,8 @@ export async function auditCommand(argv: string[], out: NodeJS.WritableStream, e
     err.write(`${USAGE}\n`);
     return 2;
   }
-  const dataDir = v.data ?? (v.config ? loadConfig(v.config).dataDir : undefined);
+  const config: Config | undefined = v.config ? loadConfig(v.config) : undefined;
+  const dataDir = v.data ?? config?.dataDir;
   if (!dataDir) {
     err.write(`gitgate audit: give --config FILE or --data DIR\n`);
     return 2;
@@ -76,17 +95,38 @@ export async function auditCommand(argv: string[], out: NodeJS.WritableStream, e
     err.write(`gitgate audit: ${(e as Error).message}\n`);
     return 2;
   }
-  const audit = await AuditLog.open({ path: join(dataDir, 'audit.db') });
+  let key: Uint8Array | undefined;
+  try {
+    key = await findAuditKey(dataDir, config?.audit.key);
+  } catch (e) {
+    err.write(`gitgate audit: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const path = join(dataDir, 'audit.db');
+  // verify and anchor only read: opening the log for writing would add rows (crash recovery, the
+  // keyed marker) that could cover up what they should report, and race a running gateway.
+  if (cmd === 'verify') return verifyCommand(path, key, v.anchor ?? [], v.anchors, format, out, err);
+  if (cmd === 'anchor') {
+    try {
+      const head = await readAuditHead({ path });
+      out.write(format === 'json' ? `${JSON.stringify(head)}\n` : `${head.seq}:${head.hash} ${head.at ?? '-'}\n`);
+      return 0;
+    } catch (e) {
+      err.write(`gitgate audit anchor: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }
+  let audit: AuditLog;
+  try {
+    audit = await AuditLog.open({ path, key });
+  } catch (e) {
+    if (!(e instanceof AuditError)) throw e;
+    err.write(`gitgate audit: ${e.message}\n`);
+    return 1;
+  }
   try {
     const print = (rows: object[]): void => { out.write(formatRows(rows as Record<string, unknown>[], format) + (format === 'json' ? '\n' : '')); };
     switch (cmd) {
-      case 'verify': {
-        const r = await audit.verify();
-        if (format === 'json') out.write(JSON.stringify(r) + '\n');
-        else if (r.ok) out.write(`ok: ${r.checked} records, chain intact (head seq ${r.head.seq} ${r.head.hash})\n`);
-        else out.write(`BROKEN at seq ${r.firstBroken!.seq}: ${r.firstBroken!.reason}${r.firstBroken!.detail ? ` (${r.firstBroken!.detail})` : ''}; ${r.checked} records checked\n`);
-        return r.ok ? 0 : 1;
-      }
       case 'sessions': print(await audit.sessions(q)); return 0;
       case 'exposures': print(await audit.exposures(q)); return 0;
       case 'requests': print(await audit.detokenize(q)); return 0;
@@ -155,4 +195,39 @@ export async function auditCommand(argv: string[], out: NodeJS.WritableStream, e
   } finally {
     await audit.close();
   }
+}
+
+/** `gitgate audit verify`: the chain, keyed rows with `key`, and every anchor given. */
+async function verifyCommand(
+  path: string, key: Uint8Array | undefined, anchorArgs: string[], anchorsFile: string | undefined, format: RowFormat,
+  out: NodeJS.WritableStream, err: NodeJS.WritableStream,
+): Promise<number> {
+  let anchors: ChainLink[];
+  try {
+    anchors = parseAnchors([...anchorArgs, anchorsFile === undefined ? '' : readFileSync(anchorsFile, 'utf8')].join('\n'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    err.write(`gitgate audit verify: ${code ? `cannot read ${anchorsFile}: ${code}` : (e as Error).message}\n`);
+    return 2;
+  }
+  let r: VerifyResult;
+  try {
+    r = await verifyAuditFile({ path, key, anchors });
+  } catch (e) {
+    if (!(e instanceof AuditError)) throw e;
+    const hint = e.code === 'GITGATE_AUDIT_KEY_REQUIRED' ? ' (give --config with audit.key, or keep DATA/audit.key)' : '';
+    err.write(`gitgate audit verify: ${e.message}${hint}\n`);
+    return 1;
+  }
+  if (format === 'json') out.write(JSON.stringify(r) + '\n');
+  else if (r.ok) {
+    const anchored = anchors.length > 0 ? `; ${r.anchorsChecked} anchors match${r.anchorsSkipped > 0 ? `, ${r.anchorsSkipped} purged` : ''}` : '';
+    const keyed = key ? `${r.keyed} keyed` : 'no audit key: keyed rows would not verify';
+    out.write(`ok: ${r.checked} records (${keyed}), chain intact (head seq ${r.head.seq} ${r.head.hash})${anchored}\n`);
+  } else {
+    const b = r.firstBroken!;
+    const hint = b.reason === 'unkeyed-tail' ? '; a database no keyed gateway has opened since the upgrade ends unkeyed too: check it against your anchors before starting one' : '';
+    out.write(`BROKEN at seq ${b.seq}: ${b.reason}${b.detail ? ` (${b.detail})` : ''}; ${r.checked} records checked${hint}\n`);
+  }
+  return r.ok ? 0 : 1;
 }

@@ -50,8 +50,12 @@ export interface Config {
   auth: AuthConfig;
   detokenize: DetokenizeConfig;
   admins: string[];
-  /** Audit retention: records older than `retentionMs` are exported to `exportDir` as JSON lines, then purged. */
-  audit: { retentionMs?: number; exportDir: string };
+  /**
+   * Audit retention: records older than `retentionMs` are exported to `exportDir` as JSON lines, then
+   * purged. `key`: the 32-byte audit chain key (else DATA/audit.key); `anchorWebhook`: where the chain
+   * head is posted, HMAC-signed, every `intervalSeconds`.
+   */
+  audit: { retentionMs?: number; exportDir: string; key?: Buffer; anchorWebhook?: { url: string; secret: string; intervalSeconds: number } };
   /** Custom rules and allowlist entries added to the built-in scanner (they change the rule-set version). */
   scanner: { rules: Rule[]; allowlist: AllowlistEntry[] };
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'json' | 'text' };
@@ -292,7 +296,7 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
   const auditCfg: Config['audit'] = { exportDir: resolve(dataDir, 'audit-exports') };
   const au = obj(root.audit, 'audit');
   if (au) {
-    unknownKeys(au, ['retention', 'exportDir'], 'audit');
+    unknownKeys(au, ['retention', 'exportDir', 'key', 'anchorWebhook'], 'audit');
     if (au.retention !== undefined) {
       const ms = parseDuration(au.retention);
       if (ms === undefined || ms < 3600e3) problems.push('audit.retention: must be a duration of at least 1h, such as 90d');
@@ -301,6 +305,38 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
     if (au.exportDir !== undefined) {
       if (typeof au.exportDir !== 'string' || au.exportDir === '') problems.push('audit.exportDir: must be a path');
       else auditCfg.exportDir = resolve(baseDir, au.exportDir);
+    }
+    // The audit key: a reference only (never a literal in the file), 64 hex characters once resolved.
+    if (au.key !== undefined) {
+      if (typeof au.key !== 'string' || !/^(env|file):./.test(au.key)) problems.push('audit.key: must be env:NAME or file:PATH');
+      else {
+        const r = resolveSecretRef(au.key, baseDir, env);
+        if (r.problem) problems.push(`audit.key: ${r.problem}`);
+        else if (!/^[0-9a-fA-F]{64}$/.test(r.value!.trim())) problems.push('audit.key: must resolve to 64 hex characters (openssl rand -hex 32)');
+        else auditCfg.key = Buffer.from(r.value!.trim(), 'hex');
+      }
+    }
+    const aw = obj(au.anchorWebhook, 'audit.anchorWebhook');
+    if (aw) {
+      unknownKeys(aw, ['url', 'secret', 'intervalSeconds'], 'audit.anchorWebhook');
+      let ok = true;
+      if (typeof aw.url !== 'string' || !/^https?:\/\/\S+$/.test(aw.url)) {
+        problems.push('audit.anchorWebhook.url: must be an http(s) URL');
+        ok = false;
+      }
+      const interval = aw.intervalSeconds ?? 300;
+      if (!Number.isInteger(interval) || (interval as number) < 10 || (interval as number) > 86400) {
+        problems.push('audit.anchorWebhook.intervalSeconds: must be an integer from 10 to 86400');
+        ok = false;
+      }
+      let secret: string | undefined;
+      if (typeof aw.secret !== 'string' || aw.secret === '') problems.push('audit.anchorWebhook.secret: required (env:NAME or file:PATH), used to sign the body');
+      else {
+        const r = resolveSecretRef(aw.secret, baseDir, env);
+        if (r.problem) problems.push(`audit.anchorWebhook.secret: ${r.problem}`);
+        else secret = r.value;
+      }
+      if (ok && secret) auditCfg.anchorWebhook = { url: aw.url as string, secret, intervalSeconds: interval as number };
     }
   }
   // scanner

@@ -115,6 +115,9 @@ async function serve(config: Config, file: string, tls?: { cert: string; key: st
     scanner: config.scanner.rules.length > 0 || config.scanner.allowlist.length > 0
       ? createScanner({ extraRules: config.scanner.rules, allowlist: config.scanner.allowlist }) : undefined,
     auditRetention: config.audit.retentionMs ? { retentionMs: config.audit.retentionMs, exportDir: config.audit.exportDir } : undefined,
+    auditKey: config.audit.key,
+    auditAnchorWebhook: config.audit.anchorWebhook
+      ? { url: config.audit.anchorWebhook.url, secret: config.audit.anchorWebhook.secret, intervalMs: config.audit.anchorWebhook.intervalSeconds * 1000 } : undefined,
   });
   process.stdout.write(`gitgate listening on ${gw.url}\n`);
   if (gw.metricsUrl) process.stdout.write(`metrics on ${gw.metricsUrl}/metrics\n`);

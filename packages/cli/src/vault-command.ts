@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { AuditLog } from '@gitgate/audit';
+import { findAuditKey } from './audit-key.js';
 import { loadConfig } from './config.js';
 import { lockDataDir, type DataDirLock } from '@gitgate/server';
 
@@ -19,7 +20,8 @@ export async function vaultCommand(argv: string[], out: NodeJS.WritableStream, e
     err.write('usage: gitgate vault rotate-key (--config FILE | --data DIR)   (stop the gateway first)\n');
     return 2;
   }
-  const dataDir = v.data ?? (v.config ? loadConfig(v.config).dataDir : undefined);
+  const config = v.config ? loadConfig(v.config) : undefined;
+  const dataDir = v.data ?? config?.dataDir;
   if (!dataDir) {
     err.write('gitgate vault: give --config FILE or --data DIR\n');
     return 2;
@@ -38,13 +40,13 @@ export async function vaultCommand(argv: string[], out: NodeJS.WritableStream, e
     return 1;
   }
   try {
-    return await rotate(dataDir, keyPath, out);
+    return await rotate(dataDir, keyPath, out, config?.audit.key);
   } finally {
     lock.release();
   }
 }
 
-async function rotate(dataDir: string, keyPath: string, out: NodeJS.WritableStream): Promise<number> {
+async function rotate(dataDir: string, keyPath: string, out: NodeJS.WritableStream, auditKey: Uint8Array | undefined): Promise<number> {
   const oldKey = await loadOrCreateKey(keyPath);
   const vault = await Vault.open({ dbPath: join(dataDir, 'vault.db'), masterKey: oldKey });
   const newKey = randomBytes(32);
@@ -64,7 +66,7 @@ async function rotate(dataDir: string, keyPath: string, out: NodeJS.WritableStre
     await vault.close();
   }
   renameSync(pending, keyPath);
-  const audit = await AuditLog.open({ path: join(dataDir, 'audit.db') });
+  const audit = await AuditLog.open({ path: join(dataDir, 'audit.db'), key: await findAuditKey(dataDir, auditKey) });
   try {
     await audit.recordDurable({ kind: 'admin', actor: 'cli', data: { action: 'key-rotation', rewrapped } });
   } finally {

@@ -1,5 +1,6 @@
 // Config validation: every problem reported together, each with the path of its key.
 import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -262,5 +263,63 @@ describe('loadConfig', () => {
     expect(err?.message).to.include(file);
     expect(err?.message).to.include('  - listen: must be HOST:PORT');
     expect(err?.message).to.include('  - repos[0].name: must be path segments');
+  });
+});
+
+describe('validateConfig: audit key and anchor webhook', () => {
+  const keyHex = (): string => randomBytes(32).toString('hex');
+
+  it('resolves audit.key from the environment into its 32 bytes', () => {
+    const hex = keyHex();
+    const c = validateConfig({ ...good(), audit: { key: 'env:AUDIT_KEY' } }, BASE, 'config', { AUDIT_KEY: hex });
+    expect(c.audit.key?.toString('hex')).to.equal(hex);
+  });
+
+  it('resolves audit.key from a file relative to the config', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-'));
+    try {
+      const hex = keyHex();
+      fs.writeFileSync(path.join(dir, 'audit.key'), `${hex}\n`, { mode: 0o600 });
+      expect(validateConfig({ ...good(), audit: { key: 'file:audit.key' } }, dir).audit.key?.toString('hex')).to.equal(hex);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a literal audit key, one that is not 64 hex characters, and an unset variable, without quoting them', () => {
+    const literal = keyHex();
+    const p = [
+      ...problemsOf({ ...good(), audit: { key: literal } }),
+      ...(() => {
+        try {
+          validateConfig({ ...good(), audit: { key: 'env:SHORT' } }, BASE, 'config', { SHORT: 'abc123' });
+        } catch (e) {
+          return (e as ConfigError).problems;
+        }
+        return [];
+      })(),
+      ...problemsOf({ ...good(), audit: { key: 'env:GITGATE_TEST_UNSET_VARIABLE' } }),
+    ];
+    expect(p).to.deep.equal([
+      'audit.key: must be env:NAME or file:PATH',
+      'audit.key: must resolve to 64 hex characters (openssl rand -hex 32)',
+      'audit.key: environment variable GITGATE_TEST_UNSET_VARIABLE is not set or empty',
+    ]);
+    expect(p.join('\n')).to.not.include(literal);
+  });
+
+  it('takes an anchor webhook with its signing secret and interval, 300 s by default', () => {
+    const c = validateConfig({ ...good(), audit: { anchorWebhook: { url: 'https://sink.example.test/anchors', secret: 'env:SINK' } } }, BASE, 'config', { SINK: 'sign-me' });
+    expect(c.audit.anchorWebhook).to.deep.equal({ url: 'https://sink.example.test/anchors', secret: 'sign-me', intervalSeconds: 300 });
+  });
+
+  it('reports every bad anchor webhook key together', () => {
+    const p = problemsOf({ ...good(), audit: { anchorWebhook: { url: 'ftp://x', intervalSeconds: 1, extra: true } } });
+    expect(p).to.include.members([
+      'audit.anchorWebhook.extra: unknown key (allowed: url, secret, intervalSeconds)',
+      'audit.anchorWebhook.url: must be an http(s) URL',
+      'audit.anchorWebhook.intervalSeconds: must be an integer from 10 to 86400',
+      'audit.anchorWebhook.secret: required (env:NAME or file:PATH), used to sign the body',
+    ]);
   });
 });

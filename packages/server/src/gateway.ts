@@ -17,6 +17,8 @@ import { createSyncRunner } from './sync-runner.js';
 import { BackgroundSync } from './background-sync.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { nullAudit } from './audit-sink.js';
+import { auditKeyFor } from './audit-key.js';
+import { AnchorPublisher } from './anchor-publisher.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
 import { startMetricsListener, type MetricsListener } from './metrics-listener.js';
 import { SyncHealth } from './sync-health.js';
@@ -46,6 +48,10 @@ export interface GatewayOptions {
   auditRetention?: { retentionMs: number; exportDir: string };
   /** How long an audit write waits for a lock held elsewhere before its request is refused with 503 (ms, default 5000). */
   auditBusyTimeoutMs?: number;
+  /** The 32-byte audit chain key; default DATA/audit.key, created on first start (with a warning). */
+  auditKey?: Uint8Array;
+  /** Post the audit chain head to this webhook every `intervalMs`, HMAC-signed with `secret`. */
+  auditAnchorWebhook?: { url: string; secret: string; intervalMs: number };
   /** Serve HTTPS with this PEM certificate chain and key instead of plain HTTP. */
   tls?: { cert: string; key: string };
   /**
@@ -120,7 +126,7 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
   const masterKey = await loadOrCreateKey(join(opts.dataDir, 'gitgate.key'));
   const vault = await Vault.open({ dbPath: join(opts.dataDir, 'vault.db'), masterKey, logger: log });
   const idMap = await IdMap.open(join(opts.dataDir, 'mirror.db'));
-  const audit = await AuditLog.open({ path: join(opts.dataDir, 'audit.db'), logger: log, busyTimeoutMs: opts.auditBusyTimeoutMs });
+  const audit = await AuditLog.open({ path: join(opts.dataDir, 'audit.db'), logger: log, busyTimeoutMs: opts.auditBusyTimeoutMs, key: await auditKeyFor(opts.dataDir, opts.auditKey, log) });
   const scanner = opts.scanner ?? createScanner();
   // The map the git routes read; reload() edits it in place, so clones in flight keep their mirror.
   const repos = new Map<string, RepoMirror>();
@@ -230,6 +236,8 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
     retentionTimer = setInterval(purge, 6 * 3600e3);
     retentionTimer.unref();
   }
+  const anchors = opts.auditAnchorWebhook ? new AnchorPublisher({ ...opts.auditAnchorWebhook, head: () => audit.head(), logger: log }) : undefined;
+  anchors?.start();
   const background = new BackgroundSync(syncRunner, log);
   const intervalMs = opts.backgroundSync?.intervalMs ?? 0;
   if (opts.backgroundSync?.onStart) background.run([...repos.values()]);
@@ -286,6 +294,7 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...repos.values()].map((m) => m.idle()));
       await detokenize?.close();
+      await anchors?.stop();
       await audit.close();
       await idMap.close();
       await vault.close();

@@ -17,3 +17,6 @@ export { RefusalAudit } from './refusal-audit.js';
 export type { RefusalAuditOptions } from './refusal-audit.js';
 export { SyncHealth } from './sync-health.js';
 export type { RepoSyncHealth } from './sync-health.js';
+export { AnchorPublisher } from './anchor-publisher.js';
+export type { AnchorEvent, AnchorPublisherOptions } from './anchor-publisher.js';
+export { AUDIT_KEY_FILE, auditKeyFor } from './audit-key.js';

@@ -145,6 +145,8 @@ describe('e2e: the audit answers the security team', function () {
     await sql(file, 'PRAGMA wal_checkpoint(TRUNCATE);');
     copyFileSync(file, join(copy, 'audit.db'));
     copyFileSync(file, join(del, 'audit.db'));
+    // The chain is keyed: verification needs the audit key, which the gateway created beside it.
+    for (const d of [copy, del]) copyFileSync(join(demo.gw.dataDir, 'audit.key'), join(d, 'audit.key'));
     // The guard triggers refuse both edits; an attacker drops them first.
     await sql(join(copy, 'audit.db'), "DROP TRIGGER IF EXISTS records_no_update; DROP TRIGGER IF EXISTS records_no_delete; UPDATE records SET actor = 'someone-else' WHERE seq = 3;");
     await sql(join(del, 'audit.db'), 'DROP TRIGGER IF EXISTS records_no_update; DROP TRIGGER IF EXISTS records_no_delete; DELETE FROM records WHERE seq = 4;');

@@ -26,7 +26,9 @@ function upstreamAnswer(gitDir: string, args: string[], env: Record<string, stri
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`upload-pack exit ${code}`))));
-    child.stdin.end(input);
+    // --advertise-refs reads nothing and may exit before the (empty) input is written.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input.length > 0 ? input : undefined);
   });
 }
 
