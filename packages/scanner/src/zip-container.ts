@@ -11,6 +11,7 @@ const LOCAL = 0x04034b50;
 const CENTRAL = 0x02014b50;
 const END = 0x06054b50;
 const DESCRIPTOR = 0x08074b50;
+const ZIP64_LOCATOR = 0x07064b50;
 const END_SIZE = 22;
 const FLAG_ENCRYPTED = 0x0001;
 const FLAG_DESCRIPTOR = 0x0008;
@@ -53,6 +54,12 @@ function findEnd(bytes: Buffer): number {
   return -1;
 }
 
+/** Whether the extra fields in `bytes[start, end)` include the zip64 field (id 1). */
+function hasZip64Field(bytes: Buffer, start: number, end: number): boolean {
+  for (let p = start; p + 4 <= end; p += 4 + bytes.readUInt16LE(p + 2)) if (bytes.readUInt16LE(p) === 1) return true;
+  return false;
+}
+
 /** Whether `bytes` look like a zip: a local header first, or an end record (without comment) last. */
 export function isZip(bytes: Buffer): boolean {
   if (bytes.length < END_SIZE) return false;
@@ -77,7 +84,9 @@ export function readZip(bytes: Buffer, budget: DecodeBudget): ZipFile {
   const count = bytes.readUInt16LE(end + 10);
   const cdSize = bytes.readUInt32LE(end + 12);
   const cdOffset = bytes.readUInt32LE(end + 16);
-  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw fail(codes.unsupported, 'zip64 archives are not read');
+  // A zip64 end record (written by `zip` reading stdin, or for large archives) sits before the end record.
+  const zip64 = end >= 20 && bytes.readUInt32LE(end - 20) === ZIP64_LOCATOR;
+  if (zip64 || count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw fail(codes.unsupported, 'zip64 archives are not read');
   if (disk !== 0 || cdDisk !== 0 || diskEntries !== count) throw fail(codes.unsupported, 'multi-disk zip archives are not read');
   // Bytes in front of the archive shift every offset by the same amount (self-extractors).
   const shift = end - cdSize - cdOffset;
@@ -105,7 +114,11 @@ export function readZip(bytes: Buffer, budget: DecodeBudget): ZipFile {
     const dataEnd = dataStart + compressedSize;
     if (dataEnd > centralStart) throw fail(codes.corrupt, 'a zip entry runs past the central directory', { entry: i });
     let recordEnd = dataEnd;
-    if ((flags & FLAG_DESCRIPTOR) !== 0) recordEnd += dataEnd + 4 <= centralStart && bytes.readUInt32LE(dataEnd) === DESCRIPTOR ? 16 : 12;
+    if ((flags & FLAG_DESCRIPTOR) !== 0) {
+      // Sizes in a descriptor are 8 bytes when the local header has a zip64 field (a streaming `zip -`).
+      const sizes = hasZip64Field(bytes, local + 30 + bytes.readUInt16LE(local + 26), dataStart) ? 16 : 8;
+      recordEnd += 4 + sizes + (dataEnd + 4 <= centralStart && bytes.readUInt32LE(dataEnd) === DESCRIPTOR ? 4 : 0);
+    }
     if (recordEnd > centralStart) throw fail(codes.corrupt, 'a zip data descriptor runs past the central directory', { entry: i });
     const raw = bytes.subarray(dataStart, dataEnd);
     let content: Buffer;
