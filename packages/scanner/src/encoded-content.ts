@@ -1,5 +1,5 @@
 /**
- * Replacing secrets in content that is encoded as a whole: UTF-16 text, gzip and zip (nested within
+ * Replacing secrets in content that is encoded as a whole: UTF-16 text, gzip, zip and tar (nested within
  * bounds). Each form is decoded, scanned by the scanner, and written back in the same form with the
  * replacements in place; content in no such form is scanned as it is. Deterministic: the output
  * depends only on the bytes, the scanner and the replacements (no compressor is called).
@@ -9,6 +9,7 @@ import { ScannerError, codes } from './errors.js';
 import { isGzip, readGzip, writeGzip } from './gzip-container.js';
 import type { Finding } from './rule.js';
 import type { Scanner } from './scanner.js';
+import { isTar, readTar, rebuildTar } from './tar-container.js';
 import { utf16Decode, utf16Encode, utf16Form, utf16Span, utf16View, type Utf16Form } from './utf16-text.js';
 import { isZip, readZip, rebuildZip } from './zip-container.js';
 
@@ -31,7 +32,8 @@ function ownCopy(bytes: Buffer, start: number, end: number): Buffer {
  * bytes; gzip (every member) and zip (every entry, stored or deflate) are decoded, their content
  * handled the same way (recursively), and rebuilt when something changed: gzip as one member of
  * stored blocks with the first member's header, zip with changed entries stored and the rest
- * copied raw. A container that changes nothing is returned as it was. Other content is scanned
+ * copied raw, tar with changed files' sizes and header checksums fixed. A container that changes
+ * nothing is returned as it was. Other content is scanned
  * as it is and the spans replaced in place.
  * @returns `content` itself when nothing was found, else new bytes.
  * @throws ScannerError with a stable code when a container cannot be fully scanned within the
@@ -102,6 +104,19 @@ export function replaceSecrets(scanner: Scanner, content: Buffer, replace: Secre
         return out;
       });
       return containerClean(changed ? rebuildZip(bytes, zip, replaced) : bytes, 'zip');
+    }
+    if (isTar(bytes)) {
+      budget.enter(depth);
+      const tar = readTar(bytes, budget);
+      let changed = false;
+      const replaced = tar.entries.map((e) => {
+        if (!e.regular) return undefined; // links, directories, pax and long-name records: checked below as container bytes
+        const out = layer(e.content, depth + 1);
+        if (out === e.content) return undefined;
+        changed = true;
+        return out;
+      });
+      return containerClean(changed ? rebuildTar(bytes, tar, replaced) : bytes, 'tar');
     }
     const form = utf16Form(bytes);
     return form === undefined ? plain(bytes) : utf16(bytes, form);

@@ -297,6 +297,48 @@ describe('replaceSecrets: encoded content', () => {
     });
   });
 
+  describe('tar', () => {
+    /** A tar made by the system tar of `files` (name → content), gzipped when `gz`. */
+    const makeTar = (name: string, files: Record<string, string>, gz: boolean): Buffer => {
+      const src = join(work, `${name}-src`);
+      execFileSync('mkdir', ['-p', src]);
+      for (const [file, content] of Object.entries(files)) writeFileSync(join(src, file), content);
+      execFileSync('tar', [gz ? '-czf' : '-cf', join(work, name), '-C', src, '--sort=name', ...Object.keys(files)]);
+      return readFileSync(join(work, name));
+    };
+
+    it('tokenizes an .env in a .tar.gz; the result lists and extracts with the tar tool', () => {
+      const content = makeTar('env.tar.gz', { '.env': env, 'notes.txt': 'plain notes\n'.repeat(100) }, true);
+      const { out, taken } = run(scanner, content);
+      expect(taken.map((t) => t.secret)).to.deep.equal([pat, awsId]);
+      const file = join(work, 'out.tar.gz');
+      writeFileSync(file, out);
+      expect(execFileSync('tar', ['-tzf', file]).toString()).to.equal('.env\nnotes.txt\n');
+      expect(execFileSync('tar', ['-xzOf', file, '.env']).toString()).to.equal(env.replace(pat, taken[0]!.token).replace(awsId, taken[1]!.token));
+      expect(execFileSync('tar', ['-xzOf', file, 'notes.txt']).toString()).to.equal('plain notes\n'.repeat(100));
+    });
+
+    it('rewrites a plain .tar with the new size and header checksum of the changed file', () => {
+      const content = makeTar('env.tar', { 'a.env': env, 'b.txt': 'after\n' }, false);
+      const { out } = run(scanner, content);
+      const file = join(work, 'out.tar');
+      writeFileSync(file, out);
+      expect(execFileSync('tar', ['-xOf', file, 'b.txt']).toString()).to.equal('after\n');
+      expect(execFileSync('tar', ['-xOf', file, 'a.env']).toString()).to.not.include(pat);
+    });
+
+    it('returns a .tar.gz of clean source byte-identical', () => {
+      const content = makeTar('clean.tar.gz', { 'a.js': 'export const a = 1;\n'.repeat(50), 'b.md': '# title\n' }, true);
+      expect(run(scanner, content).out).to.equal(content);
+    });
+
+    it('withholds a tar whose header checksum does not hold after the first (GITGATE_SCAN_CORRUPT)', () => {
+      const content = Buffer.from(makeTar('bad.tar', { 'a.txt': 'a\n', 'b.txt': 'b\n' }, false));
+      content[1024] ^= 1; // the second header's name
+      expect(codeOf(() => run(scanner, content))).to.equal(codes.corrupt);
+    });
+  });
+
   describe('bounds', () => {
     const zeros = Buffer.alloc(4 * 1024 * 1024);
 
