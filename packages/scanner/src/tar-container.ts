@@ -45,7 +45,9 @@ function octal(bytes: Buffer, at: number, length: number): number {
 
 /** Whether `bytes` start with a ustar (or GNU) header whose checksum holds. */
 export function isTar(bytes: Buffer): boolean {
-  return bytes.length >= BLOCK && bytes.toString('latin1', MAGIC, MAGIC + 5) === 'ustar' && octal(bytes, CHECKSUM, 8) === checksum(bytes, 0);
+  // Byte compares first: this runs on every blob.
+  return bytes.length >= BLOCK && bytes[MAGIC] === 0x75 && bytes[MAGIC + 1] === 0x73 && bytes[MAGIC + 2] === 0x74 && bytes[MAGIC + 3] === 0x61 &&
+    bytes[MAGIC + 4] === 0x72 && octal(bytes, CHECKSUM, 8) === checksum(bytes, 0);
 }
 
 /**
