@@ -12,6 +12,7 @@ const CENTRAL = 0x02014b50;
 const END = 0x06054b50;
 const DESCRIPTOR = 0x08074b50;
 const ZIP64_LOCATOR = 0x07064b50;
+const LOCAL_SIGNATURE = Buffer.from([0x50, 0x4b, 3, 4]);
 const END_SIZE = 22;
 const FLAG_ENCRYPTED = 0x0001;
 const FLAG_DESCRIPTOR = 0x0008;
@@ -139,6 +140,8 @@ export function readZip(bytes: Buffer, budget: DecodeBudget): ZipFile {
   // Every byte between the first local header and the end record belongs to a record: nothing unread hides in a gap.
   const ordered = [...entries].sort((a, b) => a.local - b.local);
   const prefix = ordered.length > 0 ? ordered[0]!.local : centralStart;
+  // A local header outside the central directory is still read by streaming unzippers (Java's ZipInputStream).
+  if (bytes.subarray(0, prefix).indexOf(LOCAL_SIGNATURE) >= 0) throw fail(codes.corrupt, 'a zip local header lies outside the central directory');
   let at = prefix;
   for (const e of ordered) {
     if (e.local !== at) throw fail(codes.corrupt, 'zip records overlap or leave a gap');

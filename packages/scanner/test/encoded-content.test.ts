@@ -291,6 +291,14 @@ describe('replaceSecrets: encoded content', () => {
       for (const bad of [badCrc, truncated, noEnd]) expect(codeOf(() => run(scanner, bad))).to.equal(codes.corrupt);
     });
 
+    it('withholds a zip with an entry the central directory does not list (streaming readers would extract it)', () => {
+      const hidden = makeZip([{ name: '.env', content: env }]);
+      const listed = makeZip([{ name: 'ok.txt', content: 'fine\n' }]);
+      // The hidden archive's local record, then an archive whose offsets are shifted past it.
+      const localEnd = hidden.indexOf(Buffer.from([0x50, 0x4b, 1, 2]));
+      expect(codeOf(() => run(scanner, Buffer.concat([hidden.subarray(0, localEnd), listed])))).to.equal(codes.corrupt);
+    });
+
     it('withholds a zip whose entry name holds a secret', () => {
       const content = makeZip([{ name: `GITHUB_TOKEN=${pat}`, content: 'fine\n' }]);
       expect(codeOf(() => run(scanner, content))).to.equal(codes.secretInContainer);
