@@ -61,6 +61,13 @@ export class DecodeBudget {
     this.decoded += bytes;
   }
 
+  /** Throws as `charge` would if a container of `compressed` bytes went on to decode `bytes` more, `total` in all; charges nothing. */
+  check(bytes: number, compressed: number, total: number): void {
+    const decoded = this.decoded;
+    this.charge(bytes, compressed, total);
+    this.decoded = decoded;
+  }
+
   /** Counts one zip entry or gzip member. */
   entry(): void {
     if (++this.entries > this.limits.maxEntries) {

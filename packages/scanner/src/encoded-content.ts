@@ -27,14 +27,13 @@ function ownCopy(bytes: Buffer, start: number, end: number): Buffer {
 }
 
 /**
- * Scans `content` and replaces every secret by `replace`'s text. UTF-16 text (by BOM, or ASCII
- * interleaved with NULs) is scanned decoded and the replacement written in UTF-16 at the secret's
+ * Scans `content` and replaces every secret by `replace`'s text. UTF-16 text (by BOM, or Latin-1
+ * text interleaved with NULs) is scanned decoded and the replacement written in UTF-16 at the secret's
  * bytes; gzip (every member) and zip (every entry, stored or deflate) are decoded, their content
  * handled the same way (recursively), and rebuilt when something changed: gzip as one member of
  * stored blocks with the first member's header, zip with changed entries stored and the rest
  * copied raw, tar with changed files' sizes and header checksums fixed. A container that changes
- * nothing is returned as it was. Other content is scanned
- * as it is and the spans replaced in place.
+ * nothing is returned as it was. Other content is scanned as it is and the spans replaced in place.
  * @returns `content` itself when nothing was found, else new bytes.
  * @throws ScannerError with a stable code when a container cannot be fully scanned within the
  *   scanner's decode limits (too large, expansion ratio, depth, entries), is encrypted, corrupt or
@@ -67,8 +66,8 @@ export function replaceSecrets(scanner: Scanner, content: Buffer, replace: Secre
       for (const f of findings) {
         const [start, end] = utf16Span(form, f.start, f.end);
         // The secret as plain UTF-8 text holds it, so the same value gets the same token in either file.
-        const secret = Buffer.from(utf16Decode(bytes.subarray(start, end), form), 'utf8');
-        parts.push(bytes.subarray(at, start), utf16Encode(replace(f, secret), form));
+        const text = Buffer.from(utf16Decode(bytes.subarray(start, end), form), 'utf8');
+        parts.push(bytes.subarray(at, start), utf16Encode(replace(f, ownCopy(text, 0, text.length)), form));
         at = end;
       }
       parts.push(bytes.subarray(at));

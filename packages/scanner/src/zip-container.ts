@@ -128,7 +128,7 @@ export function readZip(bytes: Buffer, budget: DecodeBudget): ZipFile {
       content = raw;
     } else {
       // The declared size is checked before inflating: a bomb is refused without decoding it.
-      budget.charge(0, bytes.length, decoded + size);
+      budget.check(size, bytes.length, decoded + size);
       content = inflateBounded(raw, budget, bytes.length, decoded).data;
     }
     decoded += content.length;

@@ -371,6 +371,12 @@ describe('replaceSecrets: encoded content', () => {
       expect(codeOf(() => run(small, content))).to.equal(codes.decodedTooLarge);
     });
 
+    it('refuses a deflated zip entry that would decode past maxDecodedBytes', () => {
+      const small = createScanner({ decode: { maxDecodedBytes: 1000, maxExpansionRatio: 10_000 } });
+      const content = makeZip([{ name: 'a.txt', content: 'a'.repeat(5000) }]);
+      expect(codeOf(() => run(small, content))).to.equal(codes.decodedTooLarge);
+    });
+
     it('refuses containers nested deeper than maxDepth (GITGATE_SCAN_NESTING_DEPTH)', () => {
       let content: Buffer = Buffer.from(env);
       for (let i = 0; i < 4; i++) content = gzipSync(content);
