@@ -19,7 +19,7 @@ import type { Scanner } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
 import type { RawObject } from './cat-file-batch.js';
 import { ObjectTable } from './object-table.js';
-import { tokenize, type TakenSecret } from './tokenize.js';
+import { tokenize, tokenizeBlob, type TakenSecret } from './tokenize.js';
 import { MirrorError, codes } from './errors.js';
 
 /** Headers that carry signatures over the upstream bytes; they would be invalid after the rewrite. */
@@ -173,7 +173,7 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
         stats.bytesScanned += obj.content.length;
         let result: { content: Buffer; secrets: TakenSecret[] };
         try {
-          result = scanText(obj.content);
+          result = tokenizeBlob(scanner, obj.content, minter);
         } catch {
           // Fail closed: what cannot be scanned is never served as is.
           result = { content: withheldBlob(obj.content.length), secrets: [] };

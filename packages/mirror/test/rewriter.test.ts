@@ -2,6 +2,7 @@
 // sanitized store inspected with git itself.
 import { expect } from 'chai';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { hashObject, parseTree } from '@gitgate/objects';
 import { createScanner, type Scanner } from '@gitgate/scanner';
 import { withheldBlob, type RepoMirror } from '../src/index.js';
@@ -79,6 +80,48 @@ describe('rewrite', function () {
     it('stores the secret in the vault under the token', async () => {
       const token = tokensIn(readObject(store, revParse(store, 'main:config/app.env')).content.toString('latin1'))[0]!;
       expect((await env.vault.reveal(token)).toString('latin1')).to.equal(secret);
+    });
+  });
+
+  describe('a secret inside encoded content', () => {
+    it('tokenizes a secret in a .env.gz, serves a gzip that inflates to the tokenized text, and vaults the secret', async () => {
+      const secret = fakeGithubPat();
+      const text = `GITHUB=${secret}\nLEVEL=debug\n`;
+      up.setRef('refs/heads/main', up.commitFiles({ '.env.gz': gzipSync(Buffer.from(text)) }, 'one\n'));
+      const m = mirror();
+      await m.sync();
+      const store = m.sanitized.gitDir;
+      const served = gunzipSync(readObject(store, revParse(store, 'main:.env.gz')).content).toString('latin1');
+      const [token] = tokensIn(served);
+      expect(served).to.equal(`GITHUB=${token}\nLEVEL=debug\n`);
+      expect((await env.vault.reveal(token!)).toString('latin1')).to.equal(secret);
+      expect(allObjects(store).includes(Buffer.from(secret))).to.equal(false);
+    });
+
+    it('tokenizes a UTF-16LE file in UTF-16LE under the same token as the UTF-8 file with the same secret', async () => {
+      const secret = fakeGithubPat();
+      const line = `$env:GITHUB_TOKEN = "${secret}"\r\n`;
+      up.setRef('refs/heads/main', up.commitFiles({
+        'set.ps1': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(line, 'utf16le')]), 'set.sh': line,
+      }, 'one\n'));
+      const m = mirror();
+      await m.sync();
+      const store = m.sanitized.gitDir;
+      const ps = readObject(store, revParse(store, 'main:set.ps1')).content;
+      const sh = readObject(store, revParse(store, 'main:set.sh')).content.toString('latin1');
+      expect(ps.subarray(0, 2)).to.deep.equal(Buffer.from([0xff, 0xfe]));
+      expect(ps.subarray(2).toString('utf16le')).to.equal(sh);
+      expect(tokensIn(sh)).to.have.length(1);
+    });
+
+    it('withholds a gzip bomb', async () => {
+      const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024));
+      up.setRef('refs/heads/main', up.commitFiles({ 'data.gz': bomb }, 'one\n'));
+      const m = mirror();
+      const report = await m.sync();
+      const store = m.sanitized.gitDir;
+      expect(readObject(store, revParse(store, 'main:data.gz')).content.equals(withheldBlob(bomb.length))).to.equal(true);
+      expect(report.withheld).to.equal(1);
     });
   });
 

@@ -16,3 +16,7 @@ export type { KeywordAutomaton, KeywordHits } from './keyword-automaton.js';
 export { TOKEN_PATTERN } from './token-pattern.js';
 export { shannonEntropy } from './entropy.js';
 export { SCANNER_ENGINE_VERSION } from './ruleset-version.js';
+export { replaceSecrets } from './encoded-content.js';
+export type { SecretReplacer } from './encoded-content.js';
+export { DEFAULT_DECODE_LIMITS } from './decode-limits.js';
+export type { DecodeLimits } from './decode-limits.js';

@@ -1,18 +1,21 @@
 /** The rule-set version: part of every sanitized object id, so it must change whenever detection can. */
 import { createHash } from 'node:crypto';
+import type { DecodeLimits } from './decode-limits.js';
 import type { AllowlistEntry, Rule } from './rule.js';
 
 /**
  * Bumped whenever the engine's matching semantics change (prefilter, windows, overlap policy,
  * offsets, decoders, built-in detectors).
  */
-export const SCANNER_ENGINE_VERSION = 'gitgate-scanner/2';
+export const SCANNER_ENGINE_VERSION = 'gitgate-scanner/3';
 
 /** Engine settings that can change a result, hashed with the rules. */
 export interface EngineSettings {
   chunkBytes: number;
   chunkOverlap: number;
   maxDecodeDepth: number;
+  /** Container decoding bounds (gzip, zip), absent for callers that hash rules only. */
+  decode?: DecodeLimits;
 }
 
 function regexKey(re: RegExp): [string, string] {

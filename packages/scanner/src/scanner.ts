@@ -8,6 +8,7 @@
  */
 import { allowlisted, compileAllowlist, type CompiledAllowlistEntry } from './allowlist.js';
 import { compileRule, type CompiledRule } from './compiled-rule.js';
+import { decodeLimits, type DecodeLimits } from './decode-limits.js';
 import { defaultRules } from './default-rules.js';
 import { builtinDetectors, derKeyDetector, jksDetector, keyFileByPathDetector, kubernetesSecretDetector, pkcs12Detector, type DetectorInfo } from './detectors.js';
 import { findEncodedRuns } from './encoded-runs.js';
@@ -55,6 +56,11 @@ export interface ScannerOptions {
   chunkOverlap?: number;
   /** How many encodings deep to decode and rescan; default 2, 0 turns decoding off. Part of the rule-set version. */
   maxDecodeDepth?: number;
+  /**
+   * Bounds on decoding whole-content encodings (gzip, zip) in `replaceSecrets`; defaults in
+   * `DEFAULT_DECODE_LIMITS`. Part of the rule-set version (they decide what is withheld).
+   */
+  decode?: Partial<DecodeLimits>;
 }
 
 /** A configured scanner. Stateless between calls; safe to share. */
@@ -64,6 +70,8 @@ export interface Scanner {
   readonly rules: readonly Rule[];
   /** The built-in detectors that run besides the rules. */
   readonly detectors: readonly DetectorInfo[];
+  /** The bounds `replaceSecrets` decodes containers within (absent on hand-made scanners: the defaults apply). */
+  readonly decodeLimits?: DecodeLimits;
   /**
    * Finds secrets in `content`. Without `hint` the result depends only on the bytes: sorted by
    * start, non-overlapping, never overlapping an existing gateway token. `hint.path` (for
@@ -139,6 +147,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
     chunkOverlap: options.chunkOverlap ?? DEFAULT_CHUNK_OVERLAP,
     maxDecodeDepth: options.maxDecodeDepth ?? DEFAULT_MAX_DECODE_DEPTH,
+    decode: decodeLimits(options.decode),
   };
   if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) throw new TypeError('scanner maxBytes must be a positive integer');
   if (!Number.isSafeInteger(settings.chunkBytes) || settings.chunkBytes <= 0) throw new TypeError('scanner chunkBytes must be a positive integer');
@@ -453,6 +462,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     rulesetVersion: version,
     rules,
     detectors: builtinDetectors,
+    decodeLimits: settings.decode,
     scan(content: Buffer, hint?: ScanHint): Finding[] {
       if (!(content instanceof Uint8Array)) throw new TypeError('scanner content must be a Buffer');
       if (hint !== undefined && (hint === null || typeof hint !== 'object' || (hint.path !== undefined && typeof hint.path !== 'string'))) {
