@@ -1,9 +1,9 @@
 /**
  * The rewrite: turns new upstream objects into sanitized ones, parents first.
  *   blob   : scan → tokenize secret spans → new blob (or unchanged)
- *   tree   : entry ids mapped, bytes otherwise exact
- *   commit : mapped tree and parents, signature and mergetag headers dropped, message scanned
- *   tag    : mapped target, signature dropped, message scanned
+ *   tree   : entry ids mapped, entry names scanned (header-rewrite.ts, tree-names.ts), bytes otherwise exact
+ *   commit : mapped tree and parents, signature and mergetag headers dropped, other headers and message scanned
+ *   tag    : mapped target, signature dropped, other headers and message scanned
  * Rewritten objects go into a pack file; unchanged objects are listed for a delta-reusing copy.
  *
  * Memory does not grow with the history. Pass 1 streams every object once, settles blobs, and keeps
@@ -13,13 +13,16 @@
  */
 import {
   hashObject, makeHeader, parseHeadered, scanTree, serializeHeadered, splitTagSignature, headerValue,
-  type EntryKind, type ObjectType, type PackWriter, type HeaderedObject,
+  type EntryKind, type ObjectType, type PackWriter, type HeaderedObject, type ObjectHeader,
 } from '@gitgate/objects';
 import type { Scanner } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
 import type { RawObject } from './cat-file-batch.js';
 import { ObjectTable } from './object-table.js';
-import { tokenize, type TakenSecret } from './tokenize.js';
+import type { TakenSecret } from './tokenize.js';
+import { createPlaceTokenizer } from './place-tokenizer.js';
+import { isStructuralHeader, rewriteHeader } from './header-rewrite.js';
+import { renameTreeEntries, scanTreeNames } from './tree-names.js';
 import { MirrorError, codes } from './errors.js';
 
 /** Headers that carry signatures over the upstream bytes; they would be invalid after the rewrite. */
@@ -128,9 +131,14 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     const out = outside.indexOf(id);
     return (out >= 0 ? outside.sanitized(out) : undefined) ?? id;
   };
-  const scanText = (bytes: Buffer): { content: Buffer; secrets: TakenSecret[] } => {
-    const findings = scanner.scan(bytes);
-    return findings.length === 0 ? { content: bytes, secrets: [] } : tokenize(bytes, findings, minter);
+  const tokenizer = createPlaceTokenizer(scanner, minter);
+  const scanText = (bytes: Buffer): { content: Buffer; secrets: TakenSecret[] } => tokenizer(bytes, 'text');
+  /** A commit's or tag's headers other than the mapped ones, scanned (header-rewrite.ts). */
+  const scanHeader = (objectType: 'commit' | 'tag', h: ObjectHeader, found: TakenSecret[]): ObjectHeader | null => {
+    const r = rewriteHeader(objectType, h, tokenizer);
+    if (r.withheld) stats.withheld++;
+    found.push(...r.secrets);
+    return r.header;
   };
   /** Messages fail closed one object at a time: an unscannable message is withheld, the sync goes on. */
   const scanMessage = (bytes: Buffer): { content: Buffer; secrets: TakenSecret[] } => {
@@ -316,15 +324,25 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
   const rewriteTree = (index: number, paths: boolean, dir: Dir | null, commitId: string | null): void => {
     const raw = take(index);
     let out: Buffer | null = null;
+    // Names first: a secret in a name must not reach the paths recorded below either.
+    let renamed: ReturnType<typeof scanTreeNames>;
+    try {
+      renamed = scanTreeNames(raw, tokenizer);
+    } catch (e) {
+      if (e instanceof MirrorError) throw e;
+      throw new MirrorError(codes.rewriteFailed, `the entry names of upstream tree ${table.id(index)} could not be scanned`, { cause: e });
+    }
+    let entry = 0;
     scanTreeOrThrow(table, index, raw, (kind, at, nameStart) => {
+      const name = renamed?.names[entry++] ?? raw.subarray(nameStart, at - 1);
       if (kind === 'gitlink') return;
       const child = table.indexOfRaw(raw, at);
       let nid: string | undefined;
       if (child >= 0) {
         if (kind === 'tree') {
-          if (pending(child, 'tree')) rewriteTree(child, paths, paths ? { up: dir, name: raw.subarray(nameStart, at - 1) } : null, commitId);
+          if (pending(child, 'tree')) rewriteTree(child, paths, paths ? { up: dir, name } : null, commitId);
         } else if (blobSecrets.size > 0 && blobSecrets.has(child)) {
-          attribute(child, paths ? pathOf(dir, raw.subarray(nameStart, at - 1)) : null, commitId);
+          attribute(child, paths ? pathOf(dir, name) : null, commitId);
         }
         nid = table.sanitized(child);
       } else {
@@ -336,7 +354,18 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
         out.write(nid, at, 20, 'hex');
       }
     });
-    if (out !== null) emit(index, 'tree', out);
+    if (renamed) {
+      // Each secret is recorded under the (sanitized) path of the entry its token went into.
+      for (const s of renamed.secrets) {
+        const n = renamed.names.find((m) => m !== null && m.includes(s.token)) ?? null;
+        secrets.push({ ...s, path: paths && n !== null ? pathOf(dir, n) : null, commitId });
+      }
+      const content = renameTreeEntries(out ?? raw, renamed.names, table.id(index));
+      const id = emit(index, 'tree', content);
+      carries(id, renamed.secrets);
+    } else if (out !== null) {
+      emit(index, 'tree', out);
+    }
   };
   /** Maps a tree id the way a commit or tag refers to it, rewriting it first if it is new. */
   const mapTree = (id: string, paths: boolean, commitId: string | null): string => {
@@ -349,20 +378,23 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     const raw = take(index);
     const obj = parseOrThrow(id, raw);
     const headers = [];
+    const found: TakenSecret[] = [];
     for (const h of obj.headers) {
       if (DROPPED_COMMIT_HEADERS.has(h.key)) continue;
-      if (h.key === 'tree') headers.push(makeHeader('tree', mapTree(value(h), true, id)));
+      if (!isStructuralHeader('commit', h)) {
+        const kept = scanHeader('commit', h, found);
+        if (kept !== null) headers.push(kept);
+      } else if (h.key === 'tree') headers.push(makeHeader('tree', mapTree(value(h), true, id)));
       else if (h.key === 'parent') headers.push(makeHeader('parent', mapped(value(h))));
       else headers.push(h);
     }
     let message = obj.message;
-    let found: TakenSecret[] = [];
     if (message !== null) {
       const r = scanMessage(message);
       message = r.content;
-      found = r.secrets;
-      for (const s of r.secrets) secrets.push({ ...s, path: null, commitId: id });
+      found.push(...r.secrets);
     }
+    for (const s of found) secrets.push({ ...s, path: null, commitId: id });
     const bytes = serializeHeadered({ headers, message, unterminated: obj.unterminated });
     if (!bytes.equals(raw)) carries(emit(index, 'commit', bytes), found);
   };
@@ -373,8 +405,13 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     const obj = parseOrThrow(id, raw);
     const targetType = tagTargetType(obj);
     const headers = [];
+    const found: TakenSecret[] = [];
     for (const h of obj.headers) {
-      if (h.key === 'object') {
+      if (h.key === 'gpgsig' || h.key === 'gpgsig-sha256') continue;
+      if (!isStructuralHeader('tag', h)) {
+        const kept = scanHeader('tag', h, found);
+        if (kept !== null) headers.push(kept);
+      } else if (h.key === 'object') {
         const target = value(h);
         let nid: string;
         if (targetType === 'tag') {
@@ -387,21 +424,18 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
           nid = mapped(target);
         }
         headers.push(makeHeader('object', nid));
-      } else if (h.key === 'gpgsig' || h.key === 'gpgsig-sha256') {
-        continue;
       } else {
         headers.push(h);
       }
     }
     let message = obj.message;
-    let found: TakenSecret[] = [];
     if (message !== null) {
       const body = splitTagSignature(message).body;
       const r = scanMessage(body);
       message = r.content;
-      found = r.secrets;
-      for (const s of r.secrets) secrets.push({ ...s, path: null, commitId: id });
+      found.push(...r.secrets);
     }
+    for (const s of found) secrets.push({ ...s, path: null, commitId: id });
     const bytes = serializeHeadered({ headers, message, unterminated: obj.unterminated });
     if (!bytes.equals(raw)) carries(emit(index, 'tag', bytes), found);
   };
