@@ -48,6 +48,11 @@ export interface RepoMirrorOptions {
   maxPacks?: number;
   /** Repack right away after a sync that brought at least this many objects (default 1000). */
   repackAfterObjects?: number;
+  /**
+   * Base-name globs whose unscannable blobs are served as they are instead of withheld (see
+   * RewriteInput.allowUnscannable). Part of the generation: changing it re-derives every id.
+   */
+  allowUnscannable?: readonly string[];
 }
 
 /** A progress line for humans, e.g. shown on side-band 2 inside `git clone`. */
@@ -193,7 +198,7 @@ export class RepoMirror {
       let packDone = false;
       try {
         out = await rewrite({
-          objects, source: this.#upstream, persisted, scanner, minter: vault, pack,
+          objects, source: this.#upstream, persisted, scanner, minter: vault, pack, allowUnscannable: this.#opts.allowUnscannable,
           onProgress: (p) => {
             const pct = Math.floor((p.done * 100) / Math.max(1, p.total));
             if (pct === lastPct) return;
@@ -218,9 +223,16 @@ export class RepoMirror {
       }
       for (const s of out.secrets) report.secretsByRule[s.ruleId] = (report.secretsByRule[s.ruleId] ?? 0) + 1;
       report.secrets = out.secrets.length;
-      if (out.unchanged > 0) {
+      // Unscannable blobs an allowUnscannable name serves as they are, unless an earlier sync copied them.
+      const present = out.originals.length > 0 ? await this.sanitized.has(out.originals) : new Set<string>();
+      const originals = out.originals.filter((id) => !present.has(id));
+      if (out.unchanged > 0 || originals.length > 0) {
         const sink = this.sanitized.indexPackFromStdin();
-        await Promise.all([this.#upstream.packObjects(objects.unchanged(), sink.stdin), sink.done]);
+        const ids = function* (): Generator<string> {
+          yield* objects.unchanged();
+          yield* originals;
+        };
+        await Promise.all([this.#upstream.packObjects(ids(), sink.stdin), sink.done]);
       }
       report.rewritten = out.stats.rewritten;
       report.unchanged = out.unchanged;
@@ -307,7 +319,10 @@ export class RepoMirror {
   /** Fingerprint of everything a sanitized id depends on besides upstream bytes. */
   #generation(): string {
     const keyCheck = this.#opts.vault.tokenFor('gitgate-key-check', Buffer.from('gitgate'));
-    return createHash('sha256').update(`${REWRITE_VERSION}\0${this.#opts.scanner.rulesetVersion}\0${keyCheck}`).digest('hex').slice(0, 32);
+    const allow = [...new Set(this.#opts.allowUnscannable ?? [])].sort();
+    // Without an allow list the key is what it was before the option existed.
+    const allowKey = allow.length > 0 ? `\0${JSON.stringify(allow)}` : '';
+    return createHash('sha256').update(`${REWRITE_VERSION}\0${this.#opts.scanner.rulesetVersion}\0${keyCheck}${allowKey}`).digest('hex').slice(0, 32);
   }
 
   /**

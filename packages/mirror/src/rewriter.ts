@@ -15,7 +15,7 @@ import {
   hashObject, makeHeader, parseHeadered, scanTree, serializeHeadered, splitTagSignature, headerValue,
   type EntryKind, type ObjectType, type PackWriter, type HeaderedObject, type ObjectHeader,
 } from '@gitgate/objects';
-import type { Scanner } from '@gitgate/scanner';
+import { globToRegExp, type Scanner } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
 import type { RawObject } from './cat-file-batch.js';
 import { ObjectTable } from './object-table.js';
@@ -62,6 +62,12 @@ export interface RewriteInput {
   minter: TokenMinter;
   pack: PackWriter;
   onProgress?: (p: RewriteProgress) => void;
+  /**
+   * Base-name globs (`*.zip`, `logo.gz`): a tree entry so named keeps the upstream id of a blob that
+   * could not be scanned, instead of the withheld stand-in. Names only, never paths: a tree is
+   * content-addressed and sits at many paths, so only its own bytes may decide its sanitized id.
+   */
+  allowUnscannable?: readonly string[];
 }
 
 export interface RewriteOutput {
@@ -73,6 +79,11 @@ export interface RewriteOutput {
   /** Upstream id → sanitized id for the given ids, from this run's objects and earlier runs'. */
   resolve(ids: readonly string[]): Promise<Map<string, string>>;
   stats: { objects: number; blobsScanned: number; bytesScanned: number; rewritten: number; withheld: number };
+  /**
+   * Upstream ids of unscannable blobs that a tree serves as they are (allowUnscannable): the caller
+   * copies those the sanitized store lacks.
+   */
+  originals: string[];
 }
 
 /** Content that replaces an object that cannot be scanned (fail closed, deterministic). */
@@ -111,6 +122,14 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
   const outside = new ObjectTable();
   // Set when the pack writer queued an object: wait for it at the next point that can.
   let packBusy = false;
+  // allowUnscannable: which names may keep an unscannable blob, which blobs were unscannable (table
+  // indices; outside ids once checked), and the upstream blobs served as they are.
+  const allowGlobs = (input.allowUnscannable ?? []).map((g) => globToRegExp(g));
+  const allowed = (name: Buffer): boolean => allowGlobs.length > 0 && allowGlobs.some((g) => g.test(name.toString('utf8')));
+  const unscannable = new Set<number>();
+  const unscannableOutside = new Set<string>();
+  const outsideCandidates = new Set<string>();
+  const originals = new Set<string>();
 
   /** Records the rewritten object and hands it to the pack (synchronously when it is small). */
   const emit = (index: number, type: ObjectType, content: Buffer): string => {
@@ -186,6 +205,7 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
           // Fail closed: what cannot be scanned is never served as is.
           result = { content: withheldBlob(obj.content.length), secrets: [] };
           stats.withheld++;
+          unscannable.add(index);
         }
         if (result.content !== obj.content) {
           carries(emit(index, 'blob', result.content), result.secrets);
@@ -194,11 +214,13 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
         }
       } else if (obj.type === 'tree') {
         const raw = obj.content;
-        scanTreeOrThrow(table, index, raw, (kind, at) => {
+        scanTreeOrThrow(table, index, raw, (kind, at, nameStart) => {
           if (kind === 'gitlink') return; // a submodule commit lives in another repository
           const child = table.indexOfRaw(raw, at);
-          if (child < 0) outside.addRaw(raw, at);
-          else if (kind === 'tree') edges.push(child);
+          if (child < 0) {
+            outside.addRaw(raw, at);
+            if (kind === 'blob' && allowGlobs.length > 0 && allowed(raw.subarray(nameStart, at - 1))) outsideCandidates.add(raw.toString('hex', at, at + 20));
+          } else if (kind === 'tree') edges.push(child);
         });
       } else if (obj.type === 'commit') {
         commits.push(index);
@@ -228,6 +250,19 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     const ids: string[] = [];
     for (let i = at; i < Math.min(outside.size, at + LOOKUP_BATCH); i++) ids.push(outside.id(i));
     for (const [id, sanitized] of await input.persisted(ids)) outside.rewrite(outside.indexOf(id), sanitized);
+  }
+  // An earlier sync's blob under an allowed name: unscannable when its sanitized id is the withheld
+  // stand-in for its size (only the stand-in depends on nothing but the size).
+  const recheck = [...outsideCandidates].filter((id) => {
+    const sanitized = outside.sanitized(outside.indexOf(id));
+    return sanitized !== undefined && sanitized !== id;
+  });
+  if (recheck.length > 0) {
+    for await (const batch of input.source.readBatches(recheck, { views: true })) {
+      for (const obj of batch) {
+        if (outside.sanitized(outside.indexOf(obj.id)) === hashObject('blob', withheldBlob(obj.content.length))) unscannableOutside.add(obj.id);
+      }
+    }
   }
 
   // The order in which pass 2 takes objects, worked out by the same walk it does (a tree is entered
@@ -348,6 +383,13 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
       } else {
         const other = outside.indexOfRaw(raw, at);
         nid = other >= 0 ? outside.sanitized(other) : undefined;
+      }
+      if (nid !== undefined && kind === 'blob' && allowGlobs.length > 0
+        && (child >= 0 ? unscannable.has(child) : unscannableOutside.has(raw.toString('hex', at, at + 20)))
+        && allowed(raw.subarray(nameStart, at - 1))) {
+        // allowUnscannable: this name serves the upstream blob as it is.
+        originals.add(raw.toString('hex', at, at + 20));
+        nid = undefined;
       }
       if (nid !== undefined && nid !== raw.toString('hex', at, at + 20)) {
         out ??= Buffer.from(raw);
@@ -470,7 +512,7 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     const found = unknown.length > 0 ? await input.persisted(unknown) : new Map<string, string>();
     return new Map(ids.map((id) => [id, found.get(id) ?? mapped(id)]));
   };
-  return { unchanged: table.size - table.rewritten, secrets, objectTokens, resolve, stats };
+  return { unchanged: table.size - table.rewritten, secrets, objectTokens, resolve, stats, originals: [...originals] };
 }
 
 const NO_OBJECT: RawObject = { id: '', type: 'blob', content: Buffer.alloc(0) };

@@ -234,6 +234,55 @@ describe('rewrite', function () {
       expect(allObjects(m.sanitized.gitDir).includes(Buffer.from(MARK))).to.equal(false);
     });
 
+    describe('allowUnscannable', () => {
+      const unscannable = (): { content: Buffer; blob: string } => {
+        const content = Buffer.from(`binary-ish ${MARK} payload\n`);
+        return { content, blob: up.blob(content) };
+      };
+
+      it('serves an unscannable blob as it is under a matching entry name and withholds it under any other', async () => {
+        const { content, blob } = unscannable();
+        up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: 'copy.bin', id: blob }, { name: 'logo.gz', id: blob }]), message: 'one\n' }));
+        const m = mirror({ scanner: failingScanner(), allowUnscannable: ['*.gz'] });
+        await m.sync();
+        const store = m.sanitized.gitDir;
+        expect(revParse(store, 'main:logo.gz')).to.equal(blob);
+        expect(readObject(store, revParse(store, 'main:copy.bin')).content.equals(withheldBlob(content.length))).to.equal(true);
+        git(store, ['fsck', '--full', '--strict']);
+      });
+
+      it('matches the base name only, never a directory on the way', async () => {
+        const { blob } = unscannable();
+        const dir = up.tree([{ name: 'data.bin', id: blob }]);
+        up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: 'assets.gz', mode: '40000', id: dir }]), message: 'one\n' }));
+        const m = mirror({ scanner: failingScanner(), allowUnscannable: ['*.gz'] });
+        await m.sync();
+        expect(hasObject(m.sanitized.gitDir, blob)).to.equal(false);
+      });
+
+      it('serves the blob as it is when a later sync names it so and an earlier one withheld it', async () => {
+        const { blob } = unscannable();
+        const c1 = up.commit({ tree: up.tree([{ name: 'copy.bin', id: blob }]), message: 'one\n' });
+        up.setRef('refs/heads/main', c1);
+        const m = mirror({ scanner: failingScanner(), allowUnscannable: ['logo.gz'] });
+        await m.sync();
+        expect(hasObject(m.sanitized.gitDir, blob)).to.equal(false);
+        up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: 'copy.bin', id: blob }, { name: 'logo.gz', id: blob }]), parents: [c1], message: 'two\n' }));
+        await m.sync({ force: true });
+        expect(revParse(m.sanitized.gitDir, 'main:logo.gz')).to.equal(blob);
+        git(m.sanitized.gitDir, ['fsck', '--full', '--strict']);
+      });
+
+      it('re-derives the ids when the allow list changes', async () => {
+        const { blob } = unscannable();
+        up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: 'logo.gz', id: blob }]), message: 'one\n' }));
+        await mirror({ scanner: failingScanner() }).sync();
+        const m = mirror({ scanner: failingScanner(), allowUnscannable: ['*.gz'] });
+        await m.sync();
+        expect(revParse(m.sanitized.gitDir, 'main:logo.gz')).to.equal(blob);
+      });
+    });
+
     it('replaces a blob over the scanner size limit with the withheld notice', async () => {
       const big = Buffer.alloc(4096, 'x');
       const blob = up.blob(big);
