@@ -7,6 +7,7 @@ import * as isogit from 'isomorphic-git';
 import isoHttp from 'isomorphic-git/http/node';
 import { randomChars } from '@gitgate/testkit';
 import { canonicalToken } from '@gitgate/vault';
+import { createScanner, type Scanner } from '@gitgate/scanner';
 import { startGateway, type Gateway, type GatewayOptions } from '../src/index.js';
 import { allObjects, cleanup, git, gitOk, tempDir } from './helpers/harness.js';
 
@@ -159,5 +160,43 @@ describe('e2e: every place of an object and a ref is scanned', function () {
     const refs = (d: string): Promise<string> => gitOk(['--git-dir', d, 'show-ref']);
     expect(await refs(again)).to.equal(await refs(clones['v2']!));
     expect(await refs(clones['v0']!)).to.equal(await refs(clones['v2']!));
+  });
+});
+
+describe('e2e: allowUnscannable serves an unscannable blob under a matching name', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let gw: Gateway;
+
+  after(async () => {
+    await gw?.close();
+    cleanup(dir);
+  });
+
+  it('clones the upstream blob under the allowed name and the withheld notice under any other', async () => {
+    dir = tempDir();
+    const upstream = join(dir, 'upstream.git');
+    const mark = 'unscannable-' + randomChars(8);
+    await gitOk(['init', '--bare', '-q', upstream]);
+    const g = (args: string[], input?: string): Promise<string> =>
+      gitOk(['--git-dir', upstream, ...args], { input, env: { GIT_AUTHOR_DATE: '1700000000 +0000', GIT_COMMITTER_DATE: '1700000000 +0000' } });
+    const blob = (await g(['hash-object', '-w', '--stdin'], `payload ${mark}\n`)).trim();
+    const tree = (await g(['mktree'], `100644 blob ${blob}\tcopy.bin\n100644 blob ${blob}\tlogo.gz\n`)).trim();
+    await g(['update-ref', 'refs/heads/main', (await g(['commit-tree', tree, '-m', 'one'])).trim()]);
+    const real = createScanner();
+    // A scanner that refuses one content, as a decoder over its bounds would.
+    const scanner: Scanner = { ...real, rulesetVersion: 'refuses-marked-01', scan: (content: Buffer) => {
+      if (content.includes(mark)) throw new Error('over the decoder bounds');
+      return real.scan(content);
+    } } as Scanner;
+    gw = await startGateway({
+      port: 0, dataDir: join(dir, 'data'), auth: { mode: 'none' }, coalesceMs: 0, scanner,
+      repos: [{ name: 'acme/assets', upstream: { url: upstream }, allowUnscannable: ['*.gz'] }],
+    });
+    const dest = join(dir, 'clone.git');
+    await gitOk(['clone', '-q', '--bare', `${gw.url}/acme/assets.git`, dest]);
+    await gitOk(['--git-dir', dest, 'fsck', '--full', '--strict']);
+    expect((await gitOk(['--git-dir', dest, 'rev-parse', 'main:logo.gz'])).trim()).to.equal(blob);
+    expect(await gitOk(['--git-dir', dest, 'cat-file', 'blob', 'main:copy.bin'])).to.match(/could not be scanned for secrets and was withheld/);
   });
 });
