@@ -11,7 +11,7 @@
  * dropped (fail closed, deterministic).
  */
 import { foldHeaderValue, headerValue, unfoldHeaderValue, type ObjectHeader } from '@gitgate/objects';
-import type { PlaceTokenizer } from './place-tokenizer.js';
+import { tokenizePieces, type PlaceTokenizer } from './place-tokenizer.js';
 import type { TakenSecret } from './tokenize.js';
 
 export interface HeaderOutcome {
@@ -61,23 +61,21 @@ function rewriteIdentity(h: ObjectHeader, tokenize: PlaceTokenizer): HeaderOutco
   while (nameEnd > 0 && v[nameEnd - 1] === SPACE) nameEnd--;
   let dateStart = gt + 1;
   while (dateStart < v.length && v[dateStart] === SPACE) dateStart++;
-  const cuts = [0, nameEnd, lt + 1, gt, dateStart, v.length];
-  const parts: Buffer[] = [h.raw.subarray(0, h.raw.length - v.length)];
-  const secrets: TakenSecret[] = [];
-  let changed = false;
+  const prefix = h.raw.subarray(0, h.raw.length - v.length);
+  const name = v.subarray(0, nameEnd);
+  const email = v.subarray(lt + 1, gt);
+  const date = v.subarray(dateStart);
+  let r;
   try {
-    for (let i = 0; i + 1 < cuts.length; i++) {
-      const piece = v.subarray(cuts[i], cuts[i + 1]);
-      // Even slices are name, email and date; odd ones the delimiters between them.
-      const r = i % 2 === 0 && piece.length > 0 ? tokenize(piece, 'text') : { content: piece, secrets: [] };
-      if (r.content !== piece) changed = true;
-      parts.push(r.content);
-      secrets.push(...r.secrets);
-    }
+    // One scanner call for the three parts (tokenizePieces), each tokenized within itself.
+    r = tokenizePieces([name, email, date], 'text', tokenize);
   } catch {
     return { header: { key: h.key, raw: Buffer.from(`${h.key} gitgate <withheld> 0 +0000`, 'latin1') }, secrets: [], withheld: true };
   }
-  return changed ? { header: { key: h.key, raw: Buffer.concat(parts) }, secrets, withheld: false } : { header: h, secrets: [], withheld: false };
+  if (r === null) return { header: h, secrets: [], withheld: false };
+  const [n, e, d] = r.pieces as [Buffer, Buffer, Buffer];
+  const raw = Buffer.concat([prefix, n, v.subarray(nameEnd, lt + 1), e, v.subarray(gt, dateStart), d]);
+  return { header: { key: h.key, raw }, secrets: r.secrets, withheld: false };
 }
 
 /** A tag's name: only the value, in the ref-safe form. */

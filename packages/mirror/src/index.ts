@@ -9,7 +9,7 @@ export type { IdPair, SyncState } from './id-map.js';
 export { rewrite, withheldBlob } from './rewriter.js';
 export type { RewriteInput, RewriteOutput, RewriteProgress, SecretSighting } from './rewriter.js';
 export { tokenize } from './tokenize.js';
-export { createPlaceTokenizer } from './place-tokenizer.js';
+export { createPlaceTokenizer, tokenizePieces } from './place-tokenizer.js';
 export type { PlaceTokenizer, TokenForm, Tokenized } from './place-tokenizer.js';
 export { rewriteHeader, isStructuralHeader } from './header-rewrite.js';
 export type { HeaderOutcome } from './header-rewrite.js';

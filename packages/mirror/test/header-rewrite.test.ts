@@ -44,6 +44,16 @@ describe('header rewrite', () => {
     expect(r.secrets).to.deep.equal([]);
   });
 
+  it('scans an identity with one scanner call', () => {
+    let calls = 0;
+    const counting: PlaceTokenizer = (bytes, form) => {
+      calls++;
+      return tokenizer(bytes, form);
+    };
+    rewriteHeader('commit', header('author Jane Doe <jane@example.com> 1700000000 +0100'), counting);
+    expect(calls).to.equal(1);
+  });
+
   it('tokenizes a secret in an extra header, key kept', () => {
     const pat = fakeGithubPat();
     const r = rewriteHeader('commit', header(`x-ci-token ${pat}`), tokenizer);
