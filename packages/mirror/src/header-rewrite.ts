@@ -26,6 +26,7 @@ const IDENTITY_KEYS = new Set(['author', 'committer', 'tagger']);
 const ID_KEYS = new Set(['tree', 'parent', 'object']);
 const OBJECT_TYPES = new Set(['commit', 'tree', 'blob', 'tag']);
 const HEX_ID = /^[0-9a-f]{40}$/;
+const WELL_FORMED_DATE = /^[0-9]{1,20} [+-][0-9]{4}$/;
 const LT = 0x3c;
 const GT = 0x3e;
 const NL = 0x0a;
@@ -65,15 +66,17 @@ function rewriteIdentity(h: ObjectHeader, tokenize: PlaceTokenizer): HeaderOutco
   const name = v.subarray(0, nameEnd);
   const email = v.subarray(lt + 1, gt);
   const date = v.subarray(dateStart);
+  // A well-formed date (digits, a space, a zone) is structure; only an odd one is scanned.
+  const pieces = WELL_FORMED_DATE.test(date.toString('latin1')) ? [name, email] : [name, email, date];
   let r;
   try {
-    // One scanner call for the three parts (tokenizePieces), each tokenized within itself.
-    r = tokenizePieces([name, email, date], 'text', tokenize);
+    // One scanner call for the parts (tokenizePieces), each tokenized within itself.
+    r = tokenizePieces(pieces, 'text', tokenize);
   } catch {
     return { header: { key: h.key, raw: Buffer.from(`${h.key} gitgate <withheld> 0 +0000`, 'latin1') }, secrets: [], withheld: true };
   }
   if (r === null) return { header: h, secrets: [], withheld: false };
-  const [n, e, d] = r.pieces as [Buffer, Buffer, Buffer];
+  const [n, e, d = date] = r.pieces as [Buffer, Buffer, Buffer?];
   const raw = Buffer.concat([prefix, n, v.subarray(nameEnd, lt + 1), e, v.subarray(gt, dateStart), d]);
   return { header: { key: h.key, raw }, secrets: r.secrets, withheld: false };
 }

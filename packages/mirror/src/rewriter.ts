@@ -20,7 +20,7 @@ import type { TokenMinter } from '@gitgate/vault';
 import type { RawObject } from './cat-file-batch.js';
 import { ObjectTable } from './object-table.js';
 import type { TakenSecret } from './tokenize.js';
-import { createPlaceTokenizer } from './place-tokenizer.js';
+import { createPlaceTokenizer, type PlaceTokenizer, type Tokenized } from './place-tokenizer.js';
 import { isStructuralHeader, rewriteHeader } from './header-rewrite.js';
 import { renameTreeEntries, scanTreeNames } from './tree-names.js';
 import { MirrorError, codes } from './errors.js';
@@ -150,8 +150,10 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     const out = outside.indexOf(id);
     return (out >= 0 ? outside.sanitized(out) : undefined) ?? id;
   };
-  const tokenizer = createPlaceTokenizer(scanner, minter);
-  const scanText = (bytes: Buffer): { content: Buffer; secrets: TakenSecret[] } => tokenizer(bytes, 'text');
+  const plain = createPlaceTokenizer(scanner, minter);
+  // Blobs and messages are scanned once each; headers and names repeat (see memoized).
+  const tokenizer = memoized(plain);
+  const scanText = (bytes: Buffer): { content: Buffer; secrets: TakenSecret[] } => plain(bytes, 'text');
   /** A commit's or tag's headers other than the mapped ones, scanned (header-rewrite.ts). */
   const scanHeader = (objectType: 'commit' | 'tag', h: ObjectHeader, found: TakenSecret[]): ObjectHeader | null => {
     const r = rewriteHeader(objectType, h, tokenizer);
@@ -516,6 +518,35 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
 }
 
 const NO_OBJECT: RawObject = { id: '', type: 'blob', content: Buffer.alloc(0) };
+
+/** Longest place remembered by `memoized`, and how many bytes of places it keeps before starting over. */
+const MEMO_PLACE_BYTES = 4096;
+const MEMO_TOTAL_BYTES = 4 << 20;
+
+/**
+ * Remembers the outcome for short places seen before within one rewrite: the same identities sign many
+ * commits and a directory keeps its names across most versions of its tree, so most header and name
+ * scans become one Map lookup. Only what one sync holds in memory anyway (never written anywhere).
+ */
+function memoized(tokenize: PlaceTokenizer): PlaceTokenizer {
+  const seen = new Map<string, Tokenized | null>();
+  let bytes = 0;
+  return (content, form) => {
+    if (content.length > MEMO_PLACE_BYTES) return tokenize(content, form);
+    const key = form + '\0' + content.toString('latin1');
+    const known = seen.get(key);
+    if (known === null) return { content, secrets: [] };
+    if (known !== undefined) return known;
+    const r = tokenize(content, form);
+    if (bytes > MEMO_TOTAL_BYTES) {
+      seen.clear();
+      bytes = 0;
+    }
+    seen.set(key, r.secrets.length === 0 ? null : r);
+    bytes += key.length;
+    return r;
+  };
+}
 
 /** Ids per query to the id map about objects outside the sync. */
 const LOOKUP_BATCH = 500;
