@@ -25,7 +25,7 @@ export interface HeaderOutcome {
 const IDENTITY_KEYS = new Set(['author', 'committer', 'tagger']);
 const ID_KEYS = new Set(['tree', 'parent', 'object']);
 const OBJECT_TYPES = new Set(['commit', 'tree', 'blob', 'tag']);
-const HEX_ID = /^[0-9a-f]{40}$/;
+const HEX_ID = /^[0-9a-fA-F]{40}$/;
 const WELL_FORMED_DATE = /^[0-9]{1,20} [+-][0-9]{4}$/;
 const LT = 0x3c;
 const GT = 0x3e;

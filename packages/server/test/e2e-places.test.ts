@@ -120,6 +120,18 @@ describe('e2e: every place of an object and a ref is scanned', function () {
     for (const p of PLACES) expect(values, `no token stands for the ${p}`).to.include(planted[p]);
   });
 
+  it('records where each token was seen by served names only', async () => {
+    const text = (await allObjects(clones['v2']!)) + (await gitOk(['ls-remote', '--symref', url]));
+    const tokens = new Set([...text.matchAll(ANY_TOKEN)].map((m) => canonicalToken(m[0])!));
+    // One token per planted value: the tag name gives one token in its ref and its header.
+    expect(tokens.size).to.equal(PLACES.length);
+    for (const token of tokens) {
+      const info = await gw.vault.info(token);
+      expect(info?.occurrences.length, token).to.be.greaterThan(0);
+      expectNonePlanted(JSON.stringify(info), `the vault's occurrences of ${token}`);
+    }
+  });
+
   it('writes each token in a form valid for its place', async () => {
     const bare = clones['v2']!;
     const show = (rev: string): Promise<string> => gitOk(['--git-dir', bare, 'cat-file', '-p', rev]);
