@@ -88,6 +88,15 @@ describe('e2e: every place of an object and a ref is scanned', function () {
     return out;
   };
   const clones: Record<string, string> = {};
+  /** The bare clone over `label` a test above made, or a new one when run alone (--grep). */
+  const bare = async (label: 'v2' | 'v0'): Promise<string> => {
+    if (clones[label] === undefined) {
+      const dest = join(dir, `clone-${label}-alone.git`);
+      await gitOk([...(label === 'v0' ? ['-c', 'protocol.version=0'] : []), 'clone', '-q', '--bare', url, dest]);
+      clones[label] = dest;
+    }
+    return clones[label]!;
+  };
 
   for (const [label, config] of [['v2', []], ['v0', ['-c', 'protocol.version=0']]] as const) {
     it(`clones over ${label} into a repository that passes fsck --strict and holds no planted value, nor does the packet trace`, async () => {
@@ -115,13 +124,13 @@ describe('e2e: every place of an object and a ref is scanned', function () {
   }
 
   it('puts every planted value behind a token the vault maps back to it', async () => {
-    const text = (await allObjects(clones['v2']!)) + (await gitOk(['ls-remote', '--symref', url]));
+    const text = (await allObjects(await bare('v2'))) + (await gitOk(['ls-remote', '--symref', url]));
     const values = [...(await reveal(text)).values()];
     for (const p of PLACES) expect(values, `no token stands for the ${p}`).to.include(planted[p]);
   });
 
   it('records where each token was seen by served names only', async () => {
-    const text = (await allObjects(clones['v2']!)) + (await gitOk(['ls-remote', '--symref', url]));
+    const text = (await allObjects(await bare('v2'))) + (await gitOk(['ls-remote', '--symref', url]));
     const tokens = new Set([...text.matchAll(ANY_TOKEN)].map((m) => canonicalToken(m[0])!));
     // One token per planted value: the tag name gives one token in its ref and its header.
     expect(tokens.size).to.equal(PLACES.length);
@@ -133,20 +142,20 @@ describe('e2e: every place of an object and a ref is scanned', function () {
   });
 
   it('writes each token in a form valid for its place', async () => {
-    const bare = clones['v2']!;
-    const show = (rev: string): Promise<string> => gitOk(['--git-dir', bare, 'cat-file', '-p', rev]);
+    const store = await bare('v2');
+    const show = (rev: string): Promise<string> => gitOk(['--git-dir', store, 'cat-file', '-p', rev]);
     const commit = await show('main');
     expect(commit).to.match(/^encoding \[\[TOKEN_github-pat_[A-Z2-7]{24}\]\]$/m);
     expect(commit).to.match(/^x-ci-token \[\[TOKEN_github-pat_[A-Z2-7]{24}\]\]$/m);
     const first = await show('main~1');
     expect(first).to.match(/^author Jane \[\[TOKEN_github-pat_[A-Z2-7]{24}\]\] <jane@example\.com> 1700000000 \+0000$/m);
     expect(first).to.match(/^committer CI <\[\[TOKEN_github-pat_[A-Z2-7]{24}\]\]> 1700000000 \+0000$/m);
-    const tagRef = (await gitOk(['--git-dir', bare, 'for-each-ref', '--format=%(refname)', 'refs/tags'])).trim();
+    const tagRef = (await gitOk(['--git-dir', store, 'for-each-ref', '--format=%(refname)', 'refs/tags'])).trim();
     const tag = await show(tagRef);
     // The tag's own name is the ref's name: `git describe` and fetch see one tag.
     expect(`refs/tags/${/^tag (.*)$/m.exec(tag)![1]}`).to.equal(tagRef);
     expect(tag).to.match(/^tagger Release \[\[TOKEN_github-pat_[A-Z2-7]{24}\]\] <rel@example\.com> 1700000200 \+0000$/m);
-    const names = (await gitOk(['--git-dir', bare, 'ls-tree', '--name-only', 'main'])).split('\n').filter(Boolean);
+    const names = (await gitOk(['--git-dir', store, 'ls-tree', '--name-only', 'main'])).split('\n').filter(Boolean);
     expect(names).to.have.length(3);
     expect(names).to.include('README.md');
     expect(names.filter((n) => /^f-\[\[TOKEN_github-pat_[A-Z2-7]{24}\]\]\.txt$/.test(n))).to.have.length(1);
@@ -160,7 +169,7 @@ describe('e2e: every place of an object and a ref is scanned', function () {
     expectNonePlanted(all, 'the isomorphic-git clone');
     await gitOk(['-C', work, 'fsck', '--full', '--strict']);
     const main = await isogit.resolveRef({ fs, dir: work, ref: 'refs/remotes/origin/main' });
-    expect(main).to.equal((await gitOk(['--git-dir', clones['v2']!, 'rev-parse', 'main'])).trim());
+    expect(main).to.equal((await gitOk(['--git-dir', await bare('v2'), 'rev-parse', 'main'])).trim());
   });
 
   it('gives identical ids to a second clone after a restart', async () => {
@@ -170,8 +179,8 @@ describe('e2e: every place of an object and a ref is scanned', function () {
     const again = join(dir, 'again.git');
     await gitOk(['clone', '-q', '--bare', url, again]);
     const refs = (d: string): Promise<string> => gitOk(['--git-dir', d, 'show-ref']);
-    expect(await refs(again)).to.equal(await refs(clones['v2']!));
-    expect(await refs(clones['v0']!)).to.equal(await refs(clones['v2']!));
+    expect(await refs(again)).to.equal(await refs(await bare('v2')));
+    expect(await refs(await bare('v0'))).to.equal(await refs(await bare('v2')));
   });
 });
 
