@@ -199,6 +199,42 @@ describe('rewrite', function () {
     });
   });
 
+  describe('names', () => {
+    it('moves a renamed entry to its place in git order, and git fsck --strict accepts the tree', async () => {
+      const pat = fakeGithubPat();
+      const blob = up.blob('x\n');
+      const sub = up.tree([{ name: 'inner.txt', id: blob }]);
+      // Upstream order: 'Zeta' < 'a.txt' < 'gh…' (dir) < 'zz'; a token starts with '[' (between 'Z' and 'a').
+      const root = up.tree([{ name: 'Zeta', id: blob }, { name: 'a.txt', id: blob }, { name: pat, id: sub, tree: true }, { name: 'zz', id: blob }]);
+      up.setRef('refs/heads/main', up.commit({ tree: root, message: 'one\n' }));
+      const m = mirror();
+      await m.sync();
+      const store = m.sanitized.gitDir;
+      const names = parseTree(readObject(store, revParse(store, 'main^{tree}')).content).map((e) => e.name.toString());
+      expect(names).to.have.length(4);
+      expect(names[0]).to.equal('Zeta');
+      expect(names[1]).to.match(/^\[\[TOKEN_github-pat_[A-Z2-7]{24}\]\]$/);
+      expect(names.slice(2)).to.deep.equal(['a.txt', 'zz']);
+      // The subtree under the renamed directory is unchanged and keeps its id.
+      expect(revParse(store, `main:${names[1]}`)).to.equal(sub);
+      git(store, ['fsck', '--full', '--strict']);
+      expect(allObjects(store).includes(Buffer.from(pat))).to.equal(false);
+    });
+
+    it('records a secret in a blob below a renamed directory under the served path', async () => {
+      const [dirPat, filePat] = [fakeGithubPat(), fakeGithubPat()];
+      const blob = up.blob(`TOKEN=${filePat}\n`);
+      up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: `d-${dirPat}`, id: up.tree([{ name: 'app.env', id: blob }]), tree: true }]), message: 'one\n' }));
+      const m = mirror();
+      await m.sync();
+      const store = m.sanitized.gitDir;
+      const token = tokensIn(readObject(store, revParse(store, 'main^{tree}')).content.toString('latin1'))[0]!;
+      const fileToken = tokensIn(readObject(store, revParse(store, `main:d-${token}/app.env`)).content.toString('latin1'))[0]!;
+      const info = await env.vault.info(fileToken);
+      expect(info!.occurrences.map((o) => o.path)).to.deep.equal([`d-${token}/app.env`]);
+    });
+  });
+
   describe('fail closed', () => {
     const MARK = 'unscannable-content-marker';
     /** A scanner whose decoder "fails" on one content, like a time-out or a decoder error would. */
