@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Database } from '@gitgate/db';
-import { codes as vaultCodes, isToken, type TokenInfo } from '@gitgate/vault';
+import { canonicalToken, codes as vaultCodes, isToken, type TokenInfo } from '@gitgate/vault';
 import { AccessError, codes } from './access-error.js';
 import { DETOKENIZE_STORE, detokenizeMigrations } from './detokenize-schema.js';
 import { REQUEST_STATUSES, SYSTEM_ACTOR, type DetokenizeEvent, type RequestStatus } from './detokenize-event.js';
@@ -228,8 +228,9 @@ export class DetokenizeService {
     // One policy for the whole decision, even if a reload lands in the middle of it.
     const policy = this.#policy;
     if (!policy.canRequest(id)) throw new AccessError(codes.forbidden, 'you are not in a detokenize requester group');
-    const token = input?.token;
-    if (!isToken(token)) throw new AccessError(codes.badInput, 'token must be a gitgate token such as [[TOKEN_<type>_<id>]]');
+    // The ref-safe form (TOKEN_<type>_<id>, as in a branch name) names the same token.
+    const token = canonicalToken(input?.token);
+    if (token === undefined) throw new AccessError(codes.badInput, 'token must be a gitgate token such as [[TOKEN_<type>_<id>]]');
     const reason = optionalText(input.reason, 'reason');
     if (policy.detokenize.requireReason && reason === null) throw new AccessError(codes.badInput, 'a reason is required');
 

@@ -111,6 +111,11 @@ describe('DetokenizeService', () => {
       expect(r.reason).to.equal(null);
     });
 
+    it('takes the ref-safe form of a token (as in a branch name) for the same token', async () => {
+      const r = await service.create(alice, { token: awsToken.slice(2, -2), reason: 'x' });
+      expect(r.token).to.equal(awsToken);
+    });
+
     it('refuses a string that is not a token', async () => {
       expect(await code(service.create(alice, { token: awsSecret.toString('latin1'), reason: 'x' }))).to.include({ code: 'GITGATE_BAD_INPUT' });
     });

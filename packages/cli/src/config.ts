@@ -16,6 +16,8 @@ export interface RepoConfig {
   readers: string[];
   /** How to fetch it: URL plus credential headers and CA file, resolved from the config. */
   source: UpstreamSource;
+  /** Base-name globs whose unscannable blobs are served as they are (default none: withheld). */
+  allowUnscannable?: string[];
 }
 
 export type AuthConfig =
@@ -192,6 +194,20 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
     return v as string[];
   };
   const admins = groupList(root.admins, 'admins');
+  // A tree is content-addressed (one tree, many paths), so only an entry's own name can decide.
+  const baseNameGlobs = (v: unknown, path: string): string[] => {
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((g) => typeof g !== 'string' || g === '')) {
+      problems.push(`${path}: must be a list of non-empty file name globs (e.g. "*.zip")`);
+      return [];
+    }
+    const withSlash = (v as string[]).filter((g) => g.includes('/'));
+    if (withSlash.length > 0) {
+      problems.push(`${path}: globs match a file's base name only, without '/' (got ${withSlash.join(', ')})`);
+      return [];
+    }
+    return v as string[];
+  };
   // detokenize
   const det: DetokenizeConfig = { requesters: [], approvers: [], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true };
   const d = obj(root.detokenize, 'detokenize');
@@ -453,7 +469,8 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
         githubEntry(o, path);
         return;
       }
-      unknownKeys(o, ['name', 'upstream', 'readers', 'credential', 'caFile'], path);
+      unknownKeys(o, ['name', 'upstream', 'readers', 'credential', 'caFile', 'allowUnscannable'], path);
+      const allowUnscannable = baseNameGlobs(o.allowUnscannable, `${path}.allowUnscannable`);
       const readers = groupList(o.readers, `${path}.readers`);
       if (authCfg.mode === 'oidc' && o.readers === undefined) problems.push(`${path}.readers: required with auth mode oidc (the groups that may clone)`);
       let ok = true;
@@ -480,7 +497,7 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
         const up = o.upstream as string;
         const upstream = /^[a-z][a-z0-9+.-]*:\/\//i.test(up) || isAbsolute(up) ? up : resolve(baseDir, up);
         const source = upstreamSource(o, upstream, path);
-        if (source) repos.push({ name, readers, upstream, source });
+        if (source) repos.push({ name, readers, upstream, source, ...(allowUnscannable.length > 0 ? { allowUnscannable } : {}) });
       }
     });
   }

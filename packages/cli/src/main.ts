@@ -97,9 +97,9 @@ function selfSignedFor(config: Config): { cert: string; key: string } {
 }
 
 /** The repositories a config exposes: its own entries plus the resolved GitHub organisations. */
-async function exposedRepos(config: Config, logger: Logger): Promise<{ name: string; readers: string[]; source: UpstreamSource }[]> {
+async function exposedRepos(config: Config, logger: Logger): Promise<{ name: string; readers: string[]; source: UpstreamSource; allowUnscannable?: string[] }[]> {
   const fromGitHub = await githubRepos(config, logger);
-  return [...config.repos.map((r) => ({ name: r.name, readers: r.readers, source: r.source })), ...fromGitHub.filter((g) => !config.repos.some((r) => r.name === g.name))];
+  return [...config.repos.map((r) => ({ name: r.name, readers: r.readers, source: r.source, allowUnscannable: r.allowUnscannable })), ...fromGitHub.filter((g) => !config.repos.some((r) => r.name === g.name))];
 }
 
 async function serve(config: Config, file: string, tls?: { cert: string; key: string }): Promise<number> {
@@ -109,7 +109,7 @@ async function serve(config: Config, file: string, tls?: { cert: string; key: st
     host: config.listen.host, port: config.listen.port, dataDir: config.dataDir, auth: config.auth, logger,
     coalesceMs: config.sync.coalesceMs, maxBodyBytes: config.limits.maxRequestBytes,
     backgroundSync: { onStart: config.sync.onStart, intervalMs: config.sync.intervalSeconds * 1000 },
-    repos: repos.map((r) => ({ name: r.name, upstream: r.source })),
+    repos: repos.map((r) => ({ name: r.name, upstream: r.source, allowUnscannable: r.allowUnscannable })),
     policy: { repos: repos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: config.detokenize, admins: config.admins },
     webhook: config.detokenize.webhook, tls, metrics: config.metrics,
     scanner: config.scanner.rules.length > 0 || config.scanner.allowlist.length > 0
@@ -128,7 +128,7 @@ async function serve(config: Config, file: string, tls?: { cert: string; key: st
       const next = loadConfig(file);
       const nextRepos = await exposedRepos(next, logger);
       gw.reload({
-        repos: nextRepos.map((r) => ({ name: r.name, upstream: r.source })),
+        repos: nextRepos.map((r) => ({ name: r.name, upstream: r.source, allowUnscannable: r.allowUnscannable })),
         policy: { repos: nextRepos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: next.detokenize, admins: next.admins },
       });
     })().catch((e: unknown) => logger.error('configuration reload refused', { error: (e as Error).message }));

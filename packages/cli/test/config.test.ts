@@ -72,6 +72,26 @@ describe('validateConfig', () => {
     expect(problems[0]).to.match(/^repos\[1\]\.upstream: required/);
   });
 
+  it('takes a repository\'s allowUnscannable base-name globs', () => {
+    const raw = good();
+    raw.repos = [{ name: 'acme/api', upstream: '/srv/git/api.git', allowUnscannable: ['*.zip', 'logo.gz'] }];
+    expect(validateConfig(raw, BASE).repos[0]!.allowUnscannable).to.deep.equal(['*.zip', 'logo.gz']);
+  });
+
+  it('reports an allowUnscannable that is not a list of non-empty base-name globs, with its key path', () => {
+    const raw = good();
+    raw.repos = [
+      { name: 'acme/api', upstream: '/srv/git/api.git', allowUnscannable: ['*.zip', ''] },
+      { name: 'acme/web', upstream: '/srv/git/web.git', allowUnscannable: ['assets/*.zip'] },
+      { name: 'acme/ops', upstream: '/srv/git/ops.git', allowUnscannable: '*.zip' },
+    ];
+    const problems = problemsOf(raw);
+    expect(problems).to.have.length(3);
+    expect(problems[0]).to.match(/^repos\[0\]\.allowUnscannable: must be a list of non-empty/);
+    expect(problems[1]).to.match(/^repos\[1\]\.allowUnscannable: globs match a file's base name only/);
+    expect(problems[2]).to.match(/^repos\[2\]\.allowUnscannable: must be a list/);
+  });
+
   it('reports every bad key of a config together', () => {
     const problems = problemsOf({
       listen: 'nowhere',

@@ -19,4 +19,6 @@ export const codes = {
   unknownRepo: 'GITGATE_UNKNOWN_REPO',
   secretRef: 'GITGATE_SECRET_REF',
   githubFailed: 'GITGATE_GITHUB_FAILED',
+  treeNameCollision: 'GITGATE_TREE_NAME_COLLISION',
+  refNameCollision: 'GITGATE_REF_NAME_COLLISION',
 } as const;

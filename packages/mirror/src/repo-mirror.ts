@@ -13,12 +13,17 @@ import { UpstreamStore, type UpstreamSource } from './upstream-store.js';
 import { SanitizedStore, type RefUpdate } from './sanitized-store.js';
 import type { IdMap } from './id-map.js';
 import { rewrite } from './rewriter.js';
+import { createPlaceTokenizer, type PlaceTokenizer } from './place-tokenizer.js';
+import { sanitizeRefName, sanitizeRefNames, type SanitizedRefName } from './ref-names.js';
 import { forEachGitLine } from './git.js';
 import { MirrorError, codes } from './errors.js';
 import { noopLogger, type Logger } from '@gitgate/log';
 
-/** Bumped when the rewrite itself changes in a way that changes sanitized ids. */
-export const REWRITE_VERSION = '1';
+/**
+ * Bumped when the rewrite itself changes in a way that changes sanitized ids.
+ * 2: every header value, tree entry names and ref names are scanned.
+ */
+export const REWRITE_VERSION = '2';
 
 /** The vault operations the sync needs. */
 export interface SecretSink extends TokenMinter {
@@ -43,6 +48,11 @@ export interface RepoMirrorOptions {
   maxPacks?: number;
   /** Repack right away after a sync that brought at least this many objects (default 1000). */
   repackAfterObjects?: number;
+  /**
+   * Base-name globs whose unscannable blobs are served as they are instead of withheld (see
+   * RewriteInput.allowUnscannable). Part of the generation: changing it re-derives every id.
+   */
+  allowUnscannable?: readonly string[];
 }
 
 /** A progress line for humans, e.g. shown on side-band 2 inside `git clone`. */
@@ -75,6 +85,9 @@ export class RepoMirror {
   #listeners = new Set<ProgressListener>();
   #last: SyncReport | null = null;
   #maintenance: Promise<void> = Promise.resolve();
+  readonly #tokenizer: PlaceTokenizer;
+  // Served names of upstream ref names seen so far (a ref name is scanned once per process).
+  readonly #refNames = new Map<string, SanitizedRefName>();
 
   constructor(opts: RepoMirrorOptions) {
     this.name = opts.name;
@@ -82,6 +95,7 @@ export class RepoMirror {
     this.#log = opts.logger ?? noopLogger;
     this.#upstream = new UpstreamStore(join(opts.dir, 'upstream.git'));
     this.sanitized = new SanitizedStore(join(opts.dir, 'sanitized.git'));
+    this.#tokenizer = createPlaceTokenizer(opts.scanner, opts.vault);
   }
 
   /** The last successful sync, if any. */
@@ -136,8 +150,15 @@ export class RepoMirror {
     this.#log.debug('upstream fetched', { repo: this.name, moved, ms: Date.now() - started });
     const generation = this.#generation();
     let state = await idMap.state(name);
-    const refs = await this.#upstream.refs();
-    const head = (await this.#upstream.head()) ?? null;
+    const upstreamRefs = await this.#upstream.refs();
+    // Ref names are served sanitized; the upstream names go no further than this (not to the store,
+    // the ref snapshot, the id map or a log).
+    const named = sanitizeRefNames(upstreamRefs, (await this.#upstream.head()) ?? null, (n) => this.#refName(n));
+    const refs = named.refs;
+    const head = named.head;
+    const refRecords: SecretRecord[] = named.secrets.flatMap((r) => r.secrets.map((s) => ({
+      token: s.token, type: s.type, secret: s.secret, ruleId: s.ruleId, repo: name, path: r.ref,
+    })));
     const tips = [...new Set(refs.map((r) => r.id))].sort();
     const sameTips = state !== undefined && tips.length === state.tips.length && tips.every((t, i) => t === state!.tips[i]);
     if (!moved && sameTips && state!.generation === generation && state!.head === head && this.#last) {
@@ -177,7 +198,7 @@ export class RepoMirror {
       let packDone = false;
       try {
         out = await rewrite({
-          objects, source: this.#upstream, persisted, scanner, minter: vault, pack,
+          objects, source: this.#upstream, persisted, scanner, minter: vault, pack, allowUnscannable: this.#opts.allowUnscannable,
           onProgress: (p) => {
             const pct = Math.floor((p.done * 100) / Math.max(1, p.total));
             if (pct === lastPct) return;
@@ -186,10 +207,10 @@ export class RepoMirror {
           },
         });
         // Invariant 4: secrets are durable in the vault before any object carrying their token can be served.
-        const records: SecretRecord[] = out.secrets.map((s) => ({
+        const records: SecretRecord[] = out.secrets.map((s): SecretRecord => ({
           token: s.token, type: s.type, secret: s.secret, ruleId: s.ruleId, repo: name,
           path: s.path ?? undefined, commitId: s.commitId ?? undefined,
-        }));
+        })).concat(refRecords);
         if (records.length > 0) await vault.put(records);
         this.#progress(`gitgate: writing ${out.stats.rewritten} rewritten and ${out.unchanged} unchanged objects\n`);
         if (pack.count > 0) {
@@ -202,9 +223,16 @@ export class RepoMirror {
       }
       for (const s of out.secrets) report.secretsByRule[s.ruleId] = (report.secretsByRule[s.ruleId] ?? 0) + 1;
       report.secrets = out.secrets.length;
-      if (out.unchanged > 0) {
+      // Unscannable blobs an allowUnscannable name serves as they are, unless an earlier sync copied them.
+      const present = out.originals.length > 0 ? await this.sanitized.has(out.originals) : new Set<string>();
+      const originals = out.originals.filter((id) => !present.has(id));
+      if (out.unchanged > 0 || originals.length > 0) {
         const sink = this.sanitized.indexPackFromStdin();
-        await Promise.all([this.#upstream.packObjects(objects.unchanged(), sink.stdin), sink.done]);
+        const ids = function* (): Generator<string> {
+          yield* objects.unchanged();
+          yield* originals;
+        };
+        await Promise.all([this.#upstream.packObjects(ids(), sink.stdin), sink.done]);
       }
       report.rewritten = out.stats.rewritten;
       report.unchanged = out.unchanged;
@@ -218,6 +246,7 @@ export class RepoMirror {
       await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() });
     } else {
       report.upToDate = true;
+      if (refRecords.length > 0) await vault.put(refRecords);
       const mappedTips = await persisted(tips);
       await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head);
       if (head !== state!.head) await idMap.commit(name, [], { generation, tips, head, syncedAt: new Date().toISOString() });
@@ -238,6 +267,22 @@ export class RepoMirror {
     report.ms = Date.now() - started;
     this.#log.info('sync finished', { repo: name, objects: report.objects, rewritten: report.rewritten, secrets: report.secrets, ms: report.ms });
     return report;
+  }
+
+  /** The served name of an upstream ref name (ref-names.ts), remembered for the next syncs. */
+  #refName(upstreamName: string): SanitizedRefName {
+    let named = this.#refNames.get(upstreamName);
+    if (named === undefined) {
+      try {
+        named = sanitizeRefName(upstreamName, this.#tokenizer);
+      } catch (e) {
+        // Fail closed: a ref whose name cannot be scanned fails the sync (no name is logged).
+        throw new MirrorError(codes.rewriteFailed, 'a ref name could not be scanned for secrets', { cause: e });
+      }
+      if (this.#refNames.size >= 100_000) this.#refNames.clear();
+      this.#refNames.set(upstreamName, named);
+    }
+    return named;
   }
 
   /** Repacks the sanitized store; repacks run one at a time (git repack only removes packs it saw at start). */
@@ -274,7 +319,10 @@ export class RepoMirror {
   /** Fingerprint of everything a sanitized id depends on besides upstream bytes. */
   #generation(): string {
     const keyCheck = this.#opts.vault.tokenFor('gitgate-key-check', Buffer.from('gitgate'));
-    return createHash('sha256').update(`${REWRITE_VERSION}\0${this.#opts.scanner.rulesetVersion}\0${keyCheck}`).digest('hex').slice(0, 32);
+    const allow = [...new Set(this.#opts.allowUnscannable ?? [])].sort();
+    // Without an allow list the key is what it was before the option existed.
+    const allowKey = allow.length > 0 ? `\0${JSON.stringify(allow)}` : '';
+    return createHash('sha256').update(`${REWRITE_VERSION}\0${this.#opts.scanner.rulesetVersion}\0${keyCheck}${allowKey}`).digest('hex').slice(0, 32);
   }
 
   /**

@@ -1,9 +1,9 @@
 /**
  * The rewrite: turns new upstream objects into sanitized ones, parents first.
  *   blob   : scan → tokenize secret spans → new blob (or unchanged)
- *   tree   : entry ids mapped, bytes otherwise exact
- *   commit : mapped tree and parents, signature and mergetag headers dropped, message scanned
- *   tag    : mapped target, signature dropped, message scanned
+ *   tree   : entry ids mapped, entry names scanned (header-rewrite.ts, tree-names.ts), bytes otherwise exact
+ *   commit : mapped tree and parents, signature and mergetag headers dropped, other headers and message scanned
+ *   tag    : mapped target, signature dropped, other headers and message scanned
  * Rewritten objects go into a pack file; unchanged objects are listed for a delta-reusing copy.
  *
  * Memory does not grow with the history. Pass 1 streams every object once, settles blobs, and keeps
@@ -13,13 +13,16 @@
  */
 import {
   hashObject, makeHeader, parseHeadered, scanTree, serializeHeadered, splitTagSignature, headerValue,
-  type EntryKind, type ObjectType, type PackWriter, type HeaderedObject,
+  type EntryKind, type ObjectType, type PackWriter, type HeaderedObject, type ObjectHeader,
 } from '@gitgate/objects';
-import type { Scanner } from '@gitgate/scanner';
+import { globToRegExp, type Scanner } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
 import type { RawObject } from './cat-file-batch.js';
 import { ObjectTable } from './object-table.js';
-import { tokenize, tokenizeBlob, type TakenSecret } from './tokenize.js';
+import { tokenizeBlob, type TakenSecret } from './tokenize.js';
+import { createPlaceTokenizer, type PlaceTokenizer, type Tokenized } from './place-tokenizer.js';
+import { isStructuralHeader, rewriteHeader } from './header-rewrite.js';
+import { renameTreeEntries, scanTreeNames } from './tree-names.js';
 import { MirrorError, codes } from './errors.js';
 
 /** Headers that carry signatures over the upstream bytes; they would be invalid after the rewrite. */
@@ -59,6 +62,12 @@ export interface RewriteInput {
   minter: TokenMinter;
   pack: PackWriter;
   onProgress?: (p: RewriteProgress) => void;
+  /**
+   * Base-name globs (`*.zip`, `logo.gz`): a tree entry so named keeps the upstream id of a blob that
+   * could not be scanned, instead of the withheld stand-in. Names only, never paths: a tree is
+   * content-addressed and sits at many paths, so only its own bytes may decide its sanitized id.
+   */
+  allowUnscannable?: readonly string[];
 }
 
 export interface RewriteOutput {
@@ -70,6 +79,11 @@ export interface RewriteOutput {
   /** Upstream id → sanitized id for the given ids, from this run's objects and earlier runs'. */
   resolve(ids: readonly string[]): Promise<Map<string, string>>;
   stats: { objects: number; blobsScanned: number; bytesScanned: number; rewritten: number; withheld: number };
+  /**
+   * Upstream ids of unscannable blobs that a tree serves as they are (allowUnscannable): the caller
+   * copies those the sanitized store lacks.
+   */
+  originals: string[];
 }
 
 /** Content that replaces an object that cannot be scanned (fail closed, deterministic). */
@@ -108,6 +122,14 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
   const outside = new ObjectTable();
   // Set when the pack writer queued an object: wait for it at the next point that can.
   let packBusy = false;
+  // allowUnscannable: which names may keep an unscannable blob, which blobs were unscannable (table
+  // indices; outside ids once checked), and the upstream blobs served as they are.
+  const allowGlobs = (input.allowUnscannable ?? []).map((g) => globToRegExp(g));
+  const allowed = (name: Buffer): boolean => allowGlobs.length > 0 && allowGlobs.some((g) => g.test(name.toString('utf8')));
+  const unscannable = new Set<number>();
+  const unscannableOutside = new Set<string>();
+  const outsideCandidates = new Set<string>();
+  const originals = new Set<string>();
 
   /** Records the rewritten object and hands it to the pack (synchronously when it is small). */
   const emit = (index: number, type: ObjectType, content: Buffer): string => {
@@ -128,9 +150,16 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     const out = outside.indexOf(id);
     return (out >= 0 ? outside.sanitized(out) : undefined) ?? id;
   };
-  const scanText = (bytes: Buffer): { content: Buffer; secrets: TakenSecret[] } => {
-    const findings = scanner.scan(bytes);
-    return findings.length === 0 ? { content: bytes, secrets: [] } : tokenize(bytes, findings, minter);
+  const plain = createPlaceTokenizer(scanner, minter);
+  // Blobs and messages are scanned once each; headers and names repeat (see memoized).
+  const tokenizer = memoized(plain);
+  const scanText = (bytes: Buffer): { content: Buffer; secrets: TakenSecret[] } => plain(bytes, 'text');
+  /** A commit's or tag's headers other than the mapped ones, scanned (header-rewrite.ts). */
+  const scanHeader = (objectType: 'commit' | 'tag', h: ObjectHeader, found: TakenSecret[]): ObjectHeader | null => {
+    const r = rewriteHeader(objectType, h, tokenizer);
+    if (r.withheld) stats.withheld++;
+    found.push(...r.secrets);
+    return r.header;
   };
   /** Messages fail closed one object at a time: an unscannable message is withheld, the sync goes on. */
   const scanMessage = (bytes: Buffer): { content: Buffer; secrets: TakenSecret[] } => {
@@ -178,6 +207,7 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
           // Fail closed: what cannot be scanned is never served as is.
           result = { content: withheldBlob(obj.content.length), secrets: [] };
           stats.withheld++;
+          unscannable.add(index);
         }
         if (result.content !== obj.content) {
           carries(emit(index, 'blob', result.content), result.secrets);
@@ -186,11 +216,13 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
         }
       } else if (obj.type === 'tree') {
         const raw = obj.content;
-        scanTreeOrThrow(table, index, raw, (kind, at) => {
+        scanTreeOrThrow(table, index, raw, (kind, at, nameStart) => {
           if (kind === 'gitlink') return; // a submodule commit lives in another repository
           const child = table.indexOfRaw(raw, at);
-          if (child < 0) outside.addRaw(raw, at);
-          else if (kind === 'tree') edges.push(child);
+          if (child < 0) {
+            outside.addRaw(raw, at);
+            if (kind === 'blob' && allowGlobs.length > 0 && allowed(raw.subarray(nameStart, at - 1))) outsideCandidates.add(raw.toString('hex', at, at + 20));
+          } else if (kind === 'tree') edges.push(child);
         });
       } else if (obj.type === 'commit') {
         commits.push(index);
@@ -220,6 +252,19 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     const ids: string[] = [];
     for (let i = at; i < Math.min(outside.size, at + LOOKUP_BATCH); i++) ids.push(outside.id(i));
     for (const [id, sanitized] of await input.persisted(ids)) outside.rewrite(outside.indexOf(id), sanitized);
+  }
+  // An earlier sync's blob under an allowed name: unscannable when its sanitized id is the withheld
+  // stand-in for its size (only the stand-in depends on nothing but the size).
+  const recheck = [...outsideCandidates].filter((id) => {
+    const sanitized = outside.sanitized(outside.indexOf(id));
+    return sanitized !== undefined && sanitized !== id;
+  });
+  if (recheck.length > 0) {
+    for await (const batch of input.source.readBatches(recheck, { views: true })) {
+      for (const obj of batch) {
+        if (outside.sanitized(outside.indexOf(obj.id)) === hashObject('blob', withheldBlob(obj.content.length))) unscannableOutside.add(obj.id);
+      }
+    }
   }
 
   // The order in which pass 2 takes objects, worked out by the same walk it does (a tree is entered
@@ -316,27 +361,55 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
   const rewriteTree = (index: number, paths: boolean, dir: Dir | null, commitId: string | null): void => {
     const raw = take(index);
     let out: Buffer | null = null;
+    // Names first: a secret in a name must not reach the paths recorded below either.
+    let renamed: ReturnType<typeof scanTreeNames>;
+    try {
+      renamed = scanTreeNames(raw, tokenizer);
+    } catch (e) {
+      if (e instanceof MirrorError) throw e;
+      throw new MirrorError(codes.rewriteFailed, `the entry names of upstream tree ${table.id(index)} could not be scanned`, { cause: e });
+    }
+    let entry = 0;
     scanTreeOrThrow(table, index, raw, (kind, at, nameStart) => {
+      const name = renamed?.names[entry++] ?? raw.subarray(nameStart, at - 1);
       if (kind === 'gitlink') return;
       const child = table.indexOfRaw(raw, at);
       let nid: string | undefined;
       if (child >= 0) {
         if (kind === 'tree') {
-          if (pending(child, 'tree')) rewriteTree(child, paths, paths ? { up: dir, name: raw.subarray(nameStart, at - 1) } : null, commitId);
+          if (pending(child, 'tree')) rewriteTree(child, paths, paths ? { up: dir, name } : null, commitId);
         } else if (blobSecrets.size > 0 && blobSecrets.has(child)) {
-          attribute(child, paths ? pathOf(dir, raw.subarray(nameStart, at - 1)) : null, commitId);
+          attribute(child, paths ? pathOf(dir, name) : null, commitId);
         }
         nid = table.sanitized(child);
       } else {
         const other = outside.indexOfRaw(raw, at);
         nid = other >= 0 ? outside.sanitized(other) : undefined;
       }
+      if (nid !== undefined && kind === 'blob' && allowGlobs.length > 0
+        && (child >= 0 ? unscannable.has(child) : unscannableOutside.has(raw.toString('hex', at, at + 20)))
+        && allowed(raw.subarray(nameStart, at - 1))) {
+        // allowUnscannable: this name serves the upstream blob as it is.
+        originals.add(raw.toString('hex', at, at + 20));
+        nid = undefined;
+      }
       if (nid !== undefined && nid !== raw.toString('hex', at, at + 20)) {
         out ??= Buffer.from(raw);
         out.write(nid, at, 20, 'hex');
       }
     });
-    if (out !== null) emit(index, 'tree', out);
+    if (renamed) {
+      // Each secret is recorded under the (sanitized) path of the entry its token went into.
+      for (const s of renamed.secrets) {
+        const n = renamed.names.find((m) => m !== null && m.includes(s.token)) ?? null;
+        secrets.push({ ...s, path: paths && n !== null ? pathOf(dir, n) : null, commitId });
+      }
+      const content = renameTreeEntries(out ?? raw, renamed.names, table.id(index));
+      const id = emit(index, 'tree', content);
+      carries(id, renamed.secrets);
+    } else if (out !== null) {
+      emit(index, 'tree', out);
+    }
   };
   /** Maps a tree id the way a commit or tag refers to it, rewriting it first if it is new. */
   const mapTree = (id: string, paths: boolean, commitId: string | null): string => {
@@ -349,20 +422,23 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     const raw = take(index);
     const obj = parseOrThrow(id, raw);
     const headers = [];
+    const found: TakenSecret[] = [];
     for (const h of obj.headers) {
       if (DROPPED_COMMIT_HEADERS.has(h.key)) continue;
-      if (h.key === 'tree') headers.push(makeHeader('tree', mapTree(value(h), true, id)));
+      if (!isStructuralHeader('commit', h)) {
+        const kept = scanHeader('commit', h, found);
+        if (kept !== null) headers.push(kept);
+      } else if (h.key === 'tree') headers.push(makeHeader('tree', mapTree(value(h), true, id)));
       else if (h.key === 'parent') headers.push(makeHeader('parent', mapped(value(h))));
       else headers.push(h);
     }
     let message = obj.message;
-    let found: TakenSecret[] = [];
     if (message !== null) {
       const r = scanMessage(message);
       message = r.content;
-      found = r.secrets;
-      for (const s of r.secrets) secrets.push({ ...s, path: null, commitId: id });
+      found.push(...r.secrets);
     }
+    for (const s of found) secrets.push({ ...s, path: null, commitId: id });
     const bytes = serializeHeadered({ headers, message, unterminated: obj.unterminated });
     if (!bytes.equals(raw)) carries(emit(index, 'commit', bytes), found);
   };
@@ -373,8 +449,13 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     const obj = parseOrThrow(id, raw);
     const targetType = tagTargetType(obj);
     const headers = [];
+    const found: TakenSecret[] = [];
     for (const h of obj.headers) {
-      if (h.key === 'object') {
+      if (h.key === 'gpgsig' || h.key === 'gpgsig-sha256') continue;
+      if (!isStructuralHeader('tag', h)) {
+        const kept = scanHeader('tag', h, found);
+        if (kept !== null) headers.push(kept);
+      } else if (h.key === 'object') {
         const target = value(h);
         let nid: string;
         if (targetType === 'tag') {
@@ -387,21 +468,18 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
           nid = mapped(target);
         }
         headers.push(makeHeader('object', nid));
-      } else if (h.key === 'gpgsig' || h.key === 'gpgsig-sha256') {
-        continue;
       } else {
         headers.push(h);
       }
     }
     let message = obj.message;
-    let found: TakenSecret[] = [];
     if (message !== null) {
       const body = splitTagSignature(message).body;
       const r = scanMessage(body);
       message = r.content;
-      found = r.secrets;
-      for (const s of r.secrets) secrets.push({ ...s, path: null, commitId: id });
+      found.push(...r.secrets);
     }
+    for (const s of found) secrets.push({ ...s, path: null, commitId: id });
     const bytes = serializeHeadered({ headers, message, unterminated: obj.unterminated });
     if (!bytes.equals(raw)) carries(emit(index, 'tag', bytes), found);
   };
@@ -436,10 +514,39 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     const found = unknown.length > 0 ? await input.persisted(unknown) : new Map<string, string>();
     return new Map(ids.map((id) => [id, found.get(id) ?? mapped(id)]));
   };
-  return { unchanged: table.size - table.rewritten, secrets, objectTokens, resolve, stats };
+  return { unchanged: table.size - table.rewritten, secrets, objectTokens, resolve, stats, originals: [...originals] };
 }
 
 const NO_OBJECT: RawObject = { id: '', type: 'blob', content: Buffer.alloc(0) };
+
+/** Longest place remembered by `memoized`, and how many bytes of places it keeps before starting over. */
+const MEMO_PLACE_BYTES = 4096;
+const MEMO_TOTAL_BYTES = 4 << 20;
+
+/**
+ * Remembers the outcome for short places seen before within one rewrite: the same identities sign many
+ * commits and a directory keeps its names across most versions of its tree, so most header and name
+ * scans become one Map lookup. Only what one sync holds in memory anyway (never written anywhere).
+ */
+function memoized(tokenize: PlaceTokenizer): PlaceTokenizer {
+  const seen = new Map<string, Tokenized | null>();
+  let bytes = 0;
+  return (content, form) => {
+    if (content.length > MEMO_PLACE_BYTES) return tokenize(content, form);
+    const key = form + '\0' + content.toString('latin1');
+    const known = seen.get(key);
+    if (known === null) return { content, secrets: [] };
+    if (known !== undefined) return known;
+    const r = tokenize(content, form);
+    if (bytes > MEMO_TOTAL_BYTES) {
+      seen.clear();
+      bytes = 0;
+    }
+    seen.set(key, r.secrets.length === 0 ? null : r);
+    bytes += key.length;
+    return r;
+  };
+}
 
 /** Ids per query to the id map about objects outside the sync. */
 const LOOKUP_BATCH = 500;

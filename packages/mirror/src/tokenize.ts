@@ -12,9 +12,12 @@ export interface TakenSecret {
 
 /**
  * Returns `content` with every finding's span replaced by its token; bytes outside the spans are kept
- * exactly. Findings must be sorted and non-overlapping (the scanner guarantees it).
+ * exactly. Findings must be sorted and non-overlapping (the scanner guarantees it). `form` writes the
+ * token as its place needs it (a ref name cannot hold `[`); the secrets keep the vault's token.
  */
-export function tokenize(content: Buffer, findings: readonly Finding[], minter: TokenMinter): { content: Buffer; secrets: TakenSecret[] } {
+export function tokenize(
+  content: Buffer, findings: readonly Finding[], minter: TokenMinter, form?: (token: string) => string,
+): { content: Buffer; secrets: TakenSecret[] } {
   const parts: Buffer[] = [];
   const secrets: TakenSecret[] = [];
   let at = 0;
@@ -27,7 +30,7 @@ export function tokenize(content: Buffer, findings: readonly Finding[], minter: 
     const secret = Buffer.allocUnsafeSlow(f.end - f.start);
     content.copy(secret, 0, f.start, f.end);
     const token = minter.tokenFor(f.type, secret);
-    parts.push(content.subarray(at, f.start), Buffer.from(token, 'latin1'));
+    parts.push(content.subarray(at, f.start), Buffer.from(form ? form(token) : token, 'latin1'));
     secrets.push({ token, type: f.type, ruleId: f.ruleId, secret });
     at = f.end;
   }

@@ -242,6 +242,42 @@ describe('rewrite', function () {
     });
   });
 
+  describe('names', () => {
+    it('moves a renamed entry to its place in git order, and git fsck --strict accepts the tree', async () => {
+      const pat = fakeGithubPat();
+      const blob = up.blob('x\n');
+      const sub = up.tree([{ name: 'inner.txt', id: blob }]);
+      // Upstream order: 'Zeta' < 'a.txt' < 'gh…' (dir) < 'zz'; a token starts with '[' (between 'Z' and 'a').
+      const root = up.tree([{ name: 'Zeta', id: blob }, { name: 'a.txt', id: blob }, { name: pat, id: sub, tree: true }, { name: 'zz', id: blob }]);
+      up.setRef('refs/heads/main', up.commit({ tree: root, message: 'one\n' }));
+      const m = mirror();
+      await m.sync();
+      const store = m.sanitized.gitDir;
+      const names = parseTree(readObject(store, revParse(store, 'main^{tree}')).content).map((e) => e.name.toString());
+      expect(names).to.have.length(4);
+      expect(names[0]).to.equal('Zeta');
+      expect(names[1]).to.match(/^\[\[TOKEN_github-pat_[A-Z2-7]{24}\]\]$/);
+      expect(names.slice(2)).to.deep.equal(['a.txt', 'zz']);
+      // The subtree under the renamed directory is unchanged and keeps its id.
+      expect(revParse(store, `main:${names[1]}`)).to.equal(sub);
+      git(store, ['fsck', '--full', '--strict']);
+      expect(allObjects(store).includes(Buffer.from(pat))).to.equal(false);
+    });
+
+    it('records a secret in a blob below a renamed directory under the served path', async () => {
+      const [dirPat, filePat] = [fakeGithubPat(), fakeGithubPat()];
+      const blob = up.blob(`TOKEN=${filePat}\n`);
+      up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: `d-${dirPat}`, id: up.tree([{ name: 'app.env', id: blob }]), tree: true }]), message: 'one\n' }));
+      const m = mirror();
+      await m.sync();
+      const store = m.sanitized.gitDir;
+      const token = tokensIn(readObject(store, revParse(store, 'main^{tree}')).content.toString('latin1'))[0]!;
+      const fileToken = tokensIn(readObject(store, revParse(store, `main:d-${token}/app.env`)).content.toString('latin1'))[0]!;
+      const info = await env.vault.info(fileToken);
+      expect(info!.occurrences.map((o) => o.path)).to.deep.equal([`d-${token}/app.env`]);
+    });
+  });
+
   describe('fail closed', () => {
     const MARK = 'unscannable-content-marker';
     /** A scanner whose decoder "fails" on one content, like a time-out or a decoder error would. */
@@ -275,6 +311,55 @@ describe('rewrite', function () {
       await m.sync();
       expect(hasObject(m.sanitized.gitDir, blob)).to.equal(false);
       expect(allObjects(m.sanitized.gitDir).includes(Buffer.from(MARK))).to.equal(false);
+    });
+
+    describe('allowUnscannable', () => {
+      const unscannable = (): { content: Buffer; blob: string } => {
+        const content = Buffer.from(`binary-ish ${MARK} payload\n`);
+        return { content, blob: up.blob(content) };
+      };
+
+      it('serves an unscannable blob as it is under a matching entry name and withholds it under any other', async () => {
+        const { content, blob } = unscannable();
+        up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: 'copy.bin', id: blob }, { name: 'logo.gz', id: blob }]), message: 'one\n' }));
+        const m = mirror({ scanner: failingScanner(), allowUnscannable: ['*.gz'] });
+        await m.sync();
+        const store = m.sanitized.gitDir;
+        expect(revParse(store, 'main:logo.gz')).to.equal(blob);
+        expect(readObject(store, revParse(store, 'main:copy.bin')).content.equals(withheldBlob(content.length))).to.equal(true);
+        git(store, ['fsck', '--full', '--strict']);
+      });
+
+      it('matches the base name only, never a directory on the way', async () => {
+        const { blob } = unscannable();
+        const dir = up.tree([{ name: 'data.bin', id: blob }]);
+        up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: 'assets.gz', mode: '40000', id: dir }]), message: 'one\n' }));
+        const m = mirror({ scanner: failingScanner(), allowUnscannable: ['*.gz'] });
+        await m.sync();
+        expect(hasObject(m.sanitized.gitDir, blob)).to.equal(false);
+      });
+
+      it('serves the blob as it is when a later sync names it so and an earlier one withheld it', async () => {
+        const { blob } = unscannable();
+        const c1 = up.commit({ tree: up.tree([{ name: 'copy.bin', id: blob }]), message: 'one\n' });
+        up.setRef('refs/heads/main', c1);
+        const m = mirror({ scanner: failingScanner(), allowUnscannable: ['logo.gz'] });
+        await m.sync();
+        expect(hasObject(m.sanitized.gitDir, blob)).to.equal(false);
+        up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: 'copy.bin', id: blob }, { name: 'logo.gz', id: blob }]), parents: [c1], message: 'two\n' }));
+        await m.sync({ force: true });
+        expect(revParse(m.sanitized.gitDir, 'main:logo.gz')).to.equal(blob);
+        git(m.sanitized.gitDir, ['fsck', '--full', '--strict']);
+      });
+
+      it('re-derives the ids when the allow list changes', async () => {
+        const { blob } = unscannable();
+        up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: 'logo.gz', id: blob }]), message: 'one\n' }));
+        await mirror({ scanner: failingScanner() }).sync();
+        const m = mirror({ scanner: failingScanner(), allowUnscannable: ['*.gz'] });
+        await m.sync();
+        expect(revParse(m.sanitized.gitDir, 'main:logo.gz')).to.equal(blob);
+      });
     });
 
     it('replaces a blob over the scanner size limit with the withheld notice', async () => {

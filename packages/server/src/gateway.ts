@@ -30,6 +30,8 @@ import { noopLogger, type Logger } from './logger.js';
 export interface GatewayRepo {
   name: string;
   upstream: UpstreamSource;
+  /** Base-name globs whose unscannable blobs are served as they are (RepoMirrorOptions.allowUnscannable). */
+  allowUnscannable?: readonly string[];
 }
 
 export interface GatewayOptions {
@@ -132,12 +134,12 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
   const repos = new Map<string, RepoMirror>();
   const mirrorFor = (r: GatewayRepo): RepoMirror => new RepoMirror({
     name: r.name, source: r.upstream, dir: join(opts.dataDir, 'repos', repoDirName(r.name)),
-    idMap, vault, scanner, logger: log, coalesceMs: opts.coalesceMs,
+    idMap, vault, scanner, logger: log, coalesceMs: opts.coalesceMs, allowUnscannable: r.allowUnscannable,
   });
   const sources = new Map<string, string>();
   for (const r of opts.repos) {
     repos.set(r.name, mirrorFor(r));
-    sources.set(r.name, JSON.stringify({ url: r.upstream.url, caFile: (r.upstream as { caFile?: string }).caFile }));
+    sources.set(r.name, JSON.stringify({ url: r.upstream.url, caFile: (r.upstream as { caFile?: string }).caFile, allow: r.allowUnscannable }));
   }
   const metrics = createGatewayMetrics();
   // Identity: OIDC in production; anonymous with everything readable for loopback trials.
@@ -265,7 +267,7 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
         }
       }
       for (const r of next.repos) {
-        const source = JSON.stringify({ url: r.upstream.url, caFile: (r.upstream as { caFile?: string }).caFile });
+        const source = JSON.stringify({ url: r.upstream.url, caFile: (r.upstream as { caFile?: string }).caFile, allow: r.allowUnscannable });
         if (!repos.has(r.name)) added.push(r.name);
         else if (sources.get(r.name) !== source || r.upstream.headers) changed.push(r.name);
         else continue;

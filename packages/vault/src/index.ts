@@ -1,7 +1,9 @@
 /** @gitgate/vault: token ids (keyed HMAC), the encrypted secret store and revocation. */
 export { Vault } from './vault.js';
 export type { SecretRecord, TokenInfo, VaultOptions } from './vault.js';
-export { TOKEN_RE, TOKEN_TYPE_RE, TOKEN_ID_LENGTH, createTokenMinter, isToken, parseToken } from './token.js';
+export {
+  TOKEN_RE, REF_TOKEN_RE, TOKEN_TYPE_RE, TOKEN_ID_LENGTH, createTokenMinter, isToken, parseToken, canonicalToken, refSafeToken,
+} from './token.js';
 export type { TokenMinter } from './token.js';
 export { loadOrCreateKey } from './key-file.js';
 export { TOKEN_ID_INFO, VAULT_ENCRYPTION_INFO } from './subkeys.js';

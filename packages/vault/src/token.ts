@@ -29,6 +29,14 @@ export const TOKEN_RE = /\[\[TOKEN_(?<type>[a-z0-9-]+)_(?<id>[A-Z2-7]{24})\]\]/;
 
 const EXACT_TOKEN_RE = new RegExp(`^${TOKEN_RE.source}$`);
 
+/**
+ * The ref-safe form of a token, `TOKEN_<type>_<id>`: the same token without its brackets, written where
+ * `[` is not allowed (ref names, a tag's name). Not anchored and not global, like TOKEN_RE.
+ */
+export const REF_TOKEN_RE = /TOKEN_(?<type>[a-z0-9-]+)_(?<id>[A-Z2-7]{24})/;
+
+const EXACT_REF_TOKEN_RE = new RegExp(`^${REF_TOKEN_RE.source}$`);
+
 /** Something that turns a (type, secret) pair into its token. */
 export interface TokenMinter {
   /** The token of `secret` under rule type `type`. Throws TypeError on a bad type or empty secret. */
@@ -40,10 +48,29 @@ export function isToken(value: unknown): value is string {
   return typeof value === 'string' && EXACT_TOKEN_RE.test(value);
 }
 
-/** The type and id of a token string, or undefined when it is not exactly a token. */
+/**
+ * The type and id of a token string, or undefined when it is not exactly a token. Accepts the ref-safe
+ * form `TOKEN_<type>_<id>` too: it is the same token.
+ */
 export function parseToken(value: string): { type: string; id: string } | undefined {
-  const m = typeof value === 'string' ? EXACT_TOKEN_RE.exec(value) : null;
+  const m = typeof value === 'string' ? (EXACT_TOKEN_RE.exec(value) ?? EXACT_REF_TOKEN_RE.exec(value)) : null;
   return m?.groups ? { type: m.groups['type']!, id: m.groups['id']! } : undefined;
+}
+
+/**
+ * The token `value` names, in its canonical form `[[TOKEN_<type>_<id>]]` (the vault's key), whether it
+ * is written so or in the ref-safe form; undefined when `value` is neither.
+ */
+export function canonicalToken(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const t = parseToken(value);
+  return t === undefined ? undefined : `[[TOKEN_${t.type}_${t.id}]]`;
+}
+
+/** The ref-safe form `TOKEN_<type>_<id>` of a token. Throws TypeError when `token` is not a token. */
+export function refSafeToken(token: string): string {
+  if (!isToken(token)) throw new TypeError('not a token');
+  return token.slice(2, -2);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { TOKEN_RE, createTokenMinter, isToken, parseToken } from '../src/index.js';
+import { TOKEN_RE, canonicalToken, createTokenMinter, isToken, parseToken, refSafeToken } from '../src/index.js';
 import { fakeGithubToken, masterKey } from './helpers.js';
 
 const fixedKey = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
@@ -93,5 +93,31 @@ describe('tokens', () => {
     expect(isToken(` ${token}`)).to.equal(false);
     expect(isToken(`${token}\n`)).to.equal(false);
     expect(parseToken(`${token}x`)).to.equal(undefined);
+  });
+});
+
+describe('ref-safe token form', () => {
+  const minter = createTokenMinter(Buffer.alloc(32, 3));
+  const token = minter.tokenFor('github-pat', Buffer.from('example value'));
+
+  it('is the token without its brackets', () => {
+    expect(refSafeToken(token)).to.equal(token.slice(2, -2));
+    expect(refSafeToken(token)).to.not.match(/[[\]]/);
+  });
+
+  it('parses as the same token', () => {
+    expect(parseToken(refSafeToken(token))).to.deep.equal(parseToken(token));
+    expect(canonicalToken(refSafeToken(token))).to.equal(token);
+    expect(canonicalToken(token)).to.equal(token);
+  });
+
+  it('is not taken for a token by isToken, which guards the vault key', () => {
+    expect(isToken(refSafeToken(token))).to.equal(false);
+  });
+
+  it('refuses what is neither form', () => {
+    expect(canonicalToken(`x${refSafeToken(token)}`)).to.equal(undefined);
+    expect(canonicalToken(42)).to.equal(undefined);
+    expect(() => refSafeToken('TOKEN_x')).to.throw(TypeError);
   });
 });
