@@ -1,0 +1,127 @@
+import { expect } from 'chai';
+import { closeSync, existsSync, mkdirSync, openSync, realpathSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDemoGateway, git, gitOk, objectIds, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
+import { freeBytes, mountSmallFilesystem, type SmallFilesystem } from './helpers/small-filesystem.js';
+import { query } from './helpers/sqlite-rows.js';
+import { AUDIT_SENTENCE, postUploadPack, v0Request, v2Fetch } from './helpers/upload-pack-wire.js';
+
+/** How long the audit may take to notice by itself that it can write again (its back-off is at most 5 s). */
+const RECOVERY_MS = 8000;
+
+async function until(what: string, ms: number, ok: () => boolean): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// Issue 10, hole 6: with the audit's disk full, a full clone was still served and left no record.
+describe('e2e: the audit on a full disk (a real ENOSPC)', function () {
+  this.timeout(60_000);
+  let work: string;
+  let disk: SmallFilesystem | undefined;
+  let demo: DemoGateway | undefined;
+  let dataDir: string;
+  let auditFile: string;
+  let want: string;
+  let seqBeforeFull: number;
+
+  before(async () => {
+    work = tempDir();
+    disk = mountSmallFilesystem(4 * 1024 * 1024);
+    // audit.db is a symlink to a file on the small filesystem; SQLite follows it and keeps its -wal and
+    // -shm beside the target, so only the audit runs out of space (vault, id map and stores do not).
+    auditFile = join(disk.dir, 'audit.db');
+    closeSync(openSync(auditFile, 'wx', 0o600));
+    dataDir = join(work, 'data');
+    mkdirSync(dataDir, { mode: 0o700 });
+    symlinkSync(auditFile, join(dataDir, 'audit.db'));
+    demo = await startDemoGateway({ dataDir });
+    // A gateway that has served before: the repository is synced and its exposures are cached.
+    const warm = join(work, 'warm');
+    await gitOk(['clone', '-q', demo.url, warm]);
+    want = (await gitOk(['-C', warm, 'rev-parse', 'HEAD'])).trim();
+    await demo.gw.audit.flush();
+    seqBeforeFull = (await query<{ s: number }>(auditFile, 'SELECT MAX(seq) AS s FROM records'))[0]!.s;
+    disk.fill();
+  });
+
+  after(async () => {
+    try {
+      await demo?.stop();
+    } finally {
+      disk?.unmount();
+      cleanup(work);
+    }
+  });
+
+  it('keeps audit.db and its write-ahead log on the full filesystem', () => {
+    expect(realpathSync(join(dataDir, 'audit.db'))).to.equal(realpathSync(auditFile));
+    expect(existsSync(`${auditFile}-wal`), 'the -wal is beside the target').to.equal(true);
+    expect(existsSync(join(dataDir, 'audit.db-wal')), 'no -wal beside the link').to.equal(false);
+    expect(freeBytes(disk!.dir)).to.equal(0);
+  });
+
+  it('answers a v2 fetch with 503 and the sentence, and sends no pack byte', async () => {
+    expect(demo!.gw.audit.failing, 'nothing has failed yet: this fetch meets the full disk itself').to.equal(false);
+    const res = await postUploadPack(demo!.url, v2Fetch(want), true);
+    expect(res.status).to.equal(503);
+    expect(res.body.toString('latin1')).to.equal(AUDIT_SENTENCE);
+    expect(demo!.gw.audit.failing).to.equal(true);
+  });
+
+  it('answers a v0 side-band fetch with 503 and the sentence, and sends no pack byte', async () => {
+    const res = await postUploadPack(demo!.url, v0Request(want, ['side-band-64k', 'ofs-delta', 'agent=git/2.39.5']), false);
+    expect(res.status).to.equal(503);
+    expect(res.body.toString('latin1')).to.equal(AUDIT_SENTENCE);
+  });
+
+  it('fails git clone without handing it a single object', async () => {
+    const dest = join(work, 'refused');
+    const r = await git(['clone', '-q', demo!.url, dest]);
+    expect(r.code).to.not.equal(0);
+    expect(r.stderr).to.include('the audit log cannot be written');
+    expect((await objectIds(dest)).size, 'objects that reached the client').to.equal(0);
+  });
+
+  it('stays up while the disk is full', async () => {
+    const health = await fetch(`${demo!.gw.url}/healthz`);
+    expect(health.status).to.equal(200);
+    expect(freeBytes(disk!.dir), 'the disk is still full').to.equal(0);
+  });
+
+  it('writes again by itself once space is freed, and records the next clone with its exposures', async () => {
+    disk!.free();
+    await until('audit recovery', RECOVERY_MS, () => !demo!.gw.audit.failing);
+    const dest = join(work, 'after-recovery');
+    await gitOk(['clone', '-q', demo!.url, dest]);
+    expect((await objectIds(dest)).size).to.be.greaterThan(0);
+    await demo!.gw.audit.flush();
+
+    const sessions = await query<{ id: string; endpoint: string; outcome: string; error_code: string | null; objects_sent: number | null }>(
+      auditFile, 'SELECT id, endpoint, outcome, error_code, objects_sent FROM sessions WHERE seq > ? ORDER BY seq', [seqBeforeFull]);
+    // The refused requests are recorded too, once the disk has room: their rows waited in the queue.
+    const refused = sessions.filter((s) => s.error_code === 'GITGATE_AUDIT_UNAVAILABLE');
+    expect(refused.map((s) => s.endpoint), 'refused while the disk was full').to.deep.equal(['fetch', 'fetch', 'info/refs']);
+    const served = sessions.filter((s) => s.endpoint === 'fetch' && s.outcome === 'ok');
+    expect(served).to.have.length(1);
+    expect(served[0]!.objects_sent).to.be.greaterThan(0);
+    const starts = await query<{ n: number }>(auditFile, "SELECT COUNT(*) AS n FROM records WHERE kind = 'session-start' AND json_extract(data, '$.id') = ?", [served[0]!.id]);
+    expect(starts[0]!.n).to.equal(1);
+    const exposures = await query<{ n: number }>(auditFile, 'SELECT COUNT(*) AS n FROM exposures WHERE session_id = ?', [served[0]!.id]);
+    expect(exposures[0]!.n).to.be.greaterThan(0);
+    // No exposure of a refused fetch reached the disk: none of them sent a pack.
+    const refusedExposures = await query<{ n: number }>(auditFile, `SELECT COUNT(*) AS n FROM exposures WHERE session_id IN (${refused.map(() => '?').join(',')})`, refused.map((s) => s.id));
+    expect(refusedExposures[0]!.n).to.equal(0);
+  });
+
+  it('leaves the database intact and the chain unbroken', async () => {
+    const check = await query<{ integrity_check: string }>(auditFile, 'PRAGMA integrity_check');
+    expect(check.map((r) => r.integrity_check)).to.deep.equal(['ok']);
+    const chain = await demo!.gw.audit.verify();
+    expect(chain.ok, JSON.stringify(chain.firstBroken)).to.equal(true);
+    expect(chain.checked).to.equal(chain.head.seq);
+  });
+});
