@@ -72,6 +72,10 @@ export interface Gateway {
    * Detokenize rules (TTLs, thresholds) take effect at the next start.
    */
   reload(next: { repos: GatewayRepo[]; policy?: PolicyConfig }): { added: string[]; changed: string[]; removed: string[] };
+  /**
+   * Stops listening, closes every store and releases the data directory. Rejects with AuditError
+   * GITGATE_AUDIT_UNWRITTEN when queued audit rows could not be written (everything is closed anyway).
+   */
   close(): Promise<void>;
 }
 
@@ -237,10 +241,14 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...repos.values()].map((m) => m.idle()));
       await detokenize?.close();
-      await audit.close();
-      await idMap.close();
-      await vault.close();
-      lock.release();
+      try {
+        // Rejects when queued rows cannot be written (a full disk); the rest must close all the same.
+        await audit.close();
+      } finally {
+        await idMap.close();
+        await vault.close();
+        lock.release();
+      }
     },
   };
 }

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { closeSync, existsSync, mkdirSync, openSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { rejection } from '@gitgate/testkit';
+import { startGateway, type GatewayOptions } from '../src/index.js';
 import { startDemoGateway, git, gitOk, objectIds, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
 import { freeBytes, mountSmallFilesystem, type SmallFilesystem } from './helpers/small-filesystem.js';
 import { query } from './helpers/sqlite-rows.js';
@@ -17,6 +19,20 @@ async function until(what: string, ms: number, ok: () => boolean): Promise<void>
   }
 }
 
+/**
+ * A data directory in `work` whose audit.db is a symlink to a file on `disk`. SQLite follows the link
+ * and keeps its -wal and -shm beside the target, so only the audit runs out of space (the vault, the
+ * id map and the stores do not). Returns the data directory and the real audit file.
+ */
+function auditOnDisk(work: string, disk: SmallFilesystem): { dataDir: string; auditFile: string } {
+  const auditFile = join(disk.dir, 'audit.db');
+  closeSync(openSync(auditFile, 'wx', 0o600));
+  const dataDir = join(work, 'data');
+  mkdirSync(dataDir, { mode: 0o700 });
+  symlinkSync(auditFile, join(dataDir, 'audit.db'));
+  return { dataDir, auditFile };
+}
+
 // Issue 10, hole 6: with the audit's disk full, a full clone was still served and left no record.
 describe('e2e: the audit on a full disk (a real ENOSPC)', function () {
   this.timeout(60_000);
@@ -31,13 +47,7 @@ describe('e2e: the audit on a full disk (a real ENOSPC)', function () {
   before(async () => {
     work = tempDir();
     disk = mountSmallFilesystem(4 * 1024 * 1024);
-    // audit.db is a symlink to a file on the small filesystem; SQLite follows it and keeps its -wal and
-    // -shm beside the target, so only the audit runs out of space (vault, id map and stores do not).
-    auditFile = join(disk.dir, 'audit.db');
-    closeSync(openSync(auditFile, 'wx', 0o600));
-    dataDir = join(work, 'data');
-    mkdirSync(dataDir, { mode: 0o700 });
-    symlinkSync(auditFile, join(dataDir, 'audit.db'));
+    ({ dataDir, auditFile } = auditOnDisk(work, disk));
     demo = await startDemoGateway({ dataDir });
     // A gateway that has served before: the repository is synced and its exposures are cached.
     const warm = join(work, 'warm');
@@ -123,5 +133,46 @@ describe('e2e: the audit on a full disk (a real ENOSPC)', function () {
     const chain = await demo!.gw.audit.verify();
     expect(chain.ok, JSON.stringify(chain.firstBroken)).to.equal(true);
     expect(chain.checked).to.equal(chain.head.seq);
+  });
+});
+
+describe('e2e: closing a gateway whose audit disk is full', function () {
+  this.timeout(30_000);
+  let work: string;
+  let disk: SmallFilesystem | undefined;
+
+  before(() => {
+    work = tempDir();
+    disk = mountSmallFilesystem(1024 * 1024);
+  });
+
+  after(() => {
+    try {
+      disk?.unmount();
+    } finally {
+      cleanup(work);
+    }
+  });
+
+  it('closes every store and releases the data directory, and rejects with the number of audit rows it lost', async () => {
+    const { dataDir } = auditOnDisk(work, disk!);
+    const opts: GatewayOptions = { port: 0, dataDir, auth: { mode: 'none' }, repos: [] };
+    const gw = await startGateway(opts);
+    let closing: Promise<void> | undefined;
+    try {
+      disk!.fill();
+      // A request arrives; its session row cannot be written any more.
+      expect((await fetch(`${gw.url}/acme/none.git/info/refs?service=git-upload-pack`)).status).to.equal(404);
+      closing = gw.close();
+      const err = (await rejection(closing)) as { code?: string; data?: { rows?: number } };
+      expect(err.code).to.equal('GITGATE_AUDIT_UNWRITTEN');
+      expect(err.data?.rows).to.equal(1);
+      expect(((await rejection(gw.vault.has('[[TOKEN_x_AAAAAAAAAAAAAAAAAAAAAAAA]]'))) as { code?: string }).code).to.equal('GITGATE_VAULT_CLOSED');
+      // The data directory is free: a new gateway (a restart) takes it, even with the disk still full.
+      const again = await startGateway(opts);
+      await again.close();
+    } finally {
+      if (closing === undefined) await gw.close().catch(() => undefined);
+    }
   });
 });
