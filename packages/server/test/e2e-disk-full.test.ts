@@ -43,12 +43,14 @@ describe('e2e: the audit on a full disk (a real ENOSPC)', function () {
   let auditFile: string;
   let want: string;
   let seqBeforeFull: number;
+  const errors: { msg: string; meta?: Record<string, unknown> }[] = [];
+  const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (msg: string, meta?: Record<string, unknown>) => { errors.push({ msg, meta }); } };
 
   before(async () => {
     work = tempDir();
     disk = mountSmallFilesystem(4 * 1024 * 1024);
     ({ dataDir, auditFile } = auditOnDisk(work, disk));
-    demo = await startDemoGateway({ dataDir });
+    demo = await startDemoGateway({ dataDir, logger });
     // A gateway that has served before: the repository is synced and its exposures are cached.
     const warm = join(work, 'warm');
     await gitOk(['clone', '-q', demo.url, warm]);
@@ -94,6 +96,12 @@ describe('e2e: the audit on a full disk (a real ENOSPC)', function () {
     expect(r.code).to.not.equal(0);
     expect(r.stderr).to.include('the audit log cannot be written');
     expect((await objectIds(dest)).size, 'objects that reached the client').to.equal(0);
+  });
+
+  it('logs each failed audit write with the code that says the disk is full', () => {
+    const failed = errors.filter((e) => e.msg === 'audit batch write failed');
+    expect(failed.length).to.be.greaterThan(0);
+    for (const e of failed) expect(e.meta?.['code']).to.equal('GITGATE_DB_FULL');
   });
 
   it('stays up while the disk is full', async () => {
