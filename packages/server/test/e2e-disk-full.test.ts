@@ -76,12 +76,21 @@ describe('e2e: the audit on a full disk (a real ENOSPC)', function () {
     expect(freeBytes(disk!.dir)).to.equal(0);
   });
 
+  it('refuses a git clone at its pack once the disk is full, and hands it not a single object', async () => {
+    expect(demo!.gw.audit.failing, 'nothing has failed yet: this clone meets the full disk itself').to.equal(false);
+    // Protocol v0: the ref advertisement is served (the audit has not failed yet), then the fetch meets the full disk.
+    const dest = join(work, 'refused-at-pack');
+    const r = await git(['-c', 'protocol.version=0', 'clone', '-q', demo!.url, dest]);
+    expect(r.code).to.not.equal(0);
+    expect(r.stderr).to.include('503');
+    expect((await objectIds(dest)).size, 'objects that reached the client').to.equal(0);
+    expect(demo!.gw.audit.failing).to.equal(true);
+  });
+
   it('answers a v2 fetch with 503 and the sentence, and sends no pack byte', async () => {
-    expect(demo!.gw.audit.failing, 'nothing has failed yet: this fetch meets the full disk itself').to.equal(false);
     const res = await postUploadPack(demo!.url, v2Fetch(want), true);
     expect(res.status).to.equal(503);
     expect(res.body.toString('latin1')).to.equal(AUDIT_SENTENCE);
-    expect(demo!.gw.audit.failing).to.equal(true);
   });
 
   it('answers a v0 side-band fetch with 503 and the sentence, and sends no pack byte', async () => {
@@ -90,8 +99,8 @@ describe('e2e: the audit on a full disk (a real ENOSPC)', function () {
     expect(res.body.toString('latin1')).to.equal(AUDIT_SENTENCE);
   });
 
-  it('fails git clone without handing it a single object', async () => {
-    const dest = join(work, 'refused');
+  it('refuses a git clone at its ref listing while the audit is known to fail, with the sentence', async () => {
+    const dest = join(work, 'refused-at-refs');
     const r = await git(['clone', '-q', demo!.url, dest]);
     expect(r.code).to.not.equal(0);
     expect(r.stderr).to.include('the audit log cannot be written');
@@ -122,7 +131,7 @@ describe('e2e: the audit on a full disk (a real ENOSPC)', function () {
       auditFile, 'SELECT id, endpoint, outcome, error_code, objects_sent FROM sessions WHERE seq > ? ORDER BY seq', [seqBeforeFull]);
     // The refused requests are recorded too, once the disk has room: their rows waited in the queue.
     const refused = sessions.filter((s) => s.error_code === 'GITGATE_AUDIT_UNAVAILABLE');
-    expect(refused.map((s) => s.endpoint), 'refused while the disk was full').to.deep.equal(['fetch', 'fetch', 'info/refs']);
+    expect(refused.map((s) => s.endpoint), 'refused while the disk was full').to.deep.equal(['fetch', 'fetch', 'fetch', 'info/refs']);
     const served = sessions.filter((s) => s.endpoint === 'fetch' && s.outcome === 'ok');
     expect(served).to.have.length(1);
     expect(served[0]!.objects_sent).to.be.greaterThan(0);
