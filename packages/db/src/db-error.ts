@@ -10,6 +10,8 @@ export const codes = {
   constraint: 'GITGATE_DB_CONSTRAINT',
   /** The database stayed locked by another connection for longer than the busy timeout. */
   busy: 'GITGATE_DB_BUSY',
+  /** The disk (or the database's page limit) is full: the write was not made; it can succeed once there is room. */
+  full: 'GITGATE_DB_FULL',
   /** A migration's SQL failed; none of the migrations of that open were kept. */
   migration: 'GITGATE_DB_MIGRATION',
   /** The database holds a schema version newer than this build knows (written by a newer gitgate). */
@@ -62,6 +64,7 @@ export function fromSqliteError(err: unknown, op: string, sql: string): DbError 
   let code: DbErrorCode = codes.query;
   if (sqliteCode.startsWith('SQLITE_CONSTRAINT')) code = codes.constraint;
   else if (sqliteCode === 'SQLITE_BUSY' || sqliteCode === 'SQLITE_LOCKED') code = codes.busy;
+  else if (sqliteCode === 'SQLITE_FULL') code = codes.full;
   else if (op === 'open') code = codes.open;
   const where = snippet === '' ? '' : ` in "${snippet}"`;
   return new DbError(code, `${op} failed (${sqliteCode}): ${detail}${where}`, {

@@ -138,6 +138,21 @@ describe('Database', () => {
       await db.close();
     });
 
+    it('reports a full database as GITGATE_DB_FULL in a transaction, and writes again once there is room', async () => {
+      const db = await Database.open({ path: path.join(dir, 'full.db'), name: 'test', migrations: counterMigrations });
+      await db.exec('CREATE TABLE blobs (b BLOB NOT NULL)');
+      // The page limit stands in for a full disk: SQLite answers SQLITE_FULL for both.
+      const pages = (await db.get<{ page_count: number }>('PRAGMA page_count'))!.page_count;
+      await db.get(`PRAGMA max_page_count = ${pages}`);
+      const err = await rejection(db.transaction((tx) => tx.run('INSERT INTO blobs (b) VALUES (?)', [Buffer.alloc(64 * 1024)])));
+      expect(err).to.be.instanceOf(DbError).with.property('code', 'GITGATE_DB_FULL');
+      expect((err as DbError).data).to.include({ sqliteCode: 'SQLITE_FULL' });
+      await db.get(`PRAGMA max_page_count = ${pages + 100}`);
+      await db.transaction((tx) => tx.run('INSERT INTO blobs (b) VALUES (?)', [Buffer.alloc(64 * 1024)]));
+      expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM blobs'))!.n).to.equal(1);
+      await db.close();
+    });
+
     it('rejects params that are not an array with TypeError', async () => {
       const db = await memory();
       const err = await rejection(db.run('SELECT ?', 'x' as unknown as unknown[]));

@@ -93,6 +93,10 @@ export interface Gateway {
    * request on, including to grants approved before (re-checked when the secret is revealed).
    */
   reload(next: { repos: GatewayRepo[]; policy?: PolicyConfig }): { added: string[]; changed: string[]; removed: string[] };
+  /**
+   * Stops listening, closes every store and releases the data directory. Rejects with AuditError
+   * GITGATE_AUDIT_UNWRITTEN when queued audit rows could not be written (everything is closed anyway).
+   */
   close(): Promise<void>;
 }
 
@@ -196,6 +200,8 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
     } catch {
       problems.dataDir = 'the data directory is not writable';
     }
+    // Requests that must be recorded are refused while audit writes fail: not ready to serve them.
+    if (audit.failing) problems.audit = 'the audit log cannot be written (disk full or locked); git and API requests get 503 until it can';
     return problems;
   };
   const auditSink = opts.auditEnabled === false ? nullAudit : audit;
@@ -297,10 +303,14 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
       await Promise.all([...repos.values()].map((m) => m.idle()));
       await detokenize?.close();
       await anchors?.stop();
-      await audit.close();
-      await idMap.close();
-      await vault.close();
-      lock.release();
+      try {
+        // Rejects when queued rows cannot be written (a full disk); the rest must close all the same.
+        await audit.close();
+      } finally {
+        await idMap.close();
+        await vault.close();
+        lock.release();
+      }
     },
   };
 }

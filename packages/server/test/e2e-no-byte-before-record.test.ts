@@ -3,46 +3,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
-import { encodePkt } from '@gitgate/protocol';
 import { randomChars } from '@gitgate/testkit';
 import { spawnGateway } from './helpers/spawn-gateway.js';
-import { startDemoGateway, demoFixtures, git, gitOk, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
+import { startDemoGateway, demoFixtures, git, gitOk, objectIds, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
+import { query } from './helpers/sqlite-rows.js';
+import { AUDIT_SENTENCE, postUploadPack, v0Request, v2Fetch } from './helpers/upload-pack-wire.js';
 
 const TOKEN = /\[\[TOKEN_[a-z0-9-]+_[A-Z2-7]+\]\]/g;
-const AUDIT_SENTENCE = 'gitgate: the audit log cannot be written right now, so nothing is served until it can; try again later\n';
 
 function tokensIn(text: string): Set<string> {
   return new Set([...text.matchAll(TOKEN)].map((m) => m[0]));
-}
-
-/** Rows from an SQLite file through a connection of the test's own. */
-function query<T>(file: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (e) => {
-      if (e) return reject(e);
-      db.all<T>(sql, params, (err, rows) => db.close(() => (err ? reject(err) : resolve(rows))));
-    });
-  });
-}
-
-/** One POST to git-upload-pack, the whole answer read. */
-async function postUploadPack(url: string, body: Buffer, v2: boolean): Promise<{ status: number; body: Buffer }> {
-  const r = await fetch(`${url}/git-upload-pack`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-git-upload-pack-request', ...(v2 ? { 'Git-Protocol': 'version=2' } : {}) },
-    body,
-  });
-  return { status: r.status, body: Buffer.from(await r.arrayBuffer()) };
-}
-
-/** A v0 request for `want` with exactly these capabilities, ending negotiation. */
-function v0Request(want: string, capabilities: string[]): Buffer {
-  return Buffer.concat([encodePkt(`want ${want} ${capabilities.join(' ')}\n`), Buffer.from('0000'), encodePkt('done\n')]);
-}
-
-/** A v2 fetch of `want` ending negotiation. */
-function v2Fetch(want: string): Buffer {
-  return Buffer.concat([encodePkt('command=fetch\n'), Buffer.from('0001'), encodePkt('ofs-delta\n'), encodePkt(`want ${want}\n`), encodePkt('done\n'), Buffer.from('0000')]);
 }
 
 async function headOf(url: string): Promise<string> {
@@ -58,13 +28,6 @@ async function tokensInPack(pack: Buffer, dir: string): Promise<Set<string>> {
   writeFileSync(file, pack);
   await gitOk(['--git-dir', repo, 'index-pack', file]);
   return tokensIn(await gitOk(['--git-dir', repo, 'cat-file', '--batch-all-objects', '--batch']));
-}
-
-/** Ids of every object a client repository holds. */
-async function objectIds(repoDir: string): Promise<Set<string>> {
-  if (!existsSync(repoDir)) return new Set();
-  const out = await gitOk(['-C', repoDir, 'cat-file', '--batch-all-objects', '--batch-check=%(objectname)']);
-  return new Set(out.split('\n').filter((l) => l.length > 0));
 }
 
 describe('e2e: no byte before its record (git path)', function () {

@@ -85,6 +85,13 @@ export async function allObjects(gitDir: string): Promise<string> {
   return gitOk(['--git-dir', gitDir, 'cat-file', '--batch-all-objects', '--batch']);
 }
 
+/** Ids of every object a client repository holds (none when it does not exist). */
+export async function objectIds(repoDir: string): Promise<Set<string>> {
+  if (!existsSync(repoDir)) return new Set();
+  const out = await gitOk(['-C', repoDir, 'cat-file', '--batch-all-objects', '--batch-check=%(objectname)']);
+  return new Set(out.split('\n').filter((l) => l.length > 0));
+}
+
 /**
  * Every gateway token found in `text`, revealed through the vault: token → real value. The vault is the
  * oracle for "each planted value appears as a token" without the test knowing the scanner's type names.
