@@ -155,7 +155,8 @@ export class UpstreamStore {
     const table = new ObjectTable();
     if (tips.length === 0) return table;
     const input = [...new Set(tips)].join('\n') + '\n' + [...new Set(exclude)].map((id) => `^${id}`).join('\n') + '\n';
-    await git('rev-list', '--objects', '--no-object-names', '--stdin').forEachLine({ gitDir: this.#gitDir, input }, (id) => {
+    // No timeout: the walk grows with the history (a first sync of a large repository).
+    await git('rev-list', '--objects', '--no-object-names', '--stdin').forEachLine({ gitDir: this.#gitDir, input, timeoutMs: 0 }, (id) => {
       table.add(id);
     });
     return table;
