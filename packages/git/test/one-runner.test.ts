@@ -41,4 +41,13 @@ describe('one process runner', function () {
     }
     expect(offenders).to.deep.equal([]);
   });
+
+  it('leaves the server no git directory or git environment of its own', () => {
+    const found: string[] = [];
+    for (const f of sources(join(root, 'packages', 'server', 'src'))) {
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/\bgitDir\b|SERVING_ENV|GIT_PROTOCOL|GIT_CONFIG_[A-Z]+/g)) found.push(`${relative(root, f)}: ${m[0]}`);
+    }
+    expect(found).to.deep.equal([]);
+  });
 });
