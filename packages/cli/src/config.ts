@@ -61,7 +61,7 @@ export interface Config {
   /** Custom rules and allowlist entries added to the built-in scanner (they change the rule-set version). */
   scanner: { rules: Rule[]; allowlist: AllowlistEntry[] };
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'json' | 'text' };
-  sync: { coalesceMs: number; onStart: boolean; intervalSeconds: number };
+  sync: { coalesceMs: number; onStart: boolean; intervalSeconds: number; upstreamTimeoutSeconds?: number };
   limits: { maxRequestBytes: number };
   /**
    * /metrics: with `listen` it is served on that address only; with `token` it asks for
@@ -260,10 +260,10 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
     }
   }
   // sync
-  const syncCfg = { coalesceMs: 2000, onStart: true, intervalSeconds: 0 };
+  const syncCfg: Config['sync'] = { coalesceMs: 2000, onStart: true, intervalSeconds: 0 };
   const sync = obj(root.sync, 'sync');
   if (sync) {
-    unknownKeys(sync, ['coalesceMs', 'onStart', 'intervalSeconds'], 'sync');
+    unknownKeys(sync, ['coalesceMs', 'onStart', 'intervalSeconds', 'upstreamTimeoutSeconds'], 'sync');
     if (sync.coalesceMs !== undefined) {
       if (!Number.isInteger(sync.coalesceMs) || (sync.coalesceMs as number) < 0) problems.push('sync.coalesceMs: must be a non-negative integer (milliseconds)');
       else syncCfg.coalesceMs = sync.coalesceMs as number;
@@ -276,6 +276,11 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
       const n = sync.intervalSeconds;
       if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > 7 * 86400) problems.push('sync.intervalSeconds: must be an integer from 0 (off) to 604800 (one week)');
       else syncCfg.intervalSeconds = n as number;
+    }
+    if (sync.upstreamTimeoutSeconds !== undefined) {
+      const n = sync.upstreamTimeoutSeconds;
+      if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 86400) problems.push('sync.upstreamTimeoutSeconds: must be an integer from 1 to 86400 (one day)');
+      else syncCfg.upstreamTimeoutSeconds = n as number;
     }
   }
   // metrics

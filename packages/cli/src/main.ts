@@ -108,6 +108,7 @@ async function serve(config: Config, file: string, tls?: { cert: string; key: st
   const gw = await startGateway({
     host: config.listen.host, port: config.listen.port, dataDir: config.dataDir, auth: config.auth, logger,
     coalesceMs: config.sync.coalesceMs, maxBodyBytes: config.limits.maxRequestBytes,
+    upstreamTimeoutMs: config.sync.upstreamTimeoutSeconds === undefined ? undefined : config.sync.upstreamTimeoutSeconds * 1000,
     backgroundSync: { onStart: config.sync.onStart, intervalMs: config.sync.intervalSeconds * 1000 },
     repos: repos.map((r) => ({ name: r.name, upstream: r.source, allowUnscannable: r.allowUnscannable })),
     policy: { repos: repos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: config.detokenize, admins: config.admins },

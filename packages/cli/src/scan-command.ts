@@ -10,7 +10,8 @@
  */
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { readObjects, runGit } from '@gitgate/mirror';
+import { readObjects } from '@gitgate/mirror';
+import { git } from '@gitgate/git';
 import { createScanner, ScannerError, type Finding, type Scanner } from '@gitgate/scanner';
 
 const USAGE = 'usage: gitgate scan <path-or-bare-repo> [--history] [--json]';
@@ -157,7 +158,7 @@ function walk(dir: string, rel = ''): string[] {
 /** The repository's git dir if `target` is one (bare) or has one (work tree), with bareness. */
 async function gitDirOf(target: string): Promise<{ gitDir: string; bare: boolean } | undefined> {
   try {
-    const out = (await runGit(['-C', target, 'rev-parse', '--absolute-git-dir', '--is-bare-repository'])).toString('utf8').trim().split('\n');
+    const out = (await git('rev-parse', '--absolute-git-dir', '--is-bare-repository').run({ cwd: target })).toString('utf8').trim().split('\n');
     return { gitDir: out[0]!, bare: out[1] === 'true' };
   } catch {
     return undefined;
@@ -171,9 +172,9 @@ function messageOf(content: Buffer): Buffer {
 }
 
 async function scanHead(c: Collector, gitDir: string): Promise<void> {
-  const head = (await runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { gitDir, okCodes: [1] })).toString('utf8').trim();
+  const head = (await git('rev-parse', '--verify', '--quiet', 'HEAD^{commit}').run({ gitDir, okCodes: [1] })).toString('utf8').trim();
   if (!head) return; // an empty repository
-  const entries = (await runGit(['ls-tree', '-r', '-z', '--full-tree', head], { gitDir })).toString('utf8').split('\0').filter(Boolean);
+  const entries = (await git('ls-tree', '-r', '-z', '--full-tree').addDynamicArgs(head).run({ gitDir, timeoutMs: 0 })).toString('utf8').split('\0').filter(Boolean);
   const paths = new Map<string, string[]>();
   for (const e of entries) {
     const tab = e.indexOf('\t');
@@ -189,7 +190,7 @@ async function scanHead(c: Collector, gitDir: string): Promise<void> {
 async function scanHistory(c: Collector, gitDir: string): Promise<void> {
   // Blob → the commit and path that introduced it (oldest first, so the first sighting wins).
   const introduced = new Map<string, { commit: string; path: string }>();
-  const log = (await runGit(['log', '--all', '--reverse', '--no-renames', '-m', '--root', '--raw', '--no-abbrev', '-z', '--format=@@%H'], { gitDir })).toString('utf8').split('\0');
+  const log = (await git('log', '--all', '--reverse', '--no-renames', '-m', '--root', '--raw', '--no-abbrev', '-z', '--format=@@%H').run({ gitDir, timeoutMs: 0 })).toString('utf8').split('\0');
   let commit = '';
   for (let i = 0; i < log.length; i++) {
     const token = log[i]!.replace(/^\n/, '');
@@ -203,7 +204,7 @@ async function scanHistory(c: Collector, gitDir: string): Promise<void> {
     }
   }
   // Every object reachable from a ref (blobs the log missed, commits, annotated tags), typed in one batch.
-  const listed = (await runGit(['rev-list', '--objects', '--all'], { gitDir })).toString('utf8').split('\n').filter(Boolean);
+  const listed = (await git('rev-list', '--objects', '--all').run({ gitDir, timeoutMs: 0 })).toString('utf8').split('\n').filter(Boolean);
   const pathOf = new Map<string, string>();
   const ids = listed.map((l) => {
     const sp = l.indexOf(' ');
@@ -211,7 +212,7 @@ async function scanHistory(c: Collector, gitDir: string): Promise<void> {
     pathOf.set(l.slice(0, sp), l.slice(sp + 1));
     return l.slice(0, sp);
   });
-  const typed = (await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { gitDir, input: ids.join('\n') + '\n' }))
+  const typed = (await git('cat-file', '--batch-check=%(objectname) %(objecttype)', '--buffer').run({ gitDir, inputLines: ids, timeoutMs: 0 }))
     .toString('utf8')
     .split('\n')
     .filter(Boolean)

@@ -217,6 +217,14 @@ describe('validateConfig', () => {
       .to.have.members(['sync.coalesceMs', 'limits.maxRequestBytes']);
   });
 
+  it('takes an upstream timeout in whole seconds and refuses one below a second or above a day', () => {
+    expect(validateConfig({ ...good(), sync: { upstreamTimeoutSeconds: 45 } }, BASE).sync.upstreamTimeoutSeconds).to.equal(45);
+    expect(validateConfig(good(), BASE).sync.upstreamTimeoutSeconds).to.equal(undefined);
+    for (const bad of [0, 1.5, 86401, '300']) {
+      expect(problemsOf({ ...good(), sync: { upstreamTimeoutSeconds: bad } })[0]).to.match(/^sync\.upstreamTimeoutSeconds: /);
+    }
+  });
+
   it('reports a background sync setting that is not a boolean or a sane period', () => {
     expect(problemsOf({ ...good(), sync: { onStart: 'yes', intervalSeconds: 1.5 } }).map((p) => p.slice(0, p.indexOf(':'))))
       .to.have.members(['sync.onStart', 'sync.intervalSeconds']);

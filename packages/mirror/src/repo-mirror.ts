@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { PackWriter } from '@gitgate/objects';
 import type { Scanner } from '@gitgate/scanner';
 import type { SecretRecord, TokenMinter } from '@gitgate/vault';
-import { UpstreamStore, type UpstreamSource } from './upstream-store.js';
+import { UpstreamStore, type UpstreamSource, type UpstreamTimeouts } from './upstream-store.js';
 import { SanitizedStore, type RefUpdate } from './sanitized-store.js';
 import type { IdMap } from './id-map.js';
 import { rewrite } from './rewriter.js';
 import { createPlaceTokenizer, type PlaceTokenizer } from './place-tokenizer.js';
 import { sanitizeRefName, sanitizeRefNames, type SanitizedRefName } from './ref-names.js';
-import { forEachGitLine } from './git.js';
+import { git } from '@gitgate/git';
 import { MirrorError, codes } from './errors.js';
 import { noopLogger, type Logger } from '@gitgate/log';
 
@@ -53,6 +53,8 @@ export interface RepoMirrorOptions {
    * RewriteInput.allowUnscannable). Part of the generation: changing it re-derives every id.
    */
   allowUnscannable?: readonly string[];
+  /** How long upstream may take to answer before the sync fails (UpstreamStore defaults: 300 s, 30 s). */
+  upstreamTimeouts?: UpstreamTimeouts;
 }
 
 /** A progress line for humans, e.g. shown on side-band 2 inside `git clone`. */
@@ -93,7 +95,7 @@ export class RepoMirror {
     this.name = opts.name;
     this.#opts = opts;
     this.#log = opts.logger ?? noopLogger;
-    this.#upstream = new UpstreamStore(join(opts.dir, 'upstream.git'));
+    this.#upstream = new UpstreamStore(join(opts.dir, 'upstream.git'), opts.upstreamTimeouts);
     this.sanitized = new SanitizedStore(join(opts.dir, 'sanitized.git'));
     this.#tokenizer = createPlaceTokenizer(opts.scanner, opts.vault);
   }
@@ -353,15 +355,16 @@ export class RepoMirror {
         else tagsOf.set(r.peeled, [{ id: r.id, peeled: r.peeled }]);
       }
     }
-    const args = ['rev-list', '--objects', '--no-object-names', '--stdin'];
-    if (q.haves.length === 0) args.push('--use-bitmap-index');
-    if (q.filter) args.push(`--filter=${q.filter}`);
+    const walk = git('rev-list', '--objects', '--no-object-names', '--stdin');
+    if (q.haves.length === 0) walk.addArgs('--use-bitmap-index');
+    // The filter spec was parsed and allow-listed by the protocol package; as `--filter=` it is a value.
+    if (q.filter) walk.addArgs(`--filter=${q.filter}`);
     const input = q.wants.join('\n') + '\n' + q.haves.map((h) => `^${h}`).join('\n') + '\n';
     const tagIds = new Set([...tagsOf.values()].flat().map((t) => t.id));
     // Only tag ref ids are remembered: a walk over a large history prints millions of ids.
     const walked = new Set<string>();
     const followed = new Map<string, string>();
-    await forEachGitLine(args, { gitDir: this.sanitized.gitDir, input }, (id) => {
+    await walk.forEachLine({ gitDir: this.sanitized.gitDir, input }, (id) => {
       note(id);
       if (tagsOf.size === 0) return;
       if (tagIds.has(id)) walked.add(id);
@@ -371,7 +374,7 @@ export class RepoMirror {
     const extra = [...followed].filter(([id]) => !walked.has(id));
     if (extra.length > 0) {
       const tagInput = [...extra.map(([id]) => id), ...new Set(extra.map(([, peeled]) => `^${peeled}`))].join('\n') + '\n';
-      await forEachGitLine(['rev-list', '--objects', '--no-object-names', '--stdin'], { gitDir: this.sanitized.gitDir, input: tagInput }, note);
+      await git('rev-list', '--objects', '--no-object-names', '--stdin').forEachLine({ gitDir: this.sanitized.gitDir, input: tagInput }, note);
     }
     return out;
   }

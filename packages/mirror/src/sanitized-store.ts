@@ -4,7 +4,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitConfigEnv, gitLines, runGit, spawnGit } from './git.js';
+import type { Readable } from 'node:stream';
+import { git, gitConfigEnv, type GitExit } from '@gitgate/git';
 import { existingObjects } from './cat-file-batch.js';
 import { MirrorError, codes } from './errors.js';
 
@@ -44,7 +45,17 @@ const SANITIZED_CONFIG: [string, string][] = [
  * level, which git reads after the repository's own file, so a store created by an older version (or a
  * config file edited by hand) still serves exactly what the gateway advertises.
  */
-export const SERVING_ENV: Readonly<Record<string, string>> = gitConfigEnv(SERVING_CONFIG);
+const SERVING_ENV: Readonly<Record<string, string>> = gitConfigEnv(SERVING_CONFIG);
+const SERVING_ENV_V2: Readonly<Record<string, string>> = { ...SERVING_ENV, GIT_PROTOCOL: 'version=2' };
+
+/** A running `git upload-pack` on the store: its output (read it: it is not drained), how it ended, a stop. */
+export interface UploadPackProcess {
+  readonly stdout: Readable;
+  /** Settles once git has exited and its output ended; never rejects. */
+  readonly exit: Promise<GitExit>;
+  /** Stops git (SIGTERM, then SIGKILL). */
+  stop(): void;
+}
 
 /**
  * The served refs at one moment: what ref listings are answered from, without a git process per request.
@@ -59,7 +70,7 @@ export interface RefSnapshot {
 }
 
 export class SanitizedStore {
-  /** Path of the bare repository, for `git upload-pack`. */
+  /** Path of the bare repository (for tests and the mirror; the server serves through serveUploadPack). */
   readonly gitDir: string;
   // This process is the store's only writer: the snapshot stays true until it changes a ref itself.
   #snapshot: Promise<RefSnapshot> | null = null;
@@ -72,8 +83,8 @@ export class SanitizedStore {
   async init(): Promise<void> {
     if (!existsSync(join(this.gitDir, 'HEAD'))) {
       mkdirSync(this.gitDir, { recursive: true });
-      await runGit(['init', '--bare', '--quiet', this.gitDir]);
-      for (const [k, v] of SANITIZED_CONFIG) await runGit(['config', k, v], { gitDir: this.gitDir });
+      await git('init', '--bare', '--quiet').addDynamicArgs(this.gitDir).run();
+      for (const [k, v] of SANITIZED_CONFIG) await git('config', k, v).run({ gitDir: this.gitDir });
     }
     this.assertSelfContained();
   }
@@ -99,24 +110,28 @@ export class SanitizedStore {
     const dest = join(dir, `pack-${checksum}.pack`);
     renameSync(packPath, dest);
     const tmpIdx = join(dir, `tmp-${checksum}.idx`);
-    await runGit(['index-pack', '-o', tmpIdx, dest], { gitDir: this.gitDir });
+    await git('index-pack', '-o').addDynamicArgs(tmpIdx, dest).run({ gitDir: this.gitDir, timeoutMs: 0 });
     renameSync(tmpIdx, join(dir, `pack-${checksum}.idx`));
   }
 
   /** Returns a child `git index-pack --stdin` whose stdin takes a pack stream (used to copy clean objects). */
   indexPackFromStdin(): { stdin: NodeJS.WritableStream; done: Promise<void> } {
-    const child = spawnGit(['index-pack', '--stdin'], { gitDir: this.gitDir });
-    let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
-    child.stdout!.resume();
-    const done = new Promise<void>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => {
-        if (code === 0) resolve();
-        else reject(new MirrorError(codes.gitFailed, `git index-pack failed (exit ${code}): ${stderr.trim().slice(-300)}`));
-      });
+    // No timeout: it is fed by pack-objects, whose length grows with the repository.
+    const child = git('index-pack', '--stdin').start({ gitDir: this.gitDir, timeoutMs: 0 });
+    child.stdout.resume();
+    return { stdin: child.stdin, done: child.done() };
+  }
+
+  /**
+   * Starts `git upload-pack --stateless-rpc --strict` on this store with a request the caller has parsed
+   * and validated, under the serving config (which overrides the store's own file). No timeout: a clone
+   * lasts as long as the client reads; `signal` (the client went away) stops it.
+   */
+  serveUploadPack(request: Buffer, opts: { protocol: 0 | 2; signal?: AbortSignal }): UploadPackProcess {
+    const child = git('upload-pack', '--stateless-rpc', '--strict').addDynamicArgs(this.gitDir).start({
+      env: opts.protocol === 2 ? SERVING_ENV_V2 : SERVING_ENV, input: request, signal: opts.signal, timeoutMs: 0,
     });
-    return { stdin: child.stdin!, done };
+    return { stdout: child.stdout, exit: child.exit, stop: () => child.kill() };
   }
 
   /** Applies ref updates in one transaction. */
@@ -126,7 +141,7 @@ export class SanitizedStore {
     // Dropped before and after: a snapshot read while the refs move must not outlive the move.
     this.#snapshot = null;
     try {
-      await runGit(['update-ref', '--stdin'], { gitDir: this.gitDir, input: `start\n${lines}prepare\ncommit\n` });
+      await git('update-ref', '--stdin').run({ gitDir: this.gitDir, input: `start\n${lines}prepare\ncommit\n` });
     } finally {
       this.#snapshot = null;
     }
@@ -136,7 +151,7 @@ export class SanitizedStore {
   async setHead(ref: string): Promise<void> {
     this.#snapshot = null;
     try {
-      await runGit(['symbolic-ref', 'HEAD', ref], { gitDir: this.gitDir });
+      await git('symbolic-ref', 'HEAD').addDynamicArgs(ref).run({ gitDir: this.gitDir });
     } finally {
       this.#snapshot = null;
     }
@@ -162,8 +177,8 @@ export class SanitizedStore {
     // show-ref --head -d lists exactly what upload-pack advertises: HEAD if it resolves, then refs in
     // git's order, each tag object followed by `<name>^{}` with its fully peeled id. Exit 1: no refs.
     const [lines, target] = await Promise.all([
-      gitLines(['show-ref', '--head', '-d'], { gitDir: this.gitDir, okCodes: [1] }),
-      gitLines(['symbolic-ref', '-q', 'HEAD'], { gitDir: this.gitDir, okCodes: [1] }),
+      git('show-ref', '--head', '-d').lines({ gitDir: this.gitDir, okCodes: [1] }),
+      git('symbolic-ref', '-q', 'HEAD').lines({ gitDir: this.gitDir, okCodes: [1] }),
     ]);
     let headId: string | null = null;
     let headPeeled: string | undefined;
@@ -196,7 +211,8 @@ export class SanitizedStore {
    * (-f): slower, but the rewritten objects, written undeltified, get deltas too.
    */
   async repack(opts: { full?: boolean } = {}): Promise<void> {
-    await runGit(['repack', '-a', '-d', '-q', '--write-bitmap-index', ...(opts.full ? ['-f'] : [])], { gitDir: this.gitDir });
+    // No timeout: a full repack of a large store takes as long as it takes, off the request path.
+    await git('repack', '-a', '-d', '-q', '--write-bitmap-index', ...(opts.full ? ['-f'] : [])).run({ gitDir: this.gitDir, timeoutMs: 0 });
   }
 
   /** Deletes the whole store (used when the rule set or key changes and every id must be recomputed). */

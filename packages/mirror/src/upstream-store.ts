@@ -4,8 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { Writable } from 'node:stream';
-import { forEachGitLine, gitConfigEnv, gitLines, runGit, spawnGit } from './git.js';
+import { git, gitConfigEnv, GitError, GIT_ERROR } from '@gitgate/git';
 import { MirrorError, codes } from './errors.js';
 import { readObjectBatches, type RawObject } from './cat-file-batch.js';
 import { ObjectTable } from './object-table.js';
@@ -30,30 +29,46 @@ export interface UpstreamRef {
 /** The refs mirrored from upstream. Everything else (refs/replace, refs/original, notes, pulls) is left out. */
 export const MIRRORED_REF_SPECS = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
 
+/** How long a talk with upstream may take before git is stopped and the sync fails. */
+export interface UpstreamTimeouts {
+  /** `git fetch` (default 300 000 ms). */
+  fetchMs?: number;
+  /** `git ls-remote`, the check that runs before every clone (default 30 000 ms, never above fetchMs). */
+  lsRemoteMs?: number;
+}
+
+const DEFAULT_FETCH_TIMEOUT_MS = 300_000;
+const DEFAULT_LS_REMOTE_TIMEOUT_MS = 30_000;
+
 export class UpstreamStore {
   readonly #gitDir: string;
+  readonly #fetchMs: number;
+  readonly #lsRemoteMs: number;
   // This process is the store's only writer, so what it last read or wrote stays true until it fetches.
   #refsCache: UpstreamRef[] | null = null;
   #headCache: string | undefined | null = null;
 
-  constructor(gitDir: string) {
+  constructor(gitDir: string, timeouts: UpstreamTimeouts = {}) {
     this.#gitDir = gitDir;
+    this.#fetchMs = timeouts.fetchMs ?? DEFAULT_FETCH_TIMEOUT_MS;
+    this.#lsRemoteMs = Math.min(timeouts.lsRemoteMs ?? DEFAULT_LS_REMOTE_TIMEOUT_MS, this.#fetchMs);
   }
 
   /** Creates the bare repository if needed. */
   async init(): Promise<void> {
     if (existsSync(this.#gitDir)) return;
     mkdirSync(this.#gitDir, { recursive: true });
-    await runGit(['init', '--bare', '--quiet', this.#gitDir]);
-    await runGit(['config', 'gc.auto', '0'], { gitDir: this.#gitDir });
-    await runGit(['config', 'core.logAllRefUpdates', 'false'], { gitDir: this.#gitDir });
+    await git('init', '--bare', '--quiet').addDynamicArgs(this.#gitDir).run();
+    await git('config', 'gc.auto', '0').run({ gitDir: this.#gitDir });
+    await git('config', 'core.logAllRefUpdates', 'false').run({ gitDir: this.#gitDir });
   }
 
   /**
    * Brings the store up to date with upstream's heads, tags and HEAD. Asks upstream for its refs first
    * (one ls-remote) and fetches only when they differ from the store's, so an unchanged upstream costs
-   * one round trip. Returns whether anything changed. Error messages never contain the URL's
-   * credentials or the extra headers.
+   * one round trip. Returns whether anything changed. Throws MirrorError GITGATE_UPSTREAM_FAILED, also
+   * when upstream does not answer within the store's timeouts (git is stopped then). Error messages
+   * never contain the URL's credentials or the extra headers.
    */
   async fetch(source: UpstreamSource): Promise<boolean> {
     const safe = redactUrl(source.url);
@@ -73,10 +88,15 @@ export class UpstreamStore {
       ...headers.map((h): [string, string] => ['http.extraHeader', h]),
       ...(source.caFile ? [['http.sslCAInfo', source.caFile] as [string, string]] : []),
     ]);
-    const fail = (e: unknown): MirrorError => new MirrorError(codes.upstreamFailed, `fetching upstream ${safe} failed: ${scrub((e as Error).message, source, headers)}`);
+    const fail = (e: unknown): MirrorError => new MirrorError(codes.upstreamFailed, `fetching upstream ${safe} failed: ${scrub((e as Error).message, source, headers)}`, {
+      data: e instanceof GitError ? { gitCode: e.code, ...(e.code === GIT_ERROR.timeout ? { timedOut: true } : {}) } : undefined,
+    });
+    // The runner hides these in git's stderr; the URL's userinfo is hidden by its pattern as well.
+    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/@]*)@/i.exec(source.url)?.[1];
+    const redact = [...headers, ...(userinfo ? [userinfo] : [])];
     let remote: string[];
     try {
-      remote = await remoteRefs(source.url, this.#gitDir, safe, env);
+      remote = await remoteRefs(source.url, this.#gitDir, { env, redact, timeoutMs: this.#lsRemoteMs });
     } catch (e) {
       throw fail(e);
     }
@@ -94,11 +114,8 @@ export class UpstreamStore {
     if (!same) {
       this.#refsCache = null;
       try {
-        await runGit(['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', '--', source.url, ...MIRRORED_REF_SPECS], {
-          gitDir: this.#gitDir,
-          describe: `fetch ${safe}`,
-          env,
-        });
+        await git('fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', '--').addDynamicArgs(source.url).addArgs(...MIRRORED_REF_SPECS)
+          .run({ gitDir: this.#gitDir, env, redact, timeoutMs: this.#fetchMs });
       } catch (e) {
         throw fail(e);
       }
@@ -106,7 +123,7 @@ export class UpstreamStore {
     // An upstream without HEAD is fine: keep the previous one.
     if (head && head !== localHead) {
       this.#headCache = null;
-      await runGit(['symbolic-ref', 'HEAD', head], { gitDir: this.#gitDir });
+      await git('symbolic-ref', 'HEAD').addDynamicArgs(head).run({ gitDir: this.#gitDir });
     }
     return !same || (head !== undefined && head !== localHead);
   }
@@ -114,7 +131,7 @@ export class UpstreamStore {
   /** The mirrored refs, sorted by name. */
   async refs(): Promise<UpstreamRef[]> {
     if (this.#refsCache) return this.#refsCache;
-    const lines = await gitLines(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/tags'], { gitDir: this.#gitDir });
+    const lines = await git('for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/tags').lines({ gitDir: this.#gitDir });
     this.#refsCache = lines.map((l) => {
       const sp = l.indexOf(' ');
       return { id: l.slice(0, sp), name: l.slice(sp + 1) };
@@ -125,7 +142,7 @@ export class UpstreamStore {
   /** The branch HEAD points to, if any. */
   async head(): Promise<string | undefined> {
     if (this.#headCache !== null) return this.#headCache;
-    const lines = await gitLines(['symbolic-ref', '-q', 'HEAD'], { gitDir: this.#gitDir, okCodes: [1] });
+    const lines = await git('symbolic-ref', '-q', 'HEAD').lines({ gitDir: this.#gitDir, okCodes: [1] });
     this.#headCache = lines[0];
     return this.#headCache;
   }
@@ -138,7 +155,8 @@ export class UpstreamStore {
     const table = new ObjectTable();
     if (tips.length === 0) return table;
     const input = [...new Set(tips)].join('\n') + '\n' + [...new Set(exclude)].map((id) => `^${id}`).join('\n') + '\n';
-    await forEachGitLine(['rev-list', '--objects', '--no-object-names', '--stdin'], { gitDir: this.#gitDir, input }, (id) => {
+    // No timeout: the walk grows with the history (a first sync of a large repository).
+    await git('rev-list', '--objects', '--no-object-names', '--stdin').forEachLine({ gitDir: this.#gitDir, input, timeoutMs: 0 }, (id) => {
       table.add(id);
     });
     return table;
@@ -154,45 +172,13 @@ export class UpstreamStore {
    * upstream's deltas where the base is in the set. Used to copy unchanged objects without re-encoding.
    * The ids are written as git reads them, so they need not all be in memory as strings.
    */
-  packObjects(ids: Iterable<string>, sink: NodeJS.WritableStream): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const child = spawnGit(['pack-objects', '--stdout', '--delta-base-offset', '-q'], { gitDir: this.#gitDir });
-      let stderr = '';
-      child.stderr!.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
-      child.stdout!.pipe(sink);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        if (code === 0) resolve();
-        else reject(new MirrorError(codes.gitFailed, `git pack-objects failed (exit ${code}): ${stderr.trim().slice(-300)}`));
-      });
-      child.stdin!.on('error', () => {});
-      // pack-objects reads its whole list before writing, so feeding it under back-pressure cannot stall.
-      const feed = async (): Promise<void> => {
-        const batch: string[] = [];
-        for (const id of ids) {
-          batch.push(id);
-          if (batch.length < 1024) continue;
-          if (!child.stdin!.write(batch.join('\n') + '\n')) await drained(child.stdin!);
-          batch.length = 0;
-        }
-        child.stdin!.end(batch.length > 0 ? batch.join('\n') + '\n' : '');
-      };
-      feed().catch(reject);
-    });
+  async packObjects(ids: Iterable<string>, sink: NodeJS.WritableStream): Promise<void> {
+    // pack-objects reads its whole list before writing, so feeding it under back-pressure cannot stall.
+    // No timeout: its length grows with the repository; the index-pack it writes to bounds nothing either.
+    const child = git('pack-objects', '--stdout', '--delta-base-offset', '-q').start({ gitDir: this.#gitDir, inputLines: ids, timeoutMs: 0 });
+    child.stdout.pipe(sink);
+    await child.done();
   }
-}
-
-/** Resolves when a stream that refused a write wants more, or has closed (the child went away). */
-function drained(stream: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.removeListener('drain', done);
-      stream.removeListener('close', done);
-      resolve();
-    };
-    stream.once('drain', done);
-    stream.once('close', done);
-  });
 }
 
 /**
@@ -201,12 +187,12 @@ function drained(stream: Writable): Promise<void> {
  * which starts an upload-pack and speaks the protocol, takes ~27 ms on every clone that checks
  * upstream); anything else is asked with ls-remote.
  */
-async function remoteRefs(url: string, storeDir: string, safe: string, env: Record<string, string>): Promise<string[]> {
+async function remoteRefs(url: string, storeDir: string, opts: { env: Record<string, string>; redact: string[]; timeoutMs: number }): Promise<string[]> {
   const local = localGitDir(url);
-  if (local === null) return gitLines(['ls-remote', '--symref', '--', url], { gitDir: storeDir, describe: `ls-remote ${safe}`, env });
+  if (local === null) return git('ls-remote', '--symref', '--').addDynamicArgs(url).lines({ gitDir: storeDir, ...opts });
   const [refs, head] = await Promise.all([
-    gitLines(['for-each-ref', '--format=%(objectname)%09%(refname)', 'refs/heads', 'refs/tags'], { gitDir: local, describe: `for-each-ref in ${safe}` }),
-    gitLines(['symbolic-ref', '-q', 'HEAD'], { gitDir: local, describe: `symbolic-ref in ${safe}`, okCodes: [1] }),
+    git('for-each-ref', '--format=%(objectname)%09%(refname)', 'refs/heads', 'refs/tags').lines({ gitDir: local, redact: opts.redact }),
+    git('symbolic-ref', '-q', 'HEAD').lines({ gitDir: local, okCodes: [1], redact: opts.redact }),
   ]);
   return head[0] === undefined ? refs : [`ref: ${head[0]}\tHEAD`, ...refs];
 }

@@ -67,6 +67,8 @@ export interface GatewayOptions {
   logger?: Logger;
   scanner?: Scanner;
   coalesceMs?: number;
+  /** How long upstream may take to answer a fetch before the sync fails (ms; ls-remote: at most 30 s). Default 300 s. */
+  upstreamTimeoutMs?: number;
   /**
    * Syncs run ahead of clones: `onStart` brings every repository up to date right after listening (and
    * each repository a reload adds), `intervalMs` again on that period (0: only when a clone asks). They
@@ -139,6 +141,7 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
   const mirrorFor = (r: GatewayRepo): RepoMirror => new RepoMirror({
     name: r.name, source: r.upstream, dir: join(opts.dataDir, 'repos', repoDirName(r.name)),
     idMap, vault, scanner, logger: log, coalesceMs: opts.coalesceMs, allowUnscannable: r.allowUnscannable,
+    upstreamTimeouts: opts.upstreamTimeoutMs === undefined ? undefined : { fetchMs: opts.upstreamTimeoutMs },
   });
   const sources = new Map<string, string>();
   for (const r of opts.repos) {

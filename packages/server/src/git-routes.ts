@@ -298,7 +298,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
         throw new ServerError('GITGATE_AUDIT_UNAVAILABLE', 503, AUDIT_UNAVAILABLE);
       }
     };
-    const result = await runUploadPack({ gitDir: mirror.sanitized.gitDir, protocol: v2 ? 2 : 0, sideband, request, notices, res, signal: abort.signal, beforePack });
+    const result = await runUploadPack({ store: mirror.sanitized, protocol: v2 ? 2 : 0, sideband, request, notices, res, signal: abort.signal, beforePack });
     session.bytesSent = result.bytesSent;
     session.objectsSent = result.packObjects;
     // Nothing of the response was written: the error handler answers 503 with its sentence.

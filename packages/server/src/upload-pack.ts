@@ -7,11 +7,12 @@
  * follows the v2 `packfile` header, the v0 side-band stream, or the raw `PACK` signature without side-band).
  */
 import type { ServerResponse } from 'node:http';
-import { spawnGit, SERVING_ENV } from '@gitgate/mirror';
+import type { SanitizedStore } from '@gitgate/mirror';
 import { PktReader, progressMessage } from '@gitgate/protocol';
 
 export interface UploadPackRun {
-  gitDir: string;
+  /** The store served; it runs git (the server never sees its path or git's environment). */
+  store: Pick<SanitizedStore, 'serveUploadPack'>;
   protocol: 0 | 2;
   request: Buffer;
   /** Whether the response is multiplexed (always in v2; in v0 only when side-band(-64k) was asked for). */
@@ -45,14 +46,8 @@ const PACK_HEADER_BYTES = 12;
 /** Spawns upload-pack, feeds the request, streams the response. Resolves when git exits. */
 export function runUploadPack(run: UploadPackRun): Promise<UploadPackResult> {
   return new Promise((resolve) => {
-    const child = spawnGit(['upload-pack', '--stateless-rpc', '--strict', run.gitDir], {
-      env: run.protocol === 2 ? { ...SERVING_ENV, GIT_PROTOCOL: 'version=2' } : { ...SERVING_ENV },
-    });
-    const stdout = child.stdout!;
-    let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => { if (stderr.length < 4096) stderr += c.toString('utf8'); });
-    child.stdin!.on('error', () => {});
-    child.stdin!.end(run.request);
+    const child = run.store.serveUploadPack(run.request, { protocol: run.protocol, signal: run.signal });
+    const stdout = child.stdout;
 
     const reader = new PktReader();
     let injecting = run.notices.length > 0;
@@ -103,7 +98,7 @@ export function runUploadPack(run: UploadPackRun): Promise<UploadPackResult> {
           gate = 'refused';
           refused = err;
           held = [];
-          child.kill('SIGTERM');
+          child.stop();
           // Read git's output to its end (discarded), so that the process can be reaped.
           stdout.resume();
         },
@@ -187,10 +182,7 @@ export function runUploadPack(run: UploadPackRun): Promise<UploadPackResult> {
       }
       emit(Buffer.concat(out));
     });
-    const onAbort = (): void => { child.kill('SIGTERM'); };
-    run.signal?.addEventListener('abort', onAbort, { once: true });
-    child.on('close', (code) => {
-      run.signal?.removeEventListener('abort', onAbort);
+    void child.exit.then(({ exitCode: code, stderr }) => {
       void gateSettled.then(() => {
         // No pack came (a negotiation round, an error): what git said goes out unchanged.
         if (gate === 'closed') {
