@@ -2,7 +2,7 @@
  * The upstream store: a bare mirror of the upstream repository. It holds secrets and is NEVER served:
  * this type deliberately exposes no path for the serving side to use.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { git, gitConfigEnv, GitError, GIT_ERROR } from '@gitgate/git';
 import { MirrorError, codes } from './errors.js';
@@ -113,6 +113,7 @@ export class UpstreamStore {
     const localHead = await this.head();
     if (!same) {
       this.#refsCache = null;
+      removeStaleLocks(this.#gitDir);
       try {
         await git('fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', '--').addDynamicArgs(source.url).addArgs(...MIRRORED_REF_SPECS)
           .run({ gitDir: this.#gitDir, env, redact, timeoutMs: this.#fetchMs });
@@ -217,4 +218,21 @@ function scrub(message: string, source: UpstreamSource, headers: readonly string
   let out = message.split(source.url).join(redactUrl(source.url));
   for (const h of headers) out = out.split(h).join('***');
   return out.replace(/(https?:\/\/)[^/@\s]*@/gi, '$1***@');
+}
+
+/**
+ * Removes the lock files a fetch stopped by SIGKILL (a timeout, a killed gateway) leaves behind, which
+ * would fail every later fetch ("Unable to create '…lock': File exists"). Only this process writes the
+ * store (the data-directory lock and the single-flight sync), so no other writer can hold them.
+ */
+function removeStaleLocks(gitDir: string): void {
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.lock')) rmSync(p, { force: true });
+    }
+  };
+  for (const name of ['HEAD.lock', 'packed-refs.lock', 'shallow.lock', 'config.lock']) rmSync(join(gitDir, name), { force: true });
+  if (existsSync(join(gitDir, 'refs'))) walk(join(gitDir, 'refs'));
 }

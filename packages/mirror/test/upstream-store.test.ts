@@ -1,6 +1,7 @@
 // Showing upstream URLs without their credentials.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { redactUrl, UpstreamStore } from '../src/index.js';
 import { tempDir, removeDir } from './helpers.js';
@@ -64,6 +65,18 @@ describe('UpstreamStore.fetch', () => {
     execFileSync('git', ['--git-dir', upstream, 'symbolic-ref', 'HEAD', 'refs/heads/main']);
     expect(await store.fetch({ url: upstream })).to.equal(true);
     expect(await store.head()).to.equal('refs/heads/main');
+  });
+
+  it('fetches past the lock files a killed fetch left behind', async () => {
+    const store = new UpstreamStore(join(dir, 's.git'));
+    await store.init();
+    await store.fetch({ url: upstream });
+    // What a fetch killed mid-update leaves: a ref lock and a packed-refs lock.
+    writeFileSync(join(dir, 's.git', 'refs', 'heads', 'main.lock'), '');
+    writeFileSync(join(dir, 's.git', 'packed-refs.lock'), '');
+    execFileSync('git', ['--git-dir', upstream, 'update-ref', 'refs/heads/main', 'refs/heads/side']);
+    expect(await store.fetch({ url: upstream })).to.equal(true);
+    expect(stored(join(dir, 's.git'))).to.equal(stored(upstream).replace(/^.*refs\/notes\/.*\n/m, ''));
   });
 
   it('fails with a clear error for a local path that holds no repository', async () => {
