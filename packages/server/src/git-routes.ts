@@ -13,7 +13,8 @@ import type { RepoMirror } from '@gitgate/mirror';
 import { createSyncRunner, type SyncRunner } from './sync-runner.js';
 import { readBody } from './request-body.js';
 import { runUploadPack } from './upload-pack.js';
-import { ServerError, statusFor } from './errors.js';
+import { httpErrorOf } from '@gitgate/errors';
+import { ServerError, codes } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
 import { anonymousAuthenticator, openPolicy, clientOf, authFailureReason, type Authenticator, type Identity, type ReadPolicy } from './identity.js';
 import { nullAudit, type AuditEvent, type AuditSink } from './audit-sink.js';
@@ -127,10 +128,10 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
     let audited = true;
     const handle = async (): Promise<void> => {
       if (parsed.endpoint === 'git-receive-pack' || (parsed.endpoint === 'info/refs' && req.query.service === 'git-receive-pack')) {
-        throw new ServerError('GITGATE_READ_ONLY', 403, 'gitgate is a read-only gateway: push is not accepted here; push to the upstream repository instead.');
+        throw new ServerError(codes.readOnly, 'gitgate is a read-only gateway: push is not accepted here; push to the upstream repository instead.');
       }
       if (parsed.endpoint === 'dumb' || (parsed.endpoint === 'info/refs' && req.query.service === undefined)) {
-        throw new ServerError('GITGATE_DUMB_HTTP', 403, 'gitgate serves the smart HTTP protocol only; the dumb HTTP protocol is not offered (unset GIT_SMART_HTTP).');
+        throw new ServerError(codes.dumbHttp, 'gitgate serves the smart HTTP protocol only; the dumb HTTP protocol is not offered (unset GIT_SMART_HTTP).');
       }
       try {
         session.identity = await authenticator.authenticate(req.headers.authorization);
@@ -145,15 +146,15 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
       const mirror = opts.repos.get(parsed.repo);
       // A repository the caller may not read answers exactly as one that does not exist: no enumeration.
       if (!mirror || !policy.canRead(session.identity, mirror.name)) {
-        throw new ServerError('GITGATE_UNKNOWN_REPO', 404, `repository ${parsed.repo.slice(0, 200)} is not served by this gateway`);
+        throw new ServerError(codes.unknownRepo, `repository ${parsed.repo.slice(0, 200)} is not served by this gateway`);
       }
       if (parsed.endpoint === 'info/refs') {
         refuseWhileAuditFails();
-        if (req.method !== 'GET' && req.method !== 'HEAD') throw new ServerError('GITGATE_BAD_REQUEST', 405, 'info/refs takes GET');
-        if (req.query.service !== 'git-upload-pack') throw new ServerError('GITGATE_NOT_OFFERED', 403, 'only the git-upload-pack service is offered');
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new ServerError(codes.methodNotAllowed, 'info/refs takes GET');
+        if (req.query.service !== 'git-upload-pack') throw new ServerError(codes.notOffered, 'only the git-upload-pack service is offered');
         await advertise(mirror, session, res);
       } else {
-        if (req.method !== 'POST') throw new ServerError('GITGATE_BAD_REQUEST', 405, 'git-upload-pack takes POST');
+        if (req.method !== 'POST') throw new ServerError(codes.methodNotAllowed, 'git-upload-pack takes POST');
         const body = await readBody(req, maxBody);
         await uploadPack(mirror, session, body, res);
       }
@@ -170,12 +171,10 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
         finish();
       },
       (err: unknown) => {
-        const status = err instanceof ServerError ? err.status : statusFor(err);
-        const message = err instanceof Error ? err.message : 'internal error';
-        const code = (err as { code?: string }).code;
+        const { status, code, message } = httpErrorOf(err);
         session.outcome = status >= 500 ? 'error' : 'refused';
-        session.errorCode = code ?? 'GITGATE_INTERNAL';
-        log.warn('git request refused', { repo: parsed.repo, endpoint: session.endpoint, status, code, session: session.id });
+        session.errorCode = code;
+        log.warn('git request refused', { repo: parsed.repo, endpoint: session.endpoint, status, code, session: session.id, ...(status === 500 ? { error: (err as Error)?.message } : {}) });
         finish();
         if (!res.headersSent) {
           if (status === 401) res.set('WWW-Authenticate', 'Basic realm="gitgate", charset="UTF-8"');
@@ -283,7 +282,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
         found = await (exposed ??= exposuresFor(mirror, shape));
       } catch (e) {
         log.error('exposure audit failed', { repo: mirror.name, session: session.id, error: (e as Error).message });
-        throw new ServerError('GITGATE_EXPOSURE_FAILED', 503, 'the tokens this pack exposes could not be determined, so it is not sent; try again later');
+        throw new ServerError(codes.exposureFailed);
       }
       const actor = session.identity.subject;
       const seen = new Set<string>();
@@ -295,7 +294,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
         await audit.recordAllDurable(events);
       } catch (e) {
         log.error('audit write failed before a pack', { repo: mirror.name, session: session.id, code: (e as { code?: string }).code });
-        throw new ServerError('GITGATE_AUDIT_UNAVAILABLE', 503, AUDIT_UNAVAILABLE);
+        throw new ServerError(codes.auditUnavailable, AUDIT_UNAVAILABLE);
       }
     };
     const result = await runUploadPack({ gitDir: mirror.sanitized.gitDir, protocol: v2 ? 2 : 0, sideband, request, notices, res, signal: abort.signal, beforePack });
@@ -313,7 +312,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
 
   /** Refuses a ref listing (503) while the audit cannot be written: what it names would go unrecorded. */
   function refuseWhileAuditFails(): void {
-    if (audit.failing) throw new ServerError('GITGATE_AUDIT_UNAVAILABLE', 503, AUDIT_UNAVAILABLE);
+    if (audit.failing) throw new ServerError(codes.auditUnavailable, AUDIT_UNAVAILABLE);
   }
 
   /**

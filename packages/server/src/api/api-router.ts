@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { authFailureReason, type Authenticator, type Identity } from '../identity.js';
 import type { AuditSink } from '../audit-sink.js';
 import { RefusalAudit } from '../refusal-audit.js';
-import { statusFor } from '../errors.js';
+import { httpErrorOf } from '@gitgate/errors';
+import { AccessError, codes as accessCodes } from '@gitgate/access';
+import { ServerError, codes } from '../errors.js';
 import { noopLogger, type Logger } from '../logger.js';
 import { openApiDocument } from './openapi.js';
 
@@ -56,7 +58,7 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{
 const LIMIT = /^[1-9]\d{0,5}$/;
 
 function badInput(message: string): Error {
-  return Object.assign(new Error(message), { code: 'GITGATE_BAD_INPUT', status: 400 });
+  return new AccessError(accessCodes.badInput, message);
 }
 
 type Handler = (req: Request, identity: Identity) => Promise<{ status?: number; body: unknown }>;
@@ -113,11 +115,8 @@ export function apiRouter(opts: ApiOptions): Router {
         res.status(out.status ?? 200).json(out.body);
         log.info('api request', { action, status: out.status ?? 200, actor, ms: Date.now() - started, requestId });
       })().catch((e: unknown) => {
-        const status = typeof (e as { status?: unknown }).status === 'number' ? (e as { status: number }).status : statusFor(e);
-        const code = String((e as { code?: unknown }).code ?? 'GITGATE_INTERNAL');
-        // 501 and 503 carry a sentence the caller can act on (not configured, audit unavailable).
-        const message = status >= 500 && status !== 501 && status !== 503 ? 'internal error' : (e as Error).message;
-        if (status >= 500) log.error('api request failed', { action, actor, code, requestId, error: (e as Error).message });
+        const { status, code, message } = httpErrorOf(e);
+        if (status >= 500) log.error('api request failed', { action, actor, code, requestId, error: (e as Error)?.message });
         else log.info('api request refused', { action, status, actor, code, requestId });
         if (!(e as { audited?: unknown }).audited) refused(req, actor, action, status, code, [req.params.id, req.params.token].find((v): v is string => typeof v === 'string'));
         if (res.headersSent) return next(e);
@@ -128,18 +127,18 @@ export function apiRouter(opts: ApiOptions): Router {
   };
 
   const needDetokenize = (): DetokenizeApi => {
-    if (!opts.detokenize) throw Object.assign(new Error('detokenize is not configured on this gateway (it needs auth mode oidc and a detokenize policy)'), { code: 'GITGATE_NOT_CONFIGURED', status: 501 });
+    if (!opts.detokenize) throw new ServerError(codes.notConfigured, 'detokenize is not configured on this gateway (it needs auth mode oidc and a detokenize policy)');
     return opts.detokenize;
   };
   const needAdmin = (id: Identity): void => {
-    if (!opts.isAdmin(id)) throw Object.assign(new Error('this call is for admins'), { code: 'GITGATE_FORBIDDEN', status: 403 });
+    if (!opts.isAdmin(id)) throw new AccessError(accessCodes.forbidden, 'this call is for admins');
   };
   const str = (v: unknown, name: string, required: boolean): string | undefined => {
     if (v === undefined || v === null || v === '') {
-      if (required) throw Object.assign(new Error(`${name} is required`), { code: 'GITGATE_BAD_INPUT', status: 400 });
+      if (required) throw badInput(`${name} is required`);
       return undefined;
     }
-    if (typeof v !== 'string' || v.length > 4096) throw Object.assign(new Error(`${name} must be a string of at most 4096 characters`), { code: 'GITGATE_BAD_INPUT', status: 400 });
+    if (typeof v !== 'string' || v.length > 4096) throw badInput(`${name} must be a string of at most 4096 characters`);
     return v;
   };
   const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? req.body as Record<string, unknown> : {});
@@ -182,7 +181,7 @@ export function apiRouter(opts: ApiOptions): Router {
   const SYNC_FILTERS = ['repo', 'identity', 'since', 'until', 'limit'] as const;
   const auditList = (name: 'sessions' | 'exposures' | 'detokenize' | 'syncs'): Handler => async (req, id) => {
     needAdmin(id);
-    if (!opts.auditQueries) throw Object.assign(new Error('audit is not available'), { code: 'GITGATE_NOT_CONFIGURED', status: 501 });
+    if (!opts.auditQueries) throw new ServerError(codes.notConfigured, 'audit is not available');
     const q = req.query;
     const since = when(q.since, 'since');
     const until = when(q.until, 'until');
@@ -200,12 +199,12 @@ export function apiRouter(opts: ApiOptions): Router {
   route('get', '/audit/sessions/:id', 'audit.session', {}, async (req, id) => {
     needAdmin(id);
     const s = await opts.auditQueries?.session(String(req.params.id));
-    if (!s) throw Object.assign(new Error('no such session'), { code: 'GITGATE_NOT_FOUND', status: 404 });
+    if (!s) throw new AccessError(accessCodes.notFound, 'no such session');
     return { body: s };
   });
   route('get', '/audit/verify', 'audit.verify', {}, async (_req, id) => {
     needAdmin(id);
-    if (!opts.auditQueries) throw Object.assign(new Error('audit is not available'), { code: 'GITGATE_NOT_CONFIGURED', status: 501 });
+    if (!opts.auditQueries) throw new ServerError(codes.notConfigured, 'audit is not available');
     return { body: await opts.auditQueries.verify() };
   });
   r.use((req, res) => {
