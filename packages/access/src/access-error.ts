@@ -23,14 +23,12 @@ export const accessErrors = {
   auditUnavailable: defineError('GITGATE_AUDIT_UNAVAILABLE', 503, 'the audit log cannot be written right now; try again later'),
 };
 
-/** Stable error codes of this package. */
-export const codes = codesOf(accessErrors);
-
-/** One of the stable codes in `codes`. */
-export type AccessErrorCode = (typeof codes)[keyof typeof codes];
-
 /**
  * An access failure. `code` is stable, `status` is the HTTP status declared for its code, `data` holds
  * structured, non-secret details (for GITGATE_UNAUTHENTICATED always a short `reason` such as 'expired').
  */
 export class AccessError extends errorClass('AccessError', accessErrors) {}
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(accessErrors);
+export type AccessErrorCode = (typeof codes)[keyof typeof codes];

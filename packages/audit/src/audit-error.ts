@@ -21,11 +21,9 @@ export const auditErrors = {
   missing: defineError('GITGATE_AUDIT_MISSING', 500, 'the audit database does not exist'),
 };
 
-/** Stable error codes of this package. */
-export const codes = codesOf(auditErrors);
-
-/** One of the stable codes in `codes`. */
-export type AuditErrorCode = (typeof codes)[keyof typeof codes];
-
 /** An audit failure. `code` is stable; `data` holds structured details (counts, seq, path), never a row's data. */
 export class AuditError extends errorClass('AuditError', auditErrors) {}
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(auditErrors);
+export type AuditErrorCode = (typeof codes)[keyof typeof codes];

@@ -23,18 +23,16 @@ export const dbErrors = {
   txFinished: defineError('GITGATE_DB_TX_FINISHED', 500, 'the transaction has finished'),
 };
 
-/** Stable error codes of this package. */
-export const codes = codesOf(dbErrors);
-
-/** One of the stable codes in `codes`. */
-export type DbErrorCode = (typeof codes)[keyof typeof codes];
-
 /**
  * A database failure. `code` is stable; `data` holds the SQLite result code and the first 60 characters
  * of the SQL text. Neither the message nor `data` ever holds a bound parameter value (those may be
  * secrets); the SQLite message itself names tables and columns, not values.
  */
 export class DbError extends errorClass('DbError', dbErrors) {}
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(dbErrors);
+export type DbErrorCode = (typeof codes)[keyof typeof codes];
 
 /** Longest piece of SQL text quoted in an error. */
 const MAX_SQL = 60;

@@ -21,11 +21,9 @@ export const mirrorErrors = {
   refNameCollision: defineError('GITGATE_REF_NAME_COLLISION', 500, 'two refs would get one served name'),
 };
 
-/** Stable error codes of this package. */
-export const codes = codesOf(mirrorErrors);
-
-/** One of the stable codes in `codes`. */
-export type MirrorErrorCode = (typeof codes)[keyof typeof codes];
-
 /** A mirror failure. `code` is stable; `data` holds structured, secret-free details. */
 export class MirrorError extends errorClass('MirrorError', mirrorErrors) {}
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(mirrorErrors);
+export type MirrorErrorCode = (typeof codes)[keyof typeof codes];

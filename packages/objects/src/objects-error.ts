@@ -11,12 +11,6 @@ export const objectsErrors = {
   packWrite: defineError('GITGATE_PACK_WRITE', 500, 'writing the pack failed'),
 };
 
-/** Stable error codes of this package. */
-export const codes = codesOf(objectsErrors);
-
-/** One of the stable codes in `codes`. */
-export type ObjectsErrorCode = (typeof codes)[keyof typeof codes];
-
 /**
  * The one error class of @gitgate/objects. `code` is stable and safe to match on; `data` holds
  * structured, secret-free detail (offsets, sizes), never object bytes.
@@ -28,3 +22,7 @@ export class ObjectsError extends errorClass('ObjectsError', objectsErrors) {
     super(code, message, { ...options, data: options.data ?? {} });
   }
 }
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(objectsErrors);
+export type ObjectsErrorCode = (typeof codes)[keyof typeof codes];

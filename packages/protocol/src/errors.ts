@@ -21,14 +21,12 @@ export const protocolErrors = {
   badAdvertisement: defineError('GITGATE_BAD_ADVERTISEMENT', 500, 'malformed ref advertisement'),
 };
 
-/** Stable error codes of this package. */
-export const codes = codesOf(protocolErrors);
-
-/** One of the stable codes in `codes`. */
-export type ProtocolErrorCode = (typeof codes)[keyof typeof codes];
-
 /** A malformed or refused git wire message. `code` is stable; `data` holds structured, truncated details. */
 export class ProtocolError extends errorClass('ProtocolError', protocolErrors) {}
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(protocolErrors);
+export type ProtocolErrorCode = (typeof codes)[keyof typeof codes];
 
 /** Longest piece of client input echoed into a message or `data`. */
 const MAX_QUOTED = 100;

@@ -23,11 +23,9 @@ export const scannerErrors = {
   secretInContainer: defineError('GITGATE_SCAN_SECRET_IN_CONTAINER', 500, 'a secret in the container itself'),
 };
 
-/** Stable error codes of this package. */
-export const codes = codesOf(scannerErrors);
-
-/** One of the stable codes in `codes`. */
-export type ScannerErrorCode = (typeof codes)[keyof typeof codes];
-
 /** A scan that could not complete. `code` is stable; `data` holds sizes, never content. */
 export class ScannerError extends errorClass('ScannerError', scannerErrors) {}
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(scannerErrors);
+export type ScannerErrorCode = (typeof codes)[keyof typeof codes];

@@ -34,11 +34,9 @@ export const serverErrors = {
   upstreamFailed: mirrorErrors.upstreamFailed,
 };
 
-/** Stable error codes of this package. */
-export const codes = codesOf(serverErrors);
-
-/** One of the stable codes in `codes`. */
-export type ServerErrorCode = (typeof codes)[keyof typeof codes];
-
 /** An error of the HTTP layer; `status` is the one declared for its code. */
 export class ServerError extends errorClass('ServerError', serverErrors) {}
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(serverErrors);
+export type ServerErrorCode = (typeof codes)[keyof typeof codes];

@@ -17,7 +17,7 @@ import { nullAudit, type AuditEvent, type AuditSink } from './audit-sink.js';
 import type { GatewayMetrics } from './metrics.js';
 import { randomUUID } from 'node:crypto';
 import { ExposureCache, type FetchShape } from './exposure-cache.js';
-import { planUploadPack, V0_CAPABILITIES, type ObjectLookup, type PlannedFetch } from './upload-pack-plan.js';
+import { planUploadPack, V0_CAPABILITIES, type FetchNote, type ObjectLookup, type PlannedFetch } from './upload-pack-plan.js';
 
 /** What the v2 advertisement offers: no object-info, bundle-uri, packfile-uris, ref-in-want, sideband-all. */
 const V2_LS_REFS = ['unborn'];
@@ -37,21 +37,14 @@ export interface GitRoutesOptions {
   syncRunner?: SyncRunner;
 }
 
-/** What one git HTTP request did, recorded as an audit `session` row. */
-interface Session {
+/** What one git HTTP request did (with what a fetch asked for), recorded as an audit `session` row. */
+interface Session extends FetchNote {
   id: string;
   identity: Identity;
   clientAddress: string;
   userAgent: string;
   endpoint: string;
   protocolVersion: 0 | 2;
-  wants: string[];
-  haves: string[];
-  shallow: string[];
-  depth?: number;
-  deepenSince?: number;
-  deepenNot?: string[];
-  filter?: string;
   objectsSent: number | null;
   bytesSent: number;
   refsAdvertised?: number;

@@ -19,11 +19,9 @@ export const vaultErrors = {
   closed: defineError('GITGATE_VAULT_CLOSED', 500, 'the vault is closed'),
 };
 
-/** Stable error codes of this package. */
-export const codes = codesOf(vaultErrors);
-
-/** One of the stable codes in `codes`. */
-export type VaultErrorCode = (typeof codes)[keyof typeof codes];
-
 /** A vault failure. `code` is stable; `data` holds structured, non-secret details (token, path). */
 export class VaultError extends errorClass('VaultError', vaultErrors) {}
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(vaultErrors);
+export type VaultErrorCode = (typeof codes)[keyof typeof codes];
