@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
-import { serializeV0Advertisement, v2Advertisement, lsRefsResponse, v0AdvertisedRefs, errorPkt, type LsRefsArgs } from '@gitgate/protocol';
+import { serializeV0Advertisement, v2Advertisement, lsRefsResponse, parseLsRefsArgs, v0AdvertisedRefs, errorPkt } from '@gitgate/protocol';
 import type { RepoMirror } from '@gitgate/mirror';
 import { createSyncRunner, type SyncRunner } from './sync-runner.js';
 import { readBody } from './request-body.js';
@@ -230,9 +230,9 @@ async function uploadPack(ctx: GitContext, mirror: RepoMirror, session: Session,
 }
 
 /** v2 ls-refs, answered from the store's ref snapshot, byte for byte what upload-pack would say. */
-async function listRefs(ctx: GitContext, mirror: RepoMirror, session: Session, args: LsRefsArgs, res: ServerResponse): Promise<void> {
+async function listRefs(ctx: GitContext, mirror: RepoMirror, session: Session, args: string[], res: ServerResponse): Promise<void> {
   refuseWhileAuditFails(ctx);
-  const listing = lsRefsResponse(await mirror.sanitized.snapshot(), args);
+  const listing = lsRefsResponse(await mirror.sanitized.snapshot(), parseLsRefsArgs(args));
   (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
   session.bytesSent = listing.length;
   res.end(listing);

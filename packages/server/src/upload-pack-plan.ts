@@ -5,8 +5,8 @@
  * it runs nothing and writes nothing, so tests call it without HTTP or git.
  */
 import {
-  parseV2Request, serializeV2Request, parseLsRefsArgs, parseFetchArgs, serializeFetchArgs,
-  parseV0Request, serializeV0Request, type FetchArgs, type LsRefsArgs,
+  parseV2Request, serializeV2Request, parseFetchArgs, serializeFetchArgs,
+  parseV0Request, serializeV0Request, type FetchArgs,
 } from '@gitgate/protocol';
 import type { FetchShape } from './exposure-cache.js';
 
@@ -59,7 +59,8 @@ export interface PlannedFetch {
 /** The outcome of planning an upload-pack request. */
 export type UploadPackPlan =
   | PlannedFetch
-  | { kind: 'ls-refs'; endpoint: 'ls-refs'; args: LsRefsArgs }
+  /** `args` are parsed by `parseLsRefsArgs` when the listing is served, after the audit check, as before the split. */
+  | { kind: 'ls-refs'; endpoint: 'ls-refs'; args: string[] }
   | { kind: 'refuse'; endpoint?: string; note?: FetchNote; message: string };
 
 /**
@@ -75,7 +76,7 @@ async function planV2(body: Buffer, lookup: ObjectLookup): Promise<UploadPackPla
   const badCap = r.capabilities.find((c) => !V2_REQUEST_CAPABILITIES.has(c.split('=')[0]) || (c.startsWith('object-format=') && c !== 'object-format=sha1'));
   if (badCap !== undefined) return { kind: 'refuse', message: capabilityRefusal(badCap) };
   const endpoint = r.command;
-  if (r.command === 'ls-refs') return { kind: 'ls-refs', endpoint: 'ls-refs', args: parseLsRefsArgs(r.args) };
+  if (r.command === 'ls-refs') return { kind: 'ls-refs', endpoint: 'ls-refs', args: r.args };
   if (r.command === 'object-info') return { kind: 'refuse', endpoint, message: 'the object-info command is not offered' };
   if (r.command !== 'fetch') return { kind: 'refuse', endpoint, message: `unknown command ${JSON.stringify(r.command.slice(0, 40))}` };
   const a = parseFetchArgs(r.args);

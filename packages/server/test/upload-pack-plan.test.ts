@@ -59,9 +59,11 @@ describe('planUploadPack (request → validated fetch, without HTTP or git)', ()
     expect(asked).to.deep.equal([]);
   });
 
-  it('plans a v2 ls-refs with its arguments', async () => {
-    const plan = await planUploadPack(v2('ls-refs', ['symrefs', 'ref-prefix refs/heads/']), true, store());
-    expect(plan.kind).to.equal('ls-refs');
+  it('plans a v2 ls-refs with its arguments, asking the store nothing', async () => {
+    const asked: string[][] = [];
+    const plan = await planUploadPack(v2('ls-refs', ['symrefs', 'ref-prefix refs/heads/']), true, store(asked));
+    expect(plan).to.deep.equal({ kind: 'ls-refs', endpoint: 'ls-refs', args: ['symrefs', 'ref-prefix refs/heads/'] });
+    expect(asked).to.deep.equal([]);
   });
 
   it('plans a v0 fetch with its side-band and include-tag capabilities', async () => {
