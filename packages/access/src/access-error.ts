@@ -1,56 +1,34 @@
 /** Errors of the access package. Messages name subjects, request ids and tokens, never a JWT or a secret. */
+import { defineError, codesOf, errorClass } from '@gitgate/errors';
 
-/** Stable error codes of this package; `status` of an AccessError is the HTTP status for its code. */
-export const codes = {
+/** The declared errors of this package: code, HTTP status and default message, once each. */
+export const accessErrors = {
   /** No credential, or one that failed verification; `data.reason` says which check failed. */
-  unauthenticated: 'GITGATE_UNAUTHENTICATED',
+  unauthenticated: defineError('GITGATE_UNAUTHENTICATED', 401, 'authentication required'),
   /** The identity is authenticated but not allowed to do this. */
-  forbidden: 'GITGATE_FORBIDDEN',
+  forbidden: defineError('GITGATE_FORBIDDEN', 403, 'not allowed'),
   /** No such request or token (or none this identity may see). */
-  notFound: 'GITGATE_NOT_FOUND',
+  notFound: defineError('GITGATE_NOT_FOUND', 404, 'not found'),
   /** The request or token is not in a state that allows this (not pending, revoked, already open). */
-  conflict: 'GITGATE_CONFLICT',
+  conflict: defineError('GITGATE_CONFLICT', 409, 'conflict'),
   /** The grant is used up: revealed once already, expired, or its token was revoked. */
-  gone: 'GITGATE_GONE',
+  gone: defineError('GITGATE_GONE', 410, 'gone'),
   /** The caller's input is malformed (not a token, missing reason, unknown status). */
-  badInput: 'GITGATE_BAD_INPUT',
+  badInput: defineError('GITGATE_BAD_INPUT', 400, 'bad input'),
   /** The identity provider's discovery document or key set could not be fetched. */
-  oidcUnavailable: 'GITGATE_OIDC_UNAVAILABLE',
+  oidcUnavailable: defineError('GITGATE_OIDC_UNAVAILABLE', 503, 'the identity provider is unavailable'),
   /** A webhook delivery failed after every attempt. */
-  webhookFailed: 'GITGATE_WEBHOOK_FAILED',
-  /** The audit record a step needs first (a reveal's) could not be written, so the step did not happen. */
-  auditUnavailable: 'GITGATE_AUDIT_UNAVAILABLE',
-} as const;
-
-/** One of the stable codes in `codes`. */
-export type AccessErrorCode = (typeof codes)[keyof typeof codes];
-
-/** The HTTP status each code maps to (the server uses `error.status`). */
-export const statusOf: Readonly<Record<AccessErrorCode, number>> = Object.freeze({
-  GITGATE_UNAUTHENTICATED: 401,
-  GITGATE_FORBIDDEN: 403,
-  GITGATE_NOT_FOUND: 404,
-  GITGATE_CONFLICT: 409,
-  GITGATE_GONE: 410,
-  GITGATE_BAD_INPUT: 400,
-  GITGATE_OIDC_UNAVAILABLE: 503,
-  GITGATE_WEBHOOK_FAILED: 502,
-  GITGATE_AUDIT_UNAVAILABLE: 503,
-});
+  webhookFailed: defineError('GITGATE_WEBHOOK_FAILED', 502, 'a webhook delivery failed'),
+  /** The audit record a step needs first (a reveal's, a pack's) could not be written, so the step did not happen. */
+  auditUnavailable: defineError('GITGATE_AUDIT_UNAVAILABLE', 503, 'the audit log cannot be written right now; try again later'),
+};
 
 /**
- * An access failure. `code` is stable, `status` is its HTTP status, `data` holds structured,
- * non-secret details (for GITGATE_UNAUTHENTICATED always a short `reason` such as 'expired').
+ * An access failure. `code` is stable, `status` is the HTTP status declared for its code, `data` holds
+ * structured, non-secret details (for GITGATE_UNAUTHENTICATED always a short `reason` such as 'expired').
  */
-export class AccessError extends Error {
-  readonly code: AccessErrorCode;
-  readonly status: number;
-  readonly data?: Record<string, unknown>;
-  constructor(code: AccessErrorCode, message: string, options?: { cause?: unknown; data?: Record<string, unknown> }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'AccessError';
-    this.code = code;
-    this.status = statusOf[code];
-    this.data = options?.data;
-  }
-}
+export class AccessError extends errorClass('AccessError', accessErrors) {}
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(accessErrors);
+export type AccessErrorCode = (typeof codes)[keyof typeof codes];

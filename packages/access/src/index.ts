@@ -1,5 +1,5 @@
 /** @gitgate/access: OIDC identity (jose), group policy, just-in-time detokenize approvals and their webhooks. */
-export { AccessError, codes, statusOf } from './access-error.js';
+export { AccessError, codes, accessErrors } from './access-error.js';
 export type { AccessErrorCode } from './access-error.js';
 export type { Identity, Principal } from './identity.js';
 export { credentialFromHeader } from './credential.js';

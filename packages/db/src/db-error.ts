@@ -1,45 +1,38 @@
 /** Errors of the db package: every failed open, statement, migration or misuse of a closed handle. */
+import { defineError, codesOf, errorClass } from '@gitgate/errors';
 
-/** Stable error codes of this package; the server maps each to an HTTP status in one table. */
-export const codes = {
+/** The declared errors of this package: code, HTTP status and default message, once each. */
+export const dbErrors = {
   /** The database file could not be created or opened. */
-  open: 'GITGATE_DB_OPEN',
+  open: defineError('GITGATE_DB_OPEN', 500, 'the database could not be opened'),
   /** A statement failed for a reason not covered by a more specific code. */
-  query: 'GITGATE_DB_QUERY',
+  query: defineError('GITGATE_DB_QUERY', 500, 'a database statement failed'),
   /** A statement violated a UNIQUE, NOT NULL, CHECK or FOREIGN KEY constraint. */
-  constraint: 'GITGATE_DB_CONSTRAINT',
+  constraint: defineError('GITGATE_DB_CONSTRAINT', 500, 'a database constraint was violated'),
   /** The database stayed locked by another connection for longer than the busy timeout. */
-  busy: 'GITGATE_DB_BUSY',
+  busy: defineError('GITGATE_DB_BUSY', 500, 'the database is locked'),
   /** The disk (or the database's page limit) is full: the write was not made; it can succeed once there is room. */
-  full: 'GITGATE_DB_FULL',
+  full: defineError('GITGATE_DB_FULL', 500, 'the database is full'),
   /** A migration's SQL failed; none of the migrations of that open were kept. */
-  migration: 'GITGATE_DB_MIGRATION',
+  migration: defineError('GITGATE_DB_MIGRATION', 500, 'a database migration failed'),
   /** The database holds a schema version newer than this build knows (written by a newer gitgate). */
-  schemaTooNew: 'GITGATE_DB_SCHEMA_TOO_NEW',
+  schemaTooNew: defineError('GITGATE_DB_SCHEMA_TOO_NEW', 500, 'the database schema is newer than this build'),
   /** The database was closed. */
-  closed: 'GITGATE_DB_CLOSED',
+  closed: defineError('GITGATE_DB_CLOSED', 500, 'the database is closed'),
   /** A transaction handle was used after its transaction had committed or rolled back. */
-  txFinished: 'GITGATE_DB_TX_FINISHED',
-} as const;
-
-/** One of the stable codes in `codes`. */
-export type DbErrorCode = (typeof codes)[keyof typeof codes];
+  txFinished: defineError('GITGATE_DB_TX_FINISHED', 500, 'the transaction has finished'),
+};
 
 /**
  * A database failure. `code` is stable; `data` holds the SQLite result code and the first 60 characters
  * of the SQL text. Neither the message nor `data` ever holds a bound parameter value (those may be
  * secrets); the SQLite message itself names tables and columns, not values.
  */
-export class DbError extends Error {
-  readonly code: DbErrorCode;
-  readonly data?: Record<string, unknown>;
-  constructor(code: DbErrorCode, message: string, options?: { cause?: unknown; data?: Record<string, unknown> }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'DbError';
-    this.code = code;
-    this.data = options?.data;
-  }
-}
+export class DbError extends errorClass('DbError', dbErrors) {}
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(dbErrors);
+export type DbErrorCode = (typeof codes)[keyof typeof codes];
 
 /** Longest piece of SQL text quoted in an error. */
 const MAX_SQL = 60;

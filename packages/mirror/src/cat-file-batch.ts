@@ -47,7 +47,7 @@ export async function* readObjectBatches(gitDir: string, ids: Iterable<string>, 
       if (missing !== null) throw missing;
     }
     await child.done();
-    if (!parser.idle) throw new MirrorError(codes.gitFailed, 'git cat-file output ended mid-object');
+    if (!parser.idle) throw new MirrorError(codes.gitOutput, 'git cat-file output ended mid-object');
   } finally {
     child.kill();
   }

@@ -1,24 +1,29 @@
 /** Errors of the mirror: upstream sync, rewrite and the stores. */
-export class MirrorError extends Error {
-  readonly code: string;
-  readonly data?: Record<string, unknown>;
-  constructor(code: string, message: string, options?: { cause?: unknown; data?: Record<string, unknown> }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'MirrorError';
-    this.code = code;
-    this.data = options?.data;
-  }
-}
+import { defineError, codesOf, errorClass } from '@gitgate/errors';
 
-/** Stable error codes of this package. */
-export const codes = {
-  gitFailed: 'GITGATE_GIT_FAILED',
-  upstreamFailed: 'GITGATE_UPSTREAM_FAILED',
-  rewriteFailed: 'GITGATE_REWRITE_FAILED',
-  badObject: 'GITGATE_BAD_OBJECT',
-  unknownRepo: 'GITGATE_UNKNOWN_REPO',
-  secretRef: 'GITGATE_SECRET_REF',
-  githubFailed: 'GITGATE_GITHUB_FAILED',
-  treeNameCollision: 'GITGATE_TREE_NAME_COLLISION',
-  refNameCollision: 'GITGATE_REF_NAME_COLLISION',
-} as const;
+/** The declared errors of this package: code, HTTP status and default message, once each. */
+export const mirrorErrors = {
+  /** git's object stream was not what was asked for (cut short, out of order, wrong count). */
+  gitOutput: defineError('GITGATE_GIT_OUTPUT', 500, 'git returned other objects than were asked for'),
+  /** The upstream could not be read. */
+  upstreamFailed: defineError('GITGATE_UPSTREAM_FAILED', 502, 'the upstream repository could not be read'),
+  /** The rewrite of upstream objects into sanitized ones failed. */
+  rewriteFailed: defineError('GITGATE_REWRITE_FAILED', 500, 'the rewrite failed'),
+  /** An object that does not parse as its type says. */
+  badObject: defineError('GITGATE_BAD_OBJECT', 500, 'a malformed git object'),
+  /** An `env:` or `file:` reference to an upstream credential that cannot be resolved. */
+  secretRef: defineError('GITGATE_SECRET_REF', 500, 'a secret reference cannot be resolved'),
+  /** The GitHub API refused or failed a call. */
+  githubFailed: defineError('GITGATE_GITHUB_FAILED', 502, 'a GitHub API call failed'),
+  /** Two tree entries would get one served name. */
+  treeNameCollision: defineError('GITGATE_TREE_NAME_COLLISION', 500, 'two tree entries would get one served name'),
+  /** Two refs would get one served name. */
+  refNameCollision: defineError('GITGATE_REF_NAME_COLLISION', 500, 'two refs would get one served name'),
+};
+
+/** A mirror failure. `code` is stable; `data` holds structured, secret-free details. */
+export class MirrorError extends errorClass('MirrorError', mirrorErrors) {}
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(mirrorErrors);
+export type MirrorErrorCode = (typeof codes)[keyof typeof codes];

@@ -7,7 +7,7 @@
  */
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
-import { MirrorError } from './errors.js';
+import { MirrorError, codes } from './errors.js';
 import { noopLogger, type Logger } from '@gitgate/log';
 import type { UpstreamSource } from './upstream-store.js';
 import { authorizationHeader } from './upstream-credentials.js';
@@ -55,7 +55,7 @@ export interface GitHubCredentials {
 }
 
 /** Code of every error this connector throws for a failed GitHub call. */
-export const GITHUB_ERROR = 'GITGATE_GITHUB_FAILED';
+export const GITHUB_ERROR = codes.githubFailed;
 
 const DEFAULT_REFRESH_BEFORE_MS = 5 * 60_000;
 /** GitHub refuses app JWTs whose lifetime exceeds 10 minutes; iat is backdated for clock drift. */

@@ -194,7 +194,7 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     for (const obj of batch) {
       const index = seen;
       // The stream answers in the order asked, i.e. table order.
-      if (table.indexOf(obj.id) !== index) throw new MirrorError(codes.gitFailed, `git cat-file returned ${obj.id} for ${table.id(index)}`);
+      if (table.indexOf(obj.id) !== index) throw new MirrorError(codes.gitOutput, `git cat-file returned ${obj.id} for ${table.id(index)}`);
       table.setType(index, obj.type);
       stats.objects++;
       if (obj.type === 'blob') {
@@ -245,7 +245,7 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
     }
   }
   parentStart.push(parents.length);
-  if (seen !== total) throw new MirrorError(codes.gitFailed, `git cat-file returned ${seen} of ${total} objects`);
+  if (seen !== total) throw new MirrorError(codes.gitOutput, `git cat-file returned ${seen} of ${total} objects`);
 
   // What earlier syncs made of the ids outside this one, asked in batches (none in a first sync).
   for (let at = 0; at < outside.size; at += LOOKUP_BATCH) {
@@ -328,7 +328,7 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
   const readUntil = async (end: number): Promise<void> => {
     while (received < end) {
       const next = await stream.next();
-      if (next.done) throw new MirrorError(codes.gitFailed, 'git cat-file ended before every object was read');
+      if (next.done) throw new MirrorError(codes.gitOutput, 'git cat-file ended before every object was read');
       if (arrivedAt > 0) {
         arrived = arrived.slice(arrivedAt);
         arrivedAt = 0;

@@ -3,7 +3,7 @@
  * that upstream's certificate chains to, turned into what `git fetch` needs: an `Authorization` header
  * sent to that upstream only, and the CA file for that fetch only. Values never reach a log or an error.
  */
-import { MirrorError } from './errors.js';
+import { MirrorError, codes } from './errors.js';
 import type { UpstreamSource } from './upstream-store.js';
 
 /** A credential as configured, values already resolved (see resolveSecretRef). */
@@ -32,7 +32,7 @@ export interface HttpsUpstreamOptions {
 export const TOKEN_USERNAME = 'x-access-token';
 
 /** Code of the error thrown when a secret reference cannot be resolved. */
-export const SECRET_REF_ERROR = 'GITGATE_SECRET_REF';
+export const SECRET_REF_ERROR = codes.secretRef;
 
 /**
  * Resolves a configured secret value: `env:NAME` reads the variable NAME from `env`, `file:PATH` reads

@@ -1,5 +1,6 @@
 // Public API of @gitgate/objects: byte-exact git object codecs, object ids and pack writing.
-export { ObjectsError } from './objects-error.js';
+export { ObjectsError, codes } from './objects-error.js';
+export type { ObjectsErrorCode } from './objects-error.js';
 export type { ObjectType } from './object-id.js';
 export { hashObject, isObjectType, objectHeader } from './object-id.js';
 export type { EntryKind, TreeEntry } from './tree.js';

@@ -6,7 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflate, deflateSync } from 'node:zlib';
 import { isObjectType, type ObjectType } from './object-id.js';
-import { ObjectsError } from './objects-error.js';
+import { ObjectsError, codes } from './objects-error.js';
 
 /** Options for `PackWriter.create`. */
 export interface PackWriterOptions {
@@ -63,7 +63,7 @@ async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
 }
 
 function writeFailed(cause: unknown): ObjectsError {
-  return new ObjectsError('GITGATE_PACK_WRITE', 'writing the pack failed', { cause });
+  return new ObjectsError(codes.packWrite, 'writing the pack failed', { cause });
 }
 
 /**
@@ -192,7 +192,7 @@ export class PackWriter {
 
   async #writeOne(type: ObjectType, content: Buffer, done: Buffer | null): Promise<void> {
     if (this.#failure !== null) throw this.#failure;
-    if (this.#count === MAX_OBJECTS) throw new ObjectsError('GITGATE_PACK_TOO_MANY', 'a pack holds at most 2^32-1 objects');
+    if (this.#count === MAX_OBJECTS) throw new ObjectsError(codes.packTooMany, 'a pack holds at most 2^32-1 objects');
     try {
       const options = deflateOptions(this.#level, content.length);
       const deflated = done ?? (content.length <= INLINE_DEFLATE_MAX ? deflateSync(content, options) : await deflateAsync(content, options));

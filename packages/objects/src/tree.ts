@@ -1,7 +1,7 @@
 // Byte-exact tree codec: "<mode> <name>\0<20-byte id>" repeated (gitformat-loose / tree-walk.c).
 // Entries keep their order and mode strings exactly as stored: git's own trees are sorted and
 // canonical, but old tools wrote '040000' and unsorted trees, and re-encoding them changes ids.
-import { ObjectsError } from './objects-error.js';
+import { ObjectsError, codes } from './objects-error.js';
 
 /** One tree entry, exactly as stored. `name` is a view into the parsed buffer. */
 export interface TreeEntry {
@@ -22,7 +22,7 @@ const HEX_ID = /^[0-9a-fA-F]{40}$/;
 const OCTAL = /^[0-7]+$/;
 
 function badTree(message: string, offset: number): ObjectsError {
-  return new ObjectsError('GITGATE_BAD_TREE', `malformed tree: ${message} at offset ${offset}`, { data: { offset } });
+  return new ObjectsError(codes.badTree, `malformed tree: ${message} at offset ${offset}`, { data: { offset } });
 }
 
 /**

@@ -1,39 +1,32 @@
 /** Errors of the protocol package: every malformed or refused wire message throws ProtocolError. */
+import { defineError, codesOf, errorClass } from '@gitgate/errors';
 
-/** Stable error codes of this package; the server maps each to an HTTP status in one table. */
-export const codes = {
+/** The declared errors of this package: code, HTTP status and default message, once each. */
+export const protocolErrors = {
   /** A pkt-line header is not 4 hex digits, is 0003, exceeds 65520, or the body ends mid-pkt. */
-  pktMalformed: 'GITGATE_PKT_MALFORMED',
+  pktMalformed: defineError('GITGATE_PKT_MALFORMED', 400, 'malformed pkt-line'),
   /** A data pkt is longer than the reader's `maxData` limit. */
-  pktTooLong: 'GITGATE_PKT_TOO_LONG',
+  pktTooLong: defineError('GITGATE_PKT_TOO_LONG', 400, 'pkt-line too long'),
   /** A request holds more pkts than `maxPkts`. */
-  requestTooLarge: 'GITGATE_REQUEST_TOO_LARGE',
+  requestTooLarge: defineError('GITGATE_REQUEST_TOO_LARGE', 413, 'request holds too many pkt-lines'),
   /** An object id is not exactly 40 lowercase hex digits. */
-  badObjectId: 'GITGATE_BAD_OBJECT_ID',
+  badObjectId: defineError('GITGATE_BAD_OBJECT_ID', 400, 'not an object id'),
   /** A request is structurally wrong: missing command, bad line, bad number, conflicting options. */
-  badRequest: 'GITGATE_BAD_REQUEST',
+  badRequest: defineError('GITGATE_BAD_REQUEST', 400, 'malformed request'),
   /** A v2 fetch or ls-refs argument this package does not know. */
-  unknownArgument: 'GITGATE_UNKNOWN_ARGUMENT',
+  unknownArgument: defineError('GITGATE_UNKNOWN_ARGUMENT', 400, 'unknown argument'),
   /** A filter spec outside blob:none, blob:limit, tree:<n> and combine: of those. */
-  filterNotAllowed: 'GITGATE_FILTER_NOT_ALLOWED',
+  filterNotAllowed: defineError('GITGATE_FILTER_NOT_ALLOWED', 400, 'filter not allowed'),
   /** A v0/v1 ref advertisement (git's output) that does not have the expected shape. */
-  badAdvertisement: 'GITGATE_BAD_ADVERTISEMENT',
-} as const;
-
-/** One of the stable codes in `codes`. */
-export type ProtocolErrorCode = (typeof codes)[keyof typeof codes];
+  badAdvertisement: defineError('GITGATE_BAD_ADVERTISEMENT', 500, 'malformed ref advertisement'),
+};
 
 /** A malformed or refused git wire message. `code` is stable; `data` holds structured, truncated details. */
-export class ProtocolError extends Error {
-  readonly code: ProtocolErrorCode;
-  readonly data?: Record<string, unknown>;
-  constructor(code: ProtocolErrorCode, message: string, options?: { cause?: unknown; data?: Record<string, unknown> }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ProtocolError';
-    this.code = code;
-    this.data = options?.data;
-  }
-}
+export class ProtocolError extends errorClass('ProtocolError', protocolErrors) {}
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(protocolErrors);
+export type ProtocolErrorCode = (typeof codes)[keyof typeof codes];
 
 /** Longest piece of client input echoed into a message or `data`. */
 const MAX_QUOTED = 100;

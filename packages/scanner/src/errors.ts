@@ -1,38 +1,31 @@
 /** Errors of the scanner. Messages never contain scanned content (it may hold secrets). */
+import { defineError, codesOf, errorClass } from '@gitgate/errors';
 
-/** Stable error codes of this package. */
-export const codes = {
+/** The declared errors of this package: code, HTTP status and default message, once each. */
+export const scannerErrors = {
   /** The content is larger than the scanner's `maxBytes`; the caller must fail closed. */
-  scanLimit: 'GITGATE_SCAN_LIMIT',
+  scanLimit: defineError('GITGATE_SCAN_LIMIT', 500, 'content over the scan limit'),
   /** Decoded content (gzip, zip) would exceed the total decoded-size bound. */
-  decodedTooLarge: 'GITGATE_SCAN_DECODED_TOO_LARGE',
+  decodedTooLarge: defineError('GITGATE_SCAN_DECODED_TOO_LARGE', 500, 'decoded content too large'),
   /** A compressed stream expands beyond the ratio bound (a decompression bomb). */
-  expansionRatio: 'GITGATE_SCAN_EXPANSION_RATIO',
+  expansionRatio: defineError('GITGATE_SCAN_EXPANSION_RATIO', 500, 'expansion ratio exceeded'),
   /** Containers nested deeper than the depth bound (a zip in a gzip in a zip …). */
-  nestingDepth: 'GITGATE_SCAN_NESTING_DEPTH',
+  nestingDepth: defineError('GITGATE_SCAN_NESTING_DEPTH', 500, 'containers nested too deep'),
   /** More zip entries or gzip members than the entry bound. */
-  tooManyEntries: 'GITGATE_SCAN_TOO_MANY_ENTRIES',
+  tooManyEntries: defineError('GITGATE_SCAN_TOO_MANY_ENTRIES', 500, 'too many container entries'),
   /** An encrypted zip entry: its content cannot be read, so it cannot be scanned. */
-  encrypted: 'GITGATE_SCAN_ENCRYPTED',
+  encrypted: defineError('GITGATE_SCAN_ENCRYPTED', 500, 'encrypted content'),
   /** A container that does not parse or whose stream or checksum is broken. */
-  corrupt: 'GITGATE_SCAN_CORRUPT',
+  corrupt: defineError('GITGATE_SCAN_CORRUPT', 500, 'corrupt container'),
   /** A container form this scanner does not read (zip64, multi-disk, a compression method other than stored/deflate). */
-  unsupported: 'GITGATE_SCAN_UNSUPPORTED',
+  unsupported: defineError('GITGATE_SCAN_UNSUPPORTED', 500, 'unsupported container'),
   /** A secret in the container's own bytes (entry names, comments, extra fields) that cannot be replaced in place. */
-  secretInContainer: 'GITGATE_SCAN_SECRET_IN_CONTAINER',
-} as const;
-
-/** One of the stable codes in `codes`. */
-export type ScannerErrorCode = (typeof codes)[keyof typeof codes];
+  secretInContainer: defineError('GITGATE_SCAN_SECRET_IN_CONTAINER', 500, 'a secret in the container itself'),
+};
 
 /** A scan that could not complete. `code` is stable; `data` holds sizes, never content. */
-export class ScannerError extends Error {
-  readonly code: ScannerErrorCode;
-  readonly data?: Record<string, unknown>;
-  constructor(code: ScannerErrorCode, message: string, options?: { cause?: unknown; data?: Record<string, unknown> }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ScannerError';
-    this.code = code;
-    this.data = options?.data;
-  }
-}
+export class ScannerError extends errorClass('ScannerError', scannerErrors) {}
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(scannerErrors);
+export type ScannerErrorCode = (typeof codes)[keyof typeof codes];

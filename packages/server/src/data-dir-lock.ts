@@ -9,7 +9,7 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ServerError } from './errors.js';
+import { ServerError, codes } from './errors.js';
 
 export const LOCK_FILE = 'gitgate.lock';
 
@@ -121,5 +121,5 @@ function isStale(path: string, holder: Holder | null, staleMs: number): boolean 
 
 function inUse(dataDir: string, holder: Holder | null): ServerError {
   const who = holder ? `gitgate ${holder.purpose} process ${holder.pid} on ${holder.host} (since ${holder.since})` : 'another gitgate process';
-  return new ServerError('GITGATE_DATA_DIR_IN_USE', 500, `data directory ${dataDir} is in use by ${who}; stop it first (one gateway per data directory)`);
+  return new ServerError(codes.dataDirInUse, `data directory ${dataDir} is in use by ${who}; stop it first (one gateway per data directory)`);
 }

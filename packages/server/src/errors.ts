@@ -1,40 +1,42 @@
-/** Errors of the HTTP layer, and the one table that maps every package's error codes to HTTP status. */
-export class ServerError extends Error {
-  readonly code: string;
-  readonly status: number;
-  constructor(code: string, status: number, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ServerError';
-    this.code = code;
-    this.status = status;
-  }
-}
+/**
+ * Errors of the HTTP layer, declared once with their HTTP status. The answer for any error, on git
+ * routes and API alike, comes from `httpErrorOf` (@gitgate/errors): the declared status, or 500.
+ */
+import { defineError, codesOf, errorClass } from '@gitgate/errors';
+import { accessErrors } from '@gitgate/access';
+import { mirrorErrors } from '@gitgate/mirror';
 
-/** Error code → HTTP status. Codes not listed are 500. */
-export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
-  GITGATE_PKT_MALFORMED: 400,
-  GITGATE_PKT_TOO_LONG: 400,
-  GITGATE_REQUEST_TOO_LARGE: 413,
-  GITGATE_BAD_OBJECT_ID: 400,
-  GITGATE_BAD_REQUEST: 400,
-  GITGATE_UNKNOWN_ARGUMENT: 400,
-  GITGATE_FILTER_NOT_ALLOWED: 400,
-  GITGATE_BODY_TOO_LARGE: 413,
-  GITGATE_BAD_ENCODING: 400,
-  GITGATE_UNKNOWN_REPO: 404,
-  GITGATE_READ_ONLY: 403,
-  GITGATE_DUMB_HTTP: 403,
-  GITGATE_NOT_OFFERED: 403,
-  GITGATE_UPSTREAM_FAILED: 502,
-  GITGATE_GITHUB_FAILED: 502,
-  GITGATE_GIT_FAILED: 500,
-  GITGATE_UNAUTHENTICATED: 401,
-  GITGATE_FORBIDDEN: 403,
+/** The declared errors of this package (two are shared with the package that declares them first). */
+export const serverErrors = {
+  /** Push (receive-pack) asked of a read-only gateway. */
+  readOnly: defineError('GITGATE_READ_ONLY', 403, 'gitgate is a read-only gateway'),
+  /** The dumb HTTP protocol, never offered. */
+  dumbHttp: defineError('GITGATE_DUMB_HTTP', 403, 'the dumb HTTP protocol is not offered'),
+  /** A service other than git-upload-pack. */
+  notOffered: defineError('GITGATE_NOT_OFFERED', 403, 'only the git-upload-pack service is offered'),
+  /** A repository not served, or one the caller may not read (answered alike: no enumeration). */
+  unknownRepo: defineError('GITGATE_UNKNOWN_REPO', 404, 'repository not served by this gateway'),
+  /** A git endpoint asked with the wrong HTTP method. */
+  methodNotAllowed: defineError('GITGATE_METHOD_NOT_ALLOWED', 405, 'method not allowed'),
+  /** The decoded request body is over the limit. */
+  bodyTooLarge: defineError('GITGATE_BODY_TOO_LARGE', 413, 'request body too large'),
+  /** A Content-Encoding not supported, or a body that does not decode. */
+  badEncoding: defineError('GITGATE_BAD_ENCODING', 400, 'request body could not be decoded'),
+  /** The tokens a pack exposes could not be determined, so the pack is not sent. */
+  exposureFailed: defineError('GITGATE_EXPOSURE_FAILED', 503, 'the tokens this pack exposes could not be determined, so it is not sent; try again later'),
+  /** A feature of the API this gateway was not configured with. */
+  notConfigured: defineError('GITGATE_NOT_CONFIGURED', 501, 'not configured on this gateway'),
+  /** A configuration the gateway cannot start with. */
+  config: defineError('GITGATE_CONFIG', 500, 'invalid configuration'),
+  /** Another gateway holds the data directory. */
+  dataDirInUse: defineError('GITGATE_DATA_DIR_IN_USE', 500, 'the data directory is in use'),
+  auditUnavailable: accessErrors.auditUnavailable,
+  upstreamFailed: mirrorErrors.upstreamFailed,
 };
 
-/** The HTTP status for any error carrying a `code`. */
-export function statusFor(err: unknown): number {
-  const code = (err as { code?: unknown })?.code;
-  if (typeof code === 'string' && code in STATUS_BY_CODE) return STATUS_BY_CODE[code];
-  return 500;
-}
+/** An error of the HTTP layer; `status` is the one declared for its code. */
+export class ServerError extends errorClass('ServerError', serverErrors) {}
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(serverErrors);
+export type ServerErrorCode = (typeof codes)[keyof typeof codes];

@@ -24,7 +24,7 @@ import { startMetricsListener, type MetricsListener } from './metrics-listener.j
 import { SyncHealth } from './sync-health.js';
 import { RefusalAudit } from './refusal-audit.js';
 import { policyChanges } from './policy-changes.js';
-import { ServerError } from './errors.js';
+import { ServerError, codes } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
 
 export interface GatewayRepo {
@@ -117,7 +117,7 @@ export function repoDirName(name: string): string {
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const host = opts.host ?? '127.0.0.1';
   if (opts.auth.mode === 'none' && !LOOPBACK.test(host)) {
-    throw new ServerError('GITGATE_CONFIG', 500, `auth mode "none" only listens on loopback, not ${host}`);
+    throw new ServerError(codes.config, `auth mode "none" only listens on loopback, not ${host}`);
   }
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const lock = lockDataDir(opts.dataDir);
@@ -229,7 +229,7 @@ async function openGateway(opts: GatewayOptions, host: string, lock: DataDirLock
       metricsListener = await startMetricsListener({ ...opts.metrics.listen, registry: metrics.registry, token: opts.metrics.token });
     } catch (e) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      throw new ServerError('GITGATE_CONFIG', 500, `metrics.listen ${opts.metrics.listen.host}:${opts.metrics.listen.port} cannot be bound (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+      throw new ServerError(codes.config, `metrics.listen ${opts.metrics.listen.host}:${opts.metrics.listen.port} cannot be bound (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
     }
   }
   let retentionTimer: NodeJS.Timeout | undefined;

@@ -4,36 +4,21 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
-import {
-  parseV2Request, serializeV2Request, parseLsRefsArgs, parseFetchArgs, serializeFetchArgs,
-  parseV0Request, serializeV0Request, serializeV0Advertisement, v2Advertisement, lsRefsResponse, v0AdvertisedRefs,
-  errorPkt, type V0Request, type FetchArgs,
-} from '@gitgate/protocol';
+import { serializeV0Advertisement, v2Advertisement, lsRefsResponse, parseLsRefsArgs, v0AdvertisedRefs, errorPkt } from '@gitgate/protocol';
 import type { RepoMirror } from '@gitgate/mirror';
 import { createSyncRunner, type SyncRunner } from './sync-runner.js';
 import { readBody } from './request-body.js';
 import { runUploadPack } from './upload-pack.js';
-import { ServerError, statusFor } from './errors.js';
+import { httpErrorOf } from '@gitgate/errors';
+import { ServerError, codes } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
 import { anonymousAuthenticator, openPolicy, clientOf, authFailureReason, type Authenticator, type Identity, type ReadPolicy } from './identity.js';
 import { nullAudit, type AuditEvent, type AuditSink } from './audit-sink.js';
 import type { GatewayMetrics } from './metrics.js';
 import { randomUUID } from 'node:crypto';
 import { ExposureCache, type FetchShape } from './exposure-cache.js';
+import { planUploadPack, V0_CAPABILITIES, type FetchNote, type ObjectLookup, type PlannedFetch } from './upload-pack-plan.js';
 
-/**
- * v0/v1 capabilities, in the order git 2.39's upload-pack advertises them for the sanitized store's
- * config; `symref=HEAD:<branch>` goes before `filter`, `object-format` and `agent` after. Reachable (never
- * "any") ids in want, so that partial clones can lazily fetch blobs over v0 too.
- */
-const V0_CAPABILITIES = [
-  'multi_ack', 'thin-pack', 'side-band', 'side-band-64k', 'ofs-delta', 'shallow', 'deepen-since', 'deepen-not',
-  'deepen-relative', 'no-progress', 'include-tag', 'multi_ack_detailed', 'allow-reachable-sha1-in-want', 'no-done',
-];
-/** Capabilities a v0 client may send (those advertised plus identification). */
-const V0_REQUEST_CAPABILITIES = new Set([...V0_CAPABILITIES, 'filter', 'agent', 'session-id', 'object-format']);
-/** v2 request capabilities accepted. */
-const V2_REQUEST_CAPABILITIES = new Set(['agent', 'session-id', 'object-format']);
 /** What the v2 advertisement offers: no object-info, bundle-uri, packfile-uris, ref-in-want, sideband-all. */
 const V2_LS_REFS = ['unborn'];
 const V2_FETCH = ['shallow', 'wait-for-done', 'filter'];
@@ -52,21 +37,14 @@ export interface GitRoutesOptions {
   syncRunner?: SyncRunner;
 }
 
-/** What one git HTTP request did, recorded as an audit `session` row. */
-interface Session {
+/** What one git HTTP request did (with what a fetch asked for), recorded as an audit `session` row. */
+interface Session extends FetchNote {
   id: string;
   identity: Identity;
   clientAddress: string;
   userAgent: string;
   endpoint: string;
   protocolVersion: 0 | 2;
-  wants: string[];
-  haves: string[];
-  shallow: string[];
-  depth?: number;
-  deepenSince?: number;
-  deepenNot?: string[];
-  filter?: string;
   objectsSent: number | null;
   bytesSent: number;
   refsAdvertised?: number;
@@ -102,298 +80,262 @@ export function wantsV2(req: IncomingMessage): boolean {
   return value.split(':').some((p) => p.trim() === 'version=2');
 }
 
+/** What every git request shares: options resolved once, the sync runner and the exposure cache. */
+interface GitContext {
+  opts: GitRoutesOptions;
+  log: Logger;
+  maxBody: number;
+  authenticator: Authenticator;
+  policy: ReadPolicy;
+  audit: AuditSink;
+  sync: SyncRunner;
+  exposures: ExposureCache<{ token: string; objectId: string }[]>;
+}
+
 /** The express handler for every git path. */
 export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
   const log = opts.logger ?? noopLogger;
-  const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;
-  const authenticator = opts.authenticator ?? anonymousAuthenticator;
-  const policy = opts.policy ?? openPolicy;
   const audit = opts.audit ?? nullAudit;
-  const sync = opts.syncRunner ?? createSyncRunner({ audit, metrics: opts.metrics, logger: log });
-  const exposures = new ExposureCache<{ token: string; objectId: string }[]>();
-
+  const ctx: GitContext = {
+    opts, log, audit,
+    maxBody: opts.maxBodyBytes ?? 16 * 1024 * 1024,
+    authenticator: opts.authenticator ?? anonymousAuthenticator,
+    policy: opts.policy ?? openPolicy,
+    sync: opts.syncRunner ?? createSyncRunner({ audit, metrics: opts.metrics, logger: log }),
+    exposures: new ExposureCache<{ token: string; objectId: string }[]>(),
+  };
   return (req: Request, res: Response, next: NextFunction): void => {
     const parsed = parseGitPath(req.path);
     if (!parsed) {
       next();
       return;
     }
-    const started = Date.now();
-    const session: Session = {
-      id: randomUUID(), identity: { subject: 'anonymous', groups: [] }, ...clientOf(req),
-      endpoint: parsed.endpoint, protocolVersion: wantsV2(req) ? 2 : 0, wants: [], haves: [], shallow: [],
-      objectsSent: null, bytesSent: 0, outcome: 'ok',
-    };
-    let audited = true;
-    const handle = async (): Promise<void> => {
-      if (parsed.endpoint === 'git-receive-pack' || (parsed.endpoint === 'info/refs' && req.query.service === 'git-receive-pack')) {
-        throw new ServerError('GITGATE_READ_ONLY', 403, 'gitgate is a read-only gateway: push is not accepted here; push to the upstream repository instead.');
-      }
-      if (parsed.endpoint === 'dumb' || (parsed.endpoint === 'info/refs' && req.query.service === undefined)) {
-        throw new ServerError('GITGATE_DUMB_HTTP', 403, 'gitgate serves the smart HTTP protocol only; the dumb HTTP protocol is not offered (unset GIT_SMART_HTTP).');
-      }
-      try {
-        session.identity = await authenticator.authenticate(req.headers.authorization);
-      } catch (e) {
-        audited = false;
-        audit.record({
-          kind: 'auth-failure', actor: 'anonymous', repo: parsed.repo,
-          data: { reason: authFailureReason(e), clientAddress: session.clientAddress, userAgent: session.userAgent, path: req.path.slice(0, 300) },
-        });
-        throw e;
-      }
-      const mirror = opts.repos.get(parsed.repo);
-      // A repository the caller may not read answers exactly as one that does not exist: no enumeration.
-      if (!mirror || !policy.canRead(session.identity, mirror.name)) {
-        throw new ServerError('GITGATE_UNKNOWN_REPO', 404, `repository ${parsed.repo.slice(0, 200)} is not served by this gateway`);
-      }
-      if (parsed.endpoint === 'info/refs') {
-        refuseWhileAuditFails();
-        if (req.method !== 'GET' && req.method !== 'HEAD') throw new ServerError('GITGATE_BAD_REQUEST', 405, 'info/refs takes GET');
-        if (req.query.service !== 'git-upload-pack') throw new ServerError('GITGATE_NOT_OFFERED', 403, 'only the git-upload-pack service is offered');
-        await advertise(mirror, session, res);
-      } else {
-        if (req.method !== 'POST') throw new ServerError('GITGATE_BAD_REQUEST', 405, 'git-upload-pack takes POST');
-        const body = await readBody(req, maxBody);
-        await uploadPack(mirror, session, body, res);
-      }
-    };
-    const finish = (): void => {
-      // A request that sent a pack is a clone or a fetch: time it from request to the pack's end.
-      if (session.objectsSent !== null && session.outcome === 'ok') opts.metrics?.cloneDuration.observe(undefined, (Date.now() - started) / 1000);
-      if (!audited) return;
-      audit.record({ kind: 'session', actor: session.identity.subject, repo: parsed.repo, data: { ...session, service: 'upload-pack', repo: parsed.repo, durationMs: Date.now() - started } });
-    };
-    handle().then(
-      () => {
-        log.info('git request', { repo: parsed.repo, endpoint: session.endpoint, status: res.statusCode, ms: Date.now() - started, session: session.id });
-        finish();
-      },
-      (err: unknown) => {
-        const status = err instanceof ServerError ? err.status : statusFor(err);
-        const message = err instanceof Error ? err.message : 'internal error';
-        const code = (err as { code?: string }).code;
-        session.outcome = status >= 500 ? 'error' : 'refused';
-        session.errorCode = code ?? 'GITGATE_INTERNAL';
-        log.warn('git request refused', { repo: parsed.repo, endpoint: session.endpoint, status, code, session: session.id });
-        finish();
-        if (!res.headersSent) {
-          if (status === 401) res.set('WWW-Authenticate', 'Basic realm="gitgate", charset="UTF-8"');
-          res.status(status).type('text/plain').set('Cache-Control', 'no-cache').send(`gitgate: ${status === 401 ? 'authentication required: send your OIDC token as the password (any username) or as Authorization: Bearer' : message}\n`);
-        } else {
-          res.end();
-        }
-      },
-    );
+    handleGitRequest(ctx, parsed, req, res);
   };
+}
 
-  async function advertise(mirror: RepoMirror, session: Session, res: ServerResponse): Promise<void> {
-    await sync(mirror);
-    let body: Buffer;
-    if (session.protocolVersion === 2) {
-      body = v2Advertisement({ agent: opts.agent, lsRefs: V2_LS_REFS, fetch: V2_FETCH, objectFormat: 'sha1' });
-    } else {
-      // Answered from the store's ref snapshot: no git process per advertisement.
-      const listing = await mirror.sanitized.snapshot();
-      const head = listing.head;
-      const capabilities = [
-        ...V0_CAPABILITIES,
-        ...(head?.id && head.target !== null ? [`symref=HEAD:${head.target}`] : []),
-        'filter', 'object-format=sha1', `agent=${opts.agent}`,
-      ];
-      const refs = v0AdvertisedRefs(listing);
-      session.refsAdvertised = refs.length;
-      body = serializeV0Advertisement({ refs, capabilities, version1: false });
-    }
-    (res as Response).status(200).set({ 'Content-Type': ADVERTISEMENT, 'Cache-Control': 'no-cache, max-age=0, must-revalidate', Pragma: 'no-cache' });
-    session.bytesSent = body.length;
-    res.end(body);
-  }
+type GitPath = NonNullable<ReturnType<typeof parseGitPath>>;
 
-  async function uploadPack(mirror: RepoMirror, session: Session, body: Buffer, res: ServerResponse): Promise<void> {
-    const v2 = session.protocolVersion === 2;
-    // Parsing errors surface as 400 (thrown before any byte of the response is written).
-    let request: Buffer;
-    let noProgress = false;
-    let sideband = true;
-    let done = false;
-    let exposure: FetchShape | null = null;
-    const refuse = (message: string): void => {
-      session.outcome = 'refused';
-      session.errorCode = 'GITGATE_REFUSED';
-      log.warn('git request refused', { repo: mirror.name, reason: message.slice(0, 120), session: session.id });
-      (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
-      res.end(errorPkt(`gitgate: ${message}`));
-    };
-    if (v2) {
-      const r = parseV2Request(body);
-      const badCap = r.capabilities.find((c) => !V2_REQUEST_CAPABILITIES.has(c.split('=')[0]) || (c.startsWith('object-format=') && c !== 'object-format=sha1'));
-      if (badCap !== undefined) return refuse(`capability ${JSON.stringify(badCap.slice(0, 60))} is not offered`);
-      session.endpoint = r.command;
-      if (r.command === 'ls-refs') {
-        refuseWhileAuditFails();
-        // Answered from the store's ref snapshot, byte for byte what upload-pack would say.
-        const listing = lsRefsResponse(await mirror.sanitized.snapshot(), parseLsRefsArgs(r.args));
-        (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
-        session.bytesSent = listing.length;
-        res.end(listing);
-        return;
-      } else if (r.command === 'fetch') {
-        const a = parseFetchArgs(r.args);
-        noteRequest(session, a.wants, a.haves, a.shallows, a);
-        const problem = fetchProblem(a);
-        if (problem) return refuse(problem);
-        const checked = await checkIds(mirror, a.wants, a.shallows, a.haves);
-        if (checked.error) return refuse(checked.error);
-        noProgress = a.noProgress;
-        done = a.done;
-        exposure = exposureShape(a.wants, checked.haves, a.filter, a.includeTag, deepens(a.shallows, a));
-        request = serializeV2Request({ ...r, args: serializeFetchArgs({ ...a, haves: checked.haves }) });
-      } else if (r.command === 'object-info') {
-        return refuse('the object-info command is not offered');
+/** Runs one git request and records it as a `session` row (unless its authentication failure was recorded instead). */
+function handleGitRequest(ctx: GitContext, parsed: GitPath, req: Request, res: Response): void {
+  const started = Date.now();
+  const session: Session = {
+    id: randomUUID(), identity: { subject: 'anonymous', groups: [] }, ...clientOf(req),
+    endpoint: parsed.endpoint, protocolVersion: wantsV2(req) ? 2 : 0, wants: [], haves: [], shallow: [],
+    objectsSent: null, bytesSent: 0, outcome: 'ok',
+  };
+  const state = { audited: true };
+  const finish = (): void => {
+    // A request that sent a pack is a clone or a fetch: time it from request to the pack's end.
+    if (session.objectsSent !== null && session.outcome === 'ok') ctx.opts.metrics?.cloneDuration.observe(undefined, (Date.now() - started) / 1000);
+    if (!state.audited) return;
+    ctx.audit.record({ kind: 'session', actor: session.identity.subject, repo: parsed.repo, data: { ...session, service: 'upload-pack', repo: parsed.repo, durationMs: Date.now() - started } });
+  };
+  dispatch(ctx, parsed, req, res, session, state).then(
+    () => {
+      ctx.log.info('git request', { repo: parsed.repo, endpoint: session.endpoint, status: res.statusCode, ms: Date.now() - started, session: session.id });
+      finish();
+    },
+    (err: unknown) => {
+      const { status, code, message } = httpErrorOf(err);
+      session.outcome = status >= 500 ? 'error' : 'refused';
+      session.errorCode = code;
+      ctx.log.warn('git request refused', { repo: parsed.repo, endpoint: session.endpoint, status, code, session: session.id, ...(status === 500 ? { error: (err as Error)?.message } : {}) });
+      finish();
+      if (!res.headersSent) {
+        if (status === 401) res.set('WWW-Authenticate', 'Basic realm="gitgate", charset="UTF-8"');
+        res.status(status).type('text/plain').set('Cache-Control', 'no-cache').send(`gitgate: ${status === 401 ? 'authentication required: send your OIDC token as the password (any username) or as Authorization: Bearer' : message}\n`);
       } else {
-        return refuse(`unknown command ${JSON.stringify(r.command.slice(0, 40))}`);
+        res.end();
       }
-    } else {
-      const r: V0Request = parseV0Request(body);
-      session.endpoint = 'fetch';
-      noteRequest(session, r.wants, r.haves, r.shallows, r);
-      const badCap = r.capabilities.find((c) => !V0_REQUEST_CAPABILITIES.has(c.split('=')[0]));
-      if (badCap !== undefined) return refuse(`capability ${JSON.stringify(badCap.slice(0, 60))} is not offered`);
-      if (r.wants.length === 0) return refuse('the request names no object to fetch');
-      const checked = await checkIds(mirror, r.wants, r.shallows, r.haves);
-      if (checked.error) return refuse(checked.error);
-      noProgress = r.capabilities.includes('no-progress');
-      sideband = r.capabilities.includes('side-band') || r.capabilities.includes('side-band-64k');
-      done = r.done;
-      exposure = exposureShape(r.wants, checked.haves, r.filter, r.capabilities.includes('include-tag'), deepens(r.shallows, r) || r.capabilities.includes('deepen-relative'));
-      request = serializeV0Request({ ...r, haves: checked.haves });
-    }
-    const notices = noProgress || !sideband ? [] : noticesFor(mirror);
-    const abort = new AbortController();
-    res.on('close', () => { if (!res.writableFinished) abort.abort(); });
-    (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
-    const shape = exposure!;
-    // A request that ends negotiation will get a pack: find its exposures while git counts objects.
-    let exposed = done ? exposuresFor(mirror, shape) : null;
-    exposed?.catch(() => undefined);
-    const beforePack = async (): Promise<void> => {
-      let found: { token: string; objectId: string }[];
-      try {
-        found = await (exposed ??= exposuresFor(mirror, shape));
-      } catch (e) {
-        log.error('exposure audit failed', { repo: mirror.name, session: session.id, error: (e as Error).message });
-        throw new ServerError('GITGATE_EXPOSURE_FAILED', 503, 'the tokens this pack exposes could not be determined, so it is not sent; try again later');
-      }
-      const actor = session.identity.subject;
-      const seen = new Set<string>();
-      const events: AuditEvent[] = [{ kind: 'session-start', actor, repo: mirror.name, data: { id: session.id, repo: mirror.name, identity: session.identity } }];
-      for (const f of found) {
-        if (!seen.has(f.token) && seen.add(f.token)) events.push({ kind: 'exposure', actor, repo: mirror.name, data: { sessionId: session.id, repo: mirror.name, token: f.token, objectId: f.objectId } });
-      }
-      try {
-        await audit.recordAllDurable(events);
-      } catch (e) {
-        log.error('audit write failed before a pack', { repo: mirror.name, session: session.id, code: (e as { code?: string }).code });
-        throw new ServerError('GITGATE_AUDIT_UNAVAILABLE', 503, AUDIT_UNAVAILABLE);
-      }
-    };
-    const result = await runUploadPack({ store: mirror.sanitized, protocol: v2 ? 2 : 0, sideband, request, notices, res, signal: abort.signal, beforePack });
-    session.bytesSent = result.bytesSent;
-    session.objectsSent = result.packObjects;
-    // Nothing of the response was written: the error handler answers 503 with its sentence.
-    if (result.refused !== undefined) throw result.refused;
-    if (result.exitCode !== 0) {
-      session.outcome = 'error';
-      session.errorCode = 'GITGATE_UPLOAD_PACK_FAILED';
-      log.warn('upload-pack failed', { repo: mirror.name, exitCode: result.exitCode, stderr: result.stderr.slice(0, 300), session: session.id });
-    }
-    res.end();
-  }
+    },
+  );
+}
 
-  /** Refuses a ref listing (503) while the audit cannot be written: what it names would go unrecorded. */
-  function refuseWhileAuditFails(): void {
-    if (audit.failing) throw new ServerError('GITGATE_AUDIT_UNAVAILABLE', 503, AUDIT_UNAVAILABLE);
+/** Refuses what is never offered, authenticates, authorizes, then advertises or runs upload-pack. */
+async function dispatch(ctx: GitContext, parsed: GitPath, req: Request, res: Response, session: Session, state: { audited: boolean }): Promise<void> {
+  if (parsed.endpoint === 'git-receive-pack' || (parsed.endpoint === 'info/refs' && req.query.service === 'git-receive-pack')) {
+    throw new ServerError(codes.readOnly, 'gitgate is a read-only gateway: push is not accepted here; push to the upstream repository instead.');
   }
-
-  /**
-   * Which tokens the objects of a fetch of this shape carry (a superset of the pack's). A shape seen
-   * before is answered from the cache: objects never change, and a sync records which new objects carry
-   * tokens before any ref leads to them.
-   */
-  function exposuresFor(mirror: RepoMirror, q: FetchShape): Promise<{ token: string; objectId: string }[]> {
-    const key = ExposureCache.key(mirror.name, q);
-    const cached = key === null ? undefined : exposures.get(key);
-    if (cached !== undefined) return Promise.resolve(cached);
-    return mirror.exposedTokens(q).then((list) => {
-      if (key !== null) exposures.set(key, list);
-      return list;
+  if (parsed.endpoint === 'dumb' || (parsed.endpoint === 'info/refs' && req.query.service === undefined)) {
+    throw new ServerError(codes.dumbHttp, 'gitgate serves the smart HTTP protocol only; the dumb HTTP protocol is not offered (unset GIT_SMART_HTTP).');
+  }
+  try {
+    session.identity = await ctx.authenticator.authenticate(req.headers.authorization);
+  } catch (e) {
+    state.audited = false;
+    ctx.audit.record({
+      kind: 'auth-failure', actor: 'anonymous', repo: parsed.repo,
+      data: { reason: authFailureReason(e), clientAddress: session.clientAddress, userAgent: session.userAgent, path: req.path.slice(0, 300) },
     });
+    throw e;
   }
-
-  /**
-   * Wants and shallows must be objects of the sanitized store; haves that are not are dropped. Ids the
-   * served refs name (every want of a plain clone) are known without asking git; only the rest are
-   * looked up with one `cat-file --batch-check`.
-   */
-  async function checkIds(mirror: RepoMirror, wants: string[], shallows: string[], haves: string[]): Promise<{ error?: string; haves: string[] }> {
-    const listed = (await mirror.sanitized.snapshot()).ids;
-    const unknown = [...new Set([...wants, ...shallows, ...haves])].filter((id) => !listed.has(id));
-    const found = unknown.length === 0 ? new Set<string>() : await mirror.sanitized.has(unknown);
-    const present = (id: string): boolean => listed.has(id) || found.has(id);
-    const missing = wants.find((w) => !present(w));
-    if (missing) return { error: `want ${missing} is not an object of the sanitized repository`, haves: [] };
-    const badShallow = shallows.find((s) => !present(s));
-    if (badShallow) return { error: `shallow ${badShallow} is not an object of the sanitized repository`, haves: [] };
-    return { haves: haves.filter(present) };
+  const mirror = ctx.opts.repos.get(parsed.repo);
+  // A repository the caller may not read answers exactly as one that does not exist: no enumeration.
+  if (!mirror || !ctx.policy.canRead(session.identity, mirror.name)) {
+    throw new ServerError(codes.unknownRepo, `repository ${parsed.repo.slice(0, 200)} is not served by this gateway`);
   }
-
-  function noticesFor(mirror: RepoMirror): string[] {
-    const out = [`gitgate: serving sanitized ${mirror.name}; secrets appear as [[TOKEN_<type>_<id>]]\n`];
-    const last = mirror.lastSync;
-    if (last && !last.upToDate && Date.now() - last.finishedAt < 60_000) {
-      out.push(`gitgate: synced ${last.objects} new upstream objects (${last.rewritten} rewritten, ${last.secrets} secrets tokenized) in ${(last.ms / 1000).toFixed(1)} s\n`);
-    }
-    return out;
+  if (parsed.endpoint === 'info/refs') {
+    refuseWhileAuditFails(ctx);
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new ServerError(codes.methodNotAllowed, 'info/refs takes GET');
+    if (req.query.service !== 'git-upload-pack') throw new ServerError(codes.notOffered, 'only the git-upload-pack service is offered');
+    await advertise(ctx, mirror, session, res);
+  } else {
+    if (req.method !== 'POST') throw new ServerError(codes.methodNotAllowed, 'git-upload-pack takes POST');
+    const body = await readBody(req, ctx.maxBody);
+    await uploadPack(ctx, mirror, session, body, res);
   }
 }
 
-/** A clear sentence for fetch arguments the gateway does not offer, or null. */
-function fetchProblem(a: FetchArgs): string | null {
-  if (a.wantRefs.length > 0) return 'want-ref is not offered; want object ids from ls-refs instead';
-  if (a.packfileUris !== undefined) return 'packfile-uris is not offered';
-  if (a.sidebandAll) return 'sideband-all is not offered';
-  if (a.wants.length === 0) return 'the request names no object to fetch';
-  return null;
+/** The ref advertisement of info/refs, after a sync; v0 from the store's ref snapshot (no git process). */
+async function advertise(ctx: GitContext, mirror: RepoMirror, session: Session, res: ServerResponse): Promise<void> {
+  await ctx.sync(mirror);
+  let body: Buffer;
+  if (session.protocolVersion === 2) {
+    body = v2Advertisement({ agent: ctx.opts.agent, lsRefs: V2_LS_REFS, fetch: V2_FETCH, objectFormat: 'sha1' });
+  } else {
+    const listing = await mirror.sanitized.snapshot();
+    const head = listing.head;
+    const capabilities = [
+      ...V0_CAPABILITIES,
+      ...(head?.id && head.target !== null ? [`symref=HEAD:${head.target}`] : []),
+      'filter', 'object-format=sha1', `agent=${ctx.opts.agent}`,
+    ];
+    const refs = v0AdvertisedRefs(listing);
+    session.refsAdvertised = refs.length;
+    body = serializeV0Advertisement({ refs, capabilities, version1: false });
+  }
+  (res as Response).status(200).set({ 'Content-Type': ADVERTISEMENT, 'Cache-Control': 'no-cache, max-age=0, must-revalidate', Pragma: 'no-cache' });
+  session.bytesSent = body.length;
+  res.end(body);
+}
+
+/** An upload-pack POST: planned without side effects (upload-pack-plan.ts), then refused, listed or served. */
+async function uploadPack(ctx: GitContext, mirror: RepoMirror, session: Session, body: Buffer, res: ServerResponse): Promise<void> {
+  // Parsing errors surface as 400 (thrown before any byte of the response is written).
+  const plan = await planUploadPack(body, session.protocolVersion === 2, storeLookup(mirror));
+  if (plan.endpoint !== undefined) session.endpoint = plan.endpoint;
+  if (plan.kind !== 'ls-refs' && plan.note) Object.assign(session, plan.note);
+  if (plan.kind === 'refuse') {
+    session.outcome = 'refused';
+    session.errorCode = 'GITGATE_REFUSED';
+    ctx.log.warn('git request refused', { repo: mirror.name, reason: plan.message.slice(0, 120), session: session.id });
+    (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
+    res.end(errorPkt(`gitgate: ${plan.message}`));
+  } else if (plan.kind === 'ls-refs') {
+    await listRefs(ctx, mirror, session, plan.args, res);
+  } else {
+    await serveFetch(ctx, mirror, session, plan, res);
+  }
+}
+
+/** v2 ls-refs, answered from the store's ref snapshot, byte for byte what upload-pack would say. */
+async function listRefs(ctx: GitContext, mirror: RepoMirror, session: Session, args: string[], res: ServerResponse): Promise<void> {
+  refuseWhileAuditFails(ctx);
+  const listing = lsRefsResponse(await mirror.sanitized.snapshot(), parseLsRefsArgs(args));
+  (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
+  session.bytesSent = listing.length;
+  res.end(listing);
+}
+
+/**
+ * Wants and shallows must be objects of the sanitized store. Ids the served refs name (every want of a
+ * plain clone) are known without asking git; only the rest are looked up with one `cat-file --batch-check`.
+ */
+function storeLookup(mirror: RepoMirror): ObjectLookup {
+  return async (ids) => {
+    const listed = (await mirror.sanitized.snapshot()).ids;
+    const unknown = ids.filter((id) => !listed.has(id));
+    const found = unknown.length === 0 ? new Set<string>() : await mirror.sanitized.has(unknown);
+    return new Set(ids.filter((id) => listed.has(id) || found.has(id)));
+  };
+}
+
+/**
+ * Serves a validated fetch: upload-pack's output is held until its pack starts, the session-start and
+ * exposure rows are made durable, then the bytes flow (invariant 7: no byte before its record).
+ */
+async function serveFetch(ctx: GitContext, mirror: RepoMirror, session: Session, plan: PlannedFetch, res: ServerResponse): Promise<void> {
+  const notices = plan.noProgress || !plan.sideband ? [] : noticesFor(mirror);
+  const abort = new AbortController();
+  res.on('close', () => { if (!res.writableFinished) abort.abort(); });
+  (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
+  const result = await runUploadPack({
+    store: mirror.sanitized, protocol: session.protocolVersion, sideband: plan.sideband, request: plan.request,
+    notices, res, signal: abort.signal, beforePack: recordBeforePack(ctx, mirror, session, plan),
+  });
+  session.bytesSent = result.bytesSent;
+  session.objectsSent = result.packObjects;
+  // Nothing of the response was written: the error handler answers 503 with its sentence.
+  if (result.refused !== undefined) throw result.refused;
+  if (result.exitCode !== 0) {
+    session.outcome = 'error';
+    session.errorCode = 'GITGATE_UPLOAD_PACK_FAILED';
+    ctx.log.warn('upload-pack failed', { repo: mirror.name, exitCode: result.exitCode, stderr: result.stderr.slice(0, 300), session: session.id });
+  }
+  res.end();
+}
+
+/**
+ * The step run when the pack is about to start: the session-start row and one exposure row per token
+ * the pack can carry, in one durable write; throws a 503 ServerError when either cannot be had. A fetch
+ * that ends negotiation will get a pack, so its exposures are computed while git counts objects.
+ */
+function recordBeforePack(ctx: GitContext, mirror: RepoMirror, session: Session, plan: PlannedFetch): () => Promise<void> {
+  let exposed = plan.done ? exposuresFor(ctx, mirror, plan.shape) : null;
+  exposed?.catch(() => undefined);
+  return async () => {
+    let found: { token: string; objectId: string }[];
+    try {
+      found = await (exposed ??= exposuresFor(ctx, mirror, plan.shape));
+    } catch (e) {
+      ctx.log.error('exposure audit failed', { repo: mirror.name, session: session.id, error: (e as Error).message });
+      throw new ServerError(codes.exposureFailed);
+    }
+    const actor = session.identity.subject;
+    const seen = new Set<string>();
+    const events: AuditEvent[] = [{ kind: 'session-start', actor, repo: mirror.name, data: { id: session.id, repo: mirror.name, identity: session.identity } }];
+    for (const f of found) {
+      if (!seen.has(f.token) && seen.add(f.token)) events.push({ kind: 'exposure', actor, repo: mirror.name, data: { sessionId: session.id, repo: mirror.name, token: f.token, objectId: f.objectId } });
+    }
+    try {
+      await ctx.audit.recordAllDurable(events);
+    } catch (e) {
+      ctx.log.error('audit write failed before a pack', { repo: mirror.name, session: session.id, code: (e as { code?: string }).code });
+      throw new ServerError(codes.auditUnavailable, AUDIT_UNAVAILABLE);
+    }
+  };
+}
+
+/** Refuses a ref listing (503) while the audit cannot be written: what it names would go unrecorded. */
+function refuseWhileAuditFails(ctx: GitContext): void {
+  if (ctx.audit.failing) throw new ServerError(codes.auditUnavailable, AUDIT_UNAVAILABLE);
+}
+
+/**
+ * Which tokens the objects of a fetch of this shape carry (a superset of the pack's). A shape seen
+ * before is answered from the cache: objects never change, and a sync records which new objects carry
+ * tokens before any ref leads to them.
+ */
+function exposuresFor(ctx: GitContext, mirror: RepoMirror, q: FetchShape): Promise<{ token: string; objectId: string }[]> {
+  const key = ExposureCache.key(mirror.name, q);
+  const cached = key === null ? undefined : ctx.exposures.get(key);
+  if (cached !== undefined) return Promise.resolve(cached);
+  return mirror.exposedTokens(q).then((list) => {
+    if (key !== null) ctx.exposures.set(key, list);
+    return list;
+  });
+}
+
+/** The gateway's notices on side-band 2: what is served, and the last sync when it just happened. */
+function noticesFor(mirror: RepoMirror): string[] {
+  const out = [`gitgate: serving sanitized ${mirror.name}; secrets appear as [[TOKEN_<type>_<id>]]\n`];
+  const last = mirror.lastSync;
+  if (last && !last.upToDate && Date.now() - last.finishedAt < 60_000) {
+    out.push(`gitgate: synced ${last.objects} new upstream objects (${last.rewritten} rewritten, ${last.secrets} secrets tokenized) in ${(last.ms / 1000).toFixed(1)} s\n`);
+  }
+  return out;
 }
 
 /** The one-line answer (503) when the audit cannot be written. */
 const AUDIT_UNAVAILABLE = 'the audit log cannot be written right now, so nothing is served until it can; try again later';
-
-/** Whether a fetch is shallow or deepens: upload-pack may then send ancestors of the haves. */
-function deepens(shallows: string[], o: { deepen?: number; deepenSince?: number; deepenNot: string[]; deepenRelative?: boolean }): boolean {
-  return shallows.length > 0 || o.deepen !== undefined || o.deepenSince !== undefined || o.deepenNot.length > 0 || o.deepenRelative === true;
-}
-
-/**
- * The shape whose exposures cover a fetch's pack. Haves are dropped when the fetch deepens: a have can
- * sit on the client's shallow boundary, and upload-pack then sends its ancestors, which `--not <have>`
- * would subtract.
- */
-function exposureShape(wants: string[], haves: string[], filter: string | undefined, includeTag: boolean, deepening: boolean): FetchShape {
-  return { wants, haves: deepening ? [] : haves, filter, includeTag };
-}
-
-/** Ids kept per list in an audit row; a negotiation can carry many haves. */
-const AUDIT_ID_LIMIT = 1000;
-
-/** Copies what a fetch asked for into its audit session. */
-function noteRequest(session: Session, wants: string[], haves: string[], shallow: string[], o: { deepen?: number; deepenSince?: number; deepenNot: string[]; filter?: string }): void {
-  session.wants = wants.slice(0, AUDIT_ID_LIMIT);
-  session.haves = haves.slice(0, AUDIT_ID_LIMIT);
-  session.shallow = shallow.slice(0, AUDIT_ID_LIMIT);
-  session.depth = o.deepen;
-  session.deepenSince = o.deepenSince;
-  session.deepenNot = o.deepenNot.length > 0 ? o.deepenNot : undefined;
-  session.filter = o.filter;
-}

@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { ServerError } from './errors.js';
+import { ServerError, codes } from './errors.js';
 
 /**
  * Returns the decoded body. Throws ServerError GITGATE_BODY_TOO_LARGE past `limit` decoded bytes, and
@@ -13,7 +13,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   let source: Readable = req;
   if (enc === 'gzip' || enc === 'x-gzip') source = req.pipe(createGunzip());
   else if (enc === 'deflate') source = req.pipe(createInflate());
-  else if (enc !== 'identity') throw new ServerError('GITGATE_BAD_ENCODING', 400, `unsupported Content-Encoding ${enc.slice(0, 40)}`);
+  else if (enc !== 'identity') throw new ServerError(codes.badEncoding, `unsupported Content-Encoding ${enc.slice(0, 40)}`);
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -21,13 +21,13 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
       size += chunk.length;
       if (size > limit) {
         req.resume();
-        throw new ServerError('GITGATE_BODY_TOO_LARGE', 413, `request body is larger than ${limit} bytes`);
+        throw new ServerError(codes.bodyTooLarge, `request body is larger than ${limit} bytes`);
       }
       chunks.push(chunk);
     }
   } catch (e) {
     if (e instanceof ServerError) throw e;
-    throw new ServerError('GITGATE_BAD_ENCODING', 400, 'request body could not be decoded', { cause: e });
+    throw new ServerError(codes.badEncoding, 'request body could not be decoded', { cause: e });
   }
   return Buffer.concat(chunks);
 }

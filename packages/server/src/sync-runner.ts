@@ -4,7 +4,7 @@
  * many requests is recorded once), an audit row and a clear 502 error when it fails.
  */
 import type { RepoMirror, SyncReport } from '@gitgate/mirror';
-import { ServerError } from './errors.js';
+import { ServerError, codes } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
 import { nullAudit, type AuditSink } from './audit-sink.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -55,7 +55,7 @@ export function createSyncRunner(opts: SyncRunnerOptions = {}): SyncRunner {
       }
       log.error('sync failed', { repo: mirror.name, code: err.code, error: err.message });
       audit.record({ kind: 'sync', actor: 'system', repo: mirror.name, data: { repo: mirror.name, durationMs: Date.now() - started, outcome: 'error', errorCode: err.code ?? 'GITGATE_INTERNAL' } });
-      throw new ServerError('GITGATE_UPSTREAM_FAILED', 502, `sync of ${mirror.name} with its upstream failed; nothing was served (${err.message ?? 'unknown error'})`, { cause: e });
+      throw new ServerError(codes.upstreamFailed, `sync of ${mirror.name} with its upstream failed; nothing was served (${err.message ?? 'unknown error'})`, { cause: e });
     }
   };
 }

@@ -1,34 +1,27 @@
 /** Errors of the vault package. Messages name tokens and file paths, never key material or a secret. */
+import { defineError, codesOf, errorClass } from '@gitgate/errors';
 
-/** Stable error codes of this package; the server maps each to an HTTP status in one table. */
-export const codes = {
+/** The declared errors of this package: code, HTTP status and default message, once each. */
+export const vaultErrors = {
   /** The key file grants any permission to group or other (it must be 0600 or stricter). */
-  keyPermissions: 'GITGATE_KEY_PERMISSIONS',
+  keyPermissions: defineError('GITGATE_KEY_PERMISSIONS', 500, 'the key file is readable by others'),
   /** The key file is not exactly 64 hex characters (plus an optional newline), or not a regular file. */
-  keyInvalid: 'GITGATE_KEY_INVALID',
+  keyInvalid: defineError('GITGATE_KEY_INVALID', 500, 'the key file is not a key'),
   /** The key file could not be read or created (permission denied, read-only disk, ...). */
-  keyIo: 'GITGATE_KEY_IO',
+  keyIo: defineError('GITGATE_KEY_IO', 500, 'the key file could not be read or created'),
   /** No secret is stored under this token (or the string is not a token at all). */
-  tokenUnknown: 'GITGATE_TOKEN_UNKNOWN',
+  tokenUnknown: defineError('GITGATE_TOKEN_UNKNOWN', 500, 'unknown token'),
   /** The token was revoked; its secret is never revealed again. */
-  tokenRevoked: 'GITGATE_TOKEN_REVOKED',
+  tokenRevoked: defineError('GITGATE_TOKEN_REVOKED', 500, 'the token was revoked'),
   /** AES-GCM authentication failed: wrong master key, or a tampered or misplaced entry. */
-  decrypt: 'GITGATE_VAULT_DECRYPT',
+  decrypt: defineError('GITGATE_VAULT_DECRYPT', 500, 'a vault entry could not be decrypted'),
   /** The vault was closed. */
-  closed: 'GITGATE_VAULT_CLOSED',
-} as const;
-
-/** One of the stable codes in `codes`. */
-export type VaultErrorCode = (typeof codes)[keyof typeof codes];
+  closed: defineError('GITGATE_VAULT_CLOSED', 500, 'the vault is closed'),
+};
 
 /** A vault failure. `code` is stable; `data` holds structured, non-secret details (token, path). */
-export class VaultError extends Error {
-  readonly code: VaultErrorCode;
-  readonly data?: Record<string, unknown>;
-  constructor(code: VaultErrorCode, message: string, options?: { cause?: unknown; data?: Record<string, unknown> }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'VaultError';
-    this.code = code;
-    this.data = options?.data;
-  }
-}
+export class VaultError extends errorClass('VaultError', vaultErrors) {}
+
+/** Stable error codes of this package, and one of them as a type. */
+export const codes = codesOf(vaultErrors);
+export type VaultErrorCode = (typeof codes)[keyof typeof codes];

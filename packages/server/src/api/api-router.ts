@@ -9,9 +9,14 @@ import { randomUUID } from 'node:crypto';
 import { authFailureReason, type Authenticator, type Identity } from '../identity.js';
 import type { AuditSink } from '../audit-sink.js';
 import { RefusalAudit } from '../refusal-audit.js';
-import { statusFor } from '../errors.js';
+import { httpErrorOf } from '@gitgate/errors';
+import { AccessError, codes as accessCodes } from '@gitgate/access';
+import { ServerError, codes } from '../errors.js';
 import { noopLogger, type Logger } from '../logger.js';
 import { openApiDocument } from './openapi.js';
+import { apiRoutes } from './api-routes.js';
+import { checkNames, readInput, badInput, type RouteInput } from './route-input.js';
+import type { RouteDeclaration, RouteRequirement } from './route-declaration.js';
 
 /** The detokenize operations the API exposes (implemented by @gitgate/access's DetokenizeService). */
 export interface DetokenizeApi {
@@ -46,170 +51,24 @@ export interface ApiOptions {
   logger?: Logger;
 }
 
-/** What a route takes besides its path parameters: allowed query parameter and body field names. */
-interface RouteInput {
-  query?: readonly string[];
-  body?: readonly string[];
-}
+type Handler = (req: Request, identity: Identity, input: RouteInput) => Promise<{ status?: number; body: unknown }>;
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-const LIMIT = /^[1-9]\d{0,5}$/;
-
-function badInput(message: string): Error {
-  return Object.assign(new Error(message), { code: 'GITGATE_BAD_INPUT', status: 400 });
-}
-
-type Handler = (req: Request, identity: Identity) => Promise<{ status?: number; body: unknown }>;
-
-/** Builds the /api/v1 router. */
+/** Builds the /api/v1 router: one handler per declared route (api-routes.ts), validated from its declaration. */
 export function apiRouter(opts: ApiOptions): Router {
-  const log = opts.logger ?? noopLogger;
   const refusals = opts.refusals ?? new RefusalAudit({ audit: opts.audit });
   const r = express.Router();
   r.use(express.json({ limit: '64kb' }));
-  const clientAddress = (req: Request): string => req.socket.remoteAddress ?? '';
-  /** Audits a refused call: who, which action, which code; never a body, a header or a secret. */
-  const refused = (req: Request, actor: string, action: string, status: number, code: string, target?: string): void => {
-    refusals.record(`${actor}\n${action}\n${code}`, {
-      kind: 'api-refusal', actor,
-      data: { action, status, code, clientAddress: clientAddress(req), ...(target ? { target: target.slice(0, 200) } : {}) },
-    });
-  };
-  /** Refuses query parameters and body fields the route does not declare, and a body that is not an object. */
-  const checkInput = (req: Request, input: RouteInput): void => {
-    const allowedQuery = input.query ?? [];
-    for (const k of Object.keys(req.query)) {
-      if (!allowedQuery.includes(k)) throw badInput(`unknown query parameter ${JSON.stringify(k.slice(0, 100))} (allowed: ${allowedQuery.join(', ') || 'none'})`);
-    }
-    if (req.body === undefined || (typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) && Object.keys(req.body as object).length === 0)) return;
-    if (!input.body) throw badInput('this call takes no request body');
-    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw badInput('the request body must be a JSON object');
-    for (const k of Object.keys(req.body as object)) {
-      if (!input.body.includes(k)) throw badInput(`unknown body field ${JSON.stringify(k.slice(0, 100))} (allowed: ${input.body.join(', ')})`);
-    }
-  };
-
   r.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-
-  const route = (method: 'get' | 'post', path: string, action: string, input: RouteInput, h: Handler): void => {
-    r[method](path, (req: Request, res: Response, next: NextFunction) => {
-      const started = Date.now();
-      const requestId = randomUUID();
-      let actor = 'anonymous';
-      (async () => {
-        let identity: Identity;
-        try {
-          identity = await opts.authenticator.authenticate(req.headers.authorization);
-        } catch (e) {
-          const reason = authFailureReason(e);
-          refusals.record(`auth-failure\n${reason}\n${clientAddress(req)}`, { kind: 'auth-failure', actor: 'anonymous', data: { reason, clientAddress: clientAddress(req), userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200), path: req.path.slice(0, 300) } });
-          throw Object.assign(e as object, { audited: true });
-        }
-        actor = identity.subject;
-        checkInput(req, input);
-        const out = await h(req, identity);
-        res.status(out.status ?? 200).json(out.body);
-        log.info('api request', { action, status: out.status ?? 200, actor, ms: Date.now() - started, requestId });
-      })().catch((e: unknown) => {
-        const status = typeof (e as { status?: unknown }).status === 'number' ? (e as { status: number }).status : statusFor(e);
-        const code = String((e as { code?: unknown }).code ?? 'GITGATE_INTERNAL');
-        // 501 and 503 carry a sentence the caller can act on (not configured, audit unavailable).
-        const message = status >= 500 && status !== 501 && status !== 503 ? 'internal error' : (e as Error).message;
-        if (status >= 500) log.error('api request failed', { action, actor, code, requestId, error: (e as Error).message });
-        else log.info('api request refused', { action, status, actor, code, requestId });
-        if (!(e as { audited?: unknown }).audited) refused(req, actor, action, status, code, [req.params.id, req.params.token].find((v): v is string => typeof v === 'string'));
-        if (res.headersSent) return next(e);
-        if (status === 401) res.set('WWW-Authenticate', 'Bearer realm="gitgate"');
-        res.status(status).json({ error: { code, message, requestId } });
-      });
-    });
-  };
-
-  const needDetokenize = (): DetokenizeApi => {
-    if (!opts.detokenize) throw Object.assign(new Error('detokenize is not configured on this gateway (it needs auth mode oidc and a detokenize policy)'), { code: 'GITGATE_NOT_CONFIGURED', status: 501 });
-    return opts.detokenize;
-  };
-  const needAdmin = (id: Identity): void => {
-    if (!opts.isAdmin(id)) throw Object.assign(new Error('this call is for admins'), { code: 'GITGATE_FORBIDDEN', status: 403 });
-  };
-  const str = (v: unknown, name: string, required: boolean): string | undefined => {
-    if (v === undefined || v === null || v === '') {
-      if (required) throw Object.assign(new Error(`${name} is required`), { code: 'GITGATE_BAD_INPUT', status: 400 });
-      return undefined;
-    }
-    if (typeof v !== 'string' || v.length > 4096) throw Object.assign(new Error(`${name} must be a string of at most 4096 characters`), { code: 'GITGATE_BAD_INPUT', status: 400 });
-    return v;
-  };
-  const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? req.body as Record<string, unknown> : {});
-
-  route('post', '/detokenize-requests', 'detokenize.create', { body: ['token', 'reason'] }, async (req, id) => ({
-    status: 201,
-    body: await needDetokenize().create(id, { token: str(body(req).token, 'token', true)!, reason: str(body(req).reason, 'reason', false) }),
-  }));
-  route('get', '/detokenize-requests', 'detokenize.list', { query: ['status', 'limit'] }, async (req, id) => ({
-    body: { items: await needDetokenize().listForApprover(id, { status: str(req.query.status, 'status', false), limit: limitOf(req.query.limit, 1000) }) },
-  }));
-  route('get', '/detokenize-requests/:id', 'detokenize.get', {}, async (req, id) => ({ body: await needDetokenize().get(id, String(req.params.id)) }));
-  route('post', '/detokenize-requests/:id/approve', 'detokenize.approve', { body: ['comment'] }, async (req, id) => ({
-    body: await needDetokenize().approve(id, String(req.params.id), str(body(req).comment, 'comment', false)),
-  }));
-  route('post', '/detokenize-requests/:id/deny', 'detokenize.deny', { body: ['comment'] }, async (req, id) => ({
-    body: await needDetokenize().deny(id, String(req.params.id), str(body(req).comment, 'comment', false)),
-  }));
-  route('post', '/tokens/:token/revoke', 'token.revoke', {}, async (req, id) => {
-    await needDetokenize().revokeToken(id, String(req.params.token));
-    return { body: { token: req.params.token, revoked: true } };
-  });
-  route('get', '/tokens/:token', 'token.info', {}, async (req, id) => ({ body: await needDetokenize().tokenInfo(id, String(req.params.token)) }));
-
-  const limitOf = (v: unknown, max: number): number | undefined => {
-    const s = str(v, 'limit', false);
-    if (s === undefined) return undefined;
-    if (!LIMIT.test(s) || Number(s) > max) throw badInput(`limit must be an integer from 1 to ${max}`);
-    return Number(s);
-  };
-  const when = (v: unknown, n: string): Date | undefined => {
-    const s = str(v, n, false);
-    if (s === undefined) return undefined;
-    const t = ISO_TIME.test(s) ? Date.parse(s) : NaN;
-    if (Number.isNaN(t)) throw badInput(`${n} must be an ISO 8601 time such as 2030-01-31T12:00:00Z`);
-    return new Date(t);
-  };
-  // The filters each audit view supports (syncs carry no token).
-  const FILTERS = ['repo', 'identity', 'token', 'since', 'until', 'limit'] as const;
-  const SYNC_FILTERS = ['repo', 'identity', 'since', 'until', 'limit'] as const;
-  const auditList = (name: 'sessions' | 'exposures' | 'detokenize' | 'syncs'): Handler => async (req, id) => {
-    needAdmin(id);
-    if (!opts.auditQueries) throw Object.assign(new Error('audit is not available'), { code: 'GITGATE_NOT_CONFIGURED', status: 501 });
-    const q = req.query;
-    const since = when(q.since, 'since');
-    const until = when(q.until, 'until');
-    if (since && until && since.getTime() > until.getTime()) throw badInput('since must not be later than until');
-    const items = await opts.auditQueries[name]({
-      repo: str(q.repo, 'repo', false), identity: str(q.identity, 'identity', false), token: str(q.token, 'token', false),
-      since, until, limit: limitOf(q.limit, 10000),
-    });
-    return { body: { items } };
-  };
-  route('get', '/audit/sessions', 'audit.sessions', { query: FILTERS }, auditList('sessions'));
-  route('get', '/audit/exposures', 'audit.exposures', { query: FILTERS }, auditList('exposures'));
-  route('get', '/audit/requests', 'audit.requests', { query: FILTERS }, auditList('detokenize'));
-  route('get', '/audit/syncs', 'audit.syncs', { query: SYNC_FILTERS }, auditList('syncs'));
-  route('get', '/audit/sessions/:id', 'audit.session', {}, async (req, id) => {
-    needAdmin(id);
-    const s = await opts.auditQueries?.session(String(req.params.id));
-    if (!s) throw Object.assign(new Error('no such session'), { code: 'GITGATE_NOT_FOUND', status: 404 });
-    return { body: s };
-  });
-  route('get', '/audit/verify', 'audit.verify', {}, async (_req, id) => {
-    needAdmin(id);
-    if (!opts.auditQueries) throw Object.assign(new Error('audit is not available'), { code: 'GITGATE_NOT_CONFIGURED', status: 501 });
-    return { body: await opts.auditQueries.verify() };
-  });
+  const handlers = routeHandlers(opts);
+  for (const route of apiRoutes) {
+    const h = handlers[route.action];
+    if (h === undefined) throw new TypeError(`API route ${route.action} is declared without a handler`);
+    r[route.method](route.path, serveRoute(opts, refusals, route, h));
+  }
   r.use((req, res) => {
-    refused(req, 'anonymous', 'unknown-route', 404, 'GITGATE_NOT_FOUND');
+    refusedCall(refusals, req, 'anonymous', 'unknown-route', 404, 'GITGATE_NOT_FOUND');
     res.status(404).json({ error: { code: 'GITGATE_NOT_FOUND', message: 'no such API route' } });
   });
   // Malformed JSON bodies and other errors from express itself (before authentication).
@@ -219,9 +78,108 @@ export function apiRouter(opts: ApiOptions): Router {
       return;
     }
     const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
-    refused(req, 'anonymous', 'malformed-body', status, status === 400 ? 'GITGATE_BAD_INPUT' : 'GITGATE_INTERNAL');
+    refusedCall(refusals, req, 'anonymous', 'malformed-body', status, status === 400 ? 'GITGATE_BAD_INPUT' : 'GITGATE_INTERNAL');
     res.status(status).json({ error: { code: status === 400 ? 'GITGATE_BAD_INPUT' : 'GITGATE_INTERNAL', message: status < 500 ? 'malformed request body' : 'internal error' } });
   });
   return r;
 }
 
+const clientAddress = (req: Request): string => req.socket.remoteAddress ?? '';
+
+/** Audits a refused call: who, which action, which code; never a body, a header or a secret. */
+function refusedCall(refusals: RefusalAudit, req: Request, actor: string, action: string, status: number, code: string, target?: string): void {
+  refusals.record(`${actor}\n${action}\n${code}`, {
+    kind: 'api-refusal', actor,
+    data: { action, status, code, clientAddress: clientAddress(req), ...(target ? { target: target.slice(0, 200) } : {}) },
+  });
+}
+
+/** Authenticates a call, auditing (folded) a failure; the error thrown is marked as audited. */
+async function authenticate(opts: ApiOptions, refusals: RefusalAudit, req: Request): Promise<Identity> {
+  try {
+    return await opts.authenticator.authenticate(req.headers.authorization);
+  } catch (e) {
+    const reason = authFailureReason(e);
+    refusals.record(`auth-failure\n${reason}\n${clientAddress(req)}`, { kind: 'auth-failure', actor: 'anonymous', data: { reason, clientAddress: clientAddress(req), userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200), path: req.path.slice(0, 300) } });
+    throw Object.assign(e as object, { audited: true });
+  }
+}
+
+/** Checks what a route needs, in its declared order: admin (403), then configured services (501). */
+function checkRequirements(opts: ApiOptions, requires: readonly RouteRequirement[], identity: Identity): void {
+  for (const need of requires) {
+    if (need === 'admin' && !opts.isAdmin(identity)) throw new AccessError(accessCodes.forbidden, 'this call is for admins');
+    if (need === 'detokenize' && !opts.detokenize) throw new ServerError(codes.notConfigured, 'detokenize is not configured on this gateway (it needs auth mode oidc and a detokenize policy)');
+    if (need === 'auditQueries' && !opts.auditQueries) throw new ServerError(codes.notConfigured, 'audit is not available');
+  }
+}
+
+/**
+ * The express handler of one declared route: authenticate, refuse undeclared input, check the route's
+ * requirements, validate its input, run it; every error answered through the one mapping (httpErrorOf)
+ * and every refusal audited.
+ */
+function serveRoute(opts: ApiOptions, refusals: RefusalAudit, route: RouteDeclaration, h: Handler): (req: Request, res: Response, next: NextFunction) => void {
+  const log = opts.logger ?? noopLogger;
+  const action = route.action;
+  return (req, res, next) => {
+    const started = Date.now();
+    const requestId = randomUUID();
+    let actor = 'anonymous';
+    (async () => {
+      const identity = await authenticate(opts, refusals, req);
+      actor = identity.subject;
+      checkNames(route, req.query, req.body);
+      checkRequirements(opts, route.requires ?? [], identity);
+      const out = await h(req, identity, readInput(route, req.query, req.body));
+      res.status(out.status ?? route.ok.status).json(out.body);
+      log.info('api request', { action, status: out.status ?? route.ok.status, actor, ms: Date.now() - started, requestId });
+    })().catch((e: unknown) => {
+      const { status, code, message } = httpErrorOf(e);
+      if (status >= 500) log.error('api request failed', { action, actor, code, requestId, error: (e as Error)?.message });
+      else log.info('api request refused', { action, status, actor, code, requestId });
+      if (!(e as { audited?: unknown }).audited) refusedCall(refusals, req, actor, action, status, code, [req.params.id, req.params.token].find((v): v is string => typeof v === 'string'));
+      if (res.headersSent) return next(e);
+      if (status === 401) res.set('WWW-Authenticate', 'Bearer realm="gitgate"');
+      res.status(status).json({ error: { code, message, requestId } });
+    });
+  };
+}
+
+const asString = (v: unknown): string | undefined => v as string | undefined;
+
+/** What each declared action does, given input already validated from its declaration. */
+function routeHandlers(opts: ApiOptions): Readonly<Record<string, Handler>> {
+  // Present whenever a route that requires them runs (checkRequirements).
+  const detokenize = (): DetokenizeApi => opts.detokenize!;
+  const audit = (): AuditQueries => opts.auditQueries!;
+  const auditList = (name: 'sessions' | 'exposures' | 'detokenize' | 'syncs'): Handler => async (_req, _id, { query: q }) => {
+    const since = q.since as Date | undefined;
+    const until = q.until as Date | undefined;
+    if (since && until && since.getTime() > until.getTime()) throw badInput('since must not be later than until');
+    const items = await audit()[name]({ repo: asString(q.repo), identity: asString(q.identity), token: asString(q.token), since, until, limit: q.limit as number | undefined });
+    return { body: { items } };
+  };
+  return {
+    'detokenize.create': async (_req, id, { body }) => ({ body: await detokenize().create(id, { token: body.token as string, reason: asString(body.reason) }) }),
+    'detokenize.list': async (_req, id, { query }) => ({ body: { items: await detokenize().listForApprover(id, { status: asString(query.status), limit: query.limit as number | undefined }) } }),
+    'detokenize.get': async (req, id) => ({ body: await detokenize().get(id, String(req.params.id)) }),
+    'detokenize.approve': async (req, id, { body }) => ({ body: await detokenize().approve(id, String(req.params.id), asString(body.comment)) }),
+    'detokenize.deny': async (req, id, { body }) => ({ body: await detokenize().deny(id, String(req.params.id), asString(body.comment)) }),
+    'token.revoke': async (req, id) => {
+      await detokenize().revokeToken(id, String(req.params.token));
+      return { body: { token: req.params.token, revoked: true } };
+    },
+    'token.info': async (req, id) => ({ body: await detokenize().tokenInfo(id, String(req.params.token)) }),
+    'audit.sessions': auditList('sessions'),
+    'audit.exposures': auditList('exposures'),
+    'audit.requests': auditList('detokenize'),
+    'audit.syncs': auditList('syncs'),
+    'audit.session': async (req) => {
+      const s = await opts.auditQueries?.session(String(req.params.id));
+      if (!s) throw new AccessError(accessCodes.notFound, 'no such session');
+      return { body: s };
+    },
+    'audit.verify': async () => ({ body: await audit().verify() }),
+  };
+}

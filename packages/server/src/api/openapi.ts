@@ -1,20 +1,61 @@
-/** The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json and written to docs/openapi.yaml. */
+/**
+ * The OpenAPI 3.1 description of /api/v1, generated from the route declarations (api-routes.ts); served
+ * at /api/v1/openapi.json and written to docs/openapi.yaml by scripts/gen-openapi.mjs.
+ */
+import { apiRoutes } from './api-routes.js';
+import type { FieldSchema, RouteDeclaration } from './route-declaration.js';
+
 const error = { $ref: '#/components/schemas/Error' };
 const json = (schema: object): object => ({ 'application/json': { schema } });
-const ok = (description: string, schema: object): object => ({ description, content: json(schema) });
-const errors = {
-  400: { description: 'bad input: malformed JSON, a query parameter or body field the route does not take, or a bad value', content: json(error) },
-  401: { description: 'missing or invalid OIDC token', content: json(error) },
-  403: { description: 'not allowed for this identity', content: json(error) },
-  404: { description: 'no such object, or none this identity may see (a token seen only in repositories the caller cannot read answers as an unknown token)', content: json(error) },
+const answer = (description: string, schema: object = error): object => ({ description, content: json(schema) });
+/** The answers every route can give besides its own. */
+const common = {
+  400: answer('bad input: malformed JSON, a query parameter or body field the route does not take, or a bad value'),
+  401: answer('missing or invalid OIDC token'),
+  403: answer('not allowed for this identity'),
+  404: answer('no such object, or none this identity may see (a token seen only in repositories the caller cannot read answers as an unknown token)'),
 };
-const auditParam = (name: string): object => ({
-  name, in: 'query', required: false,
-  schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 10000 } : name === 'since' || name === 'until' ? { type: 'string', format: 'date-time' } : { type: 'string' },
-});
-const auditQuery = ['repo', 'identity', 'token', 'since', 'until', 'limit'].map(auditParam);
-const syncQuery = ['repo', 'identity', 'since', 'until', 'limit'].map(auditParam);
-const list = (item: string): object => ({ type: 'object', properties: { items: { type: 'array', items: { $ref: `#/components/schemas/${item}` } } } });
+
+const parameterSchema = (s: FieldSchema): object => (s.type === 'integer' ? { type: 'integer', minimum: s.minimum, maximum: s.maximum } : { ...s });
+
+/** The path in OpenAPI form (`{id}` for `:id`) and its path parameters. */
+function pathOf(route: RouteDeclaration): { path: string; params: object[] } {
+  const names = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
+  return {
+    path: route.path.replace(/:(\w+)/g, '{$1}'),
+    params: names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+  };
+}
+
+/** One route's operation object. */
+function operationOf(route: RouteDeclaration, pathParams: object[]): object {
+  const query = Object.entries(route.query ?? {}).map(([name, s]) => ({ name, in: 'query', required: false, schema: parameterSchema(s) }));
+  const parameters = [...pathParams, ...query];
+  const own = Object.fromEntries(Object.entries(route.responses ?? {}).map(([status, description]) => [status, answer(description)]));
+  const body = route.body && {
+    ...(route.body.required?.length ? { required: true } : {}),
+    content: json({
+      type: 'object', ...(route.body.required?.length ? { required: [...route.body.required] } : {}), additionalProperties: false,
+      properties: Object.fromEntries(Object.entries(route.body.fields).map(([name, s]) => [name, parameterSchema(s)])),
+    }),
+  };
+  return {
+    summary: route.summary,
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(body ? { requestBody: body } : {}),
+    responses: { [route.ok.status]: answer(route.ok.description, route.ok.schema), ...common, ...own },
+  };
+}
+
+/** The `paths` object of every declared route. */
+function pathsOf(routes: readonly RouteDeclaration[]): Record<string, Record<string, object>> {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const route of routes) {
+    const { path, params } = pathOf(route);
+    (paths[path] ??= {})[route.method] = operationOf(route, params);
+  }
+  return paths;
+}
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -25,63 +66,7 @@ export const openApiDocument = {
   },
   servers: [{ url: '/api/v1' }],
   security: [{ bearer: [] }],
-  paths: {
-    '/detokenize-requests': {
-      post: {
-        summary: 'Ask for the real value behind a token',
-        requestBody: { required: true, content: json({ type: 'object', required: ['token'], additionalProperties: false, properties: { token: { type: 'string' }, reason: { type: 'string' } } }) },
-        responses: { 201: ok('created, pending approval', { $ref: '#/components/schemas/Request' }), ...errors, 409: { description: 'token revoked', content: json(error) } },
-      },
-      get: {
-        summary: 'Requests the caller may approve, with context (never the secret)',
-        parameters: [
-          { name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'approved', 'denied', 'expired', 'revoked', 'revealed'] } },
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
-        ],
-        responses: { 200: ok('requests', list('Request')), ...errors },
-      },
-    },
-    '/detokenize-requests/{id}': {
-      get: {
-        summary: 'Status; once approved the requester alone receives `secret` (once with oneTimeReveal)',
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: {
-          200: ok('the request', { $ref: '#/components/schemas/Request' }), ...errors,
-          403: { description: 'the requester lost the requester role or read access to every repository of the token since the approval', content: json(error) },
-          410: { description: 'already revealed, grant expired, or revoked', content: json(error) },
-          503: { description: 'the reveal could not be written to the audit; nothing was revealed and the grant is unused', content: json(error) },
-        },
-      },
-    },
-    '/detokenize-requests/{id}/approve': {
-      post: {
-        summary: 'Approve (approver groups only; never your own request)',
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        requestBody: { content: json({ type: 'object', additionalProperties: false, properties: { comment: { type: 'string' } } }) },
-        responses: { 200: ok('the request after the decision', { $ref: '#/components/schemas/Request' }), ...errors, 409: { description: 'not pending', content: json(error) } },
-      },
-    },
-    '/detokenize-requests/{id}/deny': {
-      post: {
-        summary: 'Deny (approver groups only)',
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        requestBody: { content: json({ type: 'object', additionalProperties: false, properties: { comment: { type: 'string' } } }) },
-        responses: { 200: ok('the request after the decision', { $ref: '#/components/schemas/Request' }), ...errors, 409: { description: 'not pending', content: json(error) } },
-      },
-    },
-    '/tokens/{token}': {
-      get: { summary: 'Token metadata for admins (never the secret)', parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('metadata', { type: 'object' }), ...errors } },
-    },
-    '/tokens/{token}/revoke': {
-      post: { summary: 'Revoke a token (admins): pending requests fail, no later reveal', parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('revoked', { type: 'object' }), ...errors } },
-    },
-    '/audit/sessions': { get: { summary: 'Git requests (admins)', parameters: auditQuery, responses: { 200: ok('sessions', list('AuditRow')), ...errors } } },
-    '/audit/sessions/{id}': { get: { summary: 'One git request with the tokens it received (admins)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('session', { type: 'object' }), ...errors } } },
-    '/audit/exposures': { get: { summary: 'Which identities received which tokens (admins)', parameters: auditQuery, responses: { 200: ok('exposures', list('AuditRow')), ...errors } } },
-    '/audit/requests': { get: { summary: 'Detokenize lifecycle events (admins)', parameters: auditQuery, responses: { 200: ok('events', list('AuditRow')), ...errors } } },
-    '/audit/syncs': { get: { summary: 'Upstream syncs (admins)', parameters: syncQuery, responses: { 200: ok('syncs', list('AuditRow')), ...errors } } },
-    '/audit/verify': { get: { summary: 'Check the audit hash chain (admins)', responses: { 200: ok('result', { type: 'object' }), ...errors } } },
-  },
+  paths: pathsOf(apiRoutes),
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     schemas: {

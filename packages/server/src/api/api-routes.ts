@@ -1,0 +1,71 @@
+/** The declaration of every /api/v1 route: the one source of its validation and of the OpenAPI document. */
+import type { FieldSchema, RouteDeclaration } from './route-declaration.js';
+
+const text: FieldSchema = { type: 'string' };
+const time: FieldSchema = { type: 'string', format: 'date-time' };
+const request = (): object => ({ $ref: '#/components/schemas/Request' });
+const list = (item: string): object => ({ type: 'object', properties: { items: { type: 'array', items: { $ref: `#/components/schemas/${item}` } } } });
+
+/** The filters an audit view takes (syncs carry no token). */
+const auditFilters = { repo: text, identity: text, token: text, since: time, until: time, limit: { type: 'integer', minimum: 1, maximum: 10000 } } as const;
+const { token: _noToken, ...syncFilters } = auditFilters;
+
+const decision = (verb: 'approve' | 'deny', summary: string): RouteDeclaration => ({
+  method: 'post', path: `/detokenize-requests/:id/${verb}`, action: `detokenize.${verb}`, summary,
+  body: { fields: { comment: text } },
+  ok: { status: 200, description: 'the request after the decision', schema: request() },
+  responses: { 409: 'not pending' },
+});
+
+const auditView = (path: string, action: string, summary: string, description: string, query: Readonly<Record<string, FieldSchema>>): RouteDeclaration => ({
+  method: 'get', path, action, summary, requires: ['admin', 'auditQueries'], query,
+  ok: { status: 200, description, schema: list('AuditRow') },
+});
+
+/** Every API route, in the order they are matched. */
+export const apiRoutes: readonly RouteDeclaration[] = [
+  {
+    method: 'post', path: '/detokenize-requests', action: 'detokenize.create', summary: 'Ask for the real value behind a token',
+    requires: ['detokenize'], body: { required: ['token'], fields: { token: text, reason: text } },
+    ok: { status: 201, description: 'created, pending approval', schema: request() },
+    responses: { 409: 'token revoked' },
+  },
+  {
+    method: 'get', path: '/detokenize-requests', action: 'detokenize.list', summary: 'Requests the caller may approve, with context (never the secret)',
+    requires: ['detokenize'],
+    query: { status: { type: 'string', enum: ['pending', 'approved', 'denied', 'expired', 'revoked', 'revealed'] }, limit: { type: 'integer', minimum: 1, maximum: 1000 } },
+    ok: { status: 200, description: 'requests', schema: list('Request') },
+  },
+  {
+    method: 'get', path: '/detokenize-requests/:id', action: 'detokenize.get', summary: 'Status; once approved the requester alone receives `secret` (once with oneTimeReveal)',
+    requires: ['detokenize'],
+    ok: { status: 200, description: 'the request', schema: request() },
+    responses: {
+      403: 'the requester lost the requester role or read access to every repository of the token since the approval',
+      410: 'already revealed, grant expired, or revoked',
+      503: 'the reveal could not be written to the audit; nothing was revealed and the grant is unused',
+    },
+  },
+  decision('approve', 'Approve (approver groups only; never your own request)'),
+  decision('deny', 'Deny (approver groups only)'),
+  {
+    method: 'get', path: '/tokens/:token', action: 'token.info', summary: 'Token metadata for admins (never the secret)',
+    requires: ['detokenize'], ok: { status: 200, description: 'metadata', schema: { type: 'object' } },
+  },
+  {
+    method: 'post', path: '/tokens/:token/revoke', action: 'token.revoke', summary: 'Revoke a token (admins): pending requests fail, no later reveal',
+    requires: ['detokenize'], ok: { status: 200, description: 'revoked', schema: { type: 'object' } },
+  },
+  auditView('/audit/sessions', 'audit.sessions', 'Git requests (admins)', 'sessions', auditFilters),
+  auditView('/audit/exposures', 'audit.exposures', 'Which identities received which tokens (admins)', 'exposures', auditFilters),
+  auditView('/audit/requests', 'audit.requests', 'Detokenize lifecycle events (admins)', 'events', auditFilters),
+  auditView('/audit/syncs', 'audit.syncs', 'Upstream syncs (admins)', 'syncs', syncFilters),
+  {
+    method: 'get', path: '/audit/sessions/:id', action: 'audit.session', summary: 'One git request with the tokens it received (admins)',
+    requires: ['admin'], ok: { status: 200, description: 'session', schema: { type: 'object' } },
+  },
+  {
+    method: 'get', path: '/audit/verify', action: 'audit.verify', summary: 'Check the audit hash chain (admins)',
+    requires: ['admin', 'auditQueries'], ok: { status: 200, description: 'result', schema: { type: 'object' } },
+  },
+];
