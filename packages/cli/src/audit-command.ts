@@ -3,7 +3,6 @@
  *   verify | anchor | sessions | exposures | requests | syncs | auth-failures | admin | session <id> | purge
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   AuditError,
@@ -17,9 +16,8 @@ import {
   type RowFormat,
   type VerifyResult,
 } from '@gitgate/audit';
-import { findAuditKey } from './audit-key.js';
 import { loadConfig, type Config } from './config.js';
-import { lockDataDir } from '@gitgate/server';
+import { DataDir, findAuditKey } from '@gitgate/gateway';
 
 const USAGE = `usage: gitgate audit <command> (--config FILE | --data DIR) [options]
 commands:
@@ -73,11 +71,12 @@ export async function auditCommand(argv: string[], out: NodeJS.WritableStream, e
     return 2;
   }
   const config: Config | undefined = v.config ? loadConfig(v.config) : undefined;
-  const dataDir = v.data ?? config?.dataDir;
-  if (!dataDir) {
+  const root = v.data ?? config?.dataDir;
+  if (!root) {
     err.write(`gitgate audit: give --config FILE or --data DIR\n`);
     return 2;
   }
+  const dataDir = new DataDir(root);
   const format = v.format as RowFormat;
   if (!['table', 'json', 'csv'].includes(format)) {
     err.write(`gitgate audit: --format must be table, json or csv\n`);
@@ -102,7 +101,7 @@ export async function auditCommand(argv: string[], out: NodeJS.WritableStream, e
     err.write(`gitgate audit: ${(e as Error).message}\n`);
     return 1;
   }
-  const path = join(dataDir, 'audit.db');
+  const path = dataDir.auditDb;
   // verify and anchor only read: opening the log for writing would add rows (crash recovery, the
   // keyed marker) that could cover up what they should report, and race a running gateway.
   if (cmd === 'verify') return verifyCommand(path, key, v.anchor ?? [], v.anchors, format, out, err);
@@ -175,7 +174,7 @@ export async function auditCommand(argv: string[], out: NodeJS.WritableStream, e
         // A running gateway appends to the chain; its next row would link to a head the purge moved.
         let lock;
         try {
-          lock = lockDataDir(dataDir, { purpose: 'audit purge' });
+          lock = dataDir.lock({ purpose: 'audit purge' });
         } catch (e) {
           err.write(`gitgate audit purge: ${(e as Error).message} (the gateway purges by itself with audit.retention)\n`);
           return 1;

@@ -1,8 +1,9 @@
 /** `gitgate` command line: `gitgate serve --config FILE`, `gitgate check-config FILE`. */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { startGateway, selfSignedCertificate, type Logger } from '@gitgate/server';
+import { selfSignedCertificate } from '@gitgate/server';
+import { startGateway, DataDir } from '@gitgate/gateway';
+import type { Logger } from '@gitgate/log';
 import { GitHubConnector, type UpstreamSource } from '@gitgate/mirror';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './logger.js';
@@ -84,12 +85,13 @@ async function githubRepos(config: Config, logger: Logger): Promise<{ name: stri
  * certificate across restarts: `git -c http.sslCAInfo=DATA/tls-self-signed.crt clone https://…`.
  */
 function selfSignedFor(config: Config): { cert: string; key: string } {
-  const certPath = join(config.dataDir, 'tls-self-signed.crt');
-  const keyPath = join(config.dataDir, 'tls-self-signed.key');
+  const dataDir = new DataDir(config.dataDir);
+  const certPath = dataDir.tlsSelfSignedCert;
+  const keyPath = dataDir.tlsSelfSignedKey;
   if (existsSync(certPath) && existsSync(keyPath)) return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
   const names = [config.listen.host, hostname()].filter((h) => /^[A-Za-z0-9.-]+$/.test(h) && h !== '0.0.0.0');
   const pair = selfSignedCertificate(names);
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  dataDir.create();
   writeFileSync(keyPath, pair.key, { mode: 0o600 });
   writeFileSync(certPath, pair.cert, { mode: 0o644 });
   process.stdout.write(`generated a self-signed certificate: ${certPath}\n`);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createScanner } from '@gitgate/scanner';
-import { startGateway } from '@gitgate/server';
+import { startGateway } from '@gitgate/gateway';
 import type * as Corpus from '../../../fixtures/secrets-corpus.mjs';
 import { scanCommand, type ScanReport } from '../src/scan-command.js';
 

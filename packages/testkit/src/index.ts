@@ -4,3 +4,4 @@ export * from './fake-github.js';
 export { tempDir, removeDirs } from './temp-dir.js';
 export { rejection } from './rejection.js';
 export { randomChars } from './random-chars.js';
+export { repoRoot } from './repo-root.js';

@@ -3,7 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lockDataDir, LOCK_FILE, startGateway, ServerError } from '../src/index.js';
+import { ServerError } from '@gitgate/server';
+import { lockDataDir, LOCK_FILE, startGateway } from '../src/index.js';
 
 describe('data directory lock', () => {
   let dir: string;
