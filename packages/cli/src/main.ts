@@ -7,6 +7,7 @@ import type { Logger } from '@gitgate/log';
 import { GitHubConnector, type UpstreamSource } from '@gitgate/mirror';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './logger.js';
+import { isRepoName } from './repo-name.js';
 import { auditCommand } from './audit-command.js';
 import { repoCommand } from './repo-command.js';
 import { vaultCommand } from './vault-command.js';
@@ -70,7 +71,7 @@ async function githubRepos(config: Config, logger: Logger): Promise<{ name: stri
   for (const g of config.github) {
     const connector = new GitHubConnector({ org: g.org, include: g.include, auth: g.auth, baseUrl: g.baseUrl, includeArchived: g.includeArchived, logger });
     for (const repo of await connector.resolve()) {
-      if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*\/[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(repo.name) || repo.name.endsWith('.git')) {
+      if (!isRepoName(repo.name) || repo.name.split('/').length !== 2) {
         logger.warn('github repository skipped: name not servable', { org: g.org, repo: repo.name.slice(0, 100) });
         continue;
       }
