@@ -8,7 +8,7 @@ import { AuditLog } from '@gitgate/audit';
 import { noopLogger } from '@gitgate/log';
 import { auditKeyFor, DataDir } from '../src/index.js';
 import { demoFixtures, gitOk, allObjects, tempDir, cleanup } from './helpers/harness.js';
-import { startIssuer, type TestIssuer } from './helpers/oidc-issuer.js';
+import { startIssuer, type TestIssuer } from '@gitgate/testkit';
 import { http } from './helpers/http-request.js';
 import { spawnGateway } from './helpers/spawn-gateway.js';
 
