@@ -3,11 +3,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { selfSignedCertificate } from '@gitgate/server';
 import { startGateway, DataDir } from '@gitgate/gateway';
-import type { Logger } from '@gitgate/log';
-import { GitHubConnector, type UpstreamSource } from '@gitgate/mirror';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './logger.js';
-import { isRepoName } from './repo-name.js';
+import { servedBy } from './exposed-repos.js';
 import { auditCommand } from './audit-command.js';
 import { repoCommand } from './repo-command.js';
 import { vaultCommand } from './vault-command.js';
@@ -65,22 +63,6 @@ function usage(problem: string): number {
   return 2;
 }
 
-/** Repositories of the configured GitHub organisations, resolved now (names the config rule refuses are skipped). */
-async function githubRepos(config: Config, logger: Logger): Promise<{ name: string; readers: string[]; source: UpstreamSource }[]> {
-  const out: { name: string; readers: string[]; source: UpstreamSource }[] = [];
-  for (const g of config.github) {
-    const connector = new GitHubConnector({ org: g.org, include: g.include, auth: g.auth, baseUrl: g.baseUrl, includeArchived: g.includeArchived, logger });
-    for (const repo of await connector.resolve()) {
-      if (!isRepoName(repo.name) || repo.name.split('/').length !== 2) {
-        logger.warn('github repository skipped: name not servable', { org: g.org, repo: repo.name.slice(0, 100) });
-        continue;
-      }
-      out.push({ name: repo.name, readers: g.readers, source: connector.upstreamSource(repo, { caFile: g.caFile }) });
-    }
-  }
-  return out;
-}
-
 /**
  * A self-signed certificate for trials, kept in the data directory (0600) so clients can pin the same
  * certificate across restarts: `git -c http.sslCAInfo=DATA/tls-self-signed.crt clone https://…`.
@@ -99,21 +81,13 @@ function selfSignedFor(config: Config): { cert: string; key: string } {
   return pair;
 }
 
-/** The repositories a config exposes: its own entries plus the resolved GitHub organisations. */
-async function exposedRepos(config: Config, logger: Logger): Promise<{ name: string; readers: string[]; source: UpstreamSource; allowUnscannable?: string[] }[]> {
-  const fromGitHub = await githubRepos(config, logger);
-  return [...config.repos.map((r) => ({ name: r.name, readers: r.readers, source: r.source, allowUnscannable: r.allowUnscannable })), ...fromGitHub.filter((g) => !config.repos.some((r) => r.name === g.name))];
-}
-
 async function serve(config: Config, file: string, tls?: { cert: string; key: string }): Promise<number> {
   const logger = createLogger(config.log.level, config.log.format);
-  const repos = await exposedRepos(config, logger);
   const gw = await startGateway({
     host: config.listen.host, port: config.listen.port, dataDir: config.dataDir, auth: config.auth, logger,
     coalesceMs: config.sync.coalesceMs, maxBodyBytes: config.limits.maxRequestBytes,
     backgroundSync: { onStart: config.sync.onStart, intervalMs: config.sync.intervalSeconds * 1000 },
-    repos: repos.map((r) => ({ name: r.name, upstream: r.source, allowUnscannable: r.allowUnscannable })),
-    policy: { repos: repos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: config.detokenize, admins: config.admins },
+    ...await servedBy(config, logger),
     webhook: config.detokenize.webhook, tls, metrics: config.metrics,
     scanner: config.scanner.rules.length > 0 || config.scanner.allowlist.length > 0
       ? createScanner({ extraRules: config.scanner.rules, allowlist: config.scanner.allowlist }) : undefined,
@@ -128,12 +102,7 @@ async function serve(config: Config, file: string, tls?: { cert: string; key: st
   // SIGHUP: re-read the config file and apply its repositories and policy; a bad file changes nothing.
   const reload = (): void => {
     (async () => {
-      const next = loadConfig(file);
-      const nextRepos = await exposedRepos(next, logger);
-      gw.reload({
-        repos: nextRepos.map((r) => ({ name: r.name, upstream: r.source, allowUnscannable: r.allowUnscannable })),
-        policy: { repos: nextRepos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: next.detokenize, admins: next.admins },
-      });
+      gw.reload(await servedBy(loadConfig(file), logger));
     })().catch((e: unknown) => logger.error('configuration reload refused', { error: (e as Error).message }));
   };
   process.on('SIGHUP', reload);
