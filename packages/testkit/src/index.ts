@@ -6,6 +6,6 @@ export { rejection } from './rejection.js';
 export { randomChars } from './random-chars.js';
 export { repoRoot } from './repo-root.js';
 export { TestClock } from './test-clock.js';
-export { GIT_ENV } from './git-env.js';
+export { GIT_ENV, GIT_CLEAN_ENV } from './git-env.js';
 export { startIssuer } from './oidc-issuer.js';
 export type { TestIssuer } from './oidc-issuer.js';
