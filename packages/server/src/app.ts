@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import type { RepoMirror } from '@gitgate/mirror';
 import { gitRoutes, parseGitPath } from './git-routes.js';
 import { PROMETHEUS_CONTENT_TYPE, type GatewayMetrics } from './metrics.js';
-import { noopLogger, type Logger } from '@gitgate/log';
+import { noopLogger, type Logger } from './logger.js';
 import { nullAudit, type AuditSink } from './audit-sink.js';
 import { anonymousAuthenticator, openPolicy, type Authenticator, type Identity, type ReadPolicy } from './identity.js';
 import { apiRouter, type AuditQueries, type DetokenizeApi } from './api/api-router.js';

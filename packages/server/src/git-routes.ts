@@ -14,7 +14,7 @@ import { createSyncRunner, type SyncRunner } from './sync-runner.js';
 import { readBody } from './request-body.js';
 import { runUploadPack } from './upload-pack.js';
 import { ServerError, statusFor } from './errors.js';
-import { noopLogger, type Logger } from '@gitgate/log';
+import { noopLogger, type Logger } from './logger.js';
 import { anonymousAuthenticator, openPolicy, clientOf, authFailureReason, type Authenticator, type Identity, type ReadPolicy } from './identity.js';
 import { nullAudit, type AuditEvent, type AuditSink } from './audit-sink.js';
 import type { GatewayMetrics } from './metrics.js';

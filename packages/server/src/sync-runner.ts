@@ -5,7 +5,7 @@
  */
 import type { RepoMirror, SyncReport } from '@gitgate/mirror';
 import { ServerError } from './errors.js';
-import { noopLogger, type Logger } from '@gitgate/log';
+import { noopLogger, type Logger } from './logger.js';
 import { nullAudit, type AuditSink } from './audit-sink.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { SyncHealth } from './sync-health.js';
