@@ -1,11 +1,12 @@
 /** The `audit` section of the configuration: retention, export directory, chain key, anchor webhook. */
 import { resolve } from 'node:path';
+import { DataDir } from '@gitgate/gateway';
 import type { Config } from './config.js';
 import { durationMs, type ConfigProblems } from './config-problems.js';
 
 /** `audit: { retention?, exportDir?, key?, anchorWebhook? }`; exportDir defaults to DATA/audit-exports. */
 export function auditSection(root: Record<string, unknown>, dataDir: string, p: ConfigProblems): Config['audit'] {
-  const cfg: Config['audit'] = { exportDir: resolve(dataDir, 'audit-exports') };
+  const cfg: Config['audit'] = { exportDir: new DataDir(dataDir).auditExportsDir };
   const au = p.obj(root.audit, 'audit');
   if (!au) return cfg;
   p.unknownKeys(au, ['retention', 'exportDir', 'key', 'anchorWebhook'], 'audit');

@@ -29,6 +29,8 @@ export class DataDir {
   readonly lockFile: string;
   /** Parent of every repository's stores. */
   readonly reposDir: string;
+  /** Where audit retention exports purged records when `audit.exportDir` is not set. */
+  readonly auditExportsDir: string;
   /** The certificate `gitgate serve --tls-self-signed` made (kept across restarts). */
   readonly tlsSelfSignedCert: string;
   /** Its private key (0600). */
@@ -43,6 +45,7 @@ export class DataDir {
     this.accessDb = join(root, 'access.db');
     this.lockFile = join(root, LOCK_FILE);
     this.reposDir = join(root, 'repos');
+    this.auditExportsDir = join(root, 'audit-exports');
     this.tlsSelfSignedCert = join(root, 'tls-self-signed.crt');
     this.tlsSelfSignedKey = join(root, 'tls-self-signed.key');
   }
