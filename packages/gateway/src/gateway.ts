@@ -172,7 +172,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
   return {
     url, server, repos, vault, audit, metrics, metricsUrl: metricsListener?.url, dataDir: opts.dataDir,
     reload(next) {
-      const changes = reloadGateway(next, { opts, repoSet, access, syncHealth, metrics, audit, log });
+      const changes = reloadGateway(next, { repoSet, access, syncHealth, metrics, audit, log });
       if (opts.backgroundSync?.onStart) background.run([...changes.added, ...changes.changed].map((n) => repos.get(n)!));
       return changes;
     },
@@ -211,7 +211,6 @@ async function listen(opts: GatewayOptions, host: string, app: ReturnType<typeof
 }
 
 interface ReloadContext {
-  opts: GatewayOptions;
   repoSet: RepoSet;
   access: OidcAccess | undefined;
   syncHealth: SyncHealth;
