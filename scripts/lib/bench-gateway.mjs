@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
-const { startGateway } = await import(pathToFileURL(join(root, 'packages', 'server', 'dist', 'src', 'index.js')).href);
+const { startGateway } = await import(pathToFileURL(join(root, 'packages', 'gateway', 'dist', 'src', 'index.js')).href);
 
 const line = (level) => (msg, meta) => {
   process.stderr.write(JSON.stringify({ t: Date.now(), level, msg, meta }) + '\n');

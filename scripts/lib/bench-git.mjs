@@ -1,15 +1,11 @@
 // Runs the real git client for the benchmark: clean configuration, timed with process.hrtime.bigint().
 import { spawn } from 'node:child_process';
+import { GIT_CLEAN_ENV } from '../../packages/testkit/dist/src/git-env.js';
 
 /** Environment for every git the benchmark runs: no user or system config can change the figures. */
 export function gitEnv(extra = {}) {
   return {
-    PATH: process.env.PATH,
-    HOME: '/nonexistent',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_TERMINAL_PROMPT: '0',
-    LC_ALL: 'C',
+    ...GIT_CLEAN_ENV,
     GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com',
     GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com',
     ...extra,

@@ -13,7 +13,7 @@ import { AccessError, codes } from './access-error.js';
 import { DETOKENIZE_STORE, detokenizeMigrations } from './detokenize-schema.js';
 import { REQUEST_STATUSES, SYSTEM_ACTOR, type DetokenizeEvent, type RequestStatus } from './detokenize-event.js';
 import type { Principal } from './identity.js';
-import { noopLogger, type Logger } from './logger.js';
+import { noopLogger, type Logger } from '@gitgate/log';
 import { maskedPreview } from './masked-preview.js';
 import { Policy } from './policy.js';
 

@@ -16,6 +16,6 @@ export type { DetokenizeServiceOptions, VaultLike, RequestView, RevealedRequestV
 export { DETOKENIZE_STORE, detokenizeMigrations } from './detokenize-schema.js';
 export { WebhookNotifier, SIGNATURE_HEADER, signBody } from './webhook-notifier.js';
 export type { WebhookOptions } from './webhook-notifier.js';
-export { noopLogger } from './logger.js';
-export type { Logger } from './logger.js';
+export { noopLogger } from '@gitgate/log';
+export type { Logger } from '@gitgate/log';
 export type { TokenInfo } from '@gitgate/vault';

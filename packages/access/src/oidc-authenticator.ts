@@ -9,7 +9,7 @@ import { createRemoteJWKSet, customFetch, decodeProtectedHeader, jwtVerify, type
 import { AccessError, codes } from './access-error.js';
 import { credentialFromHeader } from './credential.js';
 import type { Identity } from './identity.js';
-import { noopLogger, type Logger } from './logger.js';
+import { noopLogger, type Logger } from '@gitgate/log';
 
 /** Options of `OidcAuthenticator`. */
 export interface OidcOptions {

@@ -7,7 +7,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { AccessError, codes } from './access-error.js';
 import type { DetokenizeEvent } from './detokenize-event.js';
-import { noopLogger, type Logger } from './logger.js';
+import { noopLogger, type Logger } from '@gitgate/log';
 
 /** Options of `WebhookNotifier`. */
 export interface WebhookOptions {

@@ -9,7 +9,7 @@ import { AuditError, codes } from './audit-error.js';
 import { AUDIT_STORE, auditMigrations } from './audit-schema.js';
 import { readChainHead, type ChainHead } from './chain-head.js';
 import { verifyChain, type VerifyOptions, type VerifyResult } from './chain-verify.js';
-import { noopLogger, type Logger } from './logger.js';
+import { noopLogger, type Logger } from '@gitgate/log';
 
 /** Options of `verifyAuditFile` and `readAuditHead`. */
 export interface AuditFileOptions extends VerifyOptions {

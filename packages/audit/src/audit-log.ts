@@ -25,7 +25,7 @@ import { prepareChainForWriting } from './chain-keying.js';
 import { verifyChain, type VerifyOptions, type VerifyResult } from './chain-verify.js';
 import { readChainHead, type ChainHead } from './chain-head.js';
 import { checkAuditKey, type ChainLink } from './hash-chain.js';
-import { noopLogger, type Logger } from './logger.js';
+import { noopLogger, type Logger } from '@gitgate/log';
 import { appendRecords, readHead } from './record-store.js';
 import { exportAndPurge, type PurgeOptions, type PurgeResult } from './retention.js';
 import { recordIncompleteSessions } from './session-recovery.js';

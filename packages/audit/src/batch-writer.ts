@@ -6,7 +6,7 @@
  * the writer runs. Durable items are the exception: their promise rejects and the caller decides.
  */
 import { AuditError, codes } from './audit-error.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '@gitgate/log';
 
 /** How a BatchWriter writes and paces. */
 export interface BatchWriterOptions<T> {

@@ -9,7 +9,7 @@ import { AuditError, codes } from './audit-error.js';
 import { SYSTEM_ACTOR, type AdminData, type PendingRecord } from './audit-event.js';
 import { canonicalJson } from './canonical-json.js';
 import { CHAIN_KEYED, CHAIN_UNKEYED, KEYED_MARKER_ACTION, keyedRecordHash } from './hash-chain.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '@gitgate/log';
 import { appendRecords, readLastRow } from './record-store.js';
 
 /**

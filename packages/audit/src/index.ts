@@ -42,5 +42,5 @@ export { formatRows } from './format-rows.js';
 export type { FormatOptions, RowFormat } from './format-rows.js';
 export { AuditError, codes } from './audit-error.js';
 export type { AuditErrorCode } from './audit-error.js';
-export { noopLogger } from './logger.js';
-export type { Logger } from './logger.js';
+export { noopLogger } from '@gitgate/log';
+export type { Logger } from '@gitgate/log';

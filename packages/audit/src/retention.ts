@@ -11,7 +11,7 @@ import { AuditError, codes } from './audit-error.js';
 import { SYSTEM_ACTOR, type PendingRecord, type PurgeData } from './audit-event.js';
 import { canonicalJson } from './canonical-json.js';
 import { ChainWalker, GENESIS_HASH, isAmbiguousField, type ChainLink } from './hash-chain.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '@gitgate/log';
 import { appendRecords, readAnchor, toChained, type RecordsRow } from './record-store.js';
 
 /** Options of `exportAndPurge`. */

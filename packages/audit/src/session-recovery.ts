@@ -7,7 +7,7 @@ import type { Database } from '@gitgate/db';
 import { canonicalJson } from './canonical-json.js';
 import type { PendingRecord } from './audit-event.js';
 import { appendRecords } from './record-store.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '@gitgate/log';
 
 interface StartRow {
   at: string;

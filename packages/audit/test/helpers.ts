@@ -1,19 +1,7 @@
 /** Shared test helpers: temp dirs, a settable clock, a capturing logger and raw SQLite access. */
 import sqlite3 from 'sqlite3';
 import type { Logger } from '../src/index.js';
-export { tempDir, rejection } from '@gitgate/testkit';
-
-/** A clock tests move by hand. */
-export class TestClock {
-  #ms: number;
-  constructor(iso = '2025-03-01T12:00:00.000Z') {
-    this.#ms = Date.parse(iso);
-  }
-  readonly now = (): Date => new Date(this.#ms);
-  advance(ms: number): void {
-    this.#ms += ms;
-  }
-}
+export { tempDir, rejection, TestClock } from '@gitgate/testkit';
 
 /** One captured log call. */
 export interface LogEntry {

@@ -3,7 +3,6 @@
  *   verify | anchor | sessions | exposures | requests | syncs | auth-failures | admin | session <id> | purge
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   AuditError,
@@ -17,9 +16,8 @@ import {
   type RowFormat,
   type VerifyResult,
 } from '@gitgate/audit';
-import { findAuditKey } from './audit-key.js';
 import { loadConfig, type Config } from './config.js';
-import { lockDataDir } from '@gitgate/server';
+import { DataDir, findAuditKey } from '@gitgate/gateway';
 
 const USAGE = `usage: gitgate audit <command> (--config FILE | --data DIR) [options]
 commands:
@@ -49,8 +47,19 @@ export function parseWhen(s: string, now = new Date()): Date {
   return new Date(t);
 }
 
-/** Runs `gitgate audit`; returns the exit code. */
-export async function auditCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+/** The parsed command line of `gitgate audit`. */
+interface AuditArgs {
+  cmd: string;
+  arg?: string;
+  values: { before?: string; export?: string; anchor?: string[]; anchors?: string };
+  dataDir: DataDir;
+  format: RowFormat;
+  query: AuditQuery;
+  key?: Uint8Array;
+}
+
+/** Parses and checks the arguments; an exit code (usage 2, unusable key 1) when they are not usable. */
+async function auditArgs(argv: string[], err: NodeJS.WritableStream): Promise<AuditArgs | number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -73,36 +82,43 @@ export async function auditCommand(argv: string[], out: NodeJS.WritableStream, e
     return 2;
   }
   const config: Config | undefined = v.config ? loadConfig(v.config) : undefined;
-  const dataDir = v.data ?? config?.dataDir;
-  if (!dataDir) {
+  const root = v.data ?? config?.dataDir;
+  if (!root) {
     err.write(`gitgate audit: give --config FILE or --data DIR\n`);
     return 2;
   }
+  const dataDir = new DataDir(root);
   const format = v.format as RowFormat;
   if (!['table', 'json', 'csv'].includes(format)) {
     err.write(`gitgate audit: --format must be table, json or csv\n`);
     return 2;
   }
-  const q: AuditQuery = { repo: v.repo, identity: v.identity, token: v.token };
+  const query: AuditQuery = { repo: v.repo, identity: v.identity, token: v.token };
   try {
-    if (v.since) q.since = parseWhen(v.since);
-    if (v.until) q.until = parseWhen(v.until);
+    if (v.since) query.since = parseWhen(v.since);
+    if (v.until) query.until = parseWhen(v.until);
     if (v.limit) {
-      q.limit = Number(v.limit);
-      if (!Number.isInteger(q.limit) || q.limit < 1) throw new TypeError('--limit must be a positive integer');
+      query.limit = Number(v.limit);
+      if (!Number.isInteger(query.limit) || query.limit < 1) throw new TypeError('--limit must be a positive integer');
     }
   } catch (e) {
     err.write(`gitgate audit: ${(e as Error).message}\n`);
     return 2;
   }
-  let key: Uint8Array | undefined;
   try {
-    key = await findAuditKey(dataDir, config?.audit.key);
+    return { cmd, arg, values: v, dataDir, format, query, key: await findAuditKey(dataDir, config?.audit.key) };
   } catch (e) {
     err.write(`gitgate audit: ${(e as Error).message}\n`);
     return 1;
   }
-  const path = join(dataDir, 'audit.db');
+}
+
+/** Runs `gitgate audit`; returns the exit code. */
+export async function auditCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const args = await auditArgs(argv, err);
+  if (typeof args === 'number') return args;
+  const { cmd, values: v, format, key } = args;
+  const path = args.dataDir.auditDb;
   // verify and anchor only read: opening the log for writing would add rows (crash recovery, the
   // keyed marker) that could cover up what they should report, and race a running gateway.
   if (cmd === 'verify') return verifyCommand(path, key, v.anchor ?? [], v.anchors, format, out, err);
@@ -125,76 +141,89 @@ export async function auditCommand(argv: string[], out: NodeJS.WritableStream, e
     return 1;
   }
   try {
-    const print = (rows: object[]): void => { out.write(formatRows(rows as Record<string, unknown>[], format) + (format === 'json' ? '\n' : '')); };
-    switch (cmd) {
-      case 'sessions': print(await audit.sessions(q)); return 0;
-      case 'exposures': print(await audit.exposures(q)); return 0;
-      case 'requests': print(await audit.detokenize(q)); return 0;
-      case 'reveals': {
-        // Each reveal with the approvers of its request.
-        const events = await audit.detokenize({ ...q, limit: q.limit ?? 100000 });
-        const approvers = new Map<string, Set<string>>();
-        for (const e of events) {
-          if (e.kind === 'detokenize-approve' && e.requestId && e.approver) {
-            if (!approvers.has(e.requestId)) approvers.set(e.requestId, new Set());
-            approvers.get(e.requestId)!.add(e.approver);
-          }
-        }
-        print(events.filter((e) => e.kind === 'detokenize-reveal').map((e) => ({
-          at: e.at, repo: e.repo, requestId: e.requestId, token: e.token, requester: e.requester ?? e.actor,
-          approvers: [...(approvers.get(e.requestId ?? '') ?? [])].sort().join(' '),
-        })));
-        return 0;
-      }
-      case 'syncs': print(await audit.syncs(q)); return 0;
-      case 'auth-failures': print(await audit.authFailures(q)); return 0;
-      case 'admin': print(await audit.adminActions(q)); return 0;
-      case 'session': {
-        if (!arg) {
-          err.write('gitgate audit session: give a session id\n');
-          return 2;
-        }
-        const s = await audit.session(arg);
-        if (!s) {
-          err.write(`gitgate audit session: no session ${arg.slice(0, 80)}\n`);
-          return 1;
-        }
-        if (format === 'json') out.write(JSON.stringify(s, null, 2) + '\n');
-        else {
-          out.write(formatRows([s.session as unknown as Record<string, unknown>], format));
-          out.write(`\ntokens received (${s.exposures.length}):\n`);
-          if (s.exposures.length > 0) out.write(formatRows(s.exposures as unknown as Record<string, unknown>[], format));
-        }
-        return 0;
-      }
-      case 'purge': {
-        if (!v.before || !v.export) {
-          err.write('gitgate audit purge: give --before WHEN and --export FILE\n');
-          return 2;
-        }
-        // A running gateway appends to the chain; its next row would link to a head the purge moved.
-        let lock;
-        try {
-          lock = lockDataDir(dataDir, { purpose: 'audit purge' });
-        } catch (e) {
-          err.write(`gitgate audit purge: ${(e as Error).message} (the gateway purges by itself with audit.retention)\n`);
-          return 1;
-        }
-        try {
-          const r = await audit.exportAndPurge({ before: parseWhen(v.before), exportPath: v.export, actor: 'cli' });
-          out.write(`exported ${r.exported} records to ${v.export}; purged ${r.purged}\n`);
-        } finally {
-          lock.release();
-        }
-        return 0;
-      }
-      default:
-        err.write(`gitgate audit: unknown command ${cmd.slice(0, 40)}\n${USAGE}\n`);
-        return 2;
-    }
+    return await queryCommand(audit, args, out, err);
   } finally {
     await audit.close();
   }
+}
+
+/** The commands that read (or purge) an open audit log. */
+async function queryCommand(audit: AuditLog, args: AuditArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const { cmd, format, query: q } = args;
+  const print = (rows: object[]): void => { out.write(formatRows(rows as Record<string, unknown>[], format) + (format === 'json' ? '\n' : '')); };
+  switch (cmd) {
+    case 'sessions': print(await audit.sessions(q)); return 0;
+    case 'exposures': print(await audit.exposures(q)); return 0;
+    case 'requests': print(await audit.detokenize(q)); return 0;
+    case 'reveals': print(await reveals(audit, q)); return 0;
+    case 'syncs': print(await audit.syncs(q)); return 0;
+    case 'auth-failures': print(await audit.authFailures(q)); return 0;
+    case 'admin': print(await audit.adminActions(q)); return 0;
+    case 'session': return sessionCommand(audit, args, out, err);
+    case 'purge': return purgeCommand(audit, args, out, err);
+    default:
+      err.write(`gitgate audit: unknown command ${cmd.slice(0, 40)}\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+/** Each reveal with the approvers of its request. */
+async function reveals(audit: AuditLog, q: AuditQuery): Promise<object[]> {
+  const events = await audit.detokenize({ ...q, limit: q.limit ?? 100000 });
+  const approvers = new Map<string, Set<string>>();
+  for (const e of events) {
+    if (e.kind === 'detokenize-approve' && e.requestId && e.approver) {
+      if (!approvers.has(e.requestId)) approvers.set(e.requestId, new Set());
+      approvers.get(e.requestId)!.add(e.approver);
+    }
+  }
+  return events.filter((e) => e.kind === 'detokenize-reveal').map((e) => ({
+    at: e.at, repo: e.repo, requestId: e.requestId, token: e.token, requester: e.requester ?? e.actor,
+    approvers: [...(approvers.get(e.requestId ?? '') ?? [])].sort().join(' '),
+  }));
+}
+
+/** `gitgate audit session <id>`: one session and the tokens it received. */
+async function sessionCommand(audit: AuditLog, { arg, format }: AuditArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  if (!arg) {
+    err.write('gitgate audit session: give a session id\n');
+    return 2;
+  }
+  const s = await audit.session(arg);
+  if (!s) {
+    err.write(`gitgate audit session: no session ${arg.slice(0, 80)}\n`);
+    return 1;
+  }
+  if (format === 'json') out.write(JSON.stringify(s, null, 2) + '\n');
+  else {
+    out.write(formatRows([s.session as unknown as Record<string, unknown>], format));
+    out.write(`\ntokens received (${s.exposures.length}):\n`);
+    if (s.exposures.length > 0) out.write(formatRows(s.exposures as unknown as Record<string, unknown>[], format));
+  }
+  return 0;
+}
+
+/** `gitgate audit purge --before WHEN --export FILE`, only while no gateway holds the data directory. */
+async function purgeCommand(audit: AuditLog, { values: v, dataDir }: AuditArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  if (!v.before || !v.export) {
+    err.write('gitgate audit purge: give --before WHEN and --export FILE\n');
+    return 2;
+  }
+  // A running gateway appends to the chain; its next row would link to a head the purge moved.
+  let lock;
+  try {
+    lock = dataDir.lock({ purpose: 'audit purge' });
+  } catch (e) {
+    err.write(`gitgate audit purge: ${(e as Error).message} (the gateway purges by itself with audit.retention)\n`);
+    return 1;
+  }
+  try {
+    const r = await audit.exportAndPurge({ before: parseWhen(v.before), exportPath: v.export, actor: 'cli' });
+    out.write(`exported ${r.exported} records to ${v.export}; purged ${r.purged}\n`);
+  } finally {
+    lock.release();
+  }
+  return 0;
 }
 
 /** `gitgate audit verify`: the chain, keyed rows with `key`, and every anchor given. */

@@ -1,6 +1,6 @@
 /** The process logger: winston, JSON (or text) lines on stderr. */
 import winston from 'winston';
-import type { Logger } from '@gitgate/server';
+import type { Logger } from '@gitgate/log';
 
 /** Creates the logger `gitgate serve` injects into every package. */
 export function createLogger(level: string, format: 'json' | 'text'): Logger {

@@ -1,11 +1,11 @@
 /** `gitgate` command line: `gitgate serve --config FILE`, `gitgate check-config FILE`. */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { startGateway, selfSignedCertificate, type Logger } from '@gitgate/server';
-import { GitHubConnector, type UpstreamSource } from '@gitgate/mirror';
+import { selfSignedCertificate } from '@gitgate/server';
+import { startGateway, DataDir } from '@gitgate/gateway';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './logger.js';
+import { servedBy } from './exposed-repos.js';
 import { auditCommand } from './audit-command.js';
 import { repoCommand } from './repo-command.js';
 import { vaultCommand } from './vault-command.js';
@@ -63,55 +63,32 @@ function usage(problem: string): number {
   return 2;
 }
 
-/** Repositories of the configured GitHub organisations, resolved now (names the config rule refuses are skipped). */
-async function githubRepos(config: Config, logger: Logger): Promise<{ name: string; readers: string[]; source: UpstreamSource }[]> {
-  const out: { name: string; readers: string[]; source: UpstreamSource }[] = [];
-  for (const g of config.github) {
-    const connector = new GitHubConnector({ org: g.org, include: g.include, auth: g.auth, baseUrl: g.baseUrl, includeArchived: g.includeArchived, logger });
-    for (const repo of await connector.resolve()) {
-      if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*\/[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(repo.name) || repo.name.endsWith('.git')) {
-        logger.warn('github repository skipped: name not servable', { org: g.org, repo: repo.name.slice(0, 100) });
-        continue;
-      }
-      out.push({ name: repo.name, readers: g.readers, source: connector.upstreamSource(repo, { caFile: g.caFile }) });
-    }
-  }
-  return out;
-}
-
 /**
  * A self-signed certificate for trials, kept in the data directory (0600) so clients can pin the same
  * certificate across restarts: `git -c http.sslCAInfo=DATA/tls-self-signed.crt clone https://…`.
  */
 function selfSignedFor(config: Config): { cert: string; key: string } {
-  const certPath = join(config.dataDir, 'tls-self-signed.crt');
-  const keyPath = join(config.dataDir, 'tls-self-signed.key');
+  const dataDir = new DataDir(config.dataDir);
+  const certPath = dataDir.tlsSelfSignedCert;
+  const keyPath = dataDir.tlsSelfSignedKey;
   if (existsSync(certPath) && existsSync(keyPath)) return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
   const names = [config.listen.host, hostname()].filter((h) => /^[A-Za-z0-9.-]+$/.test(h) && h !== '0.0.0.0');
   const pair = selfSignedCertificate(names);
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  dataDir.create();
   writeFileSync(keyPath, pair.key, { mode: 0o600 });
   writeFileSync(certPath, pair.cert, { mode: 0o644 });
   process.stdout.write(`generated a self-signed certificate: ${certPath}\n`);
   return pair;
 }
 
-/** The repositories a config exposes: its own entries plus the resolved GitHub organisations. */
-async function exposedRepos(config: Config, logger: Logger): Promise<{ name: string; readers: string[]; source: UpstreamSource; allowUnscannable?: string[] }[]> {
-  const fromGitHub = await githubRepos(config, logger);
-  return [...config.repos.map((r) => ({ name: r.name, readers: r.readers, source: r.source, allowUnscannable: r.allowUnscannable })), ...fromGitHub.filter((g) => !config.repos.some((r) => r.name === g.name))];
-}
-
 async function serve(config: Config, file: string, tls?: { cert: string; key: string }): Promise<number> {
   const logger = createLogger(config.log.level, config.log.format);
-  const repos = await exposedRepos(config, logger);
   const gw = await startGateway({
     host: config.listen.host, port: config.listen.port, dataDir: config.dataDir, auth: config.auth, logger,
     coalesceMs: config.sync.coalesceMs, maxBodyBytes: config.limits.maxRequestBytes,
     upstreamTimeoutMs: config.sync.upstreamTimeoutSeconds === undefined ? undefined : config.sync.upstreamTimeoutSeconds * 1000,
     backgroundSync: { onStart: config.sync.onStart, intervalMs: config.sync.intervalSeconds * 1000 },
-    repos: repos.map((r) => ({ name: r.name, upstream: r.source, allowUnscannable: r.allowUnscannable })),
-    policy: { repos: repos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: config.detokenize, admins: config.admins },
+    ...await servedBy(config, logger),
     webhook: config.detokenize.webhook, tls, metrics: config.metrics,
     scanner: config.scanner.rules.length > 0 || config.scanner.allowlist.length > 0
       ? createScanner({ extraRules: config.scanner.rules, allowlist: config.scanner.allowlist }) : undefined,
@@ -126,12 +103,7 @@ async function serve(config: Config, file: string, tls?: { cert: string; key: st
   // SIGHUP: re-read the config file and apply its repositories and policy; a bad file changes nothing.
   const reload = (): void => {
     (async () => {
-      const next = loadConfig(file);
-      const nextRepos = await exposedRepos(next, logger);
-      gw.reload({
-        repos: nextRepos.map((r) => ({ name: r.name, upstream: r.source, allowUnscannable: r.allowUnscannable })),
-        policy: { repos: nextRepos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: next.detokenize, admins: next.admins },
-      });
+      gw.reload(await servedBy(loadConfig(file), logger));
     })().catch((e: unknown) => logger.error('configuration reload refused', { error: (e as Error).message }));
   };
   process.on('SIGHUP', reload);

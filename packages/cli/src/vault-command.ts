@@ -5,13 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { openSync, writeSync, fsyncSync, closeSync, renameSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { AuditLog } from '@gitgate/audit';
-import { findAuditKey } from './audit-key.js';
 import { loadConfig } from './config.js';
-import { lockDataDir, type DataDirLock } from '@gitgate/server';
+import { DataDir, findAuditKey, type DataDirLock } from '@gitgate/gateway';
 
 /** Runs `gitgate vault …`; returns the exit code. */
 export async function vaultCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
@@ -21,12 +19,13 @@ export async function vaultCommand(argv: string[], out: NodeJS.WritableStream, e
     return 2;
   }
   const config = v.config ? loadConfig(v.config) : undefined;
-  const dataDir = v.data ?? config?.dataDir;
-  if (!dataDir) {
+  const root = v.data ?? config?.dataDir;
+  if (!root) {
     err.write('gitgate vault: give --config FILE or --data DIR\n');
     return 2;
   }
-  const keyPath = join(dataDir, 'gitgate.key');
+  const dataDir = new DataDir(root);
+  const keyPath = dataDir.keyFile;
   if (!existsSync(keyPath)) {
     err.write(`gitgate vault: no key file at ${keyPath}\n`);
     return 1;
@@ -34,7 +33,7 @@ export async function vaultCommand(argv: string[], out: NodeJS.WritableStream, e
   // A running gateway keeps the key it started with and would write entries under it meanwhile.
   let lock: DataDirLock;
   try {
-    lock = lockDataDir(dataDir, { purpose: 'vault rotate-key' });
+    lock = dataDir.lock({ purpose: 'vault rotate-key' });
   } catch (e) {
     err.write(`gitgate vault: ${(e as Error).message}\n`);
     return 1;
@@ -46,9 +45,9 @@ export async function vaultCommand(argv: string[], out: NodeJS.WritableStream, e
   }
 }
 
-async function rotate(dataDir: string, keyPath: string, out: NodeJS.WritableStream, auditKey: Uint8Array | undefined): Promise<number> {
+async function rotate(dataDir: DataDir, keyPath: string, out: NodeJS.WritableStream, auditKey: Uint8Array | undefined): Promise<number> {
   const oldKey = await loadOrCreateKey(keyPath);
-  const vault = await Vault.open({ dbPath: join(dataDir, 'vault.db'), masterKey: oldKey });
+  const vault = await Vault.open({ dbPath: dataDir.vaultDb, masterKey: oldKey });
   const newKey = randomBytes(32);
   // The new key is on disk (0600, fsynced) before any entry depends on it, so a crash loses nothing.
   const pending = `${keyPath}.new`;
@@ -66,7 +65,7 @@ async function rotate(dataDir: string, keyPath: string, out: NodeJS.WritableStre
     await vault.close();
   }
   renameSync(pending, keyPath);
-  const audit = await AuditLog.open({ path: join(dataDir, 'audit.db'), key: await findAuditKey(dataDir, auditKey) });
+  const audit = await AuditLog.open({ path: dataDir.auditDb, key: await findAuditKey(dataDir, auditKey) });
   try {
     await audit.recordDurable({ kind: 'admin', actor: 'cli', data: { action: 'key-rotation', rewrapped } });
   } finally {

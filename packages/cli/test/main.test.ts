@@ -5,20 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GIT_ENV, randomChars, startIssuer, type TestIssuer } from '@gitgate/testkit';
 
 /** packages/cli/bin/gitgate.js, from packages/cli/dist/test. */
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'gitgate.js');
 
-const GIT_ENV: NodeJS.ProcessEnv = {
-  PATH: process.env.PATH,
-  HOME: '/nonexistent',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_TERMINAL_PROMPT: '0',
-  LC_ALL: 'C',
-  GIT_AUTHOR_NAME: 'Ada Tester', GIT_AUTHOR_EMAIL: 'ada@example.test', GIT_AUTHOR_DATE: '1700000000 +0000',
-  GIT_COMMITTER_NAME: 'Ada Tester', GIT_COMMITTER_EMAIL: 'ada@example.test', GIT_COMMITTER_DATE: '1700000000 +0000',
-};
 
 function git(args: string[], cwd?: string): string {
   const r = spawnSync('git', args, { cwd, env: GIT_ENV });
@@ -115,14 +106,16 @@ describe('gitgate binary', function () {
 
     const CONFIG = 'listen: 127.0.0.1:0\nauth: { mode: none }\nlog: { level: error }\nrepos:\n  - name: acme/api\n    upstream: upstream/api.git\n';
 
-    const lsRemote = (url: string): Promise<{ code: number | null; stdout: string; stderr: string }> => new Promise((resolve) => {
-      const p = spawn('git', ['ls-remote', url], { env: GIT_ENV });
+    /** The real git client, without blocking this process (the test OIDC issuer runs in it). */
+    const gitAsync = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> => new Promise((resolve) => {
+      const p = spawn('git', args, { env: GIT_ENV });
       let stdout = '';
       let stderr = '';
       p.stdout.on('data', (c: Buffer) => { stdout += c.toString('latin1'); });
       p.stderr.on('data', (c: Buffer) => { stderr += c.toString('latin1'); });
       p.on('close', (code) => resolve({ code, stdout, stderr }));
     });
+    const lsRemote = (url: string): Promise<{ code: number | null; stdout: string; stderr: string }> => gitAsync(['ls-remote', url]);
 
     it('listens on a free port for listen port 0 and prints the clone command with it', async () => {
       makeUpstream();
@@ -163,6 +156,55 @@ describe('gitgate binary', function () {
       const gone = await lsRemote(url);
       expect(gone.code).to.not.equal(0);
       expect(gone.stderr).to.include('not served by this gateway');
+    });
+
+    describe('with OIDC', () => {
+      let issuer: TestIssuer;
+      before(async () => { issuer = await startIssuer('gitgate'); });
+      after(async () => { await issuer?.close(); });
+
+      const oidcConfig = (approvers: string[]): string => [
+        'listen: 127.0.0.1:0', `auth: { mode: oidc, issuer: "${issuer.issuer}", audience: gitgate }`, 'log: { level: error }',
+        `detokenize: { requesters: [agents], approvers: [${approvers.join(', ')}] }`,
+        'repos:', '  - name: acme/api', '    upstream: upstream/api.git', '    readers: [agents]', '',
+      ].join('\n');
+
+      it('applies an approver removed from the config on SIGHUP: that approver is refused, the other still approves', async () => {
+        makeUpstream();
+        const work = path.join(dir, 'work');
+        // A fake token built at run time, so no secret-shaped literal lives in the repository.
+        fs.writeFileSync(path.join(work, 'app.env'), `GITHUB_TOKEN=${'gh' + 'p_' + randomChars(36)}\n`);
+        git(['add', 'app.env'], work);
+        git(['commit', '--quiet', '-m', 'configure'], work);
+        git(['push', '--quiet', path.join(dir, 'upstream', 'api.git'), 'main'], work);
+        const file = writeConfig(oidcConfig(['security', 'security-2']));
+        const { url } = await start(file);
+        const api = url.replace('/acme/api.git', '/api/v1');
+        const [agent, alice, bob] = await Promise.all([issuer.mint('agent-7', ['agents']), issuer.mint('alice', ['security']), issuer.mint('bob', ['security-2'])]);
+        const clone = await gitAsync(['clone', '--quiet', url.replace('http://', `http://agent:${agent}@`), path.join(dir, 'clone')]);
+        expect(clone.code, clone.stderr).to.equal(0);
+        const token = /\[\[TOKEN_[^\]]+\]\]/.exec(fs.readFileSync(path.join(dir, 'clone', 'app.env'), 'utf8'))?.[0];
+        expect(token, 'the clone holds a token for the planted value').to.be.a('string');
+        const created = await fetch(`${api}/detokenize-requests`, { method: 'POST', headers: { Authorization: `Bearer ${agent}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ token, reason: 'rotate it' }) });
+        expect(created.status, await created.clone().text()).to.equal(201);
+        const { id } = await created.json() as { id: string };
+        fs.writeFileSync(file, oidcConfig(['security-2']));
+        child!.kill('SIGHUP');
+        // The reload is applied when alice may no longer list requests (approvers and admins only).
+        let listStatus = 0;
+        for (let i = 0; i < 50 && listStatus !== 403; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          listStatus = (await fetch(`${api}/detokenize-requests`, { headers: { Authorization: `Bearer ${alice}` } })).status;
+        }
+        expect(listStatus).to.equal(403);
+        const approve = (jwt: string): Promise<Response> => fetch(`${api}/detokenize-requests/${id}/approve`, { method: 'POST', headers: { Authorization: `Bearer ${jwt}`, 'Content-Type': 'application/json' }, body: '{}' });
+        const refused = await approve(alice);
+        expect(refused.status).to.equal(403);
+        expect(((await refused.json()) as { error: { code: string } }).error.code).to.equal('GITGATE_FORBIDDEN');
+        const approved = await approve(bob);
+        expect(approved.status).to.equal(200);
+        expect(((await approved.json()) as { status: string }).status).to.equal('approved');
+      });
     });
 
     it('keeps serving the old configuration when the edited file is invalid', async () => {

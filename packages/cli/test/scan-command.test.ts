@@ -5,22 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createScanner } from '@gitgate/scanner';
-import { startGateway } from '@gitgate/server';
+import { startGateway } from '@gitgate/gateway';
+import { GIT_ENV } from '@gitgate/testkit';
 import type * as Corpus from '../../../fixtures/secrets-corpus.mjs';
 import { scanCommand, type ScanReport } from '../src/scan-command.js';
 
 const fixtures = new URL('../../../../fixtures/', import.meta.url); // from dist/test/
 const { buildSecretsCorpus } = (await import(new URL('secrets-corpus.mjs', fixtures).href)) as typeof Corpus;
 
-const GIT_ENV: NodeJS.ProcessEnv = {
-  PATH: process.env.PATH,
-  HOME: '/nonexistent',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  LC_ALL: 'C',
-  GIT_AUTHOR_NAME: 'Ada Tester', GIT_AUTHOR_EMAIL: 'ada@example.test', GIT_AUTHOR_DATE: '1700000000 +0000',
-  GIT_COMMITTER_NAME: 'Ada Tester', GIT_COMMITTER_EMAIL: 'ada@example.test', GIT_COMMITTER_DATE: '1700000000 +0000',
-};
 
 function git(args: string[], cwd: string): string {
   const r = spawnSync('git', args, { cwd, env: GIT_ENV });

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { AuditLog } from '@gitgate/audit';
-import { startGateway } from '@gitgate/server';
+import { startGateway } from '@gitgate/gateway';
 import { vaultCommand } from '../src/vault-command.js';
 import { auditCommand } from '../src/audit-command.js';
 

@@ -10,7 +10,7 @@ import type { Database as SqliteHandle, RunResult as SqliteRunResult } from 'sql
 import { DbError, codes, fromSqliteError } from './db-error.js';
 import { applyMigrations, validateMigrations, type Migration } from './migrations.js';
 import { Mutex } from './mutex.js';
-import { noopLogger, type Logger } from './logger.js';
+import { noopLogger, type Logger } from '@gitgate/log';
 
 /** How `Database.open` finds, prepares and migrates a database. */
 export interface OpenOptions {

@@ -4,5 +4,5 @@ export type { OpenOptions, RunResult } from './database.js';
 export type { Migration } from './migrations.js';
 export { DbError, codes } from './db-error.js';
 export type { DbErrorCode } from './db-error.js';
-export { noopLogger } from './logger.js';
-export type { Logger } from './logger.js';
+export { noopLogger } from '@gitgate/log';
+export type { Logger } from '@gitgate/log';

@@ -5,7 +5,7 @@
  */
 import type { Database } from './database.js';
 import { DbError, codes } from './db-error.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '@gitgate/log';
 
 /** One schema step of a store. `sql` may hold several statements but must not BEGIN or COMMIT itself. */
 export interface Migration {

@@ -92,18 +92,6 @@ export class IdMap {
     return out;
   }
 
-  /** The sanitized id of one upstream object, if it was rewritten. */
-  async toSanitized(repo: string, upstreamId: string): Promise<string | undefined> {
-    const row = await this.#db.get<{ sanitized_id: string }>('SELECT sanitized_id FROM id_map WHERE repo = ? AND upstream_id = ?', [repo, upstreamId]);
-    return row?.sanitized_id;
-  }
-
-  /** The upstream ids a sanitized id was rewritten from. */
-  async toUpstream(repo: string, sanitizedId: string): Promise<string[]> {
-    const rows = await this.#db.all<{ upstream_id: string }>('SELECT upstream_id FROM id_map WHERE repo = ? AND sanitized_id = ?', [repo, sanitizedId]);
-    return rows.map((r) => r.upstream_id);
-  }
-
   /**
    * Records which tokens sanitized objects carry, on its own, durably. A sync calls it before it moves
    * any ref, so an exposure audit of a fetch served right after the move finds every carrier.

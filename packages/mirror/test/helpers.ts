@@ -10,7 +10,7 @@ import { hashObject, serializeTree, type ObjectType, type TreeEntry } from '@git
 import { createScanner, type Scanner } from '@gitgate/scanner';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { IdMap, RepoMirror, type RepoMirrorOptions, type SecretSink } from '../src/index.js';
-import { randomChars as randomAlnum } from '@gitgate/testkit';
+import { randomChars as randomAlnum, GIT_CLEAN_ENV } from '@gitgate/testkit';
 export { tempDir, removeDirs as removeDir, randomChars as randomAlnum } from '@gitgate/testkit';
 
 /** A classic GitHub PAT shape, assembled at run time so the repository never holds one. */
@@ -30,14 +30,7 @@ export function fold(value: string): string {
 }
 
 /** Environment for test-side git: no user or system config, fixed identities and dates. */
-const GIT_ENV: NodeJS.ProcessEnv = {
-  PATH: process.env.PATH,
-  HOME: '/nonexistent',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_TERMINAL_PROMPT: '0',
-  LC_ALL: 'C',
-};
+const GIT_ENV = GIT_CLEAN_ENV;
 
 /** Runs git on a repository (`--git-dir`); returns stdout, throws with stderr on failure. */
 export function git(gitDir: string, args: string[], input?: Buffer | string): Buffer {

@@ -26,10 +26,6 @@ export const serverErrors = {
   exposureFailed: defineError('GITGATE_EXPOSURE_FAILED', 503, 'the tokens this pack exposes could not be determined, so it is not sent; try again later'),
   /** A feature of the API this gateway was not configured with. */
   notConfigured: defineError('GITGATE_NOT_CONFIGURED', 501, 'not configured on this gateway'),
-  /** A configuration the gateway cannot start with. */
-  config: defineError('GITGATE_CONFIG', 500, 'invalid configuration'),
-  /** Another gateway holds the data directory. */
-  dataDirInUse: defineError('GITGATE_DATA_DIR_IN_USE', 500, 'the data directory is in use'),
   auditUnavailable: accessErrors.auditUnavailable,
   upstreamFailed: mirrorErrors.upstreamFailed,
 };

@@ -6,7 +6,7 @@ import type { RepoMirror } from '@gitgate/mirror';
 import { gitRoutes } from '../src/index.js';
 import type { AuditEvent, AuditSink } from '../src/audit-sink.js';
 import type { SyncRunner } from '../src/sync-runner.js';
-import { http } from './helpers/http-request.js';
+import { http } from '@gitgate/testkit';
 
 /** A path and stderr as an undeclared failure of git would carry them. */
 const DETAIL = 'fatal: not a git repository: /srv/gitgate/data/acme/sanitized.git';

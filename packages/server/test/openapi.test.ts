@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { openApiDocument } from '../src/api/openapi.js';
-import { repoRoot } from './helpers/harness.js';
+import { repoRoot } from '@gitgate/testkit';
 
 describe('OpenAPI document', () => {
   it('is the same in docs/openapi.yaml as the one the server serves', () => {

@@ -9,5 +9,5 @@ export { loadOrCreateKey } from './key-file.js';
 export { TOKEN_ID_INFO, VAULT_ENCRYPTION_INFO } from './subkeys.js';
 export { VaultError, codes } from './vault-error.js';
 export type { VaultErrorCode } from './vault-error.js';
-export { noopLogger } from './logger.js';
-export type { Logger } from './logger.js';
+export { noopLogger } from '@gitgate/log';
+export type { Logger } from '@gitgate/log';

@@ -10,7 +10,7 @@
  * with the same key file, and a master key that cannot unwrap the stored key is refused at open.
  */
 import { Database } from '@gitgate/db';
-import { noopLogger, type Logger } from './logger.js';
+import { noopLogger, type Logger } from '@gitgate/log';
 import { open as openBox, seal, type SealedBox } from './secret-box.js';
 import { TOKEN_ID_INFO, VAULT_ENCRYPTION_INFO, assertMasterKey, deriveSubkey } from './subkeys.js';
 import { TOKEN_TYPE_RE, isToken, mintToken, type TokenMinter } from './token.js';

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { SIGNATURE_HEADER, signBody } from '@gitgate/access';
 import type { ChainHead } from '@gitgate/audit';
-import { noopLogger, type Logger } from './logger.js';
+import { noopLogger, type Logger } from '@gitgate/log';
 
 /** Options of `AnchorPublisher`. */
 export interface AnchorPublisherOptions {

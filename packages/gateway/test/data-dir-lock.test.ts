@@ -3,7 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lockDataDir, LOCK_FILE, startGateway, ServerError } from '../src/index.js';
+import { GatewayError } from '../src/errors.js';
+import { lockDataDir, LOCK_FILE, startGateway } from '../src/index.js';
 
 describe('data directory lock', () => {
   let dir: string;
@@ -14,13 +15,13 @@ describe('data directory lock', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const refused = (f: () => unknown): ServerError => {
+  const refused = (f: () => unknown): GatewayError => {
     try {
       f();
     } catch (e) {
-      expect(e).to.be.instanceOf(ServerError);
-      expect((e as ServerError).code).to.equal('GITGATE_DATA_DIR_IN_USE');
-      return e as ServerError;
+      expect(e).to.be.instanceOf(GatewayError);
+      expect((e as GatewayError).code).to.equal('GITGATE_DATA_DIR_IN_USE');
+      return e as GatewayError;
     }
     throw new Error('the lock was granted twice');
   };
@@ -84,7 +85,7 @@ describe('data directory lock', () => {
     try {
       let err: unknown;
       await startGateway(opts).then((g) => g.close(), (e: unknown) => { err = e; });
-      expect((err as ServerError).code).to.equal('GITGATE_DATA_DIR_IN_USE');
+      expect((err as GatewayError).code).to.equal('GITGATE_DATA_DIR_IN_USE');
     } finally {
       await first.close();
     }

@@ -5,11 +5,11 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { AuditLog } from '@gitgate/audit';
-import { auditKeyFor } from '../src/audit-key.js';
-import { noopLogger } from '../src/logger.js';
+import { noopLogger } from '@gitgate/log';
+import { auditKeyFor, DataDir } from '../src/index.js';
 import { demoFixtures, gitOk, allObjects, tempDir, cleanup } from './helpers/harness.js';
-import { startIssuer, type TestIssuer } from './helpers/oidc-issuer.js';
-import { http } from './helpers/http-request.js';
+import { startIssuer, type TestIssuer } from '@gitgate/testkit';
+import { http } from '@gitgate/testkit';
 import { spawnGateway } from './helpers/spawn-gateway.js';
 
 describe('e2e: a reveal survives kill -9', function () {
@@ -66,7 +66,8 @@ describe('e2e: a reveal survives kill -9', function () {
     expect(status).to.equal(200);
 
     // The gateway keyed the chain with the key file it created beside the database.
-    const audit = await AuditLog.open({ path: join(dataDir, 'audit.db'), key: await auditKeyFor(dataDir, undefined, noopLogger) });
+    const files = new DataDir(dataDir);
+    const audit = await AuditLog.open({ path: files.auditDb, key: await auditKeyFor(files, undefined, noopLogger) });
     try {
       const reveals = (await audit.detokenize({ token })).filter((e) => e.kind === 'detokenize-reveal');
       expect(reveals.map((e) => e.requestId)).to.deep.equal([id]);

@@ -1,21 +1,10 @@
 /** End-to-end harness: temp dirs, the real git binary, the demo upstream, and a gateway on 127.0.0.1:0. */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { tempDir as testkitTempDir, removeDirs } from '@gitgate/testkit';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { tempDir as testkitTempDir, removeDirs, repoRoot, GIT_CLEAN_ENV } from '@gitgate/testkit';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/index.js';
-
-/** The monorepo root (where lerna.json is). */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'lerna.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('monorepo root not found');
-    dir = up;
-  }
-  return dir;
-}
 
 export interface PlantedSecret {
   value: string;
@@ -52,12 +41,7 @@ export function git(args: string[], opts: { cwd?: string; env?: Record<string, s
     const child = spawn('git', args, {
       cwd: opts.cwd,
       env: {
-        PATH: process.env.PATH,
-        HOME: '/nonexistent',
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_CONFIG_GLOBAL: '/dev/null',
-        GIT_TERMINAL_PROMPT: '0',
-        LC_ALL: 'C',
+        ...GIT_CLEAN_ENV,
         GIT_AUTHOR_NAME: 'tester', GIT_AUTHOR_EMAIL: 'tester@example.com',
         GIT_COMMITTER_NAME: 'tester', GIT_COMMITTER_EMAIL: 'tester@example.com',
         ...opts.env,
@@ -139,4 +123,4 @@ export async function startDemoGateway(extra: Partial<GatewayOptions> = {}, seed
   return state;
 }
 
-export { resolve };
+export { resolve, repoRoot };

@@ -5,8 +5,8 @@
  * join the running sync through RepoMirror's single flight.
  */
 import type { RepoMirror } from '@gitgate/mirror';
-import type { SyncRunner } from './sync-runner.js';
-import type { Logger } from './logger.js';
+import type { SyncRunner } from '@gitgate/server';
+import type { Logger } from '@gitgate/log';
 
 export class BackgroundSync {
   readonly #run: SyncRunner;

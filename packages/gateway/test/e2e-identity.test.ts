@@ -5,8 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { startDemoGateway, git, gitOk, allObjects, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
-import { startIssuer, type TestIssuer } from './helpers/oidc-issuer.js';
-import { http } from './helpers/http-request.js';
+import { startIssuer, type TestIssuer } from '@gitgate/testkit';
+import { http } from '@gitgate/testkit';
 
 describe('e2e: identity, detokenize and audit', function () {
   this.timeout(120_000);

@@ -8,10 +8,8 @@
  */
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { ServerError, codes } from './errors.js';
-
-export const LOCK_FILE = 'gitgate.lock';
+import { dirname } from 'node:path';
+import { GatewayError, codes } from './errors.js';
 
 export interface DataDirLockOptions {
   /** How often the holder refreshes the lock (ms, default 10 s). */
@@ -40,11 +38,11 @@ interface Holder {
 const heldHere = new Set<string>();
 
 /**
- * Takes the data directory's lock or throws ServerError GITGATE_DATA_DIR_IN_USE naming the holder.
- * The directory must exist.
+ * Takes the lock file `path` (DataDir.lockFile) or throws GatewayError GITGATE_DATA_DIR_IN_USE naming
+ * the holder. Its directory must exist.
  */
-export function lockDataDir(dataDir: string, opts: DataDirLockOptions = {}): DataDirLock {
-  const path = join(dataDir, LOCK_FILE);
+export function takeLock(path: string, opts: DataDirLockOptions = {}): DataDirLock {
+  const dataDir = dirname(path);
   const refreshMs = opts.refreshMs ?? 10_000;
   const staleMs = opts.staleMs ?? 3 * refreshMs;
   if (heldHere.has(path)) throw inUse(dataDir, readHolder(path));
@@ -119,7 +117,7 @@ function isStale(path: string, holder: Holder | null, staleMs: number): boolean 
   }
 }
 
-function inUse(dataDir: string, holder: Holder | null): ServerError {
+function inUse(dataDir: string, holder: Holder | null): GatewayError {
   const who = holder ? `gitgate ${holder.purpose} process ${holder.pid} on ${holder.host} (since ${holder.since})` : 'another gitgate process';
-  return new ServerError(codes.dataDirInUse, `data directory ${dataDir} is in use by ${who}; stop it first (one gateway per data directory)`);
+  return new GatewayError(codes.dataDirInUse, `data directory ${dataDir} is in use by ${who}; stop it first (one gateway per data directory)`);
 }

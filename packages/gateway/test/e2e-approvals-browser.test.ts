@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startDemoGateway, gitOk, allObjects, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
-import { startIssuer, type TestIssuer } from './helpers/oidc-issuer.js';
+import { startIssuer, type TestIssuer } from '@gitgate/testkit';
 
 const CHROMIUM = '/usr/bin/chromium';
 

@@ -8,8 +8,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { GitHubConnector, authorizationHeader, httpsUpstreamSource } from '@gitgate/mirror';
-import { startGateway, type Gateway, type Logger } from '../src/index.js';
-import { selfSignedCertificate } from '../src/tls.js';
+import type { Logger } from '@gitgate/log';
+import { selfSignedCertificate } from '@gitgate/server';
+import { startGateway, type Gateway } from '../src/index.js';
 import { allObjects, cleanup, demoFixtures, git, gitOk, tempDir, type PlantedSecret } from './helpers/harness.js';
 import { startGitHttpServer, type GitHttpServer } from '@gitgate/testkit';
 import { startFakeGitHub, type FakeGitHub } from '@gitgate/testkit';
@@ -107,6 +108,49 @@ describe('e2e: upstreams that require a credential', function () {
       const disk = everyFile(path.join(dir, 'data'));
       expect(disk).to.contain('acme/api');
       expectAbsent(disk, [...credentialForms(), password + 'x'], 'the data directory');
+    });
+  });
+
+  describe('a rotated upstream credential at reload', () => {
+    let dir: string;
+    let upstream: GitHttpServer;
+    let gw: Gateway;
+    const username = 'svc-' + randomText(10);
+    const oldPassword = 'pw-' + randomText(28);
+    const newPassword = 'pw-' + randomText(28);
+    const header = (password: string): string => authorizationHeader({ basic: { username, password } });
+    // What the upstream accepts; rotating it there is what makes the gateway's old credential useless.
+    let accepted = header(oldPassword);
+    const source = (password: string) => httpsUpstreamSource({ url: `${upstream.url}/acme/api.git`, credential: { basic: { username, password } }, allowInsecureHttp: true });
+
+    before(async () => {
+      dir = tempDir();
+      await (await demoFixtures()).makeDemoRepo(path.join(dir, 'root', 'acme', 'api.git'), { seed: 'a07a7e' });
+      upstream = await startGitHttpServer({ projectRoot: path.join(dir, 'root'), authorize: (h) => h === accepted });
+      gw = await startGateway({ port: 0, dataDir: path.join(dir, 'data'), auth: { mode: 'none' }, coalesceMs: 0, repos: [{ name: 'acme/api', upstream: source(oldPassword) }] });
+      await gitOk(['ls-remote', `${gw.url}/acme/api.git`]);
+    });
+
+    after(async () => {
+      await gw?.close();
+      await upstream?.close();
+      cleanup(dir);
+    });
+
+    it('counts a repository whose credential alone changed as changed, and its next sync sends the new credential', async () => {
+      accepted = header(newPassword);
+      const { changed } = gw.reload({ repos: [{ name: 'acme/api', upstream: source(newPassword) }] });
+      expect(changed).to.deep.equal(['acme/api']);
+      const sent = upstream.authorizations.length;
+      const r = await git(['clone', '--mirror', `${gw.url}/acme/api.git`, path.join(dir, 'clone.git')]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(upstream.authorizations.slice(sent)).to.include(header(newPassword));
+      expect(upstream.authorizations.slice(sent)).to.not.include(header(oldPassword));
+    });
+
+    it('counts a reload with the same credential as no change', () => {
+      const { added, changed, removed } = gw.reload({ repos: [{ name: 'acme/api', upstream: source(newPassword) }] });
+      expect({ added, changed, removed }).to.deep.equal({ added: [], changed: [], removed: [] });
     });
   });
 

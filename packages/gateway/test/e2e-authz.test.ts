@@ -6,8 +6,8 @@ import { renameSync } from 'node:fs';
 import sqlite3 from 'sqlite3';
 import type { PolicyConfig } from '@gitgate/access';
 import { startDemoGateway, demoFixtures, gitOk, allObjects, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
-import { startIssuer, type TestIssuer } from './helpers/oidc-issuer.js';
-import { http } from './helpers/http-request.js';
+import { startIssuer, type TestIssuer } from '@gitgate/testkit';
+import { http } from '@gitgate/testkit';
 import { randomChars } from '@gitgate/testkit';
 import { startGateway } from '../src/index.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import sqlite3 from 'sqlite3';
 import { startDemoGateway, demoFixtures, git, gitOk, allObjects, tempDir, cleanup, repoRoot, type DemoGateway } from './helpers/harness.js';
-import { startIssuer, type TestIssuer } from './helpers/oidc-issuer.js';
+import { startIssuer, type TestIssuer } from '@gitgate/testkit';
 
 /** Runs the real `gitgate` binary; returns exit code and output. */
 function gitgate(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

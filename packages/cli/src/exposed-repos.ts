@@ -1,0 +1,49 @@
+/**
+ * The repositories a configuration exposes, as upstream sources: its own entries, plus the repositories
+ * of its GitHub organisations resolved now through the connector.
+ */
+import type { Logger } from '@gitgate/log';
+import { GitHubConnector, type UpstreamSource } from '@gitgate/mirror';
+import type { PolicyConfig } from '@gitgate/access';
+import type { GatewayRepo } from '@gitgate/gateway';
+import type { Config } from './config.js';
+import { isRepoName } from './repo-name.js';
+
+/** One repository to serve: its name, readers, fetch source and unscannable allowance. */
+export interface ExposedRepo {
+  name: string;
+  readers: string[];
+  source: UpstreamSource;
+  allowUnscannable?: string[];
+}
+
+/** Repositories of the configured GitHub organisations, resolved now (names the config rule refuses are skipped). */
+async function githubRepos(config: Config, logger: Logger): Promise<ExposedRepo[]> {
+  const out: ExposedRepo[] = [];
+  for (const g of config.github) {
+    const connector = new GitHubConnector({ org: g.org, include: g.include, auth: g.auth, baseUrl: g.baseUrl, includeArchived: g.includeArchived, logger });
+    for (const repo of await connector.resolve()) {
+      if (!isRepoName(repo.name) || repo.name.split('/').length !== 2) {
+        logger.warn('github repository skipped: name not servable', { org: g.org, repo: repo.name.slice(0, 100) });
+        continue;
+      }
+      out.push({ name: repo.name, readers: g.readers, source: connector.upstreamSource(repo, { caFile: g.caFile }) });
+    }
+  }
+  return out;
+}
+
+/** The repositories `config` exposes: its own entries, then the resolved GitHub organisations' (a name configured explicitly wins). */
+export async function exposedRepos(config: Config, logger: Logger): Promise<ExposedRepo[]> {
+  const fromGitHub = await githubRepos(config, logger);
+  return [...config.repos.map((r) => ({ name: r.name, readers: r.readers, source: r.source, allowUnscannable: r.allowUnscannable })), ...fromGitHub.filter((g) => !config.repos.some((r) => r.name === g.name))];
+}
+
+/** What `config` serves and who may do what with it: the repositories and the policy a gateway takes (at start and on reload). */
+export async function servedBy(config: Config, logger: Logger): Promise<{ repos: GatewayRepo[]; policy: PolicyConfig }> {
+  const repos = await exposedRepos(config, logger);
+  return {
+    repos: repos.map((r) => ({ name: r.name, upstream: r.source, allowUnscannable: r.allowUnscannable })),
+    policy: { repos: repos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: config.detokenize, admins: config.admins },
+  };
+}

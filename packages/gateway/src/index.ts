@@ -1,0 +1,11 @@
+export { startGateway } from './gateway.js';
+export type { Gateway, GatewayOptions, GatewayRepo } from './gateway.js';
+export { DataDir, repoDirName, lockDataDir, LOCK_FILE, AUDIT_KEY_FILE } from './data-dir.js';
+export type { DataDirLock, DataDirLockOptions } from './data-dir-lock.js';
+export { auditKeyFor, findAuditKey } from './audit-key.js';
+export { sourceFingerprint } from './repo-set.js';
+export type { RepoChanges } from './repo-set.js';
+export { AnchorPublisher } from './anchor-publisher.js';
+export type { AnchorEvent, AnchorPublisherOptions } from './anchor-publisher.js';
+export { BackgroundSync } from './background-sync.js';
+export { policyChanges } from './policy-changes.js';
