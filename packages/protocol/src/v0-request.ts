@@ -70,7 +70,10 @@ export function parseV0Request(body: Buffer, opts: ParsePktsOptions = {}): V0Req
         req.wants.push(checkObjectId(id, line));
         if (caps !== undefined) {
           if (i !== 0) throw badRequest('capabilities are only allowed on the first want line', line);
+          // git reads features by substring, so it takes any run of spaces between them; libgit2 (pygit2,
+          // cargo) ends the list with a space. Empty entries are skipped, not refused.
           for (const cap of caps.split(' ')) {
+            if (cap === '') continue;
             if (!isCapability(cap, false)) throw badRequest('invalid capability in first want line', line);
             req.capabilities.push(cap);
           }

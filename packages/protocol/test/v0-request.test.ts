@@ -76,8 +76,19 @@ describe('v0 requests', () => {
     expectProtocolError(() => parseV0Request(pkts([`want ${A}\n`, `want ${B} ofs-delta\n`, '0000'])), codes.badRequest);
   });
 
+  it('accepts a capability list that ends with a space, as libgit2 sends it', () => {
+    const r = parseV0Request(pkts([`want ${A} multi_ack thin-pack side-band-64k ofs-delta \n`, `want ${B}\n`, '0000', 'done\n']));
+    expect(r.capabilities).to.deep.equal(['multi_ack', 'thin-pack', 'side-band-64k', 'ofs-delta']);
+    expect(r.wants).to.deep.equal([A, B]);
+    expect(serializeV0Request(r).toString('latin1')).to.include(`want ${A} multi_ack thin-pack side-band-64k ofs-delta\n`);
+  });
+
+  it('accepts runs of spaces between capabilities and a lone space after the id, as git does', () => {
+    expect(parseV0Request(pkts([`want ${A}  ofs-delta   thin-pack\n`, '0000'])).capabilities).to.deep.equal(['ofs-delta', 'thin-pack']);
+    expect(parseV0Request(pkts([`want ${A} \n`, '0000'])).capabilities).to.deep.equal([]);
+  });
+
   it('refuses a malformed capability list as GITGATE_BAD_REQUEST', () => {
-    expectProtocolError(() => parseV0Request(pkts([`want ${A} ofs-delta  thin-pack\n`, '0000'])), codes.badRequest);
     expectProtocolError(() => parseV0Request(pkts([`want ${A} =x\n`, '0000'])), codes.badRequest);
   });
 
