@@ -244,7 +244,9 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
         if (checked.error) return refuse(checked.error);
         noProgress = a.noProgress;
         exposure = { wants: a.wants, haves: checked.haves, filter: a.filter };
-        request = serializeV2Request({ ...r, args: serializeFetchArgs({ ...a, haves: checked.haves }) });
+        // Every have goes to git, known or not: dropping unknown ones turned a negotiation round whose
+        // haves git would not know into a request without haves, which git answers with a pack.
+        request = serializeV2Request({ ...r, args: serializeFetchArgs(a) });
       } else if (r.command === 'object-info') {
         return refuse('the object-info command is not offered');
       } else {
@@ -262,7 +264,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
       noProgress = r.capabilities.includes('no-progress');
       sideband = r.capabilities.includes('side-band') || r.capabilities.includes('side-band-64k');
       exposure = { wants: r.wants, haves: checked.haves, filter: r.filter };
-      request = serializeV0Request({ ...r, haves: checked.haves });
+      request = serializeV0Request(r);
     }
     const notices = noProgress || !sideband ? [] : noticesFor(mirror);
     const abort = new AbortController();
@@ -303,9 +305,9 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
   }
 
   /**
-   * Wants and shallows must be objects of the sanitized store; haves that are not are dropped. Ids the
-   * served refs name (every want of a plain clone) are known without asking git; only the rest are
-   * looked up with one `cat-file --batch-check`.
+   * Wants and shallows must be objects of the sanitized store; the haves that are, for the exposure
+   * record, are returned. Ids the served refs name (every want of a plain clone) are known without asking
+   * git; only the rest are looked up with one `cat-file --batch-check`.
    */
   async function checkIds(mirror: RepoMirror, wants: string[], shallows: string[], haves: string[]): Promise<{ error?: string; haves: string[] }> {
     const listed = (await mirror.sanitized.snapshot()).ids;
