@@ -1,0 +1,79 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { spawnGit, SERVING_ENV } from '@gitgate/mirror';
+import { startGateway } from '../src/index.js';
+import { repoRoot, tempDir, cleanup } from './helpers/harness.js';
+
+interface FuzzStats {
+  total: number;
+  classes: Record<string, number>;
+  rules: Record<string, number>;
+  disagreements: { index: number; kind: string; hex: string }[];
+}
+interface FuzzTarget {
+  url: string;
+  gitDir: string;
+  ctx: { tips: string[]; known: Set<string> };
+  maxBodyBytes: number;
+  close(): Promise<void>;
+}
+/** scripts/lib/upload-pack-fuzz.mjs: the generator and classifier of scripts/fuzz-upload-pack.mjs. */
+interface FuzzModule {
+  REFUSAL_RULES: { name: string; doc: string }[];
+  startFuzzTarget(o: { dir: string; startGateway: typeof startGateway }): Promise<FuzzTarget>;
+  runFuzz(o: Record<string, unknown>): Promise<FuzzStats>;
+  runGitDirect(spawn: typeof spawnGit, env: Record<string, string>, gitDir: string, version: 0 | 2, body: Buffer): Promise<{ code: number; stdout: Buffer }>;
+  postGateway(url: string, version: 0 | 2, body: Buffer): Promise<{ status: number; body: Buffer }>;
+  skeleton(out: Buffer): string;
+  encodeItems(items: ({ t: 'line'; s: string } | { t: 'flush' })[]): Buffer;
+}
+
+describe('upload-pack requests: the gateway against git upload-pack (differential, seeded)', function () {
+  this.timeout(120_000);
+  let fuzz: FuzzModule;
+  let target: FuzzTarget;
+  let dir: string;
+
+  before(async () => {
+    fuzz = (await import(pathToFileURL(join(repoRoot(), 'scripts', 'lib', 'upload-pack-fuzz.mjs')).href)) as FuzzModule;
+    dir = tempDir('gitgate-fuzz-');
+    target = await fuzz.startFuzzTarget({ dir, startGateway });
+  });
+  after(async () => {
+    await target.close();
+    cleanup(dir);
+  });
+
+  it('answers a libgit2 first want line (capabilities ending in a space) exactly as git upload-pack does', async () => {
+    const tip = target.ctx.tips[0]!;
+    const body = fuzz.encodeItems([
+      { t: 'line', s: `want ${tip} multi_ack thin-pack side-band-64k ofs-delta \n` }, { t: 'flush' }, { t: 'line', s: 'done\n' },
+    ]);
+    const git = await fuzz.runGitDirect(spawnGit, SERVING_ENV, target.gitDir, 0, body);
+    expect(git.code).to.equal(0);
+    const gw = await fuzz.postGateway(target.url, 0, body);
+    expect(gw.status).to.equal(200);
+    expect(fuzz.skeleton(gw.body)).to.equal(fuzz.skeleton(git.stdout)).and.to.include('PACK');
+  });
+
+  it('never fails and refuses only where git refuses or a named rule refuses, over 300 seeded requests', async () => {
+    const stats = await fuzz.runFuzz({
+      seed: 'suite', count: 300, concurrency: 3, url: target.url, gitDir: target.gitDir, ctx: target.ctx,
+      spawnGit, servingEnv: SERVING_ENV, maxBodyBytes: target.maxBodyBytes,
+    });
+    expect(stats.total).to.equal(300);
+    expect(stats.disagreements.map((d) => `${d.kind} #${d.index}\n${d.hex}`)).to.deep.equal([]);
+    // The run exercises both sides: requests git and the gateway both serve, and deliberate refusals.
+    expect(stats.classes['both-accepted'] ?? 0).to.be.greaterThan(20);
+    expect(stats.classes['refused-by-rule'] ?? 0).to.be.greaterThan(20);
+  });
+
+  it('lists every refusal rule of the fuzzer in docs/architecture.md', () => {
+    const doc = readFileSync(join(repoRoot(), 'docs', 'architecture.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## What the request parser refuses on purpose'));
+    expect(section.length).to.be.lessThan(doc.length);
+    for (const rule of fuzz.REFUSAL_RULES) expect(section, rule.name).to.include(`\`${rule.name}\``);
+  });
+});
