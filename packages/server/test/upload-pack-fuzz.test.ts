@@ -27,7 +27,7 @@ interface FuzzModule {
   runGitDirect(spawn: typeof spawnGit, env: Record<string, string>, gitDir: string, version: 0 | 2, body: Buffer): Promise<{ code: number; stdout: Buffer }>;
   postGateway(url: string, version: 0 | 2, body: Buffer): Promise<{ status: number; body: Buffer }>;
   skeleton(out: Buffer): string;
-  encodeItems(items: ({ t: 'line'; s: string } | { t: 'flush' })[]): Buffer;
+  encodeItems(items: ({ t: 'line'; s: string } | { t: 'flush' } | { t: 'delim' })[]): Buffer;
 }
 
 describe('upload-pack requests: the gateway against git upload-pack (differential, seeded)', function () {
@@ -56,6 +56,35 @@ describe('upload-pack requests: the gateway against git upload-pack (differentia
     const gw = await fuzz.postGateway(target.url, 0, body);
     expect(gw.status).to.equal(200);
     expect(fuzz.skeleton(gw.body)).to.equal(fuzz.skeleton(git.stdout)).and.to.include('PACK');
+  });
+
+  /** Sends one body to git and to the gateway; returns both answers' skeletons. */
+  async function both(version: 0 | 2, lines: string[]): Promise<{ git: string; gateway: string; status: number }> {
+    const body = fuzz.encodeItems(lines.map((s) => (s === '0000' ? { t: 'flush' as const } : s === '0001' ? { t: 'delim' as const } : { t: 'line' as const, s })));
+    const git = await fuzz.runGitDirect(spawnGit, SERVING_ENV, target.gitDir, version, body);
+    const gw = await fuzz.postGateway(target.url, version, body);
+    return { git: fuzz.skeleton(git.stdout), gateway: fuzz.skeleton(gw.body), status: gw.status };
+  }
+
+  it('answers a v2 round of unknown haves without done with acknowledgments and NAK, as git does, not a pack', async () => {
+    const tip = target.ctx.tips[0]!;
+    const r = await both(2, ['command=fetch\n', 'object-format=sha1\n', '0001', 'ofs-delta\n', `want ${tip}\n`, `have ${'1'.repeat(40)}\n`, `have ${'2'.repeat(40)}\n`, '0000']);
+    expect(r.git).to.equal('acknowledgments|NAK|0000');
+    expect(r.gateway).to.equal(r.git);
+  });
+
+  it('answers only the first v0 have round of a body, as git does, even when a done follows', async () => {
+    const [tip, other] = target.ctx.tips;
+    const r = await both(0, [`want ${tip} multi_ack_detailed side-band-64k\n`, '0000', `have ${other}\n`, '0000', `have ${tip}\n`, 'done\n']);
+    expect(r.git).to.not.include('PACK');
+    expect(r.gateway).to.equal(r.git);
+  });
+
+  it('accepts a later v0 want line that ends in a space, as git does', async () => {
+    const [tip, other] = target.ctx.tips;
+    const r = await both(0, [`want ${tip} side-band-64k\n`, `want ${other} \n`, '0000', 'done\n']);
+    expect(r.status).to.equal(200);
+    expect(r.gateway).to.equal(r.git).and.to.include('PACK');
   });
 
   it('never fails and refuses only where git refuses or a named rule refuses, over 300 seeded requests', async () => {
