@@ -360,7 +360,8 @@ export function looseSplit(body) {
   while (off < body.length) {
     if (body.length - off < 4) return { pkts, framing: 'body ends inside a pkt header' };
     const head = body.subarray(off, off + 4).toString('latin1');
-    if (!/^[0-9a-f]{4}$/.test(head)) return { pkts, framing: `pkt header ${JSON.stringify(head)} is not 4 lowercase hex digits` };
+    // git's hexval takes either case, and so does the gateway.
+    if (!/^[0-9a-fA-F]{4}$/.test(head)) return { pkts, framing: `pkt header ${JSON.stringify(head)} is not 4 hex digits` };
     const n = parseInt(head, 16);
     if (n === 0 || n === 1 || n === 2) {
       pkts.push({ kind: ['flush', 'delim', 'end'][n] });
@@ -426,7 +427,7 @@ function capOk(cap, allowSpace) {
 export const REFUSAL_RULES = [
   { name: 'body-too-large', doc: 'a request body over the configured limit (default 16 MiB) or with more than 100,000 pkts (413/400)',
     test: (r) => r.body.length > r.limits.maxBodyBytes || r.pktCount > 100_000 },
-  { name: 'pkt-framing', doc: 'a body that is not whole pkt-lines to its last byte: bad or uppercase length header, 0003, over 65520, cut short, or trailing bytes (git stops reading where it is done; the gateway frames the whole body)',
+  { name: 'pkt-framing', doc: 'a body that is not whole pkt-lines to its last byte: a length header that is not 4 hex digits, 0003, over 65520, cut short, or trailing bytes (git stops reading where it is done; the gateway frames the whole body)',
     test: (r) => r.framing !== null },
   { name: 'line-encoding', doc: 'a line that is not UTF-8 or holds a control character (CR, tab, NUL ...) other than its one trailing LF',
     test: (r) => r.pkts.some((p) => p.kind === 'data' && text(p.data) === null) },
