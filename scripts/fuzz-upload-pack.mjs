@@ -5,10 +5,10 @@
 // that the gateway never fails (5xx, dropped connection) and refuses only where git refuses or where a
 // named rule (scripts/lib/upload-pack-fuzz.mjs, docs/architecture.md) refuses on purpose.
 //
-//   node scripts/fuzz-upload-pack.mjs [--count 10000] [--seed S] [--concurrency 4] [--from I] [--check-all] [--json]
+//   npm run build; node scripts/fuzz-upload-pack.mjs [--count 10000] [--seed S] [--concurrency 4] [--from I] [--check-all] [--json]
 //
 // --from I --count 1 regenerates request I of a run alone. Exit 1 on any unexplained disagreement.
-// Benchmark-style: not in CI at this size (the suite runs 400 requests, packages/server/test).
+// Benchmark-style: not in CI at this size (the suite runs 300 requests, packages/server/test/upload-pack-fuzz.test.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
