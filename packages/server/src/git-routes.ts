@@ -32,8 +32,11 @@ const V0_CAPABILITIES = [
 ];
 /** Capabilities a v0 client may send (those advertised plus identification). */
 const V0_REQUEST_CAPABILITIES = new Set([...V0_CAPABILITIES, 'filter', 'agent', 'session-id', 'object-format']);
-/** v2 request capabilities accepted. */
-const V2_REQUEST_CAPABILITIES = new Set(['agent', 'session-id', 'object-format']);
+/**
+ * v2 request capabilities accepted: those the v2 advertisement offers. git refuses `session-id` unless it
+ * advertised it (transfer.advertiseSID), and ls-refs never reaches git, so the list has to say so.
+ */
+const V2_REQUEST_CAPABILITIES = new Set(['agent', 'object-format']);
 /** What the v2 advertisement offers: no object-info, bundle-uri, packfile-uris, ref-in-want, sideband-all. */
 const V2_LS_REFS = ['unborn'];
 const V2_FETCH = ['shallow', 'wait-for-done', 'filter'];

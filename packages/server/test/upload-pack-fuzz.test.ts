@@ -73,6 +73,12 @@ describe('upload-pack requests: the gateway against git upload-pack (differentia
     expect(r.gateway).to.equal(r.git);
   });
 
+  it('refuses a v2 session-id capability it does not advertise, as git does, also for ls-refs it answers itself', async () => {
+    const r = await both(2, ['command=ls-refs\n', 'agent=git/2.39.5\n', 'session-id=abc\n', '0001', 'peel\n', '0000']);
+    expect(r.git).to.equal('');
+    expect(r.gateway).to.equal('ERR');
+  });
+
   it('answers only the first v0 have round of a body, as git does, even when a done follows', async () => {
     const [tip, other] = target.ctx.tips;
     const r = await both(0, [`want ${tip} multi_ack_detailed side-band-64k\n`, '0000', `have ${other}\n`, '0000', `have ${tip}\n`, 'done\n']);
