@@ -43,6 +43,7 @@ try {
     seed: opt.seed, count: Number(opt.count), from: Number(opt.from), concurrency: Number(opt.concurrency),
     url: target.url, gitDir: target.gitDir, ctx: target.ctx, spawnGit, servingEnv: SERVING_ENV,
     maxBodyBytes: target.maxBodyBytes, checkAll: opt['check-all'], signal: stop.signal,
+    onDisagreement: (d) => process.stderr.write(`\nunexplained ${d.kind}: request ${d.index} (v${d.version}, mutations ${d.mutations.join(',') || 'none'})\n`),
     onProgress: (s) => process.stderr.write(`\r${s.total} requests, ${s.disagreements.length} unexplained, ${((Date.now() - started) / 1000).toFixed(0)} s`),
   });
 } finally {

@@ -398,7 +398,7 @@ const V0_OFFERED = new Set([
   'deepen-relative', 'no-progress', 'include-tag', 'multi_ack_detailed', 'allow-reachable-sha1-in-want', 'no-done',
   'filter', 'agent', 'session-id', 'object-format',
 ]);
-const V2_OFFERED = new Set(['agent', 'session-id', 'object-format']);
+const V2_OFFERED = new Set(['agent', 'object-format']);
 const SINGLE_FILTER = [/^blob:none$/, /^blob:limit=[0-9]{1,15}[kKmMgG]?$/, /^tree:[0-9]{1,10}$/];
 
 function filterOffered(spec) {
@@ -438,7 +438,7 @@ export const REFUSAL_RULES = [
     test: (r) => r.version === 2 && v2Shape(r) !== null },
   { name: 'command-not-offered', doc: 'v2: any command besides ls-refs and fetch (object-info, bundle-uri, ...)',
     test: (r) => r.version === 2 && v2Shape(r) === null && !['ls-refs', 'fetch'].includes(v2Shape(r, true).command) },
-  { name: 'capability-not-offered', doc: 'a capability the gateway does not offer: v2 lines other than agent, session-id and object-format=sha1; v0 names outside the gateway\'s advertisement plus agent, session-id, object-format, or a malformed capability',
+  { name: 'capability-not-offered', doc: 'a capability the gateway does not offer: v2 lines other than agent and object-format=sha1; v0 names outside the gateway\'s advertisement plus agent, session-id, object-format, or a malformed capability',
     test: (r) => capabilityRefused(r) },
   { name: 'capability-placement', doc: 'v0: capabilities on a want line other than the first',
     test: (r) => r.version === 0 && v0Wants(r).slice(1).some((w) => w.rest.trim() !== '') },
@@ -691,7 +691,8 @@ export function hexDump(body, max = 4096) {
  * Sends `count` generated requests (indexes from..from+count-1) to both sides with `concurrency`
  * in flight, and classifies each. Options: { seed, count, from, url (the repository URL, …/x.git),
  * gitDir (the unmodified repository), ctx (repoContext), spawnGit, servingEnv, maxBodyBytes,
- * concurrency, checkAll (run git even where a rule explains the refusal), onProgress, signal (stops
+ * concurrency, checkAll (run git even where a rule explains the refusal), onProgress, onDisagreement
+ * (called with each unexplained one as it happens), signal (stops
  * taking new requests; the figures then cover those finished) }.
  * Resolves { total, classes, rules, gitOnRules (with checkAll: per first rule, whether git took the
  * request), gitRuns, disagreements: [{ index, kind, ... }] }.
@@ -709,10 +710,12 @@ export async function runFuzz(o) {
     const gwOutcome = gatewayOutcome(gw);
     const report = (kind, extra = {}) => {
       bump(stats.classes, kind);
-      stats.disagreements.push({
+      const d = {
         index, kind, version: req.version, mutations: req.mutations, rules, gatewayStatus: gw.status,
         gateway: gw.body ? gw.body.subarray(0, 300).toString('latin1') : gw.error, hex: hexDump(req.body), ...extra,
-      });
+      };
+      stats.disagreements.push(d);
+      o.onDisagreement?.(d);
     };
     if (gwOutcome === 'failed') return report('gateway-failed');
     if (gwOutcome === 'refused' && rules.length > 0 && !o.checkAll) {
