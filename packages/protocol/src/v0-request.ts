@@ -23,14 +23,11 @@ export interface V0Request {
   deepenSince?: number;
   deepenNot: string[];
   filter?: string;
-  /** Have ids of every round in the body, in order. */
+  /** Have ids of the body's have round, in order. */
   haves: string[];
   /** The have round ends with `done`. */
   done: boolean;
-  /**
-   * The have round ends with a flush-pkt (the client awaits ACKs). Absent: a flush is written after
-   * haves that are not followed by done.
-   */
+  /** The have round ends with a flush-pkt (the client awaits ACKs); absent: after haves without done. */
   flush?: boolean;
 }
 
@@ -50,8 +47,9 @@ function splitLine(line: string): [string, string | undefined] {
  * Parses a v0/v1 request body. Throws ProtocolError: the pkt-line codes; GITGATE_BAD_OBJECT_ID for a
  * want/have/shallow that is not a sha1 id; GITGATE_BAD_REQUEST for an unknown line, a body without a
  * want, capabilities outside the first want line, bad or repeated deepen values, deepen combined with
- * deepen-since/deepen-not, a delim or response-end pkt, or a body that ends in the middle of a section
- * (pkts after the have round's flush or `done` are framed but otherwise not read, as git does not); GITGATE_FILTER_NOT_ALLOWED for a filter outside the allowed set.
+ * deepen-since/deepen-not, a delim or response-end pkt, or a body that ends in the middle of a section;
+ * GITGATE_FILTER_NOT_ALLOWED for a filter outside the allowed set. Pkts after the have round's flush or
+ * `done` are framed but not otherwise read, as upload-pack does not read them.
  */
 export function parseV0Request(body: Buffer, opts: ParsePktsOptions = {}): V0Request {
   const pkts = parsePkts(body, opts);
@@ -113,6 +111,7 @@ export function parseV0Request(body: Buffer, opts: ParsePktsOptions = {}): V0Req
     const pkt = pkts[i]!;
     if (pkt.kind === 'flush') {
       req.flush = true;
+      closed = true;
       break;
     }
     if (pkt.kind !== 'data') throw badRequest(`unexpected ${pkt.kind}-pkt in a v0 request`);
@@ -127,7 +126,6 @@ export function parseV0Request(body: Buffer, opts: ParsePktsOptions = {}): V0Req
     req.haves.push(checkObjectId(value ?? '', line));
     closed = false;
   }
-  if (req.flush) closed = true;
   if (!closed) throw badRequest('v0 request ends inside a have round');
   return req;
 }
