@@ -4,7 +4,7 @@
  *   want <oid>[ <caps>] LF, want <oid> LF..., shallow/deepen/deepen-since/deepen-not/filter lines,
  *   flush-pkt, then have lines ending in a flush-pkt per round, and finally `done`.
  * git 2.39 resends its state (wants, flush, haves found common) in every request body, so one body
- * holds one have round; bodies with several flush-separated rounds are accepted too.
+ * holds one have round. upload-pack reads no further than that round's flush or `done`, nor does this.
  */
 import { ProtocolError, codes, quoteInput, truncateInput } from './errors.js';
 import { checkFilterSpec } from './filter-spec.js';
@@ -23,10 +23,12 @@ export interface V0Request {
   deepenSince?: number;
   deepenNot: string[];
   filter?: string;
-  /** Have ids of every round in the body, in order. */
+  /** Have ids of the body's have round, in order. */
   haves: string[];
-  /** The body ends with `done`. */
+  /** The have round ends with `done`. */
   done: boolean;
+  /** The have round ends with a flush-pkt (the client awaits ACKs); absent: after haves without done. */
+  flush?: boolean;
 }
 
 function badRequest(message: string, line?: string): ProtocolError {
@@ -45,8 +47,9 @@ function splitLine(line: string): [string, string | undefined] {
  * Parses a v0/v1 request body. Throws ProtocolError: the pkt-line codes; GITGATE_BAD_OBJECT_ID for a
  * want/have/shallow that is not a sha1 id; GITGATE_BAD_REQUEST for an unknown line, a body without a
  * want, capabilities outside the first want line, bad or repeated deepen values, deepen combined with
- * deepen-since/deepen-not, a delim or response-end pkt, data after `done`, or a body that ends in the
- * middle of a section; GITGATE_FILTER_NOT_ALLOWED for a filter outside the allowed set.
+ * deepen-since/deepen-not, a delim or response-end pkt, or a body that ends in the middle of a section;
+ * GITGATE_FILTER_NOT_ALLOWED for a filter outside the allowed set. Pkts after the have round's flush or
+ * `done` are framed but not otherwise read, as upload-pack does not read them.
  */
 export function parseV0Request(body: Buffer, opts: ParsePktsOptions = {}): V0Request {
   const pkts = parsePkts(body, opts);
@@ -69,8 +72,12 @@ export function parseV0Request(body: Buffer, opts: ParsePktsOptions = {}): V0Req
         const [id, caps] = splitLine(value);
         req.wants.push(checkObjectId(id, line));
         if (caps !== undefined) {
-          if (i !== 0) throw badRequest('capabilities are only allowed on the first want line', line);
+          // A lone trailing space is not a capability; git would read features here, the gateway does not.
+          if (i !== 0 && caps.trim() !== '') throw badRequest('capabilities are only allowed on the first want line', line);
+          // git reads features by substring, so it takes any run of spaces between them; libgit2 (pygit2,
+          // cargo) ends the list with a space. Empty entries are skipped, not refused.
           for (const cap of caps.split(' ')) {
+            if (cap === '') continue;
             if (!isCapability(cap, false)) throw badRequest('invalid capability in first want line', line);
             req.capabilities.push(cap);
           }
@@ -97,21 +104,22 @@ export function parseV0Request(body: Buffer, opts: ParsePktsOptions = {}): V0Req
   if (req.wants.length === 0) throw badRequest('v0 request has no want line');
   if (i === pkts.length) throw badRequest('v0 request ends before the flush-pkt after its wants');
   checkDeepenCombination(req);
-  // Have section: rounds of have lines, each closed by a flush-pkt, or a final `done`.
+  // Have section: one round of have lines, ended by a flush-pkt or `done`. upload-pack --stateless-rpc
+  // answers that round and exits; whatever follows is never read, so it is not read here either.
   let closed = true;
   for (i++; i < pkts.length; i++) {
     const pkt = pkts[i]!;
-    if (req.done) throw badRequest('v0 request has data after done');
     if (pkt.kind === 'flush') {
+      req.flush = true;
       closed = true;
-      continue;
+      break;
     }
     if (pkt.kind !== 'data') throw badRequest(`unexpected ${pkt.kind}-pkt in a v0 request`);
     const line = pktLine(pkt.data);
     if (line === 'done') {
       req.done = true;
       closed = true;
-      continue;
+      break;
     }
     const [keyword, value] = splitLine(line);
     if (keyword !== 'have') throw badRequest('unknown line in v0 have section', line);
@@ -163,6 +171,6 @@ export function serializeV0Request(r: V0Request): Buffer {
   out.push(FLUSH_PKT);
   for (const id of r.haves) out.push(encodePkt(`have ${checkId(id)}\n`));
   if (r.done) out.push(encodePkt('done\n'));
-  else if (r.haves.length > 0) out.push(FLUSH_PKT);
+  else if (r.flush ?? r.haves.length > 0) out.push(FLUSH_PKT);
   return Buffer.concat(out);
 }

@@ -47,10 +47,21 @@ describe('v0 requests', () => {
     expect(parseV0Request(serializeV0Request(r))).to.deep.equal(r);
   });
 
-  it('accepts several flush-separated have rounds in one body', () => {
+  it('reads only the first have round of a body, as upload-pack --stateless-rpc does', () => {
     const r = parseV0Request(pkts([`want ${A}\n`, '0000', `have ${B}\n`, '0000', `have ${C}\n`, '0000', 'done\n']));
-    expect(r.haves).to.deep.equal([B, C]);
-    expect(r.done).to.equal(true);
+    expect(r).to.deep.include({ haves: [B], done: false, flush: true });
+    // Re-serialized, the round still ends in a flush, so git answers it with ACK/NAK and no pack.
+    expect(serializeV0Request(r).toString('latin1').endsWith(`have ${B}\n0000`)).to.equal(true);
+  });
+
+  it('keeps the flush of a round whose haves were all removed, so git still answers NAK', () => {
+    const r = parseV0Request(pkts([`want ${A}\n`, '0000', `have ${B}\n`, '0000']));
+    expect(serializeV0Request({ ...r, haves: [] }).toString('latin1')).to.equal(`0032want ${A}\n00000000`);
+  });
+
+  it('accepts a later want line that ends in a space, as git does, but not one with capabilities', () => {
+    expect(parseV0Request(pkts([`want ${A} ofs-delta\n`, `want ${B} \n`, '0000'])).wants).to.deep.equal([A, B]);
+    expectProtocolError(() => parseV0Request(pkts([`want ${A}\n`, `want ${B} ofs-delta \n`, '0000'])), codes.badRequest);
   });
 
   it('accepts want lines without LF', () => {
@@ -76,8 +87,19 @@ describe('v0 requests', () => {
     expectProtocolError(() => parseV0Request(pkts([`want ${A}\n`, `want ${B} ofs-delta\n`, '0000'])), codes.badRequest);
   });
 
+  it('accepts a capability list that ends with a space, as libgit2 sends it', () => {
+    const r = parseV0Request(pkts([`want ${A} multi_ack thin-pack side-band-64k ofs-delta \n`, `want ${B}\n`, '0000', 'done\n']));
+    expect(r.capabilities).to.deep.equal(['multi_ack', 'thin-pack', 'side-band-64k', 'ofs-delta']);
+    expect(r.wants).to.deep.equal([A, B]);
+    expect(serializeV0Request(r).toString('latin1')).to.include(`want ${A} multi_ack thin-pack side-band-64k ofs-delta\n`);
+  });
+
+  it('accepts runs of spaces between capabilities and a lone space after the id, as git does', () => {
+    expect(parseV0Request(pkts([`want ${A}  ofs-delta   thin-pack\n`, '0000'])).capabilities).to.deep.equal(['ofs-delta', 'thin-pack']);
+    expect(parseV0Request(pkts([`want ${A} \n`, '0000'])).capabilities).to.deep.equal([]);
+  });
+
   it('refuses a malformed capability list as GITGATE_BAD_REQUEST', () => {
-    expectProtocolError(() => parseV0Request(pkts([`want ${A} ofs-delta  thin-pack\n`, '0000'])), codes.badRequest);
     expectProtocolError(() => parseV0Request(pkts([`want ${A} =x\n`, '0000'])), codes.badRequest);
   });
 
@@ -107,8 +129,9 @@ describe('v0 requests', () => {
     expectProtocolError(() => parseV0Request(pkts([`want ${A}\n`, '0001', '0000'])), codes.badRequest);
   });
 
-  it('refuses data after done as GITGATE_BAD_REQUEST', () => {
-    expectProtocolError(() => parseV0Request(pkts([`want ${A}\n`, '0000', 'done\n', `have ${B}\n`])), codes.badRequest);
+  it('ignores what follows done, as upload-pack does, as long as it is whole pkt-lines', () => {
+    expect(parseV0Request(pkts([`want ${A}\n`, '0000', 'done\n', `have ${B}\n`, 'garbage'])).haves).to.deep.equal([]);
+    expectProtocolError(() => parseV0Request(Buffer.concat([pkts([`want ${A}\n`, '0000', 'done\n']), Buffer.from('00')])), codes.pktMalformed);
   });
 
   it('refuses a body that ends inside the want section as GITGATE_BAD_REQUEST', () => {

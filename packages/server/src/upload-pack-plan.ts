@@ -21,8 +21,11 @@ export const V0_CAPABILITIES = [
 ];
 /** Capabilities a v0 client may send (those advertised plus identification). */
 const V0_REQUEST_CAPABILITIES = new Set([...V0_CAPABILITIES, 'filter', 'agent', 'session-id', 'object-format']);
-/** v2 request capabilities accepted. */
-const V2_REQUEST_CAPABILITIES = new Set(['agent', 'session-id', 'object-format']);
+/**
+ * v2 request capabilities accepted: those the v2 advertisement offers. git refuses `session-id` unless it
+ * advertised it (transfer.advertiseSID), and ls-refs never reaches git, so the list has to say so.
+ */
+const V2_REQUEST_CAPABILITIES = new Set(['agent', 'object-format']);
 
 /** Which of these ids are objects of the sanitized store. */
 export type ObjectLookup = (ids: string[]) => Promise<ReadonlySet<string>>;
@@ -46,7 +49,11 @@ export interface PlannedFetch {
   kind: 'fetch';
   endpoint: string;
   note: FetchNote;
-  /** The canonical re-serialization git receives (haves not in the store dropped). */
+  /**
+   * The canonical re-serialization git receives. Every have goes to git, known or not: dropping unknown
+   * ones turned a negotiation round whose haves git would not know into a request without haves, which
+   * git answers with a pack instead of acknowledgments.
+   */
   request: Buffer;
   /** What the pack can expose, for the audit written before its first byte. */
   shape: FetchShape;
@@ -88,7 +95,7 @@ async function planV2(body: Buffer, lookup: ObjectLookup): Promise<UploadPackPla
   return {
     kind: 'fetch', endpoint, note, noProgress: a.noProgress, sideband: true, done: a.done,
     shape: exposureShape(a.wants, checked.haves, a.filter, a.includeTag, deepens(a.shallows, a)),
-    request: serializeV2Request({ ...r, args: serializeFetchArgs({ ...a, haves: checked.haves }) }),
+    request: serializeV2Request({ ...r, args: serializeFetchArgs(a) }),
   };
 }
 
@@ -107,7 +114,7 @@ async function planV0(body: Buffer, lookup: ObjectLookup): Promise<UploadPackPla
     noProgress: caps.includes('no-progress'),
     sideband: caps.includes('side-band') || caps.includes('side-band-64k'),
     shape: exposureShape(r.wants, checked.haves, r.filter, caps.includes('include-tag'), deepens(r.shallows, r) || caps.includes('deepen-relative')),
-    request: serializeV0Request({ ...r, haves: checked.haves }),
+    request: serializeV0Request(r),
   };
 }
 
@@ -122,7 +129,7 @@ function fetchProblem(a: FetchArgs): string | null {
   return null;
 }
 
-/** Wants and shallows must be objects of the sanitized store; haves that are not are dropped. */
+/** Wants and shallows must be objects of the sanitized store; the haves that are are returned (for the exposure shape). */
 async function checkIds(lookup: ObjectLookup, wants: string[], shallows: string[], haves: string[]): Promise<{ error?: string; haves: string[] }> {
   const found = await lookup([...new Set([...wants, ...shallows, ...haves])]);
   const missing = wants.find((w) => !found.has(w));
