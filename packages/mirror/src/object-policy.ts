@@ -74,7 +74,7 @@ export interface TreeOutcome extends ObjectOutcome {
   secretNames: readonly (Buffer | null)[];
 }
 
-const TREE_UNCHANGED: TreeOutcome = Object.freeze({ ...UNCHANGED, secretNames: UNCHANGED.secrets as readonly never[] });
+const TREE_UNCHANGED: TreeOutcome = Object.freeze({ ...UNCHANGED, secretNames: Object.freeze([]) as readonly (Buffer | null)[] });
 
 /**
  * A tree (`treeId` names it in errors): entry names scanned first, every entry id re-pointed through
@@ -129,11 +129,7 @@ export interface HeaderedContext {
  */
 export function rewriteCommit(raw: Buffer, commitId: string, ctx: HeaderedContext): ObjectOutcome {
   const obj = parseOrThrow(commitId, raw);
-  return rewriteHeadered(raw, obj, 'commit', obj.message, ctx, (h) => {
-    if (h.key === 'tree') return makeHeader('tree', ctx.mapId(value(h), 'tree'));
-    if (h.key === 'parent') return makeHeader('parent', ctx.mapId(value(h), 'commit'));
-    return h;
-  });
+  return rewriteHeadered(raw, obj, 'commit', obj.message, ctx, null);
 }
 
 /**
@@ -144,13 +140,21 @@ export function rewriteTag(raw: Buffer, tagId: string, ctx: HeaderedContext): Ob
   const obj = parseOrThrow(tagId, raw);
   const targetType = tagTargetType(obj);
   const message = obj.message === null ? null : splitTagSignature(obj.message).body;
-  return rewriteHeadered(raw, obj, 'tag', message, ctx, (h) => (h.key === 'object' ? makeHeader('object', ctx.mapId(value(h), targetType)) : h));
+  return rewriteHeadered(raw, obj, 'tag', message, ctx, targetType);
+}
+
+/**
+ * The type of the object a structural header points at, or null for one that is kept as it is: a
+ * commit maps its `tree` and `parent` ids, a tag its `object` (of `targetType`).
+ */
+function mappedType(objectType: 'commit' | 'tag', key: string, targetType: string | null): string | null {
+  if (objectType === 'tag') return key === 'object' ? targetType : null;
+  return key === 'tree' ? 'tree' : key === 'parent' ? 'commit' : null;
 }
 
 /** The shared walk of a commit's or tag's headers: drop signatures, map structure, scan the rest. */
 function rewriteHeadered(
-  raw: Buffer, obj: HeaderedObject, objectType: 'commit' | 'tag', message: Buffer | null, ctx: HeaderedContext,
-  structural: (h: ObjectHeader) => ObjectHeader,
+  raw: Buffer, obj: HeaderedObject, objectType: 'commit' | 'tag', message: Buffer | null, ctx: HeaderedContext, targetType: string | null,
 ): ObjectOutcome {
   const dropped = objectType === 'commit' ? DROPPED_COMMIT_HEADERS : DROPPED_TAG_HEADERS;
   const headers: ObjectHeader[] = [];
@@ -159,7 +163,8 @@ function rewriteHeadered(
   for (const h of obj.headers) {
     if (dropped.has(h.key)) continue;
     if (isStructuralHeader(objectType, h)) {
-      headers.push(structural(h));
+      const type = mappedType(objectType, h.key, targetType);
+      headers.push(type === null ? h : makeHeader(h.key, ctx.mapId(value(h), type)));
       continue;
     }
     const r = rewriteHeader(objectType, h, ctx.tokenize);

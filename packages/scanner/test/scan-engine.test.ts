@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { builtinDetectorList } from '../src/builtin-detector-list.js';
 import type { Detector } from '../src/detector.js';
-import { defaultRules } from '../src/index.js';
+import { builtinDetectors, defaultRules } from '../src/index.js';
 import { ScanEngine } from '../src/scan-engine.js';
 
 const settings = { chunkBytes: 32 << 20, chunkOverlap: 1 << 20, maxDecodeDepth: 2 };
@@ -35,6 +35,11 @@ describe('scan engine', () => {
     expect(engine.scan(Buffer.from('no keyword here'), undefined)).to.deep.equal([]);
     expect(engine.scan(Buffer.from('a zebra here'), undefined).map((f) => f.ruleId)).to.deep.equal(['probe']);
     expect(seen).to.deep.equal(['a zebra here']);
+  });
+
+  it('registers exactly the detectors the scanner lists publicly', () => {
+    const registered = builtinDetectorList.flatMap((d) => d.infos.map((i) => i.id)).sort();
+    expect(registered).to.deep.equal(builtinDetectors.map((d) => d.id).sort());
   });
 
   it('refuses a rule whose id a registered detector already reports under', () => {
