@@ -6,13 +6,15 @@
  * Targets: a file; a directory (its files, `.git` skipped); a git repository's HEAD tree (bare
  * repositories); with `--history`, every blob of every ref's history (`git log --raw` for the
  * commit that introduced it, `git rev-list --objects --all` for completeness, `git cat-file
- * --batch` to read) plus commit and tag messages.
+ * --batch` to read) plus every commit, tag and tree through the rewrite's own policy (history-places.ts):
+ * messages, headers and tree entry names.
  */
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readObjects } from '@gitgate/mirror';
 import { git } from '@gitgate/git';
 import { createScanner, ScannerError, type Finding, type Scanner } from '@gitgate/scanner';
+import { historyPolicy, type PlaceSink } from './history-places.js';
 
 const USAGE = 'usage: gitgate scan <path-or-bare-repo> [--history] [--json]';
 const ZERO_ID = /^0+$/;
@@ -22,7 +24,7 @@ export interface ScanReportFinding {
   ruleId: string;
   type: string;
   confidence: Finding['confidence'];
-  /** Repository-relative path, `(commit message)` or `(tag message)`. */
+  /** Repository-relative path, `(commit message)`, `(tag message)`, `(commit header)`, `(tag header)` or `(tree entry name)`. */
   path: string;
   /** The commit that introduced the blob (history), the scanned commit (HEAD), or the tag object. */
   commit?: string;
@@ -126,6 +128,11 @@ function scanContent(c: Collector, content: Buffer, where: { path: string; commi
     c.report.withheld.push({ ...where, bytes: content.length, reason: e.message });
     return;
   }
+  report(c, content, findings, where);
+}
+
+/** Appends `findings` in `content` to the report, each with its position and a masked preview. */
+function report(c: Collector, content: Buffer, findings: readonly Finding[], where: { path: string; commit?: string }): void {
   for (const f of findings) {
     const { line, column, lineStart, lineEnd } = locate(content, f.start);
     c.report.findings.push({
@@ -165,10 +172,19 @@ async function gitDirOf(target: string): Promise<{ gitDir: string; bare: boolean
   }
 }
 
-/** The message of a commit or tag object: everything after the first blank line. */
-function messageOf(content: Buffer): Buffer {
-  const blank = content.indexOf('\n\n');
-  return content.subarray(blank < 0 ? content.length : blank + 2);
+/** Reports the places of commits, tags and trees as the rewrite's policy sees them. */
+function placeSink(c: Collector): PlaceSink {
+  return {
+    message: (content, where) => scanContent(c, content, where, false),
+    secret(raw, s, where) {
+      // The secret's first occurrence in the object locates it (a folded header value may not hold it whole).
+      const start = Math.max(0, raw.indexOf(s.secret));
+      const known = [...c.scanner.rules, ...c.scanner.detectors].find((r) => r.id === s.ruleId);
+      const f: Finding = { ruleId: s.ruleId, type: s.type, start, end: Math.min(raw.length, start + s.secret.length), confidence: known?.confidence ?? 'high' };
+      report(c, raw, [f], where);
+    },
+    withheld: (where, bytes, reason) => c.report.withheld.push({ ...where, bytes, reason }),
+  };
 }
 
 async function scanHead(c: Collector, gitDir: string): Promise<void> {
@@ -218,14 +234,13 @@ async function scanHistory(c: Collector, gitDir: string): Promise<void> {
     .filter(Boolean)
     .map((l) => l.split(' ') as [string, string]);
   const blobs = typed.filter(([, t]) => t === 'blob').map(([id]) => id);
-  const messages = typed.filter(([, t]) => t === 'commit' || t === 'tag').map(([id]) => id);
+  const others = typed.filter(([, t]) => t === 'commit' || t === 'tag' || t === 'tree').map(([id]) => id);
   for await (const obj of readObjects(gitDir, blobs)) {
     scanContent(c, obj.content, introduced.get(obj.id) ?? { path: pathOf.get(obj.id) || obj.id }, true);
   }
-  // Commit and tag messages: the rewrite scans them too (lines count from the message's start).
-  for await (const obj of readObjects(gitDir, messages)) {
-    scanContent(c, messageOf(obj.content), { path: obj.type === 'commit' ? '(commit message)' : '(tag message)', commit: obj.id }, false);
-  }
+  // Commits, tags and trees through the rewrite's policy (message lines count from the message's start).
+  const policy = historyPolicy(c.scanner, placeSink(c));
+  for await (const obj of readObjects(gitDir, others)) policy(obj);
 }
 
 function renderText(report: ScanReport): string {

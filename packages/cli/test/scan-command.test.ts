@@ -121,6 +121,29 @@ describe('gitgate scan', function () {
     ]);
   });
 
+  it('reports with --history a secret in an author name, a tag name and a file name, as the rewrite tokenizes them', async () => {
+    git(['init', '-q', '-b', 'main', '.'], dir);
+    const inName = githubToken();
+    const inAuthor = githubToken();
+    const inTag = githubToken();
+    fs.writeFileSync(path.join(dir, `key-${inName}.txt`), 'clean\n');
+    git(['add', '.'], dir);
+    spawnSync('git', ['commit', '-qm', 'clean message'], { cwd: dir, env: { ...GIT_ENV, GIT_AUTHOR_NAME: `Ada ${inAuthor}` } });
+    git(['tag', '-a', `rel-${inTag}`, '-m', 'release'], dir);
+    const commit = git(['rev-parse', 'HEAD'], dir);
+    const tree = git(['rev-parse', 'HEAD^{tree}'], dir);
+    const { code, text } = await run([dir, '--history', '--json']);
+    expect(code).to.equal(1);
+    const report = JSON.parse(text) as ScanReport;
+    const tag = git(['rev-parse', `rel-${inTag}`], dir);
+    expect(report.findings.map((f) => [f.path, f.commit, f.ruleId]).sort()).to.deep.equal([
+      ['(commit header)', commit, 'github-pat'],
+      ['(tag header)', tag, 'github-pat'],
+      ['(tree entry name)', tree, 'github-pat'],
+    ].sort());
+    for (const s of [inName, inAuthor, inTag]) expect(text).to.not.include(s);
+  });
+
   it('works on a non-bare repository with --history', async () => {
     git(['init', '-q', '-b', 'main', '.'], dir);
     fs.writeFileSync(path.join(dir, 'x.env'), `TOKEN=${githubToken()}\n`);

@@ -7,6 +7,11 @@ export type { UpstreamSource, UpstreamRef, UpstreamTimeouts } from './upstream-s
 export { IdMap } from './id-map.js';
 export type { IdPair, SyncState } from './id-map.js';
 export { rewrite, withheldBlob } from './rewriter.js';
+export { rewriteBlob, rewriteTree, rewriteCommit, rewriteTag } from './object-policy.js';
+export type { ObjectOutcome, TreeOutcome, TreeContext, HeaderedContext } from './object-policy.js';
+export { planRewrite } from './rewrite-plan.js';
+export type { RewriteGraph, RewritePlan } from './rewrite-plan.js';
+export { IntList } from './int-list.js';
 export type { RewriteInput, RewriteOutput, RewriteProgress, SecretSighting } from './rewriter.js';
 export { tokenize } from './tokenize.js';
 export { createPlaceTokenizer, tokenizePieces } from './place-tokenizer.js';
