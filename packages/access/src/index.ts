@@ -14,7 +14,9 @@ export type { DetokenizeEvent, DetokenizeEventType, RequestStatus } from './deto
 export { DetokenizeService } from './detokenize-service.js';
 export type { DetokenizeServiceOptions, VaultLike, RequestView, RevealedRequestView, RequestContext, ApprovalView } from './detokenize-service.js';
 export { DETOKENIZE_STORE, detokenizeMigrations } from './detokenize-schema.js';
-export { WebhookNotifier, SIGNATURE_HEADER, signBody } from './webhook-notifier.js';
+export { WebhookNotifier } from './webhook-notifier.js';
+export { SignedDelivery, SIGNATURE_HEADER, signBody } from './signed-delivery.js';
+export type { SignedDeliveryOptions, DeliveryOutcome } from './signed-delivery.js';
 export type { WebhookOptions } from './webhook-notifier.js';
 export { noopLogger } from '@gitgate/log';
 export type { Logger } from '@gitgate/log';
