@@ -1,43 +1,9 @@
+// An upstream that goes away: the client gets a clear error and the served state stays as it was.
+// (isomorphic-git and libgit2 as clients: e2e-other-clients.test.ts.)
 import { expect } from 'chai';
 import fs from 'node:fs';
 import { join } from 'node:path';
-import * as isogit from 'isomorphic-git';
-import isoHttp from 'isomorphic-git/http/node';
 import { startDemoGateway, gitOk, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
-
-describe('e2e: isomorphic-git as a second, independent client', function () {
-  this.timeout(120_000);
-  let demo: DemoGateway;
-  let work: string;
-
-  before(async () => {
-    demo = await startDemoGateway();
-    work = tempDir();
-  });
-  after(async () => {
-    await demo.stop();
-    cleanup(work);
-  });
-
-  it('clones all branches and tags, with the same ids the git client gets', async () => {
-    const dir = join(work, 'iso');
-    await isogit.clone({ fs, http: isoHttp, dir, url: demo.url, singleBranch: false, noTags: false });
-    const head = await isogit.resolveRef({ fs, dir, ref: 'HEAD' });
-    const bare = join(work, 'real.git');
-    await gitOk(['clone', '-q', '--bare', demo.url, bare]);
-    expect(head).to.equal((await gitOk(['--git-dir', bare, 'rev-parse', 'HEAD'])).trim());
-    const tags = await isogit.listTags({ fs, dir });
-    expect(tags).to.include('v1.0');
-    for (const t of tags) {
-      const iso = await isogit.resolveRef({ fs, dir, ref: `refs/tags/${t}` });
-      expect(iso, t).to.equal((await gitOk(['--git-dir', bare, 'rev-parse', `refs/tags/${t}`])).trim());
-    }
-    // The checked-out files carry tokens, never the planted values.
-    await gitOk(['-C', dir, 'fsck', '--full']);
-    const all = await gitOk(['-C', dir, 'cat-file', '--batch-all-objects', '--batch']);
-    for (const s of demo.secrets) expect(all.includes(s.value.trim()), s.where).to.equal(false);
-  });
-});
 
 describe('e2e: an upstream that fails', function () {
   this.timeout(120_000);
