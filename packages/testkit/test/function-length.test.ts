@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import ts from 'typescript';
+import { repoRoot } from '../src/repo-root.js';
+
+/** Issue 11: no function in packages/*\/src spans more than this many lines. */
+const MAX_LINES = 80;
+
+/**
+ * Functions allowed over the limit, as `<path from the repo root>#<name>`, each with its reason.
+ * Keep docs/architecture.md ("Function size") in step with this list.
+ */
+const EXCEPTIONS: ReadonlyMap<string, string> = new Map<string, string>([
+  ['packages/mirror/src/repo-mirror.ts#RepoMirror.#run', 'to be split (issue 11)'],
+  ['packages/scanner/src/encoded-content.ts#replaceSecrets', 'to be split (issue 11)'],
+  ['packages/scanner/src/keyword-automaton.ts#createKeywordAutomaton', 'to be split (issue 11)'],
+  ['packages/server/src/upload-pack.ts#runUploadPack', 'to be split (issue 11)'],
+  ['packages/server/src/upload-pack.ts#runUploadPack/<anonymous>', 'to be split (issue 11)'],
+  ['packages/testkit/src/fake-github.ts#startFakeGitHub', 'to be split (issue 11)'],
+]);
+
+interface Measured {
+  readonly key: string;
+  readonly lines: number;
+}
+
+function sources(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...sources(p));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isConstructorDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node)
+  );
+}
+
+/** A readable name: the declared one, the variable or property it is assigned to, or its enclosing function's. */
+function nameOf(node: ts.FunctionLikeDeclaration, file: ts.SourceFile): string {
+  let name = ts.isConstructorDeclaration(node) ? 'constructor' : node.name?.getText(file);
+  const parent = node.parent;
+  if (name === undefined && (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent))) {
+    name = parent.name.getText(file);
+  }
+  if (name === undefined) {
+    let up: ts.Node | undefined = parent;
+    while (up !== undefined && !isFunctionLike(up)) up = up.parent;
+    return up === undefined ? '<anonymous>' : `${nameOf(up, file)}/<anonymous>`;
+  }
+  const owner = ts.isClassLike(parent) && parent.name !== undefined ? `${parent.name.text}.` : '';
+  return owner + name;
+}
+
+/** Every function-like node of one file with its line span; nested functions count on their own. */
+function measure(path: string, root: string): Measured[] {
+  const file = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const out: Measured[] = [];
+  const visit = (node: ts.Node): void => {
+    if (isFunctionLike(node) && node.body !== undefined) {
+      const first = file.getLineAndCharacterOfPosition(node.getStart(file)).line;
+      const last = file.getLineAndCharacterOfPosition(node.getEnd()).line;
+      out.push({ key: `${relative(root, path)}#${nameOf(node, file)}`, lines: last - first + 1 });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return out;
+}
+
+function measureAll(): Measured[] {
+  const root = repoRoot();
+  const out: Measured[] = [];
+  for (const pkg of readdirSync(join(root, 'packages')).sort()) {
+    const src = join(root, 'packages', pkg, 'src');
+    try {
+      if (!statSync(src).isDirectory()) continue;
+    } catch {
+      continue;
+    }
+    for (const f of sources(src)) out.push(...measure(f, root));
+  }
+  return out;
+}
+
+describe('function size', function () {
+  const measured = measureAll();
+
+  it('measures the functions of every package under packages/', () => {
+    const keys = measured.map((m) => m.key);
+    expect(keys.some((k) => k.startsWith('packages/mirror/src/'))).to.equal(true);
+    expect(keys.some((k) => k.startsWith('packages/server/src/'))).to.equal(true);
+    expect(keys).to.include('packages/testkit/src/repo-root.ts#repoRoot');
+  });
+
+  it(`finds no function in packages/*/src over ${MAX_LINES} lines but the listed exceptions`, () => {
+    const over = measured.filter((m) => m.lines > MAX_LINES && !EXCEPTIONS.has(m.key)).map((m) => `${m.key} (${m.lines} lines)`);
+    expect(over).to.deep.equal([]);
+  });
+
+  it('lists as an exception only functions that exist and are over the limit', () => {
+    const large = new Set(measured.filter((m) => m.lines > MAX_LINES).map((m) => m.key));
+    expect([...EXCEPTIONS.keys()].filter((k) => !large.has(k))).to.deep.equal([]);
+  });
+});
