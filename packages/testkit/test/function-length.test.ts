@@ -58,14 +58,14 @@ function nameOf(node: ts.FunctionLikeDeclaration, file: ts.SourceFile): string {
 }
 
 /** Every function-like node of one file with its line span; nested functions count on their own. */
-function measure(path: string, root: string): Measured[] {
-  const file = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+function measure(name: string, text: string): Measured[] {
+  const file = ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const out: Measured[] = [];
   const visit = (node: ts.Node): void => {
     if (isFunctionLike(node) && node.body !== undefined) {
       const first = file.getLineAndCharacterOfPosition(node.getStart(file)).line;
       const last = file.getLineAndCharacterOfPosition(node.getEnd()).line;
-      out.push({ key: `${relative(root, path)}#${nameOf(node, file)}`, lines: last - first + 1 });
+      out.push({ key: `${name}#${nameOf(node, file)}`, lines: last - first + 1 });
     }
     ts.forEachChild(node, visit);
   };
@@ -83,13 +83,39 @@ function measureAll(): Measured[] {
     } catch {
       continue;
     }
-    for (const f of sources(src)) out.push(...measure(f, root));
+    for (const f of sources(src)) out.push(...measure(relative(root, f), readFileSync(f, 'utf8')));
   }
   return out;
 }
 
+/** `n` statements, one a line. */
+function statements(n: number): string {
+  return Array.from({ length: n }, (_, i) => `  void ${i};`).join('\n');
+}
+
 describe('function size', function () {
   const measured = measureAll();
+
+  it('counts an outer function with the inner functions it holds, and each inner one on its own', () => {
+    const text = `export function outer(): void {\n  const a = (): void => {\n${statements(40)}\n  };\n  function b(): void {\n${statements(40)}\n  }\n  a(); b();\n}\n`;
+    const lines = new Map(measure('x.ts', text).map((m) => [m.key, m.lines]));
+    expect(lines.get('x.ts#outer')).to.be.above(MAX_LINES);
+    expect(lines.get('x.ts#a')).to.equal(42);
+    expect(lines.get('x.ts#b')).to.equal(42);
+  });
+
+  it('measures methods, constructors, accessors, function expressions and callbacks', () => {
+    const text = [
+      'class C {', '  constructor() {', '  }', '  get v(): number {', '    return 1;', '  }', '  set v(x: number) {', '  }',
+      '  #m(): void {', '  }', '}', 'const f = function (): void {', '};', '[1].map((x) => {', '  return x;', '});',
+    ].join('\n');
+    const keys = measure('x.ts', text).map((m) => m.key).sort();
+    expect(keys).to.deep.equal(['x.ts#<anonymous>', 'x.ts#C.#m', 'x.ts#C.constructor', 'x.ts#C.v', 'x.ts#C.v', 'x.ts#f'].sort());
+  });
+
+  it('gives every exception a reason', () => {
+    expect([...EXCEPTIONS].filter(([, reason]) => reason.trim().length === 0)).to.deep.equal([]);
+  });
 
   it('measures the functions of every package under packages/', () => {
     const keys = measured.map((m) => m.key);
