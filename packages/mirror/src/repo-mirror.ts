@@ -11,8 +11,9 @@ import type { Scanner } from '@gitgate/scanner';
 import type { SecretRecord, TokenMinter } from '@gitgate/vault';
 import { UpstreamStore, type UpstreamSource, type UpstreamTimeouts } from './upstream-store.js';
 import { SanitizedStore, type RefUpdate } from './sanitized-store.js';
-import type { IdMap } from './id-map.js';
-import { rewrite } from './rewriter.js';
+import type { IdMap, SyncState } from './id-map.js';
+import type { ObjectTable } from './object-table.js';
+import { rewrite, type RewriteOutput, type RewriteProgress } from './rewriter.js';
 import { createPlaceTokenizer, type PlaceTokenizer } from './place-tokenizer.js';
 import { sanitizeRefName, sanitizeRefNames, type SanitizedRefName } from './ref-names.js';
 import { git } from '@gitgate/git';
@@ -74,6 +75,17 @@ export interface SyncReport {
   refs: number;
   ms: number;
   finishedAt: number;
+}
+
+/** What one sync works from once upstream is fetched: the served refs and what they record. */
+interface SyncPlan {
+  generation: string;
+  refs: { name: string; id: string }[];
+  head: string | null;
+  /** Vault records of secrets found in ref names. */
+  refRecords: SecretRecord[];
+  /** Sorted distinct upstream ids of the ref tips. */
+  tips: string[];
 }
 
 export class RepoMirror {
@@ -144,31 +156,14 @@ export class RepoMirror {
 
   async #run(): Promise<SyncReport> {
     const started = Date.now();
-    const { idMap, scanner, vault, name } = this.#opts;
-    await this.#upstream.init();
-    await this.sanitized.init();
-    this.#progress('gitgate: fetching upstream\n');
-    const moved = await this.#upstream.fetch(this.#opts.source);
-    this.#log.debug('upstream fetched', { repo: this.name, moved, ms: Date.now() - started });
+    const { idMap, name } = this.#opts;
+    const moved = await this.#fetchUpstream(started);
     const generation = this.#generation();
     let state = await idMap.state(name);
-    const upstreamRefs = await this.#upstream.refs();
-    // Ref names are served sanitized; the upstream names go no further than this (not to the store,
-    // the ref snapshot, the id map or a log).
-    const named = sanitizeRefNames(upstreamRefs, (await this.#upstream.head()) ?? null, (n) => this.#refName(n));
-    const refs = named.refs;
-    const head = named.head;
-    const refRecords: SecretRecord[] = named.secrets.flatMap((r) => r.secrets.map((s) => ({
-      token: s.token, type: s.type, secret: s.secret, ruleId: s.ruleId, repo: name, path: r.ref,
-    })));
-    const tips = [...new Set(refs.map((r) => r.id))].sort();
+    const { refs, head, refRecords, tips } = await this.#namedRefs();
     const sameTips = state !== undefined && tips.length === state.tips.length && tips.every((t, i) => t === state!.tips[i]);
     if (!moved && sameTips && state!.generation === generation && state!.head === head && this.#last) {
-      // Upstream is where the last sync left it: nothing to read, rewrite or re-point.
-      const report: SyncReport = { ...this.#last, upToDate: true, objects: 0, rewritten: 0, unchanged: 0, withheld: 0, bytesScanned: 0, secrets: 0, secretsByRule: {}, ms: Date.now() - started, finishedAt: Date.now() };
-      this.#last = report;
-      this.#log.debug('sync finished', { repo: name, upToDate: true, ms: report.ms });
-      return report;
+      return this.#unchanged(started);
     }
 
     if (state && state.generation !== generation) {
@@ -179,83 +174,156 @@ export class RepoMirror {
       await this.sanitized.init();
       state = undefined;
     }
-    const oldTips = state?.tips ?? [];
     const report: SyncReport = {
       repo: name, upToDate: false, objects: 0, rewritten: 0, unchanged: 0, withheld: 0, bytesScanned: 0,
       secrets: 0, secretsByRule: {}, refs: refs.length, ms: 0, finishedAt: 0,
     };
-    // Earlier syncs' pairs are looked up for the ids the rewrite meets, never loaded whole.
-    const persisted = (ids: readonly string[]): Promise<Map<string, string>> => idMap.lookup(name, ids);
-
-    if (!sameTips || state === undefined) {
-      const objects = await this.#upstream.newObjects(tips, oldTips);
-      report.objects = objects.size;
-      this.#log.info('sync started', { repo: name, objects: objects.size });
-      const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
-      mkdirSync(packDir, { recursive: true });
-      const tmpPack = join(packDir, `tmp-gitgate-${randomBytes(6).toString('hex')}.pack`);
-      const pack = await PackWriter.create(tmpPack);
-      let lastPct = -1;
-      let out;
-      let packDone = false;
-      try {
-        out = await rewrite({
-          objects, source: this.#upstream, persisted, scanner, minter: vault, pack, allowUnscannable: this.#opts.allowUnscannable,
-          onProgress: (p) => {
-            const pct = Math.floor((p.done * 100) / Math.max(1, p.total));
-            if (pct === lastPct) return;
-            lastPct = pct;
-            this.#progress(`gitgate: ${p.phase === 'scanning' ? 'sanitizing objects' : 'rewriting history'} ${pct}% (${p.done}/${p.total})${pct === 100 ? '\n' : '\r'}`);
-          },
-        });
-        // Invariant 4: secrets are durable in the vault before any object carrying their token can be served.
-        const records: SecretRecord[] = out.secrets.map((s): SecretRecord => ({
-          token: s.token, type: s.type, secret: s.secret, ruleId: s.ruleId, repo: name,
-          path: s.path ?? undefined, commitId: s.commitId ?? undefined,
-        })).concat(refRecords);
-        if (records.length > 0) await vault.put(records);
-        this.#progress(`gitgate: writing ${out.stats.rewritten} rewritten and ${out.unchanged} unchanged objects\n`);
-        if (pack.count > 0) {
-          const fin = await pack.finish();
-          packDone = true;
-          await this.sanitized.installPack(fin.path, fin.checksum);
-        }
-      } finally {
-        if (!packDone) await pack.abort();
-      }
-      for (const s of out.secrets) report.secretsByRule[s.ruleId] = (report.secretsByRule[s.ruleId] ?? 0) + 1;
-      report.secrets = out.secrets.length;
-      // Unscannable blobs an allowUnscannable name serves as they are, unless an earlier sync copied them.
-      const present = out.originals.length > 0 ? await this.sanitized.has(out.originals) : new Set<string>();
-      const originals = out.originals.filter((id) => !present.has(id));
-      if (out.unchanged > 0 || originals.length > 0) {
-        const sink = this.sanitized.indexPackFromStdin();
-        const ids = function* (): Generator<string> {
-          yield* objects.unchanged();
-          yield* originals;
-        };
-        await Promise.all([this.#upstream.packObjects(ids(), sink.stdin), sink.done]);
-      }
-      report.rewritten = out.stats.rewritten;
-      report.unchanged = out.unchanged;
-      report.withheld = out.stats.withheld;
-      report.bytesScanned = out.stats.bytesScanned;
-
-      const mappedTips = await out.resolve(tips);
-      // Which objects carry which tokens is on record before any ref can lead a fetch to them.
-      await idMap.recordObjectTokens(name, out.objectTokens);
-      await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head);
-      await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() });
-    } else {
-      report.upToDate = true;
-      if (refRecords.length > 0) await vault.put(refRecords);
-      const mappedTips = await persisted(tips);
-      await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head);
-      if (head !== state!.head) await idMap.commit(name, [], { generation, tips, head, syncedAt: new Date().toISOString() });
-    }
+    const plan: SyncPlan = { generation, refs, head, refRecords, tips };
+    if (!sameTips || state === undefined) await this.#syncObjects(plan, state?.tips ?? [], report);
+    else await this.#repointRefs(plan, state, report);
 
     report.finishedAt = Date.now();
     this.#last = report;
+    await this.#maintain(report);
+    report.ms = Date.now() - started;
+    this.#log.info('sync finished', { repo: name, objects: report.objects, rewritten: report.rewritten, secrets: report.secrets, ms: report.ms });
+    return report;
+  }
+
+  /** Readies both stores and fetches upstream; true when upstream's refs moved. */
+  async #fetchUpstream(started: number): Promise<boolean> {
+    await this.#upstream.init();
+    await this.sanitized.init();
+    this.#progress('gitgate: fetching upstream\n');
+    const moved = await this.#upstream.fetch(this.#opts.source);
+    this.#log.debug('upstream fetched', { repo: this.name, moved, ms: Date.now() - started });
+    return moved;
+  }
+
+  /** Upstream's refs under their served names, the vault records of secrets in those names, and the tips. */
+  async #namedRefs(): Promise<Omit<SyncPlan, 'generation'>> {
+    const upstreamRefs = await this.#upstream.refs();
+    // Ref names are served sanitized; the upstream names go no further than this (not to the store,
+    // the ref snapshot, the id map or a log).
+    const named = sanitizeRefNames(upstreamRefs, (await this.#upstream.head()) ?? null, (n) => this.#refName(n));
+    const refRecords: SecretRecord[] = named.secrets.flatMap((r) => r.secrets.map((s) => ({
+      token: s.token, type: s.type, secret: s.secret, ruleId: s.ruleId, repo: this.#opts.name, path: r.ref,
+    })));
+    const tips = [...new Set(named.refs.map((r) => r.id))].sort();
+    return { refs: named.refs, head: named.head, refRecords, tips };
+  }
+
+  /** Upstream is where the last sync left it: nothing to read, rewrite or re-point. */
+  #unchanged(started: number): SyncReport {
+    const report: SyncReport = { ...this.#last!, upToDate: true, objects: 0, rewritten: 0, unchanged: 0, withheld: 0, bytesScanned: 0, secrets: 0, secretsByRule: {}, ms: Date.now() - started, finishedAt: Date.now() };
+    this.#last = report;
+    this.#log.debug('sync finished', { repo: this.#opts.name, upToDate: true, ms: report.ms });
+    return report;
+  }
+
+  /** Earlier syncs' pairs are looked up for the ids the rewrite meets, never loaded whole. */
+  #persisted(ids: readonly string[]): Promise<Map<string, string>> {
+    return this.#opts.idMap.lookup(this.#opts.name, ids);
+  }
+
+  /**
+   * Rewrites the objects new since `oldTips` into the sanitized store, then records object tokens, moves
+   * the refs and commits the id map, in that order.
+   */
+  async #syncObjects(plan: SyncPlan, oldTips: readonly string[], report: SyncReport): Promise<void> {
+    const { idMap, name } = this.#opts;
+    const { tips, refs, head, generation } = plan;
+    const objects = await this.#upstream.newObjects(tips, oldTips);
+    report.objects = objects.size;
+    this.#log.info('sync started', { repo: name, objects: objects.size });
+    const out = await this.#rewriteIntoPack(objects, plan.refRecords);
+    for (const s of out.secrets) report.secretsByRule[s.ruleId] = (report.secretsByRule[s.ruleId] ?? 0) + 1;
+    report.secrets = out.secrets.length;
+    await this.#copyAsTheyAre(objects, out);
+    report.rewritten = out.stats.rewritten;
+    report.unchanged = out.unchanged;
+    report.withheld = out.stats.withheld;
+    report.bytesScanned = out.stats.bytesScanned;
+
+    const mappedTips = await out.resolve(tips);
+    // Which objects carry which tokens is on record before any ref can lead a fetch to them.
+    await idMap.recordObjectTokens(name, out.objectTokens);
+    await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head);
+    await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() });
+  }
+
+  /**
+   * Rewrites the new objects into a pack, puts their secrets (and the ref names') in the vault, then
+   * installs the pack; the pack is removed when any step fails.
+   */
+  async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[]): Promise<RewriteOutput> {
+    const { scanner, vault, name } = this.#opts;
+    const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
+    mkdirSync(packDir, { recursive: true });
+    const tmpPack = join(packDir, `tmp-gitgate-${randomBytes(6).toString('hex')}.pack`);
+    const pack = await PackWriter.create(tmpPack);
+    let packDone = false;
+    try {
+      const out = await rewrite({
+        objects, source: this.#upstream, persisted: (ids) => this.#persisted(ids), scanner, minter: vault, pack,
+        allowUnscannable: this.#opts.allowUnscannable, onProgress: this.#rewriteProgress(),
+      });
+      // Invariant 4: secrets are durable in the vault before any object carrying their token can be served.
+      const records: SecretRecord[] = out.secrets.map((s): SecretRecord => ({
+        token: s.token, type: s.type, secret: s.secret, ruleId: s.ruleId, repo: name,
+        path: s.path ?? undefined, commitId: s.commitId ?? undefined,
+      })).concat(refRecords);
+      if (records.length > 0) await vault.put(records);
+      this.#progress(`gitgate: writing ${out.stats.rewritten} rewritten and ${out.unchanged} unchanged objects\n`);
+      if (pack.count > 0) {
+        const fin = await pack.finish();
+        packDone = true;
+        await this.sanitized.installPack(fin.path, fin.checksum);
+      }
+      return out;
+    } finally {
+      if (!packDone) await pack.abort();
+    }
+  }
+
+  /** A rewrite progress listener that forwards each whole percent once. */
+  #rewriteProgress(): (p: RewriteProgress) => void {
+    let lastPct = -1;
+    return (p) => {
+      const pct = Math.floor((p.done * 100) / Math.max(1, p.total));
+      if (pct === lastPct) return;
+      lastPct = pct;
+      this.#progress(`gitgate: ${p.phase === 'scanning' ? 'sanitizing objects' : 'rewriting history'} ${pct}% (${p.done}/${p.total})${pct === 100 ? '\n' : '\r'}`);
+    };
+  }
+
+  /** Copies the unchanged objects, and the unscannable blobs served as they are, from upstream. */
+  async #copyAsTheyAre(objects: ObjectTable, out: RewriteOutput): Promise<void> {
+    // Unscannable blobs an allowUnscannable name serves as they are, unless an earlier sync copied them.
+    const present = out.originals.length > 0 ? await this.sanitized.has(out.originals) : new Set<string>();
+    const originals = out.originals.filter((id) => !present.has(id));
+    if (out.unchanged > 0 || originals.length > 0) {
+      const sink = this.sanitized.indexPackFromStdin();
+      const ids = function* (): Generator<string> {
+        yield* objects.unchanged();
+        yield* originals;
+      };
+      await Promise.all([this.#upstream.packObjects(ids(), sink.stdin), sink.done]);
+    }
+  }
+
+  /** Same tips as the last sync: only ref names, the ref set or HEAD changed; no object is read. */
+  async #repointRefs(plan: SyncPlan, state: SyncState, report: SyncReport): Promise<void> {
+    const { refs, head, refRecords, tips, generation } = plan;
+    report.upToDate = true;
+    if (refRecords.length > 0) await this.#opts.vault.put(refRecords);
+    const mappedTips = await this.#persisted(tips);
+    await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head);
+    if (head !== state.head) await this.#opts.idMap.commit(this.#opts.name, [], { generation, tips, head, syncedAt: new Date().toISOString() });
+  }
+
+  /** Repacks after a large sync, or in the background once the store holds too many packs. */
+  async #maintain(report: SyncReport): Promise<void> {
     if (report.objects >= (this.#opts.repackAfterObjects ?? 1000)) {
       // A large sync leaves an undeltified pack without a bitmap; without a repack every clone would
       // recompute those deltas. A quick repack (existing deltas reused) runs before the waiting clone is
@@ -266,9 +334,6 @@ export class RepoMirror {
     } else if (this.sanitized.packCount() > (this.#opts.maxPacks ?? 8)) {
       void this.#repack(false);
     }
-    report.ms = Date.now() - started;
-    this.#log.info('sync finished', { repo: name, objects: report.objects, rewritten: report.rewritten, secrets: report.secrets, ms: report.ms });
-    return report;
   }
 
   /** The served name of an upstream ref name (ref-names.ts), remembered for the next syncs. */

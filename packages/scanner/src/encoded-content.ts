@@ -41,24 +41,83 @@ function ownCopy(bytes: Buffer, start: number, end: number): Buffer {
  *   `scanner.scan` throws. The caller must then withhold the content.
  */
 export function replaceSecrets(scanner: Scanner, content: Buffer, replace: SecretReplacer): Buffer {
-  const budget = new DecodeBudget(scanner.decodeLimits ?? DEFAULT_DECODE_LIMITS);
+  const replacement = new EncodedReplacement(scanner, replace);
+  if (!(content instanceof Uint8Array)) throw new TypeError('scanner content must be a Buffer');
+  const view = content as Uint8Array;
+  const bytes = Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.length);
+  const out = replacement.layer(bytes, 1);
+  return out === bytes ? content : out;
+}
 
-  const plain = (bytes: Buffer): Buffer => {
-    const findings = scanner.scan(bytes);
+/** One replaceSecrets call: its scanner, replacer and decode budget, shared by every nested layer. */
+class EncodedReplacement {
+  readonly #scanner: Scanner;
+  readonly #replace: SecretReplacer;
+  readonly #budget: DecodeBudget;
+
+  constructor(scanner: Scanner, replace: SecretReplacer) {
+    this.#scanner = scanner;
+    this.#replace = replace;
+    this.#budget = new DecodeBudget(scanner.decodeLimits ?? DEFAULT_DECODE_LIMITS);
+  }
+
+  /** `bytes` with every secret replaced, decoding the containers it is in (`depth` counts them). */
+  layer(bytes: Buffer, depth: number): Buffer {
+    if (isGzip(bytes)) {
+      this.#budget.enter(depth);
+      const gz = readGzip(bytes, this.#budget);
+      const inner = this.layer(gz.content, depth + 1);
+      return this.#containerClean(inner === gz.content ? bytes : writeGzip(gz.header, inner), 'gzip');
+    }
+    if (isZip(bytes)) {
+      this.#budget.enter(depth);
+      const zip = readZip(bytes, this.#budget);
+      const replaced = this.#entries(zip.entries, depth);
+      return this.#containerClean(replaced ? rebuildZip(bytes, zip, replaced) : bytes, 'zip');
+    }
+    if (isTar(bytes)) {
+      this.#budget.enter(depth);
+      const tar = readTar(bytes, this.#budget);
+      // Links, directories, pax and long-name records are not files: checked below as container bytes.
+      const replaced = this.#entries(tar.entries.map((e) => (e.regular ? e : undefined)), depth);
+      return this.#containerClean(replaced ? rebuildTar(bytes, tar, replaced) : bytes, 'tar');
+    }
+    const form = utf16Form(bytes);
+    return form === undefined ? this.#plain(bytes) : this.#utf16(bytes, form);
+  }
+
+  /**
+   * Each entry's content with its secrets replaced (undefined where unchanged or skipped), or
+   * undefined when no entry changed.
+   */
+  #entries(entries: readonly ({ content: Buffer } | undefined)[], depth: number): (Buffer | undefined)[] | undefined {
+    let changed = false;
+    const replaced = entries.map((e) => {
+      if (e === undefined) return undefined;
+      const out = this.layer(e.content, depth + 1);
+      if (out === e.content) return undefined;
+      changed = true;
+      return out;
+    });
+    return changed ? replaced : undefined;
+  }
+
+  #plain(bytes: Buffer): Buffer {
+    const findings = this.#scanner.scan(bytes);
     if (findings.length === 0) return bytes;
     const parts: Buffer[] = [];
     let at = 0;
     for (const f of findings) {
       if (f.start < at || f.end <= f.start || f.end > bytes.length) throw new TypeError(`finding ${f.ruleId} has an invalid span ${f.start}..${f.end}`);
-      parts.push(bytes.subarray(at, f.start), Buffer.from(replace(f, ownCopy(bytes, f.start, f.end)), 'latin1'));
+      parts.push(bytes.subarray(at, f.start), Buffer.from(this.#replace(f, ownCopy(bytes, f.start, f.end)), 'latin1'));
       at = f.end;
     }
     parts.push(bytes.subarray(at));
     return Buffer.concat(parts);
-  };
+  }
 
-  const utf16 = (bytes: Buffer, form: Utf16Form): Buffer => {
-    const findings = scanner.scan(utf16View(bytes, form));
+  #utf16(bytes: Buffer, form: Utf16Form): Buffer {
+    const findings = this.#scanner.scan(utf16View(bytes, form));
     let out = bytes;
     if (findings.length > 0) {
       const parts: Buffer[] = [];
@@ -67,63 +126,21 @@ export function replaceSecrets(scanner: Scanner, content: Buffer, replace: Secre
         const [start, end] = utf16Span(form, f.start, f.end);
         // The secret as plain UTF-8 text holds it, so the same value gets the same token in either file.
         const text = Buffer.from(utf16Decode(bytes.subarray(start, end), form), 'utf8');
-        parts.push(bytes.subarray(at, start), utf16Encode(replace(f, ownCopy(text, 0, text.length)), form));
+        parts.push(bytes.subarray(at, start), utf16Encode(this.#replace(f, ownCopy(text, 0, text.length)), form));
         at = end;
       }
       parts.push(bytes.subarray(at));
       out = Buffer.concat(parts);
     }
     // A BOM can be chance in a binary; its bytes are still scanned as they are, as any content is.
-    return plain(out);
-  };
+    return this.#plain(out);
+  }
 
   /** The container's own bytes (headers, names, comments, raw entries) hold no secret left to find. */
-  const containerClean = (bytes: Buffer, container: string): Buffer => {
-    if (scanner.scan(bytes).length > 0) {
+  #containerClean(bytes: Buffer, container: string): Buffer {
+    if (this.#scanner.scan(bytes).length > 0) {
       throw new ScannerError(codes.secretInContainer, `a secret in the ${container} structure itself cannot be replaced in place`, { data: { container } });
     }
     return bytes;
-  };
-
-  const layer = (bytes: Buffer, depth: number): Buffer => {
-    if (isGzip(bytes)) {
-      budget.enter(depth);
-      const gz = readGzip(bytes, budget);
-      const inner = layer(gz.content, depth + 1);
-      return containerClean(inner === gz.content ? bytes : writeGzip(gz.header, inner), 'gzip');
-    }
-    if (isZip(bytes)) {
-      budget.enter(depth);
-      const zip = readZip(bytes, budget);
-      let changed = false;
-      const replaced = zip.entries.map((e) => {
-        const out = layer(e.content, depth + 1);
-        if (out === e.content) return undefined;
-        changed = true;
-        return out;
-      });
-      return containerClean(changed ? rebuildZip(bytes, zip, replaced) : bytes, 'zip');
-    }
-    if (isTar(bytes)) {
-      budget.enter(depth);
-      const tar = readTar(bytes, budget);
-      let changed = false;
-      const replaced = tar.entries.map((e) => {
-        if (!e.regular) return undefined; // links, directories, pax and long-name records: checked below as container bytes
-        const out = layer(e.content, depth + 1);
-        if (out === e.content) return undefined;
-        changed = true;
-        return out;
-      });
-      return containerClean(changed ? rebuildTar(bytes, tar, replaced) : bytes, 'tar');
-    }
-    const form = utf16Form(bytes);
-    return form === undefined ? plain(bytes) : utf16(bytes, form);
-  };
-
-  if (!(content instanceof Uint8Array)) throw new TypeError('scanner content must be a Buffer');
-  const view = content as Uint8Array;
-  const bytes = Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.length);
-  const out = layer(bytes, 1);
-  return out === bytes ? content : out;
+  }
 }

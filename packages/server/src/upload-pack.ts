@@ -7,7 +7,7 @@
  * follows the v2 `packfile` header, the v0 side-band stream, or the raw `PACK` signature without side-band).
  */
 import type { ServerResponse } from 'node:http';
-import type { SanitizedStore } from '@gitgate/mirror';
+import type { SanitizedStore, UploadPackProcess } from '@gitgate/mirror';
 import { PktReader, progressMessage } from '@gitgate/protocol';
 
 export interface UploadPackRun {
@@ -47,150 +47,178 @@ const PACK_HEADER_BYTES = 12;
 export function runUploadPack(run: UploadPackRun): Promise<UploadPackResult> {
   return new Promise((resolve) => {
     const child = run.store.serveUploadPack(run.request, { protocol: run.protocol, signal: run.signal });
-    const stdout = child.stdout;
-
-    const reader = new PktReader();
-    let injecting = run.notices.length > 0;
-    let afterPackfileHeader = false;
-    let packObjects: number | null = null;
-    /** The first bytes of the pack, until its header is read. */
-    let packHead: Buffer = Buffer.alloc(0);
-    let passThrough = false;
-    let bytesSent = 0;
-    /** Held back until the gate opens: 'closed' before the pack starts, 'opening' while beforePack runs. */
-    let gate: 'closed' | 'opening' | 'open' | 'refused' = run.beforePack ? 'closed' : 'open';
-    let held: Buffer[] = [];
-    let gateSettled: Promise<void> = Promise.resolve();
-    let refused: unknown;
-    /** Unparsed bytes before the pack when there is no side-band. */
-    let rawScan: Buffer = Buffer.alloc(0);
-    let rawInPack = false;
-
-    const write = (b: Buffer): void => {
-      bytesSent += b.length;
-      if (!run.res.write(b)) {
-        stdout.pause();
-        run.res.once('drain', () => stdout.resume());
-      }
-    };
-    const emit = (b: Buffer): void => {
-      if (b.length === 0 || gate === 'refused') return;
-      if (gate === 'open') write(b);
-      else held.push(b);
-    };
-    const release = (): void => {
-      const out = Buffer.concat(held);
-      held = [];
-      if (out.length > 0) write(out);
-    };
-    const packStarts = (): void => {
-      if (gate !== 'closed') return;
-      gate = 'opening';
-      stdout.pause();
-      gateSettled = run.beforePack!().then(
-        () => {
-          gate = 'open';
-          release();
-          if (run.res.writableNeedDrain) return; // the drain handler resumes
-          stdout.resume();
-        },
-        (err: unknown) => {
-          gate = 'refused';
-          refused = err;
-          held = [];
-          child.stop();
-          // Read git's output to its end (discarded), so that the process can be reaped.
-          stdout.resume();
-        },
-      );
-    };
-    const notices = (): Buffer => Buffer.concat(run.notices.map((n) => progressMessage(n)));
-    const notePackBytes = (b: Buffer): void => {
-      if (packObjects !== null) return;
-      packHead = Buffer.concat([packHead, b]);
-      if (packHead.length < PACK_HEADER_BYTES) return;
-      if (packHead.subarray(0, 4).toString('latin1') === PACK_SIGNATURE) packObjects = packHead.readUInt32BE(8);
-      else packObjects = 0;
-      packHead = Buffer.alloc(0);
-    };
-
-    /** v0 without side-band: pkt-lines (shallow, ACK/NAK), then the pack raw. */
-    const onRaw = (chunk: Buffer): void => {
-      emit(chunk);
-      if (rawInPack) {
-        notePackBytes(chunk);
-        if (packObjects !== null) passThrough = true;
-        return;
-      }
-      let scan: Buffer = rawScan.length > 0 ? Buffer.concat([rawScan, chunk]) : chunk;
-      rawScan = Buffer.alloc(0);
-      for (;;) {
-        if (scan.length < 4) {
-          rawScan = scan;
-          return;
-        }
-        const head = scan.subarray(0, 4).toString('latin1');
-        if (head === PACK_SIGNATURE || !/^[0-9a-f]{4}$/.test(head)) break;
-        const len = Math.max(4, parseInt(head, 16));
-        if (scan.length < len) {
-          rawScan = scan;
-          return;
-        }
-        scan = scan.subarray(len);
-      }
-      // The pack starts here (bytes that are not a pkt-line count as pack too, to be safe).
-      rawInPack = true;
-      packStarts();
-      notePackBytes(scan);
-      if (packObjects !== null) passThrough = true;
-    };
-
-    stdout.on('data', (chunk: Buffer) => {
-      if (passThrough) {
-        emit(chunk);
-        return;
-      }
-      if (!run.sideband) {
-        onRaw(chunk);
-        return;
-      }
-      // Packets are framed here so notices land on a packet boundary; framing costs one header per 64 KiB.
-      const out: Buffer[] = [];
-      for (const pkt of reader.push(chunk)) {
-        if (pkt.kind === 'data') {
-          const band = pkt.data[0];
-          const sideband = run.protocol === 2 ? afterPackfileHeader : band === 1 || band === 2 || band === 3;
-          if (sideband || (run.protocol === 2 && pkt.data.toString('latin1') === 'packfile\n')) {
-            // Everything before is negotiation; from here on the pack (or its progress) goes out.
-            emit(Buffer.concat(out));
-            out.length = 0;
-            packStarts();
-          }
-          if (injecting && sideband) {
-            out.push(notices());
-            injecting = false;
-          }
-          if (sideband && band === 1) notePackBytes(pkt.data.subarray(1));
-          if (run.protocol === 2 && !afterPackfileHeader && pkt.data.toString('latin1') === 'packfile\n') afterPackfileHeader = true;
-        }
-        out.push(pkt.raw);
-      }
-      if (!injecting && packObjects !== null) {
-        // Everything the gateway needed is seen; framing the rest of the pack would only cost CPU.
-        out.push(reader.drain());
-        passThrough = true;
-      }
-      emit(Buffer.concat(out));
-    });
-    void child.exit.then(({ exitCode: code, stderr }) => {
-      void gateSettled.then(() => {
-        // No pack came (a negotiation round, an error): what git said goes out unchanged.
-        if (gate === 'closed') {
-          gate = 'open';
-          release();
-        }
-        resolve({ exitCode: code, bytesSent, packObjects, stderr, ...(refused !== undefined ? { refused } : {}) });
-      });
-    });
+    const stream = new UploadPackStream(run, child);
+    child.stdout.on('data', (chunk: Buffer) => stream.onData(chunk));
+    void child.exit.then(({ exitCode, stderr }) => stream.finished().then(() => resolve(stream.result(exitCode, stderr))));
   });
+}
+
+/** One response being streamed: git's output framed only as far as notices and the pack gate need. */
+class UploadPackStream {
+  readonly #run: UploadPackRun;
+  readonly #child: UploadPackProcess;
+  readonly #stdout: UploadPackProcess['stdout'];
+  readonly #reader = new PktReader();
+  #injecting: boolean;
+  #afterPackfileHeader = false;
+  #packObjects: number | null = null;
+  /** The first bytes of the pack, until its header is read. */
+  #packHead: Buffer = Buffer.alloc(0);
+  #passThrough = false;
+  #bytesSent = 0;
+  /** Held back until the gate opens: 'closed' before the pack starts, 'opening' while beforePack runs. */
+  #gate: 'closed' | 'opening' | 'open' | 'refused';
+  #held: Buffer[] = [];
+  #gateSettled: Promise<void> = Promise.resolve();
+  #refused: unknown;
+  /** Unparsed bytes before the pack when there is no side-band. */
+  #rawScan: Buffer = Buffer.alloc(0);
+  #rawInPack = false;
+
+  constructor(run: UploadPackRun, child: UploadPackProcess) {
+    this.#run = run;
+    this.#child = child;
+    this.#stdout = child.stdout;
+    this.#injecting = run.notices.length > 0;
+    this.#gate = run.beforePack ? 'closed' : 'open';
+  }
+
+  onData(chunk: Buffer): void {
+    if (this.#passThrough) this.#emit(chunk);
+    else if (!this.#run.sideband) this.#onRaw(chunk);
+    else this.#onSideband(chunk);
+  }
+
+  /** Resolves once the pack gate has settled (at once when it never started to open). */
+  finished(): Promise<void> {
+    return this.#gateSettled;
+  }
+
+  /** The run's result once git exited; releases what git said when no pack came. */
+  result(exitCode: number | null, stderr: string): UploadPackResult {
+    // No pack came (a negotiation round, an error): what git said goes out unchanged.
+    if (this.#gate === 'closed') {
+      this.#gate = 'open';
+      this.#release();
+    }
+    const refused = this.#refused;
+    return { exitCode, bytesSent: this.#bytesSent, packObjects: this.#packObjects, stderr, ...(refused !== undefined ? { refused } : {}) };
+  }
+
+  #write(b: Buffer): void {
+    this.#bytesSent += b.length;
+    if (!this.#run.res.write(b)) {
+      this.#stdout.pause();
+      this.#run.res.once('drain', () => this.#stdout.resume());
+    }
+  }
+
+  #emit(b: Buffer): void {
+    if (b.length === 0 || this.#gate === 'refused') return;
+    if (this.#gate === 'open') this.#write(b);
+    else this.#held.push(b);
+  }
+
+  #release(): void {
+    const out = Buffer.concat(this.#held);
+    this.#held = [];
+    if (out.length > 0) this.#write(out);
+  }
+
+  #packStarts(): void {
+    if (this.#gate !== 'closed') return;
+    this.#gate = 'opening';
+    this.#stdout.pause();
+    this.#gateSettled = this.#run.beforePack!().then(
+      () => {
+        this.#gate = 'open';
+        this.#release();
+        if (this.#run.res.writableNeedDrain) return; // the drain handler resumes
+        this.#stdout.resume();
+      },
+      (err: unknown) => {
+        this.#gate = 'refused';
+        this.#refused = err;
+        this.#held = [];
+        this.#child.stop();
+        // Read git's output to its end (discarded), so that the process can be reaped.
+        this.#stdout.resume();
+      },
+    );
+  }
+
+  #notices(): Buffer {
+    return Buffer.concat(this.#run.notices.map((n) => progressMessage(n)));
+  }
+
+  #notePackBytes(b: Buffer): void {
+    if (this.#packObjects !== null) return;
+    this.#packHead = Buffer.concat([this.#packHead, b]);
+    if (this.#packHead.length < PACK_HEADER_BYTES) return;
+    if (this.#packHead.subarray(0, 4).toString('latin1') === PACK_SIGNATURE) this.#packObjects = this.#packHead.readUInt32BE(8);
+    else this.#packObjects = 0;
+    this.#packHead = Buffer.alloc(0);
+  }
+
+  /** v0 without side-band: pkt-lines (shallow, ACK/NAK), then the pack raw. */
+  #onRaw(chunk: Buffer): void {
+    this.#emit(chunk);
+    if (this.#rawInPack) {
+      this.#notePackBytes(chunk);
+      if (this.#packObjects !== null) this.#passThrough = true;
+      return;
+    }
+    let scan: Buffer = this.#rawScan.length > 0 ? Buffer.concat([this.#rawScan, chunk]) : chunk;
+    this.#rawScan = Buffer.alloc(0);
+    for (;;) {
+      if (scan.length < 4) {
+        this.#rawScan = scan;
+        return;
+      }
+      const head = scan.subarray(0, 4).toString('latin1');
+      if (head === PACK_SIGNATURE || !/^[0-9a-f]{4}$/.test(head)) break;
+      const len = Math.max(4, parseInt(head, 16));
+      if (scan.length < len) {
+        this.#rawScan = scan;
+        return;
+      }
+      scan = scan.subarray(len);
+    }
+    // The pack starts here (bytes that are not a pkt-line count as pack too, to be safe).
+    this.#rawInPack = true;
+    this.#packStarts();
+    this.#notePackBytes(scan);
+    if (this.#packObjects !== null) this.#passThrough = true;
+  }
+
+  /** Packets are framed here so notices land on a packet boundary; framing costs one header per 64 KiB. */
+  #onSideband(chunk: Buffer): void {
+    const { protocol } = this.#run;
+    const out: Buffer[] = [];
+    for (const pkt of this.#reader.push(chunk)) {
+      if (pkt.kind === 'data') {
+        const band = pkt.data[0];
+        const sideband = protocol === 2 ? this.#afterPackfileHeader : band === 1 || band === 2 || band === 3;
+        if (sideband || (protocol === 2 && pkt.data.toString('latin1') === 'packfile\n')) {
+          // Everything before is negotiation; from here on the pack (or its progress) goes out.
+          this.#emit(Buffer.concat(out));
+          out.length = 0;
+          this.#packStarts();
+        }
+        if (this.#injecting && sideband) {
+          out.push(this.#notices());
+          this.#injecting = false;
+        }
+        if (sideband && band === 1) this.#notePackBytes(pkt.data.subarray(1));
+        if (protocol === 2 && !this.#afterPackfileHeader && pkt.data.toString('latin1') === 'packfile\n') this.#afterPackfileHeader = true;
+      }
+      out.push(pkt.raw);
+    }
+    if (!this.#injecting && this.#packObjects !== null) {
+      // Everything the gateway needed is seen; framing the rest of the pack would only cost CPU.
+      out.push(this.#reader.drain());
+      this.#passThrough = true;
+    }
+    this.#emit(Buffer.concat(out));
+  }
 }
