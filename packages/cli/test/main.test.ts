@@ -75,7 +75,7 @@ describe('gitgate binary', function () {
     });
 
     /** Starts `serve` and resolves with the clone URL it prints. */
-    const start = (file: string): Promise<{ url: string; exited: Promise<number | null> }> => {
+    const start = (file: string): Promise<{ url: string; exited: Promise<number | null>; logs: () => string }> => {
       const proc = spawn(process.execPath, [BIN, 'serve', '--config', file], { cwd: dir, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
       child = proc;
       const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
@@ -86,7 +86,7 @@ describe('gitgate binary', function () {
         proc.stdout!.on('data', (c: Buffer) => {
           out += c.toString('utf8');
           const m = /^ {2}git clone (http:\/\/127\.0\.0\.1:\d+\/acme\/api\.git)$/m.exec(out);
-          if (m) resolve({ url: m[1]!, exited });
+          if (m) resolve({ url: m[1]!, exited, logs: () => err });
         });
         void exited.then((code) => reject(new Error(`serve exited early (${code}): ${out}${err}`)));
       });
@@ -210,11 +210,14 @@ describe('gitgate binary', function () {
     it('keeps serving the old configuration when the edited file is invalid', async () => {
       makeUpstream();
       const file = writeConfig(CONFIG);
-      const { url } = await start(file);
+      const { url, logs } = await start(file);
       fs.writeFileSync(file, 'listen: nope\nrepos: 7\n');
       child!.kill('SIGHUP');
-      await new Promise((r) => setTimeout(r, 500));
-      expect((await lsRemote(url)).code).to.equal(0);
+      // Wait for the gateway to say it refused the file (error level), not for a fixed time.
+      for (let i = 0; i < 100 && !logs().includes('configuration reload refused'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(logs()).to.include('configuration reload refused');
+      const r = await lsRemote(url);
+      expect(r.code, r.stderr).to.equal(0);
     });
   });
 });
