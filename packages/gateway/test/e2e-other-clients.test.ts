@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import * as isogit from 'isomorphic-git';
 import isoHttp from 'isomorphic-git/http/node';
-import { startDemoGateway, gitOk, allObjects, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
+import { gitOk, allObjects, type DemoGateway, demoGatewayPerSuite } from './helpers/harness.js';
 
 /** Debian's python, where python3-pygit2 (libgit2 1.5) is installed; a pyenv python3 on PATH lacks it. */
 const PYTHON = '/usr/bin/python3';
@@ -66,49 +66,39 @@ async function expectSecretFreeAndWhole(demo: DemoGateway, gitDir: string): Prom
 
 describe('e2e: clients besides git (isomorphic-git, libgit2 through pygit2)', function () {
   this.timeout(120_000);
-  let demo: DemoGateway;
-  let work: string;
-
-  before(async () => {
-    demo = await startDemoGateway();
-    work = tempDir();
-  });
-  after(async () => {
-    await demo.stop();
-    cleanup(work);
-  });
+  const suite = demoGatewayPerSuite();
 
   it('isomorphic-git clones every branch and tag with the ids the gateway advertises', async () => {
-    const dir = join(work, 'iso-full');
-    await isogit.clone({ fs, http: isoHttp, dir, url: demo.url, singleBranch: false, noTags: false, noCheckout: true });
+    const dir = join(suite.work, 'iso-full');
+    await isogit.clone({ fs, http: isoHttp, dir, url: suite.demo.url, singleBranch: false, noTags: false, noCheckout: true });
     const mine = await cloneRefs(join(dir, '.git'));
-    for (const [name, id] of asTracking(await gatewayRefs(demo.url))) expect(mine.get(name), name).to.equal(id);
-    await expectSecretFreeAndWhole(demo, join(dir, '.git'));
+    for (const [name, id] of asTracking(await gatewayRefs(suite.demo.url))) expect(mine.get(name), name).to.equal(id);
+    await expectSecretFreeAndWhole(suite.demo, join(dir, '.git'));
   });
 
   it('isomorphic-git makes a shallow clone of depth 1 that holds exactly the tip commit', async () => {
-    const dir = join(work, 'iso-shallow');
-    await isogit.clone({ fs, http: isoHttp, dir, url: demo.url, depth: 1, singleBranch: true, noTags: true, noCheckout: true });
+    const dir = join(suite.work, 'iso-shallow');
+    await isogit.clone({ fs, http: isoHttp, dir, url: suite.demo.url, depth: 1, singleBranch: true, noTags: true, noCheckout: true });
     const gitDir = join(dir, '.git');
     const head = (await gitOk(['--git-dir', gitDir, 'rev-parse', 'HEAD'])).trim();
-    expect(head).to.equal((await gatewayRefs(demo.url)).get('HEAD'));
+    expect(head).to.equal((await gatewayRefs(suite.demo.url)).get('HEAD'));
     expect(fs.readFileSync(join(gitDir, 'shallow'), 'latin1').trim()).to.equal(head);
     expect((await gitOk(['--git-dir', gitDir, 'rev-list', '--count', 'HEAD'])).trim()).to.equal('1');
-    await expectSecretFreeAndWhole(demo, gitDir);
+    await expectSecretFreeAndWhole(suite.demo, gitDir);
   });
 
   it('pygit2 (libgit2 1.5, whose first want line ends in a space) clones every branch and tag', async function () {
     const probe = await python('import pygit2', []);
     if (probe.code !== 0) throw new Error(`python3-pygit2 is missing (apt-get install python3-pygit2; .ci/run installs it): ${probe.stderr.trim()}`);
-    const dir = join(work, 'pygit2-full');
-    const r = await python('import sys, pygit2; pygit2.clone_repository(sys.argv[1], sys.argv[2], bare=True)', [demo.url, dir]);
+    const dir = join(suite.work, 'pygit2-full');
+    const r = await python('import sys, pygit2; pygit2.clone_repository(sys.argv[1], sys.argv[2], bare=True)', [suite.demo.url, dir]);
     expect(r.code, r.stderr).to.equal(0);
-    const served = await gatewayRefs(demo.url);
+    const served = await gatewayRefs(suite.demo.url);
     const mine = await cloneRefs(dir);
     // libgit2 adds the checked-out branch and origin/HEAD beside the tracking refs and tags.
     const expected = asTracking(served);
     expect(sorted(new Map([...mine].filter(([name]) => expected.has(name))))).to.deep.equal(sorted(expected));
     expect(mine.get('refs/remotes/origin/HEAD')).to.equal(served.get('HEAD'));
-    await expectSecretFreeAndWhole(demo, dir);
+    await expectSecretFreeAndWhole(suite.demo, dir);
   });
 });

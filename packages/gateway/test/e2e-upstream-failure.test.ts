@@ -3,36 +3,26 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import { join } from 'node:path';
-import { startDemoGateway, gitOk, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
+import { gitOk, demoGatewayPerSuite } from './helpers/harness.js';
 
 describe('e2e: an upstream that fails', function () {
   this.timeout(120_000);
-  let demo: DemoGateway;
-  let work: string;
-
-  before(async () => {
-    demo = await startDemoGateway();
-    work = tempDir();
-  });
-  after(async () => {
-    await demo.stop();
-    cleanup(work);
-  });
+  const suite = demoGatewayPerSuite();
 
   it('gives the client a clear error and keeps the previous sanitized state intact', async () => {
-    const first = join(work, 'first.git');
-    await gitOk(['clone', '-q', '--bare', demo.url, first]);
+    const first = join(suite.work, 'first.git');
+    await gitOk(['clone', '-q', '--bare', suite.demo.url, first]);
     const refsBefore = await gitOk(['--git-dir', first, 'show-ref']);
-    const sanitizedBefore = await gitOk(['--git-dir', demo.gw.repos.get('acme/api')!.sanitized.gitDir, 'show-ref']);
-    fs.renameSync(demo.upstream, demo.upstream + '.gone');
+    const sanitizedBefore = await gitOk(['--git-dir', suite.demo.gw.repos.get('acme/api')!.sanitized.gitDir, 'show-ref']);
+    fs.renameSync(suite.demo.upstream, suite.demo.upstream + '.gone');
     const { git } = await import('./helpers/harness.js');
-    const r = await git(['clone', demo.url, join(work, 'during')]);
+    const r = await git(['clone', suite.demo.url, join(suite.work, 'during')]);
     expect(r.code).to.not.equal(0);
     expect(r.stderr).to.include('sync of acme/api with its upstream failed');
-    expect(await gitOk(['--git-dir', demo.gw.repos.get('acme/api')!.sanitized.gitDir, 'show-ref'])).to.equal(sanitizedBefore);
-    fs.renameSync(demo.upstream + '.gone', demo.upstream);
-    const after = join(work, 'after.git');
-    await gitOk(['clone', '-q', '--bare', demo.url, after]);
+    expect(await gitOk(['--git-dir', suite.demo.gw.repos.get('acme/api')!.sanitized.gitDir, 'show-ref'])).to.equal(sanitizedBefore);
+    fs.renameSync(suite.demo.upstream + '.gone', suite.demo.upstream);
+    const after = join(suite.work, 'after.git');
+    await gitOk(['clone', '-q', '--bare', suite.demo.url, after]);
     expect(await gitOk(['--git-dir', after, 'show-ref'])).to.equal(refsBefore);
   });
 });

@@ -124,3 +124,20 @@ export async function startDemoGateway(extra: Partial<GatewayOptions> = {}, seed
 }
 
 export { resolve, repoRoot };
+
+/**
+ * Starts the demo gateway and a work directory before the suite and stops them after it; tests read
+ * `suite.demo` and `suite.work`.
+ */
+export function demoGatewayPerSuite(): { readonly demo: DemoGateway; readonly work: string } {
+  const suite = {} as { demo: DemoGateway; work: string };
+  before(async () => {
+    suite.demo = await startDemoGateway();
+    suite.work = tempDir();
+  });
+  after(async () => {
+    await suite.demo?.stop();
+    if (suite.work) removeDirs(suite.work);
+  });
+  return suite;
+}
