@@ -174,6 +174,22 @@ describe('e2e: authorization at the moment of use', function () {
     expect(added.reduce((n, r) => n + (r.count ?? 1), 0)).to.equal(200);
   });
 
+  it('folds a flood of failed git logins into a bounded number of auth-failure records, like the API', async () => {
+    const failures = async (): Promise<{ reason: string; count?: number }[]> => {
+      await demo.gw.audit.flush();
+      const rows = await query(join(demo.gw.dataDir, 'audit.db'), "SELECT data FROM records WHERE kind = 'auth-failure' AND repo = 'acme/api' ORDER BY seq");
+      return rows.map((r) => JSON.parse(String(r.data)));
+    };
+    const before = (await failures()).length;
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 200 }, () => http(`${demo.gw.url}/acme/api.git/info/refs?service=git-upload-pack`, { jwt: 'not-a-jwt' })));
+    const windows = Math.ceil((Date.now() - started) / 1000) + 1;
+    await new Promise((r) => setTimeout(r, 1200));
+    const added = (await failures()).slice(before);
+    expect(added.length).to.be.at.most(2 * windows);
+    expect(added.reduce((n, r) => n + (r.count ?? 1), 0)).to.equal(200);
+  });
+
   it('answers a repository the caller cannot read exactly as an unknown one, on every git route', async () => {
     for (const [path, method] of [['info/refs?service=git-upload-pack', 'GET'], ['git-upload-pack', 'POST']] as const) {
       const hidden = await http(`${demo.gw.url}/acme/ops.git/${path}`, { method, jwt: jwt.agent, rawBody: method === 'POST' ? '0000' : undefined });

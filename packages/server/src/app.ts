@@ -92,14 +92,15 @@ export function createApp(opts: AppOptions): Express {
   });
   const authenticator = opts.authenticator ?? anonymousAuthenticator;
   const audit = opts.audit ?? nullAudit;
+  const refusals = opts.refusals ?? new RefusalAudit({ audit });
   app.use('/api/v1', apiRouter({
-    authenticator, audit, refusals: opts.refusals ?? new RefusalAudit({ audit }), detokenize: opts.detokenize, auditQueries: opts.auditQueries,
+    authenticator, audit, refusals, detokenize: opts.detokenize, auditQueries: opts.auditQueries,
     isAdmin: opts.isAdmin ?? (() => false), logger: opts.logger,
   }));
   app.use(approvalsPage());
   app.use(gitRoutes({
     repos: opts.repos, agent: opts.agent ?? 'gitgate/0.1.0', logger: opts.logger ?? noopLogger, maxBodyBytes: opts.maxBodyBytes,
-    audit, authenticator, policy: opts.policy ?? openPolicy, metrics, syncRunner: opts.syncRunner,
+    audit, refusals, authenticator, policy: opts.policy ?? openPolicy, metrics, syncRunner: opts.syncRunner,
   }));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'GITGATE_NOT_FOUND', message: 'no such route' } });

@@ -12,7 +12,8 @@ import { runUploadPack } from './upload-pack.js';
 import { httpErrorOf } from '@gitgate/errors';
 import { ServerError, codes } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
-import { anonymousAuthenticator, openPolicy, clientOf, authFailureReason, type Authenticator, type Identity, type ReadPolicy } from './identity.js';
+import { anonymousAuthenticator, openPolicy, clientOf, authenticateRequest, type Authenticator, type Identity, type ReadPolicy } from './identity.js';
+import { RefusalAudit } from './refusal-audit.js';
 import { nullAudit, type AuditEvent, type AuditSink } from './audit-sink.js';
 import type { GatewayMetrics } from './metrics.js';
 import { randomUUID } from 'node:crypto';
@@ -32,6 +33,8 @@ export interface GitRoutesOptions {
   authenticator?: Authenticator;
   policy?: ReadPolicy;
   audit?: AuditSink;
+  /** Folds refused calls and failed logins into the audit (shared with the API; default: one over `audit`). */
+  refusals?: RefusalAudit;
   metrics?: GatewayMetrics;
   /** Runs and records the sync before an advertisement (default: one built from audit, metrics, logger). */
   syncRunner?: SyncRunner;
@@ -88,6 +91,7 @@ interface GitContext {
   authenticator: Authenticator;
   policy: ReadPolicy;
   audit: AuditSink;
+  refusals: RefusalAudit;
   sync: SyncRunner;
   exposures: ExposureCache<{ token: string; objectId: string }[]>;
 }
@@ -101,6 +105,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
     maxBody: opts.maxBodyBytes ?? 16 * 1024 * 1024,
     authenticator: opts.authenticator ?? anonymousAuthenticator,
     policy: opts.policy ?? openPolicy,
+    refusals: opts.refusals ?? new RefusalAudit({ audit }),
     sync: opts.syncRunner ?? createSyncRunner({ audit, metrics: opts.metrics, logger: log }),
     exposures: new ExposureCache<{ token: string; objectId: string }[]>(),
   };
@@ -161,13 +166,10 @@ async function dispatch(ctx: GitContext, parsed: GitPath, req: Request, res: Res
     throw new ServerError(codes.dumbHttp, 'gitgate serves the smart HTTP protocol only; the dumb HTTP protocol is not offered (unset GIT_SMART_HTTP).');
   }
   try {
-    session.identity = await ctx.authenticator.authenticate(req.headers.authorization);
+    session.identity = await authenticateRequest(ctx.authenticator, ctx.refusals, req, parsed.repo);
   } catch (e) {
+    // Recorded as an auth-failure (folded) instead of a session row.
     state.audited = false;
-    ctx.audit.record({
-      kind: 'auth-failure', actor: 'anonymous', repo: parsed.repo,
-      data: { reason: authFailureReason(e), clientAddress: session.clientAddress, userAgent: session.userAgent, path: req.path.slice(0, 300) },
-    });
     throw e;
   }
   const mirror = ctx.opts.repos.get(parsed.repo);

@@ -3,6 +3,7 @@
  * authenticator and the configured policy in; `mode: none` (loopback trials) uses the anonymous ones.
  */
 import type { IncomingMessage } from 'node:http';
+import type { RefusalAudit } from './refusal-audit.js';
 
 export interface Identity {
   subject: string;
@@ -35,4 +36,25 @@ export function authFailureReason(e: unknown): string {
   const data = (e as { data?: { reason?: unknown } }).data;
   if (data && typeof data.reason === 'string') return data.reason;
   return String((e as { code?: unknown }).code ?? 'unknown');
+}
+
+/**
+ * The one authenticate step of git routes and API: resolves the caller's identity, or records the
+ * failure once — folded per reason and client, so a flood of bad logins cannot grow the audit queue —
+ * and rethrows it marked as audited. `repo` names the repository a git request was for.
+ */
+export async function authenticateRequest(
+  authenticator: Authenticator, refusals: RefusalAudit, req: IncomingMessage & { path: string }, repo?: string,
+): Promise<Identity> {
+  try {
+    return await authenticator.authenticate(req.headers.authorization);
+  } catch (e) {
+    const reason = authFailureReason(e);
+    const { clientAddress, userAgent } = clientOf(req);
+    refusals.record(`auth-failure\n${reason}\n${clientAddress}\n${repo ?? ''}`, {
+      kind: 'auth-failure', actor: 'anonymous', ...(repo !== undefined ? { repo } : {}),
+      data: { reason, clientAddress, userAgent, path: req.path.slice(0, 300) },
+    });
+    throw Object.assign(e as object, { audited: true });
+  }
 }

@@ -6,7 +6,7 @@
  */
 import express, { type Request, type Response, type NextFunction, type Router } from 'express';
 import { randomUUID } from 'node:crypto';
-import { authFailureReason, type Authenticator, type Identity } from '../identity.js';
+import { authenticateRequest, type Authenticator, type Identity } from '../identity.js';
 import type { AuditSink } from '../audit-sink.js';
 import { RefusalAudit } from '../refusal-audit.js';
 import { httpErrorOf } from '@gitgate/errors';
@@ -94,17 +94,6 @@ function refusedCall(refusals: RefusalAudit, req: Request, actor: string, action
   });
 }
 
-/** Authenticates a call, auditing (folded) a failure; the error thrown is marked as audited. */
-async function authenticate(opts: ApiOptions, refusals: RefusalAudit, req: Request): Promise<Identity> {
-  try {
-    return await opts.authenticator.authenticate(req.headers.authorization);
-  } catch (e) {
-    const reason = authFailureReason(e);
-    refusals.record(`auth-failure\n${reason}\n${clientAddress(req)}`, { kind: 'auth-failure', actor: 'anonymous', data: { reason, clientAddress: clientAddress(req), userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200), path: req.path.slice(0, 300) } });
-    throw Object.assign(e as object, { audited: true });
-  }
-}
-
 /** Checks what a route needs, in its declared order: admin (403), then configured services (501). */
 function checkRequirements(opts: ApiOptions, requires: readonly RouteRequirement[], identity: Identity): void {
   for (const need of requires) {
@@ -127,7 +116,7 @@ function serveRoute(opts: ApiOptions, refusals: RefusalAudit, route: RouteDeclar
     const requestId = randomUUID();
     let actor = 'anonymous';
     (async () => {
-      const identity = await authenticate(opts, refusals, req);
+      const identity = await authenticateRequest(opts.authenticator, refusals, req);
       actor = identity.subject;
       checkNames(route, req.query, req.body);
       checkRequirements(opts, route.requires ?? [], identity);
