@@ -27,7 +27,7 @@ describe('gitgate binary', function () {
   this.timeout(60_000);
   let dir: string;
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-')); });
-  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }); });
 
   const writeConfig = (text: string): string => {
     const file = path.join(dir, 'gitgate.yaml');
@@ -69,9 +69,19 @@ describe('gitgate binary', function () {
 
   describe('serve', () => {
     let child: ChildProcess | undefined;
-    afterEach(() => {
-      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    // SIGTERM first: the gateway closes after its running sync, so no git child of it is still writing
+    // into the data directory when the outer afterEach removes it; SIGKILL only if it does not stop.
+    afterEach(async () => {
+      const proc = child;
       child = undefined;
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+      proc.kill('SIGTERM');
+      const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))]);
+      if (!stopped) {
+        proc.kill('SIGKILL');
+        await exited;
+      }
     });
 
     /** Starts `serve` and resolves with the clone URL it prints. */
