@@ -4,9 +4,14 @@ import type { ConfigProblems } from './config-problems.js';
 import { githubEntry } from './config-github.js';
 import { upstreamSource, upstreamUrl } from './config-upstream.js';
 import { isRepoName } from './repo-name.js';
+import { maskEntry } from './config-mask.js';
+import type { Rule } from '@gitgate/scanner';
 
-/** `repos: [{ name, upstream, readers?, credential?, caFile?, allowUnscannable? } | { github, readers }]` (required). */
-export function reposSection(root: Record<string, unknown>, oidc: boolean, p: ConfigProblems): { repos: RepoConfig[]; github: GitHubSourceConfig[] } {
+/**
+ * `repos: [{ name, upstream, readers?, credential?, caFile?, allowUnscannable?, mask? } | { github, readers }]`
+ * (required); `customRules` are the scanner section's rules, which `mask.leave` may name.
+ */
+export function reposSection(root: Record<string, unknown>, oidc: boolean, p: ConfigProblems, customRules: readonly Rule[] = []): { repos: RepoConfig[]; github: GitHubSourceConfig[] } {
   const repos: RepoConfig[] = [];
   const github: GitHubSourceConfig[] = [];
   if (root.repos === undefined) p.push('repos: required (a list of { name, upstream })');
@@ -22,16 +27,18 @@ export function reposSection(root: Record<string, unknown>, oidc: boolean, p: Co
         if (g) github.push(g);
         return;
       }
-      const repo = repoEntry(o, path, oidc, seen, p);
+      const repo = repoEntry(o, path, { oidc, customRules }, seen, p);
       if (repo) repos.push(repo);
     });
   }
   return { repos, github };
 }
 
-function repoEntry(o: Record<string, unknown>, path: string, oidc: boolean, seen: Set<string>, p: ConfigProblems): RepoConfig | undefined {
-  p.unknownKeys(o, ['name', 'upstream', 'readers', 'credential', 'caFile', 'allowUnscannable'], path);
+function repoEntry(o: Record<string, unknown>, path: string, ctx: { oidc: boolean; customRules: readonly Rule[] }, seen: Set<string>, p: ConfigProblems): RepoConfig | undefined {
+  const { oidc } = ctx;
+  p.unknownKeys(o, ['name', 'upstream', 'readers', 'credential', 'caFile', 'allowUnscannable', 'mask'], path);
   const allowUnscannable = baseNameGlobs(o.allowUnscannable, `${path}.allowUnscannable`, p);
+  const mask = maskEntry(o.mask, `${path}.mask`, ctx.customRules, p);
   const readers = p.groupList(o.readers, `${path}.readers`);
   if (oidc && o.readers === undefined) p.push(`${path}.readers: required with auth mode oidc (the groups that may clone)`);
   let nameOk = true;
@@ -50,7 +57,7 @@ function repoEntry(o: Record<string, unknown>, path: string, oidc: boolean, seen
   const name = o.name as string;
   seen.add(name);
   const source = upstreamSource(o, upstream, path, p);
-  return source ? { name, readers, upstream, source, ...(allowUnscannable.length > 0 ? { allowUnscannable } : {}) } : undefined;
+  return source ? { name, readers, upstream, source, ...(allowUnscannable.length > 0 ? { allowUnscannable } : {}), ...(mask ? { mask } : {}) } : undefined;
 }
 
 /** A tree is content-addressed (one tree, many paths), so only an entry's own name can decide. */

@@ -15,6 +15,7 @@ import { detokenizeSection } from './config-detokenize.js';
 import { logSection, syncSection, limitsSection, metricsSection } from './config-runtime.js';
 import { auditSection } from './config-audit.js';
 import { reposSection } from './config-repos.js';
+import type { MaskPolicy } from './config-mask.js';
 
 export interface RepoConfig {
   name: string;
@@ -26,6 +27,8 @@ export interface RepoConfig {
   source: UpstreamSource;
   /** Base-name globs whose unscannable blobs are served as they are (default none: withheld). */
   allowUnscannable?: string[];
+  /** The rules, token types and families this repository leaves unmasked (config-mask.ts). */
+  mask?: MaskPolicy;
 }
 
 export type AuthConfig =
@@ -131,7 +134,7 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
   const limits = limitsSection(root, p);
   const audit = auditSection(root, dataDir, p);
   const scanner = scannerSection(root, p);
-  const { repos, github } = reposSection(root, auth.mode === 'oidc', p);
+  const { repos, github } = reposSection(root, auth.mode === 'oidc', p, scanner.rules);
   if (p.list.length > 0) throw new ConfigError(file, p.list);
   if (auth.mode === 'none' && !/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(listen.host)) {
     throw new ConfigError(file, [`listen: auth mode "none" only listens on loopback (got ${listen.host}); configure auth mode oidc to listen elsewhere`]);

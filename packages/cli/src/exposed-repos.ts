@@ -8,13 +8,16 @@ import type { PolicyConfig } from '@gitgate/access';
 import type { GatewayRepo } from '@gitgate/gateway';
 import type { Config } from './config.js';
 import { isRepoName } from './repo-name.js';
+import type { MaskPolicy } from './config-mask.js';
+import { repoScanners } from './repo-scanner.js';
 
-/** One repository to serve: its name, readers, fetch source and unscannable allowance. */
+/** One repository to serve: its name, readers, fetch source, unscannable allowance and masking policy. */
 export interface ExposedRepo {
   name: string;
   readers: string[];
   source: UpstreamSource;
   allowUnscannable?: string[];
+  mask?: MaskPolicy;
 }
 
 /** Repositories of the configured GitHub organisations, resolved now (names the config rule refuses are skipped). */
@@ -36,14 +39,26 @@ async function githubRepos(config: Config, logger: Logger): Promise<ExposedRepo[
 /** The repositories `config` exposes: its own entries, then the resolved GitHub organisations' (a name configured explicitly wins). */
 export async function exposedRepos(config: Config, logger: Logger): Promise<ExposedRepo[]> {
   const fromGitHub = await githubRepos(config, logger);
-  return [...config.repos.map((r) => ({ name: r.name, readers: r.readers, source: r.source, allowUnscannable: r.allowUnscannable })), ...fromGitHub.filter((g) => !config.repos.some((r) => r.name === g.name))];
+  const own = config.repos.map((r) => ({ name: r.name, readers: r.readers, source: r.source, allowUnscannable: r.allowUnscannable, mask: r.mask }));
+  return [...own, ...fromGitHub.filter((g) => !config.repos.some((r) => r.name === g.name))];
+}
+
+/**
+ * The gateway's view of exposed repositories: each with its own scanner (the config's rules and
+ * allowlist, less what its masking policy leaves), as `gitgate scan --config` builds them too.
+ */
+export function gatewayRepos(config: Config, repos: readonly ExposedRepo[]): GatewayRepo[] {
+  const scannerFor = repoScanners(config.scanner);
+  return repos.map((r) => ({
+    name: r.name, upstream: r.source, allowUnscannable: r.allowUnscannable, scanner: scannerFor(r.mask), ...(r.mask ? { mask: r.mask } : {}),
+  }));
 }
 
 /** What `config` serves and who may do what with it: the repositories and the policy a gateway takes (at start and on reload). */
 export async function servedBy(config: Config, logger: Logger): Promise<{ repos: GatewayRepo[]; policy: PolicyConfig }> {
   const repos = await exposedRepos(config, logger);
   return {
-    repos: repos.map((r) => ({ name: r.name, upstream: r.source, allowUnscannable: r.allowUnscannable })),
+    repos: gatewayRepos(config, repos),
     policy: { repos: repos.map((r) => ({ name: r.name, readers: r.readers })), detokenize: config.detokenize, admins: config.admins },
   };
 }

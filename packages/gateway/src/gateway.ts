@@ -141,10 +141,11 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
   const scanner = opts.scanner ?? createScanner();
   const repoSet = new RepoSet(opts.repos, (r) => new RepoMirror({
     name: r.name, source: r.upstream, dir: dataDir.repoDir(r.name),
-    idMap, vault, scanner, logger: log, coalesceMs: opts.coalesceMs, allowUnscannable: r.allowUnscannable,
+    idMap, vault, scanner: r.scanner ?? scanner, logger: log, coalesceMs: opts.coalesceMs, allowUnscannable: r.allowUnscannable,
     upstreamTimeouts: opts.upstreamTimeoutMs === undefined ? undefined : { fetchMs: opts.upstreamTimeoutMs },
   }));
   const repos = repoSet.mirrors;
+  for (const r of opts.repos) logRepoPolicy(log, r, scanner);
   const metrics = createGatewayMetrics();
   // Identity: OIDC in production; anonymous with everything readable for loopback trials.
   const access = opts.auth.mode === 'oidc' ? await openOidcAccess({
@@ -176,7 +177,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
   return {
     url, server, repos, vault, audit, metrics, metricsUrl: metricsListener?.url, dataDir: opts.dataDir,
     reload(next) {
-      const changes = reloadGateway(next, { repoSet, access, syncHealth, metrics, audit, log });
+      const changes = reloadGateway(next, { repoSet, access, syncHealth, metrics, audit, log, scanner });
       if (opts.backgroundSync?.onStart) background.run([...changes.added, ...changes.changed].map((n) => repos.get(n)!));
       return changes;
     },
@@ -221,6 +222,17 @@ interface ReloadContext {
   metrics: GatewayMetrics;
   audit: AuditLog;
   log: Logger;
+  /** The gateway's default scanner (repositories without their own). */
+  scanner: Scanner;
+}
+
+/** The masking policy in effect for one repository: what it leaves unmasked, and the rule-set version it syncs with. */
+function repoPolicy(r: GatewayRepo, fallback: Scanner): { leave: string[]; rulesetVersion: string } {
+  return { leave: [...(r.mask?.leave ?? [])], rulesetVersion: (r.scanner ?? fallback).rulesetVersion };
+}
+
+function logRepoPolicy(log: Logger, r: GatewayRepo, fallback: Scanner): void {
+  log.info('repository policy', { repo: r.name, ...repoPolicy(r, fallback) });
 }
 
 /** Gateway.reload without the background syncs: repositories, then policy, then the record of both. */
@@ -238,8 +250,12 @@ function reloadGateway(next: { repos: GatewayRepo[]; policy?: PolicyConfig }, ct
     policy = policyChanges(access.policyConfig, next.policy);
     access.replacePolicy(nextPolicy, next.policy);
   }
+  // The masking policy of every repository that starts a new mirror (its sync key may have changed).
+  const fresh = new Set([...added, ...changed]);
+  const masking = Object.fromEntries(next.repos.filter((r) => fresh.has(r.name)).map((r) => [r.name, repoPolicy(r, ctx.scanner)]));
+  for (const r of next.repos) if (fresh.has(r.name)) logRepoPolicy(log, r, ctx.scanner);
   log.info('configuration reloaded', { added, changed, removed, policy });
-  ctx.audit.record({ kind: 'admin', actor: 'system', data: { action: 'config-reload', added, changed, removed, policy } });
+  ctx.audit.record({ kind: 'admin', actor: 'system', data: { action: 'config-reload', added, changed, removed, policy, masking } });
   return { added, changed, removed };
 }
 

@@ -4,13 +4,21 @@
  */
 import { createHash } from 'node:crypto';
 import type { RepoMirror, UpstreamSource } from '@gitgate/mirror';
+import type { Scanner } from '@gitgate/scanner';
 
-/** A configured repository: its name, where its upstream is, and its unscannable allowance. */
+/** A configured repository: its name, where its upstream is, its unscannable allowance and its rules. */
 export interface GatewayRepo {
   name: string;
   upstream: UpstreamSource;
   /** Base-name globs whose unscannable blobs are served as they are (RepoMirrorOptions.allowUnscannable). */
   allowUnscannable?: readonly string[];
+  /**
+   * This repository's scanner (its masking policy applied); default the gateway's `scanner`. Its
+   * rule-set version is part of the sync key: a changed one re-derives every sanitized id.
+   */
+  scanner?: Scanner;
+  /** The masking policy the scanner was built with, for the start and reload records only. */
+  mask?: { leave: readonly string[] };
 }
 
 /** What a reload did to the repository list. */
@@ -22,14 +30,15 @@ export interface RepoChanges {
 
 /**
  * What makes two configurations of a repository the same mirror: upstream URL, CA file, the
- * credential headers and the unscannable allowance. The credential enters only as a hash, so the map
- * of fingerprints holds no credential (a rotated one still changes it).
+ * credential headers, the unscannable allowance and the scanner's rule-set version (rules, allowlist,
+ * masking policy). The credential enters only as a hash, so the map of fingerprints holds no
+ * credential (a rotated one still changes it).
  */
 export function sourceFingerprint(r: GatewayRepo): string {
   const credential = r.upstream.extraHeaders
     ? createHash('sha256').update(JSON.stringify(r.upstream.extraHeaders)).digest('hex')
     : undefined;
-  return JSON.stringify({ url: r.upstream.url, caFile: r.upstream.caFile, credential, allow: r.allowUnscannable });
+  return JSON.stringify({ url: r.upstream.url, caFile: r.upstream.caFile, credential, allow: r.allowUnscannable, ruleset: r.scanner?.rulesetVersion });
 }
 
 export class RepoSet {
