@@ -10,7 +10,7 @@ import { auditCommand } from './audit-command.js';
 import { repoCommand } from './repo-command.js';
 import { vaultCommand } from './vault-command.js';
 import { scanCommand } from './scan-command.js';
-import { createScanner } from '@gitgate/scanner';
+import { repoScanners } from './repo-scanner.js';
 
 const USAGE = `usage:
   gitgate serve --config FILE [--tls-cert FILE --tls-key FILE | --tls-self-signed]
@@ -19,7 +19,8 @@ const USAGE = `usage:
   gitgate audit <command> …       query and verify the audit database (gitgate audit for help)
   gitgate repos --config FILE     what is exposed and from where (GitHub organisations resolved)
   gitgate vault rotate-key --config FILE   re-encrypt the vault under a new key (gateway stopped)
-  gitgate scan <path-or-bare-repo> [--history] [--json]   dry run: what would be tokenized
+  gitgate scan <path-or-repo> | --config FILE [REPO…] [--format F] [--baseline FILE]
+                                  dry run: what the gateway would tokenize (gitgate scan --help)
   gitgate repo add|list|remove --config FILE …   edit the repository list (apply with SIGHUP)
   gitgate help                    this text`;
 
@@ -90,8 +91,8 @@ async function serve(config: Config, file: string, tls?: { cert: string; key: st
     backgroundSync: { onStart: config.sync.onStart, intervalMs: config.sync.intervalSeconds * 1000 },
     ...await servedBy(config, logger),
     webhook: config.detokenize.webhook, tls, metrics: config.metrics,
-    scanner: config.scanner.rules.length > 0 || config.scanner.allowlist.length > 0
-      ? createScanner({ extraRules: config.scanner.rules, allowlist: config.scanner.allowlist }) : undefined,
+    // Each repository brings its own scanner (servedBy); this one is the fallback for none.
+    scanner: repoScanners(config.scanner)(),
     auditRetention: config.audit.retentionMs ? { retentionMs: config.audit.retentionMs, exportDir: config.audit.exportDir } : undefined,
     auditKey: config.audit.key,
     auditAnchorWebhook: config.audit.anchorWebhook

@@ -21,16 +21,17 @@ function git(args: string[], cwd: string): string {
 }
 
 /** Runs the command and collects what it writes. */
-async function run(args: string[], options?: Parameters<typeof scanCommand>[2]): Promise<{ code: number; text: string }> {
+async function run(args: string[], options?: Parameters<typeof scanCommand>[2]): Promise<{ code: number; text: string; err: string }> {
   const chunks: Buffer[] = [];
-  const out = new Writable({
+  const errChunks: Buffer[] = [];
+  const sink = (into: Buffer[]): Writable => new Writable({
     write(chunk: Buffer, _enc, cb) {
-      chunks.push(Buffer.from(chunk));
+      into.push(Buffer.from(chunk));
       cb();
     },
   });
-  const code = await scanCommand(args, out, options);
-  return { code, text: Buffer.concat(chunks).toString('utf8') };
+  const code = await scanCommand(args, sink(chunks), { err: sink(errChunks), ...options });
+  return { code, text: Buffer.concat(chunks).toString('utf8'), err: Buffer.concat(errChunks).toString('utf8') };
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -174,9 +175,10 @@ describe('gitgate scan', function () {
   ];
   for (const [name, args] of usageCases) {
     it(`exits 2 with usage for ${name}`, async () => {
-      const { code, text } = await run(args, { cwd: dir });
+      const { code, text, err } = await run(args, { cwd: dir });
       expect(code).to.equal(2);
-      expect(text).to.include('usage: gitgate scan');
+      expect(err).to.include('usage: gitgate scan');
+      expect(text).to.equal('');
     });
   }
 
@@ -185,9 +187,9 @@ describe('gitgate scan', function () {
   });
 
   it('exits 2 for a path that does not exist', async () => {
-    const { code, text } = await run(['missing'], { cwd: dir });
+    const { code, err } = await run(['missing'], { cwd: dir });
     expect(code).to.equal(2);
-    expect(text).to.include('ENOENT');
+    expect(err).to.equal('gitgate scan: cannot read missing: ENOENT\n');
   });
 
   // The issue's end-to-end check: a repository holding one example of every rule (one file per
