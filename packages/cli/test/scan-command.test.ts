@@ -3,12 +3,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { createScanner } from '@gitgate/scanner';
 import { startGateway } from '@gitgate/gateway';
 import { GIT_ENV } from '@gitgate/testkit';
 import type * as Corpus from '../../../fixtures/secrets-corpus.mjs';
-import { scanCommand, type ScanReport } from '../src/scan-command.js';
+import type { ScanReport } from '../src/scan-command.js';
+import { runScan } from './scan-helpers.js';
 
 const fixtures = new URL('../../../../fixtures/', import.meta.url); // from dist/test/
 const { buildSecretsCorpus } = (await import(new URL('secrets-corpus.mjs', fixtures).href)) as typeof Corpus;
@@ -20,19 +20,7 @@ function git(args: string[], cwd: string): string {
   return r.stdout.toString('utf8').trim();
 }
 
-/** Runs the command and collects what it writes. */
-async function run(args: string[], options?: Parameters<typeof scanCommand>[2]): Promise<{ code: number; text: string; err: string }> {
-  const chunks: Buffer[] = [];
-  const errChunks: Buffer[] = [];
-  const sink = (into: Buffer[]): Writable => new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      into.push(Buffer.from(chunk));
-      cb();
-    },
-  });
-  const code = await scanCommand(args, sink(chunks), { err: sink(errChunks), ...options });
-  return { code, text: Buffer.concat(chunks).toString('utf8'), err: Buffer.concat(errChunks).toString('utf8') };
-}
+const run = runScan;
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 let seed = 99;
