@@ -1,7 +1,8 @@
 // repos[].mask: validated against the rules in effect; each policy gives its repository its own scanner.
 import { expect } from 'chai';
 import { createScanner } from '@gitgate/scanner';
-import { ConfigError, validateConfig } from '../src/index.js';
+import { validateConfig } from '../src/index.js';
+import { problemsOf as problemsAt } from './config-helpers.js';
 import { repoScanners } from '../src/repo-scanner.js';
 
 const BASE = '/srv/gitgate';
@@ -15,15 +16,7 @@ function config(mask: unknown, extra: Record<string, unknown> = {}): Record<stri
   return { listen: '127.0.0.1:8080', dataDir: '/var/lib/gitgate', auth: { mode: 'none' }, repos: [{ name: 'acme/fixtures', upstream: '/srv/git/f.git', mask }], ...extra };
 }
 
-function problemsOf(raw: unknown): string[] {
-  try {
-    validateConfig(raw, BASE);
-  } catch (e) {
-    expect(e).to.be.instanceOf(ConfigError);
-    return (e as ConfigError).problems;
-  }
-  expect.fail('validateConfig accepted a bad config');
-}
+const problemsOf = (raw: unknown): string[] => problemsAt(raw, BASE);
 
 describe('repos[].mask', () => {
   it('takes rule ids, token types, families and custom rule ids', () => {

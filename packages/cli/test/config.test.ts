@@ -5,8 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, validateConfig } from '../src/index.js';
+import { problemsOf as problemsAt } from './config-helpers.js';
 
 const BASE = '/srv/gitgate';
+const problemsOf = (raw: unknown, baseDir = BASE): string[] => problemsAt(raw, baseDir);
 
 /** A minimal valid config object. */
 function good(): Record<string, unknown> {
@@ -16,17 +18,6 @@ function good(): Record<string, unknown> {
     auth: { mode: 'none' },
     repos: [{ name: 'acme/api', upstream: '/srv/git/api.git' }, { name: 'acme/web', upstream: 'https://git.example.test/acme/web.git' }],
   };
-}
-
-/** The problems validateConfig reports for `raw` (fails the test when it does not throw). */
-function problemsOf(raw: unknown, baseDir = BASE): string[] {
-  try {
-    validateConfig(raw, baseDir);
-  } catch (e) {
-    expect(e).to.be.instanceOf(ConfigError);
-    return (e as ConfigError).problems;
-  }
-  expect.fail('validateConfig accepted a bad config');
 }
 
 describe('validateConfig', () => {
