@@ -36,6 +36,9 @@ export async function main(argv: string[]): Promise<number> {
     if (!file) return usage('check-config needs a FILE');
     const config = loadConfig(file);
     process.stdout.write(`ok: ${config.repos.length} repositories, listening on ${config.listen.host}:${config.listen.port}, data in ${config.dataDir}\n`);
+    // The masking policy each repository syncs with (its rule-set version is part of the sync key).
+    const scannerFor = repoScanners(config.scanner);
+    for (const r of config.repos.filter((x) => x.mask)) process.stdout.write(`  ${r.name} leaves ${r.mask!.leave.join(', ')} (ruleset ${scannerFor(r.mask).rulesetVersion})\n`);
     return 0;
   }
   if (cmd === 'audit') return auditCommand(rest, process.stdout, process.stderr);

@@ -43,6 +43,16 @@ describe('gitgate binary', function () {
       expect(r.stdout).to.equal(`ok: 1 repositories, listening on 127.0.0.1:9090, data in ${path.join(dir, 'data')}\n`);
     });
 
+    it('names the masking policy of each repository that has one, and refuses one that names nothing', () => {
+      const file = writeConfig('auth: { mode: none }\nrepos:\n  - { name: acme/fixtures, upstream: ./up.git, mask: { leave: [private-key, jwt] } }\n');
+      const r = gitgate(['check-config', file], dir);
+      expect(r.code).to.equal(0);
+      expect(r.stdout).to.match(/\n {2}acme\/fixtures leaves private-key, jwt \(ruleset [0-9a-f]{16}\)\n$/);
+      const bad = gitgate(['check-config', writeConfig('auth: { mode: none }\nrepos:\n  - { name: acme/fixtures, upstream: ./up.git, mask: { leave: [keys] } }\n')], dir);
+      expect(bad.code).to.not.equal(0);
+      expect(bad.stderr).to.include('repos[0].mask.leave: "keys" is not a rule id, token type or rule family');
+    });
+
     it('exits non-zero with every problem on stderr for a bad file', () => {
       const file = writeConfig('listen: nowhere\nauth: { mode: none }\nrepos:\n  - name: acme/api\n  - name: ../x\n    upstream: /a\n');
       const r = gitgate(['check-config', file], dir);
