@@ -3,10 +3,16 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GitHubSourceConfig } from './config.js';
 import type { ConfigProblems } from './config-problems.js';
+import { maskEntry } from './config-mask.js';
+import type { Rule } from '@gitgate/scanner';
 
-/** The organisation source of entry `o` at `path`; undefined (with problems) when unusable. */
-export function githubEntry(o: Record<string, unknown>, path: string, oidc: boolean, p: ConfigProblems): GitHubSourceConfig | undefined {
-  p.unknownKeys(o, ['github', 'readers'], path);
+/**
+ * The organisation source of entry `o` at `path`; undefined (with problems) when unusable. Its `mask`
+ * applies to every repository of the organisation (`customRules`: the ones it may name).
+ */
+export function githubEntry(o: Record<string, unknown>, path: string, oidc: boolean, p: ConfigProblems, customRules: readonly Rule[] = []): GitHubSourceConfig | undefined {
+  p.unknownKeys(o, ['github', 'readers', 'mask'], path);
+  const mask = maskEntry(o.mask, `${path}.mask`, customRules, p);
   const readers = p.groupList(o.readers, `${path}.readers`);
   if (oidc && o.readers === undefined) p.push(`${path}.readers: required with auth mode oidc (the groups that may clone)`);
   const g = p.obj(o.github, `${path}.github`);
@@ -23,6 +29,7 @@ export function githubEntry(o: Record<string, unknown>, path: string, oidc: bool
   return {
     org: g.org, include: include as string[], auth, baseUrl: g.baseUrl as string | undefined,
     includeArchived: g.includeArchived === true, caFile: typeof g.caFile === 'string' ? resolve(p.baseDir, g.caFile) : undefined, readers,
+    ...(mask ? { mask } : {}),
   };
 }
 

@@ -23,7 +23,7 @@ export function reposSection(root: Record<string, unknown>, oidc: boolean, p: Co
       const o = p.obj(r, path);
       if (!o) return;
       if (o.github !== undefined) {
-        const g = githubEntry(o, path, oidc, p);
+        const g = githubEntry(o, path, oidc, p, customRules);
         if (g) github.push(g);
         return;
       }

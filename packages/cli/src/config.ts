@@ -55,6 +55,8 @@ export interface GitHubSourceConfig {
   includeArchived: boolean;
   caFile?: string;
   readers: string[];
+  /** The masking policy of every repository of the organisation. */
+  mask?: MaskPolicy;
 }
 
 export interface Config {

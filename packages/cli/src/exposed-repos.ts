@@ -30,7 +30,7 @@ async function githubRepos(config: Config, logger: Logger): Promise<ExposedRepo[
         logger.warn('github repository skipped: name not servable', { org: g.org, repo: repo.name.slice(0, 100) });
         continue;
       }
-      out.push({ name: repo.name, readers: g.readers, source: connector.upstreamSource(repo, { caFile: g.caFile }) });
+      out.push({ name: repo.name, readers: g.readers, source: connector.upstreamSource(repo, { caFile: g.caFile }), mask: g.mask });
     }
   }
   return out;

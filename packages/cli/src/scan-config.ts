@@ -44,6 +44,8 @@ export async function scanRepoAsGateway(c: Collector, repo: GatewayRepo, opts: {
     try {
       const mirror = new RepoMirror({
         name: repo.name, source: repo.upstream, dir, idMap, vault, scanner, allowUnscannable: repo.allowUnscannable, coalesceMs: 0,
+        // A throw-away store is never served: no repack (it changes no id, only how objects are packed).
+        repackAfterObjects: Number.MAX_SAFE_INTEGER, maxPacks: Number.MAX_SAFE_INTEGER,
         upstreamTimeouts: opts.upstreamTimeoutMs === undefined ? undefined : { fetchMs: opts.upstreamTimeoutMs },
       });
       sync = await mirror.sync({ force: true });

@@ -31,6 +31,13 @@ describe('repos[].mask', () => {
     expect(p[0]).to.match(/^repos\[0\]\.mask\.leave: "privat-key" is not a rule id, token type or rule family \(families: private keys, aws, /);
   });
 
+  it('takes a policy for every repository of a GitHub organisation', () => {
+    const raw = { ...config(undefined), repos: [{ github: { org: 'acme', auth: { token: 'env:GH' } }, mask: { leave: ['private keys'] } }] };
+    const c = validateConfig(raw, BASE, 'config', { GH: 'from-the-environment' });
+    expect(c.github[0]!.mask).to.deep.equal({ leave: ['private keys'] });
+    expect(problemsOf({ ...raw, repos: [{ ...raw.repos[0], mask: { leave: ['nope'] } }] })[0]).to.match(/^repos\[0\]\.mask\.leave: "nope" is not a rule id/);
+  });
+
   it('reports a malformed policy and unknown keys', () => {
     expect(problemsOf(config({ leave: 'private-key', mask: 1 }))).to.deep.equal([
       'repos[0].mask.mask: unknown key (allowed: leave)',
