@@ -98,7 +98,12 @@ async function reportRecords(c: Collector, scanner: Scanner, repo: string, gitDi
   });
   for (const [spec, recs] of inBlobs) {
     if (resolved.has(spec)) continue;
-    for (const r of recs) unlocated(c, repo, r, '(tree entry name)', r.commitId, r.path ?? '');
+    // The served path holds tokens (of this run's throw-away key): the secret is in this entry's name,
+    // or the file sits under a directory whose name held one.
+    for (const r of recs) {
+      if (r.path!.includes(r.token)) unlocated(c, repo, r, '(tree entry name)', r.commitId, r.path!);
+      else unlocated(c, repo, r, r.path!, r.commitId, '(in a file under a tokenized name)');
+    }
   }
   for await (const obj of readObjects(gitDir, blobSpecs.keys())) {
     for (const spec of blobSpecs.get(obj.id)!) {

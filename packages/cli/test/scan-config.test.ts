@@ -130,6 +130,28 @@ describe('gitgate scan --config', function () {
     for (const s of [fx.secrets.inEnv, fx.secrets.acme, fx.secrets.inMessage, fx.secrets.inTag, fx.secrets.inSignature]) expect(everything).to.not.include(s);
   });
 
+  it('places a secret in a file name and in a branch name as the rewrite tokenizes them', async () => {
+    const work = path.join(dir, 'names');
+    fs.mkdirSync(work);
+    git(['init', '-q', '-b', 'main', '.'], work);
+    const inName = githubToken();
+    const inBranch = githubToken();
+    fs.writeFileSync(path.join(work, `key-${inName}.txt`), 'clean\n');
+    git(['add', '.'], work);
+    git(['commit', '-qm', 'clean'], work);
+    git(['branch', `leak-${inBranch}`], work);
+    fs.writeFileSync(fx.config, fs.readFileSync(fx.config, 'utf8').replace(fx.upstream, work));
+    const { code, text } = await runScan(['--config', fx.config, '--format', 'json']);
+    expect(code).to.equal(1);
+    const report = JSON.parse(text) as ScanReport;
+    expect(report.findings.map((f) => [f.path, f.ruleId, f.commit]).sort()).to.deep.equal([
+      ['(ref name)', 'github-pat', undefined],
+      ['(tree entry name)', 'github-pat', git(['rev-parse', 'HEAD'], work)],
+    ]);
+    expect(report.findings.find((f) => f.path === '(ref name)')!.preview).to.match(/^refs\/heads\/leak-TOKEN_github-pat_[A-Z2-7]+$/);
+    for (const s of [inName, inBranch]) expect(text).to.not.include(s);
+  });
+
   it('scans only the repositories named, and refuses an unknown one with exit 2', async () => {
     expect((await runScan(['--config', fx.config, 'acme/app'])).code).to.equal(1);
     const bad = await runScan(['--config', fx.config, 'acme/nope']);
