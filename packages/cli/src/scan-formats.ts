@@ -45,9 +45,13 @@ function renderText(report: ScanReport): string {
 
 const LEVEL: Record<Finding['confidence'], 'error' | 'warning' | 'note'> = { high: 'error', medium: 'warning', low: 'note' };
 
-/** A file path as a relative URI reference; a place such as `(commit message)` as `gitgate/commit-message/<id>`. */
-function artifactUri(f: ScanReportFinding): string {
-  const prefix = f.repo === undefined ? '' : `${f.repo}/`;
+/**
+ * A file path as a URI reference relative to the repository root (what a code-scanning upload maps to
+ * files); a place such as `(commit message)` as `gitgate/commit-message/<id>`. With several
+ * repositories in one report, each path starts with its repository's name.
+ */
+function artifactUri(f: ScanReportFinding, several: boolean): string {
+  const prefix = several && f.repo !== undefined ? `${f.repo}/` : '';
   if (f.path.startsWith('(') && f.path.endsWith(')')) {
     return `${prefix}gitgate/${f.path.slice(1, -1).replace(/ /g, '-')}${f.commit === undefined ? '' : `/${f.commit}`}`;
   }
@@ -58,6 +62,7 @@ function artifactUri(f: ScanReportFinding): string {
 function renderSarif(report: ScanReport): string {
   const ruleIds = [...new Set(report.findings.map((f) => f.ruleId))].sort();
   const typeOf = new Map(report.findings.map((f) => [f.ruleId, f.type]));
+  const several = (report.repos ?? []).length > 1;
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -79,7 +84,7 @@ function renderSarif(report: ScanReport): string {
         ruleIndex: ruleIds.indexOf(f.ruleId),
         level: LEVEL[f.confidence],
         message: { text: `${f.type} in ${f.path}${f.commit === undefined ? '' : ` at ${f.commit.slice(0, 12)}`}: ${f.preview}` },
-        locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(f) }, region: { startLine: f.line, startColumn: f.column } } }],
+        locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(f, several) }, region: { startLine: f.line, startColumn: f.column } } }],
         partialFingerprints: { 'gitgateSecret/v1': `${f.ruleId}:${f.fingerprint}` },
         properties: { ...(f.repo === undefined ? {} : { repo: f.repo }), ...(f.commit === undefined ? {} : { commit: f.commit }), confidence: f.confidence },
       })),

@@ -152,6 +152,15 @@ describe('gitgate scan --config', function () {
     for (const s of [inName, inBranch]) expect(text).to.not.include(s);
   });
 
+  it('writes SARIF whose file locations are relative to the repository root', async () => {
+    const { code, text } = await runScan(['--config', fx.config, 'acme/app', '--format', 'sarif']);
+    expect(code).to.equal(1);
+    const results = JSON.parse(text).runs[0].results as { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+    const uris = results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+    expect(uris).to.include('app.env');
+    expect(uris.some((u) => /^gitgate\/tag-message\/[0-9a-f]{40}$/.test(u))).to.equal(true);
+  });
+
   it('scans only the repositories named, and refuses an unknown one with exit 2', async () => {
     expect((await runScan(['--config', fx.config, 'acme/app'])).code).to.equal(1);
     const bad = await runScan(['--config', fx.config, 'acme/nope']);
