@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import type { Finding } from '@gitgate/scanner';
 import type { ScanReport, ScanReportFinding } from './scan-report.js';
 
+/** The formats `--format` takes (`--json` is `json`). */
 export const FORMATS = ['text', 'json', 'sarif', 'csv'] as const;
+/** One of {@link FORMATS}. */
 export type ScanFormat = (typeof FORMATS)[number];
 
 /** The CLI's version, for SARIF's tool.driver.version. */
