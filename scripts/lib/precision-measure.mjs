@@ -65,12 +65,22 @@ function withVerdict(f, judgements) {
   return { ...f, verdict: 'unjudged', reason: '' };
 }
 
-/** MB of blob versions and object counts of everything reachable from heads and tags upstream. */
+/**
+ * MB of blob versions and object counts of everything reachable from heads and tags upstream, and
+ * how many commits and tags carry a signature (the rewrite drops it, so those are rewritten anyway).
+ */
 export function upstreamSize(upstreamGitDir) {
   const { objects } = reachableObjects(upstreamGitDir);
   const blobs = objects.filter((o) => o.type === 'blob');
   const bytes = blobs.reduce((n, o) => n + o.size, 0);
-  return { objects: objects.length, blobs: blobs.length, bytes, mb: bytes / 1e6 };
+  let signed = 0;
+  const headered = objects.filter((o) => o.type === 'commit' || o.type === 'tag').map((o) => o.id);
+  for (let i = 0; i < headered.length; i += 4 * CHUNK) {
+    for (const raw of readObjects(upstreamGitDir, headered.slice(i, i + 4 * CHUNK)).values()) {
+      if (/\ngpgsig(?:-sha256)? |-----BEGIN (?:PGP|SSH) SIGNATURE-----/.test(raw.toString('latin1'))) signed++;
+    }
+  }
+  return { objects: objects.length, blobs: blobs.length, bytes, mb: bytes / 1e6, signed };
 }
 
 /** Objects whose sanitized id differs from the upstream id, by type, from the gateway's id map. */
@@ -108,10 +118,11 @@ export function summarize({ name, size, rewrite, findings }) {
   return {
     name, mb: size.mb, objects: size.objects, blobs: size.blobs,
     findings: findings.length, tokens: new Set(findings.map((f) => f.token)).size,
+    sites: new Set(findings.map((f) => `${f.rule}\0${f.path}\0${f.masked}`)).size,
     byRule, falseByRule, judgedTrue, judgedFalse, unjudged, falseFindings: falseN,
     falsePerMb: size.mb > 0 ? falseN / size.mb : 0,
     inCode: kinds.identifier + kinds.member + kinds.call + kinds.reference, kinds,
-    rewritten: rewrite.rewritten, rewrittenShare: size.objects > 0 ? rewrite.rewritten / size.objects : 0, rewrittenByType: rewrite.byType,
+    signed: size.signed, rewritten: rewrite.rewritten, rewrittenShare: size.objects > 0 ? rewrite.rewritten / size.objects : 0, rewrittenByType: rewrite.byType,
   };
 }
 

@@ -28,13 +28,14 @@ export function printRepository(log, r, limit) {
   log(`\n== ${r.name} (${r.language}) ==`);
   if (r.droppedBlobs > 0) log(`  note: ${r.droppedBlobs} blob(s) missing from the source snapshot; served history replayed without their paths`);
   log(`  MB of blob versions       ${r.mb.toFixed(2)} (${r.blobs} blobs, ${r.objects} objects)`);
-  log(`  findings                  ${r.findings} (${r.tokens} distinct tokens)`);
+  log(`  findings                  ${r.findings} (${r.tokens} distinct tokens, ${r.sites} distinct rule/path/line sites)`);
   for (const [rule, n] of sortByCount(r.byRule)) log(`    ${rule.padEnd(36)} ${String(n).padStart(6)}  false ${r.falseByRule[rule] ?? 0}`);
   log(`  judged true / false       ${r.judgedTrue} / ${r.judgedFalse}; unjudged (count as false) ${r.unjudged}`);
   log(`  false findings            ${r.falseFindings}  (${r.falsePerMb.toFixed(3)} per MB)`);
   const k = r.kinds;
   log(`  in code or references     ${r.inCode}  (identifier ${k.identifier}, member ${k.member}, call ${k.call}, reference ${k.reference}; literal ${k.literal}, not located ${k.unlocated})`);
   log(`  objects rewritten         ${r.rewritten} of ${r.objects} = ${pct(r.rewrittenShare)}  ${sortByCount(r.rewrittenByType).map(([t, n]) => `${t} ${n}`).join(', ')}`);
+  log(`    of which signed upstream ${r.signed} commits and tags (the signature is dropped, so they change whatever the scanner finds)`);
   const judged = r.findingsList.filter((f) => f.verdict !== 'unjudged');
   if (judged.length > 0) {
     log('  judged:');

@@ -12,7 +12,7 @@ interface Finding {
 }
 interface Judgement { rule: string; path: string; line?: string; fingerprint?: string; verdict: 'true' | 'false'; reason: string }
 interface Size { objects: number; blobs: number; bytes: number; mb: number }
-interface Row { findings: number; inCode: number; judgedTrue: number; unjudged: number; falseFindings: number; falsePerMb: number; rewritten: number; rewrittenShare: number; kinds: Record<string, number> }
+interface Row { findings: number; inCode: number; judgedTrue: number; judgedFalse: number; unjudged: number; falseFindings: number; falsePerMb: number; rewritten: number; rewrittenShare: number; kinds: Record<string, number> }
 /** scripts/lib/precision-*.mjs, the steps of scripts/bench-precision.mjs. */
 interface Lib {
   judge: {
@@ -75,6 +75,7 @@ describe('bench:precision machinery (scripts/lib/precision-*.mjs) on a fixture r
       ['src/member.ts', 'export function f(this: { opts: { gizmoValue: string } }) {\n  const gizmo = this.opts.gizmoValue;\n  return gizmo;\n}\n'],
       ['src/plain.ts', 'const fallbackGizmo = "";\nexport const gizmo = fallbackGizmo;\n'],
       ['config/app.env', `gizmo = ${literal}\n`],
+      ['config/other.ini', `[x]\ngizmo = ${randomChars(20)}\n`],
       ['README.md', '# fixture\n'],
     ];
     files = new Map();
@@ -132,12 +133,11 @@ describe('bench:precision machinery (scripts/lib/precision-*.mjs) on a fixture r
     expect(f!.masked).to.equal('gizmo = […(24 bytes)]').and.not.include(literal);
   });
 
-  it('counts unjudged findings as false and divides them by the MB', () => {
-    expect(row.findings).to.equal(3);
-    expect(row.judgedTrue).to.equal(1);
-    expect(row.unjudged).to.equal(2);
-    expect(row.falseFindings).to.equal(2);
-    expect(row.falsePerMb).to.equal(2 / size.mb);
+  it('judges code false without an entry, and counts unjudged findings as false per MB', () => {
+    expect(findings.filter((f) => f.kind === 'identifier' || f.kind === 'member').map((f) => f.verdict)).to.deep.equal(['false', 'false']);
+    expect(findings.find((f) => f.path === 'config/other.ini')).to.include({ kind: 'literal', verdict: 'unjudged', line: 2 });
+    expect(row).to.include({ findings: 4, judgedTrue: 1, judgedFalse: 2, unjudged: 1, falseFindings: 3 });
+    expect(row.falsePerMb).to.equal(3 / size.mb);
   });
 
   it('counts objects rewritten from the id map as the upstream objects whose ids the clone does not hold', () => {
