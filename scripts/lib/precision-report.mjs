@@ -71,5 +71,8 @@ export function printSuites(log, suites) {
       log(`  ${side.padEnd(9)} ${x.commit.slice(0, 12)}  passed ${x.passed}, failed ${x.failed}, errors ${x.errors}, skipped ${x.skipped}${x.installOk ? '' : ' (install failed)'}  exit ${x.exit}`);
     }
     log(`  same commit (upstream HEAD maps to the sanitized HEAD): ${s.sameCommit ? 'yes' : 'NO'}`);
+    const broken = s.failingOnlySanitized;
+    log(`  failing only on the sanitized checkout: ${broken.length === 0 ? 'none' : ''}`);
+    for (const t of broken) log(`    ${t}`);
   }
 }

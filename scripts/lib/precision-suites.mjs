@@ -28,14 +28,17 @@ export const SUITES = {
 /** Counts of a mocha run's summary lines ("N passing", "N failing", "N pending"). */
 export function parseMocha(out) {
   const n = (word) => Number(new RegExp(`(\\d+) ${word}`).exec(out)?.[1] ?? 0);
-  return { passed: n('passing'), failed: n('failing'), skipped: n('pending'), errors: 0 };
+  // Mocha numbers each failure "  1) suite" then its title on the next lines; the first line names it.
+  const failedNames = [...out.matchAll(/^ {2}\d+\) (.+)$/gm)].map((m) => m[1].trim());
+  return { passed: n('passing'), failed: n('failing'), skipped: n('pending'), errors: 0, failedNames: [...new Set(failedNames)] };
 }
 
 /** Counts of a pytest run's last line ("3 failed, 410 passed, 15 skipped, 2 errors in 4.1s"). */
 export function parsePytest(out) {
   const last = out.trim().split('\n').reverse().find((l) => / in [\d.]+s/.test(l)) ?? '';
   const n = (word) => Number(new RegExp(`(\\d+) ${word}`).exec(last)?.[1] ?? 0);
-  return { passed: n('passed'), failed: n('failed'), skipped: n('skipped'), errors: n('errors?') };
+  const failedNames = [...out.matchAll(/^FAILED (\S+)/gm)].map((m) => m[1]);
+  return { passed: n('passed'), failed: n('failed'), skipped: n('skipped'), errors: n('errors?'), failedNames };
 }
 
 /** The command line of a suite as a reader would type it (for the report and docs). */
@@ -60,7 +63,7 @@ function checkout(gitDir, dest) {
 /**
  * Runs repository `name`'s suite on the upstream checkout and on the sanitized one (the gateway
  * clone's HEAD, which `idMap` maps from upstream's HEAD). Returns
- * `{ command, upstream: { commit, passed, failed, … }, sanitized: { … }, sameCommit }`; logs in `dir`.
+ * `{ command, upstream: { commit, passed, failed, … }, sanitized: { … }, sameCommit, failingOnlySanitized }`; logs in `dir`.
  */
 export function runSuites({ name, upstreamGitDir, cloneGitDir, dir, map }) {
   const suite = SUITES[name];
@@ -74,5 +77,9 @@ export function runSuites({ name, upstreamGitDir, cloneGitDir, dir, map }) {
     sides[side] = { commit, installOk: install.every((c) => c === 0), exit: code, ...suite.parse(out), log };
   }
   const mapped = map.get(sides.upstream.commit)?.sanitized ?? sides.upstream.commit;
-  return { command: commandLine(suite), ...sides, sameCommit: mapped === sides.sanitized.commit };
+  // Only the sanitized side's names are kept: upstream's test ids may spell a fixture's value.
+  const before = new Set(sides.upstream.failedNames);
+  const failingOnlySanitized = sides.sanitized.failedNames.filter((t) => !before.has(t));
+  for (const side of Object.values(sides)) delete side.failedNames;
+  return { command: commandLine(suite), ...sides, sameCommit: mapped === sides.sanitized.commit, failingOnlySanitized };
 }
