@@ -11,7 +11,8 @@
 // Options: --repos-dir DIR (mirrors as <owner>+<name>/repo; default /work/.mirror; a missing one is
 // cloned from GitHub), --repo NAME (repeatable), --self-ref REF (gitgate's history; default HEAD),
 // --judgements FILE, --list N (unjudged findings shown per repository; default 40), --out DIR
-// (report.json and unjudged.txt; default .bench/precision), --tests, --json, --keep.
+// (report.json and unjudged.txt; default .bench/precision), --tests, --cross-check (`gitgate scan
+// --history` on each upstream, by rule, next to the vault's counts), --json, --keep.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { cloneFromGitHub, cloneSelf, idMap, prepareUpstream } from './lib/precision-git.mjs';
 import { validateJudgements } from './lib/precision-judge.mjs';
 import { locateFindings, rewrittenObjects, summarize, totals, upstreamSize } from './lib/precision-measure.mjs';
-import { cloneThrough, startServe } from './lib/precision-serve.mjs';
+import { cloneThrough, scanHistoryByRule, startServe } from './lib/precision-serve.mjs';
 import { runSuites, SUITES } from './lib/precision-suites.mjs';
 import { printRepository, printSuites, printTotals, unjudgedList } from './lib/precision-report.mjs';
 
@@ -43,6 +44,7 @@ const options = {
   list: Number(opt('--list', '40')),
   out: resolve(opt('--out', join(root, '.bench', 'precision'))),
   tests: args.includes('--tests'),
+  crossCheck: args.includes('--cross-check'),
   json: args.includes('--json'),
   keep: args.includes('--keep'),
 };
@@ -83,7 +85,8 @@ async function measure(r, dataDir, judgements) {
   const repo = `bench/${r.name}`;
   const findings = await locateFindings({ dataDir, repo, upstreamGitDir: r.upstream, cloneGitDir: r.clone, judgements: judgements[r.name] ?? [] });
   const row = summarize({ name: r.name, size: upstreamSize(r.upstream), rewrite: await rewrittenObjects(dataDir, repo), findings });
-  return { ...row, language: r.language, droppedBlobs: r.dropped, findingsList: findings };
+  const scanByRule = options.crossCheck ? scanHistoryByRule(r.upstream) : undefined;
+  return { ...row, language: r.language, droppedBlobs: r.dropped, scanByRule, findingsList: findings };
 }
 
 async function main() {

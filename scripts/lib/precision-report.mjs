@@ -30,6 +30,7 @@ export function printRepository(log, r, limit) {
   log(`  MB of blob versions       ${r.mb.toFixed(2)} (${r.blobs} blobs, ${r.objects} objects)`);
   log(`  findings                  ${r.findings} (${r.tokens} distinct tokens, ${r.sites} distinct rule/path/line sites)`);
   for (const [rule, n] of sortByCount(r.byRule)) log(`    ${rule.padEnd(36)} ${String(n).padStart(6)}  false ${r.falseByRule[rule] ?? 0}`);
+  if (r.scanByRule) log(`  cross-check, gitgate scan --history: ${sortByCount(r.scanByRule).map(([rule, n]) => `${rule} ${n}`).join(', ') || 'no findings'}`);
   log(`  judged true / false       ${r.judgedTrue} / ${r.judgedFalse}; unjudged (count as false) ${r.unjudged}`);
   log(`  false findings            ${r.falseFindings}  (${r.falsePerMb.toFixed(3)} per MB)`);
   const k = r.kinds;

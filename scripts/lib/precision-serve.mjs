@@ -1,6 +1,6 @@
 // The real gateway for scripts/bench-precision.mjs: `gitgate serve` on a temp data dir with each
 // repository as a local upstream path, and a mirror clone through it with the real git client.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,4 +53,17 @@ export function cloneThrough(url, dest) {
     p.stderr.on('data', (c) => { err = (err + c.toString('utf8')).slice(-2000); });
     p.on('close', (code) => (code === 0 ? resolve(dest) : reject(new Error(`git clone ${url} failed (${code}): ${err.trim()}`))));
   });
+}
+
+/**
+ * The cross-check: `gitgate scan <upstream> --history --json` (the dry run over the same history),
+ * its findings counted by rule. It counts every span in every blob version, so its totals can exceed
+ * the vault's rows (one per token, path and commit) where a value repeats within a blob.
+ */
+export function scanHistoryByRule(upstreamGitDir) {
+  const r = spawnSync(process.execPath, [BIN, 'scan', upstreamGitDir, '--history', '--json'], { env: { PATH: process.env.PATH }, maxBuffer: 1 << 30 });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`gitgate scan failed (${r.status}): ${r.stderr.toString().trim().slice(-400)}`);
+  const byRule = {};
+  for (const f of JSON.parse(r.stdout.toString('utf8')).findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+  return byRule;
 }
