@@ -37,7 +37,7 @@ export function parseMocha(out) {
 export function parsePytest(out) {
   const last = out.trim().split('\n').reverse().find((l) => / in [\d.]+s/.test(l)) ?? '';
   const n = (word) => Number(new RegExp(`(\\d+) ${word}`).exec(last)?.[1] ?? 0);
-  const failedNames = [...out.matchAll(/^FAILED (\S+)/gm)].map((m) => m[1]);
+  const failedNames = [...out.matchAll(/^FAILED (.+?)(?: - .*)?$/gm)].map((m) => m[1]);
   return { passed: n('passed'), failed: n('failed'), skipped: n('skipped'), errors: n('errors?'), failedNames };
 }
 
