@@ -12,7 +12,8 @@
 // cloned from GitHub), --repo NAME (repeatable), --self-ref REF (gitgate's history; default HEAD),
 // --judgements FILE, --list N (unjudged findings shown per repository; default 40), --out DIR
 // (report.json and unjudged.txt; default .bench/precision), --tests, --cross-check (`gitgate scan
-// --history` on each upstream, by rule, next to the vault's counts), --json, --keep.
+// --history` on each upstream, by rule, next to the vault's counts), --separate (a gateway and data
+// dir per repository instead of one for all), --json, --keep.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -45,6 +46,7 @@ const options = {
   out: resolve(opt('--out', join(root, '.bench', 'precision'))),
   tests: args.includes('--tests'),
   crossCheck: args.includes('--cross-check'),
+  separate: args.includes('--separate'),
   json: args.includes('--json'),
   keep: args.includes('--keep'),
 };
@@ -66,22 +68,32 @@ function upstreamOf(repo, tmp) {
   return { ...repo, source, upstream, dropped: dropped.length };
 }
 
-/** Clones every selected repository through one gateway, then stops it (the measures read its data dir). */
+/**
+ * Clones the repositories through one gateway (a deployment serving them all, so a value the vault
+ * knows from one may be tokenized in another), or with `--separate` each through its own gateway and
+ * data dir; stops each gateway before its data dir is read. Sets `r.clone` and `r.dataDir`.
+ */
 async function cloneAll(repos, tmp) {
-  const gw = await startServe({ dir: tmp, repos: repos.map((r) => ({ name: `bench/${r.name}`, upstream: r.upstream })) });
-  try {
-    for (const r of repos) {
-      const t0 = Date.now();
-      r.clone = await cloneThrough(`${gw.url}/bench/${r.name}.git`, join(tmp, 'clone', `${r.name}.git`));
-      progress(`${r.name}: cloned through the gateway in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const groups = options.separate ? repos.map((r) => [r]) : [repos];
+  for (const group of groups) {
+    const dir = options.separate ? join(tmp, `gateway-${group[0].name}`) : tmp;
+    mkdirSync(dir, { recursive: true });
+    const gw = await startServe({ dir, repos: group.map((r) => ({ name: `bench/${r.name}`, upstream: r.upstream })) });
+    try {
+      for (const r of group) {
+        const t0 = Date.now();
+        r.clone = await cloneThrough(`${gw.url}/bench/${r.name}.git`, join(tmp, 'clone', `${r.name}.git`));
+        r.dataDir = gw.dataDir;
+        progress(`${r.name}: cloned through the gateway in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      }
+    } finally {
+      await gw.stop();
     }
-  } finally {
-    await gw.stop();
   }
-  return gw.dataDir;
 }
 
-async function measure(r, dataDir, judgements) {
+async function measure(r, judgements) {
+  const dataDir = r.dataDir;
   const repo = `bench/${r.name}`;
   const findings = await locateFindings({ dataDir, repo, upstreamGitDir: r.upstream, cloneGitDir: r.clone, judgements: judgements[r.name] ?? [] });
   const row = summarize({ name: r.name, size: upstreamSize(r.upstream), rewrite: await rewrittenObjects(dataDir, repo), findings });
@@ -96,9 +108,9 @@ async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'gitgate-precision-'));
   try {
     const repos = selected.map((r) => upstreamOf(r, tmp));
-    const dataDir = await cloneAll(repos, tmp);
+    await cloneAll(repos, tmp);
     const rows = [];
-    for (const r of repos) rows.push(await measure(r, dataDir, judgements));
+    for (const r of repos) rows.push(await measure(r, judgements));
     for (const row of rows) printRepository(log, row, options.list);
     const total = totals(rows);
     printTotals(log, rows, total);
@@ -106,7 +118,7 @@ async function main() {
     if (options.tests) {
       for (const r of repos.filter((x) => SUITES[x.name])) {
         progress(`${r.name}: running its test suite on the upstream and the sanitized checkout`);
-        suites[r.name] = runSuites({ name: r.name, upstreamGitDir: r.upstream, cloneGitDir: r.clone, dir: join(tmp, 'suites'), map: await idMap(dataDir, `bench/${r.name}`) });
+        suites[r.name] = runSuites({ name: r.name, upstreamGitDir: r.upstream, cloneGitDir: r.clone, dir: join(tmp, 'suites'), map: await idMap(r.dataDir, `bench/${r.name}`) });
       }
       printSuites(log, suites);
     }

@@ -30,13 +30,13 @@ export async function locateFindings({ dataDir, repo, upstreamGitDir, cloneGitDi
       const s = san.get(map.get(id)?.sanitized);
       spans.set(id, up.has(id) && s ? alignTokens(up.get(id), s) : null);
     }
-    for (const o of part) out.push(describe(o, objectOf(o), up, spans, judgements));
+    for (const o of part) out.push(asFinding(o, objectOf(o), up, spans, judgements));
   }
   return out;
 }
 
 /** One occurrence as a finding: its line in the upstream object, masked, its kind and its verdict. */
-function describe(o, objectId, up, spans, judgements) {
+function asFinding(o, objectId, up, spans, judgements) {
   const path = o.path === '' ? '(commit or tag)' : o.path;
   const span = spans.get(objectId)?.find((s) => s.token === o.token);
   const base = { rule: o.rule, path, commitId: o.commitId, token: o.token };
