@@ -15,19 +15,48 @@ export const templateReferences: RegExp[] = [
   /^%(?:\([A-Za-z_][A-Za-z0-9_]{0,64}\))?[sdv]$/, // %s, %(password)s (printf templates)
   /^</, // <password>, <your-token-here>
   /^\[\[TOKEN_/, // the gateway's own token
+  /^\$[A-Za-z_][\w.-]{0,64}\$$/, // $next-version$ (Ant and Maven filter tokens, Visual Studio templates)
+  /^@[A-Za-z_][\w.-]{0,64}@$/, // @DB_PASSWORD@ (autoconf, Maven resource filtering)
+  /^env:[A-Za-z_][\w.]{0,127}$/, // env:UPSTREAM_TOKEN (a config reference to the environment)
+  /^file:(?:\/\/)?[\w./~-]{1,255}$/, // file:/run/secrets/pw (a config reference to a mounted file)
 ];
 
-/** Stand-in words and masks. */
+/**
+ * Words of stand-in values (gitleaks calls them stopwords). No word here is two others joined
+ * (`user`+`name`, `change`+`me`): a text that splits two ways makes the matcher backtrack.
+ */
+const STOPWORDS = [
+  'password', 'passwd', 'passphrase', 'pass', 'pwd', 'secret', 'token', 'key', 'api', 'access', 'auth', 'credential', 'client',
+  'private', 'public', 'change', 'me', 'my', 'your', 'here', 'goes', 'insert', 'replace', 'placeholder', 'example', 'sample', 'dummy',
+  'fake', 'mock', 'test', 'testing', 'foo', 'bar', 'baz', 'qux', 'quux', 'wrong', 'bad', 'invalid', 'old', 'new', 'default',
+  'value', 'string', 'required', 'optional', 'none', 'null', 'nil', 'empty', 'todo', 'tbd', 'redacted', 'hidden', 'masked', 'demo',
+  'local', 'dev', 'personal', 'user', 'admin', 'root', 'login', 'super', 'some', 'please', 'real', 'proxy', 'session', 'bearer',
+];
+/** Keyboard and alphabet runs: abcdefgh, 12345678. Common weak passwords (`hunter2`) are not stand-ins: they are real. */
+const RUNS = ['abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnop', '1234567890', '0123456789', '123456789', '12345678', '1234567', '123456', '12345', 'abcdefgh', 'abcdefg', 'abcdef', 'qwerty', 'asdf'];
+/** One piece of a stand-in: a stopword, a run, a separator, or a mask (one char four times or more: xxxx, 0000, ****). */
+function standInPiece(group: number): string {
+  return `(?:${[...STOPWORDS, ...RUNS].join('|')}|[^A-Za-z0-9]|([A-Za-z0-9*])\\${group}{3,})`;
+}
+/**
+ * A value that stand-in pieces dominate: all of it is stopwords, runs, separators and masks but
+ * at most 4 letters or digits of its own (`wrong_auth`, `your-api-key-here`, `changeme2024!`,
+ * `ghp_PersonalAccessToken00000000`). A stand-in word inside a long random value does not excuse
+ * it (`Prod-Secret-<random>`, `<random>example<random>`): a real password may contain a word.
+ */
+export const dominatedByStandIns = new RegExp(`^${standInPiece(1)}*(?:[A-Za-z0-9]{1,4}${standInPiece(2)}*)?$`, 'i');
+
+/** Stand-in words and masks, each matching the whole value or dominating it. */
 export const standIns: RegExp[] = [
   /^(.)\1*$/s, // one repeated char: aaaaaaaa, ********
-  /x{4,}|\*{3,}|\.{3,}|#{4,}/i, // masks: xxxx-xxxx, ab***, ...
-  /changeme|change[-_]me|example|dummy|placeholder|redacted|replace[-_]?me|^your|your[-_]|insert[-_]|goes[-_]?here/i,
-  /(?:^|[^a-z])(?:test|fake|mock|sample|secret|password|passwd|token|key)(?:[^a-z]|$)/i,
+  dominatedByStandIns,
+  /\*{3,}|\.{3,}/, // an elided or masked value: sk_live_***, abc...
+  /(?:^|[^A-Za-z])[yY]our(?:[-_]|[A-Z])/, // a fill-in hint: sk-your-openai-key-here, yourApiKey
+  /^[spr]k_test_/, // a Stripe test-mode key: no money moves with it (the provider rules say the same)
+  /EXAMPLE(?:KEY)?$/, // the suffix that marks documentation sample keys (AWS: …EXAMPLE, …EXAMPLEKEY)
   /^(?:null|nil|none|true|false|undefined|empty|default|string|required|optional|todo|tbd|n\/a|pass|pw|pwd|passw(?:or)?d|secret|token|key)$/i,
   // Language keywords and type names that land after `name:` in typed code (`apiKey: readonly string[]`).
   /^(?:readonly|function|unknown|boolean|number|object|private|public|protected|internal|override|abstract|volatile|explicit|nullable)$/,
-  /^(?:foo|bar|baz|qux|quux)$/i, // metasyntactic stand-ins of documentation
-  /0123456|1234567|2345678|3456789|abcdefg|ABCDEFG/, // keyboard runs: abcdefgh12345678
   // The jwt.io documentation token (payload sub 1234567890, name John Doe), built at run time.
   new RegExp(Buffer.from(JSON.stringify({ sub: '1234567890', name: 'John Doe', iat: 1516239022 })).toString('base64url')),
 ];
