@@ -2,7 +2,8 @@
  * Generic secrets: a value assigned to a name that says it is secret (`password`, `api_key`,
  * `client_secret`, `auth_token`, …) in the assignment syntaxes of config files and code:
  * `key = value`, `key: value`, `"key": "value"`, `KEY=value` (.env), `'key' => 'value'`,
- * `key := "value"`. XML elements (`<password>…</password>`) are not covered yet.
+ * `key := "value"`, and XML elements (`<password>…</password>`). Quoted literals and bare values
+ * are two rules: a bare value is a literal only outside code (see `Rule.fileKinds`).
  */
 import type { Rule } from '../rule.js';
 import { placeholders } from './placeholders.js';
@@ -18,11 +19,14 @@ function anyCase(fragment: string): string {
 
 /**
  * The part of the name that marks it secret. `auth` excludes author/authority but keeps
- * authorization; the name may have any prefix (`DB_PASSWORD`, `dbPassword`), but not sit in the
- * userinfo of a URL (`https://x-access-token:…@`, `https://oauth2:…@`: the url-password rule's).
+ * authorization; `pass` counts only as a whole name part (`DB_PASS`, `dbPass`, INI `pass`), not
+ * inside `passed` or `bypass`. The name may have any prefix (`DB_PASSWORD`, `dbPassword`), but not
+ * sit in the userinfo of a URL (`https://x-access-token:…@`, `https://oauth2:…@`: the url-password rule's).
  */
 const SECRET_WORD =
+  '(?:' +
   anyCase('(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth(?!or(?!iz)))') +
+  String.raw`|(?:(?<![A-Za-z])[pP]|(?<=[a-z])P)(?:ass|ASS)(?![A-Za-z0-9]))` +
   // `unauthorized` names an error, not a credential.
   String.raw`(?<![uU][nN][aA][uU][tT][hH])` +
   // Checked after the word, not before: a lookbehind at every position of the text would cost 80x.
@@ -31,13 +35,36 @@ const SECRET_WORD =
 const NAME_REST = String.raw`[\w.-]{0,40}`;
 /** Names that hold something about a secret, not the secret: `token_url`, `secretName`, `password_file`. */
 const NOT_A_VALUE_NAME = anyCase(
-  '(?<!name|names|ref|url|uri|file|path|dir|type|method|mode|length|len|format|provider|endpoint|policy|expiry|expires|ttl|count|env|var|hint|prompt|label|field|header|param|host|issuer|scope|reason|attachment)',
+  '(?<!name|names|ref|url|uri|file|path|dir|type|method|mode|length|len|format|provider|endpoint|policy|expiry|expires|ttl|count|env|var|hint|prompt|label|field|header|param|host|issuer|scope|reason|attachment|user|username|email)',
 );
-/** Closing quote of the key (maybe JSON-escaped), the operator, and blanks; `::` is a scope, not an assignment. */
-const SEPARATOR =
-  String.raw`(?:\\?["'\x60]?[ \t]{0,16}(?::=|=>|={1,3}|:(?!:))[ \t]{0,16}\\?["'\x60]?` +
-  // A Kubernetes / Compose env entry: `- name: DB_PASSWORD` then `value: "…"` on the next line.
-  String.raw`|["']?[ \t]{0,16}\r?\n[ \t]{0,32}value[ \t]{0,4}:[ \t]{0,16}["']?)`;
+/** The blanks a value may follow: many, so `password =` padded with hundreds of spaces still counts. */
+const MAX_BLANKS = 1024;
+/**
+ * The closing quote of the key (maybe JSON-escaped), an operator and blanks. Operators: `=`, `:`,
+ * `:=`, Make's `::=` `:::=` `?=` `+=`, PHP's `.=`, `=>`; `::` is a scope, not an assignment.
+ * `compare` adds `==`/`===`: a literal compared with a secret name is a hard-coded secret, a bare
+ * word compared with it is code.
+ */
+function inlineSeparator(compare: boolean): string {
+  const op = String.raw`(?::{1,3}=|=>|[?.+]?=${compare ? '{1,3}' : '(?!=)'}|:(?!:))`;
+  return String.raw`\\?["'\x60]?[ \t]{0,16}${op}[ \t]{0,${MAX_BLANKS}}\\?["'\x60]?`;
+}
+/** A Kubernetes / Compose env entry: `- name: DB_PASSWORD` then `value: "…"` on the next line. */
+const ENV_ENTRY_SEPARATOR = String.raw`["']?[ \t]{0,16}\r?\n[ \t]{0,32}value[ \t]{0,4}:[ \t]{0,16}["']?`;
+/** YAML with the value on the line after `password:` (indented, not a list item, comment or key). */
+const NEXT_LINE_SEPARATOR = String.raw`["']?:[ \t]{0,16}\r?\n[ \t]{1,32}(?![-#\s]|[\w.-]{1,64}[ \t]*:)["']?`;
+/**
+ * Separators of quoted values only: call arguments (`System.setProperty("X_TOKEN", "…")`,
+ * `put("password", "…")`), .NET / nuget `<add key="Password" value="…"/>`, and a typed declaration
+ * (Go `var token string = "…"`, Kotlin / TypeScript `val token: String = "…"`, Rust `&str`).
+ */
+const QUOTED_ONLY_SEPARATORS = [
+  String.raw`\\?["'][ \t]{0,4},[ \t]{0,4}\\?["']`,
+  String.raw`\\?["'][ \t]{1,4}value[ \t]{0,4}=[ \t]{0,4}\\?["']`,
+  String.raw`(?:[ \t]{0,4}:)?[ \t]{1,4}(?:string|String|str|&str|&'static str)[ \t]{0,4}=[ \t]{0,16}\\?["'\x60]`,
+];
+/** Dockerfile's legacy `ENV DB_PASS value` (blanks between name and value, no operator). */
+const DOCKERFILE_ENV_SEPARATOR = String.raw`(?<=(?:^|\n)[ \t]{0,16}ENV[ \t]{1,16}[^\s=]{1,80})[ \t]{1,16}`;
 /**
  * An HTTP auth scheme before the credential (`Authorization: Bearer …`). Only before 16+ chars:
  * credentials are that long, while "Token expired." in a message catalogue is not.
@@ -64,18 +91,22 @@ const BARE_IDENTIFIER =
   BARE_END +
   // A member access (`list->head`): `>` ends a bare value, so this is checked before the value is cut.
   String.raw`|[A-Za-z_$][\w$]{0,64}->`;
-/**
- * The value, 8..200 chars without whitespace. Quoted: everything up to the same quote (the
- * lookbehind checks which quote opened it). Bare: up to a delimiter of the surrounding syntax;
- * a bare value running into `<` (`Operation<T>`) is a type, not a value, and does not match.
- */
-const VALUE =
-  String.raw`(?<secret>` +
-  String.raw`(?<=")[^"\s\\]{8,200}(?=\\?")` +
+/** A quoted value, 8..200 chars without whitespace, up to the same quote (the lookbehind checks which opened it). */
+const QUOTED_VALUE =
+  String.raw`(?<secret>(?<=")[^"\s\\]{8,200}(?=\\?")` +
+  // After an auth scheme inside the quotes: `"Authorization": "Bearer …"`.
+  String.raw`|(?<=["'\x60]${anyCase('(?:bearer|token)')}[ \t]{1,4})[^\s"'\x60\\]{16,200}(?=\\?["'\x60])` +
   String.raw`|(?<=')[^'\s\\]{8,200}(?=\\?')` +
-  String.raw`|(?<=\x60)[^\x60\s\\]{8,200}(?=\x60)` +
-  String.raw`|(?<!["'\x60])(?!${BARE_IDENTIFIER})[^\s"'\x60,;&<>)\]}\\]{8,200}${BARE_END}` +
-  ')';
+  String.raw`|(?<=\x60)[^\x60\s\\]{8,200}(?=\x60))`;
+/**
+ * A bare value, 8..200 chars up to a delimiter of the surrounding syntax. A bare value running
+ * into `<` (`Operation<T>`) or followed by ` = …`, ` | …`, ` & …` is a type, not a value.
+ */
+const BARE_VALUE =
+  String.raw`(?<secret>(?<!["'\x60])(?!${BARE_IDENTIFIER})[^\s"'\x60,;&<>)\]}\\]{8,200}${BARE_END})` +
+  String.raw`(?![ \t]{1,4}(?:=(?![=>])|[|&][ \t]))`;
+/** The name part every generic pattern starts with; the one-char lookahead rejects most backtracking positions of NAME_REST early. */
+const NAME = SECRET_WORD + NAME_REST + String.raw`(?=[\\"'\x60 \t:=\r\n])` + NOT_A_VALUE_NAME;
 
 /** Values that are code, not literals: `process.env.X`, `os.environ[…]`, `getenv(…)`, `config.db.password`, `foo(`. */
 const codeReferences: RegExp[] = [
@@ -84,7 +115,8 @@ const codeReferences: RegExp[] = [
   /getenv\b/i,
   /^ENV\[/,
   /^[A-Za-z_$][\w$]{0,64}(?:\.[A-Za-z_$][\w$]{0,64}){0,8}[([]/, // a call or an index: foo(, a.b(, cfg[
-  /^(?:[A-Za-z_$][\w$]{0,31}\??\.){1,8}[A-Za-z_$][\w$]{0,31}$/, // a property path, a?.b too (segments short: JWT parts are not)
+  // A property path, a?.b, this.#private and a TypeScript non-null r.value! too (segments short: JWT parts are not).
+  /^(?:#?[A-Za-z_$][\w$]{0,31}[?!]?\.){1,8}#?[A-Za-z_$][\w$]{0,31}!?$/,
   /^(?!eyJ)(?:[A-Za-z_$][\w$]{0,63}\.){1,8}[A-Za-z_$][\w$]{0,63}$/, // a long property path that is no JWT: Protocol.Storage.GetTokensParameters
   /[A-Za-z_$][\w$]{0,64}\.[A-Za-z_$][\w$]{0,64}\(/, // a method call anywhere: n?e.slice(i+1
   /^[([][A-Za-z_$]/, // a parenthesised or array expression: (a || b), [this.x]
@@ -98,7 +130,6 @@ const codeReferences: RegExp[] = [
   // code is prose or an enum value. Costs the all-lower-case-letter passwords of up to 12 chars
   // in name-keyed assignments (URL passwords and Kubernetes Secrets still catch them).
   /^[a-z]{1,12}$/,
-  /(.)\1{7,}/, // a run of one char inside the value: ghp_PersonalAccessToken00000000
   /^\/\^/, // a regex literal: /^Unexpected token/
   /^\/[*/]/, // a comment: /*#__PURE__*/
   /^eyJ[\w-]*\.eyJ[\w-]*\.$/, // an unsigned JWT (alg none): claims, no credential
@@ -113,38 +144,63 @@ const nonSecretShapes: RegExp[] = [
   // A path of word-like segments (/etc/app, /Users/maciej); random base64 segments are mixed-case.
   /^(?:~|\.{1,2})?(?:\/[A-Za-z0-9_][a-z0-9._-]{0,63}){1,32}\/?$/,
   /^(?:~|\.{1,2})?(?:\/[\w.-]{1,64}){1,32}\.[A-Za-z0-9]{1,8}$/, // a path to a file: ./certs/Client.pem
+  /^[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[a-z]{2,24}$/, // an e-mail address: a name, not a credential
   /^[^A-Za-z0-9]*$/, // only symbols: a character set, not a password
   /^[\^~<>=v]{0,3}\d{1,6}\.\d{1,6}(?:\.\d{1,6})?(?:[-+][\w.-]{0,40})?$/, // a version or range: ^4.0.0-beta.1
 ];
 
-/** A value assigned to a secret-named key. */
-export const genericSecretAssignment: Rule = {
-  id: 'generic-secret-assignment',
+/** What both assignment rules share: name keywords, confidence, reach. */
+const assignmentBase = {
   type: 'generic-secret',
-  description: 'Value assigned to a secret-named key (password, token, api_key, client_secret, …)',
   // Every name SECRET_WORD accepts contains one of these (a bare 'key' would select nearly every file).
-  keywords: ['passw', 'passphrase', 'pwd', 'secret', 'token', 'auth', ...['api', 'access', 'private'].flatMap((w) => ['', '_', '-'].map((sep) => `${w}${sep}key`))],
-  // The one-char lookahead rejects most backtracking positions of NAME_REST before the costlier lookbehind runs.
-  pattern: new RegExp(SECRET_WORD + NAME_REST + String.raw`(?=[\\"'\x60 \t:=\r\n])` + NOT_A_VALUE_NAME + SEPARATOR + `(?:${SCHEME})?` + VALUE),
+  keywords: ['pass', 'pwd', 'secret', 'token', 'auth', ...['api', 'access', 'private'].flatMap((w) => ['', '_', '-'].map((sep) => `${w}${sep}key`))],
   minEntropy: 3.0,
-  allow: [...placeholders, ...codeReferences, ...nonSecretShapes],
   confidence: 'medium',
-  // Name word, up to 40 more name chars, the operator and quotes, a scheme, then up to 200 value chars.
-  reach: 330,
+  // Name word, up to 40 more name chars, the operator, quotes and blanks, a scheme, then up to 200 value chars.
+  reach: 330 + MAX_BLANKS,
   // Each keyword starts the secret word, which starts the match.
   reachBack: 16,
+} as const;
+
+/** A quoted literal assigned to a secret-named key: a candidate in every kind of file, code included. */
+export const genericSecretAssignment: Rule = {
+  ...assignmentBase,
+  keywords: [...assignmentBase.keywords],
+  id: 'generic-secret-assignment',
+  description: 'Quoted literal assigned to a secret-named key (password, token, api_key, client_secret, …)',
+  pattern: new RegExp(
+    NAME + `(?:${[inlineSeparator(true), ENV_ENTRY_SEPARATOR, NEXT_LINE_SEPARATOR, ...QUOTED_ONLY_SEPARATORS].join('|')})(?:${SCHEME})?` + QUOTED_VALUE,
+  ),
+  allow: [...placeholders, ...codeReferences, ...nonSecretShapes],
+};
+
+/**
+ * An unquoted value assigned to a secret-named key: a literal only in config formats (.env, YAML,
+ * INI, properties, TOML, shell, Dockerfile, Makefile), docs and content of unknown kind; in code a
+ * bare value is an identifier, member expression, call, type annotation or template placeholder.
+ */
+export const genericSecretUnquoted: Rule = {
+  ...assignmentBase,
+  keywords: [...assignmentBase.keywords],
+  id: 'generic-secret-unquoted',
+  description: 'Unquoted value assigned to a secret-named key in a config file (.env, YAML, INI, properties, …)',
+  pattern: new RegExp(
+    NAME + `(?:${[inlineSeparator(false), ENV_ENTRY_SEPARATOR, NEXT_LINE_SEPARATOR, DOCKERFILE_ENV_SEPARATOR].join('|')})(?:${SCHEME})?` + BARE_VALUE,
+  ),
+  allow: [...placeholders, ...codeReferences, ...nonSecretShapes],
+  fileKinds: ['config', 'docs'],
 };
 
 /**
  * An XML element named like a secret (`<password>…</password>`, `<apiKey>…</apiKey>`,
- * Maven `settings.xml`, .NET config); the element's text is the secret.
+ * Maven `settings.xml`, .NET config); the element's text is the secret, inline or on its own line.
  */
 export const genericXmlSecret: Rule = {
   id: 'generic-xml-secret',
   type: 'generic-secret',
   description: 'Text of an XML element named password, secret, token, api key, access key or credentials',
   keywords: ['passw', 'secret', 'token', 'apikey', 'api_key', 'api-key', 'accesskey', 'access_key', 'access-key', 'credential'],
-  pattern: /<(?<name>(?:[A-Za-z][\w.:-]{0,30}?)?(?:passw(?:or)?d|secret|token|api[_-]?key|access[_-]?key|credentials?))>(?<secret>[^<>\s]{8,200})<\/\k<name>>/i,
+  pattern: /<(?<name>(?:[A-Za-z][\w.:-]{0,30}?)?(?:passw(?:or)?d|secret|token|api[_-]?key|access[_-]?key|credentials?))>[ \t\r\n]{0,64}(?<secret>[^<>\s]{8,200})[ \t\r\n]{0,64}<\/\k<name>>/i,
   minEntropy: 3.0,
   allow: [...placeholders, ...nonSecretShapes],
   confidence: 'medium',
@@ -153,4 +209,4 @@ export const genericXmlSecret: Rule = {
 };
 
 /** The generic family. */
-export const genericRules: readonly Rule[] = [genericSecretAssignment, genericXmlSecret];
+export const genericRules: readonly Rule[] = [genericSecretAssignment, genericSecretUnquoted, genericXmlSecret];
