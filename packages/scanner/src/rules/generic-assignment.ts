@@ -59,7 +59,8 @@ const NEXT_LINE_SEPARATOR = String.raw`["']?:[ \t]{0,16}\r?\n[ \t]{1,32}(?![-#\s
  * (Go `var token string = "…"`, Kotlin / TypeScript `val token: String = "…"`, Rust `&str`).
  */
 const QUOTED_ONLY_SEPARATORS = [
-  String.raw`\\?["'][ \t]{0,4},[ \t]{0,4}\\?["']`,
+  // Only in a setter's call: `'proxy_auth', 'network_auth'` in a list is two strings, not a pair.
+  String.raw`(?<=(?:[sS]et|[pP]ut|[aA]dd|[aA]ppend|[hH]eader)\w{0,24}\([ \t]{0,4}\\?["'][^"'\n]{1,80})\\?["'][ \t]{0,4},[ \t]{0,4}\\?["']`,
   String.raw`\\?["'][ \t]{1,4}value[ \t]{0,4}=[ \t]{0,4}\\?["']`,
   String.raw`(?:[ \t]{0,4}:)?[ \t]{1,4}(?:string|String|str|&str|&'static str)[ \t]{0,4}=[ \t]{0,16}\\?["'\x60]`,
 ];
@@ -126,6 +127,8 @@ const codeReferences: RegExp[] = [
   /^!{1,2}[A-Za-z_$][\w$]{0,63}$/, // a negated identifier: !ignoreHTTPSErrors
   /[=:][A-Za-z_$][\w$.]{0,64}\(/, // an assignment or ternary into a call in minified code: null:t.x=w(
   /^[a-z-]{1,32}\{/, // a CSS selector and block: before{content:
+  /^\{[A-Za-z_$][\w$.]{0,64}$/, // a JSX or template expression cut at its brace: {this.onAuthChange}
+  /^[A-Z]{2,}[0-9]{0,2}(?:_[A-Z]{2,}[0-9]{0,2}){1,8}$/, // an error code or enum name, quoted too: ERR_COOKIE_SECRET_REQUIRED
   // One lower-case word (`platform`, `credentials`, `unauthorized`) under a secret-ish name in
   // code is prose or an enum value. Costs the all-lower-case-letter passwords of up to 12 chars
   // in name-keyed assignments (URL passwords and Kubernetes Secrets still catch them).

@@ -9,7 +9,8 @@ export const templateReferences: RegExp[] = [
   /\$\{/, // ${VAR}, ${VAR:-x}, ${{ secrets.X }}
   /\{\{/, // {{ .Values.x }}, {{password}}
   /^\{[^{}]{0,64}\}$/, // {password} (Python format, URI templates)
-  /^\$[A-Za-z_][A-Za-z0-9_]{0,64}$/, // $VAR
+  /^\$[A-Za-z_][\w-]{0,64}$/, // $VAR, $scss-variable
+  /^:[A-Za-z_][\w-]{0,64}$/, // :param (route and URL-template placeholders: ?circle-token=:circle-token)
   /^\$\(/, // $(command)
   /^%[A-Za-z_][A-Za-z0-9_]{0,64}%$/, // %VAR% (Windows)
   /^%(?:\([A-Za-z_][A-Za-z0-9_]{0,64}\))?[sdv]$/, // %s, %(password)s (printf templates)

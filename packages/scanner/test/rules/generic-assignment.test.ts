@@ -195,6 +195,10 @@ describe('rules/generic-assignment', () => {
       'a template placeholder': ['deploy.ts', 'const url = `https://h/?token=${accessTokenFromVault}`;\n'],
       'a comparison with an identifier': ['lexer.py', 'if token == TokenKindLiteral:\n    pass\n'],
       'a docstring line': ['models.py', '    :param auth: Authentication handler or credentials tuple.\n'],
+      'a tuple of status names': ['status_codes.py', "407: ('proxy_authentication_required', 'proxy_auth', 'proxy_authentication'),\n"],
+      'a list of event kinds': ['audit-schema.ts', "WHERE kind IN ('detokenize-request', 'detokenize-approve', 'detokenize-deny')\n"],
+      'a call with two names': ['auth.py', "return self.retry_using_http_NTLM_auth('www-authenticate', 'Authorization', r)\n"],
+      'a quoted error code': ['errors.js', 'ERR_COOKIE_SECRET_REQUIRED: "ERR_COOKIE_SECRET_REQUIRED",\n'],
     };
     for (const [name, [path, text]] of Object.entries(code)) {
       it(`ignores ${name}`, () => expect(foundAt(path, text)).to.deep.equal([]));
@@ -227,6 +231,9 @@ describe('rules/generic-assignment', () => {
       'a comparison with an identifier': 'if token == TokenKindLiteral:\n',
       'an Ant filter token': '<replace token="$next-version$" value="${project.version}" />\n',
       'an e-mail address under a user name': 'auth_user: ops-team@billing.internal\n',
+      'a URL-template placeholder': '[![CircleCI](https://circleci.com/gh/acme/app.svg?circle-token=:circle-token)]\n',
+      'a SCSS variable': '$btn-authorize-border-color: $_color-post !default;\n',
+      'a JSX expression': 'onAuthChange={this.onAuthChange}\n',
     };
     for (const [name, text] of Object.entries(texts)) {
       it(`ignores ${name}`, () => expect(foundAt(undefined, text)).to.deep.equal([]));
