@@ -37,7 +37,8 @@ const STOPWORDS = [
 const RUNS = ['abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnop', '1234567890', '0123456789', '123456789', '12345678', '1234567', '123456', '12345', 'abcdefgh', 'abcdefg', 'abcdef', 'qwerty', 'asdf'];
 /** One piece of a stand-in: a stopword, a run, a separator, or a mask (one char four times or more: xxxx, 0000, ****). */
 function standInPiece(group: number): string {
-  return `(?:${[...STOPWORDS, ...RUNS].join('|')}|[^A-Za-z0-9]|([A-Za-z0-9*])\\${group}{3,})`;
+  // Separators are ASCII punctuation and blanks only: letters of other scripts are content (a password in Cyrillic).
+  return `(?:${[...STOPWORDS, ...RUNS].join('|')}|[\\x20-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7e]|([A-Za-z0-9*])\\${group}{3,})`;
 }
 /**
  * A value that stand-in pieces dominate: all of it is stopwords, runs, separators and masks but

@@ -283,6 +283,10 @@ describe('rules/generic-assignment', () => {
         expect(foundAt('db.py', `DB_PASSWORD = "${v}"\n`)).to.deep.equal([`${RULE}:${v}`]);
       });
     }
+    it('reports a password written in another script (its letters are not separators)', () => {
+      const v = '\u043f\u0430\u0440\u043e\u043b\u044c-' + fakes.chars(ALNUM, 3) + '-\u0442\u0430\u0439\u043d\u0430';
+      expectFindings(scanner, `DB_PASSWORD=${v}\n`, [{ ruleId: BARE, secret: v }]);
+    });
     for (const v of ['wrong_auth_value', 'your-api-key-here', 'changeme2024!', 'my-super-secret-password', 'example-token-1234', 'fake_secret_xxxxxxxx', 'TestPassword123']) {
       it(`ignores the stand-in ${v}`, () => expect(foundAt('.env', `API_SECRET=${v}\nAPI_TOKEN="${v}"\n`)).to.deep.equal([]));
     }
