@@ -165,17 +165,25 @@ const assignmentBase = {
   reachBack: 16,
 } as const;
 
+/** An assignment rule of `separators` then `value`, with the shared name part, allowlist and reach. */
+function assignmentRule(id: string, description: string, separators: readonly string[], value: string): Rule {
+  return {
+    ...assignmentBase,
+    keywords: [...assignmentBase.keywords],
+    id,
+    description,
+    pattern: new RegExp(NAME + `(?:${separators.join('|')})(?:${SCHEME})?` + value),
+    allow: [...placeholders, ...codeReferences, ...nonSecretShapes],
+  };
+}
+
 /** A quoted literal assigned to a secret-named key: a candidate in every kind of file, code included. */
-export const genericSecretAssignment: Rule = {
-  ...assignmentBase,
-  keywords: [...assignmentBase.keywords],
-  id: 'generic-secret-assignment',
-  description: 'Quoted literal assigned to a secret-named key (password, token, api_key, client_secret, …)',
-  pattern: new RegExp(
-    NAME + `(?:${[inlineSeparator(true), ENV_ENTRY_SEPARATOR, NEXT_LINE_SEPARATOR, ...QUOTED_ONLY_SEPARATORS].join('|')})(?:${SCHEME})?` + QUOTED_VALUE,
-  ),
-  allow: [...placeholders, ...codeReferences, ...nonSecretShapes],
-};
+export const genericSecretAssignment: Rule = assignmentRule(
+  'generic-secret-assignment',
+  'Quoted literal assigned to a secret-named key (password, token, api_key, client_secret, …)',
+  [inlineSeparator(true), ENV_ENTRY_SEPARATOR, NEXT_LINE_SEPARATOR, ...QUOTED_ONLY_SEPARATORS],
+  QUOTED_VALUE,
+);
 
 /**
  * An unquoted value assigned to a secret-named key: a literal only in config formats (.env, YAML,
@@ -183,14 +191,12 @@ export const genericSecretAssignment: Rule = {
  * bare value is an identifier, member expression, call, type annotation or template placeholder.
  */
 export const genericSecretUnquoted: Rule = {
-  ...assignmentBase,
-  keywords: [...assignmentBase.keywords],
-  id: 'generic-secret-unquoted',
-  description: 'Unquoted value assigned to a secret-named key in a config file (.env, YAML, INI, properties, …)',
-  pattern: new RegExp(
-    NAME + `(?:${[inlineSeparator(false), ENV_ENTRY_SEPARATOR, NEXT_LINE_SEPARATOR, DOCKERFILE_ENV_SEPARATOR].join('|')})(?:${SCHEME})?` + BARE_VALUE,
+  ...assignmentRule(
+    'generic-secret-unquoted',
+    'Unquoted value assigned to a secret-named key in a config file (.env, YAML, INI, properties, …)',
+    [inlineSeparator(false), ENV_ENTRY_SEPARATOR, NEXT_LINE_SEPARATOR, DOCKERFILE_ENV_SEPARATOR],
+    BARE_VALUE,
   ),
-  allow: [...placeholders, ...codeReferences, ...nonSecretShapes],
   fileKinds: ['config', 'docs'],
 };
 

@@ -219,23 +219,23 @@ describe('rules/generic-assignment', () => {
   });
 
   describe('in content of unknown kind (no path: commit messages), ignores the code it used to take', () => {
-    const texts: Record<string, string> = {
-      'a keyword argument naming a variable': 'r = requests.get(url, auth=wrong_auth)\n',
-      'a variable assigned a stand-in name': 'requests.sessions.get_netrc_auth = old_auth\n',
-      'a private member path': 'const auth = this.#opts.auth;\n',
-      'a non-null assertion': 'secret: r.value!,\n',
-      'a type annotation followed by an initialiser': 'export const anonymousAuthenticator: Authenticator = { a };\n',
-      'a file: reference': 'upstream: { basic: { username: svc, password: file:/run/secrets/pw } }\n',
-      'an env: reference': 'anchorWebhook: { url, secret: env:SINK_SECRET, intervalSeconds: 300 }\n',
-      'a header mapped to a variable': 'session.headers.update({"Proxy-Authorization": proxy_auth_value})\n',
-      'a comparison with an identifier': 'if token == TokenKindLiteral:\n',
-      'an Ant filter token': '<replace token="$next-version$" value="${project.version}" />\n',
-      'an e-mail address under a user name': 'auth_user: ops-team@billing.internal\n',
-      'a URL-template placeholder': '[![CircleCI](https://circleci.com/gh/acme/app.svg?circle-token=:circle-token)]\n',
-      'a SCSS variable': '$btn-authorize-border-color: $_color-post !default;\n',
-      'a JSX expression': 'onAuthChange={this.onAuthChange}\n',
-    };
-    for (const [name, text] of Object.entries(texts)) {
+    const unknownKind: Array<[string, string]> = [
+      ['a keyword argument naming a variable', 'r = requests.get(url, auth=wrong_auth)\n'],
+      ['a variable assigned a stand-in name', 'requests.sessions.get_netrc_auth = old_auth\n'],
+      ['a private member path', 'const auth = this.#opts.auth;\n'],
+      ['a non-null assertion', 'secret: r.value!,\n'],
+      ['a type annotation followed by an initialiser', 'export const anonymousAuthenticator: Authenticator = { a };\n'],
+      ['a file: reference', 'upstream: { basic: { username: svc, password: file:/run/secrets/pw } }\n'],
+      ['an env: reference', 'anchorWebhook: { url, secret: env:SINK_SECRET, intervalSeconds: 300 }\n'],
+      ['a header mapped to a variable', 'session.headers.update({"Proxy-Authorization": proxy_auth_value})\n'],
+      ['a comparison with an identifier', 'if token == TokenKindLiteral:\n'],
+      ['an Ant filter token', '<replace token="$next-version$" value="${project.version}" />\n'],
+      ['an e-mail address under a user name', 'auth_user: ops-team@billing.internal\n'],
+      ['a URL-template placeholder', '[![CircleCI](https://circleci.com/gh/acme/app.svg?circle-token=:circle-token)]\n'],
+      ['a SCSS variable', '$btn-authorize-border-color: $_color-post !default;\n'],
+      ['a JSX expression', 'onAuthChange={this.onAuthChange}\n'],
+    ];
+    for (const [name, text] of unknownKind) {
       it(`ignores ${name}`, () => expect(foundAt(undefined, text)).to.deep.equal([]));
     }
   });
