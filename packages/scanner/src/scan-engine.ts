@@ -344,9 +344,10 @@ export class ScanEngine {
       if (lockfile && f.confidence !== 'high') return false;
       const c = this.#compiled.find((x) => x.rule.id === f.ruleId);
       if (c !== undefined && c.paths.length > 0 && !pathMatches(path, c.paths)) return false;
-      // A rule's findings apply only in the kinds of file it declares (unknown: every rule).
+      // A rule's findings apply only in the kinds of file it declares (unknown: every rule). Decoded
+      // content (`via`) has no kind of its own: a .env inside base64 in a .js file is not code.
       const kinds = c?.rule.fileKinds;
-      if (kinds !== undefined && kind !== 'unknown' && !kinds.includes(kind)) return false;
+      if (kinds !== undefined && kind !== 'unknown' && f.via === undefined && !kinds.includes(kind)) return false;
       return !this.#allowlisted(f.ruleId, bytes.toString('latin1', f.start, f.end), path);
     });
     if (this.#path.length > 0) {

@@ -218,6 +218,13 @@ describe('rules/generic-assignment', () => {
     });
   });
 
+  it('reports a bare value inside encoded content of a code file (decoded content has no kind)', () => {
+    const v = fakes.chars(ALNUM, 12) + '5' + fakes.chars(ALNUM, 7);
+    const b64 = Buffer.from(`DB_HOST=db\nDB_PASSWORD=${v}\n`).toString('base64');
+    const found = scanner.scan(Buffer.from(`export const envFile = "${b64}";\n`), { path: 'src/env.ts' });
+    expect(found.map((f) => [f.ruleId, f.via])).to.deep.equal([[BARE, 'base64']]);
+  });
+
   describe('in content of unknown kind (no path: commit messages), ignores the code it used to take', () => {
     const unknownKind: Array<[string, string]> = [
       ['a keyword argument naming a variable', 'r = requests.get(url, auth=wrong_auth)\n'],
