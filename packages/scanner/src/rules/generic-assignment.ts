@@ -88,6 +88,9 @@ const BARE_IDENTIFIER =
   String.raw`(?:[_$]{0,2}[A-Z]{0,4}[a-z][a-z0-9]{1,}(?:[A-Z]{1,4}[a-z0-9]{1,}){0,8}(?:\$[0-9]{1,2})?(?=[,;)\]}])` +
   String.raw`|[_$]{0,2}[A-Z]{0,4}[a-z]{2,}(?:[A-Z]{1,4}[a-z]{2,}){1,8}[0-9]{0,3}` + // camelCase / PascalCase: hashedPassword, OAuthToken
   String.raw`|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){1,8}` + // a SCREAMING_SNAKE constant
+  // A snake_case name (`get_netrc_auth`, `_core_token_compound`): lower-case words joined by `_`
+  // are a Python / Ruby / C identifier; the cost is a passphrase written that way.
+  String.raw`|_{0,2}[a-z]{2,}(?:_[a-z]{2,}){1,6}` +
   String.raw`|@{1,2}[a-z_][a-z0-9_]{0,64})` + // a Ruby instance or class variable
   BARE_END +
   // A member access (`list->head`): `>` ends a bare value, so this is checked before the value is cut.
@@ -105,7 +108,9 @@ const QUOTED_VALUE =
  */
 const BARE_VALUE =
   String.raw`(?<secret>(?<!["'\x60])(?!${BARE_IDENTIFIER})[^\s"'\x60,;&<>)\]}\\]{8,200}${BARE_END})` +
-  String.raw`(?![ \t]{1,4}(?:=(?![=>])|[|&][ \t]))`;
+  String.raw`(?![ \t]{1,4}(?:=(?![=>])|[|&][ \t]))` +
+  // Prose: a word (maybe hyphenated) followed by more words, as in a docstring's `auth: Colon-separated username…`.
+  String.raw`(?<![ \t:=][A-Za-z-]{8,200}(?=[ \t]{1,4}[a-z]))`;
 /** The name part every generic pattern starts with; the one-char lookahead rejects most backtracking positions of NAME_REST early. */
 const NAME = SECRET_WORD + NAME_REST + String.raw`(?=[\\"'\x60 \t:=\r\n])` + NOT_A_VALUE_NAME;
 
@@ -127,6 +132,8 @@ const codeReferences: RegExp[] = [
   /^!{1,2}[A-Za-z_$][\w$]{0,63}$/, // a negated identifier: !ignoreHTTPSErrors
   /[=:][A-Za-z_$][\w$.]{0,64}\(/, // an assignment or ternary into a call in minified code: null:t.x=w(
   /^[a-z-]{1,32}\{/, // a CSS selector and block: before{content:
+  /^(?:this|self)\./, // a member of the current object: this._tokenizer._sectionStart-t
+  /^\{[A-Za-z_$][\w$]{0,64}:/, // an object literal: {reducers:a,actions:i}
   /^\{[A-Za-z_$][\w$.]{0,64}$/, // a JSX or template expression cut at its brace: {this.onAuthChange}
   /^[A-Z]{2,}[0-9]{0,2}(?:_[A-Z]{2,}[0-9]{0,2}){1,8}$/, // an error code or enum name, quoted too: ERR_COOKIE_SECRET_REQUIRED
   // One lower-case word (`platform`, `credentials`, `unauthorized`) under a secret-ish name in

@@ -42,11 +42,11 @@ function standInPiece(group: number): string {
 }
 /**
  * A value that stand-in pieces dominate: all of it is stopwords, runs, separators and masks but
- * at most 4 letters or digits of its own (`wrong_auth`, `your-api-key-here`, `changeme2024!`,
+ * at most 4 chars of its own (letters, digits, or chars of other scripts) (`wrong_auth`, `your-api-key-here`, `changeme2024!`,
  * `ghp_PersonalAccessToken00000000`). A stand-in word inside a long random value does not excuse
  * it (`Prod-Secret-<random>`, `<random>example<random>`): a real password may contain a word.
  */
-export const dominatedByStandIns = new RegExp(`^${standInPiece(1)}*(?:[A-Za-z0-9]{1,4}${standInPiece(2)}*)?$`, 'i');
+export const dominatedByStandIns = new RegExp(`^${standInPiece(1)}*(?:[^\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]{1,4}${standInPiece(2)}*)?$`, 'i');
 
 /** Stand-in words and masks, each matching the whole value or dominating it. */
 export const standIns: RegExp[] = [

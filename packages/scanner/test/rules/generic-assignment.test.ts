@@ -241,6 +241,10 @@ describe('rules/generic-assignment', () => {
       ['a URL-template placeholder', '[![CircleCI](https://circleci.com/gh/acme/app.svg?circle-token=:circle-token)]\n'],
       ['a SCSS variable', '$btn-authorize-border-color: $_color-post !default;\n'],
       ['a JSX expression', 'onAuthChange={this.onAuthChange}\n'],
+      ['a snake_case name', 'requests.sessions.get_netrc_auth = saved_netrc_lookup\n'],
+      ['a docstring of prose', '    :param auth: Colon-separated username:password string for the proxy.\n'],
+      ['a member of this in minified code', 'x=this._tokenizer._sectionStart-t:this._tokenizer.getAbsoluteIndex()\n'],
+      ['an object literal in minified code', 'statePlugins:{auth:{reducers:o,actions:a},spec:{}}\n'],
     ];
     for (const [name, text] of unknownKind) {
       it(`ignores ${name}`, () => expect(foundAt(undefined, text)).to.deep.equal([]));
@@ -293,6 +297,10 @@ describe('rules/generic-assignment', () => {
     it('reports a password written in another script (its letters are not separators)', () => {
       const v = '\u043f\u0430\u0440\u043e\u043b\u044c-' + fakes.chars(ALNUM, 3) + '-\u0442\u0430\u0439\u043d\u0430';
       expectFindings(scanner, `DB_PASSWORD=${v}\n`, [{ ruleId: BARE, secret: v }]);
+    });
+    it('ignores a Basic credential whose password is a stand-in word and two bytes of another script', () => {
+      const basic = Buffer.concat([Buffer.from('\xc5\xafsername:test', 'latin1'), Buffer.from([0xc6, 0xb6])]).toString('base64');
+      expectNone(scanner, `assert p.headers["Authorization"] == "Basic ${basic}"\n`);
     });
     for (const v of ['wrong_auth_value', 'your-api-key-here', 'changeme2024!', 'my-super-secret-password', 'example-token-1234', 'fake_secret_xxxxxxxx', 'TestPassword123']) {
       it(`ignores the stand-in ${v}`, () => expect(foundAt('.env', `API_SECRET=${v}\nAPI_TOKEN="${v}"\n`)).to.deep.equal([]));
