@@ -101,7 +101,9 @@ const QUOTED_VALUE =
   // After an auth scheme inside the quotes: `"Authorization": "Bearer …"`.
   String.raw`|(?<=["'\x60]${anyCase('(?:bearer|token)')}[ \t]{1,4})[^\s"'\x60\\]{16,200}(?=\\?["'\x60])` +
   String.raw`|(?<=')[^'\s\\]{8,200}(?=\\?')` +
-  String.raw`|(?<=\x60)[^\x60\s\\]{8,200}(?=\x60))`;
+  String.raw`|(?<=\x60)[^\x60\s\\]{8,200}(?=\x60))` +
+  // A prefix that code completes at run time (`'metrics-' + suffix`, how tests build fake secrets).
+  String.raw`(?!(?<=[-_:./])\\?["'\x60][ \t]{0,4}\+)`;
 /**
  * A bare value, 8..200 chars up to a delimiter of the surrounding syntax. A bare value running
  * into `<` (`Operation<T>`) or followed by ` = …`, ` | …`, ` & …` is a type, not a value.

@@ -31,7 +31,7 @@ const STOPWORDS = [
   'private', 'public', 'change', 'me', 'my', 'your', 'here', 'goes', 'insert', 'replace', 'placeholder', 'example', 'sample', 'dummy',
   'fake', 'mock', 'test', 'testing', 'foo', 'bar', 'baz', 'qux', 'quux', 'wrong', 'bad', 'invalid', 'old', 'new', 'default',
   'value', 'string', 'required', 'optional', 'none', 'null', 'nil', 'empty', 'todo', 'tbd', 'redacted', 'hidden', 'masked', 'demo',
-  'local', 'dev', 'personal', 'user', 'admin', 'root', 'login', 'super', 'some', 'please', 'real', 'proxy', 'session', 'bearer',
+  'local', 'dev', 'personal', 'user', 'admin', 'root', 'login', 'super', 'some', 'please', 'not', 'abc', 'xyz', 'real', 'proxy', 'session', 'bearer',
 ];
 /** Keyboard and alphabet runs: abcdefgh, 12345678. Common weak passwords (`hunter2`) are not stand-ins: they are real. */
 const RUNS = ['abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnop', '1234567890', '0123456789', '123456789', '12345678', '1234567', '123456', '12345', 'abcdefgh', 'abcdefg', 'abcdef', 'qwerty', 'asdf'];

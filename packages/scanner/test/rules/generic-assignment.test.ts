@@ -199,10 +199,17 @@ describe('rules/generic-assignment', () => {
       'a list of event kinds': ['audit-schema.ts', "WHERE kind IN ('detokenize-request', 'detokenize-approve', 'detokenize-deny')\n"],
       'a call with two names': ['auth.py', "return self.retry_using_http_NTLM_auth('www-authenticate', 'Authorization', r)\n"],
       'a quoted error code': ['errors.js', 'ERR_COOKIE_SECRET_REQUIRED: "ERR_COOKIE_SECRET_REQUIRED",\n'],
+      'a prefix completed at run time': ['config.test.ts', "const token = 'metrics-' + 'x'.repeat(24);\n"],
+      'a stand-in phrase': ['github-connector.test.ts', "appConnector({ auth: { app: { privateKey: 'not-a-key-xyz' } } });\n"],
     };
     for (const [name, [path, text]] of Object.entries(code)) {
       it(`ignores ${name}`, () => expect(foundAt(path, text)).to.deep.equal([]));
     }
+
+    it('reports a quoted literal that code concatenates with more', () => {
+      const v = fakes.chars(ALNUM, 14) + '3' + fakes.chars(ALNUM, 5);
+      expect(foundAt('Keys.java', `String apiKey = "${v}" +\n    "${fakes.chars(ALNUM, 20)}";\n`)).to.deep.equal([`${RULE}:${v}`]);
+    });
 
     it('reports a quoted literal in the same code', () => {
       const v = fakes.password(20);
