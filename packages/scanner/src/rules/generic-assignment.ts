@@ -91,6 +91,7 @@ const BARE_IDENTIFIER =
   // A snake_case name (`get_netrc_auth`, `_core_token_compound`): lower-case words joined by `_`
   // are a Python / Ruby / C identifier; the cost is a passphrase written that way.
   String.raw`|_{0,2}[a-z]{2,}(?:_[a-z]{2,}){1,6}` +
+  String.raw`|[a-z]{2,}(?:_[A-Z][A-Z0-9]*){1,6}` + // a prefixed C constant: yaml_BLOCK_END_TOKEN
   String.raw`|@{1,2}[a-z_][a-z0-9_]{0,64})` + // a Ruby instance or class variable
   BARE_END +
   // A member access (`list->head`): `>` ends a bare value, so this is checked before the value is cut.

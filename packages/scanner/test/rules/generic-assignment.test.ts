@@ -249,6 +249,7 @@ describe('rules/generic-assignment', () => {
       ['a SCSS variable', '$btn-authorize-border-color: $_color-post !default;\n'],
       ['a JSX expression', 'onAuthChange={this.onAuthChange}\n'],
       ['a snake_case name', 'requests.sessions.get_netrc_auth = saved_netrc_lookup\n'],
+      ['a prefixed C constant', '*token = yaml_STREAM_END_TOKEN\n'],
       ['a docstring of prose', '    :param auth: Colon-separated username:password string for the proxy.\n'],
       ['a member of this in minified code', 'x=this._tokenizer._sectionStart-t:this._tokenizer.getAbsoluteIndex()\n'],
       ['an object literal in minified code', 'statePlugins:{auth:{reducers:o,actions:a},spec:{}}\n'],
