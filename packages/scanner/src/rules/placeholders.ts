@@ -31,10 +31,14 @@ const STOPWORDS = [
   'private', 'public', 'change', 'me', 'my', 'your', 'here', 'goes', 'insert', 'replace', 'placeholder', 'example', 'sample', 'dummy',
   'fake', 'mock', 'test', 'testing', 'foo', 'bar', 'baz', 'qux', 'quux', 'wrong', 'bad', 'invalid', 'old', 'new', 'default',
   'value', 'string', 'required', 'optional', 'none', 'null', 'nil', 'empty', 'todo', 'tbd', 'redacted', 'hidden', 'masked', 'demo',
-  'local', 'dev', 'personal', 'user', 'admin', 'root', 'login', 'super', 'some', 'please', 'not', 'abc', 'xyz', 'real', 'proxy', 'session', 'bearer',
+  'local', 'dev', 'personal', 'user', 'admin', 'root', 'login', 'super', 'some', 'please', 'not', 'abc', 'xyz', 'real', 'proxy',
+  'session', 'bearer',
 ];
 /** Keyboard and alphabet runs: abcdefgh, 12345678. Common weak passwords (`hunter2`) are not stand-ins: they are real. */
-const RUNS = ['abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnop', '1234567890', '0123456789', '123456789', '12345678', '1234567', '123456', '12345', 'abcdefgh', 'abcdefg', 'abcdef', 'qwerty', 'asdf'];
+const RUNS = [
+  'abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnop', '1234567890', '0123456789', '123456789', '12345678', '1234567', '123456', '12345',
+  'abcdefgh', 'abcdefg', 'abcdef', 'qwerty', 'asdf',
+];
 /** One piece of a stand-in: a stopword, a run, a separator, or a mask (one char four times or more: xxxx, 0000, ****). */
 function standInPiece(group: number): string {
   // Separators are ASCII punctuation and blanks only: letters of other scripts are content (a password in Cyrillic).
@@ -42,9 +46,10 @@ function standInPiece(group: number): string {
 }
 /**
  * A value that stand-in pieces dominate: all of it is stopwords, runs, separators and masks but
- * at most 4 chars of its own (letters, digits, or chars of other scripts) (`wrong_auth`, `your-api-key-here`, `changeme2024!`,
- * `ghp_PersonalAccessToken00000000`). A stand-in word inside a long random value does not excuse
- * it (`Prod-Secret-<random>`, `<random>example<random>`): a real password may contain a word.
+ * at most 4 chars of its own, letters, digits or chars of other scripts (`wrong_auth`,
+ * `your-api-key-here`, `changeme2024!`, `ghp_PersonalAccessToken00000000`). A stand-in word inside
+ * a long random value does not excuse it (`Prod-Secret-<random>`, `<random>example<random>`): a
+ * real password may contain a word. Also used by the URL, HTTP auth and Kubernetes Secret checks.
  */
 export const dominatedByStandIns = new RegExp(`^${standInPiece(1)}*(?:[^\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]{1,4}${standInPiece(2)}*)?$`, 'i');
 
