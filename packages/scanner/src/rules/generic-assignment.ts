@@ -37,17 +37,19 @@ const NAME_REST = String.raw`[\w.-]{0,40}`;
 const NOT_A_VALUE_NAME = anyCase(
   '(?<!name|names|ref|url|uri|file|path|dir|type|method|mode|length|len|format|provider|endpoint|policy|expiry|expires|ttl|count|env|var|hint|prompt|label|field|header|param|host|issuer|scope|reason|attachment|user|username|email)',
 );
-/** The blanks a value may follow: many, so `password =` padded with hundreds of spaces still counts. */
+/** The blanks a padded value may follow (`password =` and hundreds of spaces): the padded-value rule's. */
 const MAX_BLANKS = 1024;
+/** Assignment operators: `=`, `:`, `:=`, Make's `::=` `:::=` `?=` `+=`, PHP's `.=`, `=>`; `::` is a scope, not an assignment. */
+function operator(compare: boolean): string {
+  return String.raw`(?::{1,3}=|=>|[?.+]?=${compare ? '{1,3}' : '(?!=)'}|:(?!:))`;
+}
 /**
- * The closing quote of the key (maybe JSON-escaped), an operator and blanks. Operators: `=`, `:`,
- * `:=`, Make's `::=` `:::=` `?=` `+=`, PHP's `.=`, `=>`; `::` is a scope, not an assignment.
- * `compare` adds `==`/`===`: a literal compared with a secret name is a hard-coded secret, a bare
- * word compared with it is code.
+ * The closing quote of the key (maybe JSON-escaped), an operator and blanks. `compare` adds
+ * `==`/`===`: a literal compared with a secret name is a hard-coded secret, a bare word compared
+ * with it is code.
  */
 function inlineSeparator(compare: boolean): string {
-  const op = String.raw`(?::{1,3}=|=>|[?.+]?=${compare ? '{1,3}' : '(?!=)'}|:(?!:))`;
-  return String.raw`\\?["'\x60]?[ \t]{0,16}${op}[ \t]{0,${MAX_BLANKS}}\\?["'\x60]?`;
+  return String.raw`\\?["'\x60]?[ \t]{0,16}${operator(compare)}[ \t]{0,16}\\?["'\x60]?`;
 }
 /** A Kubernetes / Compose env entry: `- name: DB_PASSWORD` then `value: "…"` on the next line. */
 const ENV_ENTRY_SEPARATOR = String.raw`["']?[ \t]{0,16}\r?\n[ \t]{0,32}value[ \t]{0,4}:[ \t]{0,16}["']?`;
@@ -88,32 +90,34 @@ const BARE_IDENTIFIER =
   String.raw`(?:[_$]{0,2}[A-Z]{0,4}[a-z][a-z0-9]{1,}(?:[A-Z]{1,4}[a-z0-9]{1,}){0,8}(?:\$[0-9]{1,2})?(?=[,;)\]}])` +
   String.raw`|[_$]{0,2}[A-Z]{0,4}[a-z]{2,}(?:[A-Z]{1,4}[a-z]{2,}){1,8}[0-9]{0,3}` + // camelCase / PascalCase: hashedPassword, OAuthToken
   String.raw`|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){1,8}` + // a SCREAMING_SNAKE constant
-  // A snake_case name (`get_netrc_auth`, `_core_token_compound`): lower-case words joined by `_`
+  // A snake_case name (`get_netrc_auth`, `_core_token_compound`, `handle_401`): lower-case words joined by `_`
   // are a Python / Ruby / C identifier; the cost is a passphrase written that way.
-  String.raw`|_{0,2}[a-z]{2,}(?:_[a-z]{2,}){1,6}` +
+  String.raw`|_{0,2}[a-z]{2,}(?:_(?:[a-z]{2,}|[0-9]{1,4})){1,6}` +
   String.raw`|[a-z]{2,}(?:_[A-Z][A-Z0-9]*){1,6}` + // a prefixed C constant: yaml_BLOCK_END_TOKEN
   String.raw`|@{1,2}[a-z_][a-z0-9_]{0,64})` + // a Ruby instance or class variable
   BARE_END +
   // A member access (`list->head`): `>` ends a bare value, so this is checked before the value is cut.
   String.raw`|[A-Za-z_$][\w$]{0,64}->`;
 /** A quoted value, 8..200 chars without whitespace, up to the same quote (the lookbehind checks which opened it). */
-const QUOTED_VALUE =
-  String.raw`(?<secret>(?<=")[^"\s\\]{8,200}(?=\\?")` +
+const QUOTED_BODY =
+  String.raw`(?<=")[^"\s\\]{8,200}(?=\\?")` +
   // After an auth scheme inside the quotes: `"Authorization": "Bearer …"`.
   String.raw`|(?<=["'\x60]${anyCase('(?:bearer|token)')}[ \t]{1,4})[^\s"'\x60\\]{16,200}(?=\\?["'\x60])` +
   String.raw`|(?<=')[^'\s\\]{8,200}(?=\\?')` +
-  String.raw`|(?<=\x60)[^\x60\s\\]{8,200}(?=\x60))` +
-  // A prefix that code completes at run time (`'metrics-' + suffix`, how tests build fake secrets).
-  String.raw`(?!(?<=[-_:./])\\?["'\x60][ \t]{0,4}\+)`;
+  String.raw`|(?<=\x60)[^\x60\s\\]{8,200}(?=\x60)`;
+/** Not a prefix that code completes at run time (`'metrics-' + suffix`, how tests build fake secrets). */
+const NOT_CONCATENATED = String.raw`(?!(?<=[-_:./])\\?["'\x60][ \t]{0,4}\+)`;
+const QUOTED_VALUE = `(?<secret>${QUOTED_BODY})${NOT_CONCATENATED}`;
 /**
  * A bare value, 8..200 chars up to a delimiter of the surrounding syntax. A bare value running
  * into `<` (`Operation<T>`) or followed by ` = …`, ` | …`, ` & …` is a type, not a value.
  */
-const BARE_VALUE =
-  String.raw`(?<secret>(?<!["'\x60])(?!${BARE_IDENTIFIER})[^\s"'\x60,;&<>)\]}\\]{8,200}${BARE_END})` +
+const BARE_BODY = String.raw`(?<!["'\x60])(?!${BARE_IDENTIFIER})[^\s"'\x60,;&<>)\]}\\]{8,200}${BARE_END}`;
+const NOT_CODE_OR_PROSE =
   String.raw`(?![ \t]{1,4}(?:=(?![=>])|[|&][ \t]))` +
   // Prose: a word (maybe hyphenated) followed by more words, as in a docstring's `auth: Colon-separated username…`.
   String.raw`(?<![ \t:=][A-Za-z-]{8,200}(?=[ \t]{1,4}[a-z]))`;
+const BARE_VALUE = `(?<secret>${BARE_BODY})${NOT_CODE_OR_PROSE}`;
 /** The name part every generic pattern starts with; the one-char lookahead rejects most backtracking positions of NAME_REST early. */
 const NAME = SECRET_WORD + NAME_REST + String.raw`(?=[\\"'\x60 \t:=\r\n])` + NOT_A_VALUE_NAME;
 
@@ -136,6 +140,7 @@ const codeReferences: RegExp[] = [
   /[=:][A-Za-z_$][\w$.]{0,64}\(/, // an assignment or ternary into a call in minified code: null:t.x=w(
   /^[a-z-]{1,32}\{/, // a CSS selector and block: before{content:
   /^(?:this|self)\./, // a member of the current object: this._tokenizer._sectionStart-t
+  /^[A-Za-z_][\w.]{0,64}\{/, // a composite literal or constructor block: yaml_token_t{, Config{
   /^\{[A-Za-z_$][\w$]{0,64}:/, // an object literal: {reducers:a,actions:i}
   /^\{[A-Za-z_$][\w$.]{0,64}$/, // a JSX or template expression cut at its brace: {this.onAuthChange}
   /^[A-Z]{2,}[0-9]{0,2}(?:_[A-Z]{2,}[0-9]{0,2}){1,8}$/, // an error code or enum name, quoted too: ERR_COOKIE_SECRET_REQUIRED
@@ -166,11 +171,16 @@ const nonSecretShapes: RegExp[] = [
 const assignmentBase = {
   type: 'generic-secret',
   // Every name SECRET_WORD accepts contains one of these (a bare 'key' would select nearly every file).
-  keywords: ['pass', 'pwd', 'secret', 'token', 'auth', ...['api', 'access', 'private'].flatMap((w) => ['', '_', '-'].map((sep) => `${w}${sep}key`))],
+  keywords: [
+    'passw', 'passphrase', 'pwd', 'secret', 'token', 'auth', ...['api', 'access', 'private'].flatMap((w) => ['', '_', '-'].map((sep) => `${w}${sep}key`)),
+    // `pass` as a whole name part ends the name: `DB_PASS=`, `pass = `, `"pass":`. A bare `pass` would wake
+    // the rule on every `passed`, `bypass` and Python `pass`.
+    ...['=', ':', ' ', '\t', '"', "'", '\\'].map((c) => `pass${c}`),
+  ],
   minEntropy: 3.0,
   confidence: 'medium',
   // Name word, up to 40 more name chars, the operator, quotes and blanks, a scheme, then up to 200 value chars.
-  reach: 330 + MAX_BLANKS,
+  reach: 330,
   // Each keyword starts the secret word, which starts the match.
   reachBack: 16,
 } as const;
@@ -211,6 +221,27 @@ export const genericSecretUnquoted: Rule = {
 };
 
 /**
+ * A value after an operator padded with 32 to 1024 blanks (`password =` and hundreds of spaces, a
+ * way to push a value out of a line-based view). A rule of its own: its keyword is the padding,
+ * so the long reach costs nothing where there is none.
+ */
+export const genericSecretPadded: Rule = {
+  ...assignmentBase,
+  id: 'generic-secret-padded',
+  description: 'Value assigned to a secret-named key after an operator padded with many blanks',
+  keywords: ['=', ':'].flatMap((op) => [op + ' '.repeat(17), op + '\t'.repeat(8)]),
+  // 17+ blanks: up to 16 are the other rules' (one finding per span, whichever rule).
+  pattern: new RegExp(
+    NAME + String.raw`\\?["'\x60]?[ \t]{0,16}${operator(false)}[ \t]{17,${MAX_BLANKS}}\\?["'\x60]?(?:${SCHEME})?` +
+      `(?<secret>${QUOTED_BODY}|${BARE_BODY})${NOT_CONCATENATED}${NOT_CODE_OR_PROSE}`,
+  ),
+  allow: [...placeholders, ...codeReferences, ...nonSecretShapes],
+  // The keyword is the operator and its padding; the name (up to 56 chars and 16 blanks) is before it.
+  reach: MAX_BLANKS + 220,
+  reachBack: 80,
+};
+
+/**
  * An XML element named like a secret (`<password>…</password>`, `<apiKey>…</apiKey>`,
  * Maven `settings.xml`, .NET config); the element's text is the secret, inline or on its own line.
  */
@@ -228,4 +259,4 @@ export const genericXmlSecret: Rule = {
 };
 
 /** The generic family. */
-export const genericRules: readonly Rule[] = [genericSecretAssignment, genericSecretUnquoted, genericXmlSecret];
+export const genericRules: readonly Rule[] = [genericSecretAssignment, genericSecretUnquoted, genericSecretPadded, genericXmlSecret];

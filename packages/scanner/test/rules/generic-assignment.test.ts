@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import { createScanner } from '../../src/index.js';
-import { genericSecretAssignment, genericSecretUnquoted } from '../../src/rules/generic-assignment.js';
+import { genericSecretAssignment, genericSecretPadded, genericSecretUnquoted } from '../../src/rules/generic-assignment.js';
 import { ALNUM, BASE64, expectFindings, expectNone, expectRuleFast, Fakes, HEX, repeatTo1MB } from '../fakes.js';
 
 const RULE = 'generic-secret-assignment';
 const BARE = 'generic-secret-unquoted';
+const PADDED = 'generic-secret-padded';
 
 describe('rules/generic-assignment', () => {
   const scanner = createScanner();
@@ -250,6 +251,8 @@ describe('rules/generic-assignment', () => {
       ['a JSX expression', 'onAuthChange={this.onAuthChange}\n'],
       ['a snake_case name', 'requests.sessions.get_netrc_auth = saved_netrc_lookup\n'],
       ['a prefixed C constant', '*token = yaml_STREAM_END_TOKEN\n'],
+      ['a Go composite literal', 'token := yaml_token_t{}\n'],
+      ['a snake_case name with a number', 'HTTPDigestAuth:handle_401` (241:283)\n'],
       ['a docstring of prose', '    :param auth: Colon-separated username:password string for the proxy.\n'],
       ['a member of this in minified code', 'x=this._tokenizer._sectionStart-t:this._tokenizer.getAbsoluteIndex()\n'],
       ['an object literal in minified code', 'statePlugins:{auth:{reducers:o,actions:a},spec:{}}\n'],
@@ -274,8 +277,11 @@ describe('rules/generic-assignment', () => {
       ['a Dockerfile ENV in the space form', 'Dockerfile', (v) => `FROM alpine\nENV DB_PASS ${v}\n`, BARE],
       ['YAML with the value on the line after the key', 'values.yaml', (v) => `db:\n  password:\n    ${v}\n  port: 5432\n`, BARE],
       ['an INI pass entry', 'db.ini', (v) => `[client]\nuser = app\npass = ${v}\n`, BARE],
-      ['a value after hundreds of spaces', 'app.properties', (v) => `password =${' '.repeat(600)}${v}\n`, BARE],
-      ['a quoted value after hundreds of spaces', 'settings.py', (v) => `PASSWORD =${' '.repeat(600)}"${v}"\n`, RULE],
+      ['a value after hundreds of spaces', 'app.properties', (v) => `password =${' '.repeat(600)}${v}\n`, PADDED],
+      ['a quoted value after hundreds of spaces', 'settings.py', (v) => `PASSWORD =${' '.repeat(600)}"${v}"\n`, PADDED],
+      ['a value after a run of tabs', '.env', (v) => `API_TOKEN:${'\t'.repeat(40)}${v}\n`, PADDED],
+      ['a value after 17 spaces', '.env', (v) => `API_TOKEN=${' '.repeat(17)}${v}\n`, PADDED],
+      ['a value after 16 spaces', '.env', (v) => `API_TOKEN=${' '.repeat(16)}${v}\n`, BARE],
       ['a bearer credential inside quotes in code', 'client.py', (v) => `headers = {"Authorization": "Bearer ${v}"}\n`, RULE],
     ];
     for (const [name, path, make, ruleId] of syntaxes) {
@@ -331,10 +337,12 @@ describe('rules/generic-assignment', () => {
       'a key and 1 MB of blanks': 'secret=' + repeatTo1MB(' \t'),
       'stand-in words repeated without an end': repeatTo1MB('passwordsecret_') + '!' + fakes.chars(ALNUM, 40),
       'Makefile operators repeated': repeatTo1MB('token ::= :::= ?= .= '),
+      'padding without a value': repeatTo1MB('password =' + ' '.repeat(1100) + '\n'),
     };
     for (const [name, text] of Object.entries(inputs)) {
       it(`runs ${RULE} on ${name} quickly`, () => expectRuleFast(genericSecretAssignment, text));
       it(`runs ${BARE} on ${name} quickly`, () => expectRuleFast(genericSecretUnquoted, text));
+      it(`runs ${PADDED} on ${name} quickly`, () => expectRuleFast(genericSecretPadded, text));
     }
   });
 });
