@@ -144,6 +144,7 @@ const codeReferences: RegExp[] = [
   /^\{[A-Za-z_$][\w$]{0,64}:/, // an object literal: {reducers:a,actions:i}
   /^\{[A-Za-z_$][\w$.]{0,64}$/, // a JSX or template expression cut at its brace: {this.onAuthChange}
   /^[A-Z]{2,}[0-9]{0,2}(?:_[A-Z]{2,}[0-9]{0,2}){1,8}$/, // an error code or enum name, quoted too: ERR_COOKIE_SECRET_REQUIRED
+  /^[a-z]{2,}(?:_[a-z]{2,}){1,6}$/, // a snake_case code or enum value, quoted too: unsupported_token_type
   // One lower-case word (`platform`, `credentials`, `unauthorized`) under a secret-ish name in
   // code is prose or an enum value. Costs the all-lower-case-letter passwords of up to 12 chars
   // in name-keyed assignments (URL passwords and Kubernetes Secrets still catch them).

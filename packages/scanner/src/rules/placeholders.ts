@@ -37,7 +37,7 @@ const STOPWORDS = [
 /** Keyboard and alphabet runs: abcdefgh, 12345678. Common weak passwords (`hunter2`) are not stand-ins: they are real. */
 const RUNS = [
   'abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnop', '1234567890', '0123456789', '123456789', '12345678', '1234567', '123456', '12345',
-  'abcdefgh', 'abcdefg', 'abcdef', 'qwerty', 'asdf',
+  'abcdefgh', 'abcdefg', 'abcdef', 'qwerty', 'asdf', '01234', '23456', '34567', '45678', '56789', '67890',
 ];
 /** One piece of a stand-in: a stopword, a run, a separator, or a mask (one char four times or more: xxxx, 0000, ****). */
 function standInPiece(group: number): string {
@@ -49,15 +49,17 @@ function standInPiece(group: number): string {
  * at most 4 chars of its own, letters, digits or chars of other scripts (`wrong_auth`,
  * `your-api-key-here`, `changeme2024!`, `ghp_PersonalAccessToken00000000`). A stand-in word inside
  * a long random value does not excuse it (`Prod-Secret-<random>`, `<random>example<random>`): a
- * real password may contain a word. Also used by the URL, HTTP auth and Kubernetes Secret checks.
+ * real password may contain a word. A short provider-style prefix may lead (`ghp_`, `sk-`, `jwt_`).
+ * Also used by the URL, HTTP auth and Kubernetes Secret checks.
  */
-export const dominatedByStandIns = new RegExp(`^${standInPiece(1)}*(?:[^\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]{1,4}${standInPiece(2)}*)?$`, 'i');
+export const dominatedByStandIns = new RegExp(`^(?:[a-z]{2,5}[-_])?${standInPiece(1)}*(?:[^\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]{1,4}${standInPiece(2)}*)?$`, 'i');
 
 /** Stand-in words and masks, each matching the whole value or dominating it. */
 export const standIns: RegExp[] = [
   /^(.)\1*$/s, // one repeated char: aaaaaaaa, ********
   dominatedByStandIns,
   /\*{3,}|\.{3,}/, // an elided or masked value: sk_live_***, abc...
+  /(.)\1{7,}$/, // padded to length with one char: ghs_InstallationOrActionToken00000000
   /(?:^|[^A-Za-z])[yY]our(?:[-_]|[A-Z])/, // a fill-in hint: sk-your-openai-key-here, yourApiKey
   /^[spr]k_test_/, // a Stripe test-mode key: no money moves with it (the provider rules say the same)
   /EXAMPLE(?:KEY)?$/, // the suffix that marks documentation sample keys (AWS: …EXAMPLE, …EXAMPLEKEY)
