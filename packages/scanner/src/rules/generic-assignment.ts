@@ -33,9 +33,9 @@ const SECRET_WORD =
   String.raw`(?<!://[^\s/?#@]{0,80})`;
 /** The rest of the name, up to where the separator starts. */
 const NAME_REST = String.raw`[\w.-]{0,40}`;
-/** Names that hold something about a secret, not the secret: `token_url`, `secretName`, `password_file`. */
+/** Names that hold something about a secret, not the secret: `token_url`, `secretName`, `password_file`, `authTag` (AES-GCM). */
 const NOT_A_VALUE_NAME = anyCase(
-  '(?<!name|names|ref|url|uri|file|path|dir|type|method|mode|length|len|format|provider|endpoint|policy|expiry|expires|ttl|count|env|var|hint|prompt|label|field|header|param|host|issuer|scope|reason|attachment|user|username|email)',
+  '(?<!name|names|ref|url|uri|file|path|dir|type|method|mode|length|len|format|provider|endpoint|policy|expiry|expires|ttl|count|env|var|hint|prompt|label|field|header|param|host|issuer|scope|reason|attachment|user|username|email|tag)',
 );
 /** The blanks a padded value may follow (`password =` and hundreds of spaces): the padded-value rule's. */
 const MAX_BLANKS = 1024;
@@ -143,8 +143,8 @@ const codeReferences: RegExp[] = [
   /^[A-Za-z_][\w.]{0,64}\{/, // a composite literal or constructor block: yaml_token_t{, Config{
   /^\{[A-Za-z_$][\w$]{0,64}:/, // an object literal: {reducers:a,actions:i}
   /^\{[A-Za-z_$][\w$.]{0,64}$/, // a JSX or template expression cut at its brace: {this.onAuthChange}
-  /^[A-Z]{2,}[0-9]{0,2}(?:_[A-Z]{2,}[0-9]{0,2}){1,8}$/, // an error code or enum name, quoted too: ERR_COOKIE_SECRET_REQUIRED
-  /^[a-z]{2,}(?:_[a-z]{2,}){1,6}$/, // a snake_case code or enum value, quoted too: unsupported_token_type
+  /^[A-Z]{2,}[0-9]{0,2}(?:_[A-Z]{2,}[0-9]{0,2}){1,12}$/, // an error code or enum name, quoted too: ERR_COOKIE_SECRET_REQUIRED
+  /^[a-z]{2,}[0-9]{0,2}(?:_[a-z]{2,}[0-9]{0,2}){1,6}$/, // a snake_case code or enum value, quoted too: unsupported_token_type, pre_authorize_oauth2
   // One lower-case word (`platform`, `credentials`, `unauthorized`) under a secret-ish name in
   // code is prose or an enum value. Costs the all-lower-case-letter passwords of up to 12 chars
   // in name-keyed assignments (URL passwords and Kubernetes Secrets still catch them).

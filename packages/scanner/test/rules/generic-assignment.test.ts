@@ -200,6 +200,8 @@ describe('rules/generic-assignment', () => {
       'a list of event kinds': ['audit-schema.ts', "WHERE kind IN ('detokenize-request', 'detokenize-approve', 'detokenize-deny')\n"],
       'a call with two names': ['auth.py', "return self.retry_using_http_NTLM_auth('www-authenticate', 'Authorization', r)\n"],
       'a quoted error code': ['errors.js', 'ERR_COOKIE_SECRET_REQUIRED: "ERR_COOKIE_SECRET_REQUIRED",\n'],
+      'a long quoted constant': ['prop-types.js', "var ReactPropTypesSecret = 'SECRET_DO_NOT_PASS_THIS_OR_YOU_WILL_BE_FIRED';\n"],
+      'a quoted action name with a version': ['actions.js', 'export const AUTHORIZE_OAUTH2 = "authorize_oauth2";\n'],
       'a prefix completed at run time': ['config.test.ts', "const token = 'metrics-' + 'x'.repeat(24);\n"],
       'a stand-in phrase': ['github-connector.test.ts', "appConnector({ auth: { app: { privateKey: 'not-a-key-xyz' } } });\n"],
     };
@@ -250,6 +252,7 @@ describe('rules/generic-assignment', () => {
       ['a SCSS variable', '$btn-authorize-border-color: $_color-post !default;\n'],
       ['a JSX expression', 'onAuthChange={this.onAuthChange}\n'],
       ['a snake_case name', 'requests.sessions.get_netrc_auth = saved_netrc_lookup\n'],
+      ['an AES-GCM authentication tag', '{"encryptedText":"wdYTOw==","authTag":"pbC2HFCHVKkeAVA46GoNtg=="}\n'],
       ['a prefixed C constant', '*token = yaml_STREAM_END_TOKEN\n'],
       ['a Go composite literal', 'token := yaml_token_t{}\n'],
       ['a snake_case name with a number', 'HTTPDigestAuth:handle_401` (241:283)\n'],
