@@ -95,6 +95,10 @@ describe('kubernetes Secret values', () => {
       expectFindings(scanner, `kind: Secret\nstringData:\n  user: "${v}"\n`, [{ ruleId: 'kubernetes-secret', secret: v }]);
     });
 
+    it('ignores stringData values that tell the operator what to put there', () => {
+      expectNone(scanner, 'kind: Secret\nstringData:\n  gitgate.key: "REPLACE-WITH-openssl-rand-hex-32"\n  GITHUB_TOKEN: "REPLACE-WITH-A-READ-ONLY-GITHUB-TOKEN"\n');
+    });
+
     it('overrules a rule that sees only the base64 text of a placeholder', () => {
       expectNone(scanner, `kind: Secret\ndata:\n  api-key: ${b64('REPLACE_ME')}\n`);
     });

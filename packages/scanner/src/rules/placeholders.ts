@@ -61,6 +61,7 @@ export const standIns: RegExp[] = [
   /\*{3,}|\.{3,}/, // an elided or masked value: sk_live_***, abc...
   /(.)\1{7,}$/, // padded to length with one char: ghs_InstallationOrActionToken00000000
   /(?:^|[^A-Za-z])[yY]our(?:[-_]|[A-Z])/, // a fill-in hint: sk-your-openai-key-here, yourApiKey
+  /^(?:replace|insert|enter|change|fill|put|paste)[-_ ]?(?:me|with|this|in|here)(?:[-_ ]|$)/i, // an instruction: REPLACE-WITH-openssl-rand-hex-32
   /^[spr]k_test_/, // a Stripe test-mode key: no money moves with it (the provider rules say the same)
   /EXAMPLE(?:KEY)?$/, // the suffix that marks documentation sample keys (AWS: …EXAMPLE, …EXAMPLEKEY)
   /^(?:null|nil|none|true|false|undefined|empty|default|string|required|optional|todo|tbd|n\/a|pass|pw|pwd|passw(?:or)?d|secret|token|key)$/i,
