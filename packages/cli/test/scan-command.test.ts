@@ -46,7 +46,7 @@ describe('gitgate scan', function () {
     const { code, text } = await run([dir]);
     expect(code).to.equal(1);
     expect(text).to.include('config/app.env:2:14  github-pat  GITHUB_TOKEN=[ghp_…(40 bytes)]');
-    expect(text).to.include('db.yml:2:13  generic-secret-assignment');
+    expect(text).to.include('db.yml:2:13  generic-secret-unquoted');
     expect(text).to.include('2 findings in 2 places');
     expect(text).to.not.include(t.slice(4));
     expect(text).to.not.include(pw);

@@ -8,6 +8,8 @@ export { defaultRules, ruleFamilies } from './default-rules.js';
 export { builtinDetectors } from './detectors.js';
 export type { DetectorInfo } from './detectors.js';
 export { compileCustomRules, compileAllowlistConfig, compileScannerConfig } from './custom-rules.js';
+export { fileKindOf } from './file-kind.js';
+export type { FileKind } from './file-kind.js';
 export { globToRegExp, isKeyFile, isLockfile } from './path-rules.js';
 export { keyContainerKind } from './key-container.js';
 export type { KeyContainerKind } from './key-container.js';

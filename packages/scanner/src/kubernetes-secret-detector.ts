@@ -14,6 +14,15 @@ import { placeholders } from './rules/placeholders.js';
 
 /** Names under which a short Kubernetes Secret value is still a credential. */
 const SECRET_KEY_NAME = /pass|pwd|secret|token|key|cred|auth|private|cert|signature|salt|seed/i;
+/**
+ * Keys of a Secret that name where and what a service is, not how to get in: the service-binding
+ * entries (`type: postgresql`, `provider: bitnami`, `host`, `port`, `database`, `username`). Their
+ * plain words are not secrets; a value that hides one (a URI with a password) is still caught by
+ * the rescan.
+ */
+const DESCRIPTIVE_KEY = /^(?:type|provider|host|hostname|port|database|db|dbname|name|namespace|username|user|region|scheme|protocol|driver|engine|version|sslmode|ssl-mode|tls)$/i;
+/** A plain word, host name or number: what a descriptive key holds. */
+const PLAIN_WORD = /^[A-Za-z0-9][\w.:-]{0,252}$/;
 const STRICT_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const KIND_MARK = Buffer.from('kind', 'latin1');
 
@@ -25,6 +34,7 @@ function valueIsSecret(scope: DetectScope, key: string, value: Buffer): boolean 
   const trimmed = text.trim();
   // Checked after the rescan: a whole config file holding a password is not a placeholder.
   if (placeholders.some((p) => p.test(trimmed))) return false;
+  if (DESCRIPTIVE_KEY.test(key) && PLAIN_WORD.test(trimmed)) return false;
   if (onlyPublicPem(text)) return false;
   if (trimmed.length >= 8 && shannonEntropy(trimmed) >= 2.5) return true;
   return SECRET_KEY_NAME.test(key) && trimmed.length >= 4;

@@ -1,4 +1,5 @@
 /** The data shapes of detection: a rule (declared as data), a finding (a byte span), allowlists and hints. */
+import type { FileKind } from './file-kind.js';
 
 /** How sure a rule is that a match is a real secret; also breaks ties between overlapping findings. */
 export type Confidence = 'high' | 'medium' | 'low';
@@ -61,6 +62,11 @@ export interface Rule {
    * rewrite has no paths and runs the rule on every blob (fail closed).
    */
   paths?: string[];
+  /**
+   * The kinds of file (by the path hint's name) in which the rule's findings apply; `unknown` is
+   * always implied (fail closed). Absent: every kind.
+   */
+  fileKinds?: readonly FileKind[];
 }
 
 /** One detected secret: byte offsets into the scanned Buffer of the secret part only. */

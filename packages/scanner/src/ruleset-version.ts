@@ -43,6 +43,7 @@ export function rulesetVersion(rules: readonly Rule[], allowlist: readonly Allow
     reachBack: r.reachBack ?? null,
     decoded: r.decoded === undefined ? null : { encoding: r.decoded.encoding, pattern: regexKey(r.decoded.pattern), allow: (r.decoded.allow ?? []).map(regexKey) },
     paths: r.paths ?? null,
+    fileKinds: r.fileKinds ?? null,
   }));
   const allow = allowlist.map((e) => ({
     regex: e.regex === undefined ? null : regexKey(e.regex),

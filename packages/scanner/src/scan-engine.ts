@@ -11,6 +11,7 @@ import { allowlisted, compileAllowlist, type CompiledAllowlistEntry } from './al
 import { compileRule, type CompiledRule } from './compiled-rule.js';
 import type { Detector, DetectScope } from './detector.js';
 import { findEncodedRuns } from './encoded-runs.js';
+import { fileKindOf } from './file-kind.js';
 import { shannonEntropy } from './entropy.js';
 import { latin1 } from './latin1.js';
 import { createKeywordAutomaton, type KeywordAutomaton, type KeywordHits } from './keyword-automaton.js';
@@ -338,10 +339,15 @@ export class ScanEngine {
   /** Path rules and path detectors: applied only with a hint, before overlaps are resolved. */
   #applyPathRules(candidates: Finding[], bytes: Buffer, path: string): Finding[] {
     const lockfile = isLockfile(path);
+    const kind = fileKindOf(path);
     const kept = candidates.filter((f) => {
       if (lockfile && f.confidence !== 'high') return false;
       const c = this.#compiled.find((x) => x.rule.id === f.ruleId);
       if (c !== undefined && c.paths.length > 0 && !pathMatches(path, c.paths)) return false;
+      // A rule's findings apply only in the kinds of file it declares (unknown: every rule). Decoded
+      // content (`via`) has no kind of its own: a .env inside base64 in a .js file is not code.
+      const kinds = c?.rule.fileKinds;
+      if (kinds !== undefined && kind !== 'unknown' && f.via === undefined && !kinds.includes(kind)) return false;
       return !this.#allowlisted(f.ruleId, bytes.toString('latin1', f.start, f.end), path);
     });
     if (this.#path.length > 0) {

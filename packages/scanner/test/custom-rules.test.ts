@@ -93,7 +93,7 @@ describe('global allowlist', () => {
   it('limits an entry to its rule ids', () => {
     const pw = fakes.password();
     const scanner = createScanner({ allowlist: [{ regex: /.*/, ruleIds: ['url-password'] }] });
-    expect(scanner.scan(Buffer.from(`password: ${pw}\nurl: https://u:${fakes.password()}@h.internal/\n`)).map((f) => f.ruleId)).to.deep.equal(['generic-secret-assignment']);
+    expect(scanner.scan(Buffer.from(`password: ${pw}\nurl: https://u:${fakes.password()}@h.internal/\n`)).map((f) => f.ruleId)).to.deep.equal(['generic-secret-unquoted']);
   });
 
   it('applies a path entry only with a path hint', () => {

@@ -13,7 +13,7 @@ describe('decoding encoded wrappers', () => {
 
   it('reports a hex run whose decoded text holds a password assignment', () => {
     const hex = Buffer.from(`password=${fakes.password(18)}`).toString('hex');
-    expectFindings(scanner, JSON.stringify({ blob: hex }), [{ ruleId: 'generic-secret-assignment', secret: hex, via: 'hex' }]);
+    expectFindings(scanner, JSON.stringify({ blob: hex }), [{ ruleId: 'generic-secret-unquoted', secret: hex, via: 'hex' }]);
   });
 
   it('reports a percent-encoded URL with a password as the encoded run', () => {

@@ -71,6 +71,34 @@ describe('kubernetes Secret values', () => {
       expectNone(scanner, `kind: Secret\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ${b64(crt)}\n`);
     });
 
+    it('leaves the descriptive entries of a service-binding Secret and takes its password', () => {
+      const pw = fakes.password(18);
+      const text = [
+        'apiVersion: v1', 'kind: Secret', 'metadata:', '  name: orders-db', 'type: servicebinding.io/postgresql', 'stringData:',
+        '  type: "postgresql"', '  provider: bitnami', '  host: orders-db.prod.svc.cluster.local', '  port: "5432"',
+        '  database: orders_production', '  username: orders_service_account', `  password: "${pw}"`, '',
+      ].join('\n');
+      expectFindings(scanner, text, [{ ruleId: 'kubernetes-secret', secret: pw }]);
+    });
+
+    it('still reports a descriptive entry that hides a credential (a URI with a password)', () => {
+      const pw = fakes.password(18);
+      const uri = `postgresql://orders:${pw}@orders-db:5432/orders`;
+      const found = scanner.scan(Buffer.from(`kind: Secret\nstringData:\n  database: "${uri}"\n`));
+      expect(found).to.have.length(1);
+      const text = `kind: Secret\nstringData:\n  database: "${uri}"\n`;
+      expect(text.slice(found[0]!.start, found[0]!.end)).to.include(pw);
+    });
+
+    it('reports a random value under a descriptive key that is no plain word', () => {
+      const v = fakes.chars(ALNUM, 10) + '!' + fakes.chars(ALNUM, 9);
+      expectFindings(scanner, `kind: Secret\nstringData:\n  user: "${v}"\n`, [{ ruleId: 'kubernetes-secret', secret: v }]);
+    });
+
+    it('ignores stringData values that tell the operator what to put there', () => {
+      expectNone(scanner, 'kind: Secret\nstringData:\n  gitgate.key: "REPLACE-WITH-openssl-rand-hex-32"\n  GITHUB_TOKEN: "REPLACE-WITH-A-READ-ONLY-GITHUB-TOKEN"\n');
+    });
+
     it('overrules a rule that sees only the base64 text of a placeholder', () => {
       expectNone(scanner, `kind: Secret\ndata:\n  api-key: ${b64('REPLACE_ME')}\n`);
     });

@@ -2,7 +2,8 @@
  * Generic secrets: a value assigned to a name that says it is secret (`password`, `api_key`,
  * `client_secret`, `auth_token`, …) in the assignment syntaxes of config files and code:
  * `key = value`, `key: value`, `"key": "value"`, `KEY=value` (.env), `'key' => 'value'`,
- * `key := "value"`. XML elements (`<password>…</password>`) are not covered yet.
+ * `key := "value"`, and XML elements (`<password>…</password>`). Quoted literals and bare values
+ * are two rules: a bare value is a literal only outside code (see `Rule.fileKinds`).
  */
 import type { Rule } from '../rule.js';
 import { placeholders } from './placeholders.js';
@@ -18,26 +19,55 @@ function anyCase(fragment: string): string {
 
 /**
  * The part of the name that marks it secret. `auth` excludes author/authority but keeps
- * authorization; the name may have any prefix (`DB_PASSWORD`, `dbPassword`), but not sit in the
- * userinfo of a URL (`https://x-access-token:…@`, `https://oauth2:…@`: the url-password rule's).
+ * authorization; `pass` counts only as a whole name part (`DB_PASS`, `dbPass`, INI `pass`), not
+ * inside `passed` or `bypass`. The name may have any prefix (`DB_PASSWORD`, `dbPassword`), but not
+ * sit in the userinfo of a URL (`https://x-access-token:…@`, `https://oauth2:…@`: the url-password rule's).
  */
 const SECRET_WORD =
+  '(?:' +
   anyCase('(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth(?!or(?!iz)))') +
+  String.raw`|(?:(?<![A-Za-z])[pP]|(?<=[a-z])P)(?:ass|ASS)(?![A-Za-z0-9]))` +
   // `unauthorized` names an error, not a credential.
   String.raw`(?<![uU][nN][aA][uU][tT][hH])` +
   // Checked after the word, not before: a lookbehind at every position of the text would cost 80x.
   String.raw`(?<!://[^\s/?#@]{0,80})`;
 /** The rest of the name, up to where the separator starts. */
 const NAME_REST = String.raw`[\w.-]{0,40}`;
-/** Names that hold something about a secret, not the secret: `token_url`, `secretName`, `password_file`. */
+/** Names that hold something about a secret, not the secret: `token_url`, `secretName`, `password_file`, `authTag` (AES-GCM). */
 const NOT_A_VALUE_NAME = anyCase(
-  '(?<!name|names|ref|url|uri|file|path|dir|type|method|mode|length|len|format|provider|endpoint|policy|expiry|expires|ttl|count|env|var|hint|prompt|label|field|header|param|host|issuer|scope|reason|attachment)',
+  '(?<!name|names|ref|url|uri|file|path|dir|type|method|mode|length|len|format|provider|endpoint|policy|expiry|expires|ttl|count|env|var|hint|prompt|label|field|header|param|host|issuer|scope|reason|attachment|user|username|email|tag)',
 );
-/** Closing quote of the key (maybe JSON-escaped), the operator, and blanks; `::` is a scope, not an assignment. */
-const SEPARATOR =
-  String.raw`(?:\\?["'\x60]?[ \t]{0,16}(?::=|=>|={1,3}|:(?!:))[ \t]{0,16}\\?["'\x60]?` +
-  // A Kubernetes / Compose env entry: `- name: DB_PASSWORD` then `value: "…"` on the next line.
-  String.raw`|["']?[ \t]{0,16}\r?\n[ \t]{0,32}value[ \t]{0,4}:[ \t]{0,16}["']?)`;
+/** The blanks a padded value may follow (`password =` and hundreds of spaces): the padded-value rule's. */
+const MAX_BLANKS = 1024;
+/** Assignment operators: `=`, `:`, `:=`, Make's `::=` `:::=` `?=` `+=`, PHP's `.=`, `=>`; `::` is a scope, not an assignment. */
+function operator(compare: boolean): string {
+  return String.raw`(?::{1,3}=|=>|[?.+]?=${compare ? '{1,3}' : '(?!=)'}|:(?!:))`;
+}
+/**
+ * The closing quote of the key (maybe JSON-escaped), an operator and blanks. `compare` adds
+ * `==`/`===`: a literal compared with a secret name is a hard-coded secret, a bare word compared
+ * with it is code.
+ */
+function inlineSeparator(compare: boolean): string {
+  return String.raw`\\?["'\x60]?[ \t]{0,16}${operator(compare)}[ \t]{0,16}\\?["'\x60]?`;
+}
+/** A Kubernetes / Compose env entry: `- name: DB_PASSWORD` then `value: "…"` on the next line. */
+const ENV_ENTRY_SEPARATOR = String.raw`["']?[ \t]{0,16}\r?\n[ \t]{0,32}value[ \t]{0,4}:[ \t]{0,16}["']?`;
+/** YAML with the value on the line after `password:` (indented, not a list item, comment or key). */
+const NEXT_LINE_SEPARATOR = String.raw`["']?:[ \t]{0,16}\r?\n[ \t]{1,32}(?![-#\s]|[\w.-]{1,64}[ \t]*:)["']?`;
+/**
+ * Separators of quoted values only: call arguments (`System.setProperty("X_TOKEN", "…")`,
+ * `put("password", "…")`), .NET / nuget `<add key="Password" value="…"/>`, and a typed declaration
+ * (Go `var token string = "…"`, Kotlin / TypeScript `val token: String = "…"`, Rust `&str`).
+ */
+const QUOTED_ONLY_SEPARATORS = [
+  // Only in a setter's call: `'proxy_auth', 'network_auth'` in a list is two strings, not a pair.
+  String.raw`(?<=(?:[sS]et|[pP]ut|[aA]dd|[aA]ppend|[hH]eader)\w{0,24}\([ \t]{0,4}\\?["'][^"'\n]{1,80})\\?["'][ \t]{0,4},[ \t]{0,4}\\?["']`,
+  String.raw`\\?["'][ \t]{1,4}value[ \t]{0,4}=[ \t]{0,4}\\?["']`,
+  String.raw`(?:[ \t]{0,4}:)?[ \t]{1,4}(?:string|String|str|&str|&'static str)[ \t]{0,4}=[ \t]{0,16}\\?["'\x60]`,
+];
+/** Dockerfile's legacy `ENV DB_PASS value` (blanks between name and value, no operator). */
+const DOCKERFILE_ENV_SEPARATOR = String.raw`(?<=(?:^|\n)[ \t]{0,16}ENV[ \t]{1,16}[^\s=]{1,80})[ \t]{1,16}`;
 /**
  * An HTTP auth scheme before the credential (`Authorization: Bearer …`). Only before 16+ chars:
  * credentials are that long, while "Token expired." in a message catalogue is not.
@@ -60,22 +90,36 @@ const BARE_IDENTIFIER =
   String.raw`(?:[_$]{0,2}[A-Z]{0,4}[a-z][a-z0-9]{1,}(?:[A-Z]{1,4}[a-z0-9]{1,}){0,8}(?:\$[0-9]{1,2})?(?=[,;)\]}])` +
   String.raw`|[_$]{0,2}[A-Z]{0,4}[a-z]{2,}(?:[A-Z]{1,4}[a-z]{2,}){1,8}[0-9]{0,3}` + // camelCase / PascalCase: hashedPassword, OAuthToken
   String.raw`|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){1,8}` + // a SCREAMING_SNAKE constant
+  // A snake_case name (`get_netrc_auth`, `_core_token_compound`, `handle_401`): lower-case words joined by `_`
+  // are a Python / Ruby / C identifier; the cost is a passphrase written that way.
+  String.raw`|_{0,2}[a-z]{2,}(?:_(?:[a-z]{2,}|[0-9]{1,4})){1,6}` +
+  String.raw`|[a-z]{2,}(?:_[A-Z][A-Z0-9]*){1,6}` + // a prefixed C constant: yaml_BLOCK_END_TOKEN
   String.raw`|@{1,2}[a-z_][a-z0-9_]{0,64})` + // a Ruby instance or class variable
   BARE_END +
   // A member access (`list->head`): `>` ends a bare value, so this is checked before the value is cut.
   String.raw`|[A-Za-z_$][\w$]{0,64}->`;
-/**
- * The value, 8..200 chars without whitespace. Quoted: everything up to the same quote (the
- * lookbehind checks which quote opened it). Bare: up to a delimiter of the surrounding syntax;
- * a bare value running into `<` (`Operation<T>`) is a type, not a value, and does not match.
- */
-const VALUE =
-  String.raw`(?<secret>` +
+/** A quoted value, 8..200 chars without whitespace, up to the same quote (the lookbehind checks which opened it). */
+const QUOTED_BODY =
   String.raw`(?<=")[^"\s\\]{8,200}(?=\\?")` +
+  // After an auth scheme inside the quotes: `"Authorization": "Bearer …"`.
+  String.raw`|(?<=["'\x60]${anyCase('(?:bearer|token)')}[ \t]{1,4})[^\s"'\x60\\]{16,200}(?=\\?["'\x60])` +
   String.raw`|(?<=')[^'\s\\]{8,200}(?=\\?')` +
-  String.raw`|(?<=\x60)[^\x60\s\\]{8,200}(?=\x60)` +
-  String.raw`|(?<!["'\x60])(?!${BARE_IDENTIFIER})[^\s"'\x60,;&<>)\]}\\]{8,200}${BARE_END}` +
-  ')';
+  String.raw`|(?<=\x60)[^\x60\s\\]{8,200}(?=\x60)`;
+/** Not a prefix that code completes at run time (`'metrics-' + suffix`, how tests build fake secrets). */
+const NOT_CONCATENATED = String.raw`(?!(?<=[-_:./])\\?["'\x60][ \t]{0,4}\+)`;
+const QUOTED_VALUE = `(?<secret>${QUOTED_BODY})${NOT_CONCATENATED}`;
+/**
+ * A bare value, 8..200 chars up to a delimiter of the surrounding syntax. A bare value running
+ * into `<` (`Operation<T>`) or followed by ` = …`, ` | …`, ` & …` is a type, not a value.
+ */
+const BARE_BODY = String.raw`(?<!["'\x60])(?!${BARE_IDENTIFIER})[^\s"'\x60,;&<>)\]}\\]{8,200}${BARE_END}`;
+const NOT_CODE_OR_PROSE =
+  String.raw`(?![ \t]{1,4}(?:=(?![=>])|[|&][ \t]))` +
+  // Prose: a word (maybe hyphenated) followed by more words, as in a docstring's `auth: Colon-separated username…`.
+  String.raw`(?<![ \t:=][A-Za-z-]{8,200}(?=[ \t]{1,4}[a-z]))`;
+const BARE_VALUE = `(?<secret>${BARE_BODY})${NOT_CODE_OR_PROSE}`;
+/** The name part every generic pattern starts with; the one-char lookahead rejects most backtracking positions of NAME_REST early. */
+const NAME = SECRET_WORD + NAME_REST + String.raw`(?=[\\"'\x60 \t:=\r\n])` + NOT_A_VALUE_NAME;
 
 /** Values that are code, not literals: `process.env.X`, `os.environ[…]`, `getenv(…)`, `config.db.password`, `foo(`. */
 const codeReferences: RegExp[] = [
@@ -84,7 +128,8 @@ const codeReferences: RegExp[] = [
   /getenv\b/i,
   /^ENV\[/,
   /^[A-Za-z_$][\w$]{0,64}(?:\.[A-Za-z_$][\w$]{0,64}){0,8}[([]/, // a call or an index: foo(, a.b(, cfg[
-  /^(?:[A-Za-z_$][\w$]{0,31}\??\.){1,8}[A-Za-z_$][\w$]{0,31}$/, // a property path, a?.b too (segments short: JWT parts are not)
+  // A property path, a?.b, this.#private and a TypeScript non-null r.value! too (segments short: JWT parts are not).
+  /^(?:#?[A-Za-z_$][\w$]{0,31}[?!]?\.){1,8}#?[A-Za-z_$][\w$]{0,31}!?$/,
   /^(?!eyJ)(?:[A-Za-z_$][\w$]{0,63}\.){1,8}[A-Za-z_$][\w$]{0,63}$/, // a long property path that is no JWT: Protocol.Storage.GetTokensParameters
   /[A-Za-z_$][\w$]{0,64}\.[A-Za-z_$][\w$]{0,64}\(/, // a method call anywhere: n?e.slice(i+1
   /^[([][A-Za-z_$]/, // a parenthesised or array expression: (a || b), [this.x]
@@ -94,11 +139,16 @@ const codeReferences: RegExp[] = [
   /^!{1,2}[A-Za-z_$][\w$]{0,63}$/, // a negated identifier: !ignoreHTTPSErrors
   /[=:][A-Za-z_$][\w$.]{0,64}\(/, // an assignment or ternary into a call in minified code: null:t.x=w(
   /^[a-z-]{1,32}\{/, // a CSS selector and block: before{content:
+  /^(?:this|self)\./, // a member of the current object: this._tokenizer._sectionStart-t
+  /^[A-Za-z_][\w.]{0,64}\{/, // a composite literal or constructor block: yaml_token_t{, Config{
+  /^\{[A-Za-z_$][\w$]{0,64}:/, // an object literal: {reducers:a,actions:i}
+  /^\{[A-Za-z_$][\w$.]{0,64}$/, // a JSX or template expression cut at its brace: {this.onAuthChange}
+  /^[A-Z]{2,}[0-9]{0,2}(?:_[A-Z]{2,}[0-9]{0,2}){1,12}$/, // an error code or enum name, quoted too: ERR_COOKIE_SECRET_REQUIRED
+  /^[a-z]{2,}[0-9]{0,2}(?:_[a-z]{2,}[0-9]{0,2}){1,6}$/, // a snake_case code or enum value, quoted too: unsupported_token_type, pre_authorize_oauth2
   // One lower-case word (`platform`, `credentials`, `unauthorized`) under a secret-ish name in
   // code is prose or an enum value. Costs the all-lower-case-letter passwords of up to 12 chars
   // in name-keyed assignments (URL passwords and Kubernetes Secrets still catch them).
   /^[a-z]{1,12}$/,
-  /(.)\1{7,}/, // a run of one char inside the value: ghp_PersonalAccessToken00000000
   /^\/\^/, // a regex literal: /^Unexpected token/
   /^\/[*/]/, // a comment: /*#__PURE__*/
   /^eyJ[\w-]*\.eyJ[\w-]*\.$/, // an unsigned JWT (alg none): claims, no credential
@@ -113,38 +163,95 @@ const nonSecretShapes: RegExp[] = [
   // A path of word-like segments (/etc/app, /Users/maciej); random base64 segments are mixed-case.
   /^(?:~|\.{1,2})?(?:\/[A-Za-z0-9_][a-z0-9._-]{0,63}){1,32}\/?$/,
   /^(?:~|\.{1,2})?(?:\/[\w.-]{1,64}){1,32}\.[A-Za-z0-9]{1,8}$/, // a path to a file: ./certs/Client.pem
+  /^[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[a-z]{2,24}$/, // an e-mail address: a name, not a credential
   /^[^A-Za-z0-9]*$/, // only symbols: a character set, not a password
   /^[\^~<>=v]{0,3}\d{1,6}\.\d{1,6}(?:\.\d{1,6})?(?:[-+][\w.-]{0,40})?$/, // a version or range: ^4.0.0-beta.1
 ];
 
-/** A value assigned to a secret-named key. */
-export const genericSecretAssignment: Rule = {
-  id: 'generic-secret-assignment',
+/** What both assignment rules share: name keywords, confidence, reach. */
+const assignmentBase = {
   type: 'generic-secret',
-  description: 'Value assigned to a secret-named key (password, token, api_key, client_secret, …)',
   // Every name SECRET_WORD accepts contains one of these (a bare 'key' would select nearly every file).
-  keywords: ['passw', 'passphrase', 'pwd', 'secret', 'token', 'auth', ...['api', 'access', 'private'].flatMap((w) => ['', '_', '-'].map((sep) => `${w}${sep}key`))],
-  // The one-char lookahead rejects most backtracking positions of NAME_REST before the costlier lookbehind runs.
-  pattern: new RegExp(SECRET_WORD + NAME_REST + String.raw`(?=[\\"'\x60 \t:=\r\n])` + NOT_A_VALUE_NAME + SEPARATOR + `(?:${SCHEME})?` + VALUE),
+  keywords: [
+    'passw', 'passphrase', 'pwd', 'secret', 'token', 'auth', ...['api', 'access', 'private'].flatMap((w) => ['', '_', '-'].map((sep) => `${w}${sep}key`)),
+    // `pass` as a whole name part ends the name: `DB_PASS=`, `pass = `, `"pass":`. A bare `pass` would wake
+    // the rule on every `passed`, `bypass` and Python `pass`.
+    ...['=', ':', ' ', '\t', '"', "'", '\\'].map((c) => `pass${c}`),
+  ],
   minEntropy: 3.0,
-  allow: [...placeholders, ...codeReferences, ...nonSecretShapes],
   confidence: 'medium',
-  // Name word, up to 40 more name chars, the operator and quotes, a scheme, then up to 200 value chars.
+  // Name word, up to 40 more name chars, the operator, quotes and blanks, a scheme, then up to 200 value chars.
   reach: 330,
   // Each keyword starts the secret word, which starts the match.
   reachBack: 16,
+} as const;
+
+/** An assignment rule of `separators` then `value`, with the shared name part, allowlist and reach. */
+function assignmentRule(id: string, description: string, separators: readonly string[], value: string): Rule {
+  return {
+    ...assignmentBase,
+    keywords: [...assignmentBase.keywords],
+    id,
+    description,
+    pattern: new RegExp(NAME + `(?:${separators.join('|')})(?:${SCHEME})?` + value),
+    allow: [...placeholders, ...codeReferences, ...nonSecretShapes],
+  };
+}
+
+/** A quoted literal assigned to a secret-named key: a candidate in every kind of file, code included. */
+export const genericSecretAssignment: Rule = assignmentRule(
+  'generic-secret-assignment',
+  'Quoted literal assigned to a secret-named key (password, token, api_key, client_secret, …)',
+  [inlineSeparator(true), ENV_ENTRY_SEPARATOR, NEXT_LINE_SEPARATOR, ...QUOTED_ONLY_SEPARATORS],
+  QUOTED_VALUE,
+);
+
+/**
+ * An unquoted value assigned to a secret-named key: a literal only in config formats (.env, YAML,
+ * INI, properties, TOML, shell, Dockerfile, Makefile), docs and content of unknown kind; in code a
+ * bare value is an identifier, member expression, call, type annotation or template placeholder.
+ */
+export const genericSecretUnquoted: Rule = {
+  ...assignmentRule(
+    'generic-secret-unquoted',
+    'Unquoted value assigned to a secret-named key in a config file (.env, YAML, INI, properties, …)',
+    [inlineSeparator(false), ENV_ENTRY_SEPARATOR, NEXT_LINE_SEPARATOR, DOCKERFILE_ENV_SEPARATOR],
+    BARE_VALUE,
+  ),
+  fileKinds: ['config', 'docs'],
+};
+
+/**
+ * A value after an operator padded with 32 to 1024 blanks (`password =` and hundreds of spaces, a
+ * way to push a value out of a line-based view). A rule of its own: its keyword is the padding,
+ * so the long reach costs nothing where there is none.
+ */
+export const genericSecretPadded: Rule = {
+  ...assignmentBase,
+  id: 'generic-secret-padded',
+  description: 'Value assigned to a secret-named key after an operator padded with many blanks',
+  keywords: ['=', ':'].flatMap((op) => [op + ' '.repeat(17), op + '\t'.repeat(8)]),
+  // 17+ blanks: up to 16 are the other rules' (one finding per span, whichever rule).
+  pattern: new RegExp(
+    NAME + String.raw`\\?["'\x60]?[ \t]{0,16}${operator(false)}[ \t]{17,${MAX_BLANKS}}\\?["'\x60]?(?:${SCHEME})?` +
+      `(?<secret>${QUOTED_BODY}|${BARE_BODY})${NOT_CONCATENATED}${NOT_CODE_OR_PROSE}`,
+  ),
+  allow: [...placeholders, ...codeReferences, ...nonSecretShapes],
+  // The keyword is the operator and its padding; the name (up to 56 chars and 16 blanks) is before it.
+  reach: MAX_BLANKS + 220,
+  reachBack: 80,
 };
 
 /**
  * An XML element named like a secret (`<password>…</password>`, `<apiKey>…</apiKey>`,
- * Maven `settings.xml`, .NET config); the element's text is the secret.
+ * Maven `settings.xml`, .NET config); the element's text is the secret, inline or on its own line.
  */
 export const genericXmlSecret: Rule = {
   id: 'generic-xml-secret',
   type: 'generic-secret',
   description: 'Text of an XML element named password, secret, token, api key, access key or credentials',
   keywords: ['passw', 'secret', 'token', 'apikey', 'api_key', 'api-key', 'accesskey', 'access_key', 'access-key', 'credential'],
-  pattern: /<(?<name>(?:[A-Za-z][\w.:-]{0,30}?)?(?:passw(?:or)?d|secret|token|api[_-]?key|access[_-]?key|credentials?))>(?<secret>[^<>\s]{8,200})<\/\k<name>>/i,
+  pattern: /<(?<name>(?:[A-Za-z][\w.:-]{0,30}?)?(?:passw(?:or)?d|secret|token|api[_-]?key|access[_-]?key|credentials?))>[ \t\r\n]{0,64}(?<secret>[^<>\s]{8,200})[ \t\r\n]{0,64}<\/\k<name>>/i,
   minEntropy: 3.0,
   allow: [...placeholders, ...nonSecretShapes],
   confidence: 'medium',
@@ -153,4 +260,4 @@ export const genericXmlSecret: Rule = {
 };
 
 /** The generic family. */
-export const genericRules: readonly Rule[] = [genericSecretAssignment, genericXmlSecret];
+export const genericRules: readonly Rule[] = [genericSecretAssignment, genericSecretUnquoted, genericSecretPadded, genericXmlSecret];

@@ -9,25 +9,64 @@ export const templateReferences: RegExp[] = [
   /\$\{/, // ${VAR}, ${VAR:-x}, ${{ secrets.X }}
   /\{\{/, // {{ .Values.x }}, {{password}}
   /^\{[^{}]{0,64}\}$/, // {password} (Python format, URI templates)
-  /^\$[A-Za-z_][A-Za-z0-9_]{0,64}$/, // $VAR
+  /^\$[A-Za-z_][\w-]{0,64}$/, // $VAR, $scss-variable
+  /^:[A-Za-z_][\w-]{0,64}$/, // :param (route and URL-template placeholders: ?circle-token=:circle-token)
   /^\$\(/, // $(command)
   /^%[A-Za-z_][A-Za-z0-9_]{0,64}%$/, // %VAR% (Windows)
   /^%(?:\([A-Za-z_][A-Za-z0-9_]{0,64}\))?[sdv]$/, // %s, %(password)s (printf templates)
   /^</, // <password>, <your-token-here>
   /^\[\[TOKEN_/, // the gateway's own token
+  /^\$[A-Za-z_][\w.-]{0,64}\$$/, // $next-version$ (Ant and Maven filter tokens, Visual Studio templates)
+  /^@[A-Za-z_][\w.-]{0,64}@$/, // @DB_PASSWORD@ (autoconf, Maven resource filtering)
+  /^env:[A-Za-z_][\w.]{0,127}$/, // env:UPSTREAM_TOKEN (a config reference to the environment)
+  /^file:(?:\/\/)?[\w./~-]{1,255}$/, // file:/run/secrets/pw (a config reference to a mounted file)
 ];
 
-/** Stand-in words and masks. */
+/**
+ * Words of stand-in values (gitleaks calls them stopwords). No word here is two others joined
+ * (`user`+`name`, `change`+`me`): a text that splits two ways makes the matcher backtrack.
+ */
+const STOPWORDS = [
+  'password', 'passwd', 'passphrase', 'pass', 'pwd', 'secret', 'token', 'key', 'api', 'access', 'auth', 'credential', 'client',
+  'private', 'public', 'change', 'me', 'my', 'your', 'here', 'goes', 'insert', 'replace', 'placeholder', 'example', 'sample', 'dummy',
+  'fake', 'mock', 'test', 'testing', 'foo', 'bar', 'baz', 'qux', 'quux', 'wrong', 'bad', 'invalid', 'old', 'new', 'default',
+  'value', 'string', 'required', 'optional', 'none', 'null', 'nil', 'empty', 'todo', 'tbd', 'redacted', 'hidden', 'masked', 'demo',
+  'local', 'dev', 'personal', 'user', 'admin', 'root', 'login', 'super', 'some', 'please', 'not', 'abc', 'xyz', 'real', 'proxy',
+  'session', 'bearer',
+];
+/** Keyboard and alphabet runs: abcdefgh, 12345678. Common weak passwords (`hunter2`) are not stand-ins: they are real. */
+const RUNS = [
+  'abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnop', '1234567890', '0123456789', '123456789', '12345678', '1234567', '123456', '12345',
+  'abcdefgh', 'abcdefg', 'abcdef', 'qwerty', 'asdf', '01234', '23456', '34567', '45678', '56789', '67890',
+];
+/** One piece of a stand-in: a stopword, a run, a separator, or a mask (one char four times or more: xxxx, 0000, ****). */
+function standInPiece(group: number): string {
+  // Separators are ASCII punctuation and blanks only: letters of other scripts are content (a password in Cyrillic).
+  return `(?:${[...STOPWORDS, ...RUNS].join('|')}|[\\x20-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7e]|([A-Za-z0-9*])\\${group}{3,})`;
+}
+/**
+ * A value that stand-in pieces dominate: all of it is stopwords, runs, separators and masks but
+ * at most 4 chars of its own, letters, digits or chars of other scripts (`wrong_auth`,
+ * `your-api-key-here`, `changeme2024!`, `ghp_PersonalAccessToken00000000`). A stand-in word inside
+ * a long random value does not excuse it (`Prod-Secret-<random>`, `<random>example<random>`): a
+ * real password may contain a word. A short provider-style prefix may lead (`ghp_`, `sk-`, `jwt_`).
+ * Also used by the URL, HTTP auth and Kubernetes Secret checks.
+ */
+export const dominatedByStandIns = new RegExp(`^(?:[a-z]{2,5}[-_])?${standInPiece(1)}*(?:[^\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]{1,4}${standInPiece(2)}*)?$`, 'i');
+
+/** Stand-in words and masks, each matching the whole value or dominating it. */
 export const standIns: RegExp[] = [
   /^(.)\1*$/s, // one repeated char: aaaaaaaa, ********
-  /x{4,}|\*{3,}|\.{3,}|#{4,}/i, // masks: xxxx-xxxx, ab***, ...
-  /changeme|change[-_]me|example|dummy|placeholder|redacted|replace[-_]?me|^your|your[-_]|insert[-_]|goes[-_]?here/i,
-  /(?:^|[^a-z])(?:test|fake|mock|sample|secret|password|passwd|token|key)(?:[^a-z]|$)/i,
+  dominatedByStandIns,
+  /\*{3,}|\.{3,}/, // an elided or masked value: sk_live_***, abc...
+  /(.)\1{7,}$/, // padded to length with one char: ghs_InstallationOrActionToken00000000
+  /(?:^|[^A-Za-z])[yY]our(?:[-_]|[A-Z])/, // a fill-in hint: sk-your-openai-key-here, yourApiKey
+  /^(?:replace|insert|enter|change|fill|put|paste)[-_ ]?(?:me|with|this|in|here)(?:[-_ ]|$)/i, // an instruction: REPLACE-WITH-openssl-rand-hex-32
+  /^[spr]k_test_/, // a Stripe test-mode key: no money moves with it (the provider rules say the same)
+  /EXAMPLE(?:KEY)?$/, // the suffix that marks documentation sample keys (AWS: …EXAMPLE, …EXAMPLEKEY)
   /^(?:null|nil|none|true|false|undefined|empty|default|string|required|optional|todo|tbd|n\/a|pass|pw|pwd|passw(?:or)?d|secret|token|key)$/i,
   // Language keywords and type names that land after `name:` in typed code (`apiKey: readonly string[]`).
   /^(?:readonly|function|unknown|boolean|number|object|private|public|protected|internal|override|abstract|volatile|explicit|nullable)$/,
-  /^(?:foo|bar|baz|qux|quux)$/i, // metasyntactic stand-ins of documentation
-  /0123456|1234567|2345678|3456789|abcdefg|ABCDEFG/, // keyboard runs: abcdefgh12345678
   // The jwt.io documentation token (payload sub 1234567890, name John Doe), built at run time.
   new RegExp(Buffer.from(JSON.stringify({ sub: '1234567890', name: 'John Doe', iat: 1516239022 })).toString('base64url')),
 ];

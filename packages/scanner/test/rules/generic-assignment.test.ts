@@ -1,18 +1,21 @@
+import { expect } from 'chai';
 import { createScanner } from '../../src/index.js';
-import { genericSecretAssignment } from '../../src/rules/generic-assignment.js';
+import { genericSecretAssignment, genericSecretPadded, genericSecretUnquoted } from '../../src/rules/generic-assignment.js';
 import { ALNUM, BASE64, expectFindings, expectNone, expectRuleFast, Fakes, HEX, repeatTo1MB } from '../fakes.js';
 
 const RULE = 'generic-secret-assignment';
+const BARE = 'generic-secret-unquoted';
+const PADDED = 'generic-secret-padded';
 
 describe('rules/generic-assignment', () => {
   const scanner = createScanner();
   const fakes = new Fakes(707);
 
   describe('reports the value only, in each assignment syntax', () => {
-    const cases: Array<[string, (v: string) => string]> = [
-      ['a .env line', (v) => `DB_HOST=db\nDB_PASSWORD=${v}\nDB_PORT=5432\n`],
-      ['an exported shell variable', (v) => `export API_KEY=${v}\n`],
-      ['a YAML bare value', (v) => `db:\n  password: ${v}\n  user: app\n`],
+    const cases: Array<[string, (v: string) => string] | [string, string, (v: string) => string]> = [
+      ['a .env line', BARE, (v) => `DB_HOST=db\nDB_PASSWORD=${v}\nDB_PORT=5432\n`],
+      ['an exported shell variable', BARE, (v) => `export API_KEY=${v}\n`],
+      ['a YAML bare value', BARE, (v) => `db:\n  password: ${v}\n  user: app\n`],
       ['a YAML double-quoted value', (v) => `oauth:\n  client_secret: "${v}"\n`],
       ['a YAML single-quoted value', (v) => `auth_token: '${v}'\n`],
       ['a JSON member', (v) => JSON.stringify({ service: 'x', apiKey: v }, null, 2)],
@@ -22,18 +25,19 @@ describe('rules/generic-assignment', () => {
       ['a Python keyword argument', (v) => `conn = connect(host="db", password="${v}")\n`],
       ['a PHP array entry', (v) => `'password' => '${v}',\n`],
       ['a Go short declaration', (v) => `clientSecret := "${v}"\n`],
-      ['a Java properties line', (v) => `spring.datasource.password=${v}\n`],
-      ['a CRLF ini file', (v) => `[database]\r\nhost = db\r\npasswd = ${v}\r\n`],
+      ['a Java properties line', BARE, (v) => `spring.datasource.password=${v}\n`],
+      ['a CRLF ini file', BARE, (v) => `[database]\r\nhost = db\r\npasswd = ${v}\r\n`],
       ['a TOML string', (v) => `[app]\nsecret_key_base = "${v}"\n`],
       ['an XML attribute', (v) => `<connection user="app" password="${v}" />\n`],
       ['a minified one-liner', (v) => `var c={user:"app",pwd:"${v}",port:5432};`],
-      ['a query string parameter', (v) => `GET /cb?access_token=${v}&state=1 HTTP/1.1\n`],
+      ['a query string parameter', BARE, (v) => `GET /cb?access_token=${v}&state=1 HTTP/1.1\n`],
       ['a private_key member holding a non-PEM value', (v) => `{"private_key": "${v}"}`],
     ];
-    for (const [name, make] of cases) {
+    for (const c of cases) {
+      const [name, ruleId, make] = c.length === 3 ? c : [c[0], RULE, c[1]];
       it(`in ${name}`, () => {
         const v = fakes.password(20);
-        expectFindings(scanner, make(v), [{ ruleId: RULE, secret: v }]);
+        expectFindings(scanner, make(v), [{ ruleId, secret: v }]);
       });
     }
 
@@ -42,13 +46,13 @@ describe('rules/generic-assignment', () => {
     for (const name of names) {
       it(`under the secret name ${name} (its keyword passes the prefilter)`, () => {
         const v = fakes.password(18);
-        expectFindings(scanner, `${name}=${v}\n`, [{ ruleId: RULE, secret: v }]);
+        expectFindings(scanner, `${name}=${v}\n`, [{ ruleId: BARE, secret: v }]);
       });
     }
 
     it('after a Token auth scheme, without the scheme', () => {
       const v = fakes.chars(ALNUM, 40);
-      expectFindings(scanner, `Authorization: Token ${v}\r\n`, [{ ruleId: RULE, secret: v }]);
+      expectFindings(scanner, `Authorization: Token ${v}\r\n`, [{ ruleId: BARE, secret: v }]);
     });
 
     it('in a Kubernetes env entry (name on one line, value on the next)', () => {
@@ -71,7 +75,7 @@ describe('rules/generic-assignment', () => {
 
     it('of a secret nested in a rejected URL value', () => {
       const v = fakes.chars(ALNUM, 32);
-      expectFindings(scanner, `token_url: https://h.internal/cb?access_token=${v}&x=1\n`, [{ ruleId: RULE, secret: v }]);
+      expectFindings(scanner, `token_url: https://h.internal/cb?access_token=${v}&x=1\n`, [{ ruleId: BARE, secret: v }]);
     });
 
     it('of a quoted camelCase literal (only bare identifiers are code)', () => {
@@ -80,12 +84,12 @@ describe('rules/generic-assignment', () => {
 
     it('of a bare value that mixes letters and digits', () => {
       const v = fakes.chars(ALNUM, 6) + '7' + fakes.chars(ALNUM, 6);
-      expectFindings(scanner, `auth_token: ${v}\n`, [{ ruleId: RULE, secret: v }]);
+      expectFindings(scanner, `auth_token: ${v}\n`, [{ ruleId: BARE, secret: v }]);
     });
 
     it('of a long value at the 200-char limit', () => {
       const v = fakes.chars(BASE64, 200);
-      expectFindings(scanner, `secret: ${v}\n`, [{ ruleId: RULE, secret: v }]);
+      expectFindings(scanner, `secret: ${v}\n`, [{ ruleId: BARE, secret: v }]);
     });
   });
 
@@ -156,7 +160,6 @@ describe('rules/generic-assignment', () => {
       'a non-secret key holding a random value': `checksum: ${fakes.chars(BASE64, 40)}\n`,
       'a git object id under a non-secret key': `commit: ${fakes.chars(HEX, 40)}\n`,
       'a value over 200 chars': `secret: ${fakes.chars(ALNUM, 201)}\n`,
-      'a YAML key with the value on the next line': `password:\n  ${fakes.password()}\n`,
       'a long property path in a type map': '"Storage.getPrivateVerificationTokens": Protocol.Storage.GetPrivateVerificationTokensParameters;\n',
       'an enum word under an auth-prefixed name': 'authenticatorAttachment: "platform",\n',
       'an error code under an unauthorized name': 'UnauthorizedClientError.errorCode = "unauthorized_client";\n',
@@ -170,6 +173,154 @@ describe('rules/generic-assignment', () => {
     };
     for (const [name, text] of Object.entries(negatives)) {
       it(`ignores ${name}`, () => expectNone(scanner, text));
+    }
+  });
+
+  /** The findings of `text` scanned as the file `path`, as `ruleId:secret` strings. */
+  const foundAt = (path: string | undefined, text: string): string[] =>
+    scanner.scan(Buffer.from(text), path === undefined ? undefined : { path }).map((f) => `${f.ruleId}:${text.slice(f.start, f.end)}`);
+
+  describe('in code, takes quoted literals and never code', () => {
+    const code: Record<string, [string, string]> = {
+      'a keyword argument naming a variable': ['tests/test_requests.py', 'r = requests.get(url, auth=wrong_auth)\n'],
+      'an attribute assigned a variable': ['tests/test_requests.py', 's.auth = wrong_auth\n'],
+      'a module attribute patched with a variable': ['tests/test_requests.py', 'requests.sessions.get_netrc_auth = old_netrc\n'],
+      'a header mapped to a variable': ['tests/test_requests.py', 'session.headers.update({"Proxy-Authorization": proxy_header_value})\n'],
+      'a private member path': ['src/github-connector.ts', 'const auth = this.#opts.auth;\n'],
+      'a non-null assertion': ['src/config.ts', 'det.webhook = { url: wh.url, secret: r.value! };\n'],
+      'a type annotation': ['src/identity.ts', 'export const anonymousAuthenticator: Authenticator = { authenticate };\n'],
+      'a generic type annotation': ['src/api.ts', 'function f(auth: Provider<Credentials>, token?: string | undefined) {}\n'],
+      'a union type annotation': ['src/api.ts', 'let accessToken: AccessTokenValue | undefined;\n'],
+      'a process.env reference': ['app.js', 'const apiKey = process.env.ACME_API_KEY;\n'],
+      'an os.environ lookup': ['settings.py', 'SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n'],
+      'a template placeholder': ['deploy.ts', 'const url = `https://h/?token=${accessTokenFromVault}`;\n'],
+      'a comparison with an identifier': ['lexer.py', 'if token == TokenKindLiteral:\n    pass\n'],
+      'a docstring line': ['models.py', '    :param auth: Authentication handler or credentials tuple.\n'],
+      'a tuple of status names': ['status_codes.py', "407: ('proxy_authentication_required', 'proxy_auth', 'proxy_authentication'),\n"],
+      'a list of event kinds': ['audit-schema.ts', "WHERE kind IN ('detokenize-request', 'detokenize-approve', 'detokenize-deny')\n"],
+      'a call with two names': ['auth.py', "return self.retry_using_http_NTLM_auth('www-authenticate', 'Authorization', r)\n"],
+      'a quoted error code': ['errors.js', 'ERR_COOKIE_SECRET_REQUIRED: "ERR_COOKIE_SECRET_REQUIRED",\n'],
+      'a long quoted constant': ['prop-types.js', "var ReactPropTypesSecret = 'SECRET_DO_NOT_PASS_THIS_OR_YOU_WILL_BE_FIRED';\n"],
+      'a quoted action name with a version': ['actions.js', 'export const AUTHORIZE_OAUTH2 = "authorize_oauth2";\n'],
+      'a prefix completed at run time': ['config.test.ts', "const token = 'metrics-' + 'x'.repeat(24);\n"],
+      'a stand-in phrase': ['github-connector.test.ts', "appConnector({ auth: { app: { privateKey: 'not-a-key-xyz' } } });\n"],
+    };
+    for (const [name, [path, text]] of Object.entries(code)) {
+      it(`ignores ${name}`, () => expect(foundAt(path, text)).to.deep.equal([]));
+    }
+
+    it('reports a quoted literal that code concatenates with more', () => {
+      const v = fakes.chars(ALNUM, 14) + '3' + fakes.chars(ALNUM, 5);
+      expect(foundAt('Keys.java', `String apiKey = "${v}" +\n    "${fakes.chars(ALNUM, 20)}";\n`)).to.deep.equal([`${RULE}:${v}`]);
+    });
+
+    it('reports a quoted literal in the same code', () => {
+      const v = fakes.password(20);
+      expect(foundAt('tests/test_requests.py', `s.auth = wrong_auth\nproxy_password = "${v}"\n`)).to.deep.equal([`${RULE}:${v}`]);
+    });
+
+    it('reports a bare value in a config file that it ignores in code', () => {
+      const v = fakes.chars(ALNUM, 12) + '9' + fakes.chars(ALNUM, 7);
+      expect(foundAt('settings.py', `db_password = ${v}\n`)).to.deep.equal([]);
+      expect(foundAt('settings.ini', `db_password = ${v}\n`)).to.deep.equal([`${BARE}:${v}`]);
+      expect(foundAt('.env.production', `DB_PASSWORD=${v}\n`)).to.deep.equal([`${BARE}:${v}`]);
+      expect(foundAt(undefined, `db_password = ${v}\n`)).to.deep.equal([`${BARE}:${v}`]);
+    });
+  });
+
+  it('reports a bare value inside encoded content of a code file (decoded content has no kind)', () => {
+    const v = fakes.chars(ALNUM, 12) + '5' + fakes.chars(ALNUM, 7);
+    const b64 = Buffer.from(`DB_HOST=db\nDB_PASSWORD=${v}\n`).toString('base64');
+    const found = scanner.scan(Buffer.from(`export const envFile = "${b64}";\n`), { path: 'src/env.ts' });
+    expect(found.map((f) => [f.ruleId, f.via])).to.deep.equal([[BARE, 'base64']]);
+  });
+
+  describe('in content of unknown kind (no path: commit messages), ignores the code it used to take', () => {
+    const unknownKind: Array<[string, string]> = [
+      ['a keyword argument naming a variable', 'r = requests.get(url, auth=wrong_auth)\n'],
+      ['a variable assigned a stand-in name', 'requests.sessions.get_netrc_auth = old_auth\n'],
+      ['a private member path', 'const auth = this.#opts.auth;\n'],
+      ['a non-null assertion', 'secret: r.value!,\n'],
+      ['a type annotation followed by an initialiser', 'export const anonymousAuthenticator: Authenticator = { a };\n'],
+      ['a file: reference', 'upstream: { basic: { username: svc, password: file:/run/secrets/pw } }\n'],
+      ['an env: reference', 'anchorWebhook: { url, secret: env:SINK_SECRET, intervalSeconds: 300 }\n'],
+      ['a header mapped to a variable', 'session.headers.update({"Proxy-Authorization": proxy_auth_value})\n'],
+      ['a comparison with an identifier', 'if token == TokenKindLiteral:\n'],
+      ['an Ant filter token', '<replace token="$next-version$" value="${project.version}" />\n'],
+      ['an e-mail address under a user name', 'auth_user: ops-team@billing.internal\n'],
+      ['a URL-template placeholder', '[![CircleCI](https://circleci.com/gh/acme/app.svg?circle-token=:circle-token)]\n'],
+      ['a SCSS variable', '$btn-authorize-border-color: $_color-post !default;\n'],
+      ['a JSX expression', 'onAuthChange={this.onAuthChange}\n'],
+      ['a snake_case name', 'requests.sessions.get_netrc_auth = saved_netrc_lookup\n'],
+      ['an AES-GCM authentication tag', '{"encryptedText":"wdYTOw==","authTag":"pbC2HFCHVKkeAVA46GoNtg=="}\n'],
+      ['a prefixed C constant', '*token = yaml_STREAM_END_TOKEN\n'],
+      ['a Go composite literal', 'token := yaml_token_t{}\n'],
+      ['a snake_case name with a number', 'HTTPDigestAuth:handle_401` (241:283)\n'],
+      ['a docstring of prose', '    :param auth: Colon-separated username:password string for the proxy.\n'],
+      ['a member of this in minified code', 'x=this._tokenizer._sectionStart-t:this._tokenizer.getAbsoluteIndex()\n'],
+      ['an object literal in minified code', 'statePlugins:{auth:{reducers:o,actions:a},spec:{}}\n'],
+    ];
+    for (const [name, text] of unknownKind) {
+      it(`ignores ${name}`, () => expect(foundAt(undefined, text)).to.deep.equal([]));
+    }
+  });
+
+  describe('catches the syntaxes', () => {
+    const syntaxes: Array<[string, string, (v: string) => string, string]> = [
+      ['an XML element whose value is on its own line', 'settings.xml', (v) => `<server>\n  <password>\n    ${v}\n  </password>\n</server>\n`, 'generic-xml-secret'],
+      ['a Go typed var', 'main.go', (v) => `var apiToken string = "${v}"\n`, RULE],
+      ['a Kotlin typed val', 'App.kt', (v) => `val clientSecret: String = "${v}"\n`, RULE],
+      ['a PHP .= append', 'config.php', (v) => `$db_password .= "${v}";\n`, RULE],
+      ['System.setProperty', 'Main.java', (v) => `System.setProperty("X_TOKEN", "${v}");\n`, RULE],
+      ['a Makefile ::= assignment', 'Makefile', (v) => `API_TOKEN ::= ${v}\n`, BARE],
+      ['a Makefile :::= assignment', 'rules.mk', (v) => `API_TOKEN :::= ${v}\n`, BARE],
+      ['a Makefile ?= assignment', 'Makefile', (v) => `DEPLOY_SECRET ?= ${v}\n`, BARE],
+      ['a nuget.config ClearTextPassword', 'nuget.config', (v) => `<packageSourceCredentials>\n  <feed>\n    <add key="Username" value="ci" />\n    <add key="ClearTextPassword" value="${v}" />\n  </feed>\n</packageSourceCredentials>\n`, RULE],
+      ['an appSettings Password entry', 'Web.config', (v) => `<appSettings>\n  <add key="Password" value="${v}"/>\n</appSettings>\n`, RULE],
+      ['a Dockerfile ENV in the space form', 'Dockerfile', (v) => `FROM alpine\nENV DB_PASS ${v}\n`, BARE],
+      ['YAML with the value on the line after the key', 'values.yaml', (v) => `db:\n  password:\n    ${v}\n  port: 5432\n`, BARE],
+      ['an INI pass entry', 'db.ini', (v) => `[client]\nuser = app\npass = ${v}\n`, BARE],
+      ['a value after hundreds of spaces', 'app.properties', (v) => `password =${' '.repeat(600)}${v}\n`, PADDED],
+      ['a quoted value after hundreds of spaces', 'settings.py', (v) => `PASSWORD =${' '.repeat(600)}"${v}"\n`, PADDED],
+      ['a value after a run of tabs', '.env', (v) => `API_TOKEN:${'\t'.repeat(40)}${v}\n`, PADDED],
+      ['a value after 17 spaces', '.env', (v) => `API_TOKEN=${' '.repeat(17)}${v}\n`, PADDED],
+      ['a value after 16 spaces', '.env', (v) => `API_TOKEN=${' '.repeat(16)}${v}\n`, BARE],
+      ['a bearer credential inside quotes in code', 'client.py', (v) => `headers = {"Authorization": "Bearer ${v}"}\n`, RULE],
+    ];
+    for (const [name, path, make, ruleId] of syntaxes) {
+      it(`in ${name}`, () => {
+        const v = fakes.chars(ALNUM, 14) + '7' + fakes.chars(ALNUM, 9);
+        const found = foundAt(path, make(v));
+        // A provider rule may take an auth header first; the value must come out either way.
+        expect(found.map((f) => f.slice(f.indexOf(':') + 1))).to.deep.equal([v]);
+        if (!name.startsWith('a bearer')) expect(found).to.deep.equal([`${ruleId}:${v}`]);
+      });
+    }
+  });
+
+  describe('stand-in words excuse a value only when they dominate it', () => {
+    for (const [name, make] of Object.entries<(r: string) => string>({
+      'a password that merely contains Secret': (r) => `Prod-Secret-${r}`,
+      'a password that contains example': (r) => `${r.slice(0, 6)}example${r.slice(6)}`,
+      'a password that contains a keyboard run': (r) => `${r}0123456`,
+      'a password that contains test and a run of one char': (r) => `test${r.slice(0, 6)}00000000${r.slice(6)}`,
+    })) {
+      it(`reports ${name}`, () => {
+        const v = make(fakes.chars(ALNUM, 12) + '4');
+        expect(foundAt('.env', `DB_PASSWORD=${v}\n`)).to.deep.equal([`${BARE}:${v}`]);
+        expect(foundAt('db.py', `DB_PASSWORD = "${v}"\n`)).to.deep.equal([`${RULE}:${v}`]);
+      });
+    }
+    it('reports a password written in another script (its letters are not separators)', () => {
+      const v = '\u043f\u0430\u0440\u043e\u043b\u044c-' + fakes.chars(ALNUM, 3) + '-\u0442\u0430\u0439\u043d\u0430';
+      expectFindings(scanner, `DB_PASSWORD=${v}\n`, [{ ruleId: BARE, secret: v }]);
+    });
+    it('ignores a Basic credential whose password is a stand-in word and two bytes of another script', () => {
+      const basic = Buffer.concat([Buffer.from('\xc5\xafsername:test', 'latin1'), Buffer.from([0xc6, 0xb6])]).toString('base64');
+      expectNone(scanner, `assert p.headers["Authorization"] == "Basic ${basic}"\n`);
+    });
+    for (const v of ['ghp_PersonalAccessToken01245678900000000', 'ghs_InstallationOrActionToken00000000', 'jwt_abc123', 'unsupported_token_type', 'wrong_auth_value', 'your-api-key-here', 'changeme2024!', 'my-super-secret-password', 'example-token-1234', 'fake_secret_xxxxxxxx', 'TestPassword123']) {
+      it(`ignores the stand-in ${v}`, () => expect(foundAt('.env', `API_SECRET=${v}\nAPI_TOKEN="${v}"\n`)).to.deep.equal([]));
     }
   });
 
@@ -187,9 +338,14 @@ describe('rules/generic-assignment', () => {
       'rejected values repeated': repeatTo1MB('token=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa '),
       'a key and a 1 MB value': 'secret=' + repeatTo1MB('Ab1'),
       'a key and 1 MB of blanks': 'secret=' + repeatTo1MB(' \t'),
+      'stand-in words repeated without an end': repeatTo1MB('passwordsecret_') + '!' + fakes.chars(ALNUM, 40),
+      'Makefile operators repeated': repeatTo1MB('token ::= :::= ?= .= '),
+      'padding without a value': repeatTo1MB('password =' + ' '.repeat(1100) + '\n'),
     };
     for (const [name, text] of Object.entries(inputs)) {
       it(`runs ${RULE} on ${name} quickly`, () => expectRuleFast(genericSecretAssignment, text));
+      it(`runs ${BARE} on ${name} quickly`, () => expectRuleFast(genericSecretUnquoted, text));
+      it(`runs ${PADDED} on ${name} quickly`, () => expectRuleFast(genericSecretPadded, text));
     }
   });
 });
