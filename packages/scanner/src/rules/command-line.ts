@@ -11,10 +11,15 @@ import { placeholders } from './placeholders.js';
 
 /** A value that a shell expands or a template fills in: `$PASS`, `"$USER:$PASS"`, `$(cat f)`, `%PW%`. */
 const shellReferences: RegExp[] = [/\$/, /^%[A-Za-z_]\w*%$/, /^`/];
+/** A plain word: prose (`the --password option`, `sshpass -p with`) far more often than a password. */
+const PLAIN_WORD = /^[A-Za-z]{1,32}$/;
 const allow = [...placeholders, ...shellReferences];
 
-/** One shell word as a password, bare or in quotes (the quotes are not part of it), then its end. */
-const WORD = String.raw`(?<quote>['"]?)(?<secret>[^\s'"\x60]{1,128})\k<quote>(?=[\s;|&)]|$)`;
+/**
+ * One shell word as a password, bare or in quotes (the quotes are not part of it), then its end. A
+ * backslash ends it too: in a string literal of source code `\n` is an escape, not part of the value.
+ */
+const WORD = String.raw`(?<quote>['"]?)(?<secret>[^\s'"\x60\\]{1,128})\k<quote>(?=[\s;|&)]|$)`;
 /** A client tool's name where a command starts (not inside a path such as `/var/lib/mysql`). */
 const COMMAND_START = String.raw`(?:^|(?<=[\s;|&(\x60"'])|(?<=bin\/))`;
 /** Characters of a command line up to the option, with `\` newline continuations. */
@@ -28,7 +33,7 @@ export const mysqlPassword: Rule = {
   keywords: ['mysql', 'mariadb'],
   pattern: new RegExp(
     COMMAND_START + String.raw`(?:mysql(?:dump|admin|import|check|show|binlog|pump|sh)?|mariadb(?:-dump|-admin)?)(?=\s)` + ARGS +
-      String.raw`(?<=\s)-p(?<quote>['"]?)(?<secret>[^\s'"\x60-][^\s'"\x60]{0,127})\k<quote>(?=[\s;|&)]|$)`,
+      String.raw`(?<=\s)-p(?<quote>['"]?)(?<secret>[^\s'"\x60\\-][^\s'"\x60\\]{0,127})\k<quote>(?=[\s;|&)]|$)`,
   ),
   allow,
   confidence: 'high',
@@ -43,7 +48,7 @@ export const passwordOption: Rule = {
   description: 'Password given as a --password option on a command line',
   keywords: ['--password', '--passwd'],
   pattern: new RegExp(String.raw`(?<![\w-])--passw(?:or)?d(?:=| +)` + WORD),
-  allow,
+  allow: [...allow, PLAIN_WORD],
   confidence: 'high',
   reach: 150,
   reachBack: 0,
@@ -56,7 +61,7 @@ export const sshpassPassword: Rule = {
   description: 'Password given to sshpass -p',
   keywords: ['sshpass'],
   pattern: new RegExp(COMMAND_START + String.raw`sshpass(?=\s)` + ARGS + String.raw`(?<=\s)-p *` + WORD),
-  allow,
+  allow: [...allow, PLAIN_WORD],
   confidence: 'high',
   reach: 460,
   reachBack: 0,
@@ -71,7 +76,7 @@ export const netrcPassword: Rule = {
   keywords: ['machine'],
   pattern: new RegExp(
     String.raw`(?<![\w-])(?:machine[ \t]+[^\s]{1,253}|default)(?:\s{1,64}(?:login|account|port)\s{1,64}[^\s]{1,128}){0,3}` +
-      String.raw`\s{1,64}password\s{1,64}(?<quote>"?)(?<secret>[^\s"]{1,128})\k<quote>(?=\s|$)`,
+      String.raw`\s{1,64}password\s{1,64}(?<quote>"?)(?<secret>[^\s"'\x60\\]{1,128})\k<quote>(?=\s|$)`,
   ),
   // An e-mail address is the anonymous FTP convention for a password, not a secret.
   allow: [...allow, /^[^@\s]{1,64}@[^@\s]{1,253}\.[A-Za-z]{2,24}$/],

@@ -73,6 +73,8 @@ describe('rules/command-line', () => {
     'a Go DSN with an empty password': 'sql.Open("mysql", "root:@tcp(127.0.0.1:3306)/test")\n',
     'a Go DSN documentation example': 'user:password@tcp(localhost:5555)/dbname?tls=skip-verify\n',
     'a passwd line': 'root:x:0:0:root:/root:/bin/bash\n',
+    'prose about the --password option': 'Credentials can be passed via the --username and --password options instead.\n',
+    'an escaped newline in a string literal after a netrc entry': "const netrc = 'machine h login u password X\\n';\n",
     'a .pgpass line with a variable': 'localhost:5432:*:app:${PGPASSWORD}\n',
   };
   for (const [name, text] of Object.entries(negatives)) {
