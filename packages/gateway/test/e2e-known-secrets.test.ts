@@ -2,17 +2,9 @@ import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { matchableBare } from '@gitgate/scanner';
-import { randomChars } from '@gitgate/testkit';
+import { randomCharsWhere } from '@gitgate/testkit';
 import { startGateway, type Gateway } from '../src/index.js';
 import { cleanup, git, gitOk, revealTokens, tempDir } from './helpers/harness.js';
-
-/** A random password that is matchable bare, built at run time. */
-function password(): string {
-  for (;;) {
-    const v = randomChars(22);
-    if (/[0-9]/.test(v) && matchableBare(Buffer.from(v))) return v;
-  }
-}
 
 /**
  * Known secrets through a real gateway and the real git client: a password revealed by a `.env` is
@@ -21,7 +13,8 @@ function password(): string {
  */
 describe('e2e: known secrets everywhere', function () {
   this.timeout(180_000);
-  const pw = password();
+  // A password the scanner matches bare, built at run time.
+  const pw = randomCharsWhere(22, (v) => /[0-9]/.test(v) && matchableBare(Buffer.from(v)));
   let dir: string;
   let gw: Gateway;
 

@@ -25,52 +25,48 @@ const COMMAND_START = String.raw`(?:^|(?<=[\s;|&(\x60"'])|(?<=bin\/))`;
 /** Characters of a command line up to the option, with `\` newline continuations. */
 const ARGS = String.raw`(?:[^\n\\;|&]|\\\r?\n|\\(?!\r?\n)){0,300}?`;
 
+/** A password rule of this family: type `password`, high confidence unless said, the shared allow list. */
+type PasswordSpec = Pick<Rule, 'id' | 'description' | 'keywords' | 'pattern' | 'reach'> & Partial<Pick<Rule, 'allow' | 'reachBack' | 'confidence'>>;
+
+function passwordRule(spec: PasswordSpec): Rule {
+  return { type: 'password', allow, confidence: 'high', reachBack: 0, ...spec };
+}
+
 /** The password of `mysql`/`mariadb` tools: `-p<pw>` (no space: `-p` alone prompts) or `-p'<pw>'`. */
-export const mysqlPassword: Rule = {
+export const mysqlPassword = passwordRule({
   id: 'mysql-cli-password',
-  type: 'password',
   description: 'Password on a mysql/mariadb command line (-p<password>)',
   keywords: ['mysql', 'mariadb'],
   pattern: new RegExp(
     COMMAND_START + String.raw`(?:mysql(?:dump|admin|import|check|show|binlog|pump|sh)?|mariadb(?:-dump|-admin)?)(?=\s)` + ARGS +
       String.raw`(?<=\s)-p(?<quote>['"]?)(?<secret>[^\s'"\x60\\-][^\s'"\x60\\]{0,127})\k<quote>(?=[\s;|&)]|$)`,
   ),
-  allow,
-  confidence: 'high',
   reach: 460,
-  reachBack: 0,
-};
+});
 
 /** `--password=<pw>` or `--password <pw>` of any command (mysql, mongo, redis-cli, docker login…). */
-export const passwordOption: Rule = {
+export const passwordOption = passwordRule({
   id: 'cli-password-option',
-  type: 'password',
   description: 'Password given as a --password option on a command line',
   keywords: ['--password', '--passwd'],
   pattern: new RegExp(String.raw`(?<![\w-])--passw(?:or)?d(?:=| +)` + WORD),
   allow: [...allow, PLAIN_WORD],
-  confidence: 'high',
   reach: 150,
-  reachBack: 0,
-};
+});
 
 /** `sshpass -p <pw>` (`-p<pw>` and quoted forms too). */
-export const sshpassPassword: Rule = {
+export const sshpassPassword = passwordRule({
   id: 'sshpass-password',
-  type: 'password',
   description: 'Password given to sshpass -p',
   keywords: ['sshpass'],
   pattern: new RegExp(COMMAND_START + String.raw`sshpass(?=\s)` + ARGS + String.raw`(?<=\s)-p *` + WORD),
   allow: [...allow, PLAIN_WORD],
-  confidence: 'high',
   reach: 460,
-  reachBack: 0,
-};
+});
 
 /** A `.netrc` entry: `machine <host>` (or `default`), then login/account/port tokens, then `password <pw>`. */
-export const netrcPassword: Rule = {
+export const netrcPassword = passwordRule({
   id: 'netrc-password',
-  type: 'password',
   description: 'Password of a .netrc machine entry',
   // `default` entries are matched only near a `machine` one: the word alone is everywhere in code.
   keywords: ['machine'],
@@ -80,38 +76,33 @@ export const netrcPassword: Rule = {
   ),
   // An e-mail address is the anonymous FTP convention for a password, not a secret.
   allow: [...allow, /^[^@\s]{1,64}@[^@\s]{1,253}\.[A-Za-z]{2,24}$/],
-  confidence: 'high',
   reach: 1200,
-  reachBack: 0,
-};
+});
 
 /** A `.pgpass` line: `hostname:port:database:username:password`, `*` allowed in the first four. */
-export const pgpassPassword: Rule = {
+export const pgpassPassword = passwordRule({
   id: 'pgpass-password',
-  type: 'password',
   description: 'Password field of a PostgreSQL .pgpass line',
   keywords: [':5432:', ':5433:', ':*:', 'pgpass'],
   pattern: new RegExp(
     String.raw`(?<=^|\n)(?:[A-Za-z0-9.\-]{1,253}|\*):(?:\d{1,5}|\*):(?:[\w.\-]{1,63}|\*):(?:[\w.\-@]{1,63}|\*):` +
       String.raw`(?<secret>[^\s:]{1,128})(?=\r?\n|$)`,
   ),
-  allow,
   confidence: 'medium',
+  // A keyword sits inside the line, so the match may start before it.
   reach: 600,
-};
+  reachBack: 600,
+});
 
 /** The Go MySQL driver DSN: `user:password@tcp(host:port)/db` (also `unix(...)`), up to the last `@`. */
-export const goDsnPassword: Rule = {
+export const goDsnPassword = passwordRule({
   id: 'go-dsn-password',
-  type: 'password',
   description: 'Password of a Go MySQL driver DSN (user:password@tcp(host)/db)',
   keywords: ['@tcp(', '@unix(', '@tcp6('],
   pattern: new RegExp(String.raw`(?<![^\s"'\x60=(,])[\w.\-]{1,64}:(?<secret>[^\s"'\x60]{1,128})@(?:tcp6?|unix)\(`),
-  allow,
-  confidence: 'high',
   reach: 16,
   reachBack: 210,
-};
+});
 
 /** The command-line and credential-file family. */
 export const commandLineRules: readonly Rule[] = [
