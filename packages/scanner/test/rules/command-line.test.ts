@@ -27,6 +27,11 @@ describe('rules/command-line', () => {
     expectFindings(scanner, `sshpass -p '${pw}' ssh deploy@10.0.0.5 uptime\n`, [{ ruleId: 'sshpass-password', secret: pw }]);
   });
 
+  it('reports curl -u in Markdown inline code, without the closing backtick', () => {
+    const pw = fakes.password();
+    expectFindings(scanner, `Run \`curl -u ops:${pw}\` once.\n`, [{ ruleId: 'curl-user-password', secret: pw }]);
+  });
+
   it('reports curl -u on a continuation line', () => {
     const pw = fakes.password();
     const text = `curl -sS -X POST \\\n  -H 'Content-Type: application/json' \\\n  -u ci-bot:${pw} \\\n  https://jenkins.internal/job/x/build\n`;
@@ -64,6 +69,7 @@ describe('rules/command-line', () => {
     'find -print under a mysql directory': 'find /var/lib/mysql -print\n',
     'curl -u with shell variables': 'curl -u "$USER:$PASS" https://api.internal/x\n',
     'curl -u with a user only': 'curl -u admin https://api.internal/x\n',
+    'curl -u in Markdown inline code': 'Pass credentials with `curl -u user:pw` as shown.\n',
     'sshpass -p with a variable': 'sshpass -p "$SSHPASS" ssh host\n',
     'a --password placeholder': 'docker login --password <your-password> registry.internal\n',
     'a --password-stdin flag': 'echo "$TOKEN" | docker login --password-stdin -u bot registry.internal\n',
