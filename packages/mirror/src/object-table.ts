@@ -110,6 +110,18 @@ export class ObjectTable {
     this.#rewrittenAt[index] = ++this.#rewritten;
   }
 
+  /**
+   * Changes the sanitized id of an object already rewritten (a blob re-settled once a secret it holds
+   * became known). Throws TypeError when it was not rewritten.
+   */
+  replace(index: number, sanitizedId: string): void {
+    this.#check(index);
+    const at = this.#rewrittenAt[index]!;
+    if (at === 0) throw new TypeError('object was not rewritten');
+    if (!HEX_ID.test(sanitizedId)) throw new TypeError('object id must be 40 lowercase hex digits');
+    this.#sanitizedBytes.write(sanitizedId, (at - 1) * 20, 20, 'hex');
+  }
+
   /** The sanitized id of a rewritten object; undefined while it is unchanged. */
   sanitized(index: number): string | undefined {
     this.#check(index);

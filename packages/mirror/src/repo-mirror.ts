@@ -7,13 +7,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PackWriter } from '@gitgate/objects';
-import type { Scanner } from '@gitgate/scanner';
+import { KnownSecrets, withKnownSecrets, type Scanner } from '@gitgate/scanner';
 import type { SecretRecord, TokenMinter } from '@gitgate/vault';
 import { UpstreamStore, type UpstreamSource, type UpstreamTimeouts } from './upstream-store.js';
 import { SanitizedStore, type RefUpdate } from './sanitized-store.js';
 import type { IdMap, SyncState } from './id-map.js';
 import type { ObjectTable } from './object-table.js';
 import { rewrite, type RewriteOutput, type RewriteProgress } from './rewriter.js';
+import { learningMinter } from './known-recheck.js';
 import { createPlaceTokenizer, type PlaceTokenizer } from './place-tokenizer.js';
 import { sanitizeRefName, sanitizeRefNames, type SanitizedRefName } from './ref-names.js';
 import { git } from '@gitgate/git';
@@ -29,6 +30,8 @@ export const REWRITE_VERSION = '2';
 /** The vault operations the sync needs. */
 export interface SecretSink extends TokenMinter {
   put(records: SecretRecord[]): Promise<void>;
+  /** Every stored secret, decrypted (Vault.knownSecrets); without it no known secret is matched bare. */
+  knownSecrets?(): Promise<{ type: string; secret: Buffer }[]>;
 }
 
 export { noopLogger };
@@ -54,6 +57,11 @@ export interface RepoMirrorOptions {
    * RewriteInput.allowUnscannable). Part of the generation: changing it re-derives every id.
    */
   allowUnscannable?: readonly string[];
+  /**
+   * Tokenize every occurrence of a secret the vault holds, with or without its context (default true;
+   * needs `vault.knownSecrets`). The values are decrypted at the start of each sync and dropped at its end.
+   */
+  knownSecrets?: boolean;
   /** How long upstream may take to answer before the sync fails (UpstreamStore defaults: 300 s, 30 s). */
   upstreamTimeouts?: UpstreamTimeouts;
 }
@@ -264,8 +272,10 @@ export class RepoMirror {
     const pack = await PackWriter.create(tmpPack);
     let packDone = false;
     try {
+      const known = this.#opts.knownSecrets !== false && vault.knownSecrets ? new KnownSecrets(await vault.knownSecrets()) : undefined;
       const out = await rewrite({
-        objects, source: this.#upstream, persisted: (ids) => this.#persisted(ids), scanner, minter: vault, pack,
+        objects, source: this.#upstream, persisted: (ids) => this.#persisted(ids), pack,
+        scanner: known ? withKnownSecrets(scanner, known) : scanner, minter: known ? learningMinter(vault, known) : vault, known,
         allowUnscannable: this.#opts.allowUnscannable, onProgress: this.#rewriteProgress(),
       });
       // Invariant 4: secrets are durable in the vault before any object carrying their token can be served.

@@ -9,7 +9,7 @@
  * streams them again from git in that order and holds one commit's new trees at a time.
  */
 import { hashObject, type EntryKind, type ObjectType, type PackWriter } from '@gitgate/objects';
-import { globToRegExp, type Scanner } from '@gitgate/scanner';
+import { globToRegExp, type KnownSecrets, type Scanner } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
 import type { RawObject } from './cat-file-batch.js';
 import { ObjectTable } from './object-table.js';
@@ -23,6 +23,7 @@ import {
 import { planRewrite, type RewriteGraph, type RewritePlan } from './rewrite-plan.js';
 import { IntList } from './int-list.js';
 import { OrderedReader } from './ordered-reader.js';
+import { KnownRecheck, holdsKnown } from './known-recheck.js';
 import { MirrorError, codes } from './errors.js';
 
 export { withheldBlob };
@@ -67,6 +68,11 @@ export interface RewriteInput {
    * content-addressed and sits at many paths, so only its own bytes may decide its sanitized id.
    */
   allowUnscannable?: readonly string[];
+  /**
+   * The deployment's known secrets, already in `scanner` (withKnownSecrets) and taught by `minter`
+   * (learningMinter): after pass 1, blobs settled before a value they hold became known are re-settled.
+   */
+  known?: KnownSecrets;
 }
 
 export interface RewriteOutput {
@@ -109,6 +115,7 @@ const LOOKUP_BATCH = 500;
 export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
   const run = new RewriteRun(input);
   const graph = await run.scanPass();
+  await run.recheckKnown();
   await run.lookUpOutside();
   await run.recheckOutside();
   const plan = planRewrite(input.objects.size, (i) => input.objects.type(i), graph);
@@ -136,6 +143,7 @@ class RewriteRun {
   readonly #unscannableOutside = new Set<string>();
   readonly #outsideCandidates = new Set<string>();
   readonly #originals = new Set<string>();
+  readonly #recheck: KnownRecheck | null;
   // Pass 2: the stream, what is rewritten, and where the tree walk is (paths only below a commit).
   #reader: OrderedReader | null = null;
   #done = new Uint8Array(0);
@@ -150,6 +158,7 @@ class RewriteRun {
     this.#input = input;
     this.#table = input.objects;
     this.#allowGlobs = (input.allowUnscannable ?? []).map((g) => globToRegExp(g));
+    this.#recheck = input.known === undefined ? null : new KnownRecheck(input.known);
     const plain = createPlaceTokenizer(input.scanner, input.minter);
     // Blobs and messages are scanned once each; headers and names repeat (see memoizedTokenizer).
     const tokenize = memoizedTokenizer(plain);
@@ -198,6 +207,7 @@ class RewriteRun {
   }
 
   async #settleBlob(index: number, content: Buffer): Promise<void> {
+    this.#recheck?.settling(index);
     this.#stats.blobsScanned++;
     this.#stats.bytesScanned += content.length;
     const r = rewriteBlob(content, this.#input.scanner, this.#input.minter);
@@ -208,6 +218,51 @@ class RewriteRun {
     }
     if (r.content === null) return;
     this.#carries(this.#emit(index, 'blob', r.content), r.secrets);
+    if (r.secrets.length > 0) this.#blobSecrets.set(index, r.secrets);
+    await this.#settlePack();
+  }
+
+  /**
+   * Between the passes: blobs read before a known value they may hold was learned (in this sync) are
+   * read again, and those holding one are settled anew; the table then gives trees their new id.
+   */
+  async recheckKnown(): Promise<void> {
+    const recheck = this.#recheck;
+    if (recheck === null) return;
+    const table = this.#table;
+    const from = new Map<number, number>();
+    for (const c of recheck.candidates(table.size, (i) => table.type(i) === 'blob' && !this.#unscannable.has(i))) from.set(c.index, c.from);
+    if (from.size === 0) return;
+    const ids = [...from.keys()].map((i) => table.id(i));
+    for await (const batch of this.#input.source.readBatches(ids, { views: true })) {
+      for (const obj of batch) {
+        const index = table.indexOf(obj.id);
+        if (holdsKnown(this.#input.scanner, recheck.known, from.get(index)!, obj.content)) await this.#resettleBlob(recheck, index, obj.content);
+      }
+    }
+  }
+
+  /** Settles a blob again; its earlier rewritten form, if any, is taken back out of the pack. */
+  async #resettleBlob(recheck: KnownRecheck, index: number, content: Buffer): Promise<void> {
+    const old = this.#table.sanitized(index);
+    const ordinal = recheck.ordinalOf(index);
+    const r = rewriteBlob(content, this.#input.scanner, this.#input.minter);
+    if (r.content === null) return;
+    if (r.withheld > 0) {
+      this.#stats.withheld++;
+      this.#unscannable.add(index);
+    }
+    if (old === undefined) {
+      this.#carries(this.#emit(index, 'blob', r.content), r.secrets);
+    } else {
+      if (ordinal !== undefined) this.#input.pack.discard(ordinal);
+      this.#objectTokens.delete(old);
+      const id = hashObject('blob', r.content);
+      recheck.emitted(index, this.#input.pack.accepted);
+      if (!this.#input.pack.write('blob', r.content)) this.#packBusy = true;
+      this.#table.replace(index, id);
+      this.#carries(id, r.secrets);
+    }
     if (r.secrets.length > 0) this.#blobSecrets.set(index, r.secrets);
     await this.#settlePack();
   }
@@ -437,6 +492,7 @@ class RewriteRun {
   /** Records the rewritten object and hands it to the pack (synchronously when it is small). */
   #emit(index: number, type: ObjectType, content: Buffer): string {
     const id = hashObject(type, content);
+    if (type === 'blob') this.#recheck?.emitted(index, this.#input.pack.accepted);
     if (!this.#input.pack.write(type, content)) this.#packBusy = true;
     this.#table.rewrite(index, id);
     this.#stats.rewritten++;

@@ -46,6 +46,17 @@ describe('ObjectTable', () => {
     expect(t.rewritten).to.equal(1667);
   });
 
+  it('replaces the sanitized id of a rewritten object and refuses one never rewritten', () => {
+    const t = new ObjectTable();
+    const ids = [randomId(), randomId()];
+    ids.forEach((id) => t.setType(t.add(id), 'blob'));
+    const [s1, s2] = [randomId(), randomId()];
+    t.rewrite(0, s1);
+    t.replace(0, s2);
+    expect([t.sanitized(0), t.rewritten]).to.deep.equal([s2, 1]);
+    expect(() => t.replace(1, s1)).to.throw(TypeError);
+  });
+
   it('lists every id, the unchanged ids and the rewritten pairs in index order', () => {
     const t = new ObjectTable();
     const ids = [randomId(), randomId(), randomId(), randomId()];

@@ -86,6 +86,12 @@ export class PackWriter {
   /** Objects handed to the queue and not yet written; while any are, `write` must queue too (order). */
   #queued = 0;
   #failure: ObjectsError | null = null;
+  // Objects accepted by add/write (the next one's ordinal), where each starts in the temp stream, and
+  // the ordinals `discard` took back.
+  #accepted = 0;
+  #tempBytes = 0;
+  readonly #starts: number[] = [];
+  readonly #discarded = new Set<number>();
   #finishing: Promise<unknown> | null = null;
 
   private constructor(path: string, tempPath: string, temp: FileHandle, level: number) {
@@ -111,9 +117,25 @@ export class PackWriter {
     }
   }
 
-  /** Number of objects written so far. */
+  /** Number of objects written so far (discarded ones not counted). */
   get count(): number {
-    return this.#count;
+    return this.#count - this.#discarded.size;
+  }
+
+  /** The ordinal the next object given to `add` or `write` will have (objects are numbered from 0). */
+  get accepted(): number {
+    return this.#accepted;
+  }
+
+  /**
+   * Takes back an object given earlier (by its ordinal, see `accepted`): `finish` leaves it out of the
+   * pack. For an object found to be wrong before the pack is installed. Throws TypeError for an ordinal
+   * never given, or once the writer is closed.
+   */
+  discard(ordinal: number): void {
+    if (this.#state !== 'open') throw new TypeError('pack writer is closed');
+    if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal >= this.#accepted) throw new TypeError('no such object in the pack');
+    this.#discarded.add(ordinal);
   }
 
   /**
@@ -125,6 +147,7 @@ export class PackWriter {
   add(type: ObjectType, content: Buffer): Promise<void> {
     if (this.#state !== 'open') return Promise.reject(new TypeError('pack writer is closed'));
     if (!isObjectType(type)) return Promise.reject(new TypeError(`unknown object type: ${String(type)}`));
+    this.#accepted++;
     return this.#enqueue(type, content, null, false);
   }
 
@@ -140,6 +163,7 @@ export class PackWriter {
     if (this.#state !== 'open') throw new TypeError('pack writer is closed');
     if (!isObjectType(type)) throw new TypeError(`unknown object type: ${String(type)}`);
     if (this.#failure !== null) return false;
+    this.#accepted++;
     let deflated: Buffer | null = null;
     if (this.#queued === 0 && content.length <= INLINE_DEFLATE_MAX && this.#count < MAX_OBJECTS) {
       try {
@@ -173,6 +197,7 @@ export class PackWriter {
   #stage(type: ObjectType, size: number, deflated: Buffer): boolean {
     const header = entryHeader(TYPE_CODES[type], size);
     if (this.#staged + header.length + deflated.length > STAGING_BYTES) return false;
+    this.#starts.push(this.#tempBytes + this.#staged);
     this.#staged += header.copy(this.#staging, this.#staged);
     this.#staged += deflated.copy(this.#staging, this.#staged);
     this.#count++;
@@ -200,8 +225,11 @@ export class PackWriter {
       await this.#flush();
       if (this.#stage(type, content.length, deflated)) return;
       // Too big to stage: write it as is rather than copy it.
-      await writeAll(this.#temp!, entryHeader(TYPE_CODES[type], content.length));
+      const header = entryHeader(TYPE_CODES[type], content.length);
+      this.#starts.push(this.#tempBytes);
+      await writeAll(this.#temp!, header);
       await writeAll(this.#temp!, deflated);
+      this.#tempBytes += header.length + deflated.length;
       this.#count++;
     } catch (err) {
       this.#failure = err instanceof ObjectsError ? err : writeFailed(err);
@@ -214,6 +242,7 @@ export class PackWriter {
     const staged = this.#staged;
     this.#staged = 0;
     await writeAll(this.#temp!, this.#staging.subarray(0, staged));
+    this.#tempBytes += staged;
   }
 
   /**
@@ -243,20 +272,13 @@ export class PackWriter {
       const header = Buffer.alloc(12);
       header.write('PACK', 0, 'latin1');
       header.writeUInt32BE(2, 4);
-      header.writeUInt32BE(this.#count, 8);
+      header.writeUInt32BE(this.count, 8);
       output = await open(this.#path, 'w');
       created = true;
       hash.update(header);
       await writeAll(output, header);
       input = await open(this.#tempPath, 'r');
-      const chunk = this.#staging; // flushed and idle from here on
-      for (;;) {
-        const { bytesRead } = await input.read(chunk, 0, chunk.length, null);
-        if (bytesRead === 0) break;
-        const data = chunk.subarray(0, bytesRead);
-        hash.update(data);
-        await writeAll(output, data);
-      }
+      for (const [from, to] of this.#keptRanges()) await this.#copy(input, output, hash, from, to);
       const checksum = hash.digest();
       await writeAll(output, checksum);
       await output.sync();
@@ -266,7 +288,7 @@ export class PackWriter {
       input = null;
       await rm(this.#tempPath, { force: true });
       this.#state = 'finished';
-      return { path: this.#path, count: this.#count, checksum: checksum.toString('hex') };
+      return { path: this.#path, count: this.count, checksum: checksum.toString('hex') };
     } catch (err) {
       await output?.close().catch(() => undefined);
       await input?.close().catch(() => undefined);
@@ -275,6 +297,32 @@ export class PackWriter {
       if (created) await rm(this.#path, { force: true }).catch(() => undefined);
       this.#state = 'aborted';
       throw err instanceof ObjectsError ? err : writeFailed(err);
+    }
+  }
+
+  /** The byte ranges of the temp stream that hold objects not discarded, in order. */
+  #keptRanges(): Array<[number, number]> {
+    if (this.#discarded.size === 0) return [[0, this.#tempBytes]];
+    const ranges: Array<[number, number]> = [];
+    let from = 0;
+    for (const o of [...this.#discarded].sort((a, b) => a - b)) {
+      if (this.#starts[o]! > from) ranges.push([from, this.#starts[o]!]);
+      from = this.#starts[o + 1] ?? this.#tempBytes;
+    }
+    if (this.#tempBytes > from) ranges.push([from, this.#tempBytes]);
+    return ranges;
+  }
+
+  /** Copies `[from, to)` of the temp stream to the pack, hashing it. */
+  async #copy(input: FileHandle, output: FileHandle, hash: ReturnType<typeof createHash>, from: number, to: number): Promise<void> {
+    const chunk = this.#staging; // flushed and idle from here on
+    for (let at = from; at < to;) {
+      const { bytesRead } = await input.read(chunk, 0, Math.min(chunk.length, to - at), at);
+      if (bytesRead === 0) throw new ObjectsError(codes.packWrite, 'the temp pack file ended early');
+      const data = chunk.subarray(0, bytesRead);
+      hash.update(data);
+      await writeAll(output, data);
+      at += bytesRead;
     }
   }
 

@@ -125,6 +125,32 @@ describe('PackWriter', function () {
     await writer.abort();
   });
 
+  describe('discard', () => {
+    it('leaves discarded objects out of a pack git accepts, staged and large ones alike', async () => {
+      const big = randomBytes(3_000_000);
+      const objects = [...sampleObjects().slice(0, 30), { id: hashObject('blob', big), type: 'blob' as const, content: big }, ...sampleObjects().slice(30, 60)];
+      const writer = await PackWriter.create(path.join(packDir, 'discard.pack'));
+      const drop = new Set([0, 7, 30, objects.length - 1]);
+      for (const o of objects) {
+        expect(writer.accepted).to.be.a('number');
+        if (!writer.write(o.type, o.content)) await writer.drain();
+      }
+      for (const o of drop) writer.discard(o);
+      const result = await writer.finish();
+      expect(result.count).to.equal(objects.length - drop.size);
+      expect(indexPack(bare, result.path)).to.equal(result.checksum);
+      const { rows } = verifyPack(bare, result.path);
+      expect(rows.sort((x, y) => x.offset - y.offset).map((r) => r.id)).to.deep.equal(objects.filter((_, i) => !drop.has(i)).map((o) => o.id));
+    });
+
+    it('refuses an ordinal never given', async () => {
+      const writer = await PackWriter.create(path.join(dir, 'none.pack'));
+      await writer.add('blob', Buffer.from('a'));
+      expect(() => writer.discard(1)).to.throw(TypeError);
+      await writer.abort();
+    });
+  });
+
   it('leaves only the final pack in the directory after finish', async () => {
     const out = path.join(dir, 'out');
     fs.mkdirSync(out);

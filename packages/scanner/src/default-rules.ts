@@ -5,6 +5,7 @@ import { awsRules } from './rules/aws.js';
 import { azureRules } from './rules/azure.js';
 import { chatRules } from './rules/chat.js';
 import { cloudPlatformRules } from './rules/cloud-platforms.js';
+import { commandLineRules } from './rules/command-line.js';
 import { gcpRules } from './rules/gcp.js';
 import { genericRules } from './rules/generic-assignment.js';
 import { githubRules } from './rules/github.js';
@@ -45,6 +46,7 @@ export const ruleFamilies: Readonly<Record<string, readonly Rule[]>> = Object.fr
   'http auth': httpAuthRules,
   generic: genericRules,
   'url credentials': urlRules,
+  'command lines and credential files': commandLineRules,
 });
 
 /**

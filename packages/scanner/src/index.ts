@@ -22,3 +22,5 @@ export { replaceSecrets } from './encoded-content.js';
 export type { SecretReplacer } from './encoded-content.js';
 export { DEFAULT_DECODE_LIMITS } from './decode-limits.js';
 export type { DecodeLimits } from './decode-limits.js';
+export { KnownSecrets, matchableBare, KNOWN_SECRET_RULE_ID, KNOWN_SECRET_MIN_BYTES } from './known-secrets.js';
+export { withKnownSecrets, knownSecretsOnly, mergeKnownFindings } from './known-secrets-scanner.js';

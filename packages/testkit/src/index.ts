@@ -3,7 +3,7 @@ export * from './git-http-server.js';
 export * from './fake-github.js';
 export { tempDir, removeDirs } from './temp-dir.js';
 export { rejection } from './rejection.js';
-export { randomChars } from './random-chars.js';
+export { randomChars, randomCharsWhere } from './random-chars.js';
 export { repoRoot } from './repo-root.js';
 export { TestClock } from './test-clock.js';
 export { GIT_ENV, GIT_CLEAN_ENV } from './git-env.js';

@@ -223,6 +223,26 @@ export class Vault implements TokenMinter {
   }
 
   /**
+   * Every stored secret with its type, revoked ones too (a revoked value is still a secret), in token
+   * order, decrypted for a sync's known-secret matching: the caller holds them in memory only while the
+   * sync runs. Read in pages inside one transaction. Throws VaultError GITGATE_VAULT_DECRYPT when an
+   * entry fails authentication.
+   */
+  async knownSecrets(): Promise<{ type: string; secret: Buffer }[]> {
+    this.#assertOpen();
+    return this.#db.transaction(async (tx) => {
+      const out: { type: string; secret: Buffer }[] = [];
+      let after = '';
+      for (;;) {
+        const rows = await tx.all<SecretRow>('SELECT token, type, iv, ciphertext, tag FROM secrets WHERE token > ? ORDER BY token LIMIT ?', [after, BATCH]);
+        if (rows.length === 0) return out;
+        for (const row of rows) out.push({ type: row.type, secret: openBox(this.#encKey, row, row.token) });
+        after = rows[rows.length - 1]!.token;
+      }
+    });
+  }
+
+  /**
    * Revokes a token: `reveal` refuses it from now on, and `put` never un-revokes it. Revoking twice
    * keeps the first time. Throws VaultError GITGATE_TOKEN_UNKNOWN when no secret is stored under it.
    */

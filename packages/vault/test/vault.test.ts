@@ -39,6 +39,15 @@ describe('Vault', () => {
     expect((await vault.reveal(r.token)).equals(secret)).to.equal(true);
   });
 
+  it('lists every stored secret with its type for known-secret matching, revoked ones too', async () => {
+    const [a, b] = [fakeGithubToken(), fakeGithubToken()];
+    await vault.put([record(a), record(b, { type: 'generic-secret' })]);
+    await vault.revoke(record(b, { type: 'generic-secret' }).token);
+    const known = await vault.knownSecrets();
+    const asText = known.map((k) => `${k.type} ${k.secret.toString('latin1')}`).sort();
+    expect(asText).to.deep.equal([`generic-secret ${b.toString('latin1')}`, `github-pat ${a.toString('latin1')}`].sort());
+  });
+
   it('mints the same tokens as createTokenMinter with the same master key', () => {
     const secret = fakeAwsKeyId();
     expect(vault.tokenFor('aws-access-key-id', secret)).to.equal(createTokenMinter(key).tokenFor('aws-access-key-id', secret));

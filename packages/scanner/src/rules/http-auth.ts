@@ -40,10 +40,12 @@ export const httpAuthRules: readonly Rule[] = [
     type: 'http-password',
     description: 'Password of curl -u / --user user:password',
     keywords: ['curl'],
-    pattern: /curl\b[^\n]{0,256}?[ \t](?:-u|--user)(?:[ \t]{1,4}|=)["']?[^\s:"'$]{1,64}:(?<secret>[^\s"'@]{1,128})["']?(?=[\s]|$)/,
+    // The options may run on over `\` newline continuations (a curl command split over lines). A backtick
+    // ends the password: it closes inline code in Markdown and comments (`curl -u user:pw`).
+    pattern: /curl\b(?:[^\n\\]|\\\r?\n|\\(?!\r?\n)){0,400}?[ \t](?:-u|--user)(?:[ \t]{1,4}|=)["']?[^\s:"'$]{1,64}:(?<secret>[^\s"'@\x60]{1,128})["']?(?=[\s\x60]|$)/,
     allow: placeholders,
     confidence: 'high',
-    reach: 480,
+    reach: 620,
     reachBack: 0,
   },
 ];

@@ -29,6 +29,11 @@ describe('rules/url-credentials', () => {
     expectFindings(scanner, `amqp://guest:${pw}@rabbit.internal/vhost\n`, [{ ruleId: RULE, secret: pw }]);
   });
 
+  it('reports a password with unencoded #, %, ! and @ up to the last @ before the host', () => {
+    const pw = fakes.password(8) + '#' + fakes.password(6) + '%!@' + fakes.password(6);
+    expectFindings(scanner, `DATABASE_URL=postgres://app:${pw}@db.internal/app\n`, [{ ruleId: RULE, secret: pw }]);
+  });
+
   it('reports a remote URL in a CRLF git config', () => {
     const pw = fakes.password();
     expectFindings(scanner, `[remote "origin"]\r\n\turl = https://deploy:${pw}@git.internal/r.git\r\n`, [{ ruleId: RULE, secret: pw }]);
@@ -57,6 +62,9 @@ describe('rules/url-credentials', () => {
     'an ssh URL with a user only': 'ssh://git@github.com/org/repo.git\n',
     'an IPv6 host with a port': 'http://[::1]:8080/health\n',
     'an @ in the path only': 'https://host.internal:443/users/@me\n',
+    'URL-parsing fixtures of stand-in words': 'http://user:pass%23pass@complex.url.com/path?query=yes\nhttp://user:pass%20pass@complex.url.com/\n',
+    'a # fragment after the host': 'https://host.internal/page#a:b@c\n',
+    'a URL template': 'postgres://{user}:{password}@{host}:{port}/{db}\n',
   };
   for (const [name, text] of Object.entries(negatives)) {
     it(`ignores ${name}`, () => expectNone(scanner, text));
