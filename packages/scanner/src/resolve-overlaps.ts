@@ -40,3 +40,80 @@ export function resolveOverlaps(candidates: readonly Finding[]): Finding[] {
   }
   return kept;
 }
+
+/**
+ * Resolves candidates for every file kind and name at once: the result holds every candidate that
+ * `resolveOverlaps` keeps for some selection of them, where a selection keeps every candidate that is
+ * not `conditional` (it applies everywhere) and any of the conditional ones. Greedy by the same
+ * priority: a candidate is surely kept when it is unconditional and no candidate that might be kept
+ * overlaps it from above; it is surely dropped when a surely kept one does; the rest might be kept.
+ * Returns the candidates not surely dropped, sorted by start (they may overlap when some are
+ * conditional). Then `resolveOverlaps(result.filter(sel))` equals `resolveOverlaps(candidates.filter(sel))`
+ * for every such selection `sel`: the result holds what the selection keeps, and no more than it offers.
+ */
+export function resolveForEveryKind(candidates: readonly Finding[], conditional: (f: Finding) => boolean): Finding[] {
+  const sure: Finding[] = []; // surely kept: sorted by start, pairwise disjoint
+  const maybe: Finding[] = [];
+  const maybeCover = new SpanUnion();
+  for (const c of [...candidates].sort(byPriority)) {
+    let lo = 0;
+    let hi = sure.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sure[mid]!.end <= c.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const next = sure[lo];
+    if (next !== undefined && next.start < c.end) continue; // surely dropped
+    // Unconditional and clear of every candidate that might be kept above it: surely kept.
+    if (!conditional(c) && !maybeCover.overlaps(c.start, c.end)) sure.splice(lo, 0, c);
+    else {
+      maybe.push(c);
+      maybeCover.add(c.start, c.end);
+    }
+  }
+  if (maybe.length === 0) return sure;
+  return sortByStart([...sure, ...maybe]);
+}
+
+/** Sorts findings by start, then by priority (deterministic for equal starts); in place. */
+export function sortByStart(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => a.start - b.start || byPriority(a, b));
+}
+
+/** A union of byte spans as sorted, disjoint, merged intervals. */
+class SpanUnion {
+  readonly #starts: number[] = [];
+  readonly #ends: number[] = [];
+
+  /** Index of the first interval that ends after `start`. */
+  #first(start: number): number {
+    let lo = 0;
+    let hi = this.#ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#ends[mid]! <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  overlaps(start: number, end: number): boolean {
+    const i = this.#first(start);
+    return i < this.#starts.length && this.#starts[i]! < end;
+  }
+
+  add(start: number, end: number): void {
+    const i = this.#first(start);
+    let j = i;
+    let s = start;
+    let e = end;
+    while (j < this.#starts.length && this.#starts[j]! < e) {
+      s = Math.min(s, this.#starts[j]!);
+      e = Math.max(e, this.#ends[j]!);
+      j++;
+    }
+    this.#starts.splice(i, j - i, s);
+    this.#ends.splice(i, j - i, e);
+  }
+}
