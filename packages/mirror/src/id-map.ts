@@ -36,6 +36,17 @@ const migrations: Migration[] = [
         PRIMARY KEY (repo, object_id, token)
       ) WITHOUT ROWID;`,
   },
+  {
+    // Blobs a file name could sanitize otherwise than their default form (blob-variants.ts): a later
+    // sync that names one of them reads it again to make the variant its names need.
+    version: 3,
+    sql: `
+      CREATE TABLE kind_sensitive (
+        repo TEXT NOT NULL,
+        upstream_id TEXT NOT NULL,
+        PRIMARY KEY (repo, upstream_id)
+      ) WITHOUT ROWID;`,
+  },
 ];
 
 /** Ids per lookup query (SQLite allows 32766 bound parameters; smaller statements prepare faster). */
@@ -75,21 +86,37 @@ export class IdMap {
    */
   async lookup(repo: string, upstreamIds: Iterable<string>): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    const ask = async (chunk: string[]): Promise<void> => {
+    await inChunks(upstreamIds, async (chunk) => {
       const rows = await this.#db.all<{ upstream_id: string; sanitized_id: string }>(
         `SELECT upstream_id, sanitized_id FROM id_map WHERE repo = ? AND upstream_id IN (${chunk.map(() => '?').join(', ')})`, [repo, ...chunk]);
       for (const r of rows) out.set(r.upstream_id, r.sanitized_id);
-    };
-    let chunk: string[] = [];
-    for (const id of upstreamIds) {
-      chunk.push(id);
-      if (chunk.length === LOOKUP_CHUNK) {
-        await ask(chunk);
-        chunk = [];
-      }
-    }
-    if (chunk.length > 0) await ask(chunk);
+    });
     return out;
+  }
+
+  /** Those of `upstreamIds` that a sync recorded as kind-sensitive blobs (see {@link recordKindSensitive}). */
+  async kindSensitive(repo: string, upstreamIds: Iterable<string>): Promise<Set<string>> {
+    const out = new Set<string>();
+    await inChunks(upstreamIds, async (chunk) => {
+      const rows = await this.#db.all<{ upstream_id: string }>(
+        `SELECT upstream_id FROM kind_sensitive WHERE repo = ? AND upstream_id IN (${chunk.map(() => '?').join(', ')})`, [repo, ...chunk]);
+      for (const r of rows) out.add(r.upstream_id);
+    });
+    return out;
+  }
+
+  /**
+   * Records upstream blob ids whose sanitized form depends on the name a tree gives them, durably, so
+   * a later sync that gives one of them a new name makes the variant that name needs.
+   */
+  async recordKindSensitive(repo: string, upstreamIds: readonly string[]): Promise<void> {
+    if (upstreamIds.length === 0) return;
+    await this.#db.transaction(async (tx) => {
+      for (let i = 0; i < upstreamIds.length; i += 300) {
+        const chunk = upstreamIds.slice(i, i + 300);
+        await tx.run(`INSERT OR IGNORE INTO kind_sensitive (repo, upstream_id) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flatMap((id) => [repo, id]));
+      }
+    });
   }
 
   /**
@@ -153,6 +180,7 @@ export class IdMap {
     await this.#db.transaction(async (tx) => {
       await tx.run('DELETE FROM id_map WHERE repo = ?', [repo]);
       await tx.run('DELETE FROM object_tokens WHERE repo = ?', [repo]);
+      await tx.run('DELETE FROM kind_sensitive WHERE repo = ?', [repo]);
       await tx.run('DELETE FROM sync_state WHERE repo = ?', [repo]);
     });
   }
@@ -160,6 +188,19 @@ export class IdMap {
   async close(): Promise<void> {
     await this.#db.close();
   }
+}
+
+/** Calls `ask` with the ids in chunks of LOOKUP_CHUNK, one after the other. */
+async function inChunks(ids: Iterable<string>, ask: (chunk: string[]) => Promise<void>): Promise<void> {
+  let chunk: string[] = [];
+  for (const id of ids) {
+    chunk.push(id);
+    if (chunk.length === LOOKUP_CHUNK) {
+      await ask(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) await ask(chunk);
 }
 
 /** Inserts object → token rows (existing ones kept) in chunks that stay under SQLite's variable limit. */

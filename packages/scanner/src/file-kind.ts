@@ -77,13 +77,14 @@ export function fileKindOf(name: string, head?: Uint8Array): FileKind {
     if (kind !== undefined) return kind;
     if (/^\.[1-9]$/.test(lower.slice(dot))) return 'docs';
   }
+  if (DOCS_NAMES.includes(dot > 0 ? lower.slice(0, dot) : lower)) return 'docs';
+  // Only a name that tells nothing lets the content decide: then every such name selects alike.
   const shebang = head === undefined ? undefined : interpreterOf(head);
   if (shebang !== undefined) {
     if (SHELLS.test(shebang)) return 'config';
     if (SCRIPTING.test(shebang)) return 'code';
   }
-  const stem = dot > 0 ? lower.slice(0, dot) : lower;
-  return DOCS_NAMES.includes(stem) ? 'docs' : 'unknown';
+  return 'unknown';
 }
 
 /** Whether the kind of `name` may depend on the file's first bytes (a shebang decides it). */

@@ -137,19 +137,25 @@ export class ScanEngine {
    */
   scan(bytes: Buffer, hint: ScanHint | undefined): Finding[] {
     const all = resolvePerKind(this.#scanAll(bytes, 0, []), (f) => this.#nameConditional(f));
-    return hint === undefined ? all : this.select(bytes, all, hint);
+    if (hint === undefined) return all;
+    if (hint.path === undefined || this.#path.length === 0) return this.select(bytes, all, hint);
+    return resolveOverlaps(this.#runPathDetectors(bytes, hint.path, this.#selected(bytes, all, hint)));
   }
 
   /**
    * The findings of an unhinted scan of `bytes` that apply under `hint`, sorted and non-overlapping:
    * those of the hint's kind (`kind`, else `fileKindOf(base name of path, bytes)`, else `unknown`), minus,
-   * with a path, what name globs of rules and allowlist entries drop, plus what path detectors find.
+   * with a path, what name globs of rules and allowlist entries drop. A filter: it adds nothing.
    */
   select(bytes: Buffer, findings: readonly Finding[], hint: ScanHint): Finding[] {
+    return resolveOverlaps(this.#selected(bytes, findings, hint));
+  }
+
+  #selected(bytes: Buffer, findings: readonly Finding[], hint: ScanHint): Finding[] {
     const path = hint.path;
     const kind = hint.kind ?? (path === undefined ? 'unknown' : fileKindOf(path, bytes));
     const kept = findings.filter((f) => appliesTo(f, kind));
-    return resolveOverlaps(path === undefined ? kept : this.#applyPathRules(kept, bytes, path));
+    return path === undefined ? kept : this.#applyNameRules(kept, bytes, path);
   }
 
   /** Whether some file kind or name drops `finding` (else every selection keeps it). */
@@ -401,18 +407,20 @@ export class ScanEngine {
     }
   }
 
-  /** Name rules and path detectors: applied only with a path, before overlaps are resolved. */
-  #applyPathRules(candidates: Finding[], bytes: Buffer, path: string): Finding[] {
-    const kept = candidates.filter((f) => {
+  /** Name rules (rule and allowlist globs): applied only with a path, before overlaps are resolved. */
+  #applyNameRules(candidates: Finding[], bytes: Buffer, path: string): Finding[] {
+    return candidates.filter((f) => {
       const c = this.#compiledById.get(f.ruleId);
       if (c !== undefined && c.paths.length > 0 && !pathMatches(path, c.paths)) return false;
       return !this.#allowlisted(f.ruleId, bytes.toString('latin1', f.start, f.end), path);
     });
-    if (this.#path.length > 0) {
-      let whole: string | undefined;
-      const scope = this.#scope(bytes, 0, bytes.length, 0, bytes.length, 0, () => (whole ??= latin1(bytes, 0, bytes.length)), path);
-      for (const d of this.#path) d.detect(scope, kept);
-    }
+  }
+
+  /** Path detectors (key files by name, `gitgate scan` only): they add to `kept`. */
+  #runPathDetectors(bytes: Buffer, path: string, kept: Finding[]): Finding[] {
+    let whole: string | undefined;
+    const scope = this.#scope(bytes, 0, bytes.length, 0, bytes.length, 0, () => (whole ??= latin1(bytes, 0, bytes.length)), path);
+    for (const d of this.#path) d.detect(scope, kept);
     return kept;
   }
 }

@@ -68,7 +68,8 @@ export interface Scanner {
   scan(content: Buffer, hint?: ScanHint): Finding[];
   /**
    * The findings of an unhinted `scan(content)` that apply under `hint`: what `scan(content, hint)`
-   * returns, without scanning again. The gateway selects per tree entry name with it.
+   * returns, without scanning again, except that it only filters (path detectors, which add key
+   * files by name for `gitgate scan`, do not run). The gateway selects per tree entry name with it.
    */
   select(content: Buffer, findings: readonly Finding[], hint: ScanHint): Finding[];
   /** Whether some file kind or file name would drop `finding` (a finding of an unhinted scan). */
