@@ -26,6 +26,11 @@ export interface Variant {
   id: string;
   content: Buffer;
   secrets: readonly TakenSecret[];
+  /**
+   * The names select every finding the default form applies: entries keep the default id. An earlier
+   * sync's blob may still need its secrets on record (that sync served only a variant).
+   */
+  isDefault: boolean;
 }
 
 /** The variants of one rewrite: name classes met, blobs that need one, and those made. */
@@ -97,9 +102,9 @@ export class BlobVariants {
   }
 
   /**
-   * The variant of blob `key` (upstream `content`) for the names it has in this sync, or undefined when
-   * it is the default form (`defaultId`) or the names cannot be told apart safely (a scan error: the
-   * default form, every finding, stays).
+   * The variant of blob `key` (upstream `content`) for the names it has in this sync (`isDefault` when
+   * it is the default form, `defaultId`), or undefined when no new tree names it or it cannot be scanned
+   * (the default form, every finding, stays).
    */
   make(key: BlobKey, content: Buffer, defaultId: string): Variant | undefined {
     const mask = typeof key === 'number' ? this.#named[key]! : this.#namedOutside.get(key) ?? 0;
@@ -121,9 +126,8 @@ export class BlobVariants {
       return undefined;
     }
     const id = hashObject('blob', r.content);
-    if (id === defaultId) return undefined;
-    this.#variant.set(key, id);
-    return { id, content: r.content, secrets: r.secrets };
+    if (id !== defaultId) this.#variant.set(key, id);
+    return { id, content: r.content, secrets: r.secrets, isDefault: id === defaultId };
   }
 
   /** The variant id tree entries of blob `key` point at, if it has one. */

@@ -317,6 +317,11 @@ class RewriteRun {
 
   /** Writes a variant once; its secrets go to the paths of the entries that serve it (#entryId). */
   async #emitVariant(key: BlobKey, made: Variant): Promise<void> {
+    if (made.isDefault) {
+      // An earlier sync may have served only a variant of it: the default's secrets go on record now.
+      if (typeof key === 'string' && made.secrets.length > 0) this.#outsideSecrets.set(key, made.secrets);
+      return;
+    }
     if (!this.#variantIds.has(made.id)) {
       this.#variantIds.add(made.id);
       this.#stats.variants++;

@@ -1,0 +1,161 @@
+// Per-name variants: one blob, sanitized by the kind of the tree entry name that holds it.
+import { expect } from 'chai';
+import path from 'node:path';
+import { createScanner, type Rule, type Scanner } from '@gitgate/scanner';
+import { unionOfSelections } from '../src/blob-variants.js';
+import {
+  Upstream, allObjects, fakeGithubPat, makeMirror, openDataEnv, randomAlnum, readObject, refsOf, removeDir, revParse, tempDir, tokensIn,
+  type DataEnv,
+} from './helpers.js';
+
+/** A config-only rule, as a precise generic rule would be: a bare value after `auth=` is a literal only in config. */
+const bareAuth: Rule = {
+  id: 'test-bare-auth', type: 'test-bare-auth', description: 'bare auth values in config files', keywords: ['auth'],
+  pattern: /\bauth\s*=\s*(?<secret>[A-Za-z0-9_]{8,64})/, confidence: 'medium', fileKinds: ['config'],
+};
+
+/** The default rules plus the config-only one, without the generic rule (which would take `auth=` everywhere). */
+function kindScanner(): Scanner {
+  return createScanner({ rules: [...createScanner().rules.filter((r) => r.id !== 'generic-secret-assignment'), bareAuth] });
+}
+
+describe('per-name blob variants', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let up: Upstream;
+  const envs: DataEnv[] = [];
+  let scanner: Scanner;
+
+  before(() => {
+    scanner = kindScanner();
+  });
+  beforeEach(() => {
+    dir = tempDir();
+    up = Upstream.create(path.join(dir, 'upstream.git'));
+  });
+  afterEach(async () => {
+    for (const e of envs.splice(0)) await e.close();
+    removeDir(dir);
+  });
+
+  const open = async (name: string, keyFrom?: string): Promise<DataEnv> => {
+    const env = await openDataEnv(path.join(dir, name), { keyFrom, scanner });
+    envs.push(env);
+    return env;
+  };
+  const text = (store: string, rev: string): string => readObject(store, revParse(store, rev)).content.toString('latin1');
+
+  it('serves the code form under settings.py, then the tokenized form when a later sync names the blob .env', async () => {
+    const value = 'Wr0ng' + randomAlnum(14);
+    const content = `s = Session()\nauth=${value}\n`;
+    up.setRef('refs/heads/main', up.commitFiles({ 'app/settings.py': content }, 'one\n'));
+    const env = await open('a');
+    const m = makeMirror(env, up.gitDir);
+    await m.sync();
+    const store = m.sanitized.gitDir;
+    expect(text(store, 'main:app/settings.py')).to.equal(content);
+
+    const blob = revParse(up.gitDir, 'main:app/settings.py');
+    const c2 = up.commit({ tree: up.tree([{ name: '.env', id: blob }]), parents: [revParse(up.gitDir, 'main')], message: 'move\n' });
+    up.setRef('refs/heads/main', c2);
+    await m.sync();
+    const served = text(store, 'main:.env');
+    const [token] = tokensIn(served);
+    expect(served).to.equal(`s = Session()\nauth=${token}\n`);
+    expect((await env.vault.reveal(token!)).toString('latin1')).to.equal(value);
+    expect((await env.vault.info(token!))!.occurrences.map((o) => o.path)).to.deep.equal(['.env']);
+    expect(text(store, 'main~1:app/settings.py')).to.equal(content);
+  });
+
+  it('gives the same ids in two fresh data dirs that sync the same history the same way', async () => {
+    const value = 'Wr0ng' + randomAlnum(14);
+    const blob = up.blob(`auth=${value}\n`);
+    const c1 = up.commit({ tree: up.tree([{ name: 'settings.py', id: blob }]), message: 'one\n' });
+    up.setRef('refs/heads/main', c1);
+    const a = await open('a');
+    const b = await open('b', a.keyPath);
+    const ma = makeMirror(a, up.gitDir);
+    const mb = makeMirror(b, up.gitDir);
+    await ma.sync();
+    await mb.sync();
+    up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: 'prod.env', id: blob }]), parents: [c1], message: 'two\n' }));
+    await ma.sync();
+    await mb.sync();
+    expect(refsOf(mb.sanitized.gitDir)).to.deep.equal(refsOf(ma.sanitized.gitDir));
+    expect(tokensIn(text(ma.sanitized.gitDir, 'main:prod.env'))).to.have.length(1);
+    expect(revParse(ma.sanitized.gitDir, 'main~1:settings.py')).to.equal(blob);
+  });
+
+  it('tokenizes under every name when one sync names the blob both .py and .env (no name reveals it)', async () => {
+    const value = 'Wr0ng' + randomAlnum(14);
+    const blob = up.blob(`auth=${value}\n`);
+    const c1 = up.commit({ tree: up.tree([{ name: 'settings.py', id: blob }]), message: 'one\n' });
+    up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: '.env', id: blob }]), parents: [c1], message: 'two\n' }));
+    const env = await open('a');
+    const m = makeMirror(env, up.gitDir);
+    await m.sync();
+    const store = m.sanitized.gitDir;
+    const py = text(store, 'main~1:settings.py');
+    expect(tokensIn(py)).to.have.length(1);
+    expect(text(store, 'main:.env')).to.equal(py);
+    expect(allObjects(store).includes(Buffer.from(value))).to.equal(false);
+  });
+
+  it('tokenizes an old blob under a new .py name too when the same sync also names it .env', async () => {
+    const value = 'Wr0ng' + randomAlnum(14);
+    const blob = up.blob(`auth=${value}\n`);
+    const c1 = up.commit({ tree: up.tree([{ name: 'notes.bin', id: up.blob('x\n') }, { name: 'settings.py', id: blob }]), message: 'one\n' });
+    up.setRef('refs/heads/main', c1);
+    const env = await open('a');
+    const m = makeMirror(env, up.gitDir);
+    await m.sync();
+    up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: '.env', id: blob }, { name: 'copy.py', id: blob }]), parents: [c1], message: 'two\n' }));
+    await m.sync();
+    const store = m.sanitized.gitDir;
+    expect(tokensIn(text(store, 'main:copy.py'))).to.have.length(1);
+    expect(revParse(store, 'main:copy.py')).to.equal(revParse(store, 'main:.env'));
+    expect(text(store, 'main~1:settings.py')).to.equal(`auth=${value}\n`);
+  });
+
+  it('fails closed for a blob no tree names: a tag on it serves every finding tokenized', async () => {
+    const value = 'Wr0ng' + randomAlnum(14);
+    const blob = up.blob(`auth=${value}\n`);
+    up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: 'settings.py', id: blob }]), message: 'one\n' }));
+    up.setRef('refs/tags/key', up.tag({ object: blob, type: 'blob', tag: 'key', message: 'the blob\n' }));
+    const env = await open('a');
+    const m = makeMirror(env, up.gitDir);
+    await m.sync();
+    const store = m.sanitized.gitDir;
+    expect(text(store, 'main:settings.py')).to.equal(`auth=${value}\n`);
+    const lone = text(store, 'key^{blob}');
+    const [token] = tokensIn(lone);
+    expect(lone).to.equal(`auth=${token}\n`);
+    expect((await env.vault.reveal(token!)).toString('latin1')).to.equal(value);
+  });
+
+  it('keeps tokenizing a provider token in code: only the config-only finding depends on the name', async () => {
+    const pat = fakeGithubPat();
+    const value = 'Wr0ng' + randomAlnum(14);
+    up.setRef('refs/heads/main', up.commitFiles({ 'app.py': `auth=${value}\nTOKEN = "${pat}"\n` }, 'one\n'));
+    const env = await open('a');
+    const m = makeMirror(env, up.gitDir);
+    await m.sync();
+    const served = text(m.sanitized.gitDir, 'main:app.py');
+    const [token] = tokensIn(served);
+    expect(served).to.equal(`auth=${value}\nTOKEN = "${token}"\n`);
+    expect(allObjects(m.sanitized.gitDir).includes(Buffer.from(pat))).to.equal(false);
+  });
+});
+
+describe('unionOfSelections', () => {
+  const f = (ruleId: string, start: number, end: number): { ruleId: string; type: string; start: number; end: number; confidence: 'high' } =>
+    ({ ruleId, type: ruleId, start, end, confidence: 'high' });
+
+  it('covers every selected finding whole, merging the ones that overlap into one span', () => {
+    const a = f('a', 0, 10);
+    const b = f('b', 5, 20);
+    const c = f('c', 30, 40);
+    expect(unionOfSelections([[a, c], [b]])).to.deep.equal([{ ...a, end: 20 }, c]);
+    expect(unionOfSelections([[a], [a]])).to.deep.equal([a]);
+  });
+});
