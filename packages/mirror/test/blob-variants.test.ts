@@ -1,11 +1,9 @@
 // Per-name variants: one blob, sanitized by the kind of the tree entry name that holds it.
 import { expect } from 'chai';
-import path from 'node:path';
 import { createScanner, type Rule, type Scanner } from '@gitgate/scanner';
 import { unionOfSelections } from '../src/blob-variants.js';
 import {
-  Upstream, allObjects, fakeGithubPat, makeMirror, openDataEnv, randomAlnum, readObject, refsOf, removeDir, revParse, tempDir, tokensIn,
-  type DataEnv,
+  allObjects, fakeGithubPat, makeMirror, randomAlnum, readObject, refsOf, revParse, tokensIn, upstreamPerTest, type DataEnv,
 } from './helpers.js';
 
 /** A config-only rule, as a precise generic rule would be: a bare value after `auth=` is a literal only in config. */
@@ -15,49 +13,30 @@ const bareAuth: Rule = {
 };
 
 /** The default rules plus the config-only one, without the generic rule (which would take `auth=` everywhere). */
+let shared: Scanner | undefined;
 function kindScanner(): Scanner {
-  return createScanner({ rules: [...createScanner().rules.filter((r) => r.id !== 'generic-secret-assignment'), bareAuth] });
+  return shared ??= createScanner({ rules: [...createScanner().rules.filter((r) => r.id !== 'generic-secret-assignment'), bareAuth] });
 }
 
 describe('per-name blob variants', function () {
   this.timeout(60_000);
-  let dir: string;
-  let up: Upstream;
-  const envs: DataEnv[] = [];
-  let scanner: Scanner;
-
-  before(() => {
-    scanner = kindScanner();
-  });
-  beforeEach(() => {
-    dir = tempDir();
-    up = Upstream.create(path.join(dir, 'upstream.git'));
-  });
-  afterEach(async () => {
-    for (const e of envs.splice(0)) await e.close();
-    removeDir(dir);
-  });
-
-  const open = async (name: string, keyFrom?: string): Promise<DataEnv> => {
-    const env = await openDataEnv(path.join(dir, name), { keyFrom, scanner });
-    envs.push(env);
-    return env;
-  };
+  const t = upstreamPerTest(kindScanner);
+  const open = (name: string, keyFrom?: string): Promise<DataEnv> => t.open(name, keyFrom);
   const text = (store: string, rev: string): string => readObject(store, revParse(store, rev)).content.toString('latin1');
 
   it('serves the code form under settings.py, then the tokenized form when a later sync names the blob .env', async () => {
     const value = 'Wr0ng' + randomAlnum(14);
     const content = `s = Session()\nauth=${value}\n`;
-    up.setRef('refs/heads/main', up.commitFiles({ 'app/settings.py': content }, 'one\n'));
+    t.up.setRef('refs/heads/main', t.up.commitFiles({ 'app/settings.py': content }, 'one\n'));
     const env = await open('a');
-    const m = makeMirror(env, up.gitDir);
+    const m = makeMirror(env, t.up.gitDir);
     await m.sync();
     const store = m.sanitized.gitDir;
     expect(text(store, 'main:app/settings.py')).to.equal(content);
 
-    const blob = revParse(up.gitDir, 'main:app/settings.py');
-    const c2 = up.commit({ tree: up.tree([{ name: '.env', id: blob }]), parents: [revParse(up.gitDir, 'main')], message: 'move\n' });
-    up.setRef('refs/heads/main', c2);
+    const blob = revParse(t.up.gitDir, 'main:app/settings.py');
+    const c2 = t.up.commit({ tree: t.up.tree([{ name: '.env', id: blob }]), parents: [revParse(t.up.gitDir, 'main')], message: 'move\n' });
+    t.up.setRef('refs/heads/main', c2);
     await m.sync();
     const served = text(store, 'main:.env');
     const [token] = tokensIn(served);
@@ -69,18 +48,18 @@ describe('per-name blob variants', function () {
 
   it('gives the same ids in two fresh data dirs that sync the same history the same way', async () => {
     const value = 'Wr0ng' + randomAlnum(14);
-    const blob = up.blob(`auth=${value}\n`);
-    const c1 = up.commit({ tree: up.tree([{ name: 'settings.py', id: blob }]), message: 'one\n' });
-    up.setRef('refs/heads/main', c1);
-    const a = await open('a');
-    const b = await open('b', a.keyPath);
-    const ma = makeMirror(a, up.gitDir);
-    const mb = makeMirror(b, up.gitDir);
-    await ma.sync();
-    await mb.sync();
-    up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: 'prod.env', id: blob }]), parents: [c1], message: 'two\n' }));
-    await ma.sync();
-    await mb.sync();
+    const blob = t.up.blob(`auth=${value}\n`);
+    const c1 = t.up.commit({ tree: t.up.tree([{ name: 'settings.py', id: blob }]), message: 'one\n' });
+    t.up.setRef('refs/heads/main', c1);
+    // Two replicas of one deployment (a copy of the key file), syncing in the same steps.
+    const first = await open('a');
+    const [ma, mb] = [makeMirror(first, t.up.gitDir), makeMirror(await open('b', first.keyPath), t.up.gitDir)] as const;
+    const syncBoth = async (): Promise<void> => {
+      for (const m of [ma, mb]) await m.sync();
+    };
+    await syncBoth();
+    t.up.setRef('refs/heads/main', t.up.commit({ tree: t.up.tree([{ name: 'prod.env', id: blob }]), parents: [c1], message: 'two\n' }));
+    await syncBoth();
     expect(refsOf(mb.sanitized.gitDir)).to.deep.equal(refsOf(ma.sanitized.gitDir));
     expect(tokensIn(text(ma.sanitized.gitDir, 'main:prod.env'))).to.have.length(1);
     expect(revParse(ma.sanitized.gitDir, 'main~1:settings.py')).to.equal(blob);
@@ -88,11 +67,11 @@ describe('per-name blob variants', function () {
 
   it('tokenizes under every name when one sync names the blob both .py and .env (no name reveals it)', async () => {
     const value = 'Wr0ng' + randomAlnum(14);
-    const blob = up.blob(`auth=${value}\n`);
-    const c1 = up.commit({ tree: up.tree([{ name: 'settings.py', id: blob }]), message: 'one\n' });
-    up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: '.env', id: blob }]), parents: [c1], message: 'two\n' }));
+    const blob = t.up.blob(`auth=${value}\n`);
+    const c1 = t.up.commit({ tree: t.up.tree([{ name: 'settings.py', id: blob }]), message: 'one\n' });
+    t.up.setRef('refs/heads/main', t.up.commit({ tree: t.up.tree([{ name: '.env', id: blob }]), parents: [c1], message: 'two\n' }));
     const env = await open('a');
-    const m = makeMirror(env, up.gitDir);
+    const m = makeMirror(env, t.up.gitDir);
     await m.sync();
     const store = m.sanitized.gitDir;
     const py = text(store, 'main~1:settings.py');
@@ -103,13 +82,13 @@ describe('per-name blob variants', function () {
 
   it('tokenizes an old blob under a new .py name too when the same sync also names it .env', async () => {
     const value = 'Wr0ng' + randomAlnum(14);
-    const blob = up.blob(`auth=${value}\n`);
-    const c1 = up.commit({ tree: up.tree([{ name: 'notes.bin', id: up.blob('x\n') }, { name: 'settings.py', id: blob }]), message: 'one\n' });
-    up.setRef('refs/heads/main', c1);
+    const blob = t.up.blob(`auth=${value}\n`);
+    const c1 = t.up.commit({ tree: t.up.tree([{ name: 'notes.bin', id: t.up.blob('x\n') }, { name: 'settings.py', id: blob }]), message: 'one\n' });
+    t.up.setRef('refs/heads/main', c1);
     const env = await open('a');
-    const m = makeMirror(env, up.gitDir);
+    const m = makeMirror(env, t.up.gitDir);
     await m.sync();
-    up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: '.env', id: blob }, { name: 'copy.py', id: blob }]), parents: [c1], message: 'two\n' }));
+    t.up.setRef('refs/heads/main', t.up.commit({ tree: t.up.tree([{ name: '.env', id: blob }, { name: 'copy.py', id: blob }]), parents: [c1], message: 'two\n' }));
     await m.sync();
     const store = m.sanitized.gitDir;
     expect(tokensIn(text(store, 'main:copy.py'))).to.have.length(1);
@@ -119,11 +98,11 @@ describe('per-name blob variants', function () {
 
   it('fails closed for a blob no tree names: a tag on it serves every finding tokenized', async () => {
     const value = 'Wr0ng' + randomAlnum(14);
-    const blob = up.blob(`auth=${value}\n`);
-    up.setRef('refs/heads/main', up.commit({ tree: up.tree([{ name: 'settings.py', id: blob }]), message: 'one\n' }));
-    up.setRef('refs/tags/key', up.tag({ object: blob, type: 'blob', tag: 'key', message: 'the blob\n' }));
+    const blob = t.up.blob(`auth=${value}\n`);
+    t.up.setRef('refs/heads/main', t.up.commit({ tree: t.up.tree([{ name: 'settings.py', id: blob }]), message: 'one\n' }));
+    t.up.setRef('refs/tags/key', t.up.tag({ object: blob, type: 'blob', tag: 'key', message: 'the blob\n' }));
     const env = await open('a');
-    const m = makeMirror(env, up.gitDir);
+    const m = makeMirror(env, t.up.gitDir);
     await m.sync();
     const store = m.sanitized.gitDir;
     expect(text(store, 'main:settings.py')).to.equal(`auth=${value}\n`);
@@ -136,9 +115,9 @@ describe('per-name blob variants', function () {
   it('keeps tokenizing a provider token in code: only the config-only finding depends on the name', async () => {
     const pat = fakeGithubPat();
     const value = 'Wr0ng' + randomAlnum(14);
-    up.setRef('refs/heads/main', up.commitFiles({ 'app.py': `auth=${value}\nTOKEN = "${pat}"\n` }, 'one\n'));
+    t.up.setRef('refs/heads/main', t.up.commitFiles({ 'app.py': `auth=${value}\nTOKEN = "${pat}"\n` }, 'one\n'));
     const env = await open('a');
-    const m = makeMirror(env, up.gitDir);
+    const m = makeMirror(env, t.up.gitDir);
     await m.sync();
     const served = text(m.sanitized.gitDir, 'main:app.py');
     const [token] = tokensIn(served);

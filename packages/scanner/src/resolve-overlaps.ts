@@ -27,13 +27,7 @@ export function resolveOverlaps(candidates: readonly Finding[]): Finding[] {
   const kept: Finding[] = []; // sorted by start, pairwise disjoint
   for (const c of [...candidates].sort(byPriority)) {
     // First kept finding that ends after c starts: the only one that can overlap c from the left or inside.
-    let lo = 0;
-    let hi = kept.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (kept[mid]!.end <= c.start) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstEndingAfter(kept, c.start);
     const next = kept[lo];
     if (next !== undefined && next.start < c.end) continue;
     kept.splice(lo, 0, c);
@@ -56,13 +50,7 @@ export function resolveForEveryKind(candidates: readonly Finding[], conditional:
   const maybe: Finding[] = [];
   const maybeCover = new SpanUnion();
   for (const c of [...candidates].sort(byPriority)) {
-    let lo = 0;
-    let hi = sure.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sure[mid]!.end <= c.start) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstEndingAfter(sure, c.start);
     const next = sure[lo];
     if (next !== undefined && next.start < c.end) continue; // surely dropped
     // Unconditional and clear of every candidate that might be kept above it: surely kept.
@@ -81,39 +69,36 @@ export function sortByStart(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => a.start - b.start || byPriority(a, b));
 }
 
+/** Index of the first of `spans` (sorted and disjoint) that ends after `at`; `spans.length` if none. */
+function firstEndingAfter(spans: readonly { end: number }[], at: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (spans[mid]!.end <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** A union of byte spans as sorted, disjoint, merged intervals. */
 class SpanUnion {
-  readonly #starts: number[] = [];
-  readonly #ends: number[] = [];
-
-  /** Index of the first interval that ends after `start`. */
-  #first(start: number): number {
-    let lo = 0;
-    let hi = this.#ends.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.#ends[mid]! <= start) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
+  readonly #spans: { start: number; end: number }[] = [];
 
   overlaps(start: number, end: number): boolean {
-    const i = this.#first(start);
-    return i < this.#starts.length && this.#starts[i]! < end;
+    const next = this.#spans[firstEndingAfter(this.#spans, start)];
+    return next !== undefined && next.start < end;
   }
 
   add(start: number, end: number): void {
-    const i = this.#first(start);
+    const i = firstEndingAfter(this.#spans, start);
     let j = i;
-    let s = start;
-    let e = end;
-    while (j < this.#starts.length && this.#starts[j]! < e) {
-      s = Math.min(s, this.#starts[j]!);
-      e = Math.max(e, this.#ends[j]!);
+    const merged = { start, end };
+    while (j < this.#spans.length && this.#spans[j]!.start < merged.end) {
+      merged.start = Math.min(merged.start, this.#spans[j]!.start);
+      merged.end = Math.max(merged.end, this.#spans[j]!.end);
       j++;
     }
-    this.#starts.splice(i, j - i, s);
-    this.#ends.splice(i, j - i, e);
+    this.#spans.splice(i, j - i, merged);
   }
 }
