@@ -17,6 +17,15 @@ import { tokenizeBlob, type TakenSecret } from './tokenize.js';
 const CLASS_BITS = 31;
 const EVERY_FINDING: ScanHint = Object.freeze({ kind: 'unknown' });
 const confidenceRank = { high: 3, medium: 2, low: 1 } as const;
+/** A bit per kind that can select otherwise than the default form (`unknown` never does). */
+const KIND_BITS = { code: 1, config: 2, docs: 4, lockfile: 8 } as const;
+const ANY_KIND = 15;
+/**
+ * Persisted with the kind bits of a blob whose default form no sync served (only a variant): the
+ * default's secrets are on no record yet, so a later sync that names it in a default-selecting kind
+ * reads it again to record them.
+ */
+export const DEFAULT_UNRECORDED = 16;
 
 /** Which blob a variant is for: a table index (this sync's blob) or an upstream id (an earlier sync's). */
 export type BlobKey = number | string;
@@ -38,27 +47,36 @@ export class BlobVariants {
   readonly #scanner: Scanner;
   readonly #minter: TokenMinter;
   readonly #observer: Scanner;
-  #observed = false;
-  // Name classes: class key → bit, a name's mask (memoized), and per bit a hint that selects as the class does.
+  // While a blob settles: the hint of its own content, and the kinds that select otherwise there.
+  #top: ScanHint = EVERY_FINDING;
+  #differs = 0;
+  // With name globs (a class key holds their matches after a ':'), any name may select otherwise.
+  readonly #globs: boolean;
+  // Name classes: class key → bit, a name's mask (memoized), per bit a hint that selects as the class
+  // does and the kind bits the class may select by.
   readonly #classBit = new Map<string, number>();
   readonly #maskOfName = new Map<string, number>();
   readonly #hints: ScanHint[] = [];
-  // Per blob: the classes of the names new trees give it (table blobs by index, earlier ones by id).
+  readonly #classKinds: number[] = [];
+  // Per blob: the classes of the names new trees give it (table blobs by index, earlier ones by id),
+  // and per kind-sensitive blob of this sync the kinds that select otherwise than its default form.
   readonly #named: Uint32Array;
   readonly #namedOutside = new Map<string, number>();
-  readonly #sensitive = new Set<number>();
+  readonly #sensitive = new Map<number, number>();
   readonly #variant = new Map<BlobKey, string>();
 
   constructor(scanner: Scanner, minter: TokenMinter, size: number) {
     this.#scanner = scanner;
     this.#minter = minter;
     this.#named = new Uint32Array(size);
-    // Scans as the default form does (every finding), noting whether a name could select otherwise.
+    this.#globs = scanner.nameClass('').includes(':');
+    // Scans as the default form does (every finding), noting which kinds would select otherwise in
+    // the blob's own content (content inside containers gets every finding under any name).
     this.#observer = {
       ...scanner,
       scan: (bytes: Buffer, hint?: ScanHint): Finding[] => {
         const all = scanner.scan(bytes);
-        if (!this.#observed && all.some((f) => scanner.conditional(f))) this.#observed = true;
+        if (hint === this.#top && all.some((f) => scanner.conditional(f))) this.#differs |= this.#globs ? ANY_KIND : differingKinds(scanner, bytes, all);
         return hint === undefined ? all : scanner.select(bytes, all, hint);
       },
     };
@@ -66,9 +84,10 @@ export class BlobVariants {
 
   /** Pass 1: the default form of the blob at table `index`; remembers it when a name could select otherwise. */
   settle(index: number, content: Buffer): ObjectOutcome {
-    this.#observed = false;
-    const r = rewriteBlob(content, this.#observer, this.#minter);
-    if (this.#observed && r.withheld === 0) this.#sensitive.add(index);
+    this.#top = { kind: 'unknown' };
+    this.#differs = 0;
+    const r = rewriteBlob(content, this.#observer, this.#minter, this.#top);
+    if (this.#differs !== 0 && r.withheld === 0) this.#sensitive.set(index, this.#differs);
     return r;
   }
 
@@ -90,15 +109,31 @@ export class BlobVariants {
     return [...this.#namedOutside.keys()];
   }
 
-  /** Table indices of this sync's blobs whose findings depend on the file's kind or name. */
-  sensitive(): ReadonlySet<number> {
+  /** This sync's blobs whose findings depend on the file's kind or name: table index → kinds that differ. */
+  sensitive(): ReadonlyMap<number, number> {
     return this.#sensitive;
   }
 
-  /** The blobs that may need a variant: sensitive ones that new trees name (`outside`: earlier syncs' sensitive ids). */
-  candidates(outside: ReadonlySet<string>): BlobKey[] {
-    const keys: BlobKey[] = [...this.#sensitive].filter((i) => this.#named[i] !== 0).sort((a, b) => a - b);
-    return keys.concat(this.namedOutside().filter((id) => outside.has(id)).sort());
+  /**
+   * The blobs that need a variant: kind-sensitive ones (`outside`: earlier syncs', id → kinds that
+   * differ) that new trees name in a class that may select otherwise than the default form. A blob
+   * whose names all select the default keeps it, unread.
+   */
+  candidates(outside: ReadonlyMap<string, number>): BlobKey[] {
+    const keys: BlobKey[] = [];
+    for (const [index, differs] of [...this.#sensitive].sort((a, b) => a[0] - b[0])) if ((this.#kindsOf(this.#named[index]!) & differs) !== 0) keys.push(index);
+    for (const [id, mask] of [...this.#namedOutside].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const differs = outside.get(id) ?? 0;
+      if ((differs & DEFAULT_UNRECORDED) !== 0 || (this.#kindsOf(mask) & differs) !== 0) keys.push(id);
+    }
+    return keys;
+  }
+
+  /** The kind bits the classes of `mask` may select by. */
+  #kindsOf(mask: number): number {
+    let kinds = 0;
+    for (let bit = 0; mask !== 0 && bit < this.#classKinds.length; bit++) if (((mask >>> bit) & 1) !== 0) kinds |= this.#classKinds[bit]!;
+    return kinds;
   }
 
   /**
@@ -145,6 +180,9 @@ export class BlobVariants {
       bit = Math.min(this.#hints.length, CLASS_BITS);
       if (bit < CLASS_BITS) this.#hints.push({ path: name });
       else if (this.#hints.length === CLASS_BITS) this.#hints.push(EVERY_FINDING);
+      // A class of name globs, or one whose kind the content's shebang decides, may select by any kind.
+      if (bit < CLASS_BITS) this.#classKinds.push(key.includes(':') || key === '?' ? ANY_KIND : kindBit(key));
+      else if (this.#classKinds.length === CLASS_BITS) this.#classKinds.push(0);
       this.#classBit.set(key, bit);
     }
     mask = (1 << bit) >>> 0;
@@ -152,6 +190,22 @@ export class BlobVariants {
     this.#maskOfName.set(name, mask);
     return mask;
   }
+}
+
+/** The kind bit of a class key that is a plain kind (`unknown`: none). */
+function kindBit(key: string): number {
+  return (KIND_BITS as Record<string, number>)[key] ?? 0;
+}
+
+/** The kinds whose selection of `all` (an unhinted scan of `bytes`) differs from every finding's. */
+function differingKinds(scanner: Scanner, bytes: Buffer, all: readonly Finding[]): number {
+  const every = scanner.select(bytes, all, EVERY_FINDING);
+  let differs = 0;
+  for (const [kind, bit] of Object.entries(KIND_BITS) as [keyof typeof KIND_BITS, number][]) {
+    const sel = scanner.select(bytes, all, { kind });
+    if (sel.length !== every.length || sel.some((f, i) => f !== every[i])) differs |= bit;
+  }
+  return differs;
 }
 
 /**

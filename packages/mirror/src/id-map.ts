@@ -44,6 +44,7 @@ const migrations: Migration[] = [
       CREATE TABLE kind_sensitive (
         repo TEXT NOT NULL,
         upstream_id TEXT NOT NULL,
+        kinds INTEGER NOT NULL,
         PRIMARY KEY (repo, upstream_id)
       ) WITHOUT ROWID;`,
   },
@@ -94,27 +95,29 @@ export class IdMap {
     return out;
   }
 
-  /** Those of `upstreamIds` that a sync recorded as kind-sensitive blobs (see {@link recordKindSensitive}). */
-  async kindSensitive(repo: string, upstreamIds: Iterable<string>): Promise<Set<string>> {
-    const out = new Set<string>();
+  /** Those of `upstreamIds` that a sync recorded as kind-sensitive blobs, with their kind bits (see {@link recordKindSensitive}). */
+  async kindSensitive(repo: string, upstreamIds: Iterable<string>): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
     await inChunks(upstreamIds, async (chunk) => {
-      const rows = await this.#db.all<{ upstream_id: string }>(
-        `SELECT upstream_id FROM kind_sensitive WHERE repo = ? AND upstream_id IN (${chunk.map(() => '?').join(', ')})`, [repo, ...chunk]);
-      for (const r of rows) out.add(r.upstream_id);
+      const rows = await this.#db.all<{ upstream_id: string; kinds: number }>(
+        `SELECT upstream_id, kinds FROM kind_sensitive WHERE repo = ? AND upstream_id IN (${chunk.map(() => '?').join(', ')})`, [repo, ...chunk]);
+      for (const r of rows) out.set(r.upstream_id, r.kinds);
     });
     return out;
   }
 
   /**
-   * Records upstream blob ids whose sanitized form depends on the name a tree gives them, durably, so
-   * a later sync that gives one of them a new name makes the variant that name needs.
+   * Records upstream blob ids whose sanitized form depends on the name a tree gives them, each with a
+   * bit per file kind that selects otherwise, durably, so a later sync that gives one of them a new
+   * name makes the variant that name needs.
    */
-  async recordKindSensitive(repo: string, upstreamIds: readonly string[]): Promise<void> {
-    if (upstreamIds.length === 0) return;
+  async recordKindSensitive(repo: string, blobs: ReadonlyMap<string, number>): Promise<void> {
+    const rows = [...blobs];
+    if (rows.length === 0) return;
     await this.#db.transaction(async (tx) => {
-      for (let i = 0; i < upstreamIds.length; i += 300) {
-        const chunk = upstreamIds.slice(i, i + 300);
-        await tx.run(`INSERT OR IGNORE INTO kind_sensitive (repo, upstream_id) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flatMap((id) => [repo, id]));
+      for (let i = 0; i < rows.length; i += 300) {
+        const chunk = rows.slice(i, i + 300);
+        await tx.run(`INSERT OR REPLACE INTO kind_sensitive (repo, upstream_id, kinds) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flatMap(([id, kinds]) => [repo, id, kinds]));
       }
     });
   }

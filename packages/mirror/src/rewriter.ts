@@ -24,7 +24,7 @@ import { planRewrite, type RewriteGraph, type RewritePlan } from './rewrite-plan
 import { IntList } from './int-list.js';
 import { OrderedReader } from './ordered-reader.js';
 import { MirrorError, codes } from './errors.js';
-import { BlobVariants, type BlobKey, type Variant } from './blob-variants.js';
+import { BlobVariants, DEFAULT_UNRECORDED, type BlobKey, type Variant } from './blob-variants.js';
 
 export { withheldBlob };
 
@@ -70,9 +70,9 @@ export interface RewriteInput {
   allowUnscannable?: readonly string[];
   /**
    * Which of these upstream blob ids of earlier syncs a name could sanitize otherwise than their
-   * default form (`RewriteOutput.kindSensitive` of those syncs); absent: none.
+   * default form, with the kinds that would (`RewriteOutput.kindSensitive` of those syncs); absent: none.
    */
-  kindSensitive?(ids: readonly string[]): Promise<ReadonlySet<string>>;
+  kindSensitive?(ids: readonly string[]): Promise<ReadonlyMap<string, number>>;
 }
 
 export interface RewriteOutput {
@@ -89,8 +89,11 @@ export interface RewriteOutput {
    * copies those the sanitized store lacks.
    */
   originals: string[];
-  /** Upstream ids of this sync's blobs that a file name could sanitize otherwise (blob-variants.ts): persist them. */
-  kindSensitive: string[];
+  /**
+   * This sync's blobs that a file name could sanitize otherwise (blob-variants.ts): upstream id → a bit
+   * per kind that would (code 1, config 2, docs 4, lockfile 8). Persist them for later syncs.
+   */
+  kindSensitive: Map<string, number>;
 }
 
 /** A directory on the way down from a commit's root tree, for the paths of secrets (built only for those). */
@@ -140,6 +143,7 @@ class RewriteRun {
   readonly #variantIds = new Set<string>();
   readonly #unusedDefaults = new Map<number, readonly TakenSecret[]>();
   readonly #outsideSecrets = new Map<string, readonly TakenSecret[]>();
+  readonly #recordedDefaults = new Map<string, number>();
   // Ids outside this sync that its objects point at, with the sanitized id an earlier sync gave them.
   readonly #outside = new ObjectTable();
   // Set when the pack writer queued an object: wait for it at the next point that can.
@@ -303,7 +307,8 @@ class RewriteRun {
     const v = this.#variants;
     const outside = v.namedOutside();
     const kindSensitive = this.#input.kindSensitive;
-    const keys = v.candidates(outside.length > 0 && kindSensitive ? await kindSensitive(outside) : new Set());
+    const known = outside.length > 0 && kindSensitive ? await kindSensitive(outside) : new Map<string, number>();
+    const keys = v.candidates(known);
     if (keys.length === 0) return;
     const table = this.#table;
     for await (const batch of this.#input.source.readBatches(keys.map((k) => (typeof k === 'number' ? table.id(k) : k)), { views: true })) {
@@ -311,6 +316,8 @@ class RewriteRun {
         const index = table.indexOf(obj.id);
         const made = v.make(index >= 0 ? index : obj.id, obj.content, this.#mapped(obj.id));
         if (made !== undefined) await this.#emitVariant(index >= 0 ? index : obj.id, made);
+        // An earlier sync's default form now served, its secrets on record below: no need to read it again.
+        if (index < 0 && made?.isDefault === true) this.#recordedDefaults.set(obj.id, known.get(obj.id)! & ~DEFAULT_UNRECORDED);
       }
     }
   }
@@ -380,8 +387,15 @@ class RewriteRun {
     for (const found of this.#outsideSecrets.values()) for (const s of found) this.#secrets.push({ ...s, path: null, commitId: null });
     return {
       unchanged: table.size - table.rewritten, secrets: this.#secrets, objectTokens: this.#objectTokens, resolve,
-      stats: this.#stats, originals: [...this.#originals], kindSensitive: [...this.#variants.sensitive()].map((i) => table.id(i)),
+      stats: this.#stats, originals: [...this.#originals], kindSensitive: this.#kindSensitive(),
     };
+  }
+
+  /** Kind-sensitive blobs to persist; a default form whose secrets went on no record is marked so a later name records them. */
+  #kindSensitive(): Map<string, number> {
+    const out = new Map<string, number>(this.#recordedDefaults);
+    for (const [i, kinds] of this.#variants.sensitive()) out.set(this.#table.id(i), kinds | (this.#unusedDefaults.has(i) ? DEFAULT_UNRECORDED : 0));
+    return out;
   }
 
   #take(index: number): RawObject {

@@ -12,10 +12,16 @@ const bareAuth: Rule = {
   pattern: /\bauth\s*=\s*(?<secret>[A-Za-z0-9_]{8,64})/, confidence: 'medium', fileKinds: ['config'],
 };
 
+/** A name-based rule of every kind (medium confidence): lockfiles drop it by kind. */
+const mediumSecret: Rule = {
+  id: 'test-medium-secret', type: 'test-medium-secret', description: 'a secret= value', keywords: ['secret='],
+  pattern: /secret=(?<secret>[A-Za-z0-9]{12,40})/, confidence: 'medium',
+};
+
 /** The default rules plus the config-only one, without the generic rule (which would take `auth=` everywhere). */
 let shared: Scanner | undefined;
 function kindScanner(): Scanner {
-  return shared ??= createScanner({ rules: [...createScanner().rules.filter((r) => r.id !== 'generic-secret-assignment'), bareAuth] });
+  return shared ??= createScanner({ rules: [...createScanner().rules.filter((r) => r.id !== 'generic-secret-assignment'), bareAuth, mediumSecret] });
 }
 
 describe('per-name blob variants', function () {
@@ -110,6 +116,22 @@ describe('per-name blob variants', function () {
     const [token] = tokensIn(lone);
     expect(lone).to.equal(`auth=${token}\n`);
     expect((await env.vault.reveal(token!)).toString('latin1')).to.equal(value);
+  });
+
+  it('leaves name-based findings in a lockfile and tokenizes them elsewhere, as gitgate scan reports them', async () => {
+    const pw = 'Qx' + randomAlnum(14) + '9';
+    const pat = fakeGithubPat();
+    const lock = `{"resolved": "https://r.example/x?secret=${pw}", "token": "${pat}"}\n`;
+    t.up.setRef('refs/heads/main', t.up.commitFiles({ 'package-lock.json': lock, 'app.py': `u = "x?secret=${pw}"\n` }, 'one\n'));
+    const env = await open('a');
+    const m = makeMirror(env, t.up.gitDir);
+    await m.sync();
+    const store = m.sanitized.gitDir;
+    const served = text(store, 'main:package-lock.json');
+    const [token] = tokensIn(served);
+    expect(served).to.equal(`{"resolved": "https://r.example/x?secret=${pw}", "token": "${token}"}\n`);
+    expect(tokensIn(text(store, 'main:app.py'))).to.have.length(1);
+    expect(allObjects(store).includes(Buffer.from(pat))).to.equal(false);
   });
 
   it('keeps tokenizing a provider token in code: only the config-only finding depends on the name', async () => {
