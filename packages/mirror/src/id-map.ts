@@ -87,22 +87,14 @@ export class IdMap {
    */
   async lookup(repo: string, upstreamIds: Iterable<string>): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    await inChunks(upstreamIds, async (chunk) => {
-      const rows = await this.#db.all<{ upstream_id: string; sanitized_id: string }>(
-        `SELECT upstream_id, sanitized_id FROM id_map WHERE repo = ? AND upstream_id IN (${chunk.map(() => '?').join(', ')})`, [repo, ...chunk]);
-      for (const r of rows) out.set(r.upstream_id, r.sanitized_id);
-    });
+    await this.#rowsOf<{ upstream_id: string; sanitized_id: string }>('id_map', 'sanitized_id', repo, upstreamIds, (r) => out.set(r.upstream_id, r.sanitized_id));
     return out;
   }
 
   /** Those of `upstreamIds` that a sync recorded as kind-sensitive blobs, with their kind bits (see {@link recordKindSensitive}). */
   async kindSensitive(repo: string, upstreamIds: Iterable<string>): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    await inChunks(upstreamIds, async (chunk) => {
-      const rows = await this.#db.all<{ upstream_id: string; kinds: number }>(
-        `SELECT upstream_id, kinds FROM kind_sensitive WHERE repo = ? AND upstream_id IN (${chunk.map(() => '?').join(', ')})`, [repo, ...chunk]);
-      for (const r of rows) out.set(r.upstream_id, r.kinds);
-    });
+    await this.#rowsOf<{ upstream_id: string; kinds: number }>('kind_sensitive', 'kinds', repo, upstreamIds, (r) => out.set(r.upstream_id, r.kinds));
     return out;
   }
 
@@ -120,6 +112,22 @@ export class IdMap {
         await tx.run(`INSERT OR REPLACE INTO kind_sensitive (repo, upstream_id, kinds) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flatMap(([id, kinds]) => [repo, id, kinds]));
       }
     });
+  }
+
+  /** Calls `each` with the rows of `table` (upstream_id and `column`) for those of `upstreamIds` it holds, asked in chunks. */
+  async #rowsOf<R>(table: 'id_map' | 'kind_sensitive', column: string, repo: string, upstreamIds: Iterable<string>, each: (row: R) => void): Promise<void> {
+    let chunk: string[] = [];
+    const ask = async (): Promise<void> => {
+      const rows = await this.#db.all<R>(
+        `SELECT upstream_id, ${column} FROM ${table} WHERE repo = ? AND upstream_id IN (${chunk.map(() => '?').join(', ')})`, [repo, ...chunk]);
+      for (const r of rows) each(r);
+      chunk = [];
+    };
+    for (const id of upstreamIds) {
+      chunk.push(id);
+      if (chunk.length === LOOKUP_CHUNK) await ask();
+    }
+    if (chunk.length > 0) await ask();
   }
 
   /**
@@ -191,19 +199,6 @@ export class IdMap {
   async close(): Promise<void> {
     await this.#db.close();
   }
-}
-
-/** Calls `ask` with the ids in chunks of LOOKUP_CHUNK, one after the other. */
-async function inChunks(ids: Iterable<string>, ask: (chunk: string[]) => Promise<void>): Promise<void> {
-  let chunk: string[] = [];
-  for (const id of ids) {
-    chunk.push(id);
-    if (chunk.length === LOOKUP_CHUNK) {
-      await ask(chunk);
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) await ask(chunk);
 }
 
 /** Inserts object → token rows (existing ones kept) in chunks that stay under SQLite's variable limit. */
