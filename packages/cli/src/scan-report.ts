@@ -139,7 +139,9 @@ export function scanContent(c: Collector, content: Buffer, where: ScanWhere, hin
   c.report.scanned.bytes += content.length;
   let findings: Finding[];
   try {
-    findings = c.scanner.scan(content, hint ? { path: where.path } : undefined);
+    // A path selects exactly as the gateway does per tree entry name (its kind and name globs); a
+    // place without a file name (a message) gets every finding, as in the rewrite.
+    findings = c.scanner.scan(content, hint ? { path: where.path } : { kind: 'unknown' });
   } catch (e) {
     if (!(e instanceof ScannerError)) throw e;
     c.report.withheld.push({ ...where, bytes: content.length, reason: e.message });

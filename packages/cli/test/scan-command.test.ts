@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createScanner } from '@gitgate/scanner';
+import { compileCustomRules, createScanner } from '@gitgate/scanner';
 import { startGateway } from '@gitgate/gateway';
 import { GIT_ENV } from '@gitgate/testkit';
 import type * as Corpus from '../../../fixtures/secrets-corpus.mjs';
@@ -36,6 +36,19 @@ describe('gitgate scan', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-'));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('selects per file kind as the gateway does: a config-only rule reports in a .env, not in Python', async () => {
+    const { rules } = compileCustomRules([{
+      id: 'test-bare-auth', type: 'bare-auth', regex: '\\bauth\\s*=\\s*(?<secret>[A-Za-z0-9_]{8,64})', keywords: ['auth'], fileKinds: ['config'],
+    }], 'scanner.rules');
+    const scanner = createScanner({ rules: [...createScanner().rules.filter((r) => r.id !== 'generic-secret-assignment'), ...rules] });
+    fs.writeFileSync(path.join(dir, 'client.py'), 'r = get(url, auth=wrong_auth)\n');
+    fs.writeFileSync(path.join(dir, '.env'), `auth=${chars(16)}\n`);
+    const { code, text } = await run([dir, '--json'], { scanner });
+    expect(code).to.equal(1);
+    const report = JSON.parse(text) as ScanReport;
+    expect(report.findings.map((f) => `${f.path} ${f.ruleId}`)).to.deep.equal(['.env test-bare-auth']);
+  });
 
   it('lists the secrets of a directory with path, line, rule and a masked preview', async () => {
     const t = githubToken();

@@ -36,6 +36,18 @@ const migrations: Migration[] = [
         PRIMARY KEY (repo, object_id, token)
       ) WITHOUT ROWID;`,
   },
+  {
+    // Blobs a file name could sanitize otherwise than their default form (blob-variants.ts): a later
+    // sync that names one of them reads it again to make the variant its names need.
+    version: 3,
+    sql: `
+      CREATE TABLE kind_sensitive (
+        repo TEXT NOT NULL,
+        upstream_id TEXT NOT NULL,
+        kinds INTEGER NOT NULL,
+        PRIMARY KEY (repo, upstream_id)
+      ) WITHOUT ROWID;`,
+  },
 ];
 
 /** Ids per lookup query (SQLite allows 32766 bound parameters; smaller statements prepare faster). */
@@ -75,21 +87,47 @@ export class IdMap {
    */
   async lookup(repo: string, upstreamIds: Iterable<string>): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    const ask = async (chunk: string[]): Promise<void> => {
-      const rows = await this.#db.all<{ upstream_id: string; sanitized_id: string }>(
-        `SELECT upstream_id, sanitized_id FROM id_map WHERE repo = ? AND upstream_id IN (${chunk.map(() => '?').join(', ')})`, [repo, ...chunk]);
-      for (const r of rows) out.set(r.upstream_id, r.sanitized_id);
-    };
+    await this.#rowsOf<{ upstream_id: string; sanitized_id: string }>('id_map', 'sanitized_id', repo, upstreamIds, (r) => out.set(r.upstream_id, r.sanitized_id));
+    return out;
+  }
+
+  /** Those of `upstreamIds` that a sync recorded as kind-sensitive blobs, with their kind bits (see {@link recordKindSensitive}). */
+  async kindSensitive(repo: string, upstreamIds: Iterable<string>): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    await this.#rowsOf<{ upstream_id: string; kinds: number }>('kind_sensitive', 'kinds', repo, upstreamIds, (r) => out.set(r.upstream_id, r.kinds));
+    return out;
+  }
+
+  /**
+   * Records upstream blob ids whose sanitized form depends on the name a tree gives them, each with a
+   * bit per file kind that selects otherwise, durably, so a later sync that gives one of them a new
+   * name makes the variant that name needs.
+   */
+  async recordKindSensitive(repo: string, blobs: ReadonlyMap<string, number>): Promise<void> {
+    const rows = [...blobs];
+    if (rows.length === 0) return;
+    await this.#db.transaction(async (tx) => {
+      for (let i = 0; i < rows.length; i += 300) {
+        const chunk = rows.slice(i, i + 300);
+        await tx.run(`INSERT OR REPLACE INTO kind_sensitive (repo, upstream_id, kinds) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flatMap(([id, kinds]) => [repo, id, kinds]));
+      }
+    });
+  }
+
+  /** Calls `each` with the rows of `table` (upstream_id and `column`) for those of `upstreamIds` it holds, asked in chunks. */
+  async #rowsOf<R>(table: 'id_map' | 'kind_sensitive', column: string, repo: string, upstreamIds: Iterable<string>, each: (row: R) => void): Promise<void> {
     let chunk: string[] = [];
+    const ask = async (): Promise<void> => {
+      const rows = await this.#db.all<R>(
+        `SELECT upstream_id, ${column} FROM ${table} WHERE repo = ? AND upstream_id IN (${chunk.map(() => '?').join(', ')})`, [repo, ...chunk]);
+      for (const r of rows) each(r);
+      chunk = [];
+    };
     for (const id of upstreamIds) {
       chunk.push(id);
-      if (chunk.length === LOOKUP_CHUNK) {
-        await ask(chunk);
-        chunk = [];
-      }
+      if (chunk.length === LOOKUP_CHUNK) await ask();
     }
-    if (chunk.length > 0) await ask(chunk);
-    return out;
+    if (chunk.length > 0) await ask();
   }
 
   /**
@@ -153,6 +191,7 @@ export class IdMap {
     await this.#db.transaction(async (tx) => {
       await tx.run('DELETE FROM id_map WHERE repo = ?', [repo]);
       await tx.run('DELETE FROM object_tokens WHERE repo = ?', [repo]);
+      await tx.run('DELETE FROM kind_sensitive WHERE repo = ?', [repo]);
       await tx.run('DELETE FROM sync_state WHERE repo = ?', [repo]);
     });
   }

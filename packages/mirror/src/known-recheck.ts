@@ -6,9 +6,15 @@
 import { knownSecretsOnly, replaceSecrets, type KnownSecrets, type Scanner } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
 
+/** A minter that teaches what it mints; `quiet` mints the same tokens without teaching. */
+export interface LearningMinter extends TokenMinter {
+  readonly quiet: TokenMinter;
+}
+
 /** A minter that also makes every secret it mints a token for known (when matchable bare). */
-export function learningMinter(minter: TokenMinter, known: KnownSecrets): TokenMinter {
+export function learningMinter(minter: TokenMinter, known: KnownSecrets): LearningMinter {
   return {
+    quiet: minter,
     tokenFor(type, secret) {
       const token = minter.tokenFor(type, secret);
       known.learn(type, secret);

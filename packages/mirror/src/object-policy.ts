@@ -11,7 +11,7 @@ import {
   makeHeader, parseHeadered, scanTree, serializeHeadered, splitTagSignature, headerValue,
   type EntryKind, type HeaderedObject, type ObjectHeader,
 } from '@gitgate/objects';
-import type { Scanner } from '@gitgate/scanner';
+import type { Scanner, ScanHint } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
 import { tokenizeBlob, type TakenSecret } from './tokenize.js';
 import type { PlaceTokenizer, Tokenized } from './place-tokenizer.js';
@@ -44,13 +44,14 @@ export interface ObjectOutcome {
 const UNCHANGED: ObjectOutcome = Object.freeze({ content: null, secrets: Object.freeze([]) as readonly TakenSecret[], withheld: 0 });
 
 /**
- * A blob: every secret (in UTF-16, gzip, zip and tar content too) replaced by its token. Fails closed:
+ * A blob: every secret (in UTF-16, gzip, zip and tar content too) replaced by its token; `hint` selects
+ * the findings of the content itself (default: every finding, see `replaceSecrets`). Fails closed:
  * content the scanner cannot scan becomes `withheldBlob(size)`. Never throws what the scanner throws.
  */
-export function rewriteBlob(content: Buffer, scanner: Scanner, minter: TokenMinter): ObjectOutcome {
+export function rewriteBlob(content: Buffer, scanner: Scanner, minter: TokenMinter, hint?: ScanHint): ObjectOutcome {
   let result: { content: Buffer; secrets: TakenSecret[] };
   try {
-    result = tokenizeBlob(scanner, content, minter);
+    result = tokenizeBlob(scanner, content, minter, hint);
   } catch {
     return { content: withheldBlob(content.length), secrets: [], withheld: 1 };
   }

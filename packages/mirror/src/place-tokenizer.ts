@@ -19,10 +19,13 @@ export interface Tokenized {
 /** Tokenizes the secrets in `bytes`. Throws what the scanner throws (the caller fails closed). */
 export type PlaceTokenizer = (bytes: Buffer, form: TokenForm) => Tokenized;
 
-/** A PlaceTokenizer over a scanner and a minter: content-only scanning, no path hint. */
+/** A place has no file name: every finding of every kind applies (fail closed). */
+const UNNAMED = Object.freeze({ kind: 'unknown' as const });
+
+/** A PlaceTokenizer over a scanner and a minter: content-only scanning, no file name. */
 export function createPlaceTokenizer(scanner: Scanner, minter: TokenMinter): PlaceTokenizer {
   return (bytes, form) => {
-    const findings = scanner.scan(bytes);
+    const findings = scanner.scan(bytes, UNNAMED);
     if (findings.length === 0) return { content: bytes, secrets: [] };
     return tokenize(bytes, findings, minter, form === 'ref' ? refSafeToken : undefined);
   };

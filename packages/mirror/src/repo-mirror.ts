@@ -24,8 +24,9 @@ import { noopLogger, type Logger } from '@gitgate/log';
 /**
  * Bumped when the rewrite itself changes in a way that changes sanitized ids.
  * 2: every header value, tree entry names and ref names are scanned.
+ * 3: tree entries point at per-name variants of blobs whose findings depend on the file kind (blob-variants.ts).
  */
-export const REWRITE_VERSION = '2';
+export const REWRITE_VERSION = '3';
 
 /** The vault operations the sync needs. */
 export interface SecretSink extends TokenMinter {
@@ -256,6 +257,7 @@ export class RepoMirror {
     const mappedTips = await out.resolve(tips);
     // Which objects carry which tokens is on record before any ref can lead a fetch to them.
     await idMap.recordObjectTokens(name, out.objectTokens);
+    await idMap.recordKindSensitive(name, out.kindSensitive);
     await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head);
     await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() });
   }
@@ -277,6 +279,7 @@ export class RepoMirror {
         objects, source: this.#upstream, persisted: (ids) => this.#persisted(ids), pack,
         scanner: known ? withKnownSecrets(scanner, known) : scanner, minter: known ? learningMinter(vault, known) : vault, known,
         allowUnscannable: this.#opts.allowUnscannable, onProgress: this.#rewriteProgress(),
+        kindSensitive: (ids) => this.#opts.idMap.kindSensitive(name, ids),
       });
       // Invariant 4: secrets are durable in the vault before any object carrying their token can be served.
       const records: SecretRecord[] = out.secrets.map((s): SecretRecord => ({

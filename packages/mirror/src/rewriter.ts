@@ -17,7 +17,7 @@ import type { TakenSecret } from './tokenize.js';
 import { createPlaceTokenizer } from './place-tokenizer.js';
 import { memoizedTokenizer } from './memoized-tokenizer.js';
 import {
-  parseOrThrow, rewriteBlob, rewriteCommit, rewriteTag, rewriteTree, scanTreeOrThrow, tagTargetType, value, withheldBlob,
+  parseOrThrow, rewriteCommit, rewriteTag, rewriteTree, scanTreeOrThrow, tagTargetType, value, withheldBlob,
   type HeaderedContext, type ObjectOutcome, type TreeContext,
 } from './object-policy.js';
 import { planRewrite, type RewriteGraph, type RewritePlan } from './rewrite-plan.js';
@@ -25,6 +25,7 @@ import { IntList } from './int-list.js';
 import { OrderedReader } from './ordered-reader.js';
 import { KnownRecheck, holdsKnown } from './known-recheck.js';
 import { MirrorError, codes } from './errors.js';
+import { BlobVariants, DEFAULT_UNRECORDED, type BlobKey, type Variant } from './blob-variants.js';
 
 export { withheldBlob };
 
@@ -73,6 +74,11 @@ export interface RewriteInput {
    * (learningMinter): after pass 1, blobs settled before a value they hold became known are re-settled.
    */
   known?: KnownSecrets;
+  /**
+   * Which of these upstream blob ids of earlier syncs a name could sanitize otherwise than their
+   * default form, with the kinds that would (`RewriteOutput.kindSensitive` of those syncs); absent: none.
+   */
+  kindSensitive?(ids: readonly string[]): Promise<ReadonlyMap<string, number>>;
 }
 
 export interface RewriteOutput {
@@ -83,12 +89,17 @@ export interface RewriteOutput {
   objectTokens: Map<string, string[]>;
   /** Upstream id → sanitized id for the given ids, from this run's objects and earlier runs'. */
   resolve(ids: readonly string[]): Promise<Map<string, string>>;
-  stats: { objects: number; blobsScanned: number; bytesScanned: number; rewritten: number; withheld: number };
+  stats: { objects: number; blobsScanned: number; bytesScanned: number; rewritten: number; withheld: number; variants: number };
   /**
    * Upstream ids of unscannable blobs that a tree serves as they are (allowUnscannable): the caller
    * copies those the sanitized store lacks.
    */
   originals: string[];
+  /**
+   * This sync's blobs that a file name could sanitize otherwise (blob-variants.ts): upstream id → a bit
+   * per kind that would (code 1, config 2, docs 4, lockfile 8). Persist them for later syncs.
+   */
+  kindSensitive: Map<string, number>;
 }
 
 /** A directory on the way down from a commit's root tree, for the paths of secrets (built only for those). */
@@ -118,6 +129,7 @@ export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
   await run.recheckKnown();
   await run.lookUpOutside();
   await run.recheckOutside();
+  await run.settleVariants();
   const plan = planRewrite(input.objects.size, (i) => input.objects.type(i), graph);
   await run.rewritePass(plan, graph.commits.length);
   return run.output();
@@ -131,7 +143,14 @@ class RewriteRun {
   readonly #blobSecrets = new Map<number, readonly TakenSecret[]>();
   readonly #secrets: SecretSighting[] = [];
   readonly #objectTokens = new Map<string, string[]>();
-  readonly #stats = { objects: 0, blobsScanned: 0, bytesScanned: 0, rewritten: 0, withheld: 0 };
+  readonly #stats = { objects: 0, blobsScanned: 0, bytesScanned: 0, rewritten: 0, withheld: 0, variants: 0 };
+  // Per-name variants of blobs; the default forms' secrets of blobs whose entries serve a variant (a
+  // tag may still serve the default), and the variants' secrets of earlier syncs' blobs, by id.
+  readonly #variants: BlobVariants;
+  readonly #variantIds = new Set<string>();
+  readonly #unusedDefaults = new Map<number, readonly TakenSecret[]>();
+  readonly #outsideSecrets = new Map<string, readonly TakenSecret[]>();
+  readonly #recordedDefaults = new Map<string, number>();
   // Ids outside this sync that its objects point at, with the sanitized id an earlier sync gave them.
   readonly #outside = new ObjectTable();
   // Set when the pack writer queued an object: wait for it at the next point that can.
@@ -159,6 +178,7 @@ class RewriteRun {
     this.#table = input.objects;
     this.#allowGlobs = (input.allowUnscannable ?? []).map((g) => globToRegExp(g));
     this.#recheck = input.known === undefined ? null : new KnownRecheck(input.known);
+    this.#variants = new BlobVariants(input.scanner, input.minter, input.objects.size);
     const plain = createPlaceTokenizer(input.scanner, input.minter);
     // Blobs and messages are scanned once each; headers and names repeat (see memoizedTokenizer).
     const tokenize = memoizedTokenizer(plain);
@@ -210,7 +230,7 @@ class RewriteRun {
     this.#recheck?.settling(index);
     this.#stats.blobsScanned++;
     this.#stats.bytesScanned += content.length;
-    const r = rewriteBlob(content, this.#input.scanner, this.#input.minter);
+    const r = this.#variants.settle(index, content);
     if (r.withheld > 0) {
       // Fail closed: what cannot be scanned is never served as is.
       this.#stats.withheld++;
@@ -246,7 +266,7 @@ class RewriteRun {
   async #resettleBlob(recheck: KnownRecheck, index: number, content: Buffer): Promise<void> {
     const old = this.#table.sanitized(index);
     const ordinal = recheck.ordinalOf(index);
-    const r = rewriteBlob(content, this.#input.scanner, this.#input.minter);
+    const r = this.#variants.settle(index, content);
     if (r.content === null) return;
     if (r.withheld > 0) {
       this.#stats.withheld++;
@@ -273,6 +293,7 @@ class RewriteRun {
     scanTreeOrThrow(obj.id, raw, (kind, at, nameStart) => {
       if (kind === 'gitlink') return; // a submodule commit lives in another repository
       const child = table.indexOfRaw(raw, at);
+      if (kind === 'blob') this.#variants.named(child, raw, at, nameStart);
       if (child < 0) {
         this.#outside.addRaw(raw, at);
         if (kind === 'blob' && this.#allowGlobs.length > 0 && this.#allowed(raw.subarray(nameStart, at - 1))) this.#outsideCandidates.add(raw.toString('hex', at, at + 20));
@@ -333,6 +354,52 @@ class RewriteRun {
     }
   }
 
+  /**
+   * After pass 1, when the names of every new tree are known: the variants of blobs whose names select
+   * otherwise than the default form (blob-variants.ts), read again from upstream and written to the pack.
+   */
+  async settleVariants(): Promise<void> {
+    const v = this.#variants;
+    const outside = v.namedOutside();
+    const kindSensitive = this.#input.kindSensitive;
+    const known = outside.length > 0 && kindSensitive ? await kindSensitive(outside) : new Map<string, number>();
+    const keys = v.candidates(known);
+    if (keys.length === 0) return;
+    const table = this.#table;
+    for await (const batch of this.#input.source.readBatches(keys.map((k) => (typeof k === 'number' ? table.id(k) : k)), { views: true })) {
+      for (const obj of batch) {
+        const index = table.indexOf(obj.id);
+        const made = v.make(index >= 0 ? index : obj.id, obj.content, this.#mapped(obj.id));
+        if (made !== undefined) await this.#emitVariant(index >= 0 ? index : obj.id, made);
+        // An earlier sync's default form now served, its secrets on record below: no need to read it again.
+        if (index < 0 && made?.isDefault === true) this.#recordedDefaults.set(obj.id, known.get(obj.id)! & ~DEFAULT_UNRECORDED);
+      }
+    }
+  }
+
+  /** Writes a variant once; its secrets go to the paths of the entries that serve it (#entryId). */
+  async #emitVariant(key: BlobKey, made: Variant): Promise<void> {
+    if (made.isDefault) {
+      // An earlier sync may have served only a variant of it: the default's secrets go on record now.
+      if (typeof key === 'string' && made.secrets.length > 0) this.#outsideSecrets.set(key, made.secrets);
+      return;
+    }
+    if (!this.#variantIds.has(made.id)) {
+      this.#variantIds.add(made.id);
+      this.#stats.variants++;
+      if (!this.#input.pack.write('blob', made.content)) await this.#input.pack.drain();
+    }
+    this.#carries(made.id, made.secrets);
+    if (typeof key === 'string') {
+      if (made.secrets.length > 0) this.#outsideSecrets.set(key, made.secrets);
+      return;
+    }
+    const unused = this.#blobSecrets.get(key);
+    if (unused !== undefined) this.#unusedDefaults.set(key, unused);
+    if (made.secrets.length > 0) this.#blobSecrets.set(key, made.secrets);
+    else this.#blobSecrets.delete(key);
+  }
+
   /** Pass 2: commits parents first, then tags, then trees that only refs or tags reach (the plan's units). */
   async rewritePass(plan: RewritePlan, commits: number): Promise<void> {
     const table = this.#table;
@@ -372,10 +439,18 @@ class RewriteRun {
       const found = unknown.length > 0 ? await this.#input.persisted(unknown) : new Map<string, string>();
       return new Map(ids.map((id) => [id, found.get(id) ?? this.#mapped(id)]));
     };
+    for (const found of this.#outsideSecrets.values()) for (const s of found) this.#secrets.push({ ...s, path: null, commitId: null });
     return {
       unchanged: table.size - table.rewritten, secrets: this.#secrets, objectTokens: this.#objectTokens, resolve,
-      stats: this.#stats, originals: [...this.#originals],
+      stats: this.#stats, originals: [...this.#originals], kindSensitive: this.#kindSensitive(),
     };
+  }
+
+  /** Kind-sensitive blobs to persist; a default form whose secrets went on no record is marked so a later name records them. */
+  #kindSensitive(): Map<string, number> {
+    const out = new Map<string, number>(this.#recordedDefaults);
+    for (const [i, kinds] of this.#variants.sensitive()) out.set(this.#table.id(i), kinds | (this.#unusedDefaults.has(i) ? DEFAULT_UNRECORDED : 0));
+    return out;
   }
 
   #take(index: number): RawObject {
@@ -405,6 +480,12 @@ class RewriteRun {
     if (type === 'tag') {
       const t = this.#table.indexOf(id);
       if (this.#pending(t, 'tag')) this.#rewriteTagAt(t);
+    }
+    const blob = this.#unusedDefaults.size > 0 && type === 'blob' ? this.#table.indexOf(id) : -1;
+    if (this.#unusedDefaults.has(blob)) {
+      // A tag serves the blob's default form: its secrets are on record too.
+      for (const s of this.#unusedDefaults.get(blob)!) this.#secrets.push({ ...s, path: null, commitId: null });
+      this.#unusedDefaults.delete(blob);
     }
     return this.#mapped(id);
   }
@@ -463,10 +544,11 @@ class RewriteRun {
       } else if (this.#blobSecrets.size > 0 && this.#blobSecrets.has(child)) {
         this.#attribute(child, this.#paths ? pathOf(this.#dir, name) : null, this.#commitId);
       }
-      nid = table.sanitized(child);
+      nid = (kind === 'blob' ? this.#variants.idOf(child) : undefined) ?? table.sanitized(child);
     } else {
       const other = this.#outside.indexOfRaw(raw, at);
       nid = other >= 0 ? this.#outside.sanitized(other) : undefined;
+      if (kind === 'blob' && this.#outsideSecrets.size + this.#variantIds.size > 0) nid = this.#outsideVariant(raw.toString('hex', at, at + 20), name) ?? nid;
     }
     if (nid !== undefined && kind === 'blob' && this.#allowGlobs.length > 0
       && (child >= 0 ? this.#unscannable.has(child) : this.#unscannableOutside.has(raw.toString('hex', at, at + 20)))
@@ -476,6 +558,17 @@ class RewriteRun {
       return undefined;
     }
     return nid;
+  }
+
+  /** The variant an earlier sync's blob has in this sync, its secrets attributed to the first path that serves it. */
+  #outsideVariant(id: string, name: Buffer): string | undefined {
+    const found = this.#outsideSecrets.get(id);
+    if (found !== undefined) {
+      this.#outsideSecrets.delete(id);
+      const path = this.#paths ? pathOf(this.#dir, name) : null;
+      for (const s of found) this.#secrets.push({ ...s, path, commitId: this.#commitId });
+    }
+    return this.#variants.idOf(id);
   }
 
   #attribute(blob: number, path: string | null, commitId: string | null): void {

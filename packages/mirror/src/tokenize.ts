@@ -1,5 +1,5 @@
 /** Replaces finding spans in a byte buffer with vault tokens. */
-import { replaceSecrets, type Finding, type Scanner } from '@gitgate/scanner';
+import { replaceSecrets, type Finding, type Scanner, type ScanHint } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
 
 /** A secret taken out of an object, held in memory only until the vault stores it. */
@@ -41,15 +41,16 @@ export function tokenize(
 /**
  * Returns blob `content` with every secret replaced by its token, reading UTF-16 text, gzip and zip
  * the way `replaceSecrets` does (a rebuilt container still opens); `content` itself when nothing was
- * found. Each secret found inside a container is taken exactly like a plain one.
+ * found. Each secret found inside a container is taken exactly like a plain one. `hint` selects the
+ * findings of the content itself (default: every finding, see `replaceSecrets`).
  * @throws ScannerError when the content cannot be fully scanned: the caller withholds it.
  */
-export function tokenizeBlob(scanner: Scanner, content: Buffer, minter: TokenMinter): { content: Buffer; secrets: TakenSecret[] } {
+export function tokenizeBlob(scanner: Scanner, content: Buffer, minter: TokenMinter, hint?: ScanHint): { content: Buffer; secrets: TakenSecret[] } {
   const secrets: TakenSecret[] = [];
   const out = replaceSecrets(scanner, content, (f, secret) => {
     const token = minter.tokenFor(f.type, secret);
     secrets.push({ token, type: f.type, ruleId: f.ruleId, secret });
     return token;
-  });
+  }, hint);
   return { content: out, secrets };
 }

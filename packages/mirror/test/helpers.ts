@@ -11,7 +11,7 @@ import { hashObject, serializeTree, type ObjectType, type TreeEntry } from '@git
 import { createScanner, type Scanner } from '@gitgate/scanner';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { IdMap, RepoMirror, type RepoMirrorOptions, type SecretSink } from '../src/index.js';
-import { randomChars as randomAlnum, GIT_CLEAN_ENV } from '@gitgate/testkit';
+import { randomChars as randomAlnum, GIT_CLEAN_ENV, removeDirs as removeDirsOf, tempDir as tempDirOf } from '@gitgate/testkit';
 export { tempDir, removeDirs as removeDir, randomChars as randomAlnum } from '@gitgate/testkit';
 
 /**
@@ -285,4 +285,43 @@ export function wrapVault(vault: Vault, beforePut: (records: Parameters<Vault['p
 /** Gateway tokens in a text, in order of appearance. */
 export function tokensIn(text: string): string[] {
   return [...text.matchAll(/\[\[TOKEN_[a-z0-9-]+_[A-Z2-7]{24}\]\]/g)].map((m) => m[0]);
+}
+
+/** What {@link upstreamPerTest} gives each test: its temp dir, its upstream, and data dirs to open in it. */
+export interface PerTest {
+  readonly dir: string;
+  readonly up: Upstream;
+  /** Opens data dir `name` (with `keyFrom`: a copy of that key file, a second replica); closed after the test. */
+  open(name: string, keyFrom?: string): Promise<DataEnv>;
+}
+
+/**
+ * Registers beforeEach/afterEach hooks that give each test a temp dir holding a fresh upstream, and
+ * close the data dirs it opened (with `scanner()` when given) and remove the temp dir after it.
+ */
+export function upstreamPerTest(scanner?: () => Scanner): PerTest {
+  let dir = '';
+  let up: Upstream | undefined;
+  const envs: DataEnv[] = [];
+  beforeEach(() => {
+    dir = tempDirOf();
+    up = Upstream.create(path.join(dir, 'upstream.git'));
+  });
+  afterEach(async () => {
+    for (const e of envs.splice(0)) await e.close();
+    removeDirsOf(dir);
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    get up() {
+      return up!;
+    },
+    async open(name, keyFrom) {
+      const env = await openDataEnv(path.join(dir, name), { keyFrom, ...(scanner === undefined ? {} : { scanner: scanner() }) });
+      envs.push(env);
+      return env;
+    },
+  };
 }

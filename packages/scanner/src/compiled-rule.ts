@@ -1,5 +1,6 @@
 /** Validates a rule and compiles it into the form the engine runs: fresh stateful regexes, resolved group. */
-import { globToRegExp } from './path-rules.js';
+import { FILE_KINDS } from './file-kind.js';
+import { compileNameGlob, nameGlob, directoryGlobProblem } from './path-rules.js';
 import type { Rule } from './rule.js';
 
 /** A rule ready to run. The regexes are private copies: no state is shared with the caller's Rule. */
@@ -12,7 +13,7 @@ export interface CompiledRule {
   readonly allow: readonly RegExp[];
   /** The decoded-value check with stateless regexes, when the rule has one. */
   readonly decoded?: { readonly pattern: RegExp; readonly allow: readonly RegExp[] };
-  /** The rule's path globs as regexes (empty: every path). */
+  /** The rule's file-name globs as regexes (empty: every name). */
   readonly paths: readonly RegExp[];
 }
 
@@ -66,6 +67,10 @@ export function compileRule(rule: Rule): CompiledRule {
   if (rule.paths !== undefined && !(Array.isArray(rule.paths) && rule.paths.every((p) => typeof p === 'string' && p.length > 0))) {
     fail('paths must be an array of non-empty glob strings');
   }
+  for (const p of rule.paths ?? []) if (nameGlob(p) === undefined) fail(`paths: ${directoryGlobProblem(p)}`);
+  if (rule.fileKinds !== undefined && !(Array.isArray(rule.fileKinds) && rule.fileKinds.length > 0 && rule.fileKinds.every((k) => FILE_KINDS.includes(k)))) {
+    fail(`fileKinds must be a non-empty list of ${FILE_KINDS.join(', ')}`);
+  }
 
   const { count, names } = groupsOf(rule.pattern);
   let group: number | string;
@@ -89,6 +94,6 @@ export function compileRule(rule: Rule): CompiledRule {
     ...(rule.decoded === undefined
       ? {}
       : { decoded: { pattern: withFlags(rule.decoded.pattern, '', 'gy'), allow: (rule.decoded.allow ?? []).map((a) => withFlags(a, '', 'gy')) } }),
-    paths: (rule.paths ?? []).map(globToRegExp),
+    paths: (rule.paths ?? []).map(compileNameGlob),
   };
 }

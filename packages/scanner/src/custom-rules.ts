@@ -7,10 +7,11 @@
 import { compileRule } from './compiled-rule.js';
 import { defaultRules } from './default-rules.js';
 import { builtinDetectors } from './detectors.js';
-import { globToRegExp } from './path-rules.js';
+import { FILE_KINDS, type FileKind } from './file-kind.js';
+import { directoryGlobProblem, globToRegExp, nameGlob } from './path-rules.js';
 import type { AllowlistEntry, Confidence, Rule } from './rule.js';
 
-const RULE_KEYS = ['id', 'type', 'description', 'regex', 'secretGroup', 'keywords', 'minEntropy', 'allow', 'paths', 'confidence', 'multiline'];
+const RULE_KEYS = ['id', 'type', 'description', 'regex', 'secretGroup', 'keywords', 'minEntropy', 'allow', 'paths', 'fileKinds', 'confidence', 'multiline'];
 const ALLOW_KEYS = ['description', 'regex', 'paths', 'rules'];
 const ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const TYPE_SLUG = /^[a-z0-9-]{1,64}$/;
@@ -61,6 +62,7 @@ function globList(v: unknown, path: string, problems: string[]): string[] | unde
   for (const [i, g] of globs.entries()) {
     try {
       globToRegExp(g);
+      if (nameGlob(g) === undefined) problems.push(`${path}[${i}]: ${directoryGlobProblem(g)}`);
     } catch (e) {
       problems.push(`${path}[${i}]: ${(e as Error).message}`);
     }
@@ -68,10 +70,21 @@ function globList(v: unknown, path: string, problems: string[]): string[] | unde
   return globs;
 }
 
+/** A rule's `fileKinds`: a non-empty list of file kinds (file-kind.ts). */
+function kindList(v: unknown, path: string, problems: string[]): FileKind[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length === 0 || !v.every((k) => FILE_KINDS.includes(k as FileKind))) {
+    problems.push(`${path}: must be a non-empty list of file kinds (${FILE_KINDS.join(', ')})`);
+    return undefined;
+  }
+  return v as FileKind[];
+}
+
 /**
  * Validates and compiles custom rules given as config data (a list of
  * `{ id, type, description?, regex, secretGroup?, keywords, minEntropy?, allow?, paths?,
- * confidence?, multiline? }`). Keywords are folded to lower case; `confidence` defaults to
+ * fileKinds?, confidence?, multiline? }`). `paths` are file-name globs (a glob naming a directory is
+ * a problem); `fileKinds` limits the rule to files of those kinds (file-kind.ts). Keywords are folded to lower case; `confidence` defaults to
  * `high`. `where` is the config path of the list (e.g. `scanner.rules`). Never throws: rules that
  * have a problem are left out and the problems say why.
  */
@@ -113,6 +126,7 @@ export function compileCustomRules(raw: unknown, where: string): { rules: Rule[]
       else allow = item.allow.map((a, j) => compileRegex(a, `${at}.allow[${j}]`, problems)).filter((r): r is RegExp => r !== undefined);
     }
     const paths = globList(item.paths, `${at}.paths`, problems);
+    const fileKinds = kindList(item.fileKinds, `${at}.fileKinds`, problems);
     if (problems.length > before || pattern === undefined || keywords === undefined) return;
     const rule: Rule = {
       id: id as string,
@@ -125,6 +139,7 @@ export function compileCustomRules(raw: unknown, where: string): { rules: Rule[]
       ...(item.minEntropy === undefined ? {} : { minEntropy: item.minEntropy as number }),
       ...(allow === undefined ? {} : { allow }),
       ...(paths === undefined ? {} : { paths }),
+      ...(fileKinds === undefined ? {} : { fileKinds }),
       ...(item.multiline === true ? { multiline: true } : {}),
     };
     try {

@@ -7,7 +7,7 @@
 import { DecodeBudget, DEFAULT_DECODE_LIMITS } from './decode-limits.js';
 import { ScannerError, codes } from './errors.js';
 import { isGzip, readGzip, writeGzip } from './gzip-container.js';
-import type { Finding } from './rule.js';
+import type { Finding, ScanHint } from './rule.js';
 import type { Scanner } from './scanner.js';
 import { isTar, readTar, rebuildTar } from './tar-container.js';
 import { utf16Decode, utf16Encode, utf16Form, utf16Span, utf16View, type Utf16Form } from './utf16-text.js';
@@ -34,14 +34,17 @@ function ownCopy(bytes: Buffer, start: number, end: number): Buffer {
  * stored blocks with the first member's header, zip with changed entries stored and the rest
  * copied raw, tar with changed files' sizes and header checksums fixed. A container that changes
  * nothing is returned as it was. Other content is scanned as it is and the spans replaced in place.
+ * `hint` says what the content is (default: `unknown`, every finding applies); it selects the
+ * findings of the content itself and of UTF-16 text, while content inside a container, and the
+ * container's own bytes, get every finding (fail closed).
  * @returns `content` itself when nothing was found, else new bytes.
  * @throws ScannerError with a stable code when a container cannot be fully scanned within the
  *   scanner's decode limits (too large, expansion ratio, depth, entries), is encrypted, corrupt or
  *   in an unsupported form, or holds a secret in its own bytes (names, comments); and whatever
  *   `scanner.scan` throws. The caller must then withhold the content.
  */
-export function replaceSecrets(scanner: Scanner, content: Buffer, replace: SecretReplacer): Buffer {
-  const replacement = new EncodedReplacement(scanner, replace);
+export function replaceSecrets(scanner: Scanner, content: Buffer, replace: SecretReplacer, hint: ScanHint = UNKNOWN): Buffer {
+  const replacement = new EncodedReplacement(scanner, replace, hint);
   if (!(content instanceof Uint8Array)) throw new TypeError('scanner content must be a Buffer');
   const view = content as Uint8Array;
   const bytes = Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.length);
@@ -49,15 +52,19 @@ export function replaceSecrets(scanner: Scanner, content: Buffer, replace: Secre
   return out === bytes ? content : out;
 }
 
+const UNKNOWN: ScanHint = Object.freeze({ kind: 'unknown' });
+
 /** One replaceSecrets call: its scanner, replacer and decode budget, shared by every nested layer. */
 class EncodedReplacement {
   readonly #scanner: Scanner;
   readonly #replace: SecretReplacer;
   readonly #budget: DecodeBudget;
+  readonly #hint: ScanHint;
 
-  constructor(scanner: Scanner, replace: SecretReplacer) {
+  constructor(scanner: Scanner, replace: SecretReplacer, hint: ScanHint) {
     this.#scanner = scanner;
     this.#replace = replace;
+    this.#hint = hint;
     this.#budget = new DecodeBudget(scanner.decodeLimits ?? DEFAULT_DECODE_LIMITS);
   }
 
@@ -83,7 +90,8 @@ class EncodedReplacement {
       return this.#containerClean(replaced ? rebuildTar(bytes, tar, replaced) : bytes, 'tar');
     }
     const form = utf16Form(bytes);
-    return form === undefined ? this.#plain(bytes) : this.#utf16(bytes, form);
+    const hint = depth === 1 ? this.#hint : UNKNOWN;
+    return form === undefined ? this.#plain(bytes, hint) : this.#utf16(bytes, form, hint);
   }
 
   /**
@@ -102,8 +110,8 @@ class EncodedReplacement {
     return changed ? replaced : undefined;
   }
 
-  #plain(bytes: Buffer): Buffer {
-    const findings = this.#scanner.scan(bytes);
+  #plain(bytes: Buffer, hint: ScanHint): Buffer {
+    const findings = this.#scanner.scan(bytes, hint);
     if (findings.length === 0) return bytes;
     const parts: Buffer[] = [];
     let at = 0;
@@ -116,8 +124,8 @@ class EncodedReplacement {
     return Buffer.concat(parts);
   }
 
-  #utf16(bytes: Buffer, form: Utf16Form): Buffer {
-    const findings = this.#scanner.scan(utf16View(bytes, form));
+  #utf16(bytes: Buffer, form: Utf16Form, hint: ScanHint): Buffer {
+    const findings = this.#scanner.scan(utf16View(bytes, form), hint);
     let out = bytes;
     if (findings.length > 0) {
       const parts: Buffer[] = [];
@@ -133,12 +141,12 @@ class EncodedReplacement {
       out = Buffer.concat(parts);
     }
     // A BOM can be chance in a binary; its bytes are still scanned as they are, as any content is.
-    return this.#plain(out);
+    return this.#plain(out, hint);
   }
 
   /** The container's own bytes (headers, names, comments, raw entries) hold no secret left to find. */
   #containerClean(bytes: Buffer, container: string): Buffer {
-    if (this.#scanner.scan(bytes).length > 0) {
+    if (this.#scanner.scan(bytes, UNKNOWN).length > 0) {
       throw new ScannerError(codes.secretInContainer, `a secret in the ${container} structure itself cannot be replaced in place`, { data: { container } });
     }
     return bytes;

@@ -56,14 +56,23 @@ export function mergeKnownFindings(found: readonly Finding[], known: readonly Fi
 
 /**
  * `scanner` plus the known values of `known` (as they are at each call: values learned later count
- * from then on). The rule-set version is `scanner`'s: known values are data, not rules.
+ * from then on). The rule-set version is `scanner`'s: known values are data, not rules. Known values
+ * apply in every kind of file. An unhinted scan returns every kind's candidates (they may overlap) with
+ * the known occurrences beside them; `select` merges the known ones into what a kind keeps, so a
+ * finding that only some kinds keep is never merged into a span the other kinds then tokenize.
  */
 export function withKnownSecrets(scanner: Scanner, known: KnownSecrets): Scanner {
+  const occurrences = (content: Uint8Array): Finding[] => known.find(Buffer.from(content.buffer, content.byteOffset, content.length));
   return {
     ...scanner,
     scan(content, hint) {
       const found = scanner.scan(content, hint);
-      return mergeKnownFindings(found, known.find(Buffer.from(content.buffer, content.byteOffset, content.length)));
+      if (hint !== undefined) return mergeKnownFindings(found, occurrences(content));
+      return [...found, ...occurrences(content)].sort((a, b) => a.start - b.start || a.end - b.end);
+    },
+    select(content, findings, hint) {
+      const selected = scanner.select(content, findings.filter((f) => !isKnown(f)), hint);
+      return mergeKnownFindings(selected, findings.filter(isKnown));
     },
   };
 }

@@ -1,8 +1,10 @@
 /**
- * Path rules, applied only when `scan` is given a path hint (`gitgate scan`). The rewrite is
- * content-addressed — one blob can sit at many paths — so it never sees a path; everything the
- * rewrite must catch is detected from content (see key-container.ts).
+ * Name rules: globs over file names, honoured by `gitgate scan` (per path) and by the gateway (per
+ * tree entry name) alike. A blob or tree is content-addressed and sits at many paths, so globs that
+ * name directories cannot be honoured by the gateway and are refused. Key files by name are the one
+ * path rule left to `gitgate scan` only; the gateway finds their keys by content (key-container.ts).
  */
+import { fileKindOf } from './file-kind.js';
 
 /**
  * Compiles a glob to an anchored regex over a `/`-separated path: `**` spans directories, `*`
@@ -56,18 +58,36 @@ export function pathMatches(path: string, globs: readonly RegExp[]): boolean {
 }
 
 /**
- * Dependency lockfiles: machine-written, full of hashes and registry URLs. With a path hint,
- * name-based (medium/low confidence) rules do not report in them; provider tokens still do.
+ * The file-name glob `glob` stands for: a leading `**` directory part is dropped (it matches at any depth, as a
+ * bare name does). Returns undefined when the glob names a directory (`config/*.env`, `src/**`).
  */
-const LOCKFILES = globToRegExp(
-  '{package-lock.json,npm-shrinkwrap.json,yarn.lock,pnpm-lock.yaml,bun.lock,Cargo.lock,Gemfile.lock,composer.lock,' +
-    'poetry.lock,Pipfile.lock,uv.lock,pdm.lock,go.sum,packages.lock.json,gradle.lockfile,mix.lock,pubspec.lock,' +
-    'Podfile.lock,flake.lock,Package.resolved,conan.lock,deno.lock}',
-);
+export function nameGlob(glob: string): string | undefined {
+  const name = glob.replace(/^(?:\*\*\/)+/, '');
+  return name.length > 0 && !name.includes('/') ? name : undefined;
+}
 
-/** Whether `path` names a dependency lockfile. */
+/**
+ * Compiles a file-name glob (see {@link nameGlob}) to a regex over a path's base name.
+ * @throws TypeError when the glob is empty or names a directory.
+ */
+export function compileNameGlob(glob: string): RegExp {
+  const name = typeof glob === 'string' ? nameGlob(glob) : undefined;
+  if (name === undefined) throw new TypeError(typeof glob === 'string' && glob.length > 0 ? directoryGlobProblem(glob) : 'glob must be a non-empty string');
+  return globToRegExp(name);
+}
+
+/** The sentence that refuses a glob naming a directory, for config problems and TypeErrors alike. */
+export function directoryGlobProblem(glob: string): string {
+  return `${JSON.stringify(glob)} names a directory: paths are matched against file names (like *.env or settings.ini), ` +
+    'because the gateway sees a file by its name in a tree, never by its whole path';
+}
+
+/**
+ * Dependency lockfiles (machine-written, full of hashes and registry URLs): the `lockfile` kind, in
+ * which findings below high confidence do not apply (see file-kind.ts); provider tokens still do.
+ */
 export function isLockfile(path: string): boolean {
-  return LOCKFILES.test(path);
+  return fileKindOf(path) === 'lockfile';
 }
 
 /**

@@ -57,14 +57,15 @@ export interface Rule {
   /** The secret is an encoded value that must decode to something credential-shaped. */
   decoded?: DecodedCheck;
   /**
-   * Path globs (`**` any directories, `*` within a name; a glob without `/` matches the base
-   * name). Honoured only when `scan` gets a path hint (`gitgate scan`); the content-addressed
-   * rewrite has no paths and runs the rule on every blob (fail closed).
+   * File name globs (`*.env`, `settings.{ini,cfg}`; a leading `**` directory part is allowed and means the
+   * same): the rule reports only in files so named. Matched against the base name, by `gitgate scan`
+   * and by the gateway per tree entry name alike; a glob naming a directory throws (a tree sits at
+   * many paths, so only its entries' names can decide).
    */
   paths?: string[];
   /**
-   * The kinds of file (by the path hint's name) in which the rule's findings apply; `unknown` is
-   * always implied (fail closed). Absent: every kind.
+   * The file kinds (file-kind.ts) in which the rule's findings apply; content of `unknown` kind
+   * (messages, headers, unnamed blobs, unknown names) gets them too (fail closed). Absent: every kind.
    */
   fileKinds?: readonly FileKind[];
 }
@@ -83,6 +84,8 @@ export interface Finding {
    * (`base64`, `hex`, `percent`, `kubernetes-secret`), joined by `>`. The span is the encoded run.
    */
   via?: string;
+  /** The file kinds the finding applies in, copied from its rule (absent: every kind); see `selectFindings`. */
+  fileKinds?: readonly FileKind[];
 }
 
 /**
@@ -94,12 +97,20 @@ export interface AllowlistEntry {
   description?: string;
   regex?: RegExp;
   ruleIds?: string[];
-  /** Path globs, as in {@link Rule.paths}; ignored by the content-addressed rewrite. */
+  /** File name globs, as in {@link Rule.paths}; the gateway honours them per tree entry name. */
   paths?: string[];
 }
 
-/** Optional context for one `scan` call. Only `gitgate scan` passes it; the rewrite never does. */
+/**
+ * Optional context for one `scan` call: what the content is. Without one, `scan` returns the findings
+ * of every kind (see `Scanner.scan`).
+ */
 export interface ScanHint {
-  /** Repository-relative path of the content, `/`-separated. */
+  /**
+   * Repository-relative path of the content, `/`-separated: its kind is `fileKindOf(base name, content)`,
+   * and name globs of rules and allowlist entries apply.
+   */
   path?: string;
+  /** The kind of the content (overrides the kind a path would give). */
+  kind?: FileKind;
 }

@@ -43,7 +43,8 @@ export function rulesetVersion(rules: readonly Rule[], allowlist: readonly Allow
     reachBack: r.reachBack ?? null,
     decoded: r.decoded === undefined ? null : { encoding: r.decoded.encoding, pattern: regexKey(r.decoded.pattern), allow: (r.decoded.allow ?? []).map(regexKey) },
     paths: r.paths ?? null,
-    fileKinds: r.fileKinds ?? null,
+    // Only when set, so the versions of rule sets without kinds stay what they were.
+    ...(r.fileKinds === undefined ? {} : { fileKinds: [...new Set(r.fileKinds)].sort() }),
   }));
   const allow = allowlist.map((e) => ({
     regex: e.regex === undefined ? null : regexKey(e.regex),

@@ -11,13 +11,13 @@ import { allowlisted, compileAllowlist, type CompiledAllowlistEntry } from './al
 import { compileRule, type CompiledRule } from './compiled-rule.js';
 import type { Detector, DetectScope } from './detector.js';
 import { findEncodedRuns } from './encoded-runs.js';
-import { fileKindOf } from './file-kind.js';
 import { shannonEntropy } from './entropy.js';
 import { latin1 } from './latin1.js';
 import { createKeywordAutomaton, type KeywordAutomaton, type KeywordHits } from './keyword-automaton.js';
-import { isLockfile, pathMatches } from './path-rules.js';
+import { appliesTo, appliesToEveryKind, fileKindOf, kindNeedsHead, resolvePerKind, type FileKind } from './file-kind.js';
+import { pathMatches } from './path-rules.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
-import type { AllowlistEntry, Confidence, Finding, Rule } from './rule.js';
+import type { AllowlistEntry, Confidence, Finding, Rule, ScanHint } from './rule.js';
 import type { EngineSettings } from './ruleset-version.js';
 import { overlapsAny, tokenSpans } from './token-spans.js';
 
@@ -41,6 +41,15 @@ function strongest(findings: readonly Finding[]): Finding {
   });
 }
 
+/**
+ * The kinds an encoded run's finding applies in: those of any finding inside it (undefined: every
+ * kind), so no kind that keeps an inner secret leaves the run as it is.
+ */
+function kindsOfAny(findings: readonly Finding[]): readonly FileKind[] | undefined {
+  if (findings.some((f) => f.fileKinds === undefined)) return undefined;
+  return [...new Set(findings.flatMap((f) => f.fileKinds!))].sort();
+}
+
 /** The rules and detectors of one scanner, compiled; stateless between scans. */
 export class ScanEngine {
   readonly #settings: EngineSettings;
@@ -51,6 +60,11 @@ export class ScanEngine {
   readonly #content: Detector[];
   readonly #region: Detector[];
   readonly #path: Detector[];
+  // Rules whose findings a file name can drop (name globs), and whether name-bound allowlist entries
+  // can drop any rule's findings.
+  readonly #nameBoundRules: ReadonlySet<string>;
+  readonly #nameBoundAll: boolean;
+  readonly #compiledById: ReadonlyMap<string, CompiledRule>;
   readonly #automaton: KeywordAutomaton;
   readonly #keywordLength: Int32Array;
   readonly #ruleLists: Int32Array[];
@@ -78,6 +92,12 @@ export class ScanEngine {
     this.#content = detectors.filter((d) => d.stage === 'content');
     this.#region = detectors.filter((d) => d.stage === 'region');
     this.#path = detectors.filter((d) => d.stage === 'path');
+    this.#compiledById = new Map(this.#compiled.map((c) => [c.rule.id, c]));
+    this.#nameBoundAll = this.#pathBound.some((e) => e.ruleIds === undefined);
+    this.#nameBoundRules = new Set([
+      ...this.#compiled.filter((c) => c.paths.length > 0).map((c) => c.rule.id),
+      ...this.#pathBound.flatMap((e) => [...(e.ruleIds ?? [])]),
+    ]);
     if (this.#region.length > 31) throw new TypeError('at most 31 region detectors');
     // One automaton over the distinct keywords of all rules plus the region detectors' own.
     const keywordIndex = new Map<string, number>();
@@ -111,10 +131,55 @@ export class ScanEngine {
     this.#openEnd = new Float64Array(this.#compiled.length);
   }
 
-  /** Sorted, non-overlapping findings in `bytes`; `path` (a hint) enables path rules and path detectors. */
-  scan(bytes: Buffer, path: string | undefined): Finding[] {
-    const candidates = this.#scanAll(bytes, 0, []);
-    return resolveOverlaps(path === undefined ? candidates : this.#applyPathRules(candidates, bytes, path));
+  /**
+   * Without a hint, the findings of every file kind and name, resolved per selection (they overlap only
+   * where a file's kind or name decides between them); with one, {@link select} of those.
+   */
+  scan(bytes: Buffer, hint: ScanHint | undefined): Finding[] {
+    const all = resolvePerKind(this.#scanAll(bytes, 0, []), (f) => this.#nameConditional(f));
+    if (hint === undefined) return all;
+    if (hint.path === undefined || this.#path.length === 0) return this.select(bytes, all, hint);
+    return resolveOverlaps(this.#runPathDetectors(bytes, hint.path, this.#selected(bytes, all, hint)));
+  }
+
+  /**
+   * The findings of an unhinted scan of `bytes` that apply under `hint`, sorted and non-overlapping:
+   * those of the hint's kind (`kind`, else `fileKindOf(base name of path, bytes)`, else `unknown`), minus,
+   * with a path, what name globs of rules and allowlist entries drop. A filter: it adds nothing.
+   */
+  select(bytes: Buffer, findings: readonly Finding[], hint: ScanHint): Finding[] {
+    return resolveOverlaps(this.#selected(bytes, findings, hint));
+  }
+
+  #selected(bytes: Buffer, findings: readonly Finding[], hint: ScanHint): Finding[] {
+    const path = hint.path;
+    const kind = hint.kind ?? (path === undefined ? 'unknown' : fileKindOf(path, bytes));
+    const kept = findings.filter((f) => appliesTo(f, kind));
+    return path === undefined ? kept : this.#applyNameRules(kept, bytes, path);
+  }
+
+  /** Whether some file kind or name drops `finding` (else every selection keeps it). */
+  conditional(finding: Finding): boolean {
+    return !appliesToEveryKind(finding) || this.#nameConditional(finding);
+  }
+
+  /** Whether a name glob (of its rule or a name-bound allowlist entry) may drop `finding`. */
+  #nameConditional(finding: Finding): boolean {
+    return this.#nameBoundAll || this.#nameBoundRules.has(finding.ruleId);
+  }
+
+  /**
+   * A key that two file names share exactly when every scan selects alike for them: the kind (or `?`
+   * when the file's first bytes decide it) and which name globs match.
+   */
+  nameClass(name: string): string {
+    let key: string = kindNeedsHead(name) ? '?' : fileKindOf(name);
+    if (this.#nameBoundRules.size > 0 || this.#pathBound.length > 0) {
+      const bits = (globs: readonly RegExp[]): string => (pathMatches(name, globs) ? '1' : '0');
+      key += ':' + this.#compiled.filter((c) => c.paths.length > 0).map((c) => bits(c.paths)).join('');
+      key += ':' + this.#pathBound.map((e) => bits(e.paths ?? [])).join('');
+    }
+    return key;
   }
 
   #allowlisted(ruleId: string, secret: string, path?: string): boolean {
@@ -146,7 +211,7 @@ export class ScanEngine {
       const ce = Math.min(len, cs + chunkBytes);
       this.#scanRegion(bytes, Math.max(0, cs - chunkOverlap), Math.min(len, ce + chunkOverlap), cs, ce, depth, out);
     }
-    return candidates === undefined ? resolveOverlaps(out) : out;
+    return candidates === undefined ? resolvePerKind(out, (f) => this.#nameConditional(f)) : out;
   }
 
   /**
@@ -286,8 +351,11 @@ export class ScanEngine {
       if (run.start < cs || run.start >= ce) continue;
       const inner = this.#scanAll(run.decoded, depth + 1, undefined);
       if (inner.length === 0) continue;
-      const best = strongest(inner);
+      // An inner finding that applies everywhere speaks first: the run then applies everywhere too.
+      const universal = inner.filter((f) => !this.conditional(f));
+      const best = strongest(universal.length > 0 ? universal : inner);
       if (this.#allowlisted(best.ruleId, bytes.toString('latin1', run.start, run.end))) continue;
+      const kinds = kindsOfAny(inner);
       found.push({
         ruleId: best.ruleId,
         type: best.type,
@@ -295,6 +363,7 @@ export class ScanEngine {
         end: run.end,
         confidence: best.confidence,
         via: best.via === undefined ? run.encoding : `${run.encoding}>${best.via}`,
+        ...(kinds === undefined ? {} : { fileKinds: kinds }),
       });
     }
   }
@@ -326,7 +395,9 @@ export class ScanEngine {
       const span = typeof group === 'number' ? m.indices![group] : m.indices!.groups?.[group];
       const accepted = span !== undefined && span[1] > span[0] && this.#accepts(c, sub.slice(span[0], span[1]));
       if (accepted) {
-        out.push({ ruleId: rule.id, type: rule.type, start: subBase + span[0], end: subBase + span[1], confidence: rule.confidence });
+        const f: Finding = { ruleId: rule.id, type: rule.type, start: subBase + span[0], end: subBase + span[1], confidence: rule.confidence };
+        if (rule.fileKinds !== undefined) f.fileKinds = rule.fileKinds;
+        out.push(f);
       }
       if (m[0].length === 0) regex.lastIndex = m.index + 1;
       // A rejected match (placeholder, low entropy) may hide a real secret that starts inside it,
@@ -336,25 +407,20 @@ export class ScanEngine {
     }
   }
 
-  /** Path rules and path detectors: applied only with a hint, before overlaps are resolved. */
-  #applyPathRules(candidates: Finding[], bytes: Buffer, path: string): Finding[] {
-    const lockfile = isLockfile(path);
-    const kind = fileKindOf(path);
-    const kept = candidates.filter((f) => {
-      if (lockfile && f.confidence !== 'high') return false;
-      const c = this.#compiled.find((x) => x.rule.id === f.ruleId);
+  /** Name rules (rule and allowlist globs): applied only with a path, before overlaps are resolved. */
+  #applyNameRules(candidates: Finding[], bytes: Buffer, path: string): Finding[] {
+    return candidates.filter((f) => {
+      const c = this.#compiledById.get(f.ruleId);
       if (c !== undefined && c.paths.length > 0 && !pathMatches(path, c.paths)) return false;
-      // A rule's findings apply only in the kinds of file it declares (unknown: every rule). Decoded
-      // content (`via`) has no kind of its own: a .env inside base64 in a .js file is not code.
-      const kinds = c?.rule.fileKinds;
-      if (kinds !== undefined && kind !== 'unknown' && f.via === undefined && !kinds.includes(kind)) return false;
       return !this.#allowlisted(f.ruleId, bytes.toString('latin1', f.start, f.end), path);
     });
-    if (this.#path.length > 0) {
-      let whole: string | undefined;
-      const scope = this.#scope(bytes, 0, bytes.length, 0, bytes.length, 0, () => (whole ??= latin1(bytes, 0, bytes.length)), path);
-      for (const d of this.#path) d.detect(scope, kept);
-    }
+  }
+
+  /** Path detectors (key files by name, `gitgate scan` only): they add to `kept`. */
+  #runPathDetectors(bytes: Buffer, path: string, kept: Finding[]): Finding[] {
+    let whole: string | undefined;
+    const scope = this.#scope(bytes, 0, bytes.length, 0, bytes.length, 0, () => (whole ??= latin1(bytes, 0, bytes.length)), path);
+    for (const d of this.#path) d.detect(scope, kept);
     return kept;
   }
 }

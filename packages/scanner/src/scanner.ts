@@ -8,6 +8,7 @@ import { decodeLimits, type DecodeLimits } from './decode-limits.js';
 import { defaultRules } from './default-rules.js';
 import { builtinDetectors, type DetectorInfo } from './detectors.js';
 import { ScannerError, codes } from './errors.js';
+import { FILE_KINDS } from './file-kind.js';
 import type { AllowlistEntry, Finding, Rule, ScanHint } from './rule.js';
 import { rulesetVersion, type EngineSettings } from './ruleset-version.js';
 import { ScanEngine } from './scan-engine.js';
@@ -54,14 +55,30 @@ export interface Scanner {
   /** The bounds `replaceSecrets` decodes containers within (absent on hand-made scanners: the defaults apply). */
   readonly decodeLimits?: DecodeLimits;
   /**
-   * Finds secrets in `content`. Without `hint` the result depends only on the bytes: sorted by
-   * start, non-overlapping, never overlapping an existing gateway token. `hint.path` (for
-   * `gitgate scan` only; the rewrite never passes it) enables path rules: rule and allowlist
-   * `paths`, key files by name, and no name-based findings in lockfiles.
+   * Finds secrets in `content`, never overlapping an existing gateway token. Without `hint` the
+   * result depends only on the bytes and holds the findings of every file kind and name, sorted by
+   * start; they overlap only where a file's kind or name decides between them, so pass them through
+   * `select` (or `selectFindings`) before replacing spans. With `hint` (a `kind`, or a `path` whose
+   * base name and first bytes give the kind and whose name globs apply): exactly
+   * `select(content, scan(content), hint)`, sorted and non-overlapping; a path also runs the path
+   * detectors (key files by name, `gitgate scan` only).
    * @throws ScannerError `GITGATE_SCAN_LIMIT` when `content` is larger than `maxBytes`.
-   * @throws TypeError when `content` is not a Buffer/Uint8Array.
+   * @throws TypeError when `content` is not a Buffer/Uint8Array, or `hint` is malformed.
    */
   scan(content: Buffer, hint?: ScanHint): Finding[];
+  /**
+   * The findings of an unhinted `scan(content)` that apply under `hint`: what `scan(content, hint)`
+   * returns, without scanning again, except that it only filters (path detectors, which add key
+   * files by name for `gitgate scan`, do not run). The gateway selects per tree entry name with it.
+   */
+  select(content: Buffer, findings: readonly Finding[], hint: ScanHint): Finding[];
+  /** Whether some file kind or file name would drop `finding` (a finding of an unhinted scan). */
+  conditional(finding: Finding): boolean;
+  /**
+   * A key two file names share only if `select` treats them alike for any content: their kind (`?`
+   * when the content's shebang decides it) and which name globs of rules and allowlist entries match.
+   */
+  nameClass(name: string): string;
 }
 
 /**
@@ -96,18 +113,34 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     decodeLimits: settings.decode,
     scan(content: Buffer, hint?: ScanHint): Finding[] {
       if (!(content instanceof Uint8Array)) throw new TypeError('scanner content must be a Buffer');
-      if (hint !== undefined && (hint === null || typeof hint !== 'object' || (hint.path !== undefined && typeof hint.path !== 'string'))) {
-        throw new TypeError('scanner hint must be an object with an optional string path');
-      }
+      checkHint(hint);
       if (content.length > maxBytes) {
         throw new ScannerError(codes.scanLimit, `content of ${content.length} bytes exceeds the scan limit of ${maxBytes} bytes`, {
           data: { bytes: content.length, maxBytes },
         });
       }
-      // A plain Uint8Array is viewed, not copied, as a Buffer (toString('latin1') is Buffer-only).
-      const view = content as Uint8Array;
-      const bytes = Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.length);
-      return engine.scan(bytes, hint?.path);
+      return engine.scan(asBuffer(content), hint);
     },
+    select(content: Buffer, findings: readonly Finding[], hint: ScanHint): Finding[] {
+      checkHint(hint);
+      if (hint === undefined) throw new TypeError('scanner select needs a hint');
+      if (!(content instanceof Uint8Array)) throw new TypeError('scanner content must be a Buffer');
+      return engine.select(asBuffer(content), findings, hint);
+    },
+    conditional: (finding: Finding) => engine.conditional(finding),
+    nameClass: (name: string) => engine.nameClass(name),
   };
+}
+
+/** A plain Uint8Array viewed, not copied, as a Buffer (toString('latin1') is Buffer-only). */
+function asBuffer(content: Uint8Array): Buffer {
+  return Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.length);
+}
+
+function checkHint(hint: ScanHint | undefined): void {
+  if (hint === undefined) return;
+  if (hint === null || typeof hint !== 'object' || (hint.path !== undefined && typeof hint.path !== 'string')
+    || (hint.kind !== undefined && !FILE_KINDS.includes(hint.kind))) {
+    throw new TypeError('scanner hint must be an object with an optional string path and an optional file kind');
+  }
 }

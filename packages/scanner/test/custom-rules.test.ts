@@ -64,7 +64,7 @@ describe('custom rules and allowlists from config', () => {
 
   it('validates allowlist entries, including unknown rule ids', () => {
     const { allowlist, problems } = compileAllowlistConfig(
-      [{ regex: '^test-', rules: ['generic-secret-assignment'] }, { paths: ['fixtures/**'] }, { description: 'nothing' }, { regex: '(', rules: ['no-such-rule'] }],
+      [{ regex: '^test-', rules: ['generic-secret-assignment'] }, { paths: ['**/*.lock'] }, { description: 'nothing' }, { regex: '(', rules: ['no-such-rule'] }],
       'scanner.allowlist',
     );
     expect(allowlist).to.have.length(2);
@@ -96,12 +96,19 @@ describe('global allowlist', () => {
     expect(scanner.scan(Buffer.from(`password: ${pw}\nurl: https://u:${fakes.password()}@h.internal/\n`)).map((f) => f.ruleId)).to.deep.equal(['generic-secret-unquoted']);
   });
 
-  it('applies a path entry only with a path hint', () => {
+  it('applies a path entry only with a path hint, to the file name', () => {
     const text = Buffer.from(`t=${fakes.github('p')}\n`);
-    const scanner = createScanner({ allowlist: [{ paths: ['test/fixtures/**'] }] });
-    expect(scanner.scan(text, { path: 'test/fixtures/a.env' })).to.deep.equal([]);
+    const scanner = createScanner({ allowlist: [{ paths: ['fixture-*.env'] }] });
+    expect(scanner.scan(text, { path: 'test/fixture-a.env' })).to.deep.equal([]);
     expect(scanner.scan(text, { path: 'src/a.env' })).to.have.length(1);
     expect(scanner.scan(text)).to.have.length(1);
+  });
+
+  it('refuses a path entry that names a directory, saying paths are file names', () => {
+    const { problems } = compileAllowlistConfig([{ paths: ['test/fixtures/**'] }], 'scanner.allowlist');
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.match(/^scanner\.allowlist\[0\]\.paths\[0\]: "test\/fixtures\/\*\*" names a directory: paths are matched against file names/);
+    expect(() => createScanner({ allowlist: [{ paths: ['test/fixtures/**'] }] })).to.throw(TypeError, /names a directory/);
   });
 
   it('applies inside decoded content too', () => {

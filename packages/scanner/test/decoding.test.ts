@@ -54,6 +54,7 @@ describe('decoding encoded wrappers', () => {
     const b64 = Buffer.from(`api_key=${fakes.chars(ALNUM, 30)}`).toString('base64');
     const text = `password: ${b64}\n`;
     const found = scanner.scan(Buffer.from(text));
+    // Both candidates apply in the same kinds, so resolving per kind keeps one for all of them.
     expect(found).to.have.length(1);
     expect(found[0]).to.include(byteSpan(text, b64));
   });

@@ -69,13 +69,18 @@ describe('path rules (scan hint)', () => {
     expect(createScanner().scan(Buffer.from(text)).map((f) => f.ruleId)).to.deep.equal(['generic-secret-assignment', 'github-pat']);
   });
 
-  it('runs a rule with paths only on matching paths when hinted, and everywhere without a hint', () => {
-    const rule: Rule = { id: 'acme-key', type: 'acme-key', description: 'd', keywords: ['acme_'], pattern: /acme_[0-9a-f]{32}/, confidence: 'high', paths: ['config/**'] };
+  it('runs a rule with paths only on matching file names when hinted, and everywhere without a hint', () => {
+    const rule: Rule = { id: 'acme-key', type: 'acme-key', description: 'd', keywords: ['acme_'], pattern: /acme_[0-9a-f]{32}/, confidence: 'high', paths: ['**/*.env'] };
     const scanner = createScanner({ rules: [rule] });
     const content = Buffer.from(`k=acme_${fakes.chars('0123456789abcdef', 32)}\n`);
     expect(scanner.scan(content, { path: 'config/prod/app.env' })).to.have.length(1);
-    expect(scanner.scan(content, { path: 'src/app.env' })).to.have.length(0);
+    expect(scanner.scan(content, { path: 'src/app.py' })).to.have.length(0);
     expect(scanner.scan(content)).to.have.length(1);
+  });
+
+  it('refuses a rule whose paths name a directory', () => {
+    const rule: Rule = { id: 'acme-key', type: 'acme-key', description: 'd', keywords: ['acme_'], pattern: /acme_[0-9a-f]{32}/, confidence: 'high', paths: ['config/**'] };
+    expect(() => createScanner({ rules: [rule] })).to.throw(TypeError, /names a directory: paths are matched against file names/);
   });
 
   it('throws TypeError for a hint that is not an object with a string path', () => {
