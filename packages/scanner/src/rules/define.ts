@@ -124,6 +124,17 @@ export interface NamedSpec {
  */
 export const ENV_ENTRY = String.raw`["']?[ \t]{0,16}\r?\n[ \t]{0,32}value[ \t]{0,4}:[ \t]{0,16}["']?`;
 
+/**
+ * The ways a provider-named key meets its value, beyond {@link ASSIGNMENT}: a declared type
+ * (`var xToken string = "…"`), Makefile `::=`/`:::=`/`?=`, PHP `.=`, a key/value call pair
+ * (`System.setProperty("X_TOKEN", "…")`) and an XML element whose text is the value, on its own
+ * line or not (`<xToken>\n  …\n</xToken>`). Only provider rules use these: their value shapes
+ * are specific enough that a looser separator does not let code through.
+ */
+export const NAMED_ASSIGNMENT =
+  String.raw`(?:(?:[ \t]{1,4}(?:string|String|str|&str))?\\?["'\x60]?[ \t]{0,16}(?::{1,3}=|[.?]=|=>|={1,3}|:(?!:))[ \t]{0,16}\\?["'\x60]?` +
+  String.raw`|\\?["'][ \t]{0,4},[ \t]{0,16}\\?["']|>[ \t]{0,16}(?:\r?\n[ \t]{0,32})?)`;
+
 /** `a_b` also as `a-b`, `a.b` and `ab`: keys are written in every case style. */
 function separatorVariants(keywords: readonly string[]): string[] {
   const out = new Set<string>();
@@ -140,7 +151,7 @@ export function namedRule(spec: NamedSpec): Rule {
   // Word separators in a name are optional and may be `_`, `-` or `.` (DD_API_KEY, ddApiKey, dd.api.key).
   const names = spec.names.replace(/\[_-\]\??/g, '[_.-]?');
   const pattern = new RegExp(
-    `(?:${anyCase(names)})[\\w.-]{0,40}(?:${ASSIGNMENT}|${ENV_ENTRY})(?<secret>${spec.value})(?![${b}])`,
+    `(?:${anyCase(names)})[\\w.-]{0,40}(?:${NAMED_ASSIGNMENT}|${ENV_ENTRY})(?<secret>${spec.value})(?![${b}])`,
   );
   return {
     id: spec.id,

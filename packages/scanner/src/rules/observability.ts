@@ -83,7 +83,7 @@ export const observabilityRules: readonly Rule[] = [
     id: 'dynatrace-api-token',
     description: 'Dynatrace API / platform token',
     prefix: ['dt0' + 'c01.', 'dt0' + 's01.', 'dt0' + 's16.'],
-    body: '[A-Z0-9]{24}\\.[A-Z0-9]{64}',
+    body: '[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64}',
     maxLength: 96,
     boundary: 'A-Za-z0-9_.',
   }),
