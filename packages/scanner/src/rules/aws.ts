@@ -109,5 +109,20 @@ export const awsBedrockApiKey: Rule = tokenRule({
   minEntropy: 4.0,
 });
 
+/**
+ * Amazon Bedrock short-lived API key: `bedrock-api-key-` + base64 of a presigned URL, which always
+ * begins with the base64 of `bedrock.amazonaws.com` (so even a truncated key is recognised).
+ */
+export const awsBedrockShortLivedKey: Rule = tokenRule({
+  id: 'aws-bedrock-short-lived-api-key',
+  type: 'aws-bedrock-api-key',
+  description: 'Amazon Bedrock short-lived API key',
+  prefix: 'bedrock-api-key-' + 'YmVkcm9jay5hbWF6b25hd3MuY29t',
+  body: '[A-Za-z0-9+/]{0,4000}={0,2}',
+  maxLength: 4050,
+  boundary: 'A-Za-z0-9+/=',
+  keywords: ['bedrock-api-key-'],
+});
+
 /** The AWS family. */
-export const awsRules: readonly Rule[] = [awsAccessKeyId, awsSecretAccessKey, awsSecretNearKeyId, awsSessionToken, awsMwsToken, awsBedrockApiKey];
+export const awsRules: readonly Rule[] = [awsAccessKeyId, awsSecretAccessKey, awsSecretNearKeyId, awsSessionToken, awsMwsToken, awsBedrockApiKey, awsBedrockShortLivedKey];

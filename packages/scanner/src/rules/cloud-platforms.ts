@@ -318,7 +318,7 @@ const harnessPat = tokenRule({
   id: 'harness-pat',
   description: 'Harness personal access or service-account token',
   prefix: ['pat.', 'sat.'],
-  body: '[A-Za-z0-9_-]{22}\\.[0-9a-f]{24}\\.[A-Za-z0-9]{20}',
+  body: '[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20}',
   maxLength: 72,
   boundary: 'A-Za-z0-9_.-',
 });

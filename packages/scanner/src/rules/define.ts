@@ -32,6 +32,15 @@ export const tokenPlaceholders: RegExp[] = [
   /^\$\{|\{\{|\$\(|^<|^%[A-Za-z_]/,
 ];
 
+/**
+ * {@link tokenPlaceholders} for a provider's test-mode keys (`sk_test_…`, `FLWSECK_TEST-…`), whose
+ * literal prefix itself says `test`: the same stand-ins except the word test.
+ */
+export const testModePlaceholders: RegExp[] = [
+  ...tokenPlaceholders.filter((r) => !r.test('Test_')),
+  /Personal|Access|Token|Secret|Fake|FAKE|Mock|MOCK/,
+];
+
 /** What a token looks like from outside: the characters that may not touch it on either side. */
 const DEFAULT_BOUNDARY = 'A-Za-z0-9_';
 

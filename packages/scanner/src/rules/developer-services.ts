@@ -29,6 +29,7 @@ const NAMED: ReadonlyArray<readonly [string, string, string, string[], string, n
   ['gitter-token', 'Gitter access token', 'gitter', ['gitter'], '[a-z0-9_-]{40}', 40],
   ['hubspot-api-key', 'HubSpot legacy API key (UUID)', 'hubspot', ['hubspot'], UUID, 36],
   ['jfrog-token', 'JFrog / Artifactory / Bintray / Xray identity token or API key', 'jfrog|artifactory|bintray|xray', ['jfrog', 'artifactory', 'bintray', 'xray'], '[A-Za-z0-9]{64}|[A-Za-z0-9]{73}', 73],
+  ['jira-api-token', 'Jira / Confluence / Atlassian classic API token (24 chars)', 'atlassian|confluence|jira', ['atlassian', 'confluence', 'jira'], '[A-Za-z0-9]{24}', 24],
   ['launchdarkly-access-token', 'LaunchDarkly access token', 'launch[_-]?darkly', ['launchdarkly', 'launch_darkly', 'launch-darkly'], '[A-Za-z0-9=_-]{40}', 40],
   ['linear-client-secret', 'Linear OAuth client secret', 'linear', ['linear'], '[a-f0-9]{32}', 32],
   ['linkedin-client-id', 'LinkedIn client id', 'linked[_-]?in', ['linkedin', 'linked_in', 'linked-in'], '[a-z0-9]{14}', 14],
@@ -61,5 +62,13 @@ export const developerServiceRules: readonly Rule[] = [
   tokenRule({ id: 'scalingo-api-token', description: 'Scalingo API token', prefix: 'tk-' + 'us-', body: '[A-Za-z0-9_-]{48}', maxLength: 54, boundary: 'A-Za-z0-9_-' }),
   tokenRule({ id: 'intra42-client-secret', description: '42 Intra client secret', prefix: ['s-s4t2' + 'ud-', 's-s4t2' + 'af-'], body: '[a-fA-F0-9]{64}', maxLength: 73, boundary: 'A-Za-z0-9_-' }),
   tokenRule({ id: 'mailgun-public-key', description: 'Mailgun public validation key', prefix: 'pub' + 'key-', body: '[a-f0-9]{32}', maxLength: 39, boundary: 'A-Za-z0-9_-' }),
+  tokenRule({
+    id: 'authress-service-client-key',
+    description: 'Authress service client access key',
+    prefix: ['sc' + '_', 'ext' + '_', 'scauth' + '_', 'authress' + '_'],
+    body: '[A-Za-z0-9]{5,30}\\.[A-Za-z0-9]{4,6}\\.acc[_-][A-Za-z0-9-]{10,32}\\.[A-Za-z0-9+/_=-]{30,120}',
+    maxLength: 205,
+    boundary: 'A-Za-z0-9+/_=-',
+  }),
   tokenRule({ id: 'yandex-iam-token', description: 'Yandex Cloud IAM token', prefix: 't1' + '.', body: '[A-Za-z0-9_-]{1,80}={0,2}\\.[A-Za-z0-9_-]{86}={0,2}', maxLength: 175, boundary: 'A-Za-z0-9_.=-', minEntropy: 4.0 }),
 ];

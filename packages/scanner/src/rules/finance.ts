@@ -15,7 +15,7 @@ export const financeRules: readonly Rule[] = [
   namedRule({ id: 'kucoin-api-key', description: 'KuCoin API key (24 hex) or secret (UUID) under a KuCoin name', names: 'kucoin', keywords: ['kucoin'], value: `[a-f0-9]{24}|${UUID}`, valueMax: 36, boundary: 'A-Za-z0-9_-' }),
   namedRule({ id: 'finicity-api-token', description: 'Finicity app key or client secret under a Finicity name', names: 'finicity', keywords: ['finicity'], value: '[a-f0-9]{32}|[A-Za-z0-9]{20}', valueMax: 32 }),
   namedRule({ id: 'finnhub-api-token', description: 'Finnhub API token under a Finnhub name', names: 'finnhub', keywords: ['finnhub'], value: '[A-Za-z0-9]{20}', valueMax: 20 }),
-  namedRule({ id: 'plaid-client-credential', description: 'Plaid client id or secret under a Plaid name', names: 'plaid', keywords: ['plaid'], value: '[a-z0-9]{30}|[a-z0-9]{24}', valueMax: 30 }),
+  namedRule({ id: 'plaid-client-credential', description: 'Plaid client id or secret under a Plaid name', names: 'plaid', keywords: ['plaid'], value: '[A-Za-z0-9]{30}|[A-Za-z0-9]{24}', valueMax: 30 }),
   namedRule({ id: 'etsy-api-key', description: 'Etsy API key under an Etsy name', names: 'etsy', keywords: ['etsy'], value: '[A-Za-z0-9]{24}', valueMax: 24 }),
   namedRule({ id: 'squarespace-api-key', description: 'Squarespace API key (UUID) under a Squarespace name', names: 'squarespace', keywords: ['squarespace'], value: UUID, valueMax: 36, boundary: 'A-Za-z0-9_-' }),
   namedRule({ id: 'lob-api-key', description: 'Lob secret or publishable key (live_/test_) under a Lob name', names: 'lob', keywords: ['lob'], value: '(?:live|test)_(?:pub_[a-f0-9]{31}|[a-f0-9]{35})', valueMax: 40 }),

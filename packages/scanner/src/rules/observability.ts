@@ -30,7 +30,7 @@ export const observabilityRules: readonly Rule[] = [
     type: 'new-relic-key',
     description: 'New Relic user API key',
     prefix: 'NR' + 'AK-',
-    body: '[A-Z0-9]{27}',
+    body: '[A-Za-z0-9]{27}',
     maxLength: 32,
     boundary: 'A-Za-z0-9_-',
   }),

@@ -4,7 +4,7 @@
  * access tokens, Flutterwave, GoCardless, EasyPost and Duffel live keys (vendor docs).
  */
 import type { Rule } from '../rule.js';
-import { namedRule, tokenRule, UUID } from './define.js';
+import { namedRule, testModePlaceholders, tokenRule, UUID } from './define.js';
 
 function shopify(id: string, kind: string, description: string): Rule {
   return tokenRule({ id, type: 'shopify-token', description, prefix: `shp${kind}_`, body: '[a-fA-F0-9]{32}', maxLength: 38 });
@@ -42,8 +42,8 @@ export const paymentRules: readonly Rule[] = [
   shopify('shopify-shared-secret', 'ss', 'Shopify app shared secret'),
   tokenRule({
     id: 'plaid-access-token',
-    description: 'Plaid production or development access token',
-    prefix: ['access-' + 'production-', 'access-' + 'development-'],
+    description: 'Plaid access token (production, development or sandbox)',
+    prefix: ['access-' + 'production-', 'access-' + 'development-', 'access-' + 'sandbox-'],
     body: UUID,
     maxLength: 60,
     boundary: 'A-Za-z0-9_-',
@@ -52,6 +52,7 @@ export const paymentRules: readonly Rule[] = [
     id: 'flutterwave-secret-key',
     description: 'Flutterwave secret or public key, live or test (a test key still opens the sandbox account)',
     keywords: ['flwseck', 'flwpubk'],
+    allowOnly: testModePlaceholders,
     prefix: ['FLW' + 'SECK-', 'FLW' + 'SECK_TEST-', 'FLW' + 'PUBK-', 'FLW' + 'PUBK_TEST-'],
     body: '[a-hA-H0-9]{32}-X',
     maxLength: 47,
@@ -63,6 +64,7 @@ export const paymentRules: readonly Rule[] = [
     prefix: ['FLW' + 'SECK_TEST-', 'FLW' + 'SECK_TEST'],
     body: '[a-hA-H0-9]{12}',
     maxLength: 25,
+    allowOnly: testModePlaceholders,
   }),
   namedRule({
     id: 'gocardless-access-token',
@@ -76,7 +78,7 @@ export const paymentRules: readonly Rule[] = [
   tokenRule({
     id: 'easypost-api-key',
     description: 'EasyPost production API key',
-    prefix: 'EZ' + 'AK',
+    prefix: ['EZ' + 'AK', 'EZ' + 'TK'],
     body: '[A-Za-z0-9]{54}',
     maxLength: 58,
   }),
@@ -84,6 +86,7 @@ export const paymentRules: readonly Rule[] = [
     id: 'duffel-api-token',
     description: 'Duffel API token, live or test',
     prefix: ['duffel_' + 'live_', 'duffel_' + 'test_'],
+    allowOnly: testModePlaceholders,
     body: '[A-Za-z0-9_=-]{43}',
     maxLength: 55,
     boundary: 'A-Za-z0-9_=-',
