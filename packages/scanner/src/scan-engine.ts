@@ -18,7 +18,7 @@ import { isLockfile, pathMatches } from './path-rules.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
 import type { AllowlistEntry, Confidence, Finding, Rule } from './rule.js';
 import type { EngineSettings } from './ruleset-version.js';
-import { overlapsAny, tokenSpans } from './token-spans.js';
+import { endBeforeTokens, tokenSpans } from './token-spans.js';
 
 /** Context around a window so lookbehinds and lookaheads see real neighbours, not a slice edge. */
 const WINDOW_CONTEXT = 128;
@@ -28,6 +28,8 @@ const OPEN = 1;
 const WHOLE = 2;
 const STRICT_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const TOKEN_MARK = Buffer.from('[[TOKEN_', 'latin1');
+/** Shortest part of a candidate kept before a token it runs into (shorter is no secret). */
+const MIN_TRIMMED = 4;
 
 const confidenceRank: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
 
@@ -171,13 +173,13 @@ export class ScanEngine {
     if (depth < this.#settings.maxDecodeDepth) this.#scanEncodedRuns(bytes, rs, re, cs, ce, depth, found);
     if (found.length === 0) return;
 
-    // Idempotence: text that is (or runs into) a gateway token was already sanitized.
+    // Idempotence: a gateway token was already sanitized; a candidate running into one keeps the part before it.
     const hasToken = bytes.indexOf(TOKEN_MARK, rs) >= 0;
     const tokens = hasToken ? tokenSpans(text()) : [];
     for (const f of found) {
       if (f.start < cs || f.start >= ce) continue; // another chunk owns it
-      if (tokens.length > 0 && overlapsAny(tokens, f.start - rs, f.end - rs)) continue;
-      out.push(f);
+      const end = tokens.length > 0 ? endBeforeTokens(tokens, f.start - rs, f.end - rs) + rs : f.end;
+      if (end - f.start >= MIN_TRIMMED) out.push(end === f.end ? f : { ...f, end });
     }
   }
 

@@ -50,9 +50,13 @@ export const awsSecretAccessKey: Rule = {
   reachBack: 40,
 };
 
+/** What a secret access key paired with a key id must not be: documentation samples, one-case runs, hex digests, stand-ins. */
+const PAIRED_SECRET_ALLOW = [/EXAMPLEKEY$/, /^[^A-Z]*$/, /^[^a-z]*$/, /^[0-9a-fA-F]{40}$/, ...tokenPlaceholders];
+
 /**
- * A 40-char secret within a few hundred chars after a key id, whatever its name: the CSV that
- * the IAM console downloads, `aws configure list` output, two positional arguments in code.
+ * A 40-char secret within a few hundred chars after a key id, whatever its name and on whatever
+ * line: the CSV that the IAM console downloads, `aws configure list` output, two positional
+ * arguments in code, an id and a secret on consecutive lines of a config.
  */
 export const awsSecretNearKeyId: Rule = {
   id: 'aws-secret-access-key-near-id',
@@ -61,14 +65,32 @@ export const awsSecretNearKeyId: Rule = {
   keywords: ['akia', 'asia'],
   pattern: new RegExp(
     `(?:${KEY_ID_PREFIXES.slice(0, 2).join('|')})[A-Z2-7]{16}(?![A-Za-z0-9])` +
-      String.raw`[^\n]{0,300}?(?<![A-Za-z0-9/+])(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
+      String.raw`[\s\S]{0,300}?(?<![A-Za-z0-9/+])(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
   ),
   // Random 40-char base64 scores ~4.9; hex digests (git ids) score ≤ 4 and are rejected below too.
   minEntropy: 4.0,
-  allow: [/EXAMPLEKEY$/, /^[^A-Z]*$/, /^[^a-z]*$/, /^[0-9a-fA-F]{40}$/, ...tokenPlaceholders],
+  allow: PAIRED_SECRET_ALLOW,
   confidence: 'high',
   reach: 380,
   reachBack: 0,
+};
+
+/** The same pairing with the secret first: `secret, id` arguments, a secret line above its id line. */
+export const awsSecretBeforeKeyId: Rule = {
+  id: 'aws-secret-access-key-before-id',
+  type: 'aws-secret-access-key',
+  description: 'AWS secret access key within 300 chars before an access key id',
+  keywords: ['akia', 'asia'],
+  pattern: new RegExp(
+    String.raw`(?<![A-Za-z0-9/+])(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])[\s\S]{0,300}?` +
+      `(?<![A-Za-z0-9])(?:${KEY_ID_PREFIXES.slice(0, 2).join('|')})[A-Z2-7]{16}(?![A-Za-z0-9])`,
+  ),
+  minEntropy: 4.0,
+  allow: PAIRED_SECRET_ALLOW,
+  confidence: 'high',
+  reach: 24,
+  // The secret starts up to 300 chars plus its own 40 before the id.
+  reachBack: 350,
 };
 
 /** An STS session token assigned to a session-token name (the `aws_session_token` of credentials files). */
@@ -125,4 +147,4 @@ export const awsBedrockShortLivedKey: Rule = tokenRule({
 });
 
 /** The AWS family. */
-export const awsRules: readonly Rule[] = [awsAccessKeyId, awsSecretAccessKey, awsSecretNearKeyId, awsSessionToken, awsMwsToken, awsBedrockApiKey, awsBedrockShortLivedKey];
+export const awsRules: readonly Rule[] = [awsAccessKeyId, awsSecretAccessKey, awsSecretNearKeyId, awsSecretBeforeKeyId, awsSessionToken, awsMwsToken, awsBedrockApiKey, awsBedrockShortLivedKey];

@@ -6,7 +6,7 @@
  * segments, which are part of the token.
  */
 import type { Rule } from '../rule.js';
-import { tokenRule } from './define.js';
+import { namedRule, tokenRule } from './define.js';
 
 /** A GitLab token rule: `gl…-` prefix, body, then optional routable segments. */
 function gitlab(id: string, description: string, prefix: string, body: string, maxBody: number): Rule {
@@ -36,13 +36,13 @@ export const gitlabRules: readonly Rule[] = [
   gitlab('gitlab-incoming-mail-token', 'GitLab incoming mail token', 'gl' + 'imt-', '[A-Za-z0-9_-]{25}', 25),
   gitlab('gitlab-agent-token', 'GitLab agent for Kubernetes token', 'gl' + 'agent-', '[A-Za-z0-9_-]{50}', 50),
   gitlab('gitlab-scim-token', 'GitLab SCIM OAuth token', 'gl' + 'soat-', '[A-Za-z0-9_-]{20}', 20),
-  tokenRule({
+  namedRule({
     id: 'gitlab-session-cookie',
-    description: 'GitLab session cookie value (_gitlab_session=)',
-    prefix: '_gitlab_' + 'session=',
-    body: '(?<secret>[0-9a-z]{32})',
-    maxLength: 48,
-    secretInBody: true,
+    description: 'GitLab session cookie value (`_gitlab_session=…`)',
+    names: 'gitlab[_-]session',
+    keywords: ['gitlab_session'],
+    value: '[0-9a-z]{32}',
+    valueMax: 32,
   }),
   gitlab('gitlab-feature-flags-token', 'GitLab feature flags client token', 'gl' + 'ffct-', '[A-Za-z0-9_-]{20}', 20),
 ];
