@@ -110,6 +110,11 @@ export interface NamedSpec {
   description: string;
   /** Regex fragment (literal letters; matched in any case) that the key name must contain. */
   names: string;
+  /**
+   * `as-written`: `names` is matched as written, for a short name that hides inside other words in
+   * any case (`[Ss]umo|SUMO`, not `sumObj`; `[Ee]tsy|ETSY`, not `SetSysctl`). Default `any`.
+   */
+  nameCase?: 'any' | 'as-written';
   /** Lower-case literals, one of which occurs in every name `names` matches. */
   keywords: string[];
   /** Regex source of the value (case-sensitive); bound every quantifier. */
@@ -160,7 +165,7 @@ export function namedRule(spec: NamedSpec): Rule {
   // Word separators in a name are optional and may be `_`, `-` or `.` (DD_API_KEY, ddApiKey, dd.api.key).
   const names = spec.names.replace(/\[_-\]\??/g, '[_.-]?');
   const pattern = new RegExp(
-    `(?:${anyCase(names)})[\\w.-]{0,40}(?:${NAMED_ASSIGNMENT}|${ENV_ENTRY})(?<secret>${spec.value})(?![${b}])`,
+    `(?:${spec.nameCase === 'as-written' ? names : anyCase(names)})[\\w.-]{0,40}(?:${NAMED_ASSIGNMENT}|${ENV_ENTRY})(?<secret>${spec.value})(?![${b}])`,
   );
   return {
     id: spec.id,

@@ -7,7 +7,11 @@
 import type { Rule } from '../rule.js';
 import { namedRule, tokenRule, UUID } from './define.js';
 
-/** Keys that only their name identifies: [id, description, name fragment, keywords, value, longest value]. */
+/**
+ * Keys that only their name identifies: [id, description, name fragment, keywords, value, longest
+ * value]. A fragment with an upper-case letter is matched as written (short names that hide in
+ * other words: `[Ss]umo|SUMO` is not `sumObj`); the others in any case.
+ */
 const NAMED: ReadonlyArray<readonly [string, string, string, string[], string, number]> = [
   ['adafruit-io-key', 'Adafruit IO key', 'adafruit', ['adafruit'], '[A-Za-z0-9_-]{32}', 32],
   ['adobe-client-id', 'Adobe client id', 'adobe', ['adobe'], '[a-f0-9]{32}', 32],
@@ -15,7 +19,7 @@ const NAMED: ReadonlyArray<readonly [string, string, string, string[], string, n
   ['asana-client-secret', 'Asana client secret', 'asana', ['asana'], '[A-Za-z0-9]{32}', 32],
   ['beamer-api-key', 'Beamer API key', 'beamer', ['beamer'], 'b_[A-Za-z0-9=_-]{44}', 46],
   ['bitbucket-client-credential', 'Bitbucket OAuth consumer key or secret', 'bitbucket', ['bitbucket'], '[A-Za-z0-9]{32}|[A-Za-z0-9=_-]{64}', 64],
-  ['cisco-meraki-api-key', 'Cisco Meraki API key', 'meraki', ['meraki'], '[0-9a-f]{40}', 40],
+  ['cisco-meraki-api-key', 'Cisco Meraki API key', 'MERAKI|[Mm]eraki', ['meraki'], '[0-9a-f]{40}', 40],
   ['codecov-token', 'Codecov upload or API token', 'codecov', ['codecov'], `[A-Za-z0-9]{32}|${UUID}`, 36],
   ['confluent-api-key', 'Confluent Cloud API key (16) or secret (64)', 'confluent', ['confluent'], '[A-Za-z0-9+/]{64}|[A-Za-z0-9]{16}', 64],
   ['contentful-delivery-token', 'Contentful delivery or preview API token', 'contentful', ['contentful'], '[A-Za-z0-9=_-]{43}', 43],
@@ -42,7 +46,7 @@ const NAMED: ReadonlyArray<readonly [string, string, string, string[], string, n
   ['rapidapi-key', 'RapidAPI key', 'rapid[_-]?api', ['rapidapi', 'rapid_api', 'rapid-api'], '[A-Za-z0-9_-]{50}', 50],
   ['sentry-access-token', 'Sentry auth token (64 hex)', 'sentry', ['sentry'], '[a-f0-9]{64}', 64],
   ['sidekiq-secret', 'Sidekiq Pro / Enterprise gem credential', 'contribsys', ['contribsys'], '[a-f0-9]{8}:[a-f0-9]{8}', 17],
-  ['sumologic-access-key', 'Sumo Logic access id (su…) or access key (64)', 'sumo', ['sumo'], 'su[A-Za-z0-9]{12}|[A-Za-z0-9]{64}', 64],
+  ['sumologic-access-key', 'Sumo Logic access id (su…) or access key (64)', 'SUMO|[Ss]umo', ['sumo'], 'su[A-Za-z0-9]{12}|[A-Za-z0-9]{64}', 64],
   ['travisci-token', 'Travis CI access token', 'travis', ['travis'], '[A-Za-z0-9]{22}', 22],
   ['twitch-api-token', 'Twitch API token', 'twitch', ['twitch'], '[a-z0-9]{30}', 30],
   ['twitter-access-token', 'Twitter / X access token (user id, dash, secret)', 'twitter', ['twitter'], '[0-9]{15,25}-[A-Za-z0-9]{20,40}', 66],
@@ -53,7 +57,7 @@ const NAMED: ReadonlyArray<readonly [string, string, string, string[], string, n
 /** The developer services family. */
 export const developerServiceRules: readonly Rule[] = [
   ...NAMED.map(([id, description, names, keywords, value, valueMax]) =>
-    namedRule({ id, description: `${description} under a provider name`, names, keywords, value, valueMax, boundary: 'A-Za-z0-9_-' }),
+    namedRule({ id, description: `${description} under a provider name`, names, nameCase: /[A-Z]/.test(names) ? 'as-written' : 'any', keywords, value, valueMax, boundary: 'A-Za-z0-9_-' }),
   ),
   tokenRule({ id: 'defined-networking-api-token', description: 'Defined Networking API key', prefix: 'dn' + 'key-', body: '[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}', maxLength: 85, boundary: 'A-Za-z0-9=_-' }),
   tokenRule({ id: 'maxmind-license-key', description: 'MaxMind license key', prefix: [], body: '[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk', maxLength: 40, keywords: ['_mmk'] }),

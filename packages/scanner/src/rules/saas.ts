@@ -64,7 +64,7 @@ export const saasRules: readonly Rule[] = [
   }),
   namedRule({ id: 'facebook-app-secret', description: 'Facebook / Meta app secret under a Facebook name', names: 'facebook|fb[_-]app[_-]?secret|meta[_-]app[_-]?secret', keywords: ['facebook', 'fb_app', 'fb-app', 'meta_app', 'meta-app'], value: '[a-f0-9]{32}', valueMax: 32 }),
   namedRule({ id: 'asana-pat', description: 'Asana personal access token under an Asana name', names: 'asana', keywords: ['asana'], value: '[0-9]/[0-9]{10,16}(?:/[0-9]{10,16})?:[a-f0-9]{32}', valueMax: 70 }),
-  namedRule({ id: 'okta-api-token', description: 'Okta API token under an Okta name', names: 'okta', keywords: ['okta'], value: '00[A-Za-z0-9_=-]{40}', valueMax: 42, boundary: 'A-Za-z0-9_=-' }),
+  namedRule({ id: 'okta-api-token', description: 'Okta API token under an Okta name', names: 'OKTA|[Oo]kta', nameCase: 'as-written', keywords: ['okta'], value: '00[A-Za-z0-9_=-]{40}', valueMax: 42, boundary: 'A-Za-z0-9_=-' }),
   namedRule({ id: 'auth0-client-secret', description: 'Auth0 client secret under an Auth0 name', names: 'auth0', keywords: ['auth0'], value: '[A-Za-z0-9_-]{64}', valueMax: 64, boundary: 'A-Za-z0-9_-' }),
   namedRule({
     id: 'twitter-bearer-token',
