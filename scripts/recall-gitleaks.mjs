@@ -21,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
 import { compileGitleaks, gitleaksFlags } from './lib/gitleaks-port.mjs';
 import { Evaluator, NotEvaluable, functions, runBody, splitTop, tokenize } from './lib/go-subset.mjs';
-import { sampleRegex, seededRandom } from './lib/regex-sample.mjs';
+import { sampleRegex } from './lib/regex-sample.mjs';
+import { createCorpusRng } from '../fixtures/secrets-corpus.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { createScanner } = await import(path.join(root, 'packages/scanner/dist/src/index.js'));
@@ -87,6 +88,11 @@ function packageValues(ev, toks, env) {
   }
 }
 
+/** A seeded generator (the labelled corpus's), so every run yields the same samples. */
+const seededRandom = (seed) => {
+  const rng = createCorpusRng(seed);
+  return () => rng.next();
+};
 let rand = seededRandom(1);
 let utils;
 let rules;

@@ -1,19 +1,7 @@
-// A seeded random-string generator for the RE2 subset used in secret patterns: literals, escapes,
+// A random-string generator (driven by a seeded `rand`) for the RE2 subset used in secret patterns: literals, escapes,
 // classes and ranges (negated too), `.`, groups (capturing, named, non-capturing, flag groups),
 // alternation and quantifiers (`?`, `*`, `+`, `{n}`, `{n,}`, `{n,m}`, lazy or not). Unbounded
 // repetition adds at most one more than the minimum. Anchors and word boundaries produce nothing.
-
-/** mulberry32: a small deterministic PRNG, so every run of the script yields the same samples. */
-export function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
 const range = (a, b) => Array.from({ length: b.charCodeAt(0) - a.charCodeAt(0) + 1 }, (_, i) => String.fromCharCode(a.charCodeAt(0) + i));
