@@ -122,8 +122,8 @@ const vaultServiceToken = tokenRule({
 /**
  * A legacy Vault service token (before Vault 1.10): `s.` + 24 base62. `s.` alone is everywhere in
  * code, so the token must start a value (after a blank, quote, `=`, `:` or `,`), mix upper case, lower
- * case and digits (two of each: random bodies do, identifiers such as `s.getElementById2` do not)
- * and not continue as a member or call.
+ * case and digits (two of each: random bodies do, most identifiers do not), hold no word of seven
+ * lower-case letters, and not continue as a member or call.
  */
 const vaultLegacyServiceToken: Rule = {
   id: 'hashicorp-vault-legacy-service-token',
@@ -132,7 +132,9 @@ const vaultLegacyServiceToken: Rule = {
   keywords: [' s.', '"s.', "'s.", '=s.', ':s.', ',s.', '\ts.', '`s.'],
   pattern: /(?<=[\s"'=:,`])s\.(?=(?:[a-z0-9]{0,23}[A-Z]){2})(?=(?:[A-Z0-9]{0,23}[a-z]){2})(?=(?:[A-Za-z]{0,23}[0-9]){2})[A-Za-z0-9]{24}(?![A-Za-z0-9_.(-])/,
   minEntropy: 3.5,
-  allow: tokenPlaceholders,
+  // Seven lower-case letters in a row are a word of an identifier (`s.Scte35DescriptorSettings`); a
+  // random base62 body has such a run with probability about 4%.
+  allow: [...tokenPlaceholders, /[a-z]{7}/],
   confidence: 'high',
   reach: 26,
   reachBack: 1,

@@ -25,5 +25,6 @@ describe('rules/cloud-platforms: legacy Vault service tokens', () => {
     expectNone(scanner, 'const x = s.getElementsByTagNameNS12(tag);\nreturn s.parseIntegerValue2Hex3.value;\n');
     expectNone(scanner, `a = s.${'abcdefghijklmnopqrstu123'}\nb = s.${'ABCDEFGHIJKLMNOPQRSTU123'}\n`);
     expectNone(scanner, `obj.s.${fakes.chars(UPPER, 8) + fakes.chars(LOWER, 8) + fakes.chars(DIGITS, 8)}\n`);
+    expectNone(scanner, 'if s.Scte35DescriptorSettings != nil {\n\treturn s.Mp4ContainerSettings2Xml\n}\n');
   });
 });
