@@ -56,8 +56,14 @@ function gitleaksSource() {
 }
 
 const source = gitleaksSource();
-const git = (...a) => execFileSync('git', ['-C', source, ...a], { encoding: 'utf8', maxBuffer: 64 << 20 });
-const commit = git('rev-parse', 'HEAD').trim();
+const git = (...a) => execFileSync('git', ['-C', source, ...a], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+let commit;
+try {
+  commit = git('rev-parse', '--verify', `HEAD:${RULES_DIR}`) && git('rev-parse', 'HEAD').trim();
+} catch {
+  console.error(`recall-gitleaks: ${source} is not a gitleaks checkout or repository (no ${RULES_DIR} at HEAD)`);
+  process.exit(2);
+}
 const read = (p) => git('show', `${commit}:${p}`);
 const list = (dir) => git('ls-tree', '--name-only', commit, `${dir}/`).split('\n').filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'));
 
