@@ -278,7 +278,7 @@ export function functions(toks) {
 }
 
 /**
- * Runs the statements of a body: `x := e`, `x = e`, `var x [T] = e`, `x += e`. Other statements
+ * Runs the statements of a body: `x := e`, `x = e`, `var x [T] = e`, `var ( … )`, `x += e`. Other statements
  * (loops, conditions) are skipped; a name assigned in a statement that fails to evaluate is bound
  * to its NotEvaluable. Returns the token range of the first `return` expression, if any.
  */
@@ -287,6 +287,10 @@ export function runBody(ev, from, to, env) {
     const t = ev.toks;
     if (t[a].v === 'return') return [a + 1, b];
     if (t[a].k !== 'id' || ['for', 'if', 'switch', 'go', 'defer'].includes(t[a].v)) continue;
+    if ((t[a].v === 'var' || t[a].v === 'const') && t[a + 1]?.v === '(') {
+      runBody(ev, a + 2, b - 1, env);
+      continue;
+    }
     let nameAt = a;
     if (t[a].v === 'var') nameAt = a + 1;
     const op = t.slice(nameAt + 1, b).findIndex((x) => x.k === 'p' && [':=', '=', '+='].includes(x.v));

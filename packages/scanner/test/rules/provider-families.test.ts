@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createScanner, ruleFamilies } from '../../src/index.js';
+import { createScanner, ruleFamilies, type Rule } from '../../src/index.js';
 import { ALNUM, expectFindings, expectNone, Fakes, HEX } from '../fakes.js';
 
 // The provider families that give a provider's type to keys the generic rule alone used to catch
@@ -8,7 +8,8 @@ import { ALNUM, expectFindings, expectNone, Fakes, HEX } from '../fakes.js';
 describe('rules/finance and rules/developer-services', () => {
   const scanner = createScanner();
   const fakes = new Fakes(1299);
-  const rules = [...ruleFamilies['finance']!, ...ruleFamilies['developer services']!];
+  const named = (id: string): Rule[] => Object.values(ruleFamilies).flat().filter((r) => r.id === id);
+  const rules = [...ruleFamilies['finance']!, ...ruleFamilies['developer services']!, ...named('telegram-bot-token-named')];
 
   for (const rule of rules) {
     const kw = rule.keywords[0]!;
