@@ -179,7 +179,8 @@ export class ScanEngine {
     for (const f of found) {
       if (f.start < cs || f.start >= ce) continue; // another chunk owns it
       const end = tokens.length > 0 ? endBeforeTokens(tokens, f.start - rs, f.end - rs) + rs : f.end;
-      if (end - f.start >= MIN_TRIMMED) out.push(end === f.end ? f : { ...f, end });
+      if (end === f.end) out.push(f);
+      else if (end - f.start >= MIN_TRIMMED) out.push({ ...f, end });
     }
   }
 
