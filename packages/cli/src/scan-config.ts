@@ -36,6 +36,8 @@ export async function scanRepoAsGateway(c: Collector, repo: GatewayRepo, opts: {
       put: async (r) => {
         records.push(...r);
       },
+      // A fresh vault knows nothing yet; what the sync learns it matches bare, as the gateway's first sync does.
+      knownSecrets: async () => [],
     };
     const scanner = repo.scanner ?? c.scanner;
     const dir = join(tmp, 'repo');

@@ -46,10 +46,6 @@ export interface Variant {
 export class BlobVariants {
   readonly #scanner: Scanner;
   readonly #minter: TokenMinter;
-  // The default form's minter: a secret only some kinds keep is not taught as a known secret (the
-  // default form may never be served, and code must not become a token everywhere through it).
-  readonly #defaultMinter: TokenMinter;
-  readonly #conditionalSecrets = new Set<string>();
   readonly #observer: Scanner;
   // While a blob settles: the hint of its own content, and the kinds that select otherwise there.
   #top: ScanHint = EVERY_FINDING;
@@ -72,10 +68,6 @@ export class BlobVariants {
   constructor(scanner: Scanner, minter: TokenMinter, size: number) {
     this.#scanner = scanner;
     this.#minter = minter;
-    const quiet = (minter as { quiet?: TokenMinter }).quiet;
-    this.#defaultMinter = quiet === undefined ? minter : {
-      tokenFor: (type, secret) => (this.#conditionalSecrets.has(Buffer.from(secret.buffer, secret.byteOffset, secret.length).toString('latin1')) ? quiet : minter).tokenFor(type, secret),
-    };
     this.#named = new Uint32Array(size);
     this.#globs = scanner.nameClass('').includes(':');
     // Scans as the default form does (every finding), noting which kinds would select otherwise in
@@ -84,7 +76,6 @@ export class BlobVariants {
       ...scanner,
       scan: (bytes: Buffer, hint?: ScanHint): Finding[] => {
         const all = scanner.scan(bytes);
-        for (const f of all) if (scanner.conditional(f)) this.#conditionalSecrets.add(bytes.toString('latin1', f.start, f.end));
         if (hint === this.#top && all.some((f) => scanner.conditional(f))) this.#differs |= this.#globs ? ANY_KIND : differingKinds(scanner, bytes, all);
         return hint === undefined ? all : scanner.select(bytes, all, hint);
       },
@@ -95,8 +86,7 @@ export class BlobVariants {
   settle(index: number, content: Buffer): ObjectOutcome {
     this.#top = { kind: 'unknown' };
     this.#differs = 0;
-    this.#conditionalSecrets.clear();
-    const r = rewriteBlob(content, this.#observer, this.#defaultMinter, this.#top);
+    const r = rewriteBlob(content, this.#observer, this.#minter, this.#top);
     if (this.#differs !== 0 && r.withheld === 0) this.#sensitive.set(index, this.#differs);
     return r;
   }

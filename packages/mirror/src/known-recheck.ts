@@ -6,15 +6,14 @@
 import { knownSecretsOnly, replaceSecrets, type KnownSecrets, type Scanner } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
 
-/** A minter that teaches what it mints; `quiet` mints the same tokens without teaching. */
-export interface LearningMinter extends TokenMinter {
-  readonly quiet: TokenMinter;
-}
-
-/** A minter that also makes every secret it mints a token for known (when matchable bare). */
-export function learningMinter(minter: TokenMinter, known: KnownSecrets): LearningMinter {
+/**
+ * A minter that also makes every secret it mints a token for known (when matchable bare). The default
+ * form of a blob whose findings depend on the file kind teaches too (a `.env` value must reach the test
+ * that pastes it, in the same sync); code-shaped values are never matchable bare, so a value only a
+ * config name would take (`wrong_auth` in a `.py`) does not become a token everywhere through it.
+ */
+export function learningMinter(minter: TokenMinter, known: KnownSecrets): TokenMinter {
   return {
-    quiet: minter,
     tokenFor(type, secret) {
       const token = minter.tokenFor(type, secret);
       known.learn(type, secret);

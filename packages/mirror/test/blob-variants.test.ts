@@ -18,11 +18,17 @@ const mediumSecret: Rule = {
   pattern: /secret=(?<secret>[A-Za-z0-9]{12,40})/, confidence: 'medium',
 };
 
-/** The default rules plus the config-only one, without the generic rule (which would take `auth=` everywhere). */
+/** The default rules plus the config-only one, without the generic rules (which would take `auth=` too). */
 let shared: Scanner | undefined;
 function kindScanner(): Scanner {
-  return shared ??= createScanner({ rules: [...createScanner().rules.filter((r) => r.id !== 'generic-secret-assignment'), bareAuth, mediumSecret] });
+  return shared ??= createScanner({ rules: [...createScanner().rules.filter((r) => !r.id.startsWith('generic-secret')), bareAuth, mediumSecret] });
 }
+
+/**
+ * These tests isolate the per-name selection: with known secrets on (the default), a random-looking value
+ * once tokenized under a config name is tokenized under every name (the last test shows it).
+ */
+const SELECTION_ONLY = { knownSecrets: false } as const;
 
 describe('per-name blob variants', function () {
   this.timeout(60_000);
@@ -35,7 +41,7 @@ describe('per-name blob variants', function () {
     const content = `s = Session()\nauth=${value}\n`;
     t.up.setRef('refs/heads/main', t.up.commitFiles({ 'app/settings.py': content }, 'one\n'));
     const env = await open('a');
-    const m = makeMirror(env, t.up.gitDir);
+    const m = makeMirror(env, t.up.gitDir, SELECTION_ONLY);
     await m.sync();
     const store = m.sanitized.gitDir;
     expect(text(store, 'main:app/settings.py')).to.equal(content);
@@ -59,7 +65,7 @@ describe('per-name blob variants', function () {
     t.up.setRef('refs/heads/main', c1);
     // Two replicas of one deployment (a copy of the key file), syncing in the same steps.
     const first = await open('a');
-    const [ma, mb] = [makeMirror(first, t.up.gitDir), makeMirror(await open('b', first.keyPath), t.up.gitDir)] as const;
+    const [ma, mb] = [makeMirror(first, t.up.gitDir, SELECTION_ONLY), makeMirror(await open('b', first.keyPath), t.up.gitDir, SELECTION_ONLY)] as const;
     const syncBoth = async (): Promise<void> => {
       for (const m of [ma, mb]) await m.sync();
     };
@@ -77,7 +83,7 @@ describe('per-name blob variants', function () {
     const c1 = t.up.commit({ tree: t.up.tree([{ name: 'settings.py', id: blob }]), message: 'one\n' });
     t.up.setRef('refs/heads/main', t.up.commit({ tree: t.up.tree([{ name: '.env', id: blob }]), parents: [c1], message: 'two\n' }));
     const env = await open('a');
-    const m = makeMirror(env, t.up.gitDir);
+    const m = makeMirror(env, t.up.gitDir, SELECTION_ONLY);
     await m.sync();
     const store = m.sanitized.gitDir;
     const py = text(store, 'main~1:settings.py');
@@ -92,7 +98,7 @@ describe('per-name blob variants', function () {
     const c1 = t.up.commit({ tree: t.up.tree([{ name: 'notes.bin', id: t.up.blob('x\n') }, { name: 'settings.py', id: blob }]), message: 'one\n' });
     t.up.setRef('refs/heads/main', c1);
     const env = await open('a');
-    const m = makeMirror(env, t.up.gitDir);
+    const m = makeMirror(env, t.up.gitDir, SELECTION_ONLY);
     await m.sync();
     t.up.setRef('refs/heads/main', t.up.commit({ tree: t.up.tree([{ name: '.env', id: blob }, { name: 'copy.py', id: blob }]), parents: [c1], message: 'two\n' }));
     await m.sync();
@@ -108,7 +114,7 @@ describe('per-name blob variants', function () {
     t.up.setRef('refs/heads/main', t.up.commit({ tree: t.up.tree([{ name: 'settings.py', id: blob }]), message: 'one\n' }));
     t.up.setRef('refs/tags/key', t.up.tag({ object: blob, type: 'blob', tag: 'key', message: 'the blob\n' }));
     const env = await open('a');
-    const m = makeMirror(env, t.up.gitDir);
+    const m = makeMirror(env, t.up.gitDir, SELECTION_ONLY);
     await m.sync();
     const store = m.sanitized.gitDir;
     expect(text(store, 'main:settings.py')).to.equal(`auth=${value}\n`);
@@ -124,7 +130,7 @@ describe('per-name blob variants', function () {
     const lock = `{"resolved": "https://r.example/x?secret=${pw}", "token": "${pat}"}\n`;
     t.up.setRef('refs/heads/main', t.up.commitFiles({ 'package-lock.json': lock, 'app.py': `u = "x?secret=${pw}"\n` }, 'one\n'));
     const env = await open('a');
-    const m = makeMirror(env, t.up.gitDir);
+    const m = makeMirror(env, t.up.gitDir, SELECTION_ONLY);
     await m.sync();
     const store = m.sanitized.gitDir;
     const served = text(store, 'main:package-lock.json');
@@ -139,12 +145,24 @@ describe('per-name blob variants', function () {
     const value = 'Wr0ng' + randomAlnum(14);
     t.up.setRef('refs/heads/main', t.up.commitFiles({ 'app.py': `auth=${value}\nTOKEN = "${pat}"\n` }, 'one\n'));
     const env = await open('a');
-    const m = makeMirror(env, t.up.gitDir);
+    const m = makeMirror(env, t.up.gitDir, SELECTION_ONLY);
     await m.sync();
     const served = text(m.sanitized.gitDir, 'main:app.py');
     const [token] = tokensIn(served);
     expect(served).to.equal(`auth=${value}\nTOKEN = "${token}"\n`);
     expect(allObjects(m.sanitized.gitDir).includes(Buffer.from(pat))).to.equal(false);
+  });
+
+  it('with known secrets on, a random-looking value a .env tokenized is tokenized under a .py name too', async () => {
+    const value = 'Wr0ng' + randomAlnum(14);
+    t.up.setRef('refs/heads/main', t.up.commitFiles({ 'app/settings.py': `auth=${value}\n`, 'deploy/.env': `auth=${value}\nX=1\n` }, 'one\n'));
+    const env = await open('a');
+    const m = makeMirror(env, t.up.gitDir);
+    await m.sync();
+    const store = m.sanitized.gitDir;
+    const [token] = tokensIn(text(store, 'main:deploy/.env'));
+    expect(text(store, 'main:app/settings.py')).to.equal(`auth=${token}\n`);
+    expect(allObjects(store).includes(Buffer.from(value))).to.equal(false);
   });
 });
 

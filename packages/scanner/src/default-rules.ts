@@ -4,8 +4,10 @@ import { aiRules } from './rules/ai.js';
 import { awsRules } from './rules/aws.js';
 import { azureRules } from './rules/azure.js';
 import { chatRules } from './rules/chat.js';
+import { developerServiceRules } from './rules/developer-services.js';
 import { cloudPlatformRules } from './rules/cloud-platforms.js';
 import { commandLineRules } from './rules/command-line.js';
+import { financeRules } from './rules/finance.js';
 import { gcpRules } from './rules/gcp.js';
 import { genericRules } from './rules/generic-assignment.js';
 import { githubRules } from './rules/github.js';
@@ -42,6 +44,8 @@ export const ruleFamilies: Readonly<Record<string, readonly Rule[]>> = Object.fr
   messaging: messagingRules,
   observability: observabilityRules,
   saas: saasRules,
+  finance: financeRules,
+  'developer services': developerServiceRules,
   jwt: jwtRules,
   'http auth': httpAuthRules,
   generic: genericRules,

@@ -1,6 +1,7 @@
 /**
- * Encoded wrappers: runs of base64 (RFC 4648 §4 and the URL-safe §5 alphabet), hex and
- * percent-encoding (RFC 3986 §2.1) that may hide a secret. The engine decodes each run and scans
+ * Encoded wrappers: runs of base64 (RFC 4648 §4 and the URL-safe §5 alphabet), hex,
+ * percent-encoding (RFC 3986 §2.1) and JSON/JavaScript `\uXXXX` escapes (RFC 8259 §7) that may hide
+ * a secret (`ghp%5F…`, `\u0067hp_…`: one escape is enough to hide a token's prefix). The engine decodes each run and scans
  * the decoded bytes again; a secret inside makes the whole encoded run the span to tokenize.
  *
  * Runs are found on the bytes without building a string: a base64 run of at least
@@ -12,7 +13,7 @@ import { latin1 } from './latin1.js';
 
 /** One encoded run: [start, end) in the scanned bytes and its decoded bytes. */
 export interface EncodedRun {
-  encoding: 'base64' | 'hex' | 'percent';
+  encoding: 'base64' | 'hex' | 'percent' | 'json-escape';
   start: number;
   end: number;
   decoded: Buffer;
@@ -98,6 +99,43 @@ function percentDecode(bytes: Uint8Array, start: number, end: number): Buffer {
   return out.subarray(0, n);
 }
 
+/** Whether `bytes[i, i+6)` is a `\uXXXX` escape (inside [.., to)). */
+function isUnicodeEscape(bytes: Uint8Array, i: number, to: number): boolean {
+  if (i + 5 >= to || bytes[i] !== 0x5c || bytes[i + 1] !== 0x75) return false;
+  for (let k = 2; k < 6; k++) if (hexValue(bytes[i + k]!) < 0) return false;
+  return true;
+}
+
+/** Decodes `\uXXXX` escapes (surrogate pairs joined) to UTF-8; other bytes stay as they are. */
+function unicodeUnescape(bytes: Uint8Array, start: number, end: number): Buffer {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+  return Buffer.from(text.replace(/(?:\\u[0-9a-fA-F]{4})+/g, (m) => JSON.parse(`"${m}"`) as string), 'utf8');
+}
+
+/**
+ * Runs of token characters holding at least one `\uXXXX` escape, found by jumping from backslash
+ * to backslash with the native search.
+ */
+function unicodeEscapeRuns(view: Buffer, from: number, to: number, out: EncodedRun[]): void {
+  let at = view.indexOf(0x5c, from);
+  while (at >= 0 && at < to) {
+    if (!isUnicodeEscape(view, at, to)) {
+      at = view.indexOf(0x5c, at + 1);
+      continue;
+    }
+    let a = at;
+    while (a > from && CLASS[view[a - 1]!]! & PCT) a--;
+    let e = at;
+    while (e < to) {
+      if (isUnicodeEscape(view, e, to)) e += 6;
+      else if (CLASS[view[e]!]! & PCT) e++;
+      else break;
+    }
+    out.push({ encoding: 'json-escape', start: a, end: e, decoded: unicodeUnescape(view, a, e) });
+    at = e < to ? view.indexOf(0x5c, e) : -1;
+  }
+}
+
 /** Hex sub-runs of at least MIN_HEX_RUN (even length, bounded by non-hex bytes) within [start, end). */
 function hexRuns(bytes: Uint8Array, start: number, end: number, out: EncodedRun[]): void {
   let i = start;
@@ -120,8 +158,9 @@ function hexRuns(bytes: Uint8Array, start: number, end: number, out: EncodedRun[
  * Finds the encoded runs within `bytes[from, to)` whose decoded bytes are worth scanning: base64
  * runs with upper- and lower-case letters and digits (identifiers and paths lack one of them)
  * that decode to mostly printable text or to a binary key container; hex runs that decode to
- * mostly printable text (hashes and object ids decode to random bytes and are skipped); and
- * percent-encoded runs with at least two escapes. Offsets are absolute; sorted by start.
+ * mostly printable text (hashes and object ids decode to random bytes and are skipped);
+ * percent-encoded runs and `\uXXXX`-escaped runs with at least one escape. Offsets are absolute;
+ * sorted by start.
  */
 export function findEncodedRuns(bytes: Uint8Array, from: number, to: number): EncodedRun[] {
   const runs: EncodedRun[] = [];
@@ -186,8 +225,9 @@ export function findEncodedRuns(bytes: Uint8Array, from: number, to: number): En
         e += 3;
       } else e++;
     }
-    if (escapes >= 2) runs.push({ encoding: 'percent', start: a, end: e, decoded: percentDecode(bytes, a, e) });
+    if (escapes >= 1) runs.push({ encoding: 'percent', start: a, end: e, decoded: percentDecode(bytes, a, e) });
     at = e < to ? view.indexOf(0x25, e) : -1;
   }
+  unicodeEscapeRuns(view, from, to, runs);
   return runs.sort((x, y) => x.start - y.start);
 }

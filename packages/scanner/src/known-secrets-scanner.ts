@@ -22,7 +22,11 @@ function settleCluster(cluster: readonly Finding[]): Finding {
     end = Math.max(end, f.end);
   }
   const whole = cluster.filter((f) => f.start === start && f.end === end);
-  if (whole.length > 0) return whole.find((f) => f.via === undefined && isKnown(f)) ?? whole[0]!;
+  if (whole.length > 0) {
+    const known = whole.find((f) => f.via === undefined && isKnown(f));
+    // A rule finding of the known value's type gives the same token and names the rule that saw it.
+    return (known && whole.find((f) => !isKnown(f) && f.via === undefined && f.type === known.type)) ?? known ?? whole[0]!;
+  }
   const longest = cluster.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a));
   return { ...longest, start, end };
 }

@@ -81,7 +81,7 @@ export interface Finding {
   confidence: Confidence;
   /**
    * Present when the secret was found inside an encoding: the encodings peeled, outermost first
-   * (`base64`, `hex`, `percent`, `kubernetes-secret`), joined by `>`. The span is the encoded run.
+   * (`base64`, `hex`, `percent`, `json-escape`, `kubernetes-secret`), joined by `>`. The span is the encoded run.
    */
   via?: string;
   /** The file kinds the finding applies in, copied from its rule (absent: every kind); see `selectFindings`. */

@@ -14,12 +14,12 @@ import { findEncodedRuns } from './encoded-runs.js';
 import { shannonEntropy } from './entropy.js';
 import { latin1 } from './latin1.js';
 import { createKeywordAutomaton, type KeywordAutomaton, type KeywordHits } from './keyword-automaton.js';
-import { appliesTo, appliesToEveryKind, fileKindOf, kindNeedsHead, resolvePerKind, type FileKind } from './file-kind.js';
+import { appliesTo, appliesToEveryKind, fileKindOf, kindNeedsHead, resolvePerKind } from './file-kind.js';
 import { pathMatches } from './path-rules.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
 import type { AllowlistEntry, Confidence, Finding, Rule, ScanHint } from './rule.js';
 import type { EngineSettings } from './ruleset-version.js';
-import { overlapsAny, tokenSpans } from './token-spans.js';
+import { endBeforeTokens, tokenSpans } from './token-spans.js';
 
 /** Context around a window so lookbehinds and lookaheads see real neighbours, not a slice edge. */
 const WINDOW_CONTEXT = 128;
@@ -29,6 +29,8 @@ const OPEN = 1;
 const WHOLE = 2;
 const STRICT_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const TOKEN_MARK = Buffer.from('[[TOKEN_', 'latin1');
+/** Shortest part of a candidate kept before a token it runs into (shorter is no secret). */
+const MIN_TRIMMED = 4;
 
 const confidenceRank: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
 
@@ -39,15 +41,6 @@ function strongest(findings: readonly Finding[]): Finding {
     if (d !== 0) return d > 0 ? b : a;
     return b.ruleId < a.ruleId ? b : a;
   });
-}
-
-/**
- * The kinds an encoded run's finding applies in: those of any finding inside it (undefined: every
- * kind), so no kind that keeps an inner secret leaves the run as it is.
- */
-function kindsOfAny(findings: readonly Finding[]): readonly FileKind[] | undefined {
-  if (findings.some((f) => f.fileKinds === undefined)) return undefined;
-  return [...new Set(findings.flatMap((f) => f.fileKinds!))].sort();
 }
 
 /** The rules and detectors of one scanner, compiled; stateless between scans. */
@@ -237,13 +230,14 @@ export class ScanEngine {
     if (depth < this.#settings.maxDecodeDepth) this.#scanEncodedRuns(bytes, rs, re, cs, ce, depth, found);
     if (found.length === 0) return;
 
-    // Idempotence: text that is (or runs into) a gateway token was already sanitized.
+    // Idempotence: a gateway token was already sanitized; a candidate running into one keeps the part before it.
     const hasToken = bytes.indexOf(TOKEN_MARK, rs) >= 0;
     const tokens = hasToken ? tokenSpans(text()) : [];
     for (const f of found) {
       if (f.start < cs || f.start >= ce) continue; // another chunk owns it
-      if (tokens.length > 0 && overlapsAny(tokens, f.start - rs, f.end - rs)) continue;
-      out.push(f);
+      const end = tokens.length > 0 ? endBeforeTokens(tokens, f.start - rs, f.end - rs) + rs : f.end;
+      if (end === f.end) out.push(f);
+      else if (end - f.start >= MIN_TRIMMED) out.push({ ...f, end });
     }
   }
 
@@ -355,7 +349,8 @@ export class ScanEngine {
       const universal = inner.filter((f) => !this.conditional(f));
       const best = strongest(universal.length > 0 ? universal : inner);
       if (this.#allowlisted(best.ruleId, bytes.toString('latin1', run.start, run.end))) continue;
-      const kinds = kindsOfAny(inner);
+      // Decoded content has no kind of its own (a `.env` in base64 inside a `.js` is not code): the run
+      // applies in every kind of file, as content of unknown kind does.
       found.push({
         ruleId: best.ruleId,
         type: best.type,
@@ -363,7 +358,6 @@ export class ScanEngine {
         end: run.end,
         confidence: best.confidence,
         via: best.via === undefined ? run.encoding : `${run.encoding}>${best.via}`,
-        ...(kinds === undefined ? {} : { fileKinds: kinds }),
       });
     }
   }

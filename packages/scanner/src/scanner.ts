@@ -19,8 +19,8 @@ export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024;
 /** Default overlap: each chunk is scanned with this much context on both sides. */
 export const DEFAULT_CHUNK_OVERLAP = 1024 * 1024;
-/** Default depth of decode-and-rescan for encoded runs (base64 inside hex inside content is depth 2). */
-export const DEFAULT_MAX_DECODE_DEPTH = 2;
+/** Default depth of decode-and-rescan for encoded runs (base64 inside hex inside content is depth 2; issue 12 met base64 three deep). */
+export const DEFAULT_MAX_DECODE_DEPTH = 3;
 
 /** Options of {@link createScanner}. */
 export interface ScannerOptions {
@@ -36,7 +36,7 @@ export interface ScannerOptions {
   chunkBytes?: number;
   /** Context scanned on each side of a chunk; default 1 MiB; must be below `chunkBytes`. Part of the rule-set version. */
   chunkOverlap?: number;
-  /** How many encodings deep to decode and rescan; default 2, 0 turns decoding off. Part of the rule-set version. */
+  /** How many encodings deep to decode and rescan; default 3, 0 turns decoding off. Part of the rule-set version. */
   maxDecodeDepth?: number;
   /**
    * Bounds on decoding whole-content encodings (gzip, zip) in `replaceSecrets`; defaults in

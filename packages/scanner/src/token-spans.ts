@@ -10,6 +10,17 @@ export function tokenSpans(text: string): Array<[number, number]> {
   return spans;
 }
 
+/**
+ * Where a candidate [start, end) that may overlap tokens should end: `end` when it overlaps none,
+ * the start of the first token it runs into when it begins before that token (`password=<pw>[[TOKEN_…]]`:
+ * the part before the token is still a secret), or -1 when it begins inside a token (already sanitized).
+ */
+export function endBeforeTokens(spans: ReadonlyArray<[number, number]>, start: number, end: number): number {
+  if (!overlapsAny(spans, start, end)) return end;
+  const first = spans.find((s) => s[1] > start)!;
+  return first[0] > start ? first[0] : -1;
+}
+
 /** Whether [start, end) overlaps one of the sorted disjoint `spans`. */
 export function overlapsAny(spans: ReadonlyArray<[number, number]>, start: number, end: number): boolean {
   let lo = 0;

@@ -27,11 +27,33 @@ describe('decoding encoded wrappers', () => {
     expectFindings(scanner, `SEED=${hex}\n`, [{ ruleId: 'aws-secret-access-key', secret: hex, via: 'hex>base64' }]);
   });
 
-  it('stops at the decode depth (three encodings deep is not peeled by default)', () => {
+  it('peels base64 nested three levels deep', () => {
+    const inner = `token: ${fakes.github('p')}`;
+    const b3 = [1, 2, 3].reduce((s) => Buffer.from(s).toString('base64'), inner);
+    expectFindings(scanner, `x=${b3}\n`, [{ ruleId: 'github-pat', secret: b3, via: 'base64>base64>base64' }]);
+  });
+
+  it('stops at the decode depth (four encodings deep is not peeled by default)', () => {
     const b1 = Buffer.from(`token: ${fakes.github('p')}`).toString('base64');
-    const hex = Buffer.from(Buffer.from(b1).toString('base64')).toString('hex');
+    const hex = Buffer.from(Buffer.from(Buffer.from(b1).toString('base64')).toString('base64')).toString('hex');
     expectNone(scanner, `x=${hex}\n`);
-    expect(createScanner({ maxDecodeDepth: 3 }).scan(Buffer.from(`x=${hex}\n`))).to.have.length(1);
+    expect(createScanner({ maxDecodeDepth: 4 }).scan(Buffer.from(`x=${hex}\n`))).to.have.length(1);
+  });
+
+  it('decodes JSON \\u escapes that hide a token prefix', () => {
+    const pat = fakes.github('p');
+    const escaped = '\\u0067' + pat.slice(1);
+    expectFindings(scanner, `{"token": "${escaped}"}\n`, [{ ruleId: 'github-pat', secret: escaped, via: 'json-escape' }]);
+  });
+
+  it('decodes a single percent escape that hides a token prefix', () => {
+    const pat = fakes.github('p');
+    const escaped = pat.slice(0, 3) + '%5F' + pat.slice(4);
+    expectFindings(scanner, `https://ci.internal/hook?t=${escaped}\n`, [{ ruleId: 'github-pat', secret: escaped, via: 'percent' }]);
+  });
+
+  it('ignores JSON escapes and single percent escapes of plain text', () => {
+    expectNone(scanner, '{"name": "Caf\\u00e9 du Monde", "path": "a%20b/c%2Fd"}\n');
   });
 
   it('does not decode at depth 0', () => {
@@ -53,9 +75,11 @@ describe('decoding encoded wrappers', () => {
   it('reports the run once even when a rule also matches its text', () => {
     const b64 = Buffer.from(`api_key=${fakes.chars(ALNUM, 30)}`).toString('base64');
     const text = `password: ${b64}\n`;
-    const found = scanner.scan(Buffer.from(text));
-    // Both candidates apply in the same kinds, so resolving per kind keeps one for all of them.
+    // What any one kind of file gets: the run once (candidates of an unhinted scan may overlap where
+    // kinds decide between them; a selection never does).
+    const found = scanner.scan(Buffer.from(text), { kind: 'unknown' });
     expect(found).to.have.length(1);
+    expect(scanner.scan(Buffer.from(text), { kind: 'code' })).to.have.length(1);
     expect(found[0]).to.include(byteSpan(text, b64));
   });
 

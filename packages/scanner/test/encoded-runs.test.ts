@@ -38,9 +38,19 @@ describe('encoded-runs', () => {
     expect(runs(`seed ${hex} commit ${fakes.chars('0123456789abcdef', 40)}\n`)).to.deep.equal([{ encoding: 'hex', text: hex, decoded: Buffer.from(hex, 'hex').toString('latin1') }]);
   });
 
-  it('finds a percent-encoded run with two or more escapes', () => {
+  it('finds percent-encoded runs, one escape being enough', () => {
     const enc = encodeURIComponent('postgres://u:p4ss!w0rd@db/x');
-    expect(runs(`?dsn=${enc}&y=%20`)).to.deep.equal([{ encoding: 'percent', text: enc, decoded: 'postgres://u:p4ss!w0rd@db/x' }]);
+    expect(runs(`?dsn=${enc}&y=ghp%5Fab`)).to.deep.equal([
+      { encoding: 'percent', text: enc, decoded: 'postgres://u:p4ss!w0rd@db/x' },
+      { encoding: 'percent', text: 'ghp%5Fab', decoded: 'ghp_ab' },
+    ]);
+  });
+
+  it('finds runs of JSON \\u escapes and decodes them to UTF-8', () => {
+    expect(runs('{"t": "\\u0067hp_ab", "n": "caf\\u00e9"}')).to.deep.equal([
+      { encoding: 'json-escape', text: '\\u0067hp_ab', decoded: 'ghp_ab' },
+      { encoding: 'json-escape', text: 'caf\\u00e9', decoded: Buffer.from('caf\u00e9').toString('latin1') },
+    ]);
   });
 
   it('leaves malformed percent escapes as they are', () => {

@@ -95,7 +95,7 @@ describe('known secrets', () => {
       const v = value();
       const scanner = withKnownSecrets(createScanner(), new KnownSecrets([{ type: 'generic-secret', secret: Buffer.from(v) }]));
       const text = `DB_PASSWORD=${v}\nconst fixture = "${v}";\n`;
-      const found = scanner.scan(Buffer.from(text));
+      const found = scanner.scan(Buffer.from(text), { kind: 'unknown' });
       expect(found.map((f) => text.slice(f.start, f.end))).to.deep.equal([v, v]);
       expect(new Set(found.map((f) => f.type))).to.deep.equal(new Set(['generic-secret']));
     });

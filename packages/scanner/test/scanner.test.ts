@@ -143,6 +143,19 @@ describe('createScanner', () => {
       const text = `a=[[TOKEN_github-pat_${fakes.chars(BASE32, 26)}]] b=${t}\n`;
       expectFindings(createScanner(), text, [{ ruleId: 'github-pat', secret: t }]);
     });
+
+    it('trims a finding that runs into a gateway token to the part before it', () => {
+      // A rule whose value runs to the next blank takes `<pw>[[TOKEN_…]]`; the part before the token is the secret.
+      const rule = { id: 'pass-to-blank', type: 'pass', description: 'pass= up to the next blank', keywords: ['pass='], pattern: /pass=(?<secret>\S{8,200})/, confidence: 'high' as const, reach: 210 };
+      const pw = fakes.password(18);
+      const found = createScanner({ rules: [rule] }).scan(Buffer.from(`pass=${pw}${fakes.token('github-pat')}\n`));
+      expect(found.map((f) => [f.start, f.end])).to.deep.equal([[5, 5 + pw.length]]);
+    });
+
+    it('drops a finding that starts inside a gateway token', () => {
+      const rule = { id: 'token-body', type: 'tb', description: 'a token-shaped body', keywords: ['token_'], pattern: /TOKEN_(?<secret>[a-z-]{3,40}_[A-Z2-7]{26})/, confidence: 'high' as const, reach: 80 };
+      expect(createScanner({ rules: [rule] }).scan(Buffer.from(`x=${fakes.token('github-pat')}\n`))).to.deep.equal([]);
+    });
   });
 
   describe('determinism', () => {

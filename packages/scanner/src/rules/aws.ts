@@ -50,26 +50,51 @@ export const awsSecretAccessKey: Rule = {
   reachBack: 40,
 };
 
+/** What a secret access key paired with a key id must not be: documentation samples, one-case runs, hex digests, stand-ins. */
+const PAIRED_SECRET_ALLOW = [/EXAMPLEKEY$/, /^[^A-Z]*$/, /^[^a-z]*$/, /^[0-9a-fA-F]{40}$/, ...tokenPlaceholders];
+
+/** A rule for a 40-char secret paired with a key id by position alone (no telling name). */
+function pairedSecret(id: string, description: string, pattern: string, reach: number, reachBack: number): Rule {
+  return {
+    id,
+    type: 'aws-secret-access-key',
+    description,
+    keywords: ['akia', 'asia'],
+    pattern: new RegExp(pattern),
+    // Random 40-char base64 scores ~4.9; hex digests (git ids) score ≤ 4 and are rejected below too.
+    minEntropy: 4.0,
+    allow: PAIRED_SECRET_ALLOW,
+    confidence: 'high',
+    reach,
+    reachBack,
+  };
+}
+
+const PAIRED_ID = `(?:${KEY_ID_PREFIXES.slice(0, 2).join('|')})[A-Z2-7]{16}(?![A-Za-z0-9])`;
+const PAIRED_SECRET = String.raw`(?<![A-Za-z0-9/+])(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`;
+
 /**
- * A 40-char secret within a few hundred chars after a key id, whatever its name: the CSV that
- * the IAM console downloads, `aws configure list` output, two positional arguments in code.
+ * A 40-char secret within a few hundred chars after a key id, whatever its name and on whatever
+ * line: the CSV that the IAM console downloads, `aws configure list` output, two positional
+ * arguments in code, an id and a secret on consecutive lines of a config.
  */
-export const awsSecretNearKeyId: Rule = {
-  id: 'aws-secret-access-key-near-id',
-  type: 'aws-secret-access-key',
-  description: 'AWS secret access key within 300 chars after an access key id',
-  keywords: ['akia', 'asia'],
-  pattern: new RegExp(
-    `(?:${KEY_ID_PREFIXES.slice(0, 2).join('|')})[A-Z2-7]{16}(?![A-Za-z0-9])` +
-      String.raw`[^\n]{0,300}?(?<![A-Za-z0-9/+])(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
-  ),
-  // Random 40-char base64 scores ~4.9; hex digests (git ids) score ≤ 4 and are rejected below too.
-  minEntropy: 4.0,
-  allow: [/EXAMPLEKEY$/, /^[^A-Z]*$/, /^[^a-z]*$/, /^[0-9a-fA-F]{40}$/, ...tokenPlaceholders],
-  confidence: 'high',
-  reach: 380,
-  reachBack: 0,
-};
+export const awsSecretNearKeyId: Rule = pairedSecret(
+  'aws-secret-access-key-near-id',
+  'AWS secret access key within 300 chars after an access key id',
+  PAIRED_ID + String.raw`[\s\S]{0,300}?` + PAIRED_SECRET,
+  380,
+  0,
+);
+
+/** The same pairing with the secret first: `secret, id` arguments, a secret line above its id line. */
+export const awsSecretBeforeKeyId: Rule = pairedSecret(
+  'aws-secret-access-key-before-id',
+  'AWS secret access key within 300 chars before an access key id',
+  PAIRED_SECRET + String.raw`[\s\S]{0,300}?(?<![A-Za-z0-9])` + PAIRED_ID,
+  24,
+  // The secret starts up to 300 chars plus its own 40 before the id.
+  350,
+);
 
 /** An STS session token assigned to a session-token name (the `aws_session_token` of credentials files). */
 export const awsSessionToken: Rule = {
@@ -109,5 +134,20 @@ export const awsBedrockApiKey: Rule = tokenRule({
   minEntropy: 4.0,
 });
 
+/**
+ * Amazon Bedrock short-lived API key: `bedrock-api-key-` + base64 of a presigned URL, which always
+ * begins with the base64 of `bedrock.amazonaws.com` (so even a truncated key is recognised).
+ */
+export const awsBedrockShortLivedKey: Rule = tokenRule({
+  id: 'aws-bedrock-short-lived-api-key',
+  type: 'aws-bedrock-api-key',
+  description: 'Amazon Bedrock short-lived API key',
+  prefix: 'bedrock-api-key-' + 'YmVkcm9jay5hbWF6b25hd3MuY29t',
+  body: '[A-Za-z0-9+/]{0,4000}={0,2}',
+  maxLength: 4050,
+  boundary: 'A-Za-z0-9+/=',
+  keywords: ['bedrock-api-key-'],
+});
+
 /** The AWS family. */
-export const awsRules: readonly Rule[] = [awsAccessKeyId, awsSecretAccessKey, awsSecretNearKeyId, awsSessionToken, awsMwsToken, awsBedrockApiKey];
+export const awsRules: readonly Rule[] = [awsAccessKeyId, awsSecretAccessKey, awsSecretNearKeyId, awsSecretBeforeKeyId, awsSessionToken, awsMwsToken, awsBedrockApiKey, awsBedrockShortLivedKey];

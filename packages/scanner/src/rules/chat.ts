@@ -67,6 +67,16 @@ export const chatRules: readonly Rule[] = [
     reach: 56,
   },
   namedRule({
+    id: 'telegram-bot-token-named',
+    type: 'telegram-bot-token',
+    description: 'Telegram bot token of any id length and secret start, under a Telegram name',
+    names: 'telegram',
+    keywords: ['telegram'],
+    value: '[0-9]{5,16}:A[A-Za-z0-9_-]{34}',
+    valueMax: 52,
+    boundary: 'A-Za-z0-9_-',
+  }),
+  namedRule({
     id: 'intercom-access-token',
     description: 'Intercom access token under an Intercom name',
     names: 'intercom',

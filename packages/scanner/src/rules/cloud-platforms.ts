@@ -6,7 +6,7 @@
  * Infracost, Harness, ngrok, Tailscale and 1Password.
  */
 import type { Rule } from '../rule.js';
-import { namedRule, tokenRule, UUID } from './define.js';
+import { namedRule, tokenPlaceholders, tokenRule, UUID } from './define.js';
 
 const alibabaAccessKeyId = tokenRule({
   id: 'alibaba-access-key-id',
@@ -118,6 +118,27 @@ const vaultServiceToken = tokenRule({
   boundary: 'A-Za-z0-9_.-',
   minEntropy: 3.5,
 });
+
+/**
+ * A legacy Vault service token (before Vault 1.10): `s.` + 24 base62. `s.` alone is everywhere in
+ * code, so the token must start a value (after a blank, quote, `=`, `:` or `,`), mix upper case, lower
+ * case and digits (two of each: random bodies do, most identifiers do not), hold no word of seven
+ * lower-case letters, and not continue as a member or call.
+ */
+const vaultLegacyServiceToken: Rule = {
+  id: 'hashicorp-vault-legacy-service-token',
+  type: 'hashicorp-vault-token',
+  description: 'HashiCorp Vault legacy service token (s. + 24 base62) starting a value',
+  keywords: [' s.', '"s.', "'s.", '=s.', ':s.', ',s.', '\ts.', '`s.'],
+  pattern: /(?<=[\s"'=:,`])s\.(?=(?:[a-z0-9]{0,23}[A-Z]){2})(?=(?:[A-Z0-9]{0,23}[a-z]){2})(?=(?:[A-Za-z]{0,23}[0-9]){2})[A-Za-z0-9]{24}(?![A-Za-z0-9_.(-])/,
+  minEntropy: 3.5,
+  // Seven lower-case letters in a row are a word of an identifier (`s.Scte35DescriptorSettings`); a
+  // random base62 body has such a run with probability about 4%.
+  allow: [...tokenPlaceholders, /[a-z]{7}/],
+  confidence: 'high',
+  reach: 26,
+  reachBack: 1,
+};
 
 const vaultBatchToken = tokenRule({
   id: 'hashicorp-vault-batch-token',
@@ -318,7 +339,7 @@ const harnessPat = tokenRule({
   id: 'harness-pat',
   description: 'Harness personal access or service-account token',
   prefix: ['pat.', 'sat.'],
-  body: '[A-Za-z0-9_-]{22}\\.[0-9a-f]{24}\\.[A-Za-z0-9]{20}',
+  body: '[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20}',
   maxLength: 72,
   boundary: 'A-Za-z0-9_.-',
 });
@@ -377,6 +398,7 @@ export const cloudPlatformRules: readonly Rule[] = [
   cloudflareGlobalApiKey,
   flyioAccessToken,
   vaultServiceToken,
+  vaultLegacyServiceToken,
   vaultBatchToken,
   terraformCloudToken,
   pulumiAccessToken,

@@ -32,6 +32,15 @@ export const tokenPlaceholders: RegExp[] = [
   /^\$\{|\{\{|\$\(|^<|^%[A-Za-z_]/,
 ];
 
+/**
+ * {@link tokenPlaceholders} for a provider's test-mode keys (`sk_test_…`, `FLWSECK_TEST-…`), whose
+ * literal prefix itself says `test`: the same stand-ins except the word test.
+ */
+export const testModePlaceholders: RegExp[] = [
+  ...tokenPlaceholders.filter((r) => !r.test('Test_')),
+  /Personal|Access|Token|Secret|Fake|FAKE|Mock|MOCK/,
+];
+
 /** What a token looks like from outside: the characters that may not touch it on either side. */
 const DEFAULT_BOUNDARY = 'A-Za-z0-9_';
 
@@ -101,6 +110,11 @@ export interface NamedSpec {
   description: string;
   /** Regex fragment (literal letters; matched in any case) that the key name must contain. */
   names: string;
+  /**
+   * `as-written`: `names` is matched as written, for a short name that hides inside other words in
+   * any case (`[Ss]umo|SUMO`, not `sumObj`; `[Ee]tsy|ETSY`, not `SetSysctl`). Default `any`.
+   */
+  nameCase?: 'any' | 'as-written';
   /** Lower-case literals, one of which occurs in every name `names` matches. */
   keywords: string[];
   /** Regex source of the value (case-sensitive); bound every quantifier. */
@@ -124,6 +138,17 @@ export interface NamedSpec {
  */
 export const ENV_ENTRY = String.raw`["']?[ \t]{0,16}\r?\n[ \t]{0,32}value[ \t]{0,4}:[ \t]{0,16}["']?`;
 
+/**
+ * The ways a provider-named key meets its value, beyond {@link ASSIGNMENT}: a declared type
+ * (`var xToken string = "…"`), Makefile `::=`/`:::=`/`?=`, PHP `.=`, a key/value call pair
+ * (`System.setProperty("X_TOKEN", "…")`) and an XML element whose text is the value, on its own
+ * line or not (`<xToken>\n  …\n</xToken>`). Only provider rules use these: their value shapes
+ * are specific enough that a looser separator does not let code through.
+ */
+export const NAMED_ASSIGNMENT =
+  String.raw`(?:(?:[ \t]{1,4}(?:string|String|str|&str))?\\?["'\x60]?[ \t]{0,16}(?::{1,3}=|[.?]=|=>|={1,3}|:(?!:))[ \t]{0,16}\\?["'\x60]?` +
+  String.raw`|\\?["'][ \t]{0,4},[ \t]{0,16}\\?["']|>[ \t]{0,16}(?:\r?\n[ \t]{0,32})?)`;
+
 /** `a_b` also as `a-b`, `a.b` and `ab`: keys are written in every case style. */
 function separatorVariants(keywords: readonly string[]): string[] {
   const out = new Set<string>();
@@ -140,7 +165,7 @@ export function namedRule(spec: NamedSpec): Rule {
   // Word separators in a name are optional and may be `_`, `-` or `.` (DD_API_KEY, ddApiKey, dd.api.key).
   const names = spec.names.replace(/\[_-\]\??/g, '[_.-]?');
   const pattern = new RegExp(
-    `(?:${anyCase(names)})[\\w.-]{0,40}(?:${ASSIGNMENT}|${ENV_ENTRY})(?<secret>${spec.value})(?![${b}])`,
+    `(?:${spec.nameCase === 'as-written' ? names : anyCase(names)})[\\w.-]{0,40}(?:${NAMED_ASSIGNMENT}|${ENV_ENTRY})(?<secret>${spec.value})(?![${b}])`,
   );
   return {
     id: spec.id,

@@ -31,7 +31,7 @@ export const messagingRules: readonly Rule[] = [
     id: 'sendgrid-api-key',
     description: 'SendGrid API key',
     prefix: 'S' + 'G.',
-    body: '[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}',
+    body: '(?:[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}|[A-Za-z0-9_.=-]{66})',
     maxLength: 69,
     boundary: 'A-Za-z0-9_.-',
   }),

@@ -4,7 +4,7 @@
  * access tokens, Flutterwave, GoCardless, EasyPost and Duffel live keys (vendor docs).
  */
 import type { Rule } from '../rule.js';
-import { namedRule, tokenRule, UUID } from './define.js';
+import { namedRule, testModePlaceholders, tokenRule, UUID } from './define.js';
 
 function shopify(id: string, kind: string, description: string): Rule {
   return tokenRule({ id, type: 'shopify-token', description, prefix: `shp${kind}_`, body: '[a-fA-F0-9]{32}', maxLength: 38 });
@@ -42,19 +42,29 @@ export const paymentRules: readonly Rule[] = [
   shopify('shopify-shared-secret', 'ss', 'Shopify app shared secret'),
   tokenRule({
     id: 'plaid-access-token',
-    description: 'Plaid production or development access token',
-    prefix: ['access-' + 'production-', 'access-' + 'development-'],
+    description: 'Plaid access token (production, development or sandbox)',
+    prefix: ['access-' + 'production-', 'access-' + 'development-', 'access-' + 'sandbox-'],
     body: UUID,
     maxLength: 60,
     boundary: 'A-Za-z0-9_-',
   }),
   tokenRule({
     id: 'flutterwave-secret-key',
-    description: 'Flutterwave live secret key',
-    prefix: 'FLW' + 'SECK-',
-    body: '[a-f0-9]{32}-X',
-    maxLength: 42,
+    description: 'Flutterwave secret or public key, live or test (a test key still opens the sandbox account)',
+    keywords: ['flwseck', 'flwpubk'],
+    allowOnly: testModePlaceholders,
+    prefix: ['FLW' + 'SECK-', 'FLW' + 'SECK_TEST-', 'FLW' + 'PUBK-', 'FLW' + 'PUBK_TEST-'],
+    body: '[a-hA-H0-9]{32}-X',
+    maxLength: 47,
     boundary: 'A-Za-z0-9_-',
+  }),
+  tokenRule({
+    id: 'flutterwave-encryption-key',
+    description: 'Flutterwave test encryption key',
+    prefix: ['FLW' + 'SECK_TEST-', 'FLW' + 'SECK_TEST'],
+    body: '[a-hA-H0-9]{12}',
+    maxLength: 25,
+    allowOnly: testModePlaceholders,
   }),
   namedRule({
     id: 'gocardless-access-token',
@@ -68,14 +78,15 @@ export const paymentRules: readonly Rule[] = [
   tokenRule({
     id: 'easypost-api-key',
     description: 'EasyPost production API key',
-    prefix: 'EZ' + 'AK',
+    prefix: ['EZ' + 'AK', 'EZ' + 'TK'],
     body: '[A-Za-z0-9]{54}',
     maxLength: 58,
   }),
   tokenRule({
     id: 'duffel-api-token',
-    description: 'Duffel live API token',
-    prefix: 'duffel_' + 'live_',
+    description: 'Duffel API token, live or test',
+    prefix: ['duffel_' + 'live_', 'duffel_' + 'test_'],
+    allowOnly: testModePlaceholders,
     body: '[A-Za-z0-9_=-]{43}',
     maxLength: 55,
     boundary: 'A-Za-z0-9_=-',

@@ -5,7 +5,7 @@
  * secrets, Twitter/X, LinkedIn and Trello credentials under their names (vendor docs).
  */
 import type { Rule } from '../rule.js';
-import { namedRule, tokenRule, UUID } from './define.js';
+import { namedRule, testModePlaceholders, tokenRule, UUID } from './define.js';
 
 /** The SaaS family. */
 export const saasRules: readonly Rule[] = [
@@ -25,7 +25,7 @@ export const saasRules: readonly Rule[] = [
   tokenRule({ id: 'typeform-pat', description: 'Typeform personal access token', prefix: 'tf' + 'p_', body: '[A-Za-z0-9_.=-]{59}', maxLength: 63, boundary: 'A-Za-z0-9_.=-' }),
   tokenRule({ id: 'contentful-pat', description: 'Contentful personal access token', prefix: 'CF' + 'PAT-', body: '[A-Za-z0-9_-]{43}', maxLength: 49, boundary: 'A-Za-z0-9_-' }),
   tokenRule({ id: 'frameio-api-token', description: 'Frame.io API token', prefix: 'fio' + '-u-', body: '[A-Za-z0-9_=-]{64}', maxLength: 70, boundary: 'A-Za-z0-9_=-' }),
-  tokenRule({ id: 'shippo-api-token', description: 'Shippo live API token', prefix: 'shippo_' + 'live_', body: '[a-f0-9]{40}', maxLength: 52 }),
+  tokenRule({ id: 'shippo-api-token', description: 'Shippo live or test API token', prefix: ['shippo_' + 'live_', 'shippo_' + 'test_'], body: '[a-fA-F0-9]{40}', maxLength: 52, allowOnly: testModePlaceholders }),
   tokenRule({
     id: 'dropbox-access-token',
     description: 'Dropbox short-lived access token',
@@ -64,7 +64,7 @@ export const saasRules: readonly Rule[] = [
   }),
   namedRule({ id: 'facebook-app-secret', description: 'Facebook / Meta app secret under a Facebook name', names: 'facebook|fb[_-]app[_-]?secret|meta[_-]app[_-]?secret', keywords: ['facebook', 'fb_app', 'fb-app', 'meta_app', 'meta-app'], value: '[a-f0-9]{32}', valueMax: 32 }),
   namedRule({ id: 'asana-pat', description: 'Asana personal access token under an Asana name', names: 'asana', keywords: ['asana'], value: '[0-9]/[0-9]{10,16}(?:/[0-9]{10,16})?:[a-f0-9]{32}', valueMax: 70 }),
-  namedRule({ id: 'okta-api-token', description: 'Okta API token under an Okta name', names: 'okta', keywords: ['okta'], value: '00[A-Za-z0-9_-]{40}', valueMax: 42, boundary: 'A-Za-z0-9_-' }),
+  namedRule({ id: 'okta-api-token', description: 'Okta API token under an Okta name', names: 'OKTA|[Oo]kta', nameCase: 'as-written', keywords: ['okta'], value: '00[A-Za-z0-9_=-]{40}', valueMax: 42, boundary: 'A-Za-z0-9_=-' }),
   namedRule({ id: 'auth0-client-secret', description: 'Auth0 client secret under an Auth0 name', names: 'auth0', keywords: ['auth0'], value: '[A-Za-z0-9_-]{64}', valueMax: 64, boundary: 'A-Za-z0-9_-' }),
   namedRule({
     id: 'twitter-bearer-token',
@@ -88,5 +88,5 @@ export const saasRules: readonly Rule[] = [
     valueMax: 50,
   }),
   namedRule({ id: 'linkedin-client-secret', description: 'LinkedIn client secret under a LinkedIn name', names: 'linked[_-]?in', keywords: ['linkedin', 'linked_in', 'linked-in'], value: '[A-Za-z0-9]{16}', valueMax: 16 }),
-  namedRule({ id: 'trello-token', description: 'Trello API token under a Trello name', names: 'trello', keywords: ['trello'], value: '(?:ATTA)?[A-Fa-f0-9]{64}', valueMax: 72 }),
+  namedRule({ id: 'trello-token', description: 'Trello API token (64 hex) or API key (32) under a Trello name', names: 'trello', keywords: ['trello'], value: '(?:ATTA)?[A-Fa-f0-9]{64}|[A-Za-z0-9]{32}', valueMax: 72 }),
 ];

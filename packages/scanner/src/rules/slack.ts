@@ -52,7 +52,7 @@ const slackWebhook: Rule = {
   type: 'slack-webhook',
   description: 'Slack incoming webhook / workflow / trigger URL',
   keywords: ['hooks.slack.com/'],
-  pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/(?<secret>T[A-Z0-9]{8,12}\/[A-Za-z0-9_/-]{20,120})(?![A-Za-z0-9_/-])/,
+  pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/(?<secret>T[A-Z0-9]{8,12}\/[A-Za-z0-9_/-]{20,120}|[A-Za-z0-9+/]{43,120})(?![A-Za-z0-9_/+-])/,
   minEntropy: 3.5,
   allow: tokenPlaceholders,
   confidence: 'high',

@@ -29,7 +29,7 @@ export const sourceHostingRules: readonly Rule[] = [
     id: 'sourcegraph-access-token',
     description: 'Sourcegraph access token',
     prefix: 'sg' + 'p_',
-    body: '(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40}',
+    body: '(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}',
     maxLength: 61,
   }),
   tokenRule({

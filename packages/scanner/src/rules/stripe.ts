@@ -1,10 +1,10 @@
 /**
  * Stripe live-mode secret (`sk` prefix) and restricted (`rk` prefix) keys, `<prefix>_live_` + 24..247
  * alphanumerics, and webhook signing secrets `whsec_` (Stripe docs, "API keys", "Webhooks").
- * Test-mode keys (`_test_`) reach no real money and are not matched; publishable keys (`pk_`) are public.
+ * Test-mode keys (`_test_`) have their own rule (stripe-test-secret-key); publishable keys (`pk_`) are public.
  */
 import type { Rule } from '../rule.js';
-import { tokenRule } from './define.js';
+import { testModePlaceholders, tokenRule } from './define.js';
 
 // Assembled from parts: the repository's own secret hook greps for the literal prefixes.
 const PREFIXES = ['sk', 'rk'].map((p) => `${p}_live_`);
@@ -32,5 +32,19 @@ const stripeWebhookSecret = tokenRule({
   boundary: 'A-Za-z0-9_+/=',
 });
 
+/**
+ * Stripe test-mode secret or restricted key: no real money, but it reads and writes the account's
+ * test data (customers, webhooks) and Stripe asks for it to be rolled when leaked, as GitHub's secret
+ * scanning reports it. Its own rule, so a repository of fixtures can leave it (`mask: { leave }`).
+ */
+const stripeTestKey = tokenRule({
+  id: 'stripe-test-secret-key',
+  description: 'Stripe test-mode secret or restricted API key',
+  prefix: ['sk', 'rk'].map((p) => `${p}_test_`),
+  body: '[A-Za-z0-9]{24,247}',
+  maxLength: 257,
+  allowOnly: testModePlaceholders,
+});
+
 /** The Stripe family. */
-export const stripeRules: readonly Rule[] = [stripeSecretKey, stripeWebhookSecret];
+export const stripeRules: readonly Rule[] = [stripeSecretKey, stripeWebhookSecret, stripeTestKey];

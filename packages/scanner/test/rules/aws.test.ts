@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import { createScanner } from '../../src/index.js';
 import { awsAccessKeyId, awsSecretAccessKey } from '../../src/rules/aws.js';
 import { BASE32, BASE64, expectFindings, expectNone, expectRuleFast, Fakes, HEX, repeatTo1MB } from '../fakes.js';
@@ -91,6 +92,34 @@ describe('rules/aws', () => {
 
     it('ignores a placeholder of one repeated char', () => {
       expectNone(scanner, `aws_secret_access_key = ${'0'.repeat(40)}\n`);
+    });
+
+    it('reports a secret with no telling name on the line after its key id', () => {
+      const id = fakes.awsKeyId('AKIA');
+      const secret = fakes.awsSecret();
+      expectFindings(scanner, `key = "${id}"\nvalue = "${secret}"\n`, [
+        { ruleId: 'aws-access-key-id', secret: id },
+        { ruleId: 'aws-secret-access-key-near-id', secret },
+      ]);
+    });
+
+    it('reports a secret with no telling name before its key id', () => {
+      const id = fakes.awsKeyId('ASIA');
+      const secret = fakes.awsSecret();
+      expectFindings(scanner, `Credentials("${secret}",\n            "${id}")\n`, [
+        { ruleId: 'aws-secret-access-key-before-id', secret },
+        { ruleId: 'aws-access-key-id', secret: id },
+      ]);
+    });
+
+    it('ignores hex digests, one-case runs and paths next to a key id', () => {
+      const id = fakes.awsKeyId('AKIA');
+      const text = `commit ${fakes.chars(HEX, 40)}\nid: ${id}\nsha: ${fakes.chars(HEX.toUpperCase(), 40)}\npath: /usr/local/lib/node_modules/aws-sdk/clients\n`;
+      expect(scanner.scan(Buffer.from(text)).map((f) => f.ruleId)).to.deep.equal(['aws-access-key-id']);
+    });
+
+    it('ignores a 40-char base64 value with no key id around', () => {
+      expectNone(scanner, `value = "${fakes.awsSecret()}"\n`);
     });
   });
 

@@ -21,8 +21,14 @@ describe('rules/stripe', () => {
     expectFindings(scanner, `Stripe.api_key = '${k}'\n`, [{ ruleId: 'stripe-secret-key', secret: k }]);
   });
 
-  it('ignores a test-mode key', () => {
-    expectNone(scanner, `STRIPE_KEY=${'sk' + '_test_' + fakes.chars(ALNUM, 24)}\n`);
+  it('reports a test-mode key under its own rule (a repository of fixtures can leave it)', () => {
+    const k = 'sk' + '_test_' + fakes.chars(ALNUM, 24);
+    expectFindings(scanner, `STRIPE_KEY=${k}\n`, [{ ruleId: 'stripe-test-secret-key', secret: k }]);
+    expectNone(createScanner({ rules: scanner.rules.filter((r) => r.id !== 'stripe-test-secret-key') }), `STRIPE_KEY=${k}\n`);
+  });
+
+  it('ignores a test-mode placeholder and a publishable key', () => {
+    expectNone(scanner, `STRIPE_KEY=${'sk' + '_test_' + 'x'.repeat(24)}\nSTRIPE_PK=${'pk' + '_test_' + fakes.chars(ALNUM, 24)}\n`);
   });
 
   it('ignores a live key body one char short', () => {
