@@ -1,6 +1,7 @@
 /** The rule-set version: part of every sanitized object id, so it must change whenever detection can. */
 import { createHash } from 'node:crypto';
 import type { DecodeLimits } from './decode-limits.js';
+import { PUBLISHED_EXAMPLE_DIGESTS } from './published-examples.js';
 import type { AllowlistEntry, Rule } from './rule.js';
 
 /**
@@ -24,8 +25,9 @@ function regexKey(re: RegExp): [string, string] {
 
 /**
  * Returns the first 16 hex chars of a sha256 over the engine version, the engine settings, every
- * field of every rule that can change a result, and the global allowlist. Rules are hashed
- * sorted by id (findings do not depend on rule order); allowlist entries in order.
+ * field of every rule that can change a result, the global allowlist and the published examples
+ * (published-examples.ts). Rules are hashed sorted by id (findings do not depend on rule order);
+ * allowlist entries in order.
  */
 export function rulesetVersion(rules: readonly Rule[], allowlist: readonly AllowlistEntry[] = [], settings?: EngineSettings): string {
   const sorted = [...rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -52,7 +54,7 @@ export function rulesetVersion(rules: readonly Rule[], allowlist: readonly Allow
     paths: e.paths ?? null,
   }));
   return createHash('sha256')
-    .update(JSON.stringify({ engine: SCANNER_ENGINE_VERSION, settings: settings ?? null, rules: canonical, allowlist: allow }))
+    .update(JSON.stringify({ engine: SCANNER_ENGINE_VERSION, settings: settings ?? null, rules: canonical, allowlist: allow, published: [...PUBLISHED_EXAMPLE_DIGESTS].sort() }))
     .digest('hex')
     .slice(0, 16);
 }

@@ -16,6 +16,7 @@ import { latin1 } from './latin1.js';
 import { createKeywordAutomaton, type KeywordAutomaton, type KeywordHits } from './keyword-automaton.js';
 import { appliesTo, appliesToEveryKind, fileKindOf, kindNeedsHead, resolvePerKind } from './file-kind.js';
 import { pathMatches } from './path-rules.js';
+import { isPublishedExample } from './published-examples.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
 import type { AllowlistEntry, Confidence, Finding, Rule, ScanHint } from './rule.js';
 import type { EngineSettings } from './ruleset-version.js';
@@ -368,6 +369,7 @@ export class ScanEngine {
     if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return false;
     if (c.allow.some((a) => a.test(secret))) return false;
     if (this.#allowlisted(rule.id, secret)) return false;
+    if (isPublishedExample(secret)) return false;
     if (c.decoded !== undefined) {
       if (!STRICT_BASE64.test(secret)) return false;
       const m = c.decoded.pattern.exec(Buffer.from(secret, 'base64').toString('latin1'));
