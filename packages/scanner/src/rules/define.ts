@@ -27,7 +27,7 @@ export const tokenPlaceholders: RegExp[] = [
   /x{5,}|X{5,}|\*{3,}|\.{3,}|#{4,}|_{5,}/,
   /(.)\1{7,}/,
   /0123456|1234567|2345678|3456789|abcdefg|ABCDEFG/,
-  /EXAMPLE|[Ee]xample|SAMPLE|[Ss]ample|[Pp]laceholder|PLACEHOLDER|[Rr]edacted|REDACTED|[Dd]ummy|DUMMY|[Yy]our[-_]?|YOUR[-_]|[Cc]hange[-_]?[Mm]e|[Ii]nsert|[Hh]ere\b/,
+  /EXAMPLE|[Ee]xample|SAMPLE|[Ss]ample|[Pp]laceholder|PLACEHOLDER|[Rr]edacted|REDACTED|[Dd]ummy|DUMMY|[Yy]our[-_]?|YOUR[-_]|[Cc]hange[-_]?[Mm]e|[Ii]nsert|[Hh]ere\b|HERE\b/,
   /Personal|Access|Token|Secret|Fake|FAKE|Test[-_A-Z]|TEST[-_]|Mock|MOCK/,
   /^\$\{|\{\{|\$\(|^<|^%[A-Za-z_]/,
 ];

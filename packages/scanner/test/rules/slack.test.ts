@@ -31,6 +31,21 @@ describe('rules/slack', () => {
     expectNone(scanner, `SLACK_BOT=${prefix('b')}your-token-here\n`);
   });
 
+  it('ignores examples with a tail shorter than any kind carries', () => {
+    expectNone(scanner, `SLACK_BOT=${prefix('b')}${fakes.chars(DIGITS, 5)}-abcd234\n`);
+    expectNone(scanner, `SLACK_CONFIG=xoxe.${prefix('p')}1-initial\n`);
+  });
+
+  it('ignores stand-in words in a rotating token', () => {
+    expectNone(scanner, `SLACK_CONFIG=xoxe.${prefix('p')}1-RANDOMSTRINGHERE\n`);
+    expectNone(scanner, `SLACK_CONFIG=xoxe.${prefix('p')}1-SlackAppConfigurationAccessTokenHere\n`);
+  });
+
+  it('reports a legacy workspace token with the shortest documented tail', () => {
+    const t = prefix('a') + '2-' + fakes.chars(ALNUM, 8);
+    expectFindings(scanner, `slack_token = "${t}"\n`, [{ ruleId: 'slack-token', secret: t }]);
+  });
+
   it('ignores a token of zeros and x', () => {
     expectNone(scanner, `SLACK_BOT=${prefix('b')}0000000000-xxxxxxxxxxxxxxxx\n`);
   });
