@@ -63,6 +63,7 @@ describe('hard negatives (default rules)', () => {
     'an scp-style git remote': () => 'git remote add origin git@github.com:org/secret-project.git\n',
     'a random base32 run that is not an AWS id': () => `digest: ${fakes.chars(BASE32, 32)}\n`,
     'a gateway token under a secret name': () => `password: [[TOKEN_generic-secret_${fakes.chars(BASE32, 26)}]]\n`,
+    'a fingerprinted favicon asset name': () => `<link rel="icon" href="/assets/video_box.${'ic' + 'o-'}${fakes.chars(HEX, 32)}.png">\n`,
     'prose about passwords and tokens': () =>
       'The password must be at least 12 characters. Tokens expire after 1 hour; rotate the secret monthly.\n',
   };

@@ -333,6 +333,9 @@ const infracostApiKey = tokenRule({
   body: '[A-Za-z0-9]{32}',
   maxLength: 36,
   boundary: 'A-Za-z0-9_-',
+  // A fingerprinted asset name (`favicon.ico-<md5>.png`): a random mixed-case key body is all
+  // lower-case hex with a chance of (16/62)^32.
+  allow: [/^ico-[0-9a-f]{32}$/],
 });
 
 const harnessPat = tokenRule({

@@ -60,4 +60,10 @@ describe('rules/finance and rules/developer-services', () => {
   it('ignores a test-mode key whose body is a stand-in', () => {
     expectNone(scanner, `DUFFEL_TOKEN=${'duffel' + '_test_' + 'x'.repeat(43)}\n`);
   });
+
+  it('reports an Infracost key but not an asset name fingerprinted with lower-case hex', () => {
+    const key = 'ic' + 'o-' + fakes.chars(ALNUM, 32);
+    expectFindings(scanner, `INFRACOST_API_KEY=${key}\n`, [{ ruleId: 'infracost-api-key', secret: key }]);
+    expectNone(scanner, `<img src="/media/video_box.${'ic' + 'o-'}${fakes.chars(HEX, 32)}.png">\n`);
+  });
 });
