@@ -37,6 +37,15 @@ const NAME_REST = String.raw`[\w.-]{0,40}`;
 const NOT_A_VALUE_NAME = anyCase(
   '(?<!name|names|ref|url|uri|file|path|dir|type|method|mode|length|len|format|provider|endpoint|policy|expiry|expires|ttl|count|env|var|hint|prompt|label|field|header|param|host|issuer|scope|reason|attachment|user|username|email|tag)',
 );
+/**
+ * Names of values that are public by design, not credentials: anti-forgery tokens that a server
+ * sends to every client in its pages (`csrf-token`, Rails `authenticity_token`), tokens and keys
+ * named public (`publicToken`, `public_api_key`: publishable, as Mapbox's or Plaid's), the e-mail
+ * header `Authentication-Results`, and the Maven group `io.jsonwebtoken` (`io.jsonwebtoken:jjwt`).
+ */
+const NOT_A_CREDENTIAL_NAME = anyCase(
+  String.raw`(?<!(?:csrf|xsrf|authenticity)[_.-]?token|public[_.-]?(?:token|api[_.-]?key)|authentication-results|io\.jsonwebtoken)`,
+);
 /** The blanks a padded value may follow (`password =` and hundreds of spaces): the padded-value rule's. */
 const MAX_BLANKS = 1024;
 /** Assignment operators: `=`, `:`, `:=`, Make's `::=` `:::=` `?=` `+=`, PHP's `.=`, `=>`; `::` is a scope, not an assignment. */
@@ -119,7 +128,7 @@ const NOT_CODE_OR_PROSE =
   String.raw`(?<![ \t:=][A-Za-z-]{8,200}(?=[ \t]{1,4}[a-z]))`;
 const BARE_VALUE = `(?<secret>${BARE_BODY})${NOT_CODE_OR_PROSE}`;
 /** The name part every generic pattern starts with; the one-char lookahead rejects most backtracking positions of NAME_REST early. */
-const NAME = SECRET_WORD + NAME_REST + String.raw`(?=[\\"'\x60 \t:=\r\n])` + NOT_A_VALUE_NAME;
+const NAME = SECRET_WORD + NAME_REST + String.raw`(?=[\\"'\x60 \t:=\r\n])` + NOT_A_VALUE_NAME + NOT_A_CREDENTIAL_NAME;
 
 /** Values that are code, not literals: `process.env.X`, `os.environ[…]`, `getenv(…)`, `config.db.password`, `foo(`. */
 const codeReferences: RegExp[] = [

@@ -180,6 +180,28 @@ describe('rules/generic-assignment', () => {
   const foundAt = (path: string | undefined, text: string): string[] =>
     scanner.scan(Buffer.from(text), path === undefined ? undefined : { path }).map((f) => `${f.ruleId}:${text.slice(f.start, f.end)}`);
 
+  describe('ignores values public by design, and only under their exact names', () => {
+    const b64 = (): string => fakes.chars(BASE64, 86) + '==';
+    const negatives: Record<string, () => string> = {
+      'a CSRF meta token': () => `csrf-token=${b64()}\n`,
+      'a Rails authenticity_token input': () => `<input type="hidden" name="authenticity_token" value="${fakes.chars(ALNUM + '_-', 86)}" />\n`,
+      'an XSRF token': () => `XSRF_TOKEN: "${fakes.chars(ALNUM, 40)}"\n`,
+      'a token named public': () => `publicToken = "${fakes.chars(ALNUM, 43)}"\n`,
+      'the Authentication-Results mail header': () => `Authentication-Results: ${fakes.chars('abcdefgh', 2)}.ca.iphmx.com\n`,
+      'a Maven coordinate of io.jsonwebtoken': () => 'notes = "Maven - io.jsonwebtoken:jjwt-jackson-0.11.2"\n',
+    };
+    for (const [name, make] of Object.entries(negatives)) {
+      it(`ignores ${name}`, () => expectNone(scanner, make()));
+    }
+
+    it('still reports tokens whose names merely contain those words', () => {
+      for (const name of ['csrf_secret', 'api_token', 'publication_token', 'AUTH_TOKEN']) {
+        const v = fakes.chars(ALNUM, 32);
+        expectFindings(scanner, `${name} = "${v}"\n`, [{ ruleId: RULE, secret: v }]);
+      }
+    });
+  });
+
   describe('in code, takes quoted literals and never code', () => {
     const code: Record<string, [string, string]> = {
       'a keyword argument naming a variable': ['tests/test_requests.py', 'r = requests.get(url, auth=wrong_auth)\n'],
