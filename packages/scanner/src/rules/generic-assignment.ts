@@ -41,10 +41,11 @@ const NOT_A_VALUE_NAME = anyCase(
  * Names of values that are public by design, not credentials: anti-forgery tokens that a server
  * sends to every client in its pages (`csrf-token`, Rails `authenticity_token`), tokens and keys
  * named public (`publicToken`, `public_api_key`: publishable, as Mapbox's or Plaid's), the e-mail
- * header `Authentication-Results`, and the Maven group `io.jsonwebtoken` (`io.jsonwebtoken:jjwt`).
+ * header `Authentication-Results`, the Maven group `io.jsonwebtoken` (`io.jsonwebtoken:jjwt`), and
+ * Azure Service Operator's `keyVaultToStoreSecrets` (the name of the vault that will hold them).
  */
 const NOT_A_CREDENTIAL_NAME = anyCase(
-  String.raw`(?<!(?:csrf|xsrf|authenticity)[_.-]?token|public[_.-]?(?:token|api[_.-]?key)|authentication-results|io\.jsonwebtoken)`,
+  String.raw`(?<!(?:csrf|xsrf|authenticity)[_.-]?token|public[_.-]?(?:token|api[_.-]?key)|authentication-results|io\.jsonwebtoken|key[_.-]?vault[_.-]?to[_.-]?store[_.-]?secrets)`,
 );
 /** The blanks a padded value may follow (`password =` and hundreds of spaces): the padded-value rule's. */
 const MAX_BLANKS = 1024;
@@ -158,6 +159,9 @@ const codeReferences: RegExp[] = [
   // code is prose or an enum value. Costs the all-lower-case-letter passwords of up to 12 chars
   // in name-keyed assignments (URL passwords and Kubernetes Secrets still catch them).
   /^[a-z]{1,12}$/,
+  // A namespace-qualified XML type or element name (XSD, WSDL): `clm89576:AgencyIdentificationCodeContentType`.
+  // Costs a passphrase of three or more capitalised words behind a `word:` prefix.
+  /^[A-Za-z_][\w.-]{0,31}:(?:[A-Z][a-z]{2,}){3,12}$/,
   /^\/\^/, // a regex literal: /^Unexpected token/
   /^\/[*/]/, // a comment: /*#__PURE__*/
   /^eyJ[\w-]*\.eyJ[\w-]*\.$/, // an unsigned JWT (alg none): claims, no credential

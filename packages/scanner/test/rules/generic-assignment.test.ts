@@ -189,6 +189,8 @@ describe('rules/generic-assignment', () => {
       'a token named public': () => `publicToken = "${fakes.chars(ALNUM, 43)}"\n`,
       'the Authentication-Results mail header': () => `Authentication-Results: ${fakes.chars('abcdefgh', 2)}.ca.iphmx.com\n`,
       'a Maven coordinate of io.jsonwebtoken': () => 'notes = "Maven - io.jsonwebtoken:jjwt-jackson-0.11.2"\n',
+      'the vault an operator stores secrets in': () => `  keyVaultToStoreSecrets: cmp2-qat-${fakes.chars('0123456789', 10)}\n`,
+      'a namespace-qualified XSD type name': () => `token:"clm${fakes.chars('0123456789', 5)}:AgencyIdentificationCodeContentType"\n`,
     };
     for (const [name, make] of Object.entries(negatives)) {
       it(`ignores ${name}`, () => expectNone(scanner, make()));
