@@ -13,7 +13,8 @@
 // --judgements FILE, --list N (unjudged findings shown per repository; default 40), --out DIR
 // (report.json and unjudged.txt; default .bench/precision), --tests, --cross-check (`gitgate scan
 // --history` on each upstream, by rule, next to the vault's counts), --separate (a gateway and data
-// dir per repository instead of one for all), --json, --keep.
+// dir per repository instead of one for all), --json, --keep, --leave REPO=RULE (repeatable: that
+// repository's masking policy, `mask: { leave }`, e.g. requests=private-key for its test TLS keys).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -49,6 +50,8 @@ const options = {
   separate: args.includes('--separate'),
   json: args.includes('--json'),
   keep: args.includes('--keep'),
+  // `--leave requests=private-key`: that repository's masking policy (repos[].mask.leave), as its owners may set it.
+  leave: many('--leave').map((v) => v.split('=')),
 };
 const log = (s = '') => { if (!options.json) process.stdout.write(s + '\n'); };
 const progress = (s) => process.stderr.write(`[bench:precision] ${s}\n`);
@@ -78,7 +81,8 @@ async function cloneAll(repos, tmp) {
   for (const group of groups) {
     const dir = options.separate ? join(tmp, `gateway-${group[0].name}`) : tmp;
     mkdirSync(dir, { recursive: true });
-    const gw = await startServe({ dir, repos: group.map((r) => ({ name: `bench/${r.name}`, upstream: r.upstream })) });
+    const leaveOf = (name) => options.leave.filter(([repo]) => repo === name).map(([, rule]) => rule);
+    const gw = await startServe({ dir, repos: group.map((r) => ({ name: `bench/${r.name}`, upstream: r.upstream, leave: leaveOf(r.name) })) });
     try {
       for (const r of group) {
         const t0 = Date.now();

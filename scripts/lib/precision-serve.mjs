@@ -19,7 +19,7 @@ export function startServe({ dir, repos, scanner }) {
     listen: '127.0.0.1:0', dataDir, auth: { mode: 'none' }, log: { level: 'error' },
     sync: { onStart: false, coalesceMs: 0, upstreamTimeoutSeconds: 7200 },
     ...(scanner ? { scanner } : {}),
-    repos: repos.map((r) => ({ name: r.name, upstream: r.upstream })),
+    repos: repos.map((r) => ({ name: r.name, upstream: r.upstream, ...(r.leave?.length ? { mask: { leave: r.leave } } : {}) })),
   };
   const file = join(dir, 'gitgate.yaml');
   writeFileSync(file, JSON.stringify(config, null, 2));
