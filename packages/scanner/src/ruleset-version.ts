@@ -41,7 +41,16 @@ export function rulesetVersion(rules: readonly Rule[], allowlist: readonly Allow
     multiline: r.multiline === true,
     reach: r.reach ?? null,
     reachBack: r.reachBack ?? null,
-    decoded: r.decoded === undefined ? null : { encoding: r.decoded.encoding, pattern: regexKey(r.decoded.pattern), allow: (r.decoded.allow ?? []).map(regexKey) },
+    decoded:
+      r.decoded === undefined
+        ? null
+        : {
+            encoding: r.decoded.encoding,
+            pattern: regexKey(r.decoded.pattern),
+            allow: (r.decoded.allow ?? []).map(regexKey),
+            // Only when set, so the versions of rule sets without it stay what they were.
+            ...(r.decoded.minEntropy === undefined ? {} : { minEntropy: r.decoded.minEntropy }),
+          },
     paths: r.paths ?? null,
     // Only when set, so the versions of rule sets without kinds stay what they were.
     ...(r.fileKinds === undefined ? {} : { fileKinds: [...new Set(r.fileKinds)].sort() }),

@@ -374,6 +374,8 @@ export class ScanEngine {
       if (m === null) return false;
       const inner = m.groups?.['secret'] ?? m[0];
       if (c.decoded.allow.some((a) => a.test(inner))) return false;
+      const floor = c.decoded.minEntropy;
+      if (floor !== undefined && shannonEntropy(inner) < Math.min(floor, Math.log2(inner.length) - 0.5)) return false;
     }
     return true;
   }

@@ -54,6 +54,23 @@ function standInPiece(group: number): string {
  */
 export const dominatedByStandIns = new RegExp(`^(?:[a-z]{2,5}[-_])?${standInPiece(1)}*(?:[^\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]{1,4}${standInPiece(2)}*)?$`, 'i');
 
+/**
+ * The word "password" in other languages, as tests of non-ASCII credentials write it (a user
+ * `имя` with the password `пароль`): a stand-in in any language. Rules match the bytes of a blob
+ * as latin1, so each word is also matched as its UTF-8 bytes read as latin1.
+ */
+const PASSWORD_WORDS = [
+  'пароль', 'passwort', 'kennwort', 'contraseña', 'senha', 'motdepasse', 'mot de passe', 'wachtwoord', 'lösenord', 'passord',
+  'adgangskode', 'salasana', 'hasło', 'heslo', 'jelszó', 'parola', 'şifre', 'κωδικός', 'סיסמה', 'كلمة المرور', 'पासवर्ड',
+  '密码', '密碼', 'パスワード', '비밀번호', 'mật khẩu', 'kata sandi',
+];
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** One of PASSWORD_WORDS, as text or as latin1-read UTF-8, maybe with up to 4 digits: the whole value. */
+export const passwordInOtherLanguages = new RegExp(
+  `^(?:${PASSWORD_WORDS.flatMap((w) => [w, Buffer.from(w, 'utf8').toString('latin1')]).map(escapeRegex).join('|')})[0-9]{0,4}$`,
+  'i',
+);
+
 /** Stand-in words and masks, each matching the whole value or dominating it. */
 export const standIns: RegExp[] = [
   /^(.)\1*$/s, // one repeated char: aaaaaaaa, ********
@@ -65,6 +82,7 @@ export const standIns: RegExp[] = [
   /^[spr]k_test_/, // a Stripe test-mode key: no money moves with it (the provider rules say the same)
   /EXAMPLE(?:KEY)?$/, // the suffix that marks documentation sample keys (AWS: …EXAMPLE, …EXAMPLEKEY)
   /^(?:null|nil|none|true|false|undefined|empty|default|string|required|optional|todo|tbd|n\/a|pass|pw|pwd|passw(?:or)?d|secret|token|key)$/i,
+  passwordInOtherLanguages,
   // Language keywords and type names that land after `name:` in typed code (`apiKey: readonly string[]`).
   /^(?:readonly|function|unknown|boolean|number|object|private|public|protected|internal|override|abstract|volatile|explicit|nullable)$/,
   // The jwt.io documentation token (payload sub 1234567890, name John Doe), built at run time.
