@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { DecodeLimits } from './decode-limits.js';
 import type { AllowlistEntry, Rule } from './rule.js';
+import { PUBLISHED_EXAMPLE_FINGERPRINTS } from './rules/published-examples.js';
 
 /**
  * Bumped whenever the engine's matching semantics change (prefilter, windows, overlap policy,
@@ -24,7 +25,7 @@ function regexKey(re: RegExp): [string, string] {
 
 /**
  * Returns the first 16 hex chars of a sha256 over the engine version, the engine settings, every
- * field of every rule that can change a result, and the global allowlist. Rules are hashed
+ * field of every rule that can change a result, the global allowlist and the published examples. Rules are hashed
  * sorted by id (findings do not depend on rule order); allowlist entries in order.
  */
 export function rulesetVersion(rules: readonly Rule[], allowlist: readonly AllowlistEntry[] = [], settings?: EngineSettings): string {
@@ -61,7 +62,7 @@ export function rulesetVersion(rules: readonly Rule[], allowlist: readonly Allow
     paths: e.paths ?? null,
   }));
   return createHash('sha256')
-    .update(JSON.stringify({ engine: SCANNER_ENGINE_VERSION, settings: settings ?? null, rules: canonical, allowlist: allow }))
+    .update(JSON.stringify({ engine: SCANNER_ENGINE_VERSION, settings: settings ?? null, rules: canonical, allowlist: allow, published: PUBLISHED_EXAMPLE_FINGERPRINTS }))
     .digest('hex')
     .slice(0, 16);
 }

@@ -16,6 +16,7 @@ import { latin1 } from './latin1.js';
 import { createKeywordAutomaton, type KeywordAutomaton, type KeywordHits } from './keyword-automaton.js';
 import { appliesTo, appliesToEveryKind, fileKindOf, kindNeedsHead, resolvePerKind } from './file-kind.js';
 import { pathMatches } from './path-rules.js';
+import { isPublishedExample } from './rules/published-examples.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
 import type { AllowlistEntry, Confidence, Finding, Rule, ScanHint } from './rule.js';
 import type { EngineSettings } from './ruleset-version.js';
@@ -376,8 +377,10 @@ export class ScanEngine {
       if (c.decoded.allow.some((a) => a.test(inner))) return false;
       const floor = c.decoded.minEntropy;
       if (floor !== undefined && shannonEntropy(inner) < Math.min(floor, Math.log2(inner.length) - 0.5)) return false;
+      if (isPublishedExample(inner)) return false;
     }
-    return true;
+    // Last: only a would-be finding is hashed.
+    return !isPublishedExample(secret);
   }
 
   /**
