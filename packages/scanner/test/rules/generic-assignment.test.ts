@@ -324,6 +324,22 @@ describe('rules/generic-assignment', () => {
     }
   });
 
+  describe('the search-only key of an Algolia DocSearch widget is public by design', () => {
+    const widget = (key: string): string =>
+      `<script src="docsearch.min.js" onload="docsearch({\n  apiKey: '${key}',\n  indexName: 'project',\n  inputSelector: '#q'\n})"></script>\n`;
+    it('ignores apiKey in the object of a docsearch() call', () => expectNone(scanner, widget(fakes.chars(HEX, 32))));
+    it('reports the same key outside a docsearch() call', () => {
+      const key = fakes.chars(HEX, 32);
+      expectFindings(scanner, `const search = { apiKey: '${key}', indexName: 'project' };\n`, [{ ruleId: RULE, secret: key }]);
+    });
+    it('reports another value or name in a docsearch() call', () => {
+      const secret = fakes.chars(ALNUM, 24);
+      expectFindings(scanner, widget(secret), [{ ruleId: RULE, secret }]);
+      const key = fakes.chars(HEX, 32);
+      expectFindings(scanner, `docsearch({ adminToken: '${key}', indexName: 'x' })\n`, [{ ruleId: RULE, secret: key }]);
+    });
+  });
+
   describe('pathological inputs', () => {
     const inputs: Record<string, string> = {
       "'a' repeated": repeatTo1MB('a'),
