@@ -8,7 +8,7 @@ import { PUBLISHED_EXAMPLE_FINGERPRINTS } from './rules/published-examples.js';
  * Bumped whenever the engine's matching semantics change (prefilter, windows, overlap policy,
  * offsets, decoders, built-in detectors).
  */
-export const SCANNER_ENGINE_VERSION = 'gitgate-scanner/3';
+export const SCANNER_ENGINE_VERSION = 'gitgate-scanner/4';
 
 /** Engine settings that can change a result, hashed with the rules. */
 export interface EngineSettings {

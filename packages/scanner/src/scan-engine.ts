@@ -16,6 +16,7 @@ import { latin1 } from './latin1.js';
 import { createKeywordAutomaton, type KeywordAutomaton, type KeywordHits } from './keyword-automaton.js';
 import { appliesTo, appliesToEveryKind, fileKindOf, kindNeedsHead, resolvePerKind } from './file-kind.js';
 import { pathMatches } from './path-rules.js';
+import { base64OfStandIn } from './rules/placeholders.js';
 import { isPublishedExample } from './rules/published-examples.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
 import type { AllowlistEntry, Confidence, Finding, Rule, ScanHint } from './rule.js';
@@ -367,7 +368,7 @@ export class ScanEngine {
     const { rule } = c;
     if (rule.multiline !== true && (secret.includes('\n') || secret.includes('\r'))) return false;
     if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return false;
-    if (c.allow.some((a) => a.test(secret))) return false;
+    if (c.allow.some((a) => a.test(secret)) || base64OfStandIn(secret)) return false;
     if (this.#allowlisted(rule.id, secret)) return false;
     if (c.decoded !== undefined) {
       if (!STRICT_BASE64.test(secret)) return false;

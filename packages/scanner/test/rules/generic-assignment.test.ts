@@ -324,6 +324,20 @@ describe('rules/generic-assignment', () => {
     }
   });
 
+  describe('the base64 of a stand-in is a stand-in', () => {
+    const b64 = (s: string): string => Buffer.from(s).toString('base64');
+    it('ignores base64 of changeme and of an alphabet run', () => {
+      expectNone(scanner, `// base64 text (the rule sees \`password: ${b64('change' + 'me')}\`) is overruled.\n`);
+      expectNone(scanner, JSON.stringify({ kind: 'Secret', data: { token: b64('ABCDEF') } }));
+    });
+    it('reports base64 of a random value, and a random value that happens to be base64', () => {
+      const v = b64(fakes.password(12));
+      expectFindings(scanner, `password: "${v}"\n`, [{ ruleId: RULE, secret: v }]);
+      const w = fakes.chars(ALNUM, 16);
+      expectFindings(scanner, `password: "${w}"\n`, [{ ruleId: RULE, secret: w }]);
+    });
+  });
+
   describe('the search-only key of an Algolia DocSearch widget is public by design', () => {
     const widget = (key: string): string =>
       `<script src="docsearch.min.js" onload="docsearch({\n  apiKey: '${key}',\n  indexName: 'project',\n  inputSelector: '#q'\n})"></script>\n`;
