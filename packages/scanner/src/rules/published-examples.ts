@@ -33,6 +33,9 @@ const FINGERPRINTS: readonly (readonly [string, string])[] = [
   ['b258c27f4721358c986dd9bf85e3ae7a8e8766196cd1cd51bd3a8dedb152bff2', 'oauth_signature, percent-encoded'],
   // RFC 5849 §3.4.1.1
   ['4e891ddda8a47c8d7c904d6128bd1a4b7e00f596de4d8de0ccfea103eef27b5b', 'a line of the example signature base string as the RFC breaks it (it holds the §3.1 key and nonce)'],
+  // RFC 5849 §3.4.1.3.1
+  ['84235dbe7773289b70f8f0a86e6b46ea9bb7b904dd8801bf4c0a1fb72e238b7a', 'oauth_signature of the parameter-sources example, percent-encoded'],
+  ['082bff0ad603c43d7f196cbc5780609be15c6c89f9c341a1a9d3018911534995', 'oauth_signature of the parameter-sources example'],
   // RFC 5849 §3.5.1
   ['8d567eb88afff34f31ab97fbb2731e582703bdeaf3c92b989cf568e0b23cef31', 'oauth_consumer_key'],
   ['9d03b692e941d5ace207a9f8048834439f6de98e5c6c1590c22c4f4577c88a42', 'oauth_token'],
