@@ -12,7 +12,7 @@ export interface CompiledRule {
   /** The allowlist without `g`/`y`, so `test` has no `lastIndex` state. */
   readonly allow: readonly RegExp[];
   /** The decoded-value check with stateless regexes, when the rule has one. */
-  readonly decoded?: { readonly pattern: RegExp; readonly allow: readonly RegExp[] };
+  readonly decoded?: { readonly pattern: RegExp; readonly allow: readonly RegExp[]; readonly minEntropy?: number };
   /** The rule's file-name globs as regexes (empty: every name). */
   readonly paths: readonly RegExp[];
 }
@@ -63,6 +63,7 @@ export function compileRule(rule: Rule): CompiledRule {
     if (d.encoding !== 'base64') fail("decoded.encoding must be 'base64'");
     if (!(d.pattern instanceof RegExp)) fail('decoded.pattern must be a RegExp');
     if (d.allow !== undefined && !(Array.isArray(d.allow) && d.allow.every((a) => a instanceof RegExp))) fail('decoded.allow must be an array of RegExp');
+    if (d.minEntropy !== undefined && !(typeof d.minEntropy === 'number' && d.minEntropy >= 0)) fail('decoded.minEntropy must be a number >= 0');
   }
   if (rule.paths !== undefined && !(Array.isArray(rule.paths) && rule.paths.every((p) => typeof p === 'string' && p.length > 0))) {
     fail('paths must be an array of non-empty glob strings');
@@ -93,7 +94,13 @@ export function compileRule(rule: Rule): CompiledRule {
     allow: (rule.allow ?? []).map((a) => withFlags(a, '', 'gy')),
     ...(rule.decoded === undefined
       ? {}
-      : { decoded: { pattern: withFlags(rule.decoded.pattern, '', 'gy'), allow: (rule.decoded.allow ?? []).map((a) => withFlags(a, '', 'gy')) } }),
+      : {
+          decoded: {
+            pattern: withFlags(rule.decoded.pattern, '', 'gy'),
+            allow: (rule.decoded.allow ?? []).map((a) => withFlags(a, '', 'gy')),
+            ...(rule.decoded.minEntropy === undefined ? {} : { minEntropy: rule.decoded.minEntropy }),
+          },
+        }),
     paths: (rule.paths ?? []).map(compileNameGlob),
   };
 }

@@ -17,7 +17,7 @@ export { createKeywordAutomaton } from './keyword-automaton.js';
 export type { KeywordAutomaton, KeywordHits } from './keyword-automaton.js';
 export { TOKEN_PATTERN } from './token-pattern.js';
 export { shannonEntropy } from './entropy.js';
-export { isPublishedExample, exampleDigest, PUBLISHED_EXAMPLE_DIGESTS } from './published-examples.js';
+export { isPublishedExample, PUBLISHED_EXAMPLE_FINGERPRINTS } from './rules/published-examples.js';
 export { SCANNER_ENGINE_VERSION } from './ruleset-version.js';
 export { replaceSecrets } from './encoded-content.js';
 export type { SecretReplacer } from './encoded-content.js';

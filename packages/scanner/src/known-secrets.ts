@@ -9,7 +9,8 @@ import { createKeywordAutomaton, type KeywordAutomaton } from './keyword-automat
 import { latin1 } from './latin1.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
 import type { Finding } from './rule.js';
-import { placeholders, templateReferences } from './rules/placeholders.js';
+import { base64OfStandIn, placeholders, templateReferences } from './rules/placeholders.js';
+import { isPublishedExample } from './rules/published-examples.js';
 import { overlapsAny, tokenSpans } from './token-spans.js';
 
 /** The rule id known-value findings are reported under (their type is the vault's). */
@@ -55,7 +56,9 @@ function wordLike(s: string): boolean {
 /**
  * Whether a known value is long and random enough to be matched without context: 8 bytes to 64 KiB,
  * a letter and a non-letter, Shannon entropy at least min(3.0, log2(length) − 0.5) bits per char, not
- * word-built like code, and (under 32 bytes) not a placeholder or stand-in. Pure: the same bytes always
+ * word-built like code, (under 32 bytes) not a placeholder or stand-in, and not a value published as a
+ * documentation example (rules/published-examples.ts: public, whatever first revealed it) nor the
+ * base64 of a stand-in. Pure: the same bytes always
  * give the same answer.
  */
 export function matchableBare(secret: Uint8Array): boolean {
@@ -64,7 +67,7 @@ export function matchableBare(secret: Uint8Array): boolean {
   const s = Buffer.from(secret.buffer, secret.byteOffset, n).toString('latin1');
   if (!/[A-Za-z]/.test(s) || !/[^A-Za-z]/.test(s)) return false;
   if (shannonEntropy(s) < Math.min(3.0, Math.log2(n) - 0.5)) return false;
-  if (wordLike(s)) return false;
+  if (wordLike(s) || isPublishedExample(secret) || base64OfStandIn(s)) return false;
   return !(n < LONG_VALUE ? placeholders : templateReferences).some((p) => p.test(s));
 }
 

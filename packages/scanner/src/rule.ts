@@ -14,6 +14,11 @@ export interface DecodedCheck {
   pattern: RegExp;
   /** A decoded secret matching any of these is a placeholder (`user:changeme`) and is not reported. */
   allow?: RegExp[];
+  /**
+   * The decoded secret must carry at least min(minEntropy, log2(length) − 0.5) bits per char: the
+   * floor a generic value gets, eased for short values (a random 6-char password cannot reach 3.0).
+   */
+  minEntropy?: number;
 }
 
 /**

@@ -16,7 +16,8 @@ import { latin1 } from './latin1.js';
 import { createKeywordAutomaton, type KeywordAutomaton, type KeywordHits } from './keyword-automaton.js';
 import { appliesTo, appliesToEveryKind, fileKindOf, kindNeedsHead, resolvePerKind } from './file-kind.js';
 import { pathMatches } from './path-rules.js';
-import { isPublishedExample } from './published-examples.js';
+import { base64OfStandIn } from './rules/placeholders.js';
+import { isPublishedExample } from './rules/published-examples.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
 import type { AllowlistEntry, Confidence, Finding, Rule, ScanHint } from './rule.js';
 import type { EngineSettings } from './ruleset-version.js';
@@ -367,17 +368,20 @@ export class ScanEngine {
     const { rule } = c;
     if (rule.multiline !== true && (secret.includes('\n') || secret.includes('\r'))) return false;
     if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return false;
-    if (c.allow.some((a) => a.test(secret))) return false;
+    if (c.allow.some((a) => a.test(secret)) || base64OfStandIn(secret)) return false;
     if (this.#allowlisted(rule.id, secret)) return false;
-    if (isPublishedExample(secret)) return false;
     if (c.decoded !== undefined) {
       if (!STRICT_BASE64.test(secret)) return false;
       const m = c.decoded.pattern.exec(Buffer.from(secret, 'base64').toString('latin1'));
       if (m === null) return false;
       const inner = m.groups?.['secret'] ?? m[0];
       if (c.decoded.allow.some((a) => a.test(inner))) return false;
+      const floor = c.decoded.minEntropy;
+      if (floor !== undefined && shannonEntropy(inner) < Math.min(floor, Math.log2(inner.length) - 0.5)) return false;
+      if (isPublishedExample(inner)) return false;
     }
-    return true;
+    // Last: only a would-be finding is hashed.
+    return !isPublishedExample(secret);
   }
 
   /**

@@ -117,7 +117,13 @@ const QUOTED_BODY =
   String.raw`|(?<=\x60)[^\x60\s\\]{8,200}(?=\x60)`;
 /** Not a prefix that code completes at run time (`'metrics-' + suffix`, how tests build fake secrets). */
 const NOT_CONCATENATED = String.raw`(?!(?<=[-_:./])\\?["'\x60][ \t]{0,4}\+)`;
-const QUOTED_VALUE = `(?<secret>${QUOTED_BODY})${NOT_CONCATENATED}`;
+/**
+ * Not the search-only key of an Algolia DocSearch widget (`docsearch({ apiKey: '<32 hex>', indexName: … })`):
+ * the page hands it to every visitor's browser, so it is public by design and tokenizing it in git hides
+ * nothing. Only `apiKey` directly in the call's object (no nested braces between), only 32 hex chars.
+ */
+const NOT_DOCSEARCH_KEY = String.raw`(?!(?<=\bdocsearch\(\{[^{}]{0,400}\bapiKey[ \t]{0,16}:[ \t]{0,16}["'])[0-9a-f]{32}["'])`;
+const QUOTED_VALUE = `${NOT_DOCSEARCH_KEY}(?<secret>${QUOTED_BODY})${NOT_CONCATENATED}`;
 /**
  * A bare value, 8..200 chars up to a delimiter of the surrounding syntax. A bare value running
  * into `<` (`Operation<T>`) or followed by ` = …`, ` | …`, ` & …` is a type, not a value.

@@ -30,7 +30,14 @@ export const httpAuthRules: readonly Rule[] = [
     description: 'HTTP Authorization Basic credential (base64 of user:password)',
     keywords: ['basic'],
     pattern: /(?<![A-Za-z0-9_-])[Bb]asic[ \t]{1,4}(?<secret>[A-Za-z0-9+/]{8,1024}={0,2})(?![A-Za-z0-9+/=])/,
-    decoded: { encoding: 'base64', pattern: /^[^:\s]{1,256}:(?<secret>[^\s]{1,768})$/, allow: [...placeholders, /^.{0,3}$/] },
+    // The password is judged as a generic value is: stand-ins (`test`, `пароль`), one lower-case word
+    // (`ferret`: a test vector, the cost a generic value pays too) and an entropy floor eased for short values.
+    decoded: {
+      encoding: 'base64',
+      pattern: /^[^:\s]{1,256}:(?<secret>[^\s]{1,768})$/,
+      allow: [...placeholders, /^.{0,3}$/, /^[a-z]{1,12}$/],
+      minEntropy: 3.0,
+    },
     confidence: 'high',
     reach: 1040,
     reachBack: 0,

@@ -348,6 +348,36 @@ describe('rules/generic-assignment', () => {
     }
   });
 
+  describe('the base64 of a stand-in is a stand-in', () => {
+    const b64 = (s: string): string => Buffer.from(s).toString('base64');
+    it('ignores base64 of changeme and of an alphabet run', () => {
+      expectNone(scanner, `// base64 text (the rule sees \`password: ${b64('change' + 'me')}\`) is overruled.\n`);
+      expectNone(scanner, JSON.stringify({ kind: 'Secret', data: { token: b64('ABCDEF') } }));
+    });
+    it('reports base64 of a random value, and a random value that happens to be base64', () => {
+      const v = b64(fakes.password(12));
+      expectFindings(scanner, `password: "${v}"\n`, [{ ruleId: RULE, secret: v }]);
+      const w = fakes.chars(ALNUM, 16);
+      expectFindings(scanner, `password: "${w}"\n`, [{ ruleId: RULE, secret: w }]);
+    });
+  });
+
+  describe('the search-only key of an Algolia DocSearch widget is public by design', () => {
+    const widget = (key: string): string =>
+      `<script src="docsearch.min.js" onload="docsearch({\n  apiKey: '${key}',\n  indexName: 'project',\n  inputSelector: '#q'\n})"></script>\n`;
+    it('ignores apiKey in the object of a docsearch() call', () => expectNone(scanner, widget(fakes.chars(HEX, 32))));
+    it('reports the same key outside a docsearch() call', () => {
+      const key = fakes.chars(HEX, 32);
+      expectFindings(scanner, `const search = { apiKey: '${key}', indexName: 'project' };\n`, [{ ruleId: RULE, secret: key }]);
+    });
+    it('reports another value or name in a docsearch() call', () => {
+      const secret = fakes.chars(ALNUM, 24);
+      expectFindings(scanner, widget(secret), [{ ruleId: RULE, secret }]);
+      const key = fakes.chars(HEX, 32);
+      expectFindings(scanner, `docsearch({ adminToken: '${key}', indexName: 'x' })\n`, [{ ruleId: RULE, secret: key }]);
+    });
+  });
+
   describe('pathological inputs', () => {
     const inputs: Record<string, string> = {
       "'a' repeated": repeatTo1MB('a'),

@@ -1,6 +1,6 @@
 import { createScanner } from '../../src/index.js';
 import { urlPassword } from '../../src/rules/url-credentials.js';
-import { expectFindings, expectNone, expectRuleFast, Fakes, repeatTo1MB } from '../fakes.js';
+import { ALNUM, expectFindings, expectNone, expectRuleFast, Fakes, repeatTo1MB } from '../fakes.js';
 
 const RULE = 'url-password';
 
@@ -39,6 +39,11 @@ describe('rules/url-credentials', () => {
     expectFindings(scanner, `[remote "origin"]\r\n\turl = https://deploy:${pw}@git.internal/r.git\r\n`, [{ ruleId: RULE, secret: pw }]);
   });
 
+  it('reports pw followed by a random tail of more than 4 chars', () => {
+    const tail = fakes.chars(ALNUM, 6) + '9';
+    expectFindings(scanner, `http://u:Pw${tail}@host.internal/\n`, [{ ruleId: RULE, secret: `Pw${tail}` }]);
+  });
+
   it('reports a short weak password (no entropy floor for URL passwords)', () => {
     const pw = 'hunter' + '2';
     expectFindings(scanner, `fetch("https://u:${pw}@api.internal/x");`, [{ ruleId: RULE, secret: pw }]);
@@ -65,6 +70,8 @@ describe('rules/url-credentials', () => {
     'URL-parsing fixtures of stand-in words': 'http://user:pass%23pass@complex.url.com/path?query=yes\nhttp://user:pass%20pass@complex.url.com/\n',
     'a # fragment after the host': 'https://host.internal/page#a:b@c\n',
     'a URL template': 'postgres://{user}:{password}@{host}:{port}/{db}\n',
+    'the abbreviation pw and a few digits (a redaction test)': "redactUrl('http://gate-user:" + 'Pw' + '123' + "@127.0.0.1:1/x.git')\n",
+    'a password elided with an ellipsis': 'the userinfo of `http://user:pass%23\u2026@complex.url.com` is a fixture\n',
   };
   for (const [name, text] of Object.entries(negatives)) {
     it(`ignores ${name}`, () => expectNone(scanner, text));
