@@ -38,18 +38,20 @@ describe('encoded-runs', () => {
     expect(runs(`seed ${hex} commit ${fakes.chars('0123456789abcdef', 40)}\n`)).to.deep.equal([{ encoding: 'hex', text: hex, decoded: Buffer.from(hex, 'hex').toString('latin1') }]);
   });
 
-  it('finds percent-encoded runs, one escape being enough', () => {
+  it('finds percent-encoded runs: two escapes, or one in a run long enough to hold a token', () => {
     const enc = encodeURIComponent('postgres://u:p4ss!w0rd@db/x');
-    expect(runs(`?dsn=${enc}&y=ghp%5Fab`)).to.deep.equal([
+    const body = fakes.chars(ALNUM, 20);
+    expect(runs(`?dsn=${enc}&y=ghp%5F${body}&z=a%20b`)).to.deep.equal([
       { encoding: 'percent', text: enc, decoded: 'postgres://u:p4ss!w0rd@db/x' },
-      { encoding: 'percent', text: 'ghp%5Fab', decoded: 'ghp_ab' },
+      { encoding: 'percent', text: `ghp%5F${body}`, decoded: `ghp_${body}` },
     ]);
   });
 
-  it('finds runs of JSON \\u escapes and decodes them to UTF-8', () => {
-    expect(runs('{"t": "\\u0067hp_ab", "n": "caf\\u00e9"}')).to.deep.equal([
-      { encoding: 'json-escape', text: '\\u0067hp_ab', decoded: 'ghp_ab' },
-      { encoding: 'json-escape', text: 'caf\\u00e9', decoded: Buffer.from('caf\u00e9').toString('latin1') },
+  it('finds runs of JSON \\u escapes long enough to hide a token, or with two escapes, and decodes them to UTF-8', () => {
+    const body = fakes.chars(ALNUM, 20);
+    expect(runs(`{"t": "\\u0067hp_${body}", "n": "caf\\u00e9", "w": "\\u00e9t\\u00e9s"}`)).to.deep.equal([
+      { encoding: 'json-escape', text: `\\u0067hp_${body}`, decoded: `ghp_${body}` },
+      { encoding: 'json-escape', text: '\\u00e9t\\u00e9s', decoded: Buffer.from('\u00e9t\u00e9s').toString('latin1') },
     ]);
   });
 
