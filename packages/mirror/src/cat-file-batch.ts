@@ -25,10 +25,10 @@ export async function* readObjects(gitDir: string, ids: Iterable<string>): Async
  * that arrived whole in one chunk is a view into it: finish with a batch before asking for the next,
  * and copy what must outlive it. Throws MirrorError on a missing object.
  */
-export async function* readObjectBatches(gitDir: string, ids: Iterable<string>, opts: { views?: boolean } = {}): AsyncGenerator<RawObject[]> {
+export async function* readObjectBatches(gitDir: string, ids: Iterable<string>, opts: { views?: boolean; env?: Readonly<Record<string, string>> } = {}): AsyncGenerator<RawObject[]> {
   // No timeout: the read is paced by its consumer (a rewrite of a large history), which stops it by
   // leaving the loop. Ids are fed under back-pressure while stdout is read: both pipes flow at once.
-  const child = git('cat-file', '--batch', '--buffer').start({ gitDir, inputLines: ids, timeoutMs: 0 });
+  const child = git('cat-file', '--batch', '--buffer').start({ gitDir, inputLines: ids, timeoutMs: 0, env: opts.env });
   // The parser answers synchronously inside push(); a chunk's answers are yielded together, in order.
   let ready: RawObject[] = [];
   let missing: MirrorError | null = null;
@@ -54,12 +54,13 @@ export async function* readObjectBatches(gitDir: string, ids: Iterable<string>, 
 }
 
 /**
- * Checks which of the given ids exist in `gitDir` (any object type). Runs one `cat-file --batch-check`.
+ * Checks which of the given ids exist in `gitDir` (any object type; `env` may point git at a quarantine's
+ * object directory). Runs one `cat-file --batch-check`.
  */
-export async function existingObjects(gitDir: string, ids: readonly string[]): Promise<Set<string>> {
+export async function existingObjects(gitDir: string, ids: readonly string[], env?: Readonly<Record<string, string>>): Promise<Set<string>> {
   const present = new Set<string>();
   if (ids.length === 0) return present;
-  const out = await git('cat-file', '--batch-check=%(objectname)', '--buffer').run({ gitDir, inputLines: ids });
+  const out = await git('cat-file', '--batch-check=%(objectname)', '--buffer').run({ gitDir, inputLines: ids, env });
   for (const line of out.toString('latin1').split('\n')) {
     if (/^[0-9a-f]{40}$/.test(line)) present.add(line);
   }

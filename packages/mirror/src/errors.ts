@@ -19,6 +19,10 @@ export const mirrorErrors = {
   treeNameCollision: defineError('GITGATE_TREE_NAME_COLLISION', 500, 'two tree entries would get one served name'),
   /** Two refs would get one served name. */
   refNameCollision: defineError('GITGATE_REF_NAME_COLLISION', 500, 'two refs would get one served name'),
+  /** A push the gateway refuses (a reason the agent can act on: a new secret, a foreign or revoked token, a signed commit). */
+  pushRefused: defineError('GITGATE_PUSH_REFUSED', 403, 'the push was refused'),
+  /** Upstream refused or failed a push the gateway translated. */
+  pushFailed: defineError('GITGATE_PUSH_FAILED', 502, 'pushing to the upstream repository failed'),
 };
 
 /** A mirror failure. `code` is stable; `data` holds structured, secret-free details. */

@@ -48,6 +48,19 @@ const migrations: Migration[] = [
         PRIMARY KEY (repo, upstream_id)
       ) WITHOUT ROWID;`,
   },
+  {
+    // Commits and tags agents pushed through the gateway: the upstream id the push wrote and the id the
+    // agent pushed, so a sync can check that upstream's objects come back under the agent's ids.
+    version: 4,
+    sql: `
+      CREATE TABLE pushed (
+        repo TEXT NOT NULL,
+        upstream_id TEXT NOT NULL,
+        sanitized_id TEXT NOT NULL,
+        pushed_at TEXT NOT NULL,
+        PRIMARY KEY (repo, upstream_id)
+      ) WITHOUT ROWID;`,
+  },
 ];
 
 /** Ids per lookup query (SQLite allows 32766 bound parameters; smaller statements prepare faster). */
@@ -91,6 +104,36 @@ export class IdMap {
     return out;
   }
 
+  /**
+   * The upstream ids of those of `sanitizedIds` a sync rewrote (absent: not rewritten by any sync; an
+   * unchanged object has its upstream id). When several upstream objects were rewritten into one, any of
+   * them is given: a push verifies its translation by rewriting it again.
+   */
+  async upstreamOf(repo: string, sanitizedIds: Iterable<string>): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    await this.#rowsOf<{ upstream_id: string; sanitized_id: string }>('id_map', 'upstream_id', repo, sanitizedIds, (r) => out.set(r.sanitized_id, r.upstream_id), 'sanitized_id');
+    return out;
+  }
+
+  /** Records the commits and tags a push wrote upstream (upstream id → the id the agent pushed), durably. */
+  async recordPushed(repo: string, pairs: readonly { upstreamId: string; sanitizedId: string }[]): Promise<void> {
+    if (pairs.length === 0) return;
+    const at = new Date().toISOString();
+    await this.#db.transaction(async (tx) => {
+      for (let i = 0; i < pairs.length; i += 200) {
+        const chunk = pairs.slice(i, i + 200);
+        await tx.run(`INSERT OR REPLACE INTO pushed (repo, upstream_id, sanitized_id, pushed_at) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`, chunk.flatMap((p) => [repo, p.upstreamId, p.sanitizedId, at]));
+      }
+    });
+  }
+
+  /** The ids agents pushed for those of `upstreamIds` a push wrote (upstream id → pushed id). */
+  async pushedOf(repo: string, upstreamIds: Iterable<string>): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    await this.#rowsOf<{ upstream_id: string; sanitized_id: string }>('pushed', 'sanitized_id', repo, upstreamIds, (r) => out.set(r.upstream_id, r.sanitized_id));
+    return out;
+  }
+
   /** Those of `upstreamIds` that a sync recorded as kind-sensitive blobs, with their kind bits (see {@link recordKindSensitive}). */
   async kindSensitive(repo: string, upstreamIds: Iterable<string>): Promise<Map<string, number>> {
     const out = new Map<string, number>();
@@ -115,15 +158,15 @@ export class IdMap {
   }
 
   /** Calls `each` with the rows of `table` (upstream_id and `column`) for those of `upstreamIds` it holds, asked in chunks. */
-  async #rowsOf<R>(table: 'id_map' | 'kind_sensitive', column: string, repo: string, upstreamIds: Iterable<string>, each: (row: R) => void): Promise<void> {
+  async #rowsOf<R>(table: 'id_map' | 'kind_sensitive' | 'pushed', column: string, repo: string, ids: Iterable<string>, each: (row: R) => void, key: 'upstream_id' | 'sanitized_id' = 'upstream_id'): Promise<void> {
     let chunk: string[] = [];
     const ask = async (): Promise<void> => {
       const rows = await this.#db.all<R>(
-        `SELECT upstream_id, ${column} FROM ${table} WHERE repo = ? AND upstream_id IN (${chunk.map(() => '?').join(', ')})`, [repo, ...chunk]);
+        `SELECT ${key === 'upstream_id' ? 'upstream_id' : 'sanitized_id'}, ${column} FROM ${table} WHERE repo = ? AND ${key} IN (${chunk.map(() => '?').join(', ')})`, [repo, ...chunk]);
       for (const r of rows) each(r);
       chunk = [];
     };
-    for (const id of upstreamIds) {
+    for (const id of ids) {
       chunk.push(id);
       if (chunk.length === LOOKUP_CHUNK) await ask();
     }
@@ -192,6 +235,7 @@ export class IdMap {
       await tx.run('DELETE FROM id_map WHERE repo = ?', [repo]);
       await tx.run('DELETE FROM object_tokens WHERE repo = ?', [repo]);
       await tx.run('DELETE FROM kind_sensitive WHERE repo = ?', [repo]);
+      await tx.run('DELETE FROM pushed WHERE repo = ?', [repo]);
       await tx.run('DELETE FROM sync_state WHERE repo = ?', [repo]);
     });
   }

@@ -30,3 +30,6 @@ export { resolveSecretRef, authorizationHeader, httpsUpstreamSource, TOKEN_USERN
 export type { UpstreamCredential, HttpsUpstreamOptions } from './upstream-credentials.js';
 export { GitHubConnector, appJwt, GITHUB_ERROR } from './github-connector.js';
 export type { GitHubConnectorOptions, GitHubAuth, GitHubRepo, GitHubCredentials } from './github-connector.js';
+export { ZERO_OID } from './push/receive.js';
+export type { PushCommand, PushRequest, PushOutcome, RefOutcome, RefRule } from './push/receive.js';
+export type { UpstreamRefUpdate, UpstreamPushResult } from './upstream-store.js';

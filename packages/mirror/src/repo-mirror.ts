@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PackWriter } from '@gitgate/objects';
 import { KnownSecrets, withKnownSecrets, type Scanner } from '@gitgate/scanner';
-import type { SecretRecord, TokenMinter } from '@gitgate/vault';
+import type { SecretRecord, TokenInfo, TokenMinter } from '@gitgate/vault';
 import { UpstreamStore, type UpstreamSource, type UpstreamTimeouts } from './upstream-store.js';
 import { SanitizedStore, type RefUpdate } from './sanitized-store.js';
 import type { IdMap, SyncState } from './id-map.js';
@@ -20,6 +20,8 @@ import { sanitizeRefName, sanitizeRefNames, type SanitizedRefName } from './ref-
 import { git } from '@gitgate/git';
 import { MirrorError, codes } from './errors.js';
 import { noopLogger, type Logger } from '@gitgate/log';
+import { runPush, type PushContext } from './push/push-run.js';
+import type { PushOutcome, PushRequest } from './push/receive.js';
 
 /**
  * Bumped when the rewrite itself changes in a way that changes sanitized ids.
@@ -33,6 +35,10 @@ export interface SecretSink extends TokenMinter {
   put(records: SecretRecord[]): Promise<void>;
   /** Every stored secret, decrypted (Vault.knownSecrets); without it no known secret is matched bare. */
   knownSecrets?(): Promise<{ type: string; secret: Buffer }[]>;
+  /** A token's record without its value (Vault.info); a push needs it to restore tokens. */
+  info?(token: string): Promise<TokenInfo | undefined>;
+  /** A token's value (Vault.reveal); a push needs it to restore tokens. */
+  reveal?(token: string): Promise<Buffer>;
 }
 
 export { noopLogger };
@@ -84,6 +90,8 @@ export interface SyncReport {
   refs: number;
   ms: number;
   finishedAt: number;
+  /** Pushed commits or tags that came back under another id than the agent pushed (absent: none). */
+  pushMismatches?: number;
 }
 
 /** What one sync works from once upstream is fetched: the served refs and what they record. */
@@ -108,6 +116,8 @@ export class RepoMirror {
   #listeners = new Set<ProgressListener>();
   #last: SyncReport | null = null;
   #maintenance: Promise<void> = Promise.resolve();
+  // Pushes run one at a time per repository: each leases upstream's refs as the last sync saw them.
+  #pushing: Promise<unknown> = Promise.resolve();
   readonly #tokenizer: PlaceTokenizer;
   // Served names of upstream ref names seen so far (a ref name is scanned once per process).
   readonly #refNames = new Map<string, SanitizedRefName>();
@@ -255,6 +265,7 @@ export class RepoMirror {
     report.bytesScanned = out.stats.bytesScanned;
 
     const mappedTips = await out.resolve(tips);
+    await this.#checkPushed(tips, mappedTips, report);
     // Which objects carry which tokens is on record before any ref can lead a fetch to them.
     await idMap.recordObjectTokens(name, out.objectTokens);
     await idMap.recordKindSensitive(name, out.kindSensitive);
@@ -267,17 +278,16 @@ export class RepoMirror {
    * installs the pack; the pack is removed when any step fails.
    */
   async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[]): Promise<RewriteOutput> {
-    const { scanner, vault, name } = this.#opts;
+    const { vault, name } = this.#opts;
     const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
     mkdirSync(packDir, { recursive: true });
     const tmpPack = join(packDir, `tmp-gitgate-${randomBytes(6).toString('hex')}.pack`);
     const pack = await PackWriter.create(tmpPack);
     let packDone = false;
     try {
-      const known = this.#opts.knownSecrets !== false && vault.knownSecrets ? new KnownSecrets(await vault.knownSecrets()) : undefined;
+      const tools = await this.#rewriteTools();
       const out = await rewrite({
-        objects, source: this.#upstream, persisted: (ids) => this.#persisted(ids), pack,
-        scanner: known ? withKnownSecrets(scanner, known) : scanner, minter: known ? learningMinter(vault, known) : vault, known,
+        objects, source: this.#upstream, persisted: (ids) => this.#persisted(ids), pack, ...tools,
         allowUnscannable: this.#opts.allowUnscannable, onProgress: this.#rewriteProgress(),
         kindSensitive: (ids) => this.#opts.idMap.kindSensitive(name, ids),
       });
@@ -297,6 +307,42 @@ export class RepoMirror {
     } finally {
       if (!packDone) await pack.abort();
     }
+  }
+
+  /** The scanner, minter and known secrets a rewrite uses now (known secrets are read from the vault each time). */
+  async #rewriteTools(): Promise<{ scanner: Scanner; minter: TokenMinter; known?: KnownSecrets }> {
+    const { scanner, vault } = this.#opts;
+    const known = this.#opts.knownSecrets !== false && vault.knownSecrets ? new KnownSecrets(await vault.knownSecrets()) : undefined;
+    return known ? { scanner: withKnownSecrets(scanner, known), minter: learningMinter(vault, known), known } : { scanner, minter: vault };
+  }
+
+  /**
+   * Takes a push (push/receive.ts): translates the agent's objects to upstream ones, pushes them upstream
+   * with the service credential and syncs them back. Pushes of one repository run one at a time. Resolves
+   * with what became of each ref; throws MirrorError when upstream or the stores fail (not for refusals,
+   * which are in the outcome).
+   */
+  receive(req: PushRequest): Promise<PushOutcome> {
+    const run = this.#pushing.then(async () => {
+      const { vault } = this.#opts;
+      if (!vault.info || !vault.reveal) throw new MirrorError(codes.pushFailed, 'this gateway cannot restore tokens: its vault offers no reveal');
+      await this.sync();
+      return runPush(this.#pushContext({ info: vault.info.bind(vault), reveal: vault.reveal.bind(vault) }), req);
+    });
+    this.#pushing = run.catch(() => undefined);
+    return run;
+  }
+
+  #pushContext(tokens: PushContext['tokens']): PushContext {
+    return {
+      repo: this.name, dir: this.#opts.dir, sanitized: this.sanitized, upstream: this.#upstream, upstreamGitDir: join(this.#opts.dir, 'upstream.git'),
+      source: this.#opts.source, idMap: this.#opts.idMap, tokens, rewriteTools: () => this.#rewriteTools(),
+      servedRefName: (n) => this.#refName(n).name, allowUnscannable: this.#opts.allowUnscannable,
+      sync: async () => {
+        await this.sync({ force: true });
+      },
+      log: this.#log,
+    };
   }
 
   /** A rewrite progress listener that forwards each whole percent once. */
@@ -323,6 +369,18 @@ export class RepoMirror {
       };
       await Promise.all([this.#upstream.packObjects(ids(), sink.stdin), sink.done]);
     }
+  }
+
+  /** Pushed tips must come back under the ids the agents pushed (push/receive.ts); a difference is logged and counted. */
+  async #checkPushed(tips: readonly string[], mapped: ReadonlyMap<string, string>, report: SyncReport): Promise<void> {
+    const pushed = await this.#opts.idMap.pushedOf(this.name, tips);
+    let mismatches = 0;
+    for (const [upstreamId, pushedId] of pushed) {
+      if ((mapped.get(upstreamId) ?? upstreamId) === pushedId) continue;
+      mismatches++;
+      this.#log.error('pushed commit came back under another id', { repo: this.name, pushed: pushedId, served: mapped.get(upstreamId) ?? upstreamId });
+    }
+    if (mismatches > 0) report.pushMismatches = mismatches;
   }
 
   /** Same tips as the last sync: only ref names, the ref set or HEAD changed; no object is read. */

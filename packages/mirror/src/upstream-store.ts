@@ -37,6 +37,20 @@ export interface UpstreamTimeouts {
   lsRemoteMs?: number;
 }
 
+/** One ref update of an upstream push: `newId` null deletes; `expectedOld` null: the ref must not exist yet. */
+export interface UpstreamRefUpdate {
+  ref: string;
+  newId: string | null;
+  expectedOld: string | null;
+}
+
+/** What upstream made of one update; `reason` is git's summary of a rejection (e.g. 'stale info'). */
+export interface UpstreamPushResult {
+  ref: string;
+  ok: boolean;
+  reason?: string;
+}
+
 const DEFAULT_FETCH_TIMEOUT_MS = 300_000;
 const DEFAULT_LS_REMOTE_TIMEOUT_MS = 30_000;
 
@@ -71,29 +85,7 @@ export class UpstreamStore {
    * never contain the URL's credentials or the extra headers.
    */
   async fetch(source: UpstreamSource): Promise<boolean> {
-    const safe = redactUrl(source.url);
-    let headers = source.extraHeaders ?? [];
-    if (source.headers) {
-      try {
-        headers = [...headers, ...(await source.headers())];
-      } catch (e) {
-        const code = (e as { code?: unknown })?.code;
-        throw new MirrorError(codes.upstreamFailed, `fetching upstream ${safe} failed: no credential: ${(e as Error)?.message ?? 'error'}`, {
-          data: typeof code === 'string' ? { credentialError: code } : undefined,
-        });
-      }
-    }
-    // Passed in the environment, not as -c arguments: a child's argv is readable by every local user (ps).
-    const env = gitConfigEnv([
-      ...headers.map((h): [string, string] => ['http.extraHeader', h]),
-      ...(source.caFile ? [['http.sslCAInfo', source.caFile] as [string, string]] : []),
-    ]);
-    const fail = (e: unknown): MirrorError => new MirrorError(codes.upstreamFailed, `fetching upstream ${safe} failed: ${scrub((e as Error).message, source, headers)}`, {
-      data: e instanceof GitError ? { gitCode: e.code, ...(e.code === GIT_ERROR.timeout ? { timedOut: true } : {}) } : undefined,
-    });
-    // The runner hides these in git's stderr; the URL's userinfo is hidden by its pattern as well.
-    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/@]*)@/i.exec(source.url)?.[1];
-    const redact = [...headers, ...(userinfo ? [userinfo] : [])];
+    const { env, redact, fail } = await remoteAccess(source, 'fetching');
     let remote: string[];
     try {
       remote = await remoteRefs(source.url, this.#gitDir, { env, redact, timeoutMs: this.#lsRemoteMs });
@@ -127,6 +119,31 @@ export class UpstreamStore {
       await git('symbolic-ref', 'HEAD').addDynamicArgs(head).run({ gitDir: this.#gitDir });
     }
     return !same || (head !== undefined && head !== localHead);
+  }
+
+  /**
+   * Pushes objects of a quarantine (`objects`: the environment that points git at them, with this store
+   * as the alternate) to upstream with the source's credential. Every update carries a lease: upstream's
+   * ref must still be at `expectedOld` (null: must not exist), or that ref is rejected (`--force-with-lease`).
+   * With `atomic`, upstream takes all or none. Resolves with one result per update; throws MirrorError
+   * GITGATE_UPSTREAM_FAILED when upstream cannot be reached or answers nothing git understands. The store
+   * itself learns the new refs at its next fetch.
+   */
+  async push(source: UpstreamSource, updates: readonly UpstreamRefUpdate[], opts: { objects: Readonly<Record<string, string>>; atomic: boolean }): Promise<UpstreamPushResult[]> {
+    const { env, redact, fail } = await remoteAccess(source, 'pushing to');
+    // Ref names passed the protocol's check-ref-format (they start with refs/), ids are hex.
+    const cmd = git('push', '--porcelain', ...(opts.atomic ? ['--atomic'] : []), ...updates.map((u) => `--force-with-lease=${u.ref}:${u.expectedOld ?? ''}`));
+    cmd.addArgs('--').addDynamicArgs(source.url, ...updates.map((u) => `${u.newId ?? ''}:${u.ref}`));
+    let out: string;
+    try {
+      out = (await cmd.run({ gitDir: this.#gitDir, env: { ...env, ...opts.objects }, redact, okCodes: [1], timeoutMs: this.#fetchMs })).toString('utf8');
+    } catch (e) {
+      throw fail(e);
+    }
+    this.#refsCache = null;
+    const results = parsePorcelain(out, updates.map((u) => u.ref));
+    if (results === null) throw fail(new Error('git push printed no status for the refs it was given'));
+    return results;
   }
 
   /** The mirrored refs, sorted by name. */
@@ -209,6 +226,40 @@ function localGitDir(url: string): string | null {
   return existsSync(join(dotGit, 'HEAD')) ? dotGit : null;
 }
 
+/** How git talks to an upstream: credential headers and CA file in the environment, what to redact, and the failure it raises. */
+interface RemoteAccess {
+  env: Record<string, string>;
+  redact: string[];
+  fail: (e: unknown) => MirrorError;
+}
+
+/** Resolves the source's headers (an expiring token is fetched now). Throws MirrorError GITGATE_UPSTREAM_FAILED without a credential. */
+async function remoteAccess(source: UpstreamSource, verb: 'fetching' | 'pushing to'): Promise<RemoteAccess> {
+  const safe = redactUrl(source.url);
+  let headers = source.extraHeaders ?? [];
+  if (source.headers) {
+    try {
+      headers = [...headers, ...(await source.headers())];
+    } catch (e) {
+      const code = (e as { code?: unknown })?.code;
+      throw new MirrorError(codes.upstreamFailed, `${verb} upstream ${safe} failed: no credential: ${(e as Error)?.message ?? 'error'}`, {
+        data: typeof code === 'string' ? { credentialError: code } : undefined,
+      });
+    }
+  }
+  // Passed in the environment, not as -c arguments: a child's argv is readable by every local user (ps).
+  const env = gitConfigEnv([
+    ...headers.map((h): [string, string] => ['http.extraHeader', h]),
+    ...(source.caFile ? [['http.sslCAInfo', source.caFile] as [string, string]] : []),
+  ]);
+  const fail = (e: unknown): MirrorError => new MirrorError(codes.upstreamFailed, `${verb} upstream ${safe} failed: ${scrub((e as Error).message, source, headers)}`, {
+    data: e instanceof GitError ? { gitCode: e.code, ...(e.code === GIT_ERROR.timeout ? { timedOut: true } : {}) } : undefined,
+  });
+  // The runner hides these in git's stderr; the URL's userinfo is hidden by its pattern as well.
+  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/@]*)@/i.exec(source.url)?.[1];
+  return { env, redact: [...headers, ...(userinfo ? [userinfo] : [])], fail };
+}
+
 /** Removes userinfo from a URL so it can be shown. */
 export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
@@ -235,4 +286,22 @@ function removeStaleLocks(gitDir: string): void {
   };
   for (const name of ['HEAD.lock', 'packed-refs.lock', 'shallow.lock', 'config.lock']) rmSync(join(gitDir, name), { force: true });
   if (existsSync(join(gitDir, 'refs'))) walk(join(gitDir, 'refs'));
+}
+
+/**
+ * The per-ref lines of `git push --porcelain` (`<flag>\t<from>:<to>\t<summary>`; flag `!` rejected,
+ * `=` up to date), one result per ref asked; null when a ref has no line (git stopped before pushing).
+ */
+function parsePorcelain(out: string, refs: readonly string[]): UpstreamPushResult[] | null {
+  const byRef = new Map<string, UpstreamPushResult>();
+  for (const line of out.split('\n')) {
+    const m = /^(.)\t[^\t]*:([^\t:]+)\t(.*)$/.exec(line);
+    if (!m) continue;
+    const ok = m[1] !== '!';
+    // '[rejected] (stale info)', '[remote rejected] (pre-receive hook declined)'
+    const reason = /\(([^)]*)\)\s*$/.exec(m[3]!)?.[1] ?? m[3]!.replace(/^\[|\]$/g, '');
+    byRef.set(m[2]!, ok ? { ref: m[2]!, ok } : { ref: m[2]!, ok, reason });
+  }
+  const results = refs.map((r) => byRef.get(r));
+  return results.every((r) => r !== undefined) ? (results as UpstreamPushResult[]) : null;
 }

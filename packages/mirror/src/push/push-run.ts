@@ -1,0 +1,171 @@
+/**
+ * The executor of one push (receive.ts has the steps and their order). Refusals of single refs (stale, the
+ * rules, a secret in the name) leave the other refs going unless the push is atomic; a refusal found in
+ * the objects (a new secret, a foreign or revoked token, a signed commit, a translation that would not
+ * round-trip) refuses every ref: nothing partly translated goes upstream.
+ */
+import type { KnownSecrets, Scanner } from '@gitgate/scanner';
+import type { TokenMinter } from '@gitgate/vault';
+import type { Logger } from '@gitgate/log';
+import type { IdMap } from '../id-map.js';
+import type { SanitizedStore } from '../sanitized-store.js';
+import type { UpstreamSource, UpstreamStore } from '../upstream-store.js';
+import { MirrorError, codes } from '../errors.js';
+import { Quarantine } from './quarantine.js';
+import { TokenGate, type TokenSource } from './token-gate.js';
+import { Translator } from './translate.js';
+import { blobCheck } from './blob-check.js';
+import { upstreamIdsOfServed } from './served-ids.js';
+import { verifyRoundTrip } from './verify.js';
+import { restoreTokens, tokensIn } from './token-restore.js';
+import {
+  ZERO_OID, isFastForward, newPushedObjects, servedReferences, type PushOutcome, type PushRequest, type RefOutcome,
+} from './receive.js';
+
+/** What a push needs of its repository (RepoMirror.receive supplies it). */
+export interface PushContext {
+  repo: string;
+  /** The repository's directory: the quarantine is made inside it. */
+  dir: string;
+  sanitized: SanitizedStore;
+  upstream: UpstreamStore;
+  upstreamGitDir: string;
+  source: UpstreamSource;
+  idMap: IdMap;
+  tokens: TokenSource;
+  /** The scanner, minter and known secrets a sync of this repository would use now. */
+  rewriteTools(): Promise<{ scanner: Scanner; minter: TokenMinter; known?: KnownSecrets }>;
+  /** The served name of an upstream ref name (ref-names.ts). */
+  servedRefName(upstreamName: string): string;
+  allowUnscannable?: readonly string[];
+  /** Brings the sanitized store up to date with upstream (a forced sync). */
+  sync(): Promise<void>;
+  log: Logger;
+}
+
+/** Runs one push; see receive.ts. Throws only on failures that are not the agent's (git, the vault, upstream unreachable). */
+export async function runPush(ctx: PushContext, req: PushRequest): Promise<PushOutcome> {
+  const q = Quarantine.create(ctx.dir, ctx.sanitized.gitDir, ctx.upstreamGitDir);
+  const gate = new TokenGate(ctx.repo, ctx.tokens);
+  const progress = req.onProgress ?? ((): void => {});
+  const outcome: PushOutcome = { refs: req.commands.map((c) => ({ ...c, ok: true })), tokensRestored: [], commits: 0 };
+  try {
+    try {
+      await q.unpack(req.pack);
+    } catch (e) {
+      ctx.log.warn('push pack refused', { repo: ctx.repo, error: (e as Error).message.slice(0, 300) });
+      outcome.unpackError = 'the pack could not be read (index-pack failed)';
+      for (const r of outcome.refs) refuseRef(r, 'unpacker error');
+      return outcome;
+    }
+    await checkRefs(ctx, q, gate, req, outcome.refs);
+    if (req.atomic && outcome.refs.some((r) => !r.ok)) for (const r of outcome.refs) if (r.ok) refuseRef(r, 'atomic push failed');
+    const live = outcome.refs.filter((r) => r.ok);
+    if (live.length === 0) return outcome;
+    try {
+      progress(`gitgate: checking the pushed objects\n`);
+      await translate(ctx, q, gate, live, outcome);
+    } catch (e) {
+      if (!(e instanceof MirrorError) || e.code !== codes.pushRefused) throw e;
+      for (const r of live) refuseRef(r, e.message);
+      return outcome;
+    }
+    outcome.tokensRestored = gate.restored();
+    progress(`gitgate: pushing to upstream\n`);
+    await pushUpstream(ctx, q, req.atomic, live);
+    await settle(ctx, live, progress);
+    return outcome;
+  } finally {
+    gate.clear();
+    q.dispose();
+  }
+}
+
+function refuseRef(r: RefOutcome, reason: string): void {
+  r.ok = false;
+  r.reason = reason;
+}
+
+/** Per-ref checks: the ref still where the agent saw it, the repository's rules, a name that maps back. */
+async function checkRefs(ctx: PushContext, q: Quarantine, gate: TokenGate, req: PushRequest, refs: RefOutcome[]): Promise<void> {
+  const served = new Map((await ctx.sanitized.snapshot()).refs.map((r) => [r.name, r.id]));
+  for (const r of refs) {
+    const current = served.get(r.ref) ?? ZERO_OID;
+    if (current !== r.oldId) {
+      refuseRef(r, 'stale info (the ref moved since you fetched: fetch, then push again)');
+      continue;
+    }
+    const fastForward = r.oldId === ZERO_OID || r.newId === ZERO_OID ? undefined : await isFastForward(q.pushed, r.oldId, r.newId);
+    const decision = req.rules({ ref: r.ref, oldId: r.oldId, newId: r.newId, fastForward });
+    if (!decision.ok) {
+      refuseRef(r, decision.reason);
+      continue;
+    }
+    try {
+      await gate.admit(tokensIn(Buffer.from(r.ref, 'utf8'), 'ref'), r.ref);
+      r.upstreamRef = restoreTokens(Buffer.from(r.ref, 'utf8'), gate.secrets, 'ref').toString('utf8');
+    } catch (e) {
+      if (!(e instanceof MirrorError)) throw e;
+      refuseRef(r, e.message);
+      continue;
+    }
+    if (ctx.servedRefName(r.upstreamRef) !== r.ref) refuseRef(r, 'the ref name holds a secret; name the branch without it');
+  }
+}
+
+/** Translation and its proof; sets each ref's upstream ids. Throws MirrorError GITGATE_PUSH_REFUSED. */
+async function translate(ctx: PushContext, q: Quarantine, gate: TokenGate, live: RefOutcome[], outcome: PushOutcome): Promise<void> {
+  const tips = live.filter((r) => r.newId !== ZERO_OID).map((r) => r.newId);
+  const snapshot = await ctx.sanitized.snapshot();
+  const objects = await newPushedObjects(q.pushed, ctx.sanitized.gitDir, tips, snapshot.ids);
+  outcome.commits = [...objects.values()].filter((o) => o.type === 'commit').length;
+  const olds = live.filter((r) => r.oldId !== ZERO_OID).map((r) => r.oldId);
+  const servedIds = [...new Set([...servedReferences(objects, tips), ...olds])];
+  const served = await upstreamIdsOfServed({ repo: ctx.repo, ids: servedIds, idMap: ctx.idMap, sanitizedGitDir: ctx.sanitized.gitDir, upstreamGitDir: ctx.upstreamGitDir, gate });
+  const tools = await ctx.rewriteTools();
+  const translator = new Translator({ objects, served, gate, checkBlob: blobCheck(tools.scanner, tools.minter) });
+  await translator.translate(tips);
+  await q.writeCandidates(translator.candidates);
+  const state = await ctx.idMap.state(ctx.repo);
+  await verifyRoundTrip({
+    repo: ctx.repo, candidate: q.candidate, candidates: translator.candidates, syncedTips: state?.tips ?? [], idMap: ctx.idMap,
+    scanner: tools.scanner, minter: tools.minter, known: tools.known, allowUnscannable: ctx.allowUnscannable, scratchPack: q.scratch('verify.pack'),
+  });
+  for (const r of live) {
+    if (r.oldId !== ZERO_OID) r.upstreamOldId = translator.upstreamOf(r.oldId);
+    if (r.newId !== ZERO_OID) r.upstreamNewId = translator.upstreamOf(r.newId);
+  }
+  // The ids the agent pushed, on record before upstream has the objects: the next sync is checked against them.
+  await ctx.idMap.recordPushed(ctx.repo, translator.candidates.filter((c) => c.type === 'commit' || c.type === 'tag').map((c) => ({ upstreamId: c.upstreamId, sanitizedId: c.pushedId })));
+}
+
+/** Pushes the translated refs upstream, each leased on its old upstream id; a rejected ref is refused in git's words. */
+async function pushUpstream(ctx: PushContext, q: Quarantine, atomic: boolean, live: RefOutcome[]): Promise<void> {
+  const results = await ctx.upstream.push(ctx.source, live.map((r) => ({
+    ref: r.upstreamRef!, newId: r.upstreamNewId ?? null, expectedOld: r.upstreamOldId ?? null,
+  })), { objects: q.candidate.env, atomic });
+  results.forEach((res, i) => {
+    const r = live[i]!;
+    if (res.ok) return;
+    const reason = res.reason === 'stale info' || res.reason === 'fetch first' || res.reason === 'non-fast-forward'
+      ? 'non-fast-forward (upstream moved since your fetch: fetch, merge or rebase, then push again)'
+      : `upstream refused it (${res.reason ?? 'no reason given'})`;
+    refuseRef(r, reason);
+  });
+}
+
+/** Syncs, so the agent's next fetch finds its refs; checks that they came back under the pushed ids. */
+async function settle(ctx: PushContext, live: RefOutcome[], progress: (line: string) => void): Promise<void> {
+  if (!live.some((r) => r.ok)) return;
+  progress('gitgate: syncing the pushed branch back\n');
+  await ctx.sync();
+  const served = new Map((await ctx.sanitized.snapshot()).refs.map((r) => [r.name, r.id]));
+  for (const r of live) {
+    if (!r.ok) continue;
+    const now = served.get(r.ref) ?? ZERO_OID;
+    if (now !== r.newId) {
+      ctx.log.error('pushed ref came back under another id', { repo: ctx.repo, ref: r.ref, pushed: r.newId, served: now });
+      progress(`gitgate: warning: ${r.ref} is served at ${now.slice(0, 12)}, not at the ${r.newId.slice(0, 12)} you pushed; fetch before pushing again\n`);
+    }
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * The translation of a push (docs/architecture.md, "Push"): the agent's new objects, built on sanitized
+ * ids, become candidate upstream objects. Children first: a blob's tokens are restored to their values, a
+ * tree gets its entries' restored names and upstream ids, a commit or tag its mapped tree, parents or target
+ * and restored headers and message. Objects the agent was served map back through the id map.
+ *
+ * The translation is a guess that verify.ts proves: rewriting the candidates as a sync would must give
+ * back exactly the pushed ids. The per-blob check here (blob-check.ts) only makes refusals precise.
+ */
+import {
+  foldHeaderValue, hashObject, parseHeadered, parseTree, serializeHeadered, serializeTree, splitTagSignature,
+  unfoldHeaderValue, entryKind, type ObjectHeader, type ObjectType, type TreeEntry,
+} from '@gitgate/objects';
+import { isStructuralHeader } from '../header-rewrite.js';
+import { compareTreeEntries } from '../tree-names.js';
+import type { RawObject } from '../cat-file-batch.js';
+import { MirrorError, codes } from '../errors.js';
+import { restoreTokens, tokensIn } from './token-restore.js';
+import type { TokenGate } from './token-gate.js';
+import type { TokenForm } from '../place-tokenizer.js';
+
+/** One candidate upstream object, with the pushed object it stands for. */
+export interface Candidate {
+  type: ObjectType;
+  content: Buffer;
+  pushedId: string;
+  upstreamId: string;
+  /** Where it sits, for messages: a tree's path ('' the root), 'commit <id>', 'tag <id>', a blob's path. */
+  where: string;
+}
+
+export interface TranslateInput {
+  /** The agent's new objects (not in the sanitized store), by id. */
+  objects: ReadonlyMap<string, RawObject>;
+  /** Upstream ids of the served objects the new ones refer to (served-ids.ts). */
+  served: ReadonlyMap<string, string>;
+  gate: TokenGate;
+  /**
+   * Checks one new blob under one name before it is accepted (blob-check.ts): `pushed` as the agent sent
+   * it, `restored` with its tokens' values. Throws MirrorError GITGATE_PUSH_REFUSED.
+   */
+  checkBlob(pushed: Buffer, restored: Buffer, name: string, path: string): void;
+}
+
+const SIGNATURE_HEADERS = new Set(['gpgsig', 'gpgsig-sha256', 'mergetag']);
+const IDENTITY_KEYS = new Set(['author', 'committer', 'tagger']);
+
+function refuse(message: string, data: Record<string, unknown> = {}): never {
+  throw new MirrorError(codes.pushRefused, message, { data });
+}
+
+/** Translates the new objects; every pushed id they hold maps to an upstream id. Throws MirrorError GITGATE_PUSH_REFUSED. */
+export class Translator {
+  readonly #in: TranslateInput;
+  readonly #upstream = new Map<string, string>();
+  readonly #candidates: Candidate[] = [];
+  readonly #checked = new Set<string>();
+
+  constructor(input: TranslateInput) {
+    this.#in = input;
+    for (const [pushed, upstream] of input.served) this.#upstream.set(pushed, upstream);
+  }
+
+  /** The candidates, children before the objects that name them. */
+  get candidates(): readonly Candidate[] {
+    return this.#candidates;
+  }
+
+  /** The upstream id of a pushed or served id (after translate). */
+  upstreamOf(id: string): string | undefined {
+    return this.#upstream.get(id);
+  }
+
+  /** Translates everything reachable from `tips` among the new objects (commits parents first). */
+  async translate(tips: readonly string[]): Promise<void> {
+    for (const id of this.#commitOrder(tips)) await this.#commit(id);
+    for (const id of tips) await this.#any(id, '', '');
+  }
+
+  /** New commits reachable from `tips`, each after its new parents (an iterative post-order walk). */
+  #commitOrder(tips: readonly string[]): string[] {
+    const order: string[] = [];
+    const state = new Map<string, 1 | 2>();
+    const objects = this.#in.objects;
+    for (const tip of tips) {
+      const stack: string[] = [tip];
+      while (stack.length > 0) {
+        const id = stack[stack.length - 1]!;
+        const obj = objects.get(id);
+        if (obj?.type !== 'commit' || state.get(id) === 2) {
+          stack.pop();
+          continue;
+        }
+        if (state.get(id) === 1) {
+          state.set(id, 2);
+          order.push(id);
+          stack.pop();
+          continue;
+        }
+        state.set(id, 1);
+        for (const h of parseHeadered(obj.content).headers) {
+          if (h.key === 'parent' && !state.has(headerText(h))) stack.push(headerText(h));
+        }
+      }
+    }
+    return order;
+  }
+
+  /** Any object by its own type; `name` and `path` say where a blob or tree sits ('' when nothing names it). */
+  async #any(id: string, name: string, path: string): Promise<string> {
+    const obj = this.#in.objects.get(id);
+    if (obj === undefined) {
+      const up = this.#upstream.get(id);
+      if (up === undefined) refuse(`object ${id} is neither in the push nor one this gateway served`, { object: id });
+      return up;
+    }
+    if (obj.type === 'blob') return this.#blob(obj, name, path);
+    if (obj.type === 'tree') return this.#tree(obj, path);
+    if (obj.type === 'commit') return this.#commit(id);
+    return this.#tag(obj);
+  }
+
+  async #blob(obj: RawObject, name: string, path: string): Promise<string> {
+    const key = `${obj.id}\0${name}`;
+    let up = this.#upstream.get(obj.id);
+    if (up !== undefined && this.#checked.has(key)) return up;
+    const where = path === '' ? `blob ${obj.id}` : path;
+    await this.#in.gate.admit(tokensIn(obj.content, 'text'), where);
+    const restored = restoreTokens(obj.content, this.#in.gate.secrets, 'text');
+    this.#in.checkBlob(obj.content, restored, name, where);
+    this.#checked.add(key);
+    if (up === undefined) up = this.#emit(obj.id, 'blob', restored, where);
+    return up;
+  }
+
+  async #tree(obj: RawObject, path: string): Promise<string> {
+    const done = this.#upstream.get(obj.id);
+    if (done !== undefined) return done;
+    const entries: TreeEntry[] = [];
+    for (const e of parseTree(obj.content)) {
+      const name = await this.#restore(e.name, 'text', path === '' ? e.name.toString('utf8') : `${path}/${e.name.toString('utf8')}`);
+      const sub = path === '' ? name.toString('utf8') : `${path}/${name.toString('utf8')}`;
+      const kind = entryKind(e.mode);
+      // A submodule's commit lives in another repository: kept as it is, as a sync keeps it.
+      const id = kind === 'gitlink' ? e.id : await this.#any(e.id, name.toString('utf8'), sub);
+      entries.push({ mode: e.mode, name, id });
+    }
+    entries.sort(compareTreeEntries);
+    return this.#emit(obj.id, 'tree', serializeTree(entries), path === '' ? '/' : `${path}/`);
+  }
+
+  async #commit(id: string): Promise<string> {
+    const done = this.#upstream.get(id);
+    if (done !== undefined) return done;
+    const obj = this.#in.objects.get(id)!;
+    const parsed = parseHeadered(obj.content);
+    const headers: ObjectHeader[] = [];
+    for (const h of parsed.headers) {
+      if (SIGNATURE_HEADERS.has(h.key)) {
+        refuse(`commit ${id} is signed (${h.key}); the gateway drops signatures, so it could not keep the id you pushed: push unsigned commits`, { object: id });
+      }
+      if (isStructuralHeader('commit', h)) headers.push(mapped(h, await this.#any(headerText(h), '', '')));
+      else headers.push(await this.#header(h, 'text', `commit ${id}`));
+    }
+    const message = parsed.message === null ? null : await this.#restore(parsed.message, 'text', `commit ${id}`);
+    return this.#emit(id, 'commit', serializeHeadered({ headers, message, unterminated: parsed.unterminated }), `commit ${id}`);
+  }
+
+  async #tag(obj: RawObject): Promise<string> {
+    const done = this.#upstream.get(obj.id);
+    if (done !== undefined) return done;
+    const parsed = parseHeadered(obj.content);
+    if (parsed.message !== null && splitTagSignature(parsed.message).signature !== null) {
+      refuse(`tag ${obj.id} is signed; the gateway drops signatures, so it could not keep the id you pushed: push an unsigned tag`, { object: obj.id });
+    }
+    const headers: ObjectHeader[] = [];
+    for (const h of parsed.headers) {
+      if (SIGNATURE_HEADERS.has(h.key)) refuse(`tag ${obj.id} is signed; push an unsigned tag`, { object: obj.id });
+      if (isStructuralHeader('tag', h) && h.key === 'object') headers.push(mapped(h, await this.#any(headerText(h), '', '')));
+      else if (isStructuralHeader('tag', h)) headers.push(h);
+      else headers.push(await this.#header(h, h.key === 'tag' ? 'ref' : 'text', `tag ${obj.id}`));
+    }
+    const message = parsed.message === null ? null : await this.#restore(parsed.message, 'text', `tag ${obj.id}`);
+    return this.#emit(obj.id, 'tag', serializeHeadered({ headers, message, unterminated: parsed.unterminated }), `tag ${obj.id}`);
+  }
+
+  /** A header with its tokens restored: identities in place, other values unfolded first (as header-rewrite.ts scans them). */
+  async #header(h: ObjectHeader, form: TokenForm, where: string): Promise<ObjectHeader> {
+    if (tokensIn(h.raw, form).length === 0) return h;
+    if (IDENTITY_KEYS.has(h.key) || form === 'ref') return { key: h.key, raw: await this.#restore(h.raw, form, where) };
+    return { key: h.key, raw: foldHeaderValue(await this.#restore(unfoldHeaderValue(h.raw), form, where)) };
+  }
+
+  async #restore(bytes: Buffer, form: TokenForm, where: string): Promise<Buffer> {
+    const tokens = tokensIn(bytes, form);
+    if (tokens.length === 0) return bytes;
+    await this.#in.gate.admit(tokens, where);
+    return restoreTokens(bytes, this.#in.gate.secrets, form);
+  }
+
+  #emit(pushedId: string, type: ObjectType, content: Buffer, where: string): string {
+    const upstreamId = hashObject(type, content);
+    this.#upstream.set(pushedId, upstreamId);
+    this.#candidates.push({ type, content, pushedId, upstreamId, where });
+    return upstreamId;
+  }
+}
+
+function headerText(h: ObjectHeader): string {
+  return h.raw.toString('latin1', h.key.length + 1);
+}
+
+function mapped(h: ObjectHeader, id: string): ObjectHeader {
+  return { key: h.key, raw: Buffer.from(`${h.key} ${id}`, 'latin1') };
+}

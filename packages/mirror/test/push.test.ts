@@ -1,0 +1,205 @@
+// RepoMirror.receive on real repositories: an agent's commits on sanitized history go upstream with the
+// tokens' values restored and come back under the ids the agent pushed; every way of getting a value
+// back out through a push is refused, and nothing of a refused push is kept.
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { GIT_ENV, randomCharsWhere } from '@gitgate/testkit';
+import { ZERO_OID, type PushOutcome, type RefRule, type RepoMirror } from '../src/index.js';
+import {
+  Upstream, fakeGithubPat, makeMirror, openDataEnv, readObject, refsOf, removeDir, revParse, tempDir, tokensIn, type DataEnv,
+} from './helpers.js';
+
+const anyRef: RefRule = () => ({ ok: true });
+
+/** Runs git in a work tree. */
+function wt(dir: string, args: string[], input?: string): string {
+  const r = spawnSync('git', ['-C', dir, ...args], { env: GIT_ENV, input });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr.toString()}`);
+  return r.stdout.toString('utf8').trim();
+}
+
+/** A clone of the sanitized store, as an agent has it. */
+function agentClone(m: RepoMirror, dir: string): string {
+  const work = path.join(dir, `agent-${Math.random().toString(36).slice(2)}`);
+  const r = spawnSync('git', ['clone', '-q', m.sanitized.gitDir, work], { env: GIT_ENV });
+  if (r.status !== 0) throw new Error(r.stderr.toString());
+  return work;
+}
+
+function commitAll(work: string, files: Record<string, string>, message: string): string {
+  for (const [p, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(work, p)), { recursive: true });
+    fs.writeFileSync(path.join(work, p), content);
+  }
+  wt(work, ['add', '-A']);
+  wt(work, ['commit', '-q', '-m', message]);
+  return wt(work, ['rev-parse', 'HEAD']);
+}
+
+/** The pack `git push` would send for `newId` over what the gateway serves at `base` (a thin pack). */
+function packOf(work: string, newId: string, base: string | null): Buffer {
+  const input = `${newId}\n${base ? `^${base}\n` : ''}`;
+  const r = spawnSync('git', ['-C', work, 'pack-objects', '--stdout', '--revs', '--thin', '-q'], { env: GIT_ENV, input, maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(r.stderr.toString());
+  return r.stdout;
+}
+
+describe('push through the gateway (RepoMirror.receive)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let env: DataEnv;
+  let up: Upstream;
+  let m: RepoMirror;
+  let secret: string;
+  let password: string;
+  let base: string;
+
+  beforeEach(async () => {
+    dir = tempDir();
+    up = Upstream.create(path.join(dir, 'upstream.git'));
+    env = await openDataEnv(path.join(dir, 'data'));
+    secret = fakeGithubPat();
+    password = randomCharsWhere(20, (v) => /[0-9]/.test(v) && /[A-Z]/.test(v));
+    base = up.commitFiles({ 'deploy/app.env': `GITHUB_TOKEN=${secret}\nREGION=eu\n`, 'deploy/db.env': `DB_PASSWORD=${password}\n`, 'src/main.js': 'console.log(1);\n' }, 'base\n');
+    up.setRef('refs/heads/main', base);
+    up.setHead('refs/heads/main');
+    m = makeMirror(env, up.gitDir);
+    await m.sync();
+  });
+  afterEach(async () => {
+    await env.close();
+    removeDir(dir);
+  });
+
+  async function push(work: string, ref: string, newId: string, oldId = ZERO_OID, rules: RefRule = anyRef): Promise<PushOutcome> {
+    const served = revParse(m.sanitized.gitDir, 'refs/heads/main');
+    return m.receive({ commands: [{ ref, oldId, newId }], pack: packOf(work, newId, served), atomic: false, rules });
+  }
+
+  function pushDirs(): string[] {
+    return fs.readdirSync(path.join(env.dir, 'repos')).flatMap((r) => fs.readdirSync(path.join(env.dir, 'repos', r))).filter((n) => n.startsWith('push-'));
+  }
+
+  it('puts the real value back upstream and serves the branch under the id the agent pushed', async () => {
+    const work = agentClone(m, dir);
+    const served = fs.readFileSync(path.join(work, 'deploy/app.env'), 'utf8');
+    const token = tokensIn(served)[0]!;
+    const id = commitAll(work, { 'deploy/app.env': served.replace('REGION=eu', 'REGION=us'), 'src/main.js': 'console.log(2);\n' }, 'move to us\n');
+    const out = await push(work, 'refs/heads/agent/x', id);
+    expect(out.refs[0]).to.include({ ok: true, ref: 'refs/heads/agent/x' });
+    expect(out.tokensRestored).to.deep.equal([token]);
+    const upstreamTip = refsOf(up.gitDir).get('refs/heads/agent/x')!;
+    expect(readObject(up.gitDir, revParse(up.gitDir, `${upstreamTip}:deploy/app.env`)).content.toString()).to.equal(`GITHUB_TOKEN=${secret}\nREGION=us\n`);
+    expect(readObject(up.gitDir, revParse(up.gitDir, `${upstreamTip}:src/main.js`)).content.toString()).to.equal('console.log(2);\n');
+    expect(revParse(up.gitDir, `${upstreamTip}^`)).to.equal(base);
+    expect(refsOf(m.sanitized.gitDir).get('refs/heads/agent/x')).to.equal(id);
+    expect(pushDirs()).to.deep.equal([]);
+  });
+
+  it('fast-forwards a second push on the pushed branch', async () => {
+    const work = agentClone(m, dir);
+    const first = commitAll(work, { 'src/main.js': 'console.log(2);\n' }, 'two\n');
+    expect((await push(work, 'refs/heads/agent/x', first)).refs[0]!.ok).to.equal(true);
+    const second = commitAll(work, { 'src/main.js': 'console.log(3);\n' }, 'three\n');
+    const out = await m.receive({ commands: [{ ref: 'refs/heads/agent/x', oldId: first, newId: second }], pack: packOf(work, second, first), atomic: false, rules: anyRef });
+    expect(out.refs[0]!.ok).to.equal(true);
+    expect(refsOf(m.sanitized.gitDir).get('refs/heads/agent/x')).to.equal(second);
+    expect(revParse(up.gitDir, 'refs/heads/agent/x^')).to.equal(out.refs[0]!.upstreamOldId);
+  });
+
+  it('refuses a new raw secret with its path, line and rule, and keeps nothing', async () => {
+    const work = agentClone(m, dir);
+    const id = commitAll(work, { 'src/keys.js': `// keys\nconst t = "${fakeGithubPat()}";\n` }, 'oops\n');
+    const out = await push(work, 'refs/heads/agent/x', id);
+    expect(out.refs[0]!.ok).to.equal(false);
+    expect(out.refs[0]!.reason).to.match(/^src\/keys\.js:2: a new secret \(rule [a-z0-9-]+\)/);
+    expect(refsOf(up.gitDir).has('refs/heads/agent/x')).to.equal(false);
+    expect(pushDirs()).to.deep.equal([]);
+  });
+
+  it('refuses a token moved where the gateway would not find its value again', async () => {
+    const work = agentClone(m, dir);
+    const token = tokensIn(fs.readFileSync(path.join(work, 'deploy/db.env'), 'utf8'))[0]!;
+    // Glued into a word in prose: no rule names it there and a known value must stand alone, so after
+    // the next sync the value would be served as it is.
+    const id = commitAll(work, { 'README.md': `the value is x${token}y today\n` }, 'launder\n');
+    const out = await push(work, 'refs/heads/agent/x', id);
+    expect(out.refs[0]!.ok).to.equal(false);
+    expect(out.refs[0]!.reason).to.contain('README.md:1').and.contain(token);
+    expect(refsOf(up.gitDir).has('refs/heads/agent/x')).to.equal(false);
+  });
+
+  it('accepts a token moved anywhere the gateway finds its value again (a known secret)', async () => {
+    const work = agentClone(m, dir);
+    const token = tokensIn(fs.readFileSync(path.join(work, 'deploy/db.env'), 'utf8'))[0]!;
+    const id = commitAll(work, { 'README.md': `the value is ${token} today\n` }, 'note\n');
+    const out = await push(work, 'refs/heads/agent/x', id);
+    expect(out.refs[0]!.ok).to.equal(true);
+    expect(readObject(up.gitDir, revParse(up.gitDir, 'refs/heads/agent/x:README.md')).content.toString()).to.equal(`the value is ${password} today\n`);
+    expect(refsOf(m.sanitized.gitDir).get('refs/heads/agent/x')).to.equal(id);
+  });
+
+  it('refuses a revoked token', async () => {
+    const work = agentClone(m, dir);
+    const served = fs.readFileSync(path.join(work, 'deploy/app.env'), 'utf8');
+    await env.vault.revoke(tokensIn(served)[0]!);
+    const id = commitAll(work, { 'deploy/app.env': served.replace('REGION=eu', 'REGION=us') }, 'edit\n');
+    const out = await push(work, 'refs/heads/agent/x', id);
+    expect(out.refs[0]!.reason).to.contain('was revoked');
+  });
+
+  it('refuses a token of another repository', async () => {
+    const other = Upstream.create(path.join(dir, 'other.git'));
+    other.setRef('refs/heads/main', other.commitFiles({ 'x.env': `GITHUB_TOKEN=${fakeGithubPat()}\n` }, 'x\n'));
+    const om = makeMirror(env, other.gitDir, { name: 'acme/other', dir: path.join(env.dir, 'repos', 'acme%2Fother') });
+    await om.sync();
+    const foreign = tokensIn(readObject(om.sanitized.gitDir, revParse(om.sanitized.gitDir, 'main:x.env')).content.toString())[0]!;
+    const work = agentClone(m, dir);
+    const id = commitAll(work, { 'deploy/other.env': `GITHUB_TOKEN=${foreign}\n` }, 'borrow\n');
+    const out = await push(work, 'refs/heads/agent/x', id);
+    expect(out.refs[0]!.reason).to.contain('belongs to another repository');
+  });
+
+  it('refuses as non-fast-forward when upstream moved under the lease', async () => {
+    const work = agentClone(m, dir);
+    const first = commitAll(work, { 'src/main.js': 'console.log(2);\n' }, 'two\n');
+    await push(work, 'refs/heads/agent/x', first);
+    // Someone else moves the branch upstream after the gateway's last sync.
+    const theirs = up.commitFiles({ 'deploy/app.env': `GITHUB_TOKEN=${secret}\nREGION=eu\n`, 'src/main.js': 'theirs\n' }, 'theirs\n', [base]);
+    up.setRef('refs/heads/agent/x', theirs);
+    const second = commitAll(work, { 'src/main.js': 'console.log(3);\n' }, 'three\n');
+    const out = await m.receive({ commands: [{ ref: 'refs/heads/agent/x', oldId: first, newId: second }], pack: packOf(work, second, first), atomic: false, rules: anyRef });
+    expect(out.refs[0]!.ok).to.equal(false);
+    expect(out.refs[0]!.reason).to.match(/stale info|non-fast-forward/);
+    expect(refsOf(up.gitDir).get('refs/heads/agent/x')).to.equal(theirs);
+  });
+
+  it('refuses a ref the rules refuse, with their reason', async () => {
+    const work = agentClone(m, dir);
+    const id = commitAll(work, { 'src/main.js': 'console.log(2);\n' }, 'two\n');
+    const out = await push(work, 'refs/heads/main', id, revParse(m.sanitized.gitDir, 'refs/heads/main'), () => ({ ok: false, reason: 'outside agent/*' }));
+    expect(out.refs[0]).to.include({ ok: false, reason: 'outside agent/*' });
+    expect(refsOf(up.gitDir).get('refs/heads/main')).to.equal(base);
+  });
+
+  it('refuses a signed commit, whose id a sync could not keep', async () => {
+    const work = agentClone(m, dir);
+    commitAll(work, { 'src/main.js': 'console.log(2);\n' }, 'two\n');
+    const raw = wt(work, ['cat-file', 'commit', 'HEAD']);
+    const [head, msg] = raw.split('\n\n');
+    const signed = `${head}\ngpgsig -----BEGIN SIG-----\n abc\n -----END SIG-----\n\n${msg}\n`;
+    const id = wt(work, ['hash-object', '-t', 'commit', '-w', '--stdin'], signed);
+    const out = await push(work, 'refs/heads/agent/x', id);
+    expect(out.refs[0]!.reason).to.contain('is signed');
+  });
+
+  it('maps a pushed commit that the agent did not change to its upstream id', async () => {
+    const work = agentClone(m, dir);
+    const head = wt(work, ['rev-parse', 'HEAD']);
+    const out = await m.receive({ commands: [{ ref: 'refs/heads/agent/same', oldId: ZERO_OID, newId: head }], pack: Buffer.alloc(0), atomic: false, rules: anyRef });
+    expect(out.refs[0]).to.include({ ok: true, upstreamNewId: base });
+    expect(refsOf(up.gitDir).get('refs/heads/agent/same')).to.equal(base);
+  });
+});
