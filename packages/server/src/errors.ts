@@ -10,6 +10,8 @@ import { mirrorErrors } from '@gitgate/mirror';
 export const serverErrors = {
   /** Push (receive-pack) asked of a read-only gateway. */
   readOnly: defineError('GITGATE_READ_ONLY', 403, 'gitgate is a read-only gateway'),
+  /** A push by someone who may read the repository but is not one of its writers. */
+  notWriter: defineError('GITGATE_NOT_WRITER', 403, 'you may not push to this repository'),
   /** The dumb HTTP protocol, never offered. */
   dumbHttp: defineError('GITGATE_DUMB_HTTP', 403, 'the dumb HTTP protocol is not offered'),
   /** A service other than git-upload-pack. */

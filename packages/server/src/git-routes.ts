@@ -5,10 +5,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import { serializeV0Advertisement, v2Advertisement, lsRefsResponse, parseLsRefsArgs, v0AdvertisedRefs, errorPkt } from '@gitgate/protocol';
-import type { RepoMirror } from '@gitgate/mirror';
+import type { PushSettings, RepoMirror } from '@gitgate/mirror';
 import { createSyncRunner, type SyncRunner } from './sync-runner.js';
 import { readBody } from './request-body.js';
 import { runUploadPack } from './upload-pack.js';
+import { advertiseReceivePack, receivePack } from './receive-pack.js';
 import { httpErrorOf } from '@gitgate/errors';
 import { ServerError, codes } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
@@ -38,6 +39,10 @@ export interface GitRoutesOptions {
   metrics?: GatewayMetrics;
   /** Runs and records the sync before an advertisement (default: one built from audit, metrics, logger). */
   syncRunner?: SyncRunner;
+  /** A repository's push settings; undefined (the default for every repository): read-only. */
+  pushSettings?: (repo: string) => PushSettings | undefined;
+  /** Largest decoded push body (commands and pack) accepted (default 512 MiB). */
+  maxPushBytes?: number;
 }
 
 /** What one git HTTP request did (with what a fetch asked for), recorded as an audit `session` row. */
@@ -53,6 +58,7 @@ interface Session extends FetchNote {
   refsAdvertised?: number;
   outcome: 'ok' | 'refused' | 'error';
   errorCode?: string;
+  service: 'upload-pack' | 'receive-pack';
 }
 
 const ADVERTISEMENT = 'application/x-git-upload-pack-advertisement';
@@ -127,14 +133,14 @@ function handleGitRequest(ctx: GitContext, parsed: GitPath, req: Request, res: R
   const session: Session = {
     id: randomUUID(), identity: { subject: 'anonymous', groups: [] }, ...clientOf(req),
     endpoint: parsed.endpoint, protocolVersion: wantsV2(req) ? 2 : 0, wants: [], haves: [], shallow: [],
-    objectsSent: null, bytesSent: 0, outcome: 'ok',
+    objectsSent: null, bytesSent: 0, outcome: 'ok', service: isPush(parsed, req) ? 'receive-pack' : 'upload-pack',
   };
   const state = { audited: true };
   const finish = (): void => {
     // A request that sent a pack is a clone or a fetch: time it from request to the pack's end.
     if (session.objectsSent !== null && session.outcome === 'ok') ctx.opts.metrics?.cloneDuration.observe(undefined, (Date.now() - started) / 1000);
     if (!state.audited) return;
-    ctx.audit.record({ kind: 'session', actor: session.identity.subject, repo: parsed.repo, data: { ...session, service: 'upload-pack', repo: parsed.repo, durationMs: Date.now() - started } });
+    ctx.audit.record({ kind: 'session', actor: session.identity.subject, repo: parsed.repo, data: { ...session, repo: parsed.repo, durationMs: Date.now() - started } });
   };
   dispatch(ctx, parsed, req, res, session, state).then(
     () => {
@@ -159,9 +165,6 @@ function handleGitRequest(ctx: GitContext, parsed: GitPath, req: Request, res: R
 
 /** Refuses what is never offered, authenticates, authorizes, then advertises or runs upload-pack. */
 async function dispatch(ctx: GitContext, parsed: GitPath, req: Request, res: Response, session: Session, state: { audited: boolean }): Promise<void> {
-  if (parsed.endpoint === 'git-receive-pack' || (parsed.endpoint === 'info/refs' && req.query.service === 'git-receive-pack')) {
-    throw new ServerError(codes.readOnly, 'gitgate is a read-only gateway: push is not accepted here; push to the upstream repository instead.');
-  }
   if (parsed.endpoint === 'dumb' || (parsed.endpoint === 'info/refs' && req.query.service === undefined)) {
     throw new ServerError(codes.dumbHttp, 'gitgate serves the smart HTTP protocol only; the dumb HTTP protocol is not offered (unset GIT_SMART_HTTP).');
   }
@@ -177,6 +180,10 @@ async function dispatch(ctx: GitContext, parsed: GitPath, req: Request, res: Res
   if (!mirror || !ctx.policy.canRead(session.identity, mirror.name)) {
     throw new ServerError(codes.unknownRepo, `repository ${parsed.repo.slice(0, 200)} is not served by this gateway`);
   }
+  if (session.service === 'receive-pack') {
+    await dispatchPush(ctx, parsed, mirror, req, res, session);
+    return;
+  }
   if (parsed.endpoint === 'info/refs') {
     refuseWhileAuditFails(ctx);
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new ServerError(codes.methodNotAllowed, 'info/refs takes GET');
@@ -187,6 +194,36 @@ async function dispatch(ctx: GitContext, parsed: GitPath, req: Request, res: Res
     const body = await readBody(req, ctx.maxBody);
     await uploadPack(ctx, mirror, session, body, res);
   }
+}
+
+/** Whether a git request is part of a push (receive-pack's advertisement or its POST). */
+function isPush(parsed: GitPath, req: Request): boolean {
+  return parsed.endpoint === 'git-receive-pack' || (parsed.endpoint === 'info/refs' && req.query.service === 'git-receive-pack');
+}
+
+/**
+ * A push request of a caller who may read the repository: refused (403) unless the repository has a push
+ * block and the caller is one of its writers, and while the audit cannot be written; then advertised or run.
+ */
+async function dispatchPush(ctx: GitContext, parsed: GitPath, mirror: RepoMirror, req: Request, res: Response, session: Session): Promise<void> {
+  const settings = ctx.opts.pushSettings?.(mirror.name);
+  if (settings === undefined) {
+    throw new ServerError(codes.readOnly, 'gitgate is a read-only gateway: push is not accepted here; push to the upstream repository instead.');
+  }
+  if (!(ctx.policy.canWrite?.(session.identity, mirror.name) ?? false)) {
+    throw new ServerError(codes.notWriter, `you may not push to ${mirror.name}: you are not in its writers' groups`);
+  }
+  refuseWhileAuditFails(ctx);
+  const push = { agent: ctx.opts.agent, log: ctx.log, audit: ctx.audit, metrics: ctx.opts.metrics };
+  if (parsed.endpoint === 'info/refs') {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new ServerError(codes.methodNotAllowed, 'info/refs takes GET');
+    await ctx.sync(mirror);
+    await advertiseReceivePack(push, mirror, settings, session, res);
+    return;
+  }
+  if (req.method !== 'POST') throw new ServerError(codes.methodNotAllowed, 'git-receive-pack takes POST');
+  const body = await readBody(req, ctx.opts.maxPushBytes ?? 512 * 1024 * 1024);
+  await receivePack(push, mirror, settings, session, body, res);
 }
 
 /** The ref advertisement of info/refs, after a sync; v0 from the store's ref snapshot (no git process). */

@@ -1,0 +1,117 @@
+/**
+ * git push over smart HTTP (gitprotocol-http, gitprotocol-pack "Pushing Data To a Server"): the
+ * receive-pack ref advertisement and the POST that carries the commands and the pack. The gateway parses
+ * the request itself, hands the push to the mirror (which translates, proves and pushes upstream), and
+ * answers with report-status, on side-band 1 when the client asked for side-band-64k, with progress on
+ * band 2. Nothing upstream (its ids, its URL) is ever said to the agent: an upstream commit id is a hash
+ * over restored values, which would let the agent test guesses of a short secret offline.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Response } from 'express';
+import { FLUSH_PKT, parseReceivePackRequest, receivePackAdvertisement, reportStatus, sidebandPkts } from '@gitgate/protocol';
+import { PushRules, type PushOutcome, type PushSettings, type RepoMirror } from '@gitgate/mirror';
+import type { AuditEvent, AuditSink } from './audit-sink.js';
+import type { Logger } from './logger.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { Identity } from './identity.js';
+
+const ADVERTISEMENT = 'application/x-git-receive-pack-advertisement';
+const RESULT = 'application/x-git-receive-pack-result';
+
+/** What the push routes share with the other git routes. */
+export interface PushRouteContext {
+  agent: string;
+  log: Logger;
+  audit: AuditSink;
+  metrics?: GatewayMetrics;
+}
+
+/** The part of a git session a push fills in (git-routes.ts records it as the session row). */
+export interface PushSession {
+  id: string;
+  identity: Identity;
+  clientAddress: string;
+  userAgent: string;
+  bytesSent: number;
+  refsAdvertised?: number;
+}
+
+/** Capabilities offered to a pushing client: no push options, no push certificates, no report-status-v2. */
+function capabilities(settings: PushSettings, agent: string): string[] {
+  return ['report-status', 'side-band-64k', 'quiet', 'atomic', 'ofs-delta', ...(settings.deletes ? ['delete-refs'] : []), 'object-format=sha1', `agent=${agent}`];
+}
+
+/** info/refs?service=git-receive-pack: the served branches and tags (no HEAD, nothing peeled), with the push capabilities. */
+export async function advertiseReceivePack(ctx: PushRouteContext, mirror: RepoMirror, settings: PushSettings, session: PushSession, res: ServerResponse): Promise<void> {
+  const listing = await mirror.sanitized.snapshot();
+  const refs = listing.refs.filter((r) => r.name.startsWith('refs/heads/') || r.name.startsWith('refs/tags/')).map((r) => ({ name: r.name, id: r.id }));
+  session.refsAdvertised = refs.length;
+  const body = receivePackAdvertisement(refs, capabilities(settings, ctx.agent));
+  (res as Response).status(200).set({ 'Content-Type': ADVERTISEMENT, 'Cache-Control': 'no-cache, max-age=0, must-revalidate', Pragma: 'no-cache' });
+  session.bytesSent = body.length;
+  res.end(body);
+}
+
+/**
+ * A git-receive-pack POST: parsed (a malformed request throws ProtocolError before any byte is written),
+ * run through the mirror, recorded (one `push` row per ref, durable before the answer), answered.
+ */
+export async function receivePack(ctx: PushRouteContext, mirror: RepoMirror, settings: PushSettings, session: PushSession, body: Buffer, res: ServerResponse): Promise<void> {
+  const request = parseReceivePackRequest(body);
+  (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
+  if (request.commands.length === 0) {
+    res.end();
+    return;
+  }
+  const sideband = request.capabilities.includes('side-band-64k');
+  const quiet = request.capabilities.includes('quiet');
+  const send = (band: 1 | 2, bytes: Buffer): void => {
+    const out = sideband ? sidebandPkts(band, bytes) : bytes;
+    session.bytesSent += out.length;
+    res.write(out);
+  };
+  const progress = (line: string): void => {
+    if (sideband && !quiet) send(2, Buffer.from(line, 'utf8'));
+  };
+  const rules = new PushRules(settings);
+  let outcome: PushOutcome;
+  try {
+    outcome = await mirror.receive({ commands: request.commands, pack: request.pack, atomic: request.capabilities.includes('atomic'), rules: (q) => rules.decide(q), onProgress: progress });
+  } catch (e) {
+    ctx.log.error('push failed', { repo: mirror.name, session: session.id, code: (e as { code?: string }).code, error: (e as Error).message?.slice(0, 300) });
+    const reason = 'the gateway could not complete the push (upstream unavailable or an internal error); nothing was changed upstream unless a later fetch shows it';
+    outcome = { refs: request.commands.map((c) => ({ ...c, ok: false, reason })), tokensRestored: [], commits: 0, error: true } as PushOutcome & { error: true };
+  }
+  await recordPush(ctx, mirror, session, outcome);
+  const status = reportStatus(outcome.refs.map((r) => ({ ref: r.ref, ok: r.ok, ...(r.ok ? {} : { reason: oneLine(r.reason ?? 'refused') }) })), outcome.unpackError);
+  send(1, status);
+  if (sideband) res.write(FLUSH_PKT);
+  res.end();
+}
+
+/** One durable `push` row per ref (tokens, never values; upstream ids for the security team only). */
+async function recordPush(ctx: PushRouteContext, mirror: RepoMirror, session: PushSession, outcome: PushOutcome & { error?: true }): Promise<void> {
+  const events: AuditEvent[] = outcome.refs.map((r) => {
+    const result = r.ok ? 'ok' : outcome.error ? 'error' : 'refused';
+    ctx.metrics?.pushes.inc({ outcome: result });
+    return {
+      kind: 'push', actor: session.identity.subject, repo: mirror.name,
+      data: {
+        id: session.id, ref: r.ref, outcome: result, ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        oldId: r.oldId, newId: r.newId,
+        ...(r.upstreamOldId !== undefined ? { upstreamOldId: r.upstreamOldId } : {}), ...(r.upstreamNewId !== undefined ? { upstreamNewId: r.upstreamNewId } : {}),
+        tokensRestored: r.ok ? outcome.tokensRestored : [], commits: outcome.commits, clientAddress: session.clientAddress, userAgent: session.userAgent,
+      },
+    };
+  });
+  try {
+    await ctx.audit.recordAllDurable(events);
+  } catch (e) {
+    ctx.log.error('audit write failed after a push', { repo: mirror.name, session: session.id, code: (e as { code?: string }).code });
+  }
+}
+
+/** A reason on one report-status line (no newline; git shows it in parentheses). */
+function oneLine(reason: string): string {
+  return reason.replace(/[\r\n]+/g, ' ').slice(0, 900);
+}
