@@ -108,8 +108,8 @@ function parseCommand(text: string): RefUpdateCommand {
   const oldId = checkObjectId(m[1]!, text);
   const newId = checkObjectId(m[2]!, text);
   const ref = m[3]!;
-  // git refuses a one-level refs/<x> unless the command deletes it (newer git; 2.39 refuses both).
-  const problem = refNameProblem(ref, newId === ZERO_ID);
+  // git 2.39 refuses a one-level refs/<x> even when deleting it (git 2.41 allows that delete).
+  const problem = refNameProblem(ref, false);
   if (problem !== undefined) {
     const quoted = JSON.stringify(ref.length > MAX_QUOTED_REF ? `${ref.slice(0, MAX_QUOTED_REF)}...` : ref);
     throw new ProtocolError(codes.badRefName, `invalid ref name ${quoted}: ${problem}`, { data: { ref: ref.slice(0, MAX_QUOTED_REF) } });

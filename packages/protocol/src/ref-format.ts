@@ -20,8 +20,8 @@ function componentProblem(c: string): string | undefined {
 
 /**
  * Why git's receive-pack refuses `name` as a pushed ref, or undefined when it accepts it. `oneLevel`
- * allows `refs/<x>` with a single component below `refs/` (git accepts that only for a delete; it
- * refuses `refs/<x>` created or updated).
+ * allows `refs/<x>`, a single component below `refs/` (git 2.39's receive-pack refuses it for every
+ * command; a repository may still hold one).
  */
 export function refNameProblem(name: string, oneLevel: boolean): string | undefined {
   if (!name.startsWith('refs/')) return 'it does not start with "refs/"';
