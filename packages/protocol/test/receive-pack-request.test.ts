@@ -5,7 +5,8 @@ import { expectProtocolError, pkts, prng, recorded, recordedNames } from './reco
 // The push-*.request fixtures are the POST bodies git 2.39.5 sent to git http-backend, recorded by
 // test/recorded/capture.mjs: `git push origin main` (update), `main:refs/heads/feature` (create),
 // `:feature` (delete), `--atomic origin main main:refs/heads/topic`, `-o ci.skip -o 'reviewer=ada
-// lovelace'` against a repository with receive.advertisePushOptions, and a push from a `--depth 1` clone.
+// lovelace'` against a repository with receive.advertisePushOptions, and a push from a `--depth 1` clone;
+// push-libgit2 and push-isogit are pushes of a new branch by libgit2 1.5 (pygit2) and isomorphic-git.
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -76,6 +77,22 @@ describe('receive-pack requests', () => {
       const r = parseReceivePackRequest(recorded('push-shallow.request'));
       expect(r.shallow).to.deep.equal(['2700e4a0d2cfdff475baa0ec2299ebb9c669784c']);
       expect(r.commands.map((c) => c.ref)).to.deep.equal(['refs/heads/from-shallow']);
+    });
+  });
+
+  describe('other clients', () => {
+    it('parses a libgit2 push, whose capability list has no leading space and ends in a LF', () => {
+      const r = parseReceivePackRequest(recorded('push-libgit2.request'));
+      expect(r.commands).to.deep.equal([{ oldId: ZERO_ID, newId: '3939b12ba3aab592ff08aefa7d67a233c566dcf9', ref: 'refs/heads/libgit2' }]);
+      expect(r.capabilities).to.deep.equal(['report-status', 'side-band-64k']);
+      expect(r.pack.subarray(0, 4).toString('latin1')).to.equal('PACK');
+    });
+
+    it('parses an isomorphic-git push', () => {
+      const r = parseReceivePackRequest(recorded('push-isogit.request'));
+      expect(r.commands.map((c) => c.ref)).to.deep.equal(['refs/heads/isogit']);
+      expect(r.capabilities.slice(0, 2)).to.deep.equal(['report-status', 'side-band-64k']);
+      expect(r.capabilities[2]).to.match(/^agent=git\/isomorphic-git@/);
     });
   });
 

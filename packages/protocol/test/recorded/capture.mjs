@@ -1,6 +1,7 @@
 // Regenerates the recorded fixtures in this directory: real git 2.39 request bodies and
 // git http-backend advertisements for a tiny deterministic repository: fetches (upload-pack) and
-// pushes (receive-pack: update, create, delete, --atomic, -o push options, from a shallow clone).
+// pushes (receive-pack: update, create, delete, --atomic, -o push options, from a shallow clone; and a
+// push each from libgit2 through Debian's python3-pygit2 and from isomorphic-git).
 // Usage: node packages/protocol/test/recorded/capture.mjs   (needs git and git-http-backend)
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -147,6 +148,20 @@ commitFile(path.join(tmp, 'ps'), 'f.txt', 'phi\n', 'add f');
 await run('push-shallow', path.join(tmp, 'ps'), 'push', '-q', 'origin', 'HEAD:refs/heads/from-shallow');
 await run('push-empty', p, 'push', '-q', base.replace('repo.git', 'push-empty.git'), 'main');
 
+// Two other push clients: libgit2 1.5 (Debian's python3-pygit2) and isomorphic-git.
+const libgit2Push = 'import pygit2, sys\npygit2.Repository(sys.argv[1]).remotes["origin"].push([sys.argv[2]])\n';
+commitFile(p, 'g.txt', 'gamma two\n', 'add g');
+scenario = 'push-libgit2'; seq = 0;
+await new Promise((resolve, reject) => {
+  const c = spawn('/usr/bin/python3', ['-c', libgit2Push, p, 'refs/heads/main:refs/heads/libgit2'], { env: gitEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+  c.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`push-libgit2: python exited ${code}`))));
+});
+commitFile(p, 'h.txt', 'eta\n', 'add h');
+scenario = 'push-isogit'; seq = 0;
+const isogit = await import('isomorphic-git');
+const isoHttp = (await import('isomorphic-git/http/node')).default;
+await isogit.push({ fs, http: isoHttp, dir: p, url: pushBase, ref: 'main', remoteRef: 'refs/heads/isogit' });
+
 server.close();
 console.log(fs.readFileSync(path.join(tmp, 'log'), 'utf8'));
 
@@ -178,6 +193,8 @@ const keep = {
   'push-atomic.request': 'push-atomic.2.request',
   'push-options.request': 'push-options.2.request',
   'push-shallow.request': 'push-shallow.2.request',
+  'push-libgit2.request': 'push-libgit2.2.request',
+  'push-isogit.request': 'push-isogit.2.request',
 };
 for (const [name, src] of Object.entries(keep)) fs.copyFileSync(path.join(tmp, src), path.join(outDir, name));
 fs.rmSync(tmp, { recursive: true, force: true });
