@@ -17,6 +17,12 @@ export const protocolErrors = {
   unknownArgument: defineError('GITGATE_UNKNOWN_ARGUMENT', 400, 'unknown argument'),
   /** A filter spec outside blob:none, blob:limit, tree:<n> and combine: of those. */
   filterNotAllowed: defineError('GITGATE_FILTER_NOT_ALLOWED', 400, 'filter not allowed'),
+  /** A pushed ref name that git's check-ref-format refuses (git answers `ng <ref> funny refname`). */
+  badRefName: defineError('GITGATE_BAD_REF_NAME', 400, 'invalid ref name'),
+  /** A push feature the gateway never offers: signed pushes (push-cert), an object format other than sha1. */
+  featureNotOffered: defineError('GITGATE_FEATURE_NOT_OFFERED', 400, 'feature not offered'),
+  /** The bytes after a push's command list are not what the commands need: no pack, a bad pack header, or bytes after a delete-only list. */
+  badPack: defineError('GITGATE_BAD_PACK', 400, 'missing or malformed pack'),
   /** A v0/v1 ref advertisement (git's output) that does not have the expected shape. */
   badAdvertisement: defineError('GITGATE_BAD_ADVERTISEMENT', 500, 'malformed ref advertisement'),
 };

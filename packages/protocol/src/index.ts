@@ -1,4 +1,4 @@
-/** @gitgate/protocol: git wire protocol parsing and writing for upload-pack (pkt-line, side-band, v0/v1, v2). */
+/** @gitgate/protocol: git wire protocol parsing and writing for upload-pack (pkt-line, side-band, v0/v1, v2) and receive-pack (push). */
 export { ProtocolError, codes } from './errors.js';
 export type { ProtocolErrorCode } from './errors.js';
 export {
@@ -6,7 +6,7 @@ export {
 } from './pkt-line.js';
 export type { Pkt, RawPkt, PktParseOptions, ParsePktsOptions } from './pkt-line.js';
 export { PktReader } from './pkt-reader.js';
-export { isObjectId } from './object-id.js';
+export { ZERO_ID, isObjectId } from './object-id.js';
 export { MAX_SIDEBAND_PAYLOAD, sidebandPkts, progressMessage, errorPkt } from './side-band.js';
 export { isFilterAllowed } from './filter-spec.js';
 export { parseV2Request, serializeV2Request } from './v2-request.js';
@@ -23,3 +23,8 @@ export { parseV0Request, serializeV0Request } from './v0-request.js';
 export type { V0Request } from './v0-request.js';
 export { parseV0Advertisement, serializeV0Advertisement } from './v0-advertisement.js';
 export type { V0Advertisement, SerializeV0AdvertisementOptions } from './v0-advertisement.js';
+export { parseReceivePackRequest } from './receive-pack-request.js';
+export type { ReceivePackRequest, RefUpdateCommand } from './receive-pack-request.js';
+export { receivePackAdvertisement } from './receive-pack-advertisement.js';
+export { reportStatus } from './report-status.js';
+export type { RefStatus } from './report-status.js';

@@ -3,6 +3,9 @@ import { ProtocolError, codes, quoteInput, truncateInput } from './errors.js';
 
 const OBJECT_ID = /^[0-9a-f]{40}$/;
 
+/** The all-zero id: the old id of a ref a push creates, the new id of one it deletes (gitprotocol-pack). */
+export const ZERO_ID = '0'.repeat(40);
+
 /** True when `text` is exactly 40 lowercase hex digits. */
 export function isObjectId(text: string): boolean {
   return OBJECT_ID.test(text);

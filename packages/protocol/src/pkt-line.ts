@@ -128,17 +128,27 @@ export function parsePkts(body: Buffer, opts: ParsePktsOptions = {}): Pkt[] {
     if (pkts.length >= maxPkts) {
       throw new ProtocolError(codes.requestTooLarge, `request has more than ${maxPkts} pkt-lines`, { data: { maxPkts } });
     }
-    if (body.length - off < 4) {
-      throw new ProtocolError(codes.pktMalformed, `body ends inside a pkt-line header at offset ${off}`, { data: { offset: off } });
-    }
-    const len = readPktLength(body.subarray(off, off + 4), off, maxData);
-    if (body.length - off < len) {
-      throw new ProtocolError(codes.pktMalformed, `body ends inside a pkt-line at offset ${off}`, {
-        data: { offset: off, length: len },
-      });
-    }
-    pkts.push(pktFromRaw(body.subarray(off, off + len)));
-    off += len;
+    const raw = rawPktAt(body, off, maxData);
+    pkts.push(pktFromRaw(raw));
+    off += raw.length;
   }
   return pkts;
+}
+
+/**
+ * The whole pkt-line starting at `off` of a body (a view), header included. Throws
+ * GITGATE_PKT_MALFORMED when the body ends inside it, or the codes of readPktLength.
+ * @internal shared by parsePkts and the push request parser.
+ */
+export function rawPktAt(body: Buffer, off: number, maxData: number): Buffer {
+  if (body.length - off < 4) {
+    throw new ProtocolError(codes.pktMalformed, `body ends inside a pkt-line header at offset ${off}`, { data: { offset: off } });
+  }
+  const len = readPktLength(body.subarray(off, off + 4), off, maxData);
+  if (body.length - off < len) {
+    throw new ProtocolError(codes.pktMalformed, `body ends inside a pkt-line at offset ${off}`, {
+      data: { offset: off, length: len },
+    });
+  }
+  return body.subarray(off, off + len);
 }

@@ -10,17 +10,21 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Control characters (C0 and DEL) never appear inside a request line; LF only at its end. */
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+/** Decodes bytes as strict UTF-8; throws ProtocolError with `code` when they are not. */
+export function decodeUtf8(data: Uint8Array, code: ProtocolErrorCode = codes.badRequest): string {
+  try {
+    return utf8.decode(data);
+  } catch (err) {
+    throw new ProtocolError(code, 'pkt-line is not valid UTF-8', { cause: err });
+  }
+}
+
 /**
  * Decodes one data pkt as a text line: strict UTF-8, the trailing LF removed, no other control
  * characters. Throws ProtocolError with `code` (GITGATE_BAD_REQUEST by default).
  */
 export function pktLine(data: Buffer, code: ProtocolErrorCode = codes.badRequest): string {
-  let text: string;
-  try {
-    text = utf8.decode(data);
-  } catch (err) {
-    throw new ProtocolError(code, 'pkt-line is not valid UTF-8', { cause: err });
-  }
+  let text = decodeUtf8(data, code);
   if (text.endsWith('\n')) text = text.slice(0, -1);
   if (CONTROL.test(text)) {
     throw new ProtocolError(code, `pkt-line holds a control character: ${quoteInput(text)}`, {

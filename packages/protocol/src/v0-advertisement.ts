@@ -6,7 +6,7 @@
  * `capabilities^{}` line with the zero id; both are read, and written as git does.
  */
 import { ProtocolError, codes, quoteInput, truncateInput } from './errors.js';
-import { checkObjectId, isObjectId } from './object-id.js';
+import { ZERO_ID, checkObjectId, isObjectId } from './object-id.js';
 import { FLUSH_PKT, type ParsePktsOptions, encodePkt, parsePkts } from './pkt-line.js';
 import { isCapability, pktLine } from './pkt-text.js';
 
@@ -26,7 +26,6 @@ export interface SerializeV0AdvertisementOptions {
 
 const SERVICE_LINE = '# service=git-upload-pack';
 const EMPTY_CAPS_REF = 'capabilities^{}';
-const ZERO_ID = '0'.repeat(40);
 
 function bad(message: string, line?: string): ProtocolError {
   return line === undefined

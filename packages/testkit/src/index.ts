@@ -11,3 +11,7 @@ export { startIssuer } from './oidc-issuer.js';
 export type { TestIssuer } from './oidc-issuer.js';
 export { http } from './http-request.js';
 export type { HttpResult } from './http-request.js';
+export { startScriptedGitServer } from './scripted-git-server.js';
+export type { ScriptedGitRequest, ScriptedGitResponse, ScriptedGitServer } from './scripted-git-server.js';
+export { gitAsync } from './git-async.js';
+export type { GitRun } from './git-async.js';

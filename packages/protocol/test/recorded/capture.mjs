@@ -1,5 +1,7 @@
 // Regenerates the recorded fixtures in this directory: real git 2.39 request bodies and
-// git http-backend advertisements for a tiny deterministic repository.
+// git http-backend advertisements for a tiny deterministic repository: fetches (upload-pack) and
+// pushes (receive-pack: update, create, delete, --atomic, -o push options, from a shallow clone; and a
+// push each from libgit2 through Debian's python3-pygit2 and from isomorphic-git).
 // Usage: node packages/protocol/test/recorded/capture.mjs   (needs git and git-http-backend)
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -121,6 +123,45 @@ await run('v2-fetch', path.join(tmp, 'c-v2'), '-c', 'protocol.version=2', 'fetch
 await run('v2-deepen', path.join(tmp, 'c-v2s'), '-c', 'protocol.version=2', 'fetch', '-q', '--deepen=1', 'origin');
 await run('v2-since', path.join(tmp, 'c-v2s'), '-c', 'protocol.version=2', 'fetch', '-q', '--shallow-since=1700000000', '--shallow-exclude=dev', '--filter=combine:blob:none+tree:3', 'origin');
 
+// Push (receive-pack) over the same server: a separate bare repository, so the fetch fixtures above
+// stay as they were. push-options are advertised so `git push -o` sends them.
+const pushRepo = path.join(tmp, 'srv', 'push.git');
+git(tmp, 'clone', '-q', '--bare', work, pushRepo);
+fs.mkdirSync(path.join(tmp, 'srv', 'push-empty.git'));
+git(path.join(tmp, 'srv', 'push-empty.git'), 'init', '-q', '--bare', '-b', 'main');
+for (const repo of [pushRepo, path.join(tmp, 'srv', 'push-empty.git')]) {
+  git(repo, 'config', 'http.receivepack', 'true');
+  git(repo, 'config', 'receive.advertisePushOptions', 'true');
+}
+const pushBase = base.replace('repo.git', 'push.git');
+await run('push-clone', tmp, 'clone', '-q', pushBase, 'p');
+const p = path.join(tmp, 'p');
+commitFile(p, 'd.txt', 'delta\n', 'add d');
+await run('push-update', p, 'push', 'origin', 'main');
+await run('push-create', p, 'push', '-q', 'origin', 'main:refs/heads/feature');
+await run('push-delete', p, 'push', '-q', 'origin', ':feature');
+commitFile(p, 'e.txt', 'epsilon\n', 'add e');
+await run('push-atomic', p, 'push', '-q', '--atomic', 'origin', 'main', 'main:refs/heads/topic');
+await run('push-options', p, 'push', '-q', '-o', 'ci.skip', '-o', 'reviewer=ada lovelace', 'origin', 'main:refs/heads/opts');
+await run('push-shallow-clone', tmp, 'clone', '-q', '--depth', '1', pushBase, 'ps');
+commitFile(path.join(tmp, 'ps'), 'f.txt', 'phi\n', 'add f');
+await run('push-shallow', path.join(tmp, 'ps'), 'push', '-q', 'origin', 'HEAD:refs/heads/from-shallow');
+await run('push-empty', p, 'push', '-q', base.replace('repo.git', 'push-empty.git'), 'main');
+
+// Two other push clients: libgit2 1.5 (Debian's python3-pygit2) and isomorphic-git.
+const libgit2Push = 'import pygit2, sys\npygit2.Repository(sys.argv[1]).remotes["origin"].push([sys.argv[2]])\n';
+commitFile(p, 'g.txt', 'gamma two\n', 'add g');
+scenario = 'push-libgit2'; seq = 0;
+await new Promise((resolve, reject) => {
+  const c = spawn('/usr/bin/python3', ['-c', libgit2Push, p, 'refs/heads/main:refs/heads/libgit2'], { env: gitEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+  c.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`push-libgit2: python exited ${code}`))));
+});
+commitFile(p, 'h.txt', 'eta\n', 'add h');
+scenario = 'push-isogit'; seq = 0;
+const isogit = await import('isomorphic-git');
+const isoHttp = (await import('isomorphic-git/http/node')).default;
+await isogit.push({ fs, http: isoHttp, dir: p, url: pushBase, ref: 'main', remoteRef: 'refs/heads/isogit' });
+
 server.close();
 console.log(fs.readFileSync(path.join(tmp, 'log'), 'utf8'));
 
@@ -143,6 +184,17 @@ const keep = {
   'v0-shallow.request': 'v0-shallow.2.request',
   'v0-fetch-round.request': 'v0-fetch.2.request',
   'v0-fetch-done.request': 'v0-fetch.4.request',
+  'receive-pack-advertisement.pkt': 'push-update.1.response',
+  'receive-pack-empty-advertisement.pkt': 'push-empty.1.response',
+  'push-update.request': 'push-update.2.request',
+  'push-update.response': 'push-update.2.response',
+  'push-create.request': 'push-create.2.request',
+  'push-delete.request': 'push-delete.2.request',
+  'push-atomic.request': 'push-atomic.2.request',
+  'push-options.request': 'push-options.2.request',
+  'push-shallow.request': 'push-shallow.2.request',
+  'push-libgit2.request': 'push-libgit2.2.request',
+  'push-isogit.request': 'push-isogit.2.request',
 };
 for (const [name, src] of Object.entries(keep)) fs.copyFileSync(path.join(tmp, src), path.join(outDir, name));
 fs.rmSync(tmp, { recursive: true, force: true });
