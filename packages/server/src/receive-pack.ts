@@ -93,7 +93,7 @@ export async function receivePack(ctx: PushRouteContext, mirror: RepoMirror, set
 async function recordPush(ctx: PushRouteContext, mirror: RepoMirror, session: PushSession, outcome: PushOutcome & { error?: true }): Promise<void> {
   const events: AuditEvent[] = outcome.refs.map((r) => {
     const result = r.ok ? 'ok' : outcome.error ? 'error' : 'refused';
-    ctx.metrics?.pushes.inc({ outcome: result });
+    ctx.metrics?.pushes.inc({ repo: mirror.name, outcome: result });
     return {
       kind: 'push', actor: session.identity.subject, repo: mirror.name,
       data: {

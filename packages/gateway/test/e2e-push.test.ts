@@ -1,0 +1,175 @@
+// git push through the gateway, end to end with the real git client (and isomorphic-git): an agent's
+// branch lands upstream as real history with the values back, round-trips to the ids the agent pushed,
+// and every way of getting a value out through a push is refused with a sentence and an audit record.
+import { expect } from 'chai';
+import fs from 'node:fs';
+import { join } from 'node:path';
+import * as isogit from 'isomorphic-git';
+import isoHttp from 'isomorphic-git/http/node';
+import { randomCharsWhere } from '@gitgate/testkit';
+import { startGateway, type Gateway } from '../src/index.js';
+import { cleanup, demoFixtures, git, gitOk, tempDir } from './helpers/harness.js';
+
+const AGENT = ['-c', 'user.name=Agent Smith', '-c', 'user.email=agent@example.test'];
+const PAT_BODY = 'BCDFGHJKLMNPQRSTVWZbcdfghjkmnpqrstvwz234568';
+
+/** A GitHub PAT shape made at run time (the repository never holds one). */
+function newPat(): string {
+  return 'gh' + 'p_' + randomCharsWhere(36, () => true).replace(/./g, () => PAT_BODY[Math.floor(Math.random() * PAT_BODY.length)]!);
+}
+
+async function commitAll(clone: string, files: Record<string, string>, message: string): Promise<string> {
+  for (const [p, content] of Object.entries(files)) fs.writeFileSync(join(clone, p), content);
+  await gitOk([...AGENT, '-C', clone, 'add', '-A']);
+  await gitOk([...AGENT, '-C', clone, 'commit', '-q', '-m', message]);
+  return (await gitOk(['-C', clone, 'rev-parse', 'HEAD'])).trim();
+}
+
+const TOKEN = /\[\[TOKEN_[a-z0-9-]+_[A-Z2-7]{24}\]\]/;
+
+describe('e2e: git push through the gateway', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let upstream: string;
+  let other: string;
+  let gw: Gateway;
+  let url: string;
+  let n = 0;
+
+  before(async () => {
+    dir = tempDir();
+    upstream = join(dir, 'upstream', 'api.git');
+    other = join(dir, 'upstream', 'other.git');
+    const demo = await demoFixtures();
+    await demo.makeDemoRepo(upstream, { seed: '5eed' });
+    await demo.makeDemoRepo(other, { seed: '07e4' });
+    gw = await startGateway({
+      port: 0, dataDir: join(dir, 'data'), auth: { mode: 'none' }, coalesceMs: 0,
+      repos: [
+        { name: 'acme/api', upstream: { url: upstream }, push: { branches: ['agent/*'] } },
+        { name: 'acme/other', upstream: { url: other } },
+      ],
+    });
+    url = `${gw.url}/acme/api.git`;
+  });
+  after(async () => {
+    await gw?.close();
+    cleanup(dir);
+  });
+
+  async function freshClone(): Promise<string> {
+    const clone = join(dir, `clone-${++n}`);
+    await gitOk(['clone', '-q', url, clone]);
+    return clone;
+  }
+
+  async function pushRecords(): Promise<{ ref: string; outcome: string | null; reason: string | null; newId: string | null }[]> {
+    await gw.audit.flush();
+    return gw.audit.pushes({ repo: 'acme/api' });
+  }
+
+  it('lands the branch upstream with the values back and fetches it at the very id pushed', async () => {
+    const clone = await freshClone();
+    const env = fs.readFileSync(join(clone, '.env'), 'utf8');
+    expect(env).to.match(TOKEN);
+    const pushed = await commitAll(clone, { '.env': env.replace('AWS_REGION=eu-west-1', 'AWS_REGION=us-east-1'), 'README.md': 'Edited by the agent.\n' }, 'move region\n');
+    const r = await git(['-C', clone, 'push', 'origin', 'HEAD:agent/x']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stderr).to.contain('[new branch]');
+    const realEnv = await gitOk(['--git-dir', upstream, 'show', 'main:.env']);
+    expect(await gitOk(['--git-dir', upstream, 'show', 'agent/x:.env'])).to.equal(realEnv.replace('AWS_REGION=eu-west-1', 'AWS_REGION=us-east-1'));
+    expect(await gitOk(['--git-dir', upstream, 'show', 'agent/x:README.md'])).to.equal('Edited by the agent.\n');
+    expect((await gitOk(['--git-dir', upstream, 'rev-parse', 'agent/x^'])).trim()).to.equal((await gitOk(['--git-dir', upstream, 'rev-parse', 'main'])).trim());
+    const f = await git(['-C', clone, 'fetch', 'origin']);
+    expect(f.code, f.stderr).to.equal(0);
+    expect(f.stderr).to.not.contain('forced update');
+    expect((await gitOk(['-C', clone, 'rev-parse', 'origin/agent/x'])).trim()).to.equal(pushed);
+    expect((await gitOk(['ls-remote', url, 'refs/heads/agent/x'])).split('\t')[0]).to.equal(pushed);
+    const second = await commitAll(clone, { 'README.md': 'Edited twice.\n' }, 'second\n');
+    const r2 = await git(['-C', clone, 'push', 'origin', 'HEAD:agent/x']);
+    expect(r2.code, r2.stderr).to.equal(0);
+    expect(r2.stderr).to.contain(`${pushed.slice(0, 7)}..${second.slice(0, 7)}`);
+    const rec = (await pushRecords()).filter((p) => p.ref === 'refs/heads/agent/x' && p.outcome === 'ok');
+    expect(rec.map((p) => p.newId)).to.deep.equal([pushed, second]);
+  });
+
+  /** Pushes HEAD to `ref` and expects a refusal whose sentence contains `sentence`, recorded in the audit. */
+  async function expectRefused(clone: string, ref: string, sentence: string | RegExp): Promise<string> {
+    const r = await git(['-C', clone, 'push', 'origin', `HEAD:${ref}`]);
+    expect(r.code).to.not.equal(0);
+    if (typeof sentence === 'string') expect(r.stderr).to.contain(sentence);
+    else expect(r.stderr).to.match(sentence);
+    return r.stderr;
+  }
+
+  it('refuses a push outside the configured branches', async () => {
+    const clone = await freshClone();
+    await commitAll(clone, { 'README.md': 'x\n' }, 'to main\n');
+    await expectRefused(clone, 'main', 'outside the branches');
+    const rec = (await pushRecords()).find((p) => p.ref === 'refs/heads/main');
+    expect(rec).to.include({ outcome: 'refused' });
+  });
+
+  it('refuses a new raw secret with its path, line and rule', async () => {
+    const clone = await freshClone();
+    await commitAll(clone, { 'deploy.js': `// deploy\nconst token = "${newPat()}";\n` }, 'add key\n');
+    const out = await expectRefused(clone, 'agent/raw', /deploy\.js:2: a new secret \(rule [a-z0-9-]+\)/);
+    expect(out).to.contain('[remote rejected]');
+    expect((await pushRecords()).find((p) => p.ref === 'refs/heads/agent/raw')).to.include({ outcome: 'refused' });
+    expect(await git(['--git-dir', upstream, 'rev-parse', '--verify', 'refs/heads/agent/raw']).then((x) => x.code)).to.not.equal(0);
+  });
+
+  it('refuses a token moved where the gateway would not find its value again', async () => {
+    const clone = await freshClone();
+    const token = TOKEN.exec(fs.readFileSync(join(clone, 'config/database.yml'), 'utf8'))![0];
+    await commitAll(clone, { 'README.md': `see x${token}y\n` }, 'launder\n');
+    await expectRefused(clone, 'agent/launder', 'would not come back as a token');
+  });
+
+  it('refuses a token of another repository', async () => {
+    const otherClone = join(dir, 'other-clone');
+    await gitOk(['clone', '-q', `${gw.url}/acme/other.git`, otherClone]);
+    const foreign = TOKEN.exec(fs.readFileSync(join(otherClone, '.env'), 'utf8'))![0];
+    const clone = await freshClone();
+    await commitAll(clone, { 'other.env': `AWS_SECRET_ACCESS_KEY=${foreign}\n` }, 'borrow\n');
+    await expectRefused(clone, 'agent/foreign', 'belongs to another repository');
+  });
+
+  it('refuses a push to a repository without a push block, as before', async () => {
+    const otherClone = join(dir, 'other-clone');
+    await commitAll(otherClone, { 'README.md': 'x\n' }, 'x\n');
+    const r = await git(['-C', otherClone, 'push', 'origin', 'HEAD:agent/x']);
+    expect(r.code).to.not.equal(0);
+    expect(r.stderr).to.contain('read-only gateway');
+  });
+
+  it('refuses to push over a branch that moved upstream, in git\'s own words', async () => {
+    const clone = await freshClone();
+    await commitAll(clone, { 'README.md': 'one\n' }, 'one\n');
+    expect((await git(['-C', clone, 'push', 'origin', 'HEAD:agent/race'])).code).to.equal(0);
+    // Someone moves the branch upstream.
+    const tree = (await gitOk(['--git-dir', upstream, 'rev-parse', 'agent/race^{tree}'])).trim();
+    const theirs = (await gitOk([...AGENT, '--git-dir', upstream, 'commit-tree', tree, '-p', 'agent/race', '-m', 'theirs'])).trim();
+    await gitOk(['--git-dir', upstream, 'update-ref', 'refs/heads/agent/race', theirs]);
+    await commitAll(clone, { 'README.md': 'two\n' }, 'two\n');
+    await expectRefused(clone, 'agent/race', /fetch first|non-fast-forward|stale info/);
+    expect((await gitOk(['--git-dir', upstream, 'rev-parse', 'agent/race'])).trim()).to.equal(theirs);
+  });
+
+  it('refuses a revoked token', async () => {
+    const clone = await freshClone();
+    const env = fs.readFileSync(join(clone, 'config/app.env'), 'utf8');
+    await gw.vault.revoke(TOKEN.exec(env)![0]);
+    await commitAll(clone, { 'config/app.env': env + 'EXTRA=1\n' }, 'edit\n');
+    await expectRefused(clone, 'agent/revoked', 'was revoked');
+  });
+
+  it('takes a push from isomorphic-git as well', async () => {
+    const clone = await freshClone();
+    const pushed = await commitAll(clone, { 'README.md': 'From isomorphic-git.\n' }, 'iso\n');
+    const r = await isogit.push({ fs, http: isoHttp, dir: clone, url, ref: 'HEAD', remoteRef: 'refs/heads/agent/iso' });
+    expect(r.ok).to.equal(true);
+    expect(await gitOk(['--git-dir', upstream, 'show', 'agent/iso:README.md'])).to.equal('From isomorphic-git.\n');
+    expect((await gitOk(['ls-remote', url, 'refs/heads/agent/iso'])).split('\t')[0]).to.equal(pushed);
+  });
+});
