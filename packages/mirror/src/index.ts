@@ -30,3 +30,6 @@ export { resolveSecretRef, authorizationHeader, httpsUpstreamSource, TOKEN_USERN
 export type { UpstreamCredential, HttpsUpstreamOptions } from './upstream-credentials.js';
 export { GitHubConnector, appJwt, GITHUB_ERROR } from './github-connector.js';
 export type { GitHubConnectorOptions, GitHubAuth, GitHubRepo, GitHubCredentials } from './github-connector.js';
+export { PushRules } from './push/push-rules.js';
+export type { PushSettings, RefUpdateQuery, RefDecision } from './push/push-rules.js';
+export { compileRefGlob, refGlobProblem } from './push/ref-glob.js';
