@@ -5,9 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
 import { AuditLog } from '@gitgate/audit';
-import { auditCommand } from '../src/audit-command.js';
+import { auditInProcess } from './audit-helpers.js';
 
 /** packages/cli/bin/gitgate.js, from packages/cli/dist/test. */
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'gitgate.js');
@@ -18,13 +17,7 @@ describe('gitgate audit pushes', function () {
   this.timeout(60_000);
   let dir: string;
 
-  async function gitgate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const to = (add: (s: string) => void): Writable => new Writable({ write(c, _e, cb) { add(String(c)); cb(); } });
-    const code = await auditCommand(args, to((t) => { stdout += t; }), to((t) => { stderr += t; }));
-    return { code, stdout, stderr };
-  }
+  const gitgate = auditInProcess;
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-'));
