@@ -12,9 +12,9 @@ export interface PushConfig {
 }
 
 /** Ref globs at `path`, each checked (a leading '+' allowed); undefined with problems when unusable. */
-function globList(v: unknown, path: string, p: ConfigProblems): string[] | undefined {
-  if (!Array.isArray(v) || v.length === 0 || v.some((g) => typeof g !== 'string')) {
-    p.push(`${path}: must be a non-empty list of name globs (e.g. ["agent/*"]; a leading + allows force)`);
+function globList(v: unknown, path: string, p: ConfigProblems, expected: string, nonEmpty: boolean): string[] | undefined {
+  if (!Array.isArray(v) || (nonEmpty && v.length === 0) || v.some((g) => typeof g !== 'string')) {
+    p.push(`${path}: must be ${expected}`);
     return undefined;
   }
   const globs = v as string[];
@@ -43,8 +43,8 @@ export function pushEntry(v: unknown, path: string, oidc: boolean, p: ConfigProb
   if (oidc && writers.length === 0 && p.list.length === reported) p.push(`${path}.writers: required with auth mode oidc (the groups that may push), at least one`);
   let branches: string[] | undefined;
   if (o.branches === undefined) p.push(`${path}.branches: required (the branch globs agents may push to, e.g. ["agent/*"])`);
-  else branches = globList(o.branches, `${path}.branches`, p);
-  const tags = o.tags === undefined ? [] : globList(o.tags, `${path}.tags`, p);
+  else branches = globList(o.branches, `${path}.branches`, p, 'a non-empty list of branch name globs (e.g. ["agent/*"]; a leading + also allows force pushes)', true);
+  const tags = o.tags === undefined ? [] : globList(o.tags, `${path}.tags`, p, 'a list of tag name globs (e.g. ["agent-*"]; a leading + also allows moving a tag)', false);
   const deletesOk = o.deletes === undefined || typeof o.deletes === 'boolean';
   if (!deletesOk) p.push(`${path}.deletes: must be true or false`);
   if (!branches || !tags || !deletesOk) return undefined;

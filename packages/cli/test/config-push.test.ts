@@ -31,8 +31,9 @@ describe('repos[].push', () => {
     expect(served.repos[0]!.push).to.deep.equal({ branches: ['agent/*', '+agent/scratch/**'], tags: ['agent-*'], deletes: true });
   });
 
-  it('leaves tags and deletes out when not given (no tags, no deletions)', () => {
+  it('leaves tags and deletes out when not given or empty (no tags, no deletions)', () => {
     expect(validateConfig(config({ branches: ['agent/*'] }), BASE).repos[0]!.push).to.deep.equal({ branches: ['agent/*'] });
+    expect(validateConfig(config({ branches: ['agent/*'], tags: [], deletes: false }), BASE).repos[0]!.push).to.deep.equal({ branches: ['agent/*'] });
   });
 
   it('requires non-empty writers with auth mode oidc', () => {
@@ -47,7 +48,7 @@ describe('repos[].push', () => {
 
   it('requires a non-empty branches list', () => {
     expect(problemsOf(config({}))).to.deep.equal(['repos[0].push.branches: required (the branch globs agents may push to, e.g. ["agent/*"])']);
-    expect(problemsOf(config({ branches: [] }))[0]).to.match(/^repos\[0\]\.push\.branches: must be a non-empty list of name globs/);
+    expect(problemsOf(config({ branches: [] }))[0]).to.match(/^repos\[0\]\.push\.branches: must be a non-empty list of branch name globs/);
     expect(problemsOf(config({ branches: 'agent/*' }))[0]).to.match(/^repos\[0\]\.push\.branches: must be a non-empty list/);
   });
 
