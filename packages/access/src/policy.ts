@@ -1,6 +1,6 @@
 /**
- * Group-based policy: which groups may read which repositories, who may ask for a secret, who may
- * approve, who administers tokens. Membership is by exact group name; no group is implied by another.
+ * Group-based policy: which groups may read and push to which repositories, who may ask for a secret,
+ * who may approve, who administers tokens. Membership is by exact group name; no group is implied by another.
  */
 import type { Principal } from './identity.js';
 
@@ -24,7 +24,8 @@ export interface DetokenizePolicy {
 
 /** The policy configuration, as `cli` validates it. */
 export interface PolicyConfig {
-  repos: { name: string; readers: string[] }[];
+  /** `writers`: the groups that may push (none when absent; the push settings say to which refs). */
+  repos: { name: string; readers: string[]; writers?: string[] }[];
   detokenize: DetokenizePolicy;
   admins: string[];
 }
@@ -49,6 +50,7 @@ export class Policy {
   /** The detokenize rules (a frozen copy). */
   readonly detokenize: Readonly<DetokenizePolicy>;
   readonly #readers: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly #writers: ReadonlyMap<string, ReadonlySet<string>>;
   readonly #requesters: ReadonlySet<string>;
   readonly #approvers: ReadonlySet<string>;
   readonly #admins: ReadonlySet<string>;
@@ -58,10 +60,12 @@ export class Policy {
     if (typeof c !== 'object' || c === null) throw new TypeError('policy configuration must be an object');
     if (!Array.isArray(c.repos)) throw new TypeError('repos must be an array');
     const readers = new Map<string, ReadonlySet<string>>();
+    const writers = new Map<string, ReadonlySet<string>>();
     c.repos.forEach((r, i) => {
       if (typeof r?.name !== 'string' || r.name === '') throw new TypeError(`repos[${i}].name must be a non-empty string`);
       if (readers.has(r.name)) throw new TypeError(`repos[${i}].name: ${r.name} is listed twice`);
       readers.set(r.name, new Set(groupList(r.readers, `repos[${i}].readers`)));
+      if (r.writers !== undefined) writers.set(r.name, new Set(groupList(r.writers, `repos[${i}].writers`)));
     });
     const d = c.detokenize;
     if (typeof d !== 'object' || d === null) throw new TypeError('detokenize must be an object');
@@ -81,6 +85,7 @@ export class Policy {
     Object.freeze(detokenize.approvers);
     this.detokenize = Object.freeze(detokenize);
     this.#readers = readers;
+    this.#writers = writers;
     this.#requesters = new Set(detokenize.requesters);
     this.#approvers = new Set(detokenize.approvers);
     this.#admins = new Set(groupList(c.admins, 'admins'));
@@ -89,6 +94,15 @@ export class Policy {
   /** True when `id` is in a reader group of the configured repository `repo`; false for unknown repositories. */
   canRead(id: Principal, repo: string): boolean {
     const groups = this.#readers.get(repo);
+    return groups !== undefined && memberOf(id, groups);
+  }
+
+  /**
+   * True when `id` is in a writer group of the configured repository `repo`; false for repositories
+   * without writers and unknown ones. Which refs a writer may update is the push rules' decision.
+   */
+  canWrite(id: Principal, repo: string): boolean {
+    const groups = this.#writers.get(repo);
     return groups !== undefined && memberOf(id, groups);
   }
 

@@ -57,6 +57,38 @@ describe('Policy', () => {
     expect(p.isAdmin(who('everyone'))).to.equal(false);
   });
 
+  describe('canWrite', () => {
+    const writable = new Policy(config({ repos: [{ name: 'acme/api', readers: ['dev', 'ops'], writers: ['agents'] }, { name: 'acme/infra', readers: ['ops'] }] }));
+
+    it('lets a member of a writer group push to the repository', () => {
+      expect(writable.canWrite(who('agents'), 'acme/api')).to.equal(true);
+    });
+
+    it('does not let a reader push: reading and writing are separate grants', () => {
+      expect(writable.canWrite(who('dev', 'ops'), 'acme/api')).to.equal(false);
+    });
+
+    it('lets nobody push to a repository without writers, nor to an unknown one', () => {
+      expect([writable.canWrite(who('agents', 'ops', 'admin'), 'acme/infra'), writable.canWrite(who('agents'), 'acme/unknown')]).to.deep.equal([false, false]);
+    });
+
+    it('matches writer groups exactly and refuses an identity without a subject', () => {
+      expect(writable.canWrite(who('Agents'), 'acme/api')).to.equal(false);
+      expect(writable.canWrite({ subject: '', groups: ['agents'] }, 'acme/api')).to.equal(false);
+    });
+
+    it('refuses writers that are not a list of group names', () => {
+      expect(() => new Policy(config({ repos: [{ name: 'a', readers: [], writers: 'agents' as unknown as string[] }] }))).to.throw(TypeError, /repos\[0\]\.writers/);
+    });
+
+    it('is not changed by later edits of the writers list', () => {
+      const c = config({ repos: [{ name: 'acme/api', readers: [], writers: ['agents'] }] });
+      const p = new Policy(c);
+      c.repos[0]!.writers!.push('everyone');
+      expect(p.canWrite(who('everyone'), 'acme/api')).to.equal(false);
+    });
+  });
+
   it('refuses a configuration with minApprovals below 1', () => {
     const c = config();
     c.detokenize.minApprovals = 0;

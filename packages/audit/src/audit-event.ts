@@ -11,6 +11,7 @@ export const AUDIT_KINDS = [
   'session',
   'session-start',
   'exposure',
+  'push',
   'sync',
   'auth-failure',
   'api-refusal',
@@ -108,6 +109,35 @@ export type ExposureData = {
   objectId: string;
 };
 
+/** How one pushed ref update ended: accepted and pushed upstream, refused (policy, rules, scan), or failed. */
+export type PushOutcome = 'ok' | 'refused' | 'error';
+
+/**
+ * Data of a `push` record: one ref update of one push (receive-pack request). The actor is the
+ * pusher's subject, `repo` the repository. Ids as the agent sent them are sanitized ids; the upstream
+ * ones are those of the real history the gateway pushed. Tokens only, never a restored secret.
+ */
+export type PushData = {
+  /** The git session id (the `id` of the request's `session` record). */
+  id: string;
+  ref: string;
+  outcome: PushOutcome;
+  /** Why the update was refused or failed: the sentence sent in report-status. */
+  reason?: string | null;
+  /** Sanitized ids as the agent sent them (40 zeros: create / delete). */
+  oldId: string;
+  newId: string;
+  /** Upstream ids of the same update (absent when refused before translation). */
+  upstreamOldId?: string | null;
+  upstreamNewId?: string | null;
+  /** Tokens replaced by their real values in what was pushed upstream (token strings only). */
+  tokensRestored: string[];
+  /** Commits the update brought (new to upstream). */
+  commits: number;
+  clientAddress: string;
+  userAgent: string;
+};
+
 /** Data of a `sync` record: one sync of a repository from upstream. */
 export type SyncData = {
   repo: string;
@@ -192,8 +222,9 @@ export function isAuditKind(value: unknown): value is AuditKind {
 /**
  * Checks an event and serialises its data now, so later changes to the caller's object do not reach
  * the row. Throws TypeError (messages hold no value) on an unknown kind or 'purge', an empty actor, an empty
- * repo, a newline in actor or repo, data that is not a plain object or not serialisable, and on a
- * session or session-start without a string `id` (crash recovery pairs the two by id).
+ * repo, a newline in actor or repo, data that is not a plain object or not serialisable, on a
+ * session or session-start without a string `id` (crash recovery pairs the two by id), and on a push
+ * without a string `id` and `ref` (a push record is found by its session and ref).
  */
 export function prepareEvent(e: AuditEvent, at: Date): PendingRecord {
   if (e === null || typeof e !== 'object') throw new TypeError('event must be an object');
@@ -209,6 +240,9 @@ export function prepareEvent(e: AuditEvent, at: Date): PendingRecord {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new TypeError('event data must be a plain object');
   if ((e.kind === 'session' || e.kind === 'session-start') && (typeof (data as { id?: unknown }).id !== 'string' || (data as { id: string }).id === '')) {
     throw new TypeError(`${e.kind} data must hold a string id`);
+  }
+  if (e.kind === 'push' && !['id', 'ref'].every((k) => typeof (data as Record<string, unknown>)[k] === 'string' && (data as Record<string, string>)[k] !== '')) {
+    throw new TypeError('push data must hold a string id and ref');
   }
   if (Number.isNaN(at.getTime())) throw new TypeError('the clock returned an invalid date');
   let text: string;

@@ -15,6 +15,7 @@ import {
   type AuthFailureRow,
   type DetokenizeRow,
   type ExposureRow,
+  type PushRow,
   type SessionDetail,
   type SessionRow,
   type SyncRow,
@@ -220,6 +221,11 @@ export class AuditLog {
   /** Syncs from upstream, newest first. Throws TypeError when filtered by token. */
   syncs(q: AuditQuery = {}): Promise<SyncRow[]> {
     return this.#query(() => queryView<SyncRow>(this.#db, views.syncs, q));
+  }
+
+  /** Pushed ref updates, newest first. `token` keeps the updates that restored that token. */
+  pushes(q: AuditQuery = {}): Promise<PushRow[]> {
+    return this.#query(() => queryView<PushRow>(this.#db, views.pushes, q));
   }
 
   /** Detokenize requests, approvals, denials, reveals, expiries and revocations, newest first. */

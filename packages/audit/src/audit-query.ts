@@ -63,6 +63,22 @@ export interface ExposureRow extends RecordColumns {
   objectId: string | null;
 }
 
+/** One pushed ref update (view `pushes`). */
+export interface PushRow extends RecordColumns {
+  id: string;
+  ref: string;
+  outcome: string | null;
+  reason: string | null;
+  oldId: string | null;
+  newId: string | null;
+  upstreamOldId: string | null;
+  upstreamNewId: string | null;
+  tokensRestored: string[] | null;
+  commits: number | null;
+  clientAddress: string | null;
+  userAgent: string | null;
+}
+
 /** One sync from upstream (view `syncs`). */
 export interface SyncRow extends RecordColumns {
   objects: number | null;
@@ -127,6 +143,13 @@ export const views = {
   },
   exposures: { view: 'exposures', identity: 'actor = ?', token: 'token = ?', json: [], booleans: [] },
   syncs: { view: 'syncs', identity: 'actor = ?', json: ['secrets_by_rule'], booleans: [] },
+  pushes: {
+    view: 'pushes',
+    identity: 'actor = ?',
+    token: '? IN (SELECT value FROM json_each(tokens_restored))',
+    json: ['tokens_restored'],
+    booleans: [],
+  },
   detokenize: {
     view: 'detokenize_events',
     identity: '(actor = ? OR requester = ? OR approver = ?)',

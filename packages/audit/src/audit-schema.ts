@@ -128,4 +128,24 @@ export const auditMigrations: Migration[] = [
     version: 2,
     sql: 'ALTER TABLE records ADD COLUMN chain_version INTEGER NOT NULL DEFAULT 1;',
   },
+  {
+    // Pushes (issue 13): one `push` row per ref update.
+    version: 3,
+    sql: `
+      CREATE VIEW pushes AS
+      SELECT seq, at, actor, repo,
+        json_extract(data, '$.id') AS id,
+        json_extract(data, '$.ref') AS ref,
+        json_extract(data, '$.outcome') AS outcome,
+        json_extract(data, '$.reason') AS reason,
+        json_extract(data, '$.oldId') AS old_id,
+        json_extract(data, '$.newId') AS new_id,
+        json_extract(data, '$.upstreamOldId') AS upstream_old_id,
+        json_extract(data, '$.upstreamNewId') AS upstream_new_id,
+        json_extract(data, '$.tokensRestored') AS tokens_restored,
+        json_extract(data, '$.commits') AS commits,
+        json_extract(data, '$.clientAddress') AS client_address,
+        json_extract(data, '$.userAgent') AS user_agent
+      FROM records WHERE kind = 'push';`,
+  },
 ];

@@ -1,6 +1,6 @@
 /**
  * `gitgate audit …`: the security team's questions, answered from the audit database.
- *   verify | anchor | sessions | exposures | requests | syncs | auth-failures | admin | session <id> | purge
+ *   verify | anchor | sessions | exposures | pushes | requests | syncs | auth-failures | admin | session <id> | purge
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -26,8 +26,9 @@ commands:
                                  anchor's seq still has its hash; exit 1 and name the first broken link
   anchor                         print the chain head "SEQ:HASH AT" (--format json: {seq,hash,at})
                                  to keep outside this host
-  sessions | exposures | requests | syncs | auth-failures | admin
-                                 list records, newest first
+  sessions | exposures | pushes | requests | syncs | auth-failures | admin
+                                 list records, newest first (pushes: one row per pushed ref,
+                                 --token keeps those that restored the token)
   reveals                        every reveal with the approvers of its request
   session <id>                   one git request: what it asked for, what it received, which tokens
   purge --before WHEN --export FILE
@@ -154,6 +155,7 @@ async function queryCommand(audit: AuditLog, args: AuditArgs, out: NodeJS.Writab
   switch (cmd) {
     case 'sessions': print(await audit.sessions(q)); return 0;
     case 'exposures': print(await audit.exposures(q)); return 0;
+    case 'pushes': print(await audit.pushes(q)); return 0;
     case 'requests': print(await audit.detokenize(q)); return 0;
     case 'reveals': print(await reveals(audit, q)); return 0;
     case 'syncs': print(await audit.syncs(q)); return 0;

@@ -1,18 +1,20 @@
-/** A `repos` entry naming a GitHub organisation (`{ github: { org, include, auth, … }, readers }`). */
+/** A `repos` entry naming a GitHub organisation (`{ github: { org, include, auth, … }, readers, mask?, push? }`). */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GitHubSourceConfig } from './config.js';
 import type { ConfigProblems } from './config-problems.js';
 import { maskEntry } from './config-mask.js';
+import { pushEntry } from './config-push.js';
 import type { Rule } from '@gitgate/scanner';
 
 /**
  * The organisation source of entry `o` at `path`; undefined (with problems) when unusable. Its `mask`
- * applies to every repository of the organisation (`customRules`: the ones it may name).
+ * and `push` apply to every repository of the organisation (`customRules`: the ones it may name).
  */
 export function githubEntry(o: Record<string, unknown>, path: string, oidc: boolean, p: ConfigProblems, customRules: readonly Rule[] = []): GitHubSourceConfig | undefined {
-  p.unknownKeys(o, ['github', 'readers', 'mask'], path);
+  p.unknownKeys(o, ['github', 'readers', 'mask', 'push'], path);
   const mask = maskEntry(o.mask, `${path}.mask`, customRules, p);
+  const push = pushEntry(o.push, `${path}.push`, oidc, p);
   const readers = p.groupList(o.readers, `${path}.readers`);
   if (oidc && o.readers === undefined) p.push(`${path}.readers: required with auth mode oidc (the groups that may clone)`);
   const g = p.obj(o.github, `${path}.github`);
@@ -29,7 +31,7 @@ export function githubEntry(o: Record<string, unknown>, path: string, oidc: bool
   return {
     org: g.org, include: include as string[], auth, baseUrl: g.baseUrl as string | undefined,
     includeArchived: g.includeArchived === true, caFile: typeof g.caFile === 'string' ? resolve(p.baseDir, g.caFile) : undefined, readers,
-    ...(mask ? { mask } : {}),
+    ...(mask ? { mask } : {}), ...(push ? { push: push.settings, writers: push.writers } : {}),
   };
 }
 

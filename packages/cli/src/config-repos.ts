@@ -5,10 +5,11 @@ import { githubEntry } from './config-github.js';
 import { upstreamSource, upstreamUrl } from './config-upstream.js';
 import { isRepoName } from './repo-name.js';
 import { maskEntry } from './config-mask.js';
+import { pushEntry } from './config-push.js';
 import type { Rule } from '@gitgate/scanner';
 
 /**
- * `repos: [{ name, upstream, readers?, credential?, caFile?, allowUnscannable?, mask? } | { github, readers }]`
+ * `repos: [{ name, upstream, readers?, credential?, caFile?, allowUnscannable?, mask?, push? } | { github, readers, mask?, push? }]`
  * (required); `customRules` are the scanner section's rules, which `mask.leave` may name.
  */
 export function reposSection(root: Record<string, unknown>, oidc: boolean, p: ConfigProblems, customRules: readonly Rule[] = []): { repos: RepoConfig[]; github: GitHubSourceConfig[] } {
@@ -36,9 +37,10 @@ export function reposSection(root: Record<string, unknown>, oidc: boolean, p: Co
 
 function repoEntry(o: Record<string, unknown>, path: string, ctx: { oidc: boolean; customRules: readonly Rule[] }, seen: Set<string>, p: ConfigProblems): RepoConfig | undefined {
   const { oidc } = ctx;
-  p.unknownKeys(o, ['name', 'upstream', 'readers', 'credential', 'caFile', 'allowUnscannable', 'mask'], path);
+  p.unknownKeys(o, ['name', 'upstream', 'readers', 'credential', 'caFile', 'allowUnscannable', 'mask', 'push'], path);
   const allowUnscannable = baseNameGlobs(o.allowUnscannable, `${path}.allowUnscannable`, p);
   const mask = maskEntry(o.mask, `${path}.mask`, ctx.customRules, p);
+  const push = pushEntry(o.push, `${path}.push`, oidc, p);
   const readers = p.groupList(o.readers, `${path}.readers`);
   if (oidc && o.readers === undefined) p.push(`${path}.readers: required with auth mode oidc (the groups that may clone)`);
   let nameOk = true;
@@ -57,7 +59,7 @@ function repoEntry(o: Record<string, unknown>, path: string, ctx: { oidc: boolea
   const name = o.name as string;
   seen.add(name);
   const source = upstreamSource(o, upstream, path, p);
-  return source ? { name, readers, upstream, source, ...(allowUnscannable.length > 0 ? { allowUnscannable } : {}), ...(mask ? { mask } : {}) } : undefined;
+  return source ? { name, readers, upstream, source, ...(allowUnscannable.length > 0 ? { allowUnscannable } : {}), ...(mask ? { mask } : {}), ...(push ? { push: push.settings, writers: push.writers } : {}) } : undefined;
 }
 
 /** A tree is content-addressed (one tree, many paths), so only an entry's own name can decide. */

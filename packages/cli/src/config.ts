@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { defineError, errorClass } from '@gitgate/errors';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { UpstreamSource } from '@gitgate/mirror';
+import type { PushSettings, UpstreamSource } from '@gitgate/mirror';
 import { compileScannerConfig, type AllowlistEntry, type Rule } from '@gitgate/scanner';
 import { ConfigProblems } from './config-problems.js';
 import { listenSection, dataDirSection } from './config-listen.js';
@@ -29,6 +29,10 @@ export interface RepoConfig {
   allowUnscannable?: string[];
   /** The rules, token types and families this repository leaves unmasked (config-mask.ts). */
   mask?: MaskPolicy;
+  /** Which refs agents may push to (config-push.ts); absent: read-only. */
+  push?: PushSettings;
+  /** Groups that may push (auth mode oidc; present with `push`). */
+  writers?: string[];
 }
 
 export type AuthConfig =
@@ -57,6 +61,9 @@ export interface GitHubSourceConfig {
   readers: string[];
   /** The masking policy of every repository of the organisation. */
   mask?: MaskPolicy;
+  /** The push settings and writers of every repository of the organisation (absent: read-only). */
+  push?: PushSettings;
+  writers?: string[];
 }
 
 export interface Config {

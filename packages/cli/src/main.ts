@@ -11,6 +11,7 @@ import { repoCommand } from './repo-command.js';
 import { vaultCommand } from './vault-command.js';
 import { scanCommand } from './scan-command.js';
 import { repoScanners } from './repo-scanner.js';
+import { describePush } from './config-push.js';
 
 const USAGE = `usage:
   gitgate serve --config FILE [--tls-cert FILE --tls-key FILE | --tls-self-signed]
@@ -39,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
     // The masking policy each repository syncs with (its rule-set version is part of the sync key).
     const scannerFor = repoScanners(config.scanner);
     for (const r of config.repos.filter((x) => x.mask)) process.stdout.write(`  ${r.name} leaves ${r.mask!.leave.join(', ')} (ruleset ${scannerFor(r.mask).rulesetVersion})\n`);
+    // Who may push where; a repository without a push block is read-only.
+    for (const r of [...config.repos, ...config.github.map((g) => ({ ...g, name: `github ${g.org}` }))]) {
+      if (r.push) process.stdout.write(describePush(r.name, r.push, r.writers ?? [], config.auth.mode === 'oidc'));
+    }
     return 0;
   }
   if (cmd === 'audit') return auditCommand(rest, process.stdout, process.stderr);

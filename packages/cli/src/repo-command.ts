@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseDocument, YAMLSeq } from 'yaml';
-import { GitHubConnector, redactUrl } from '@gitgate/mirror';
+import { GitHubConnector, redactUrl, type PushSettings } from '@gitgate/mirror';
 import { loadConfig, validateConfig } from './config.js';
 import { dirname, resolve } from 'node:path';
 
@@ -34,10 +34,10 @@ export async function repoCommand(cmd: 'repos' | 'repo', argv: string[], out: No
   if (cmd === 'repos') {
     const config = loadConfig(file);
     const rows: string[] = [];
-    for (const r of config.repos) rows.push(`${r.name}\t${redactUrl(r.upstream)}\treaders: ${r.readers.join(',') || '-'}`);
+    for (const r of config.repos) rows.push(`${r.name}\t${redactUrl(r.upstream)}\treaders: ${r.readers.join(',') || '-'}${pushColumn(r)}`);
     for (const g of config.github) {
       const connector = new GitHubConnector({ org: g.org, include: g.include, auth: g.auth, baseUrl: g.baseUrl, includeArchived: g.includeArchived });
-      for (const repo of await connector.resolve()) rows.push(`${repo.name}\tgithub:${g.org} ${repo.cloneUrl} (default ${repo.defaultBranch})\treaders: ${g.readers.join(',') || '-'}`);
+      for (const repo of await connector.resolve()) rows.push(`${repo.name}\tgithub:${g.org} ${repo.cloneUrl} (default ${repo.defaultBranch})\treaders: ${g.readers.join(',') || '-'}${pushColumn(g)}`);
     }
     out.write(rows.length > 0 ? rows.join('\n') + '\n' : 'no repositories\n');
     return 0;
@@ -95,4 +95,9 @@ export async function repoCommand(cmd: 'repos' | 'repo', argv: string[], out: No
   renameSync(`${file}.tmp`, file);
   out.write(`${sub === 'add' ? 'added' : 'removed'} ${v.name} in ${file}; send SIGHUP to a running gateway to apply it\n`);
   return 0;
+}
+
+/** The push column of `gitgate repos`: branch globs and writers, or nothing for a read-only repository. */
+function pushColumn(r: { push?: PushSettings; writers?: string[] }): string {
+  return r.push ? `\tpush: ${r.push.branches.join(',')} (writers: ${r.writers?.join(',') || '-'})` : '';
 }

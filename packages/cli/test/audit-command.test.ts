@@ -7,10 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
 import { AuditLog, keyedRecordHash } from '@gitgate/audit';
 import { Database } from '@gitgate/db';
-import { auditCommand } from '../src/audit-command.js';
+import { auditInProcess } from './audit-helpers.js';
 
 /** packages/cli/bin/gitgate.js, from packages/cli/dist/test. */
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'gitgate.js');
@@ -29,13 +28,7 @@ describe('gitgate audit verify and anchor', function () {
   }
 
   /** `gitgate audit …` in-process. */
-  async function gitgate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const to = (add: (s: string) => void): Writable => new Writable({ write(c, _e, cb) { add(String(c)); cb(); } });
-    const code = await auditCommand(args, to((t) => { stdout += t; }), to((t) => { stderr += t; }));
-    return { code, stdout, stderr };
-  }
+  const gitgate = auditInProcess;
 
   /** Writes the key file the config names (as an operator would, outside the data directory). */
   function writeKey(): void {

@@ -53,6 +53,16 @@ describe('gitgate binary', function () {
       expect(bad.stderr).to.include('repos[0].mask.leave: "keys" is not a rule id, token type or rule family');
     });
 
+    it('names who may push where for each repository with a push block, and refuses a bad branch glob', () => {
+      const file = writeConfig('auth: { mode: none }\nrepos:\n  - { name: acme/api, upstream: ./up.git, push: { branches: [agent/*, +agent/scratch/**], tags: [agent-*] } }\n  - { name: acme/web, upstream: ./web.git }\n');
+      const r = gitgate(['check-config', file], dir);
+      expect(r.code).to.equal(0);
+      expect(r.stdout).to.match(/\n {2}acme\/api accepts pushes from everyone \(auth mode none\) to branches agent\/\*, \+agent\/scratch\/\*\*; tags agent-\*; deletes no\n$/);
+      const bad = gitgate(['check-config', writeConfig('auth: { mode: none }\nrepos:\n  - { name: acme/api, upstream: ./up.git, push: { branches: [refs/heads/main] } }\n')], dir);
+      expect(bad.code).to.not.equal(0);
+      expect(bad.stderr).to.include('repos[0].push.branches[0]: names a branch or tag without its refs/heads/ or refs/tags/ prefix');
+    });
+
     it('exits non-zero with every problem on stderr for a bad file', () => {
       const file = writeConfig('listen: nowhere\nauth: { mode: none }\nrepos:\n  - name: acme/api\n  - name: ../x\n    upstream: /a\n');
       const r = gitgate(['check-config', file], dir);

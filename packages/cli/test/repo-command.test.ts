@@ -58,4 +58,11 @@ describe('gitgate repo add|list|remove and gitgate repos', () => {
     expect(out.text()).to.include('acme/web\thttps://***@git.example.test/web.git');
     expect(out.text()).to.not.include('hunter2x');
   });
+
+  it('names the push branches and writers of a repository that accepts pushes, and nothing for a read-only one', async () => {
+    fs.appendFileSync(file, '    push: { writers: [agents], branches: ["agent/*", "+agent/scratch/**"] }\n  - name: acme/ro\n    upstream: /srv/git/ro.git\n');
+    const out = sink();
+    expect(await repoCommand('repos', ['--config', file], out.stream, sink().stream)).to.equal(0);
+    expect(out.text()).to.equal('acme/api\t/srv/git/api.git\treaders: -\tpush: agent/*,+agent/scratch/** (writers: agents)\nacme/ro\t/srv/git/ro.git\treaders: -\n');
+  });
 });

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { IdMap, RepoMirror } from '@gitgate/mirror';
+import { IdMap, RepoMirror, type PushSettings } from '@gitgate/mirror';
 import { createScanner, type Scanner } from '@gitgate/scanner';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { AuditLog } from '@gitgate/audit';
@@ -23,7 +23,7 @@ import type { DataDirLock } from './data-dir-lock.js';
 import { auditKeyFor } from './audit-key.js';
 import { AnchorPublisher } from './anchor-publisher.js';
 import { policyChanges } from './policy-changes.js';
-import { RepoSet, type GatewayRepo, type RepoChanges } from './repo-set.js';
+import { RepoSet, pushChanges, type GatewayRepo, type RepoChanges } from './repo-set.js';
 import { emptyPolicy, openOidcAccess, type OidcAccess } from './oidc-access.js';
 import { readinessCheck } from './readiness.js';
 import { startAuditRetention } from './audit-retention.js';
@@ -91,6 +91,8 @@ export interface Gateway {
    * request on, including to grants approved before (re-checked when the secret is revealed).
    */
   reload(next: { repos: GatewayRepo[]; policy?: PolicyConfig }): { added: string[]; changed: string[]; removed: string[] };
+  /** The push settings in force for `repo` (undefined: read-only or not served); a reload replaces them without re-syncing. */
+  pushSettingsOf(repo: string): PushSettings | undefined;
   /**
    * Stops listening, closes every store and releases the data directory. Rejects with AuditError
    * GITGATE_AUDIT_UNWRITTEN when queued audit rows could not be written (everything is closed anyway).
@@ -159,6 +161,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
   const metricsAccess = opts.metrics?.listen ? 'closed' as const
     : opts.metrics?.token ? { token: opts.metrics.token } : opts.auth.mode === 'none' ? 'open' as const : 'closed' as const;
   const app = createApp({
+    pushSettings: (r) => repoSet.pushSettingsOf(r),
     repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit: auditSink, metrics, metricsAccess, ready: readinessCheck(dataDir.root, vault, audit),
     auditQueries: audit, syncRunner, refusals, syncHealth: () => syncHealth.snapshot(repos.keys()), ...access?.app,
   });
@@ -176,6 +179,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
   log.info('gateway listening', { url, repos: repos.size });
   return {
     url, server, repos, vault, audit, metrics, metricsUrl: metricsListener?.url, dataDir: opts.dataDir,
+    pushSettingsOf: (repo) => repoSet.pushSettingsOf(repo),
     reload(next) {
       const changes = reloadGateway(next, { repoSet, access, syncHealth, metrics, audit, log, scanner });
       if (opts.backgroundSync?.onStart) background.run([...changes.added, ...changes.changed].map((n) => repos.get(n)!));
@@ -240,7 +244,9 @@ function reloadGateway(next: { repos: GatewayRepo[]; policy?: PolicyConfig }, ct
   const { access, log } = ctx;
   // Built first: a malformed policy throws here and changes nothing.
   const nextPolicy = next.policy && access ? new Policy(next.policy) : undefined;
+  const pushBefore = ctx.repoSet.pushSettings();
   const { added, changed, removed } = ctx.repoSet.apply(next.repos);
+  const push = pushChanges(pushBefore, ctx.repoSet.pushSettings());
   for (const name of removed) {
     ctx.syncHealth.forget(name);
     ctx.metrics.syncLastSuccess.remove({ repo: name });
@@ -254,8 +260,8 @@ function reloadGateway(next: { repos: GatewayRepo[]; policy?: PolicyConfig }, ct
   const fresh = new Set([...added, ...changed]);
   const masking = Object.fromEntries(next.repos.filter((r) => fresh.has(r.name)).map((r) => [r.name, repoPolicy(r, ctx.scanner)]));
   for (const r of next.repos) if (fresh.has(r.name)) logRepoPolicy(log, r, ctx.scanner);
-  log.info('configuration reloaded', { added, changed, removed, policy });
-  ctx.audit.record({ kind: 'admin', actor: 'system', data: { action: 'config-reload', added, changed, removed, policy, masking } });
+  log.info('configuration reloaded', { added, changed, removed, policy, push });
+  ctx.audit.record({ kind: 'admin', actor: 'system', data: { action: 'config-reload', added, changed, removed, policy, masking, push } });
   return { added, changed, removed };
 }
 

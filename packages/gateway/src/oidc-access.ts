@@ -61,7 +61,7 @@ export async function openOidcAccess(opts: OidcAccessOptions): Promise<OidcAcces
   return {
     app: {
       authenticator: new OidcAuthenticator({ issuer: opts.auth.issuer, audience: opts.auth.audience, jwksUri: opts.auth.jwksUri, groupsClaim: opts.auth.groupsClaim }, log),
-      policy: { canRead: (id, repo) => policy.canRead(id, repo) },
+      policy: { canRead: (id, repo) => policy.canRead(id, repo), canWrite: (id, repo) => policy.canWrite(id, repo) },
       detokenize,
       isAdmin: (id) => policy.isAdmin(id),
     },

@@ -11,6 +11,8 @@ export interface GroupChange {
 export interface PolicyChanges {
   /** Per repository present in either policy. */
   readers?: Record<string, GroupChange>;
+  /** Per repository present in either policy: the groups that may push. */
+  writers?: Record<string, GroupChange>;
   requesters?: GroupChange;
   approvers?: GroupChange;
   admins?: GroupChange;
@@ -26,18 +28,26 @@ function groups(before: readonly string[], after: readonly string[]): GroupChang
   return added.length === 0 && removed.length === 0 ? undefined : { added, removed };
 }
 
+/** The changes of one per-repository role, by repository; undefined when none changed. */
+function repoGroups(before: PolicyConfig, after: PolicyConfig, role: 'readers' | 'writers'): Record<string, GroupChange> | undefined {
+  const of = (p: PolicyConfig): Map<string, string[]> => new Map(p.repos.map((r) => [r.name, r[role] ?? []]));
+  const b = of(before);
+  const a = of(after);
+  const out: Record<string, GroupChange> = {};
+  for (const name of new Set([...b.keys(), ...a.keys()])) {
+    const c = groups(b.get(name) ?? [], a.get(name) ?? []);
+    if (c) out[name] = c;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** The differences between two policies (empty object when they grant the same). */
 export function policyChanges(before: PolicyConfig, after: PolicyConfig): PolicyChanges {
   const out: PolicyChanges = {};
-  const readersOf = (p: PolicyConfig): Map<string, string[]> => new Map(p.repos.map((r) => [r.name, r.readers]));
-  const rb = readersOf(before);
-  const ra = readersOf(after);
-  const readers: Record<string, GroupChange> = {};
-  for (const name of new Set([...rb.keys(), ...ra.keys()])) {
-    const c = groups(rb.get(name) ?? [], ra.get(name) ?? []);
-    if (c) readers[name] = c;
-  }
-  if (Object.keys(readers).length > 0) out.readers = readers;
+  const readers = repoGroups(before, after, 'readers');
+  if (readers) out.readers = readers;
+  const writers = repoGroups(before, after, 'writers');
+  if (writers) out.writers = writers;
   const requesters = groups(before.detokenize.requesters, after.detokenize.requesters);
   if (requesters) out.requesters = requesters;
   const approvers = groups(before.detokenize.approvers, after.detokenize.approvers);

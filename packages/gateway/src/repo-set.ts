@@ -1,9 +1,10 @@
 /**
  * The repositories served, as the git routes read them: one RepoMirror per configured repository, in a
- * map that a reload edits in place (clones in flight keep the mirror they started with).
+ * map that a reload edits in place (clones in flight keep the mirror they started with), and each
+ * repository's push settings, which a reload replaces without a new mirror.
  */
 import { createHash } from 'node:crypto';
-import type { RepoMirror, UpstreamSource } from '@gitgate/mirror';
+import { PushRules, type PushSettings, type RepoMirror, type UpstreamSource } from '@gitgate/mirror';
 import type { Scanner } from '@gitgate/scanner';
 
 /** A configured repository: its name, where its upstream is, its unscannable allowance and its rules. */
@@ -19,6 +20,8 @@ export interface GatewayRepo {
   scanner?: Scanner;
   /** The masking policy the scanner was built with, for the start and reload records only. */
   mask?: { leave: readonly string[] };
+  /** Which refs may be pushed (PushRules); absent: read-only. Not part of the sync key. */
+  push?: PushSettings;
 }
 
 /** What a reload did to the repository list. */
@@ -45,18 +48,35 @@ export class RepoSet {
   /** The map the git routes read. */
   readonly mirrors = new Map<string, RepoMirror>();
   readonly #fingerprints = new Map<string, string>();
+  readonly #push = new Map<string, Readonly<PushSettings>>();
   readonly #mirrorFor: (r: GatewayRepo) => RepoMirror;
 
+  /** Throws TypeError when a repository's push settings are malformed (PushRules). */
   constructor(repos: readonly GatewayRepo[], mirrorFor: (r: GatewayRepo) => RepoMirror) {
+    checkPushSettings(repos);
     this.#mirrorFor = mirrorFor;
     for (const r of repos) this.#set(r);
+    this.#setPush(repos);
+  }
+
+  /** The push settings in force for `repo` (a frozen copy), or undefined when it is read-only or not served. */
+  pushSettingsOf(repo: string): PushSettings | undefined {
+    return this.#push.get(repo);
+  }
+
+  /** Every repository's push settings in force (a copy of the map; read-only repositories absent). */
+  pushSettings(): ReadonlyMap<string, PushSettings> {
+    return new Map(this.#push);
   }
 
   /**
    * Applies a new list: removed repositories leave the map, new ones and those whose source changed
    * (see sourceFingerprint; one with a headers callback always counts as changed) get a new mirror.
+   * Every repository's push settings are replaced, its mirror kept. Throws TypeError, changing
+   * nothing, when push settings are malformed.
    */
   apply(next: readonly GatewayRepo[]): RepoChanges {
+    checkPushSettings(next);
     const changes: RepoChanges = { added: [], changed: [], removed: [] };
     const wanted = new Set(next.map((r) => r.name));
     for (const name of [...this.mirrors.keys()]) {
@@ -72,11 +92,46 @@ export class RepoSet {
       else continue;
       this.#set(r);
     }
+    this.#setPush(next);
     return changes;
+  }
+
+  #setPush(repos: readonly GatewayRepo[]): void {
+    this.#push.clear();
+    for (const r of repos) if (r.push) this.#push.set(r.name, frozenPushSettings(r.push));
   }
 
   #set(r: GatewayRepo): void {
     this.mirrors.set(r.name, this.#mirrorFor(r));
     this.#fingerprints.set(r.name, sourceFingerprint(r));
   }
+}
+
+function checkPushSettings(repos: readonly GatewayRepo[]): void {
+  for (const r of repos) {
+    try {
+      if (r.push) new PushRules(r.push);
+    } catch (e) {
+      throw new TypeError(`push settings of ${r.name}: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** A copy the caller's later edits cannot reach. */
+function frozenPushSettings(s: PushSettings): Readonly<PushSettings> {
+  return Object.freeze({
+    branches: Object.freeze([...s.branches]),
+    ...(s.tags ? { tags: Object.freeze([...s.tags]) } : {}),
+    ...(s.deletes !== undefined ? { deletes: s.deletes } : {}),
+  });
+}
+
+/** The repositories whose push settings differ between two snapshots: the new settings, or null for read-only now. */
+export function pushChanges(before: ReadonlyMap<string, PushSettings>, after: ReadonlyMap<string, PushSettings>): Record<string, PushSettings | null> {
+  const out: Record<string, PushSettings | null> = {};
+  for (const name of new Set([...before.keys(), ...after.keys()])) {
+    const a = after.get(name) ?? null;
+    if (JSON.stringify(before.get(name) ?? null) !== JSON.stringify(a)) out[name] = a;
+  }
+  return out;
 }

@@ -28,4 +28,10 @@ describe('policyChanges', () => {
       detokenize: { minApprovals: [1, 2], grantTtlMs: [900e3, 300e3] },
     });
   });
+
+  it('names writer groups added and removed per repository, a repository without writers counting as none', () => {
+    const next = base();
+    next.repos = [{ name: 'acme/api', readers: ['agents', 'ci'], writers: ['agents'] }];
+    expect(policyChanges(base(), next)).to.deep.equal({ writers: { 'acme/api': { added: ['agents'], removed: [] } } });
+  });
 });

@@ -33,3 +33,6 @@ export type { GitHubConnectorOptions, GitHubAuth, GitHubRepo, GitHubCredentials 
 export { ZERO_OID } from './push/receive.js';
 export type { PushCommand, PushRequest, PushOutcome, RefOutcome, RefRule } from './push/receive.js';
 export type { UpstreamRefUpdate, UpstreamPushResult } from './upstream-store.js';
+export { PushRules } from './push/push-rules.js';
+export type { PushSettings, RefUpdateQuery, RefDecision } from './push/push-rules.js';
+export { compileRefGlob, refGlobProblem } from './push/ref-glob.js';

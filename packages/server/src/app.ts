@@ -2,6 +2,7 @@
 import express, { type Express } from 'express';
 import type { RepoMirror } from '@gitgate/mirror';
 import { gitRoutes, parseGitPath } from './git-routes.js';
+import type { PushSettings } from '@gitgate/mirror';
 import { PROMETHEUS_CONTENT_TYPE, type GatewayMetrics } from './metrics.js';
 import { noopLogger, type Logger } from './logger.js';
 import { nullAudit, type AuditSink } from './audit-sink.js';
@@ -39,6 +40,8 @@ export interface AppOptions {
   refusals?: RefusalAudit;
   /** Runs and records syncs (shared with the gateway's background syncs). */
   syncRunner?: SyncRunner;
+  /** A repository's push settings (undefined: read-only); see GitRoutesOptions.pushSettings. */
+  pushSettings?: (repo: string) => PushSettings | undefined;
 }
 
 /** A bounded route label: the git endpoint, a fixed path, or 'other' (never a raw path or repo name). */
@@ -100,7 +103,7 @@ export function createApp(opts: AppOptions): Express {
   app.use(approvalsPage());
   app.use(gitRoutes({
     repos: opts.repos, agent: opts.agent ?? 'gitgate/0.1.0', logger: opts.logger ?? noopLogger, maxBodyBytes: opts.maxBodyBytes,
-    audit, refusals, authenticator, policy: opts.policy ?? openPolicy, metrics, syncRunner: opts.syncRunner,
+    audit, refusals, authenticator, policy: opts.policy ?? openPolicy, metrics, syncRunner: opts.syncRunner, pushSettings: opts.pushSettings,
   }));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'GITGATE_NOT_FOUND', message: 'no such route' } });

@@ -15,16 +15,19 @@ export interface Authenticator {
   authenticate(authorization: string | undefined): Promise<Identity>;
 }
 
-/** Which identities may clone and fetch which repositories. */
+/** Which identities may clone and fetch which repositories, and push to them. */
 export interface ReadPolicy {
   canRead(identity: Identity, repo: string): boolean;
+  /** Whether `identity` may push to `repo` at all (the push rules decide per ref); absent: nobody may. */
+  canWrite?(identity: Identity, repo: string): boolean;
 }
 
 /** The identity of every request when authentication is off (loopback trials only). */
 export const ANONYMOUS: Identity = Object.freeze({ subject: 'anonymous', groups: [] as string[] }) as Identity;
 
 export const anonymousAuthenticator: Authenticator = { authenticate: async () => ANONYMOUS };
-export const openPolicy: ReadPolicy = { canRead: () => true };
+/** Auth mode none (loopback trials): everyone reads, and pushes where the repository has push settings. */
+export const openPolicy: ReadPolicy = { canRead: () => true, canWrite: () => true };
 
 /** The client address and user agent, for the audit. */
 export function clientOf(req: IncomingMessage): { clientAddress: string; userAgent: string } {

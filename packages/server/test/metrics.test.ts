@@ -1,6 +1,7 @@
 // The Prometheus text format 0.0.4 registry: counters, histograms, labels, escaping, the gateway's metrics.
 import { expect } from 'chai';
 import { Counter, Gauge, Histogram, MetricsRegistry, createGatewayMetrics, PROMETHEUS_CONTENT_TYPE } from '../src/metrics.js';
+import { startMetricsListener } from '../src/metrics-listener.js';
 
 describe('metrics', () => {
   describe('Counter', () => {
@@ -139,6 +140,8 @@ describe('metrics', () => {
       m.detokenizeRequests.inc({ status: 'approved' });
       m.syncFailures.inc({ repo: 'acme/api' });
       m.syncLastSuccess.set({ repo: 'acme/api' }, 1700000000);
+      m.pushes.inc({ repo: 'acme/api', outcome: 'ok' });
+      m.pushes.inc({ repo: 'acme/api', outcome: 'refused' }, 2);
       const text = m.registry.render();
       for (const line of [
         '# TYPE gitgate_http_requests_total counter',
@@ -153,7 +156,22 @@ describe('metrics', () => {
         'gitgate_sync_failures_total{repo="acme/api"} 1',
         '# TYPE gitgate_sync_last_success_timestamp_seconds gauge',
         'gitgate_sync_last_success_timestamp_seconds{repo="acme/api"} 1700000000',
+        '# TYPE gitgate_pushes_total counter',
+        'gitgate_pushes_total{repo="acme/api",outcome="ok"} 1',
+        'gitgate_pushes_total{repo="acme/api",outcome="refused"} 2',
       ]) expect(text).to.contain(line + '\n');
+    });
+
+    it('serves the pushes counter on /metrics once a push is counted, by repository and outcome', async () => {
+      const m = createGatewayMetrics();
+      const listener = await startMetricsListener({ host: '127.0.0.1', port: 0, registry: m.registry });
+      try {
+        expect(await (await fetch(`${listener.url}/metrics`)).text()).to.contain('# TYPE gitgate_pushes_total counter\n').and.not.contain('gitgate_pushes_total{');
+        m.pushes.inc({ repo: 'acme/api', outcome: 'error' });
+        expect(await (await fetch(`${listener.url}/metrics`)).text()).to.contain('\ngitgate_pushes_total{repo="acme/api",outcome="error"} 1\n');
+      } finally {
+        await listener.close();
+      }
     });
 
     it('names the exposition format version in the content type', () => {

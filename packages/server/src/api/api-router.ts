@@ -33,6 +33,7 @@ export interface DetokenizeApi {
 export interface AuditQueries {
   sessions(q: AuditFilter): Promise<object[]>;
   exposures(q: AuditFilter): Promise<object[]>;
+  pushes(q: AuditFilter): Promise<object[]>;
   detokenize(q: AuditFilter): Promise<object[]>;
   syncs(q: AuditFilter): Promise<object[]>;
   session(id: string): Promise<object | undefined>;
@@ -142,7 +143,7 @@ function routeHandlers(opts: ApiOptions): Readonly<Record<string, Handler>> {
   // Present whenever a route that requires them runs (checkRequirements).
   const detokenize = (): DetokenizeApi => opts.detokenize!;
   const audit = (): AuditQueries => opts.auditQueries!;
-  const auditList = (name: 'sessions' | 'exposures' | 'detokenize' | 'syncs'): Handler => async (_req, _id, { query: q }) => {
+  const auditList = (name: 'sessions' | 'exposures' | 'pushes' | 'detokenize' | 'syncs'): Handler => async (_req, _id, { query: q }) => {
     const since = q.since as Date | undefined;
     const until = q.until as Date | undefined;
     if (since && until && since.getTime() > until.getTime()) throw badInput('since must not be later than until');
@@ -162,6 +163,7 @@ function routeHandlers(opts: ApiOptions): Readonly<Record<string, Handler>> {
     'token.info': async (req, id) => ({ body: await detokenize().tokenInfo(id, String(req.params.token)) }),
     'audit.sessions': auditList('sessions'),
     'audit.exposures': auditList('exposures'),
+    'audit.pushes': auditList('pushes'),
     'audit.requests': auditList('detokenize'),
     'audit.syncs': auditList('syncs'),
     'audit.session': async (req) => {

@@ -58,6 +58,7 @@ export const apiRoutes: readonly RouteDeclaration[] = [
   },
   auditView('/audit/sessions', 'audit.sessions', 'Git requests (admins)', 'sessions', auditFilters),
   auditView('/audit/exposures', 'audit.exposures', 'Which identities received which tokens (admins)', 'exposures', auditFilters),
+  auditView('/audit/pushes', 'audit.pushes', 'Pushed ref updates, one per ref; token: those that restored it (admins)', 'pushes', auditFilters),
   auditView('/audit/requests', 'audit.requests', 'Detokenize lifecycle events (admins)', 'events', auditFilters),
   auditView('/audit/syncs', 'audit.syncs', 'Upstream syncs (admins)', 'syncs', syncFilters),
   {
