@@ -90,15 +90,20 @@ describe('e2e: git push through the gateway', function () {
     expect(r2.code, r2.stderr).to.equal(0);
     expect(r2.stderr).to.contain(`${pushed.slice(0, 7)}..${second.slice(0, 7)}`);
     const rec = (await pushRecords()).filter((p) => p.ref === 'refs/heads/agent/x' && p.outcome === 'ok');
-    expect(rec.map((p) => p.newId)).to.deep.equal([pushed, second]);
+    expect(rec.map((p) => p.newId)).to.have.members([pushed, second]);
   });
 
   /** Pushes HEAD to `ref` and expects a refusal whose sentence contains `sentence`, recorded in the audit. */
-  async function expectRefused(clone: string, ref: string, sentence: string | RegExp): Promise<string> {
-    const r = await git(['-C', clone, 'push', 'origin', `HEAD:${ref}`]);
+  async function expectRefused(clone: string, ref: string, sentence: string | RegExp, opts: { force?: boolean; recorded?: boolean } = {}): Promise<string> {
+    const r = await git(['-C', clone, 'push', ...(opts.force ? ['--force'] : []), 'origin', `HEAD:${ref}`]);
     expect(r.code).to.not.equal(0);
     if (typeof sentence === 'string') expect(r.stderr).to.contain(sentence);
     else expect(r.stderr).to.match(sentence);
+    if (process.env.GITGATE_SHOW_PUSH) console.log(r.stderr);
+    if (opts.recorded !== false) {
+      const rows = (await pushRecords()).filter((p) => p.ref === `refs/heads/${ref}` && p.outcome === 'refused');
+      expect(rows.length, `a refused push record for ${ref}`).to.be.greaterThan(0);
+    }
     return r.stderr;
   }
 
@@ -141,6 +146,9 @@ describe('e2e: git push through the gateway', function () {
     const r = await git(['-C', otherClone, 'push', 'origin', 'HEAD:agent/x']);
     expect(r.code).to.not.equal(0);
     expect(r.stderr).to.contain('read-only gateway');
+    await gw.audit.flush();
+    const sessions = await gw.audit.sessions({ repo: 'acme/other' });
+    expect(sessions.some((x) => x.service === 'receive-pack' && x.outcome === 'refused' && x.errorCode === 'GITGATE_READ_ONLY')).to.equal(true);
   });
 
   it('refuses to push over a branch that moved upstream, in git\'s own words', async () => {
@@ -152,7 +160,9 @@ describe('e2e: git push through the gateway', function () {
     const theirs = (await gitOk([...AGENT, '--git-dir', upstream, 'commit-tree', tree, '-p', 'agent/race', '-m', 'theirs'])).trim();
     await gitOk(['--git-dir', upstream, 'update-ref', 'refs/heads/agent/race', theirs]);
     await commitAll(clone, { 'README.md': 'two\n' }, 'two\n');
-    await expectRefused(clone, 'agent/race', /fetch first|non-fast-forward|stale info/);
+    // git refuses it itself, from the gateway's fresh advertisement; forced, the gateway refuses it.
+    await expectRefused(clone, 'agent/race', /fetch first/, { recorded: false });
+    await expectRefused(clone, 'agent/race', 'force push (non-fast-forward) is not allowed', { force: true });
     expect((await gitOk(['--git-dir', upstream, 'rev-parse', 'agent/race'])).trim()).to.equal(theirs);
   });
 

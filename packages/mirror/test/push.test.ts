@@ -141,6 +141,29 @@ describe('push through the gateway (RepoMirror.receive)', function () {
     expect(refsOf(m.sanitized.gitDir).get('refs/heads/agent/x')).to.equal(id);
   });
 
+  it('never names a restored value in a refusal: a token glued into a file name', async () => {
+    const work = agentClone(m, dir);
+    const token = tokensIn(fs.readFileSync(path.join(work, 'deploy/db.env'), 'utf8'))[0]!;
+    const id = commitAll(work, { [`notes/x${token}y.txt`]: 'hello\n' }, 'name\n');
+    const out = await push(work, 'refs/heads/agent/x', id);
+    expect(out.refs[0]!.ok).to.equal(false);
+    expect(out.refs[0]!.reason).to.contain('notes/');
+    expect(out.refs[0]!.reason).to.not.contain(password);
+    expect(refsOf(up.gitDir).has('refs/heads/agent/x')).to.equal(false);
+  });
+
+  it('refuses a ref name whose restored value would be served bare, and records the name sanitized', async () => {
+    const work = agentClone(m, dir);
+    const token = tokensIn(fs.readFileSync(path.join(work, 'deploy/db.env'), 'utf8'))[0]!;
+    const id = commitAll(work, { 'src/main.js': 'console.log(2);\n' }, 'two\n');
+    const ref = `refs/heads/agent/${token.slice(2, -2)}`;
+    const out = await push(work, ref, id);
+    expect(out.refs[0]!.ok).to.equal(false);
+    expect(out.refs[0]!.reason).to.contain('ref name holds a secret');
+    expect(out.refs[0]!.recordedRef ?? ref).to.not.contain(password);
+    expect([...refsOf(up.gitDir).keys()].some((r) => r.includes(password))).to.equal(false);
+  });
+
   it('refuses a revoked token', async () => {
     const work = agentClone(m, dir);
     const served = fs.readFileSync(path.join(work, 'deploy/app.env'), 'utf8');
@@ -163,17 +186,26 @@ describe('push through the gateway (RepoMirror.receive)', function () {
   });
 
   it('refuses as non-fast-forward when upstream moved under the lease', async () => {
-    const work = agentClone(m, dir);
+    // A mirror whose last sync is still fresh (coalesced): upstream moves after it, before the push.
+    const lagging = makeMirror(env, up.gitDir, { coalesceMs: 600_000 });
+    await lagging.sync({ force: true });
+    const work = agentClone(lagging, dir);
     const first = commitAll(work, { 'src/main.js': 'console.log(2);\n' }, 'two\n');
-    await push(work, 'refs/heads/agent/x', first);
-    // Someone else moves the branch upstream after the gateway's last sync.
-    const theirs = up.commitFiles({ 'deploy/app.env': `GITHUB_TOKEN=${secret}\nREGION=eu\n`, 'src/main.js': 'theirs\n' }, 'theirs\n', [base]);
+    expect((await lagging.receive({ commands: [{ ref: 'refs/heads/agent/x', oldId: ZERO_OID, newId: first }], pack: packOf(work, first, revParse(lagging.sanitized.gitDir, 'refs/heads/main')), atomic: false, rules: anyRef })).refs[0]!.ok).to.equal(true);
+    const theirs = up.commitFiles({ 'src/main.js': 'theirs\n' }, 'theirs\n', [revParse(up.gitDir, 'refs/heads/agent/x')]);
     up.setRef('refs/heads/agent/x', theirs);
     const second = commitAll(work, { 'src/main.js': 'console.log(3);\n' }, 'three\n');
-    const out = await m.receive({ commands: [{ ref: 'refs/heads/agent/x', oldId: first, newId: second }], pack: packOf(work, second, first), atomic: false, rules: anyRef });
+    const out = await lagging.receive({ commands: [{ ref: 'refs/heads/agent/x', oldId: first, newId: second }], pack: packOf(work, second, first), atomic: false, rules: anyRef });
     expect(out.refs[0]!.ok).to.equal(false);
-    expect(out.refs[0]!.reason).to.match(/stale info|non-fast-forward/);
+    expect(out.refs[0]!.reason).to.match(/^non-fast-forward/);
     expect(refsOf(up.gitDir).get('refs/heads/agent/x')).to.equal(theirs);
+  });
+
+  it('refuses as stale a push whose old id is not where the ref is served now', async () => {
+    const work = agentClone(m, dir);
+    const id = commitAll(work, { 'src/main.js': 'console.log(2);\n' }, 'two\n');
+    const out = await push(work, 'refs/heads/main', id, id);
+    expect(out.refs[0]!.reason).to.match(/^stale info/);
   });
 
   it('refuses a ref the rules refuse, with their reason', async () => {

@@ -97,7 +97,7 @@ async function recordPush(ctx: PushRouteContext, mirror: RepoMirror, session: Pu
     return {
       kind: 'push', actor: session.identity.subject, repo: mirror.name,
       data: {
-        id: session.id, ref: r.ref, outcome: result, ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        id: session.id, ref: r.recordedRef ?? r.ref, outcome: result, ...(r.reason !== undefined ? { reason: r.reason } : {}),
         oldId: r.oldId, newId: r.newId,
         ...(r.upstreamOldId !== undefined ? { upstreamOldId: r.upstreamOldId } : {}), ...(r.upstreamNewId !== undefined ? { upstreamNewId: r.upstreamNewId } : {}),
         tokensRestored: r.ok ? outcome.tokensRestored : [], commits: outcome.commits, clientAddress: session.clientAddress, userAgent: session.userAgent,

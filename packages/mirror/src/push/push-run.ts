@@ -90,6 +90,21 @@ function refuseRef(r: RefOutcome, reason: string): void {
 async function checkRefs(ctx: PushContext, q: Quarantine, gate: TokenGate, req: PushRequest, refs: RefOutcome[]): Promise<void> {
   const served = new Map((await ctx.sanitized.snapshot()).refs.map((r) => [r.name, r.id]));
   for (const r of refs) {
+    // The name first: a ref named with a value must not reach a rule's reason, a log or the audit.
+    try {
+      await gate.admit(tokensIn(Buffer.from(r.ref, 'utf8'), 'ref'), 'the ref name');
+      r.upstreamRef = restoreTokens(Buffer.from(r.ref, 'utf8'), gate.secrets, 'ref').toString('utf8');
+    } catch (e) {
+      if (!(e instanceof MirrorError)) throw e;
+      refuseRef(r, e.message);
+      continue;
+    }
+    const servedName = ctx.servedRefName(r.upstreamRef);
+    if (servedName !== r.ref) {
+      r.recordedRef = ctx.servedRefName(r.ref);
+      refuseRef(r, 'the ref name holds a secret; name the branch without it');
+      continue;
+    }
     const current = served.get(r.ref) ?? ZERO_OID;
     if (current !== r.oldId) {
       refuseRef(r, 'stale info (the ref moved since you fetched: fetch, then push again)');
@@ -97,19 +112,7 @@ async function checkRefs(ctx: PushContext, q: Quarantine, gate: TokenGate, req: 
     }
     const fastForward = r.oldId === ZERO_OID || r.newId === ZERO_OID ? undefined : await isFastForward(q.pushed, r.oldId, r.newId);
     const decision = req.rules({ ref: r.ref, oldId: r.oldId, newId: r.newId, fastForward });
-    if (!decision.ok) {
-      refuseRef(r, decision.reason);
-      continue;
-    }
-    try {
-      await gate.admit(tokensIn(Buffer.from(r.ref, 'utf8'), 'ref'), r.ref);
-      r.upstreamRef = restoreTokens(Buffer.from(r.ref, 'utf8'), gate.secrets, 'ref').toString('utf8');
-    } catch (e) {
-      if (!(e instanceof MirrorError)) throw e;
-      refuseRef(r, e.message);
-      continue;
-    }
-    if (ctx.servedRefName(r.upstreamRef) !== r.ref) refuseRef(r, 'the ref name holds a secret; name the branch without it');
+    if (!decision.ok) refuseRef(r, decision.reason);
   }
 }
 

@@ -42,6 +42,8 @@ export interface RefOutcome extends PushCommand {
   /** Why it was refused, as report-status says it (`ng <ref> <reason>`). */
   reason?: string;
   upstreamRef?: string;
+  /** The name to record when the pushed name itself holds a secret: its sanitized form (invariant 4). */
+  recordedRef?: string;
   upstreamOldId?: string;
   upstreamNewId?: string;
 }

@@ -106,7 +106,10 @@ export class Translator {
     return order;
   }
 
-  /** Any object by its own type; `name` and `path` say where a blob or tree sits ('' when nothing names it). */
+  /**
+   * Any object by its own type; `name` (restored: it decides the file kind, as upstream's name will) and
+   * `path` (as pushed: it is shown to the agent) say where a blob or tree sits ('' when nothing names it).
+   */
   async #any(id: string, name: string, path: string): Promise<string> {
     const obj = this.#in.objects.get(id);
     if (obj === undefined) {
@@ -138,8 +141,9 @@ export class Translator {
     if (done !== undefined) return done;
     const entries: TreeEntry[] = [];
     for (const e of parseTree(obj.content)) {
-      const name = await this.#restore(e.name, 'text', path === '' ? e.name.toString('utf8') : `${path}/${e.name.toString('utf8')}`);
-      const sub = path === '' ? name.toString('utf8') : `${path}/${name.toString('utf8')}`;
+      // Messages name paths as the agent pushed them: a restored name would hand a value back in a refusal.
+      const sub = path === '' ? e.name.toString('utf8') : `${path}/${e.name.toString('utf8')}`;
+      const name = await this.#restore(e.name, 'text', sub);
       const kind = entryKind(e.mode);
       // A submodule's commit lives in another repository: kept as it is, as a sync keeps it.
       const id = kind === 'gitlink' ? e.id : await this.#any(e.id, name.toString('utf8'), sub);
