@@ -141,7 +141,8 @@ describe('e2e: git push through the gateway', function () {
   });
 
   it('refuses a push to a repository without a push block, as before', async () => {
-    const otherClone = join(dir, 'other-clone');
+    const otherClone = join(dir, 'other-clone-ro');
+    await gitOk(['clone', '-q', `${gw.url}/acme/other.git`, otherClone]);
     await commitAll(otherClone, { 'README.md': 'x\n' }, 'x\n');
     const r = await git(['-C', otherClone, 'push', 'origin', 'HEAD:agent/x']);
     expect(r.code).to.not.equal(0);
