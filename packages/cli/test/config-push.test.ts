@@ -36,6 +36,16 @@ describe('repos[].push', () => {
     expect(validateConfig(config({ branches: ['agent/*'], tags: [], deletes: false }), BASE).repos[0]!.push).to.deep.equal({ branches: ['agent/*'] });
   });
 
+  it('carries requireApproval into the push settings with auth mode oidc', () => {
+    expect(validateConfig(config({ writers: ['agents'], branches: ['agent/*'], requireApproval: true }, OIDC), BASE).repos[0]!.push).to.deep.equal({ branches: ['agent/*'], requireApproval: true });
+    expect(validateConfig(config({ writers: ['agents'], branches: ['agent/*'], requireApproval: false }, OIDC), BASE).repos[0]!.push).to.deep.equal({ branches: ['agent/*'] });
+  });
+
+  it('refuses requireApproval that is not a boolean, or that has no approvers (auth mode none)', () => {
+    expect(problemsOf(config({ writers: ['agents'], branches: ['agent/*'], requireApproval: 'yes' }, OIDC))).to.deep.equal(['repos[0].push.requireApproval: must be true or false']);
+    expect(problemsOf(config({ branches: ['agent/*'], requireApproval: true }))).to.deep.equal(['repos[0].push.requireApproval: needs auth mode oidc (the detokenize approvers allow held pushes)']);
+  });
+
   it('requires non-empty writers with auth mode oidc', () => {
     expect(problemsOf(config({ branches: ['agent/*'] }, OIDC))).to.deep.equal(['repos[0].push.writers: required with auth mode oidc (the groups that may push), at least one']);
     expect(problemsOf(config({ writers: [], branches: ['agent/*'] }, OIDC))).to.deep.equal(['repos[0].push.writers: required with auth mode oidc (the groups that may push), at least one']);

@@ -23,6 +23,8 @@ export const mirrorErrors = {
   pushRefused: defineError('GITGATE_PUSH_REFUSED', 403, 'the push was refused'),
   /** Upstream refused or failed a push the gateway translated. */
   pushFailed: defineError('GITGATE_PUSH_FAILED', 502, 'pushing to the upstream repository failed'),
+  /** No held push by that id (released, discarded or never held). */
+  heldPushUnknown: defineError('GITGATE_HELD_PUSH_UNKNOWN', 404, 'no such held push'),
 };
 
 /** A mirror failure. `code` is stable; `data` holds structured, secret-free details. */

@@ -34,5 +34,7 @@ export { ZERO_OID } from './push/receive.js';
 export type { PushCommand, PushRequest, PushOutcome, RefOutcome, RefRule } from './push/receive.js';
 export type { UpstreamRefUpdate, UpstreamPushResult } from './upstream-store.js';
 export { PushRules } from './push/push-rules.js';
+export { heldReason } from './push/held-push.js';
+export type { HeldPush, HeldRef } from './push/held-push.js';
 export type { PushSettings, RefUpdateQuery, RefDecision } from './push/push-rules.js';
 export { compileRefGlob, refGlobProblem } from './push/ref-glob.js';

@@ -20,7 +20,8 @@ import { sanitizeRefName, sanitizeRefNames, type SanitizedRefName } from './ref-
 import { git } from '@gitgate/git';
 import { MirrorError, codes } from './errors.js';
 import { noopLogger, type Logger } from '@gitgate/log';
-import { runPush, type PushContext } from './push/push-run.js';
+import { releaseHeldPush, runPush, type PushContext } from './push/push-run.js';
+import { readHeld, removeHeld, type HeldPush } from './push/held-push.js';
 import type { PushOutcome, PushRequest } from './push/receive.js';
 
 /**
@@ -72,6 +73,12 @@ export interface RepoMirrorOptions {
   /** How long upstream may take to answer before the sync fails (UpstreamStore defaults: 300 s, 30 s). */
   upstreamTimeouts?: UpstreamTimeouts;
 }
+
+/** A release restores nothing: its objects were translated when the push was held. */
+const noTokens: PushContext['tokens'] = {
+  info: () => Promise.reject(new TypeError('a held push restores no token')),
+  reveal: () => Promise.reject(new TypeError('a held push restores no token')),
+};
 
 /** A progress line for humans, e.g. shown on side-band 2 inside `git clone`. */
 export type ProgressListener = (line: string) => void;
@@ -331,6 +338,31 @@ export class RepoMirror {
     });
     this.#pushing = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Pushes held push `id` (a push received with `hold`) upstream with the leases it recorded, syncs, and
+   * deletes it, whatever the outcome; runs in turn with the repository's other pushes. A ref upstream moved
+   * since is refused (non-fast-forward) in the outcome. Throws MirrorError GITGATE_HELD_PUSH_UNKNOWN (no
+   * such held push) or GITGATE_UPSTREAM_FAILED (upstream unreachable; the held push is gone all the same).
+   */
+  releaseHeld(id: string, opts: { onProgress?: ProgressListener } = {}): Promise<PushOutcome> {
+    const run = this.#pushing.then(() => releaseHeldPush(this.#pushContext(noTokens), id, opts.onProgress));
+    this.#pushing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Deletes held push `id` without pushing it; resolves false when there was none. Throws MirrorError on a malformed id. */
+  async discardHeld(id: string): Promise<boolean> {
+    await this.#pushing;
+    const removed = removeHeld(this.#opts.dir, id);
+    if (removed) this.#log.info('held push discarded', { repo: this.name, id });
+    return removed;
+  }
+
+  /** The record of held push `id` (refs, tokens restored, pusher). Throws MirrorError GITGATE_HELD_PUSH_UNKNOWN. */
+  heldPush(id: string): HeldPush {
+    return readHeld(this.#opts.dir, id);
   }
 
   #pushContext(tokens: PushContext['tokens']): PushContext {

@@ -2,49 +2,16 @@
 // tokens' values restored and come back under the ids the agent pushed; every way of getting a value
 // back out through a push is refused, and nothing of a refused push is kept.
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { GIT_ENV, randomCharsWhere } from '@gitgate/testkit';
+import { randomCharsWhere } from '@gitgate/testkit';
 import { ZERO_OID, type PushOutcome, type RefRule, type RepoMirror } from '../src/index.js';
+import { agentClone, commitAll, packOf, wt } from './agent-work.js';
 import {
   Upstream, fakeGithubPat, makeMirror, openDataEnv, readObject, refsOf, removeDir, revParse, tempDir, tokensIn, type DataEnv,
 } from './helpers.js';
 
 const anyRef: RefRule = () => ({ ok: true });
-
-/** Runs git in a work tree. */
-function wt(dir: string, args: string[], input?: string): string {
-  const r = spawnSync('git', ['-C', dir, ...args], { env: GIT_ENV, input });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr.toString()}`);
-  return r.stdout.toString('utf8').trim();
-}
-
-/** A clone of the sanitized store, as an agent has it. */
-function agentClone(m: RepoMirror, dir: string): string {
-  const work = path.join(dir, `agent-${Math.random().toString(36).slice(2)}`);
-  const r = spawnSync('git', ['clone', '-q', m.sanitized.gitDir, work], { env: GIT_ENV });
-  if (r.status !== 0) throw new Error(r.stderr.toString());
-  return work;
-}
-
-function commitAll(work: string, files: Record<string, string>, message: string): string {
-  for (const [p, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(work, p)), { recursive: true });
-    fs.writeFileSync(path.join(work, p), content);
-  }
-  wt(work, ['add', '-A']);
-  wt(work, ['commit', '-q', '-m', message]);
-  return wt(work, ['rev-parse', 'HEAD']);
-}
-
-/** The pack `git push` would send for `newId` over what the gateway serves at `base` (a thin pack). */
-function packOf(work: string, newId: string, base: string | null): Buffer {
-  const input = `${newId}\n${base ? `^${base}\n` : ''}`;
-  const r = spawnSync('git', ['-C', work, 'pack-objects', '--stdout', '--revs', '--thin', '-q'], { env: GIT_ENV, input, maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(r.stderr.toString());
-  return r.stdout;
-}
 
 describe('push through the gateway (RepoMirror.receive)', function () {
   this.timeout(60_000);

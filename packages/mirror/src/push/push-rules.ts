@@ -13,6 +13,8 @@ export interface PushSettings {
   tags?: readonly string[];
   /** Whether matching refs may be deleted (default false). */
   deletes?: boolean;
+  /** Whether a push is held until approvers allow it (held-push.ts) instead of going upstream at once (default false). */
+  requireApproval?: boolean;
 }
 
 /** One ref update of a push: ids as the agent sent them (sanitized), 40 or 64 hex digits, zeros for none. */
@@ -70,6 +72,7 @@ export class PushRules {
     this.#tags = compileAll(settings.tags, 'tags');
     if (settings.deletes !== undefined && typeof settings.deletes !== 'boolean') throw new TypeError('deletes must be a boolean');
     this.#deletes = settings.deletes === true;
+    if (settings.requireApproval !== undefined && typeof settings.requireApproval !== 'boolean') throw new TypeError('requireApproval must be a boolean');
     this.#branchList = settings.branches.map((g) => g.replace(/^\+/, '')).join(', ');
   }
 

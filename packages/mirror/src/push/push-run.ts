@@ -7,6 +7,7 @@
 import type { KnownSecrets, Scanner } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
 import type { Logger } from '@gitgate/log';
+import { randomUUID } from 'node:crypto';
 import type { IdMap } from '../id-map.js';
 import type { SanitizedStore } from '../sanitized-store.js';
 import type { UpstreamSource, UpstreamStore } from '../upstream-store.js';
@@ -18,6 +19,8 @@ import { blobCheck } from './blob-check.js';
 import { upstreamIdsOfServed } from './served-ids.js';
 import { verifyRoundTrip } from './verify.js';
 import { restoreTokens, tokensIn } from './token-restore.js';
+import { heldObjects, heldReason, keepHeld, readHeld, removeHeld } from './held-push.js';
+import type { StoreView } from './quarantine.js';
 import {
   ZERO_OID, isFastForward, newPushedObjects, servedReferences, type PushOutcome, type PushRequest, type RefOutcome,
 } from './receive.js';
@@ -71,8 +74,12 @@ export async function runPush(ctx: PushContext, req: PushRequest): Promise<PushO
       return outcome;
     }
     outcome.tokensRestored = gate.restored();
+    if (req.hold) {
+      hold(ctx, q, req, live, outcome);
+      return outcome;
+    }
     progress(`gitgate: pushing to upstream\n`);
-    await pushUpstream(ctx, q, req.atomic, live);
+    await pushUpstream(ctx, q.candidate, req.atomic, live);
     await settle(ctx, live, progress);
     return outcome;
   } finally {
@@ -142,11 +149,48 @@ async function translate(ctx: PushContext, q: Quarantine, gate: TokenGate, live:
   await ctx.idMap.recordPushed(ctx.repo, translator.candidates.filter((c) => c.type === 'commit' || c.type === 'tag').map((c) => ({ upstreamId: c.upstreamId, sanitizedId: c.pushedId })));
 }
 
+/** Keeps the proven candidates and each ref's upstream update as a held push; every live ref is answered 'held'. */
+function hold(ctx: PushContext, q: Quarantine, req: PushRequest, live: RefOutcome[], outcome: PushOutcome): void {
+  const id = randomUUID();
+  keepHeld(ctx.dir, {
+    id, repo: ctx.repo, pusher: req.hold!.pusher, heldAt: new Date().toISOString(), atomic: req.atomic,
+    refs: live.map((r) => ({ ref: r.ref, oldId: r.oldId, newId: r.newId, upstreamRef: r.upstreamRef!, upstreamOldId: r.upstreamOldId ?? null, upstreamNewId: r.upstreamNewId ?? null })),
+    tokensRestored: outcome.tokensRestored, commits: outcome.commits,
+  }, (dest) => q.keepCandidate(dest));
+  outcome.held = id;
+  for (const r of live) {
+    refuseRef(r, heldReason(id));
+    r.held = id;
+  }
+  ctx.log.info('push held for approval', { repo: ctx.repo, id, refs: live.length });
+}
+
+/**
+ * Pushes held push `id` upstream with the leases it recorded, then syncs; the held directory is removed
+ * whatever the outcome. A ref upstream moved meanwhile is refused as non-fast-forward. Throws MirrorError
+ * GITGATE_HELD_PUSH_UNKNOWN when there is no such held push, GITGATE_UPSTREAM_FAILED when upstream fails.
+ */
+export async function releaseHeldPush(ctx: PushContext, id: string, progress: (line: string) => void = () => {}): Promise<PushOutcome> {
+  const held = readHeld(ctx.dir, id);
+  try {
+    const live: RefOutcome[] = held.refs.map((r) => ({
+      ref: r.ref, oldId: r.oldId, newId: r.newId, ok: true, upstreamRef: r.upstreamRef,
+      ...(r.upstreamOldId !== null ? { upstreamOldId: r.upstreamOldId } : {}), ...(r.upstreamNewId !== null ? { upstreamNewId: r.upstreamNewId } : {}),
+    }));
+    await pushUpstream(ctx, heldObjects(ctx.dir, id, ctx.upstreamGitDir), held.atomic, live);
+    await settle(ctx, live, progress);
+    ctx.log.info('held push released', { repo: ctx.repo, id, ok: live.filter((r) => r.ok).length, refused: live.filter((r) => !r.ok).length });
+    return { refs: live, tokensRestored: held.tokensRestored, commits: held.commits };
+  } finally {
+    removeHeld(ctx.dir, id);
+  }
+}
+
 /** Pushes the translated refs upstream, each leased on its old upstream id; a rejected ref is refused in git's words. */
-async function pushUpstream(ctx: PushContext, q: Quarantine, atomic: boolean, live: RefOutcome[]): Promise<void> {
+async function pushUpstream(ctx: PushContext, objects: StoreView, atomic: boolean, live: RefOutcome[]): Promise<void> {
   const results = await ctx.upstream.push(ctx.source, live.map((r) => ({
     ref: r.upstreamRef!, newId: r.upstreamNewId ?? null, expectedOld: r.upstreamOldId ?? null,
-  })), { objects: q.candidate.env, atomic });
+  })), { objects: objects.env, atomic });
   results.forEach((res, i) => {
     const r = live[i]!;
     if (res.ok) return;

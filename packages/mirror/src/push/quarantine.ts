@@ -28,8 +28,8 @@ export class Quarantine {
 
   private constructor(dir: string, sanitizedGitDir: string, upstreamGitDir: string) {
     this.#dir = dir;
-    this.pushed = view(sanitizedGitDir, join(dir, 'pushed'));
-    this.candidate = view(upstreamGitDir, join(dir, 'candidate'));
+    this.pushed = objectsView(sanitizedGitDir, join(dir, 'pushed'));
+    this.candidate = objectsView(upstreamGitDir, join(dir, 'candidate'));
   }
 
   /** Makes the two object directories under `parentDir` (the repository's directory). */
@@ -72,12 +72,18 @@ export class Quarantine {
     return join(this.#dir, name);
   }
 
+  /** Moves the candidate object directory to `dest` (a held push, held-push.ts); dispose no longer removes it. */
+  keepCandidate(dest: string): void {
+    renameSync(join(this.#dir, 'candidate'), dest);
+  }
+
   /** Removes everything the push brought or built. */
   dispose(): void {
     rmSync(this.#dir, { recursive: true, force: true });
   }
 }
 
-function view(gitDir: string, objects: string): StoreView {
+/** Git in `gitDir` writing to and reading from `objects`, with the repository's own objects as the alternate. */
+export function objectsView(gitDir: string, objects: string): StoreView {
   return { gitDir, env: { GIT_OBJECT_DIRECTORY: objects, GIT_ALTERNATE_OBJECT_DIRECTORIES: join(gitDir, 'objects') } };
 }

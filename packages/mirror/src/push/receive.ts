@@ -34,6 +34,8 @@ export interface PushRequest {
   atomic: boolean;
   rules: RefRule;
   onProgress?: (line: string) => void;
+  /** Hold the push for approval instead of pushing upstream (held-push.ts); `pusher` is recorded with it. */
+  hold?: { pusher: string };
 }
 
 /** What became of one ref. */
@@ -46,6 +48,8 @@ export interface RefOutcome extends PushCommand {
   recordedRef?: string;
   upstreamOldId?: string;
   upstreamNewId?: string;
+  /** Set when the update was held for approval: the held push's id (`ok` is false, `reason` says so). */
+  held?: string;
 }
 
 export interface PushOutcome {
@@ -56,6 +60,8 @@ export interface PushOutcome {
   tokensRestored: string[];
   /** New commits the push carried. */
   commits: number;
+  /** The id of the held push, when the push was held for approval (PushRequest.hold). */
+  held?: string;
 }
 
 /** Whether `oldId` is an ancestor of `newId` in the pushed view (both present). Throws GitError when git fails otherwise. */
