@@ -15,6 +15,7 @@ import { REQUEST_STATUSES, SYSTEM_ACTOR, type DetokenizeEvent, type RequestStatu
 import type { Principal } from './identity.js';
 import { noopLogger, type Logger } from '@gitgate/log';
 import { maskedPreview } from './masked-preview.js';
+import { assertPrincipal, emitEach, later, optionalText, requestIdOf } from './request-input.js';
 import { Policy } from './policy.js';
 
 /** The part of `Vault` the service uses. */
@@ -126,38 +127,12 @@ interface ApprovalRow {
   at: string;
 }
 
-/** Longest reason or comment accepted. */
-const MAX_TEXT = 2000;
 /** Default and largest page of `listForApprover`. */
 const DEFAULT_LIMIT = 200;
 const MAX_LIMIT = 1000;
 
 const STATUSES = new Set<string>(REQUEST_STATUSES);
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-function assertPrincipal(id: Principal): void {
-  if (typeof id !== 'object' || id === null || typeof id.subject !== 'string' || id.subject === '' || !Array.isArray(id.groups)) {
-    throw new TypeError('identity must be { subject, groups }');
-  }
-}
-
-function optionalText(v: unknown, name: string): string | null {
-  if (v === undefined || v === null) return null;
-  if (typeof v !== 'string') throw new AccessError(codes.badInput, `${name} must be a string`);
-  const t = v.trim();
-  if (t.length > MAX_TEXT) throw new AccessError(codes.badInput, `${name} must be at most ${MAX_TEXT} characters`);
-  return t === '' ? null : t;
-}
-
-function requestIdOf(v: unknown): string {
-  // Ids are ours (uuids); anything else cannot name a request, and is not echoed back.
-  if (typeof v !== 'string' || v === '' || v.length > 100) throw new AccessError(codes.notFound, 'no such detokenize request');
-  return v;
-}
-
-function later(now: Date, ms: number): string {
-  return new Date(now.getTime() + ms).toISOString();
-}
 
 function decodeSecret(secret: Buffer): { secret: string; secretEncoding: 'utf8' | 'base64' } {
   try {
@@ -363,7 +338,7 @@ export class DetokenizeService {
   async get(id: Principal, requestId: string): Promise<RevealedRequestView> {
     this.#assertOpen();
     assertPrincipal(id);
-    const rid = requestIdOf(requestId);
+    const rid = requestIdOf(requestId, 'detokenize request');
     const now = this.#clock();
     await this.#sweep(now);
     const row = await this.#db.get<RequestRow>('SELECT * FROM detokenize_requests WHERE id = ?', [rid]);
@@ -526,7 +501,7 @@ export class DetokenizeService {
     this.#assertOpen();
     assertPrincipal(id);
     if (!this.#policy.canApprove(id)) throw new AccessError(codes.forbidden, 'you are not in a detokenize approver group');
-    const rid = requestIdOf(requestId);
+    const rid = requestIdOf(requestId, 'detokenize request');
     const note = optionalText(comment, 'comment');
     const now = this.#clock();
     await this.#sweep(now);
@@ -623,16 +598,8 @@ export class DetokenizeService {
     };
   }
 
-  /** Hands committed events to the listener; a failing listener is logged and never undoes a change. */
+  /** Hands committed events to the listener (request-input.ts emitEach). */
   #emit(events: DetokenizeEvent[]): void {
-    if (!this.#listener) return;
-    for (const e of events) {
-      try {
-        const r: unknown = this.#listener(e);
-        if (r instanceof Promise) r.catch((err: unknown) => this.#log.warn('detokenize event listener failed', { type: e.type, requestId: e.requestId, error: (err as Error)?.message }));
-      } catch (err) {
-        this.#log.warn('detokenize event listener failed', { type: e.type, requestId: e.requestId, error: (err as Error)?.message });
-      }
-    }
+    emitEach(this.#listener, events, this.#log);
   }
 }

@@ -1,4 +1,4 @@
-/** @gitgate/access: OIDC identity (jose), group policy, just-in-time detokenize approvals and their webhooks. */
+/** @gitgate/access: OIDC identity (jose), group policy, just-in-time detokenize and push approvals and their webhooks. */
 export { AccessError, codes, accessErrors } from './access-error.js';
 export type { AccessErrorCode } from './access-error.js';
 export type { Identity, Principal } from './identity.js';
@@ -14,6 +14,11 @@ export type { DetokenizeEvent, DetokenizeEventType, RequestStatus } from './deto
 export { DetokenizeService } from './detokenize-service.js';
 export type { DetokenizeServiceOptions, VaultLike, RequestView, RevealedRequestView, RequestContext, ApprovalView } from './detokenize-service.js';
 export { DETOKENIZE_STORE, detokenizeMigrations } from './detokenize-schema.js';
+export { PushApprovalService } from './push-approval-service.js';
+export type { PushApprovalServiceOptions, PushRequestView, PushRequestRef } from './push-approval-service.js';
+export { PUSH_REQUEST_STATUSES } from './push-approval-event.js';
+export type { PushApprovalEvent, PushRequestStatus } from './push-approval-event.js';
+export { PUSH_APPROVAL_STORE, pushApprovalMigrations } from './push-approval-schema.js';
 export { WebhookNotifier } from './webhook-notifier.js';
 export { SignedDelivery, SIGNATURE_HEADER, signBody } from './signed-delivery.js';
 export type { SignedDeliveryOptions, DeliveryOutcome } from './signed-delivery.js';

@@ -1,9 +1,10 @@
 /**
- * Delivers detokenize events to a webhook (signed-delivery.ts: signed like GitHub's webhooks, retried
+ * Delivers detokenize and push approval events to a webhook (signed-delivery.ts: signed like GitHub's webhooks, retried
  * with exponential back-off). The webhook URL may itself be a credential, so errors name only its origin.
  */
 import { AccessError, codes } from './access-error.js';
 import type { DetokenizeEvent } from './detokenize-event.js';
+import type { PushApprovalEvent } from './push-approval-event.js';
 import { SignedDelivery, type SignedDeliveryOptions } from './signed-delivery.js';
 
 /** Options of `WebhookNotifier` (those of one signed delivery). */
@@ -23,7 +24,7 @@ export class WebhookNotifier {
    * and 5xx up to maxAttempts, waiting baseDelayMs × 2^(attempt−1) between attempts; any other status
    * is final. Throws AccessError GITGATE_WEBHOOK_FAILED (`data.attempts`, `data.status`) when delivery fails.
    */
-  async notify(event: DetokenizeEvent): Promise<void> {
+  async notify(event: DetokenizeEvent | PushApprovalEvent): Promise<void> {
     const type = String(event?.type ?? '');
     const outcome = await this.#delivery.deliver(type, JSON.stringify(event), { type });
     if (outcome.delivered) return;
