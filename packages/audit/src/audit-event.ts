@@ -109,8 +109,11 @@ export type ExposureData = {
   objectId: string;
 };
 
-/** How one pushed ref update ended: accepted and pushed upstream, refused (policy, rules, scan), or failed. */
-export type PushOutcome = 'ok' | 'refused' | 'error';
+/**
+ * How one pushed ref update ended: accepted and pushed upstream, held for approval (push.requireApproval;
+ * its release is a second row with the same `pushRequestId`), refused (policy, rules, scan), or failed.
+ */
+export type PushOutcome = 'ok' | 'held' | 'refused' | 'error';
 
 /**
  * Data of a `push` record: one ref update of one push (receive-pack request). The actor is the
@@ -130,8 +133,10 @@ export type PushData = {
   /** Upstream ids of the same update (absent when refused before translation). */
   upstreamOldId?: string | null;
   upstreamNewId?: string | null;
-  /** Tokens replaced by their real values in what was pushed upstream (token strings only). */
+  /** Tokens replaced by their real values in what was pushed upstream, or is held (token strings only). */
   tokensRestored: string[];
+  /** The push request of a held update, and of its release (whose `id` is then this id too). */
+  pushRequestId?: string;
   /** Commits the update brought (new to upstream). */
   commits: number;
   clientAddress: string;

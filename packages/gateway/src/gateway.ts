@@ -25,6 +25,7 @@ import { AnchorPublisher } from './anchor-publisher.js';
 import { policyChanges } from './policy-changes.js';
 import { RepoSet, pushChanges, type GatewayRepo, type RepoChanges } from './repo-set.js';
 import { emptyPolicy, openOidcAccess, type OidcAccess } from './oidc-access.js';
+import { openHeldPushApprovals } from './held-push-approvals.js';
 import { readinessCheck } from './readiness.js';
 import { startAuditRetention } from './audit-retention.js';
 
@@ -154,6 +155,9 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
     auth: opts.auth, policy: opts.policy ?? emptyPolicy(opts.repos.map((r) => r.name)), dbPath: dataDir.accessDb,
     vault, audit, metrics, webhook: opts.webhook, logger: log,
   }) : undefined;
+  const pushApprovals = access ? await openHeldPushApprovals({
+    dbPath: dataDir.accessDb, policy: access.currentPolicy, repos, audit, metrics, webhook: access.webhook, logger: log,
+  }) : undefined;
   const auditSink = opts.auditEnabled === false ? nullAudit : audit;
   const syncHealth = new SyncHealth();
   const refusals = new RefusalAudit({ audit: auditSink });
@@ -161,7 +165,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
   const metricsAccess = opts.metrics?.listen ? 'closed' as const
     : opts.metrics?.token ? { token: opts.metrics.token } : opts.auth.mode === 'none' ? 'open' as const : 'closed' as const;
   const app = createApp({
-    pushSettings: (r) => repoSet.pushSettingsOf(r),
+    pushSettings: (r) => repoSet.pushSettingsOf(r), pushApprovals,
     repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit: auditSink, metrics, metricsAccess, ready: readinessCheck(dataDir.root, vault, audit),
     auditQueries: audit, syncRunner, refusals, syncHealth: () => syncHealth.snapshot(repos.keys()), ...access?.app,
   });
@@ -196,6 +200,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...repos.values()].map((m) => m.idle()));
       await access?.detokenize.close();
+      await pushApprovals?.close();
       await anchors?.stop();
       await closeStores(stores, lock);
     },

@@ -25,6 +25,10 @@ export interface OidcAccessOptions {
 export interface OidcAccess {
   app: Pick<AppOptions, 'authenticator' | 'policy' | 'detokenize' | 'isAdmin'>;
   detokenize: DetokenizeService;
+  /** The policy in force now (held pushes are decided under it too). */
+  currentPolicy(): Policy;
+  /** The webhook every approval event goes to, when configured. */
+  webhook?: WebhookNotifier;
   /** The configuration of the policy in force. */
   readonly policyConfig: PolicyConfig;
   /** Puts `policy` (built from `config` already, so a malformed one changed nothing) in force. */
@@ -66,6 +70,8 @@ export async function openOidcAccess(opts: OidcAccessOptions): Promise<OidcAcces
       isAdmin: (id) => policy.isAdmin(id),
     },
     detokenize,
+    currentPolicy: () => policy,
+    ...(webhook ? { webhook } : {}),
     get policyConfig() { return policyConfig; },
     replacePolicy(next, config) {
       policy = next;

@@ -9,6 +9,7 @@ import { nullAudit, type AuditSink } from './audit-sink.js';
 import { anonymousAuthenticator, openPolicy, type Authenticator, type Identity, type ReadPolicy } from './identity.js';
 import { apiRouter, type AuditQueries, type DetokenizeApi } from './api/api-router.js';
 import { approvalsPage } from './api/approvals-page.js';
+import type { PushApprovalApi } from './push-approval-api.js';
 import type { SyncRunner } from './sync-runner.js';
 import type { RepoSyncHealth } from './sync-health.js';
 import { RefusalAudit } from './refusal-audit.js';
@@ -23,6 +24,8 @@ export interface AppOptions {
   authenticator?: Authenticator;
   policy?: ReadPolicy;
   detokenize?: DetokenizeApi;
+  /** Held pushes (push.requireApproval): the push route opens their requests, the API decides them. */
+  pushApprovals?: PushApprovalApi;
   auditQueries?: AuditQueries;
   isAdmin?: (id: Identity) => boolean;
   /** Readiness: resolves to a map of failed checks (empty when ready). */
@@ -97,13 +100,14 @@ export function createApp(opts: AppOptions): Express {
   const audit = opts.audit ?? nullAudit;
   const refusals = opts.refusals ?? new RefusalAudit({ audit });
   app.use('/api/v1', apiRouter({
-    authenticator, audit, refusals, detokenize: opts.detokenize, auditQueries: opts.auditQueries,
+    authenticator, audit, refusals, detokenize: opts.detokenize, pushApprovals: opts.pushApprovals, auditQueries: opts.auditQueries,
     isAdmin: opts.isAdmin ?? (() => false), logger: opts.logger,
   }));
   app.use(approvalsPage());
   app.use(gitRoutes({
     repos: opts.repos, agent: opts.agent ?? 'gitgate/0.1.0', logger: opts.logger ?? noopLogger, maxBodyBytes: opts.maxBodyBytes,
     audit, refusals, authenticator, policy: opts.policy ?? openPolicy, metrics, syncRunner: opts.syncRunner, pushSettings: opts.pushSettings,
+    pushApprovals: opts.pushApprovals,
   }));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'GITGATE_NOT_FOUND', message: 'no such route' } });

@@ -9,6 +9,7 @@ import type { PushSettings, RepoMirror } from '@gitgate/mirror';
 import { createSyncRunner, type SyncRunner } from './sync-runner.js';
 import { readBody } from './request-body.js';
 import { runUploadPack } from './upload-pack.js';
+import type { PushApprovalApi } from './push-approval-api.js';
 import { advertiseReceivePack, receivePack } from './receive-pack.js';
 import { httpErrorOf } from '@gitgate/errors';
 import { ServerError, codes } from './errors.js';
@@ -43,6 +44,8 @@ export interface GitRoutesOptions {
   pushSettings?: (repo: string) => PushSettings | undefined;
   /** Largest decoded push body (commands and pack) accepted (default 512 MiB). */
   maxPushBytes?: number;
+  /** Where held pushes wait for approval (push.requireApproval; auth mode oidc). */
+  pushApprovals?: PushApprovalApi;
 }
 
 /** What one git HTTP request did (with what a fetch asked for), recorded as an audit `session` row. */
@@ -214,7 +217,7 @@ async function dispatchPush(ctx: GitContext, parsed: GitPath, mirror: RepoMirror
     throw new ServerError(codes.notWriter, `you may not push to ${mirror.name}: you are not in its writers' groups`);
   }
   refuseWhileAuditFails(ctx);
-  const push = { agent: ctx.opts.agent, log: ctx.log, audit: ctx.audit, metrics: ctx.opts.metrics };
+  const push = { agent: ctx.opts.agent, log: ctx.log, audit: ctx.audit, metrics: ctx.opts.metrics, approvals: ctx.opts.pushApprovals };
   if (parsed.endpoint === 'info/refs') {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new ServerError(codes.methodNotAllowed, 'info/refs takes GET');
     await ctx.sync(mirror);

@@ -271,7 +271,7 @@ export function createGatewayMetrics(registry: MetricsRegistry = new MetricsRegi
     detokenizeRequests: registry.counter({ name: 'gitgate_detokenize_requests_total', help: 'Detokenize API requests by outcome.', labelNames: ['status'] }),
     syncFailures: registry.counter({ name: 'gitgate_sync_failures_total', help: 'Upstream syncs that failed, by repository.', labelNames: ['repo'] }),
     syncLastSuccess: registry.gauge({ name: 'gitgate_sync_last_success_timestamp_seconds', help: 'Unix time of the last successful upstream sync, by repository.', labelNames: ['repo'] }),
-    pushes: registry.counter({ name: 'gitgate_pushes_total', help: 'Pushed ref updates by repository and outcome (ok, refused, error).', labelNames: ['repo', 'outcome'] }),
+    pushes: registry.counter({ name: 'gitgate_pushes_total', help: 'Pushed ref updates by repository and outcome (ok, held, refused, error); a held update counts again when released.', labelNames: ['repo', 'outcome'] }),
   };
 }
 

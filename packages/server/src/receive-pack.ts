@@ -10,7 +10,10 @@ import type { ServerResponse } from 'node:http';
 import type { Response } from 'express';
 import { FLUSH_PKT, parseReceivePackRequest, receivePackAdvertisement, reportStatus, sidebandPkts } from '@gitgate/protocol';
 import { PushRules, type PushOutcome, type PushSettings, type RepoMirror } from '@gitgate/mirror';
-import type { AuditEvent, AuditSink } from './audit-sink.js';
+import type { AuditSink } from './audit-sink.js';
+import { ServerError, codes } from './errors.js';
+import type { PushApprovalApi } from './push-approval-api.js';
+import { recordPushRefs } from './push-audit.js';
 import type { Logger } from './logger.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { Identity } from './identity.js';
@@ -24,6 +27,8 @@ export interface PushRouteContext {
   log: Logger;
   audit: AuditSink;
   metrics?: GatewayMetrics;
+  /** Where held pushes wait for approval (repositories with push.requireApproval). */
+  approvals?: PushApprovalApi;
 }
 
 /** The part of a git session a push fills in (git-routes.ts records it as the session row). */
@@ -58,6 +63,7 @@ export async function advertiseReceivePack(ctx: PushRouteContext, mirror: RepoMi
  */
 export async function receivePack(ctx: PushRouteContext, mirror: RepoMirror, settings: PushSettings, session: PushSession, body: Buffer, res: ServerResponse): Promise<void> {
   const request = parseReceivePackRequest(body);
+  if (settings.requireApproval && !ctx.approvals) throw new ServerError(codes.notConfigured, 'this repository holds pushes for approval, but approvals are not configured on this gateway (auth mode oidc)');
   (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
   if (request.commands.length === 0) {
     res.end();
@@ -76,39 +82,37 @@ export async function receivePack(ctx: PushRouteContext, mirror: RepoMirror, set
   const rules = new PushRules(settings);
   let outcome: PushOutcome;
   try {
-    outcome = await mirror.receive({ commands: request.commands, pack: request.pack, atomic: request.capabilities.includes('atomic'), rules: (q) => rules.decide(q), onProgress: progress });
+    outcome = await mirror.receive({
+      commands: request.commands, pack: request.pack, atomic: request.capabilities.includes('atomic'), rules: (q) => rules.decide(q), onProgress: progress,
+      ...(settings.requireApproval ? { hold: { pusher: session.identity.subject } } : {}),
+    });
+    if (outcome.held !== undefined) await openPushRequest(ctx, mirror, session, outcome);
   } catch (e) {
     ctx.log.error('push failed', { repo: mirror.name, session: session.id, code: (e as { code?: string }).code, error: (e as Error).message?.slice(0, 300) });
     const reason = 'the gateway could not complete the push (upstream unavailable or an internal error); nothing was changed upstream unless a later fetch shows it';
     outcome = { refs: request.commands.map((c) => ({ ...c, ok: false, reason })), tokensRestored: [], commits: 0, error: true } as PushOutcome & { error: true };
   }
-  await recordPush(ctx, mirror, session, outcome);
+  await recordPushRefs(ctx, mirror.name, session.identity.subject, { id: session.id, clientAddress: session.clientAddress, userAgent: session.userAgent, ...(outcome.held ? { pushRequestId: outcome.held } : {}) }, outcome);
   const status = reportStatus(outcome.refs.map((r) => ({ ref: r.ref, ok: r.ok, ...(r.ok ? {} : { reason: oneLine(r.reason ?? 'refused') }) })), outcome.unpackError);
   send(1, status);
   if (sideband) res.write(FLUSH_PKT);
   res.end();
 }
 
-/** One durable `push` row per ref (tokens, never values; upstream ids for the security team only). */
-async function recordPush(ctx: PushRouteContext, mirror: RepoMirror, session: PushSession, outcome: PushOutcome & { error?: true }): Promise<void> {
-  const events: AuditEvent[] = outcome.refs.map((r) => {
-    const result = r.ok ? 'ok' : outcome.error ? 'error' : 'refused';
-    ctx.metrics?.pushes.inc({ repo: mirror.name, outcome: result });
-    return {
-      kind: 'push', actor: session.identity.subject, repo: mirror.name,
-      data: {
-        id: session.id, ref: r.recordedRef ?? r.ref, outcome: result, ...(r.reason !== undefined ? { reason: r.reason } : {}),
-        oldId: r.oldId, newId: r.newId,
-        ...(r.upstreamOldId !== undefined ? { upstreamOldId: r.upstreamOldId } : {}), ...(r.upstreamNewId !== undefined ? { upstreamNewId: r.upstreamNewId } : {}),
-        tokensRestored: r.ok ? outcome.tokensRestored : [], commits: outcome.commits, clientAddress: session.clientAddress, userAgent: session.userAgent,
-      },
-    };
-  });
+/**
+ * Opens the push request of a held push before the agent hears of it; when it cannot be opened the held
+ * push is discarded and the error goes to the caller (every ref answered as failed).
+ */
+async function openPushRequest(ctx: PushRouteContext, mirror: RepoMirror, session: PushSession, outcome: PushOutcome): Promise<void> {
+  const id = outcome.held!;
+  const refs = outcome.refs.filter((r) => r.held === id).map((r) => ({ ref: r.ref, oldId: r.oldId, newId: r.newId }));
   try {
-    await ctx.audit.recordAllDurable(events);
+    await ctx.approvals!.hold(session.identity, { id, repo: mirror.name, refs, commits: outcome.commits, tokensRestored: outcome.tokensRestored });
   } catch (e) {
-    ctx.log.error('audit write failed after a push', { repo: mirror.name, session: session.id, code: (e as { code?: string }).code });
+    await mirror.discardHeld(id);
+    throw e;
   }
+  ctx.log.info('push held for approval', { repo: mirror.name, session: session.id, requestId: id, refs: refs.length });
 }
 
 /** A reason on one report-status line (no newline; git shows it in parentheses). */

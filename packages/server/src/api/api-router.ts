@@ -1,5 +1,5 @@
 /**
- * REST API under /api/v1 (JSON): detokenize requests, token administration, audit queries. Every call
+ * REST API under /api/v1 (JSON): detokenize requests, held push requests, token administration, audit queries. Every call
  * is authenticated with the same OIDC tokens as git (Authorization: Bearer), and every call is audited:
  * state changes by the services, refusals (401, 4xx, 503) here, folded by RefusalAudit. Every route
  * declares the query parameters and body fields it takes; anything else is refused with 400.
@@ -17,6 +17,7 @@ import { openApiDocument } from './openapi.js';
 import { apiRoutes } from './api-routes.js';
 import { checkNames, readInput, badInput, type RouteInput } from './route-input.js';
 import type { RouteDeclaration, RouteRequirement } from './route-declaration.js';
+import type { PushApprovalApi } from '../push-approval-api.js';
 
 /** The detokenize operations the API exposes (implemented by @gitgate/access's DetokenizeService). */
 export interface DetokenizeApi {
@@ -44,6 +45,8 @@ export interface AuditFilter { repo?: string; identity?: string; token?: string;
 export interface ApiOptions {
   authenticator: Authenticator;
   detokenize?: DetokenizeApi;
+  /** Held pushes (push.requireApproval); absent: the push-requests routes answer 501. */
+  pushApprovals?: PushApprovalApi;
   auditQueries?: AuditQueries;
   isAdmin: (id: Identity) => boolean;
   audit: AuditSink;
@@ -100,6 +103,7 @@ function checkRequirements(opts: ApiOptions, requires: readonly RouteRequirement
   for (const need of requires) {
     if (need === 'admin' && !opts.isAdmin(identity)) throw new AccessError(accessCodes.forbidden, 'this call is for admins');
     if (need === 'detokenize' && !opts.detokenize) throw new ServerError(codes.notConfigured, 'detokenize is not configured on this gateway (it needs auth mode oidc and a detokenize policy)');
+    if (need === 'pushApprovals' && !opts.pushApprovals) throw new ServerError(codes.notConfigured, 'push approvals are not configured on this gateway (they need auth mode oidc)');
     if (need === 'auditQueries' && !opts.auditQueries) throw new ServerError(codes.notConfigured, 'audit is not available');
   }
 }
@@ -143,6 +147,7 @@ function routeHandlers(opts: ApiOptions): Readonly<Record<string, Handler>> {
   // Present whenever a route that requires them runs (checkRequirements).
   const detokenize = (): DetokenizeApi => opts.detokenize!;
   const audit = (): AuditQueries => opts.auditQueries!;
+  const pushes = (): PushApprovalApi => opts.pushApprovals!;
   const auditList = (name: 'sessions' | 'exposures' | 'pushes' | 'detokenize' | 'syncs'): Handler => async (_req, _id, { query: q }) => {
     const since = q.since as Date | undefined;
     const until = q.until as Date | undefined;
@@ -156,6 +161,10 @@ function routeHandlers(opts: ApiOptions): Readonly<Record<string, Handler>> {
     'detokenize.get': async (req, id) => ({ body: await detokenize().get(id, String(req.params.id)) }),
     'detokenize.approve': async (req, id, { body }) => ({ body: await detokenize().approve(id, String(req.params.id), asString(body.comment)) }),
     'detokenize.deny': async (req, id, { body }) => ({ body: await detokenize().deny(id, String(req.params.id), asString(body.comment)) }),
+    'push.list': async (_req, id, { query }) => ({ body: { items: await pushes().listForApprover(id, { status: asString(query.status), limit: query.limit as number | undefined }) } }),
+    'push.get': async (req, id) => ({ body: await pushes().get(id, String(req.params.id)) }),
+    'push.approve': async (req, id, { body }) => ({ body: await pushes().approve(id, String(req.params.id), asString(body.comment)) }),
+    'push.deny': async (req, id, { body }) => ({ body: await pushes().deny(id, String(req.params.id), asString(body.comment)) }),
     'token.revoke': async (req, id) => {
       await detokenize().revokeToken(id, String(req.params.token));
       return { body: { token: req.params.token, revoked: true } };

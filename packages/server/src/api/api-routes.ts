@@ -10,10 +10,13 @@ const list = (item: string): object => ({ type: 'object', properties: { items: {
 const auditFilters = { repo: text, identity: text, token: text, since: time, until: time, limit: { type: 'integer', minimum: 1, maximum: 10000 } } as const;
 const { token: _noToken, ...syncFilters } = auditFilters;
 
-const decision = (verb: 'approve' | 'deny', summary: string): RouteDeclaration => ({
-  method: 'post', path: `/detokenize-requests/:id/${verb}`, action: `detokenize.${verb}`, summary,
+const pushRequest = (): object => ({ $ref: '#/components/schemas/PushRequest' });
+
+const decision = (verb: 'approve' | 'deny', summary: string, kind: 'detokenize' | 'push' = 'detokenize'): RouteDeclaration => ({
+  method: 'post', path: `/${kind}-requests/:id/${verb}`, action: `${kind}.${verb}`, summary,
+  ...(kind === 'push' ? { requires: ['pushApprovals'] as const } : {}),
   body: { fields: { comment: text } },
-  ok: { status: 200, description: 'the request after the decision', schema: request() },
+  ok: { status: 200, description: 'the request after the decision', schema: kind === 'push' ? pushRequest() : request() },
   responses: { 409: 'not pending' },
 });
 
@@ -48,6 +51,18 @@ export const apiRoutes: readonly RouteDeclaration[] = [
   },
   decision('approve', 'Approve (approver groups only; never your own request)'),
   decision('deny', 'Deny (approver groups only)'),
+  {
+    method: 'get', path: '/push-requests', action: 'push.list', summary: 'Held pushes (push.requireApproval) for detokenize approvers: repo, refs, pusher, commits, tokens restored (never a value)',
+    requires: ['pushApprovals'],
+    query: { status: { type: 'string', enum: ['pending', 'approved', 'denied', 'expired', 'released', 'failed'] }, limit: { type: 'integer', minimum: 1, maximum: 1000 } },
+    ok: { status: 200, description: 'push requests', schema: list('PushRequest') },
+  },
+  {
+    method: 'get', path: '/push-requests/:id', action: 'push.get', summary: 'One push request, for its pusher and approvers',
+    requires: ['pushApprovals'], ok: { status: 200, description: 'the push request', schema: pushRequest() },
+  },
+  decision('approve', 'Approve a held push (approver groups; never your own push); the last approval needed pushes it upstream', 'push'),
+  decision('deny', 'Deny a held push (approver groups); it is discarded', 'push'),
   {
     method: 'get', path: '/tokens/:token', action: 'token.info', summary: 'Token metadata for admins (never the secret)',
     requires: ['detokenize'], ok: { status: 200, description: 'metadata', schema: { type: 'object' } },

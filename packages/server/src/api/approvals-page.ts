@@ -1,6 +1,7 @@
 /**
  * The approver web page at /approvals: sign in with an OIDC token (the same JWT the API takes), see the
- * pending detokenize requests with their context, approve or deny each with a comment. Plain HTML and a
+ * pending detokenize requests with their context and the held pushes (repo, refs, pusher, commits, tokens
+ * restored — never a value), approve or deny each with a comment. Plain HTML and a
  * small script served from the same origin, under a strict Content-Security-Policy.
  */
 import express, { type Router } from 'express';
@@ -38,6 +39,11 @@ const HTML = `<!doctype html>
     <thead><tr><th>Requested by</th><th>Token</th><th>Where</th><th>Reason</th><th>Expires</th><th>Decision</th></tr></thead>
     <tbody id="requests"></tbody>
   </table>
+  <h2>Held pushes</h2>
+  <table>
+    <thead><tr><th>Pushed by</th><th>Repository</th><th>Refs (pushed commit)</th><th>Commits</th><th>Tokens restored</th><th>Expires</th><th>Decision</th></tr></thead>
+    <tbody id="pushes"></tbody>
+  </table>
 </section>
 <script src="/approvals/app.js"></script>
 </body>
@@ -74,23 +80,47 @@ const SCRIPT = `'use strict';
       tr.appendChild(cell([ctx.repo, ctx.path, ctx.commit ? ctx.commit.slice(0, 12) : null, ctx.rule, ctx.maskedPreview].filter(Boolean).join(' · ')));
       tr.appendChild(cell(r.reason));
       tr.appendChild(cell(r.expiresAt));
-      var d = document.createElement('td');
-      var comment = document.createElement('input'); comment.placeholder = 'comment'; comment.setAttribute('aria-label', 'comment');
-      var approve = document.createElement('button'); approve.textContent = 'Approve'; approve.className = 'approve';
-      var deny = document.createElement('button'); deny.textContent = 'Deny'; deny.className = 'deny';
-      approve.onclick = function () { decide(r.id, 'approve', comment.value); };
-      deny.onclick = function () { decide(r.id, 'deny', comment.value); };
-      d.appendChild(comment); d.appendChild(approve); d.appendChild(deny);
-      tr.appendChild(d);
+      tr.appendChild(decision('detokenize', r.id));
+      tbody.appendChild(tr);
+    });
+  }
+  function decision(kind, id) {
+    var d = document.createElement('td');
+    var comment = document.createElement('input'); comment.placeholder = 'comment'; comment.setAttribute('aria-label', 'comment');
+    var approve = document.createElement('button'); approve.textContent = 'Approve'; approve.className = 'approve';
+    var deny = document.createElement('button'); deny.textContent = 'Deny'; deny.className = 'deny';
+    approve.onclick = function () { decide(kind, id, 'approve', comment.value); };
+    deny.onclick = function () { decide(kind, id, 'deny', comment.value); };
+    d.appendChild(comment); d.appendChild(approve); d.appendChild(deny);
+    return d;
+  }
+  // Held pushes: names and sanitized ids as pushed, token names only.
+  function renderPushes(items) {
+    var tbody = $('pushes');
+    tbody.textContent = '';
+    items.forEach(function (p) {
+      var tr = document.createElement('tr');
+      tr.setAttribute('data-push-request', p.id);
+      tr.appendChild(cell(p.pusher));
+      tr.appendChild(cell(p.repo));
+      tr.appendChild(cell(p.refs.map(function (r) { return r.ref + ' ' + r.newId; }).join('\n')));
+      tr.appendChild(cell(p.commits));
+      tr.appendChild(cell(p.tokensRestored.join(' ')));
+      tr.appendChild(cell(p.expiresAt));
+      tr.appendChild(decision('push', p.id));
       tbody.appendChild(tr);
     });
   }
   function load(note) {
-    return api('GET', '/detokenize-requests?status=pending').then(function (j) { render(j.items, note); }, function (e) { say(e.message, true); });
+    return Promise.all([
+      api('GET', '/detokenize-requests?status=pending').then(function (j) { render(j.items, note); }),
+      // A gateway without held pushes answers 501: its table stays empty.
+      api('GET', '/push-requests?status=pending').then(function (j) { renderPushes(j.items); }, function () { renderPushes([]); }),
+    ]).catch(function (e) { say(e.message, true); });
   }
-  function decide(id, what, comment) {
-    api('POST', '/detokenize-requests/' + encodeURIComponent(id) + '/' + what, { comment: comment || undefined })
-      .then(function (r) { return load('Request ' + id + ': ' + r.status); }, function (e) { say(e.message, true); });
+  function decide(kind, id, what, comment) {
+    api('POST', '/' + kind + '-requests/' + encodeURIComponent(id) + '/' + what, { comment: comment || undefined })
+      .then(function (r) { return load((kind === 'push' ? 'Push request ' : 'Request ') + id + ': ' + r.status); }, function (e) { say(e.message, true); });
   }
   function show() { var signedIn = !!token(); $('signin').hidden = signedIn; $('main').hidden = !signedIn; if (signedIn) load(); }
   $('signin-button').onclick = function () { var v = $('jwt').value.trim(); if (v) { sessionStorage.setItem(jwtKey, v); $('jwt').value = ''; show(); } };

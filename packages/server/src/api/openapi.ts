@@ -62,7 +62,7 @@ export const openApiDocument = {
   info: {
     title: 'gitgate API',
     version: '1',
-    description: 'Just-in-time detokenize requests, token administration and audit queries. Authenticate with the same OIDC token git uses: `Authorization: Bearer <jwt>`.',
+    description: 'Just-in-time detokenize requests, held push approvals, token administration and audit queries. Authenticate with the same OIDC token git uses: `Authorization: Bearer <jwt>`.',
   },
   servers: [{ url: '/api/v1' }],
   security: [{ bearer: [] }],
@@ -77,6 +77,14 @@ export const openApiDocument = {
           id: { type: 'string' }, status: { type: 'string' }, token: { type: 'string' }, requester: { type: 'string' },
           reason: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' }, approvals: { type: 'array', items: { type: 'object' } },
           secret: { type: 'string', description: 'present only for the requester, once approved' },
+        },
+      },
+      PushRequest: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, status: { type: 'string', enum: ['pending', 'approved', 'denied', 'expired', 'released', 'failed'] }, repo: { type: 'string' }, pusher: { type: 'string' },
+          refs: { type: 'array', items: { type: 'object', properties: { ref: { type: 'string' }, oldId: { type: 'string' }, newId: { type: 'string' }, ok: { type: 'boolean' }, reason: { type: 'string' } } } },
+          commits: { type: 'integer' }, tokensRestored: { type: 'array', items: { type: 'string' } }, expiresAt: { type: 'string', format: 'date-time' }, approvals: { type: 'array', items: { type: 'object' } },
         },
       },
       AuditRow: { type: 'object', properties: { seq: { type: 'integer' }, at: { type: 'string' }, actor: { type: 'string' }, repo: { type: ['string', 'null'] } }, additionalProperties: true },

@@ -16,7 +16,7 @@ export interface ResponseDeclaration {
 }
 
 /** What a route needs before its input is read, checked in this order (403 for admin, 501 for the rest). */
-export type RouteRequirement = 'admin' | 'detokenize' | 'auditQueries';
+export type RouteRequirement = 'admin' | 'detokenize' | 'pushApprovals' | 'auditQueries';
 
 /** One declared API route. */
 export interface RouteDeclaration {

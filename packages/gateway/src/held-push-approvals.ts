@@ -1,0 +1,82 @@
+/**
+ * Held pushes end to end (`push.requireApproval`, docs/architecture.md "Held pushes"): the push request of
+ * a held push is decided by the detokenize approvers through PushApprovalService; the approval that
+ * completes it releases the held push upstream (RepoMirror.releaseHeld) and records what upstream did; a
+ * denial or expiry discards it. Decisions land in the audit (detokenize kinds, `subject: 'push'`), the
+ * releases as `push` rows, and every event goes to the webhook.
+ */
+import { PushApprovalService, type Policy, type PushApprovalEvent, type PushRequestView, type WebhookNotifier } from '@gitgate/access';
+import type { AuditLog } from '@gitgate/audit';
+import type { Logger } from '@gitgate/log';
+import type { PushOutcome, RepoMirror } from '@gitgate/mirror';
+import { recordPushRefs, type GatewayMetrics, type HeldPushInput, type PushApprovalApi } from '@gitgate/server';
+
+export interface HeldPushApprovalsOptions {
+  /** DataDir.accessDb (beside the detokenize requests). */
+  dbPath: string;
+  policy: () => Policy;
+  /** The served mirrors by name (live: a reload changes it). */
+  repos: ReadonlyMap<string, RepoMirror>;
+  audit: AuditLog;
+  metrics: GatewayMetrics;
+  webhook?: WebhookNotifier;
+  logger: Logger;
+  /** How often pending requests past their deadline are expired and their held pushes discarded (ms, default 60 000). */
+  expiryIntervalMs?: number;
+}
+
+/** The running approval of held pushes. */
+export interface HeldPushApprovals extends PushApprovalApi {
+  close(): Promise<void>;
+}
+
+/** Opens the push request store and starts the expiry timer. */
+export async function openHeldPushApprovals(opts: HeldPushApprovalsOptions): Promise<HeldPushApprovals> {
+  const { repos, audit, metrics, webhook, logger: log } = opts;
+  const discard = (e: PushApprovalEvent): void => {
+    void repos.get(e.repo)?.discardHeld(e.requestId).catch((err: unknown) => log.error('held push not discarded', { repo: e.repo, requestId: e.requestId, error: (err as Error).message }));
+  };
+  const service = await PushApprovalService.open({
+    dbPath: opts.dbPath, policy: opts.policy, logger: log,
+    events: (e) => {
+      void audit.record({ kind: e.type, actor: e.actor, repo: e.repo, data: { ...e } });
+      if (e.type === 'detokenize-deny' || e.type === 'detokenize-expire') discard(e);
+      if (webhook) void webhook.notify(e).catch((err: unknown) => log.warn('webhook delivery failed', { error: (err as Error).message }));
+    },
+  });
+  const timer = setInterval(() => {
+    service.expireDue().catch((err: unknown) => log.warn('push request expiry failed', { error: (err as Error).message }));
+  }, opts.expiryIntervalMs ?? 60_000);
+  timer.unref();
+
+  /** Pushes an approved request's held push upstream, records each ref, and settles the request. */
+  const release = async (view: PushRequestView): Promise<PushRequestView> => {
+    const mirror = repos.get(view.repo);
+    let outcome: PushOutcome & { error?: true };
+    try {
+      if (!mirror) throw new Error('the repository is no longer served');
+      outcome = await mirror.releaseHeld(view.id);
+    } catch (e) {
+      log.error('held push release failed', { repo: view.repo, requestId: view.id, code: (e as { code?: string }).code, error: (e as Error).message?.slice(0, 300) });
+      const reason = 'the gateway could not push it upstream (upstream unavailable or an internal error); push again';
+      outcome = { refs: view.refs.map((r) => ({ ...r, ok: false, reason })), tokensRestored: [], commits: view.commits, error: true };
+    }
+    await recordPushRefs({ audit, metrics, log }, view.repo, view.pusher, { id: view.id, clientAddress: '', userAgent: '', pushRequestId: view.id }, outcome);
+    return service.settle(view.id, outcome.refs.map((r) => ({ ref: r.ref, ok: r.ok, ...(r.reason !== undefined ? { reason: r.reason } : {}) })));
+  };
+
+  return {
+    hold: (id, held: HeldPushInput) => service.hold(id, held),
+    listForApprover: (id, q) => service.listForApprover(id, q),
+    get: (id, rid) => service.get(id, rid),
+    async approve(id, rid, comment) {
+      const view = await service.approve(id, rid, comment);
+      return view.status === 'approved' ? release(view) : view;
+    },
+    deny: (id, rid, comment) => service.deny(id, rid, comment),
+    async close() {
+      clearInterval(timer);
+      await service.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/** The `push` audit rows and gitgate_pushes_total counts of pushed ref updates: at receive-pack, and when a held push is released. */
+import type { PushOutcome, RefOutcome } from '@gitgate/mirror';
+import type { AuditEvent, AuditSink } from './audit-sink.js';
+import type { Logger } from './logger.js';
+import type { GatewayMetrics } from './metrics.js';
+
+/** How one ref update ended, as the audit and the metric name it. */
+export type PushRefOutcome = 'ok' | 'held' | 'refused' | 'error';
+
+/** Where a push's records come from: the git session (or, for a release, the push request) and its client. */
+export interface PushRecordBase {
+  /** The git session id; for a release, the push request id. */
+  id: string;
+  clientAddress: string;
+  userAgent: string;
+  /** The push request a held or released update belongs to. */
+  pushRequestId?: string;
+}
+
+function outcomeOf(r: RefOutcome, error: boolean): PushRefOutcome {
+  if (r.ok) return 'ok';
+  if (r.held !== undefined) return 'held';
+  return error ? 'error' : 'refused';
+}
+
+/**
+ * Writes one durable `push` row per ref (tokens, never values; upstream ids for the security team only)
+ * and counts each. A failed write is logged: the refs already went where they went.
+ */
+export async function recordPushRefs(
+  ctx: { audit: AuditSink; metrics?: GatewayMetrics; log: Logger }, repo: string, actor: string, base: PushRecordBase, outcome: PushOutcome & { error?: true },
+): Promise<void> {
+  const events: AuditEvent[] = outcome.refs.map((r) => {
+    const result = outcomeOf(r, outcome.error === true);
+    ctx.metrics?.pushes.inc({ repo, outcome: result });
+    return {
+      kind: 'push', actor, repo,
+      data: {
+        id: base.id, ref: r.recordedRef ?? r.ref, outcome: result, ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        oldId: r.oldId, newId: r.newId,
+        ...(r.upstreamOldId !== undefined ? { upstreamOldId: r.upstreamOldId } : {}), ...(r.upstreamNewId !== undefined ? { upstreamNewId: r.upstreamNewId } : {}),
+        tokensRestored: result === 'ok' || result === 'held' ? outcome.tokensRestored : [], commits: outcome.commits,
+        clientAddress: base.clientAddress, userAgent: base.userAgent, ...(base.pushRequestId !== undefined ? { pushRequestId: base.pushRequestId } : {}),
+      },
+    };
+  });
+  try {
+    await ctx.audit.recordAllDurable(events);
+  } catch (e) {
+    ctx.log.error('audit write failed after a push', { repo, id: base.id, code: (e as { code?: string }).code });
+  }
+}
