@@ -40,7 +40,8 @@ export async function openHeldPushApprovals(opts: HeldPushApprovalsOptions): Pro
     dbPath: opts.dbPath, policy: opts.policy, logger: log,
     events: (e) => {
       void audit.record({ kind: e.type, actor: e.actor, repo: e.repo, data: { ...e } });
-      if (e.type === 'detokenize-deny' || e.type === 'detokenize-expire') discard(e);
+      // A denial discards in `deny`, before it answers; expiry happens in any call's sweep or on the timer.
+      if (e.type === 'detokenize-expire') discard(e);
       if (webhook) void webhook.notify(e).catch((err: unknown) => log.warn('webhook delivery failed', { error: (err as Error).message }));
     },
   });
@@ -73,7 +74,11 @@ export async function openHeldPushApprovals(opts: HeldPushApprovalsOptions): Pro
       const view = await service.approve(id, rid, comment);
       return view.status === 'approved' ? release(view) : view;
     },
-    deny: (id, rid, comment) => service.deny(id, rid, comment),
+    async deny(id, rid, comment) {
+      const view = await service.deny(id, rid, comment);
+      await repos.get(view.repo)?.discardHeld(view.id);
+      return view;
+    },
     async close() {
       clearInterval(timer);
       await service.close();

@@ -123,6 +123,7 @@ function frozenPushSettings(s: PushSettings): Readonly<PushSettings> {
     branches: Object.freeze([...s.branches]),
     ...(s.tags ? { tags: Object.freeze([...s.tags]) } : {}),
     ...(s.deletes !== undefined ? { deletes: s.deletes } : {}),
+    ...(s.requireApproval !== undefined ? { requireApproval: s.requireApproval } : {}),
   });
 }
 

@@ -1,0 +1,119 @@
+// Held pushes (push.requireApproval) end to end in auth mode oidc, with the real git client: the agent's
+// push is held and git says so; it goes upstream only once an approver (never the pusher) allows it, and
+// comes back to the agent at the very id it pushed; a denial leaves nothing upstream and nothing on disk.
+import { expect } from 'chai';
+import fs from 'node:fs';
+import { join } from 'node:path';
+import { http, startIssuer, type TestIssuer } from '@gitgate/testkit';
+import type { PolicyConfig } from '@gitgate/access';
+import { startGateway, type Gateway } from '../src/index.js';
+import { cleanup, demoFixtures, git, gitOk, tempDir } from './helpers/harness.js';
+
+const AGENT = ['-c', 'user.name=Agent Smith', '-c', 'user.email=agent@example.test'];
+const HELD = /held for approval: push request ([0-9a-f-]{36}); it goes upstream once an approver allows it/;
+
+const policy: PolicyConfig = {
+  repos: [{ name: 'acme/api', readers: ['agents'], writers: ['agents'] }],
+  detokenize: { requesters: ['agents'], approvers: ['security'], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true },
+  admins: [],
+};
+
+describe('e2e: held pushes (push.requireApproval)', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let upstream: string;
+  let issuer: TestIssuer;
+  let gw: Gateway;
+  let api: string;
+  let jwt: Record<'agent' | 'sec' | 'agentApprover', string>;
+  let n = 0;
+
+  before(async () => {
+    dir = tempDir();
+    upstream = join(dir, 'upstream', 'api.git');
+    await (await demoFixtures()).makeDemoRepo(upstream, { seed: '5eed' });
+    issuer = await startIssuer('gitgate');
+    gw = await startGateway({
+      port: 0, dataDir: join(dir, 'data'), auth: { mode: 'oidc', issuer: issuer.issuer, audience: 'gitgate' }, coalesceMs: 0, policy,
+      repos: [{ name: 'acme/api', upstream: { url: upstream }, push: { branches: ['agent/*'], requireApproval: true } }],
+    });
+    api = `${gw.url}/api/v1`;
+    jwt = {
+      agent: await issuer.mint('agent-7', ['agents']),
+      sec: await issuer.mint('alice', ['security']),
+      agentApprover: await issuer.mint('agent-9', ['agents', 'security']),
+    };
+  });
+  after(async () => {
+    await gw?.close();
+    await issuer?.close();
+    cleanup(dir);
+  });
+
+  /** A clone by `who`, a commit changing the region in .env (keeping its tokens), and its push to agent/<branch>. */
+  async function heldPush(who: string, branch: string): Promise<{ clone: string; pushed: string; requestId: string; stderr: string }> {
+    const clone = join(dir, `clone-${++n}`);
+    await gitOk(['clone', '-q', gw.url.replace('http://', `http://agent:${who}@`) + '/acme/api.git', clone]);
+    const env = fs.readFileSync(join(clone, '.env'), 'utf8');
+    fs.writeFileSync(join(clone, '.env'), env.replace('AWS_REGION=eu-west-1', 'AWS_REGION=us-east-1'));
+    await gitOk([...AGENT, '-C', clone, 'commit', '-q', '-am', 'move region\n']);
+    const pushed = (await gitOk(['-C', clone, 'rev-parse', 'HEAD'])).trim();
+    const r = await git(['-C', clone, 'push', 'origin', `HEAD:refs/heads/agent/${branch}`]);
+    expect(r.code, r.stderr).to.not.equal(0);
+    const m = HELD.exec(r.stderr);
+    expect(m, r.stderr).to.not.equal(null);
+    return { clone, pushed, requestId: m![1]!, stderr: r.stderr };
+  }
+
+  const heldDirs = (): string[] => {
+    const held = join(gw.dataDir, 'repos');
+    return fs.readdirSync(held).flatMap((r) => (fs.existsSync(join(held, r, 'held')) ? fs.readdirSync(join(held, r, 'held')) : []));
+  };
+  const upstreamHas = async (ref: string): Promise<boolean> => (await git(['--git-dir', upstream, 'rev-parse', '-q', '--verify', ref])).code === 0;
+
+  it('holds the push, with git printing the held sentence, and sends nothing upstream before approval', async () => {
+    const { requestId, stderr } = await heldPush(jwt.agent, 'held');
+    expect(stderr).to.contain(`[remote rejected] HEAD -> agent/held (held for approval: push request ${requestId}; it goes upstream once an approver allows it)`);
+    expect(await upstreamHas('refs/heads/agent/held')).to.equal(false);
+    expect(heldDirs()).to.include(requestId);
+    const pending = await http(`${api}/push-requests?status=pending`, { jwt: jwt.sec });
+    const item = (pending.json().items as { id: string; pusher: string; refs: { ref: string }[]; tokensRestored: string[] }[]).find((i) => i.id === requestId);
+    expect(item).to.deep.include({ pusher: 'agent-7' });
+    expect(item!.refs.map((r) => r.ref)).to.deep.equal(['refs/heads/agent/held']);
+    expect(item!.tokensRestored.length).to.be.at.least(1);
+  });
+
+  it('pushes upstream with the values restored once an approver allows it, and the agent fetches it at the very id pushed', async () => {
+    const { clone, pushed, requestId } = await heldPush(jwt.agent, 'x');
+    const approved = await http(`${api}/push-requests/${requestId}/approve`, { method: 'POST', jwt: jwt.sec, body: { comment: 'fine' } });
+    expect(approved.status, approved.text).to.equal(200);
+    expect(approved.json()).to.deep.include({ status: 'released' });
+    const realEnv = await gitOk(['--git-dir', upstream, 'show', 'main:.env']);
+    expect(await gitOk(['--git-dir', upstream, 'show', 'agent/x:.env'])).to.equal(realEnv.replace('AWS_REGION=eu-west-1', 'AWS_REGION=us-east-1'));
+    await gitOk(['-C', clone, 'fetch', '-q', 'origin']);
+    expect((await gitOk(['-C', clone, 'rev-parse', 'refs/remotes/origin/agent/x'])).trim()).to.equal(pushed);
+    expect(heldDirs()).to.not.include(requestId);
+    await gw.audit.flush();
+    const rows = (await gw.audit.pushes({ repo: 'acme/api' })).filter((r) => r.ref === 'refs/heads/agent/x').sort((a, b) => a.seq - b.seq);
+    expect(rows.map((r) => [r.outcome, r.actor])).to.deep.equal([['held', 'agent-7'], ['ok', 'agent-7']]);
+  });
+
+  it('leaves nothing upstream and nothing held on disk after a denial', async () => {
+    const { requestId } = await heldPush(jwt.agent, 'denied');
+    const denied = await http(`${api}/push-requests/${requestId}/deny`, { method: 'POST', jwt: jwt.sec, body: { comment: 'no' } });
+    expect(denied.status, denied.text).to.equal(200);
+    expect(denied.json().status).to.equal('denied');
+    expect(heldDirs()).to.not.include(requestId);
+    expect(await upstreamHas('refs/heads/agent/denied')).to.equal(false);
+  });
+
+  it('refuses the pusher approving their own push, though they are an approver, and lets them read it', async () => {
+    const { requestId } = await heldPush(jwt.agentApprover, 'own');
+    const own = await http(`${api}/push-requests/${requestId}/approve`, { method: 'POST', jwt: jwt.agentApprover, body: {} });
+    expect(own.status).to.equal(403);
+    expect(own.json().error.code).to.equal('GITGATE_FORBIDDEN');
+    const mine = await http(`${api}/push-requests/${requestId}`, { jwt: jwt.agentApprover });
+    expect(mine.json()).to.deep.include({ status: 'pending', pusher: 'agent-9' });
+    expect(await upstreamHas('refs/heads/agent/own')).to.equal(false);
+  });
+});
