@@ -156,7 +156,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
     vault, audit, metrics, webhook: opts.webhook, logger: log,
   }) : undefined;
   const pushApprovals = access ? await openHeldPushApprovals({
-    dbPath: dataDir.accessDb, policy: access.currentPolicy, repos, audit, metrics, webhook: access.webhook, logger: log,
+    dbPath: dataDir.accessDb, policy: access.currentPolicy, repos, pushSettings: (r) => repoSet.pushSettingsOf(r), audit, metrics, webhook: access.webhook, logger: log,
   }) : undefined;
   const auditSink = opts.auditEnabled === false ? nullAudit : audit;
   const syncHealth = new SyncHealth();

@@ -8,7 +8,7 @@
 import { PushApprovalService, type Policy, type PushApprovalEvent, type PushRequestView, type WebhookNotifier } from '@gitgate/access';
 import type { AuditLog } from '@gitgate/audit';
 import type { Logger } from '@gitgate/log';
-import type { PushOutcome, RepoMirror } from '@gitgate/mirror';
+import { PushRules, type PushOutcome, type PushSettings, type RepoMirror } from '@gitgate/mirror';
 import { recordPushRefs, type GatewayMetrics, type HeldPushInput, type PushApprovalApi } from '@gitgate/server';
 
 export interface HeldPushApprovalsOptions {
@@ -17,6 +17,8 @@ export interface HeldPushApprovalsOptions {
   policy: () => Policy;
   /** The served mirrors by name (live: a reload changes it). */
   repos: ReadonlyMap<string, RepoMirror>;
+  /** A repository's push settings in force (a reload may have changed them since the push was held). */
+  pushSettings: (repo: string) => PushSettings | undefined;
   audit: AuditLog;
   metrics: GatewayMetrics;
   webhook?: WebhookNotifier;
@@ -28,6 +30,20 @@ export interface HeldPushApprovalsOptions {
 /** The running approval of held pushes. */
 export interface HeldPushApprovals extends PushApprovalApi {
   close(): Promise<void>;
+}
+
+/**
+ * Why the push settings in force now refuse a held push (authorization at the moment of use), or
+ * undefined. A fast-forward is not re-judged: the release's lease refuses a ref that moved.
+ */
+function refusedNow(settings: PushSettings | undefined, view: PushRequestView): string | undefined {
+  if (settings === undefined) return 'the repository no longer accepts pushes';
+  const rules = new PushRules(settings);
+  for (const r of view.refs) {
+    const d = rules.decide({ ref: r.ref, oldId: r.oldId, newId: r.newId });
+    if (!d.ok) return `the push settings no longer allow it (${d.reason})`;
+  }
+  return undefined;
 }
 
 /** Opens the push request store and starts the expiry timer. */
@@ -56,7 +72,13 @@ export async function openHeldPushApprovals(opts: HeldPushApprovalsOptions): Pro
     let outcome: PushOutcome & { error?: true };
     try {
       if (!mirror) throw new Error('the repository is no longer served');
-      outcome = await mirror.releaseHeld(view.id);
+      const refused = refusedNow(opts.pushSettings(view.repo), view);
+      if (refused) {
+        await mirror.discardHeld(view.id);
+        outcome = { refs: view.refs.map((r) => ({ ...r, ok: false, reason: refused })), tokensRestored: [], commits: view.commits };
+      } else {
+        outcome = await mirror.releaseHeld(view.id);
+      }
     } catch (e) {
       log.error('held push release failed', { repo: view.repo, requestId: view.id, code: (e as { code?: string }).code, error: (e as Error).message?.slice(0, 300) });
       const reason = 'the gateway could not push it upstream (upstream unavailable or an internal error); push again';

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { http, startIssuer, type TestIssuer } from '@gitgate/testkit';
 import type { PolicyConfig } from '@gitgate/access';
+import type { PushSettings } from '@gitgate/mirror';
 import { startGateway, type Gateway } from '../src/index.js';
 import { cleanup, demoFixtures, git, gitOk, tempDir } from './helpers/harness.js';
 
@@ -69,6 +70,8 @@ describe('e2e: held pushes (push.requireApproval)', function () {
     const held = join(gw.dataDir, 'repos');
     return fs.readdirSync(held).flatMap((r) => (fs.existsSync(join(held, r, 'held')) ? fs.readdirSync(join(held, r, 'held')) : []));
   };
+  const reposWith = (push?: PushSettings): Parameters<Gateway['reload']>[0]['repos'] => [{ name: 'acme/api', upstream: { url: upstream }, ...(push ? { push } : {}) }];
+  const APPROVAL = { branches: ['agent/*'], requireApproval: true };
   const upstreamHas = async (ref: string): Promise<boolean> => (await git(['--git-dir', upstream, 'rev-parse', '-q', '--verify', ref])).code === 0;
 
   it('holds the push, with git printing the held sentence, and sends nothing upstream before approval', async () => {
@@ -115,5 +118,34 @@ describe('e2e: held pushes (push.requireApproval)', function () {
     const mine = await http(`${api}/push-requests/${requestId}`, { jwt: jwt.agentApprover });
     expect(mine.json()).to.deep.include({ status: 'pending', pusher: 'agent-9' });
     expect(await upstreamHas('refs/heads/agent/own')).to.equal(false);
+  });
+
+  it('refuses the release when a reload made the repository read-only since, and discards the held push', async () => {
+    const { requestId } = await heldPush(jwt.agent, 'reloaded');
+    gw.reload({ repos: reposWith(), policy });
+    try {
+      const approved = await http(`${api}/push-requests/${requestId}/approve`, { method: 'POST', jwt: jwt.sec, body: {} });
+      expect(approved.json().status).to.equal('failed');
+      expect(approved.json().refs[0]).to.deep.include({ ok: false, reason: 'the repository no longer accepts pushes' });
+    } finally {
+      gw.reload({ repos: reposWith(APPROVAL), policy });
+    }
+    expect(heldDirs()).to.not.include(requestId);
+    expect(await upstreamHas('refs/heads/agent/reloaded')).to.equal(false);
+  });
+
+  it('discards a held push whose request expired', async () => {
+    gw.reload({ repos: reposWith(APPROVAL), policy: { ...policy, detokenize: { ...policy.detokenize, requestTtlMs: 1 } } });
+    let requestId: string;
+    try {
+      ({ requestId } = await heldPush(jwt.agent, 'expired'));
+    } finally {
+      gw.reload({ repos: reposWith(APPROVAL), policy });
+    }
+    const r = await http(`${api}/push-requests/${requestId}`, { jwt: jwt.sec });
+    expect(r.json().status).to.equal('expired');
+    for (let i = 0; i < 50 && heldDirs().includes(requestId); i++) await new Promise((done) => setTimeout(done, 20));
+    expect(heldDirs()).to.not.include(requestId);
+    expect(await upstreamHas('refs/heads/agent/expired')).to.equal(false);
   });
 });
