@@ -103,7 +103,7 @@ const SCRIPT = `'use strict';
       tr.setAttribute('data-push-request', p.id);
       tr.appendChild(cell(p.pusher));
       tr.appendChild(cell(p.repo));
-      tr.appendChild(cell(p.refs.map(function (r) { return r.ref + ' ' + r.newId; }).join('\n')));
+      tr.appendChild(cell(p.refs.map(function (r) { return r.ref + ' ' + r.newId; }).join('; ')));
       tr.appendChild(cell(p.commits));
       tr.appendChild(cell(p.tokensRestored.join(' ')));
       tr.appendChild(cell(p.expiresAt));

@@ -1,0 +1,95 @@
+/**
+ * Browser end-to-end test of held pushes on the approver page: a real Chromium (Debian's /usr/bin/chromium
+ * driven by playwright-core) signs in to /approvals as an approver, sees the agent's held push beside the
+ * detokenize requests (repo, ref, pusher, the pushed commit id, commits, tokens restored; never a value),
+ * approves it, and the branch is upstream.
+ */
+import { expect } from 'chai';
+import fs from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startIssuer, type TestIssuer } from '@gitgate/testkit';
+import type { PolicyConfig } from '@gitgate/access';
+import { startDemoGateway, git, gitOk, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const AGENT = ['-c', 'user.name=Agent Smith', '-c', 'user.email=agent@example.test'];
+
+const policy: PolicyConfig = {
+  repos: [{ name: 'acme/api', readers: ['agents'], writers: ['agents'] }],
+  detokenize: { requesters: ['agents'], approvers: ['security'], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true },
+  admins: [],
+};
+
+describe('e2e: held pushes on the approver page in a browser', function () {
+  this.timeout(90_000);
+  let issuer: TestIssuer;
+  let demo: DemoGateway;
+  let work: string;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let requestId: string;
+  let pushed: string;
+  const pageErrors: string[] = [];
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) this.skip();
+    issuer = await startIssuer('gitgate');
+    demo = await startDemoGateway({ auth: { mode: 'oidc', issuer: issuer.issuer, audience: 'gitgate' }, policy });
+    demo.gw.reload({ repos: [{ name: 'acme/api', upstream: { url: demo.upstream }, push: { branches: ['agent/*'], requireApproval: true } }], policy });
+    const agent = await issuer.mint('agent-7', ['agents']);
+    work = tempDir();
+    const clone = join(work, 'clone');
+    await gitOk(['clone', '-q', demo.url.replace('http://', `http://agent:${agent}@`), clone]);
+    const env = fs.readFileSync(join(clone, '.env'), 'utf8');
+    fs.writeFileSync(join(clone, '.env'), env.replace('AWS_REGION=eu-west-1', 'AWS_REGION=us-east-1'));
+    await gitOk([...AGENT, '-C', clone, 'commit', '-q', '-am', 'move region\n']);
+    pushed = (await gitOk(['-C', clone, 'rev-parse', 'HEAD'])).trim();
+    const r = await git(['-C', clone, 'push', 'origin', 'HEAD:refs/heads/agent/x']);
+    const m = /push request ([0-9a-f-]{36})/.exec(r.stderr);
+    if (!m) throw new Error(`the push was not held: ${r.stderr}`);
+    requestId = m[1]!;
+
+    context = await chromium.launchPersistentContext(join(work, 'profile'), {
+      executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 720 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = context.pages()[0] ?? await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (msg) => { if (msg.type() === 'error') pageErrors.push(msg.text()); });
+    await page.goto(`${demo.gw.url}/approvals`);
+    await page.fill('#jwt', await issuer.mint('alice', ['security']));
+    await page.click('#signin-button');
+  });
+
+  after(async () => {
+    await context?.close();
+    await demo?.stop();
+    await issuer?.close();
+    if (work) cleanup(work);
+  });
+
+  it('shows the held push with its repository, ref, pushed commit id, pusher and tokens restored, and no value', async () => {
+    const row = page.locator(`tr[data-push-request="${requestId}"]`);
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    const text = await row.innerText();
+    for (const part of ['agent-7', 'acme/api', 'refs/heads/agent/x', pushed]) expect(text).to.include(part);
+    expect(text).to.match(/\[\[TOKEN_[a-z0-9-]+_[A-Z2-7]+\]\]/);
+    const html = await page.content();
+    for (const s of demo.secrets) expect(html.includes(s.value.trim()), `${s.type} shown on the page`).to.equal(false);
+  });
+
+  it('approves the held push from the page, which sends it upstream and says released', async () => {
+    const row = page.locator(`tr[data-push-request="${requestId}"]`);
+    await row.locator('.approve').click();
+    const message = page.locator('#message', { hasText: requestId });
+    await message.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await message.innerText()).to.equal(`Push request ${requestId}: released`);
+    await row.waitFor({ state: 'detached', timeout: 10_000 });
+    expect((await git(['--git-dir', demo.upstream, 'rev-parse', '-q', '--verify', 'refs/heads/agent/x'])).code).to.equal(0);
+  });
+
+  it('ran the page without script errors or CSP violations', () => {
+    expect(pageErrors).to.deep.equal([]);
+  });
+});
