@@ -225,6 +225,17 @@ export class PushApprovalService {
     });
   }
 
+  /** The requests of `ids` that exist, by id (for the gateway's reconciliation of held pushes at start; no identity). */
+  async byIds(ids: readonly string[]): Promise<Map<string, PushRequestView>> {
+    await this.#sweep(this.#clock());
+    const out = new Map<string, PushRequestView>();
+    for (const id of ids) {
+      const row = await this.#db.get<PushRequestRow>('SELECT * FROM push_requests WHERE id = ?', [id]);
+      if (row) out.set(id, this.#view(row, await this.#approvals(this.#db, id)));
+    }
+    return out;
+  }
+
   /** Expires every pending request past its deadline ('detokenize-expire' each: discard the held push); resolves with how many. */
   async expireDue(): Promise<number> {
     return this.#sweep(this.#clock());

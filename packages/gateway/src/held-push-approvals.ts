@@ -46,6 +46,26 @@ function refusedNow(settings: PushSettings | undefined, view: PushRequestView): 
   return undefined;
 }
 
+/**
+ * At start, keeps on disk only the held pushes still waiting: one whose request ended, or that has no
+ * request (a stop between holding and opening it), is discarded; one approved but not released (a stop
+ * during its release) is discarded and its request ends `failed`, so the pusher pushes again.
+ */
+async function reconcile(service: PushApprovalService, repos: ReadonlyMap<string, RepoMirror>, log: Logger): Promise<void> {
+  for (const mirror of repos.values()) {
+    const ids = mirror.heldPushes();
+    if (ids.length === 0) continue;
+    const requests = await service.byIds(ids);
+    for (const id of ids) {
+      const request = requests.get(id);
+      if (request?.status === 'pending') continue;
+      await mirror.discardHeld(id);
+      if (request?.status === 'approved') await service.settle(id, request.refs.map((r) => ({ ref: r.ref, ok: false, reason: 'the gateway stopped before releasing it; push again' })));
+      log.warn('held push discarded at start', { repo: mirror.name, requestId: id, status: request?.status ?? 'no request' });
+    }
+  }
+}
+
 /** Opens the push request store and starts the expiry timer. */
 export async function openHeldPushApprovals(opts: HeldPushApprovalsOptions): Promise<HeldPushApprovals> {
   const { repos, audit, metrics, webhook, logger: log } = opts;
@@ -61,6 +81,7 @@ export async function openHeldPushApprovals(opts: HeldPushApprovalsOptions): Pro
       if (webhook) void webhook.notify(e).catch((err: unknown) => log.warn('webhook delivery failed', { error: (err as Error).message }));
     },
   });
+  await reconcile(service, repos, log);
   const timer = setInterval(() => {
     service.expireDue().catch((err: unknown) => log.warn('push request expiry failed', { error: (err as Error).message }));
   }, opts.expiryIntervalMs ?? 60_000);

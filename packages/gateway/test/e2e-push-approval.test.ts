@@ -29,15 +29,17 @@ describe('e2e: held pushes (push.requireApproval)', function () {
   let jwt: Record<'agent' | 'sec' | 'agentApprover', string>;
   let n = 0;
 
+  const options = (): Parameters<typeof startGateway>[0] => ({
+    port: 0, dataDir: join(dir, 'data'), auth: { mode: 'oidc', issuer: issuer.issuer, audience: 'gitgate' }, coalesceMs: 0, policy,
+    repos: [{ name: 'acme/api', upstream: { url: upstream }, push: { branches: ['agent/*'], requireApproval: true } }],
+  });
+
   before(async () => {
     dir = tempDir();
     upstream = join(dir, 'upstream', 'api.git');
     await (await demoFixtures()).makeDemoRepo(upstream, { seed: '5eed' });
     issuer = await startIssuer('gitgate');
-    gw = await startGateway({
-      port: 0, dataDir: join(dir, 'data'), auth: { mode: 'oidc', issuer: issuer.issuer, audience: 'gitgate' }, coalesceMs: 0, policy,
-      repos: [{ name: 'acme/api', upstream: { url: upstream }, push: { branches: ['agent/*'], requireApproval: true } }],
-    });
+    gw = await startGateway(options());
     api = `${gw.url}/api/v1`;
     jwt = {
       agent: await issuer.mint('agent-7', ['agents']),
@@ -147,5 +149,19 @@ describe('e2e: held pushes (push.requireApproval)', function () {
     for (let i = 0; i < 50 && heldDirs().includes(requestId); i++) await new Promise((done) => setTimeout(done, 20));
     expect(heldDirs()).to.not.include(requestId);
     expect(await upstreamHas('refs/heads/agent/expired')).to.equal(false);
+  });
+
+  it('keeps a pending held push across a restart and discards a held directory without a request', async () => {
+    const { requestId } = await heldPush(jwt.agent, 'restart');
+    const repoDir = join(gw.dataDir, 'repos', fs.readdirSync(join(gw.dataDir, 'repos'))[0]!);
+    const stray = 'deadbeef-0000-4000-8000-000000000000';
+    fs.mkdirSync(join(repoDir, 'held', stray, 'objects'), { recursive: true });
+    await gw.close();
+    gw = await startGateway(options());
+    api = `${gw.url}/api/v1`;
+    expect(heldDirs()).to.include(requestId).and.not.include(stray);
+    const approved = await http(`${api}/push-requests/${requestId}/approve`, { method: 'POST', jwt: jwt.sec, body: {} });
+    expect(approved.json().status, approved.text).to.equal('released');
+    expect(await upstreamHas('refs/heads/agent/restart')).to.equal(true);
   });
 });

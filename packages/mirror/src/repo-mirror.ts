@@ -21,7 +21,7 @@ import { git } from '@gitgate/git';
 import { MirrorError, codes } from './errors.js';
 import { noopLogger, type Logger } from '@gitgate/log';
 import { releaseHeldPush, runPush, type PushContext } from './push/push-run.js';
-import { readHeld, removeHeld, type HeldPush } from './push/held-push.js';
+import { heldIds, readHeld, removeHeld, type HeldPush } from './push/held-push.js';
 import type { PushOutcome, PushRequest } from './push/receive.js';
 
 /**
@@ -358,6 +358,11 @@ export class RepoMirror {
     const removed = removeHeld(this.#opts.dir, id);
     if (removed) this.#log.info('held push discarded', { repo: this.name, id });
     return removed;
+  }
+
+  /** The ids of the held pushes on disk, sorted. */
+  heldPushes(): string[] {
+    return heldIds(this.#opts.dir);
   }
 
   /** The record of held push `id` (refs, tokens restored, pusher). Throws MirrorError GITGATE_HELD_PUSH_UNKNOWN. */

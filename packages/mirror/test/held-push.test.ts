@@ -65,6 +65,7 @@ describe('held pushes (RepoMirror.receive with hold, releaseHeld, discardHeld)',
   it('keeps the held objects and record in a mode 0700 directory under the repository, and no quarantine', async () => {
     const { out, token } = await heldPush();
     expect(heldDirs()).to.deep.equal([out.held]);
+    expect(m.heldPushes()).to.deep.equal([out.held]);
     const held = path.join(repoDir(), 'held', out.held!);
     expect(fs.statSync(held).mode & 0o777).to.equal(0o700);
     expect(fs.statSync(path.join(repoDir(), 'held')).mode & 0o777).to.equal(0o700);

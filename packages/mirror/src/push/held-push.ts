@@ -4,7 +4,7 @@
  * the candidate upstream objects (restored values: as sensitive as the upstream store, never served,
  * mode 0700) and `push.json`, what the release needs: each ref's upstream update and its lease.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MirrorError, codes } from '../errors.js';
 import { objectsView, type StoreView } from './quarantine.js';
@@ -83,4 +83,10 @@ export function removeHeld(repoDir: string, id: string): boolean {
   const there = existsSync(dir);
   rmSync(dir, { recursive: true, force: true });
   return there;
+}
+
+/** The ids of the held pushes on disk (names that are not a held push's id are left alone). */
+export function heldIds(repoDir: string): string[] {
+  const root = join(repoDir, 'held');
+  return existsSync(root) ? readdirSync(root).filter((n) => HELD_ID.test(n)).sort() : [];
 }
