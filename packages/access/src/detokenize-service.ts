@@ -16,6 +16,7 @@ import type { Principal } from './identity.js';
 import { noopLogger, type Logger } from '@gitgate/log';
 import { maskedPreview } from './masked-preview.js';
 import { assertPrincipal, emitEach, later, optionalText, requestIdOf } from './request-input.js';
+import { addApproval } from './approval-count.js';
 import { Policy } from './policy.js';
 
 /** The part of `Vault` the service uses. */
@@ -282,11 +283,8 @@ export class DetokenizeService {
       if (row.requester === id.subject) {
         throw new AccessError(codes.forbidden, 'you cannot approve your own request', { data: { requestId: rid, reason: 'self-approval' } });
       }
-      // The primary key (request, approver) makes a repeated approval a no-op, inside the same
-      // serialised transaction as the count, so concurrent approvals each count once and never more.
-      const inserted = await tx.run('INSERT OR IGNORE INTO detokenize_approvals (request_id, approver, comment, at) VALUES (?, ?, ?, ?)', [rid, id.subject, note, at]);
-      if (inserted.changes === 1) {
-        const { n } = (await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM detokenize_approvals WHERE request_id = ?', [rid]))!;
+      const n = await addApproval(tx, 'detokenize_approvals', { rid, approver: id.subject, comment: note, at });
+      if (n !== undefined) {
         // A policy made stricter since the request was made applies to it too.
         const required = Math.max(row.required_approvals, this.#policy.detokenize.minApprovals);
         let status: RequestStatus = 'pending';

@@ -14,6 +14,7 @@ import { Policy } from './policy.js';
 import { PUSH_APPROVAL_STORE, pushApprovalMigrations } from './push-approval-schema.js';
 import { PUSH_REQUEST_STATUSES, type PushApprovalEvent, type PushRequestStatus } from './push-approval-event.js';
 import { assertPrincipal, emitEach, later, optionalText, requestIdOf } from './request-input.js';
+import { addApproval } from './approval-count.js';
 import { SYSTEM_ACTOR } from './detokenize-event.js';
 import type { ApprovalView } from './detokenize-service.js';
 
@@ -181,9 +182,8 @@ export class PushApprovalService {
     const view = await this.#db.transaction(async (tx) => {
       const row = await this.#pendingRow(tx, rid);
       if (row.pusher === id.subject) throw new AccessError(codes.forbidden, 'you cannot approve your own push', { data: { requestId: rid, reason: 'self-approval' } });
-      const inserted = await tx.run('INSERT OR IGNORE INTO push_approvals (request_id, approver, comment, at) VALUES (?, ?, ?, ?)', [rid, id.subject, note, at]);
-      if (inserted.changes === 1) {
-        const { n } = (await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM push_approvals WHERE request_id = ?', [rid]))!;
+      const n = await addApproval(tx, 'push_approvals', { rid, approver: id.subject, comment: note, at });
+      if (n !== undefined) {
         const required = Math.max(row.required_approvals, this.#policy.detokenize.minApprovals);
         const status: PushRequestStatus = n >= required ? 'approved' : 'pending';
         if (status === 'approved') await tx.run("UPDATE push_requests SET status = 'approved', approved_at = ?, required_approvals = ? WHERE id = ? AND status = 'pending'", [at, required, rid]);

@@ -9,17 +9,11 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startIssuer, type TestIssuer } from '@gitgate/testkit';
-import type { PolicyConfig } from '@gitgate/access';
-import { startDemoGateway, git, gitOk, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
+import { startDemoGateway, git, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
+import { HELD_PUSH_POLICY, pushHeld } from './helpers/held-push.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const AGENT = ['-c', 'user.name=Agent Smith', '-c', 'user.email=agent@example.test'];
-
-const policy: PolicyConfig = {
-  repos: [{ name: 'acme/api', readers: ['agents'], writers: ['agents'] }],
-  detokenize: { requesters: ['agents'], approvers: ['security'], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true },
-  admins: [],
-};
+const policy = HELD_PUSH_POLICY;
 
 describe('e2e: held pushes on the approver page in a browser', function () {
   this.timeout(90_000);
@@ -39,16 +33,7 @@ describe('e2e: held pushes on the approver page in a browser', function () {
     demo.gw.reload({ repos: [{ name: 'acme/api', upstream: { url: demo.upstream }, push: { branches: ['agent/*'], requireApproval: true } }], policy });
     const agent = await issuer.mint('agent-7', ['agents']);
     work = tempDir();
-    const clone = join(work, 'clone');
-    await gitOk(['clone', '-q', demo.url.replace('http://', `http://agent:${agent}@`), clone]);
-    const env = fs.readFileSync(join(clone, '.env'), 'utf8');
-    fs.writeFileSync(join(clone, '.env'), env.replace('AWS_REGION=eu-west-1', 'AWS_REGION=us-east-1'));
-    await gitOk([...AGENT, '-C', clone, 'commit', '-q', '-am', 'move region\n']);
-    pushed = (await gitOk(['-C', clone, 'rev-parse', 'HEAD'])).trim();
-    const r = await git(['-C', clone, 'push', 'origin', 'HEAD:refs/heads/agent/x']);
-    const m = /push request ([0-9a-f-]{36})/.exec(r.stderr);
-    if (!m) throw new Error(`the push was not held: ${r.stderr}`);
-    requestId = m[1]!;
+    ({ pushed, requestId } = await pushHeld(demo.url, agent, join(work, 'clone'), 'x'));
 
     context = await chromium.launchPersistentContext(join(work, 'profile'), {
       executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 720 },

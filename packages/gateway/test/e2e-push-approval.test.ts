@@ -5,19 +5,12 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { http, startIssuer, type TestIssuer } from '@gitgate/testkit';
-import type { PolicyConfig } from '@gitgate/access';
 import type { PushSettings } from '@gitgate/mirror';
 import { startGateway, type Gateway } from '../src/index.js';
 import { cleanup, demoFixtures, git, gitOk, tempDir } from './helpers/harness.js';
+import { HELD_PUSH_POLICY, pushHeld } from './helpers/held-push.js';
 
-const AGENT = ['-c', 'user.name=Agent Smith', '-c', 'user.email=agent@example.test'];
-const HELD = /held for approval: push request ([0-9a-f-]{36}); it goes upstream once an approver allows it/;
-
-const policy: PolicyConfig = {
-  repos: [{ name: 'acme/api', readers: ['agents'], writers: ['agents'] }],
-  detokenize: { requesters: ['agents'], approvers: ['security'], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true },
-  admins: [],
-};
+const policy = HELD_PUSH_POLICY;
 
 describe('e2e: held pushes (push.requireApproval)', function () {
   this.timeout(180_000);
@@ -53,19 +46,10 @@ describe('e2e: held pushes (push.requireApproval)', function () {
     cleanup(dir);
   });
 
-  /** A clone by `who`, a commit changing the region in .env (keeping its tokens), and its push to agent/<branch>. */
+  /** A clone by `who` and its push of a region change to agent/<branch>, held (helpers/held-push.ts). */
   async function heldPush(who: string, branch: string): Promise<{ clone: string; pushed: string; requestId: string; stderr: string }> {
     const clone = join(dir, `clone-${++n}`);
-    await gitOk(['clone', '-q', gw.url.replace('http://', `http://agent:${who}@`) + '/acme/api.git', clone]);
-    const env = fs.readFileSync(join(clone, '.env'), 'utf8');
-    fs.writeFileSync(join(clone, '.env'), env.replace('AWS_REGION=eu-west-1', 'AWS_REGION=us-east-1'));
-    await gitOk([...AGENT, '-C', clone, 'commit', '-q', '-am', 'move region\n']);
-    const pushed = (await gitOk(['-C', clone, 'rev-parse', 'HEAD'])).trim();
-    const r = await git(['-C', clone, 'push', 'origin', `HEAD:refs/heads/agent/${branch}`]);
-    expect(r.code, r.stderr).to.not.equal(0);
-    const m = HELD.exec(r.stderr);
-    expect(m, r.stderr).to.not.equal(null);
-    return { clone, pushed, requestId: m![1]!, stderr: r.stderr };
+    return { clone, ...(await pushHeld(`${gw.url}/acme/api.git`, who, clone, branch)) };
   }
 
   const heldDirs = (): string[] => {

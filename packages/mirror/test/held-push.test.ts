@@ -5,38 +5,29 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ZERO_OID, heldReason, type PushOutcome, type RepoMirror } from '../src/index.js';
 import { agentClone, commitAll, packOf } from './agent-work.js';
-import {
-  Upstream, fakeGithubPat, makeMirror, openDataEnv, readObject, refsOf, removeDir, revParse, tempDir, tokensIn, type DataEnv,
-} from './helpers.js';
+import { fakeGithubPat, makeMirror, readObject, refsOf, revParse, tokensIn, upstreamPerTest, type DataEnv } from './helpers.js';
 
 describe('held pushes (RepoMirror.receive with hold, releaseHeld, discardHeld)', function () {
   this.timeout(60_000);
-  let dir: string;
+  const t = upstreamPerTest();
   let env: DataEnv;
-  let up: Upstream;
   let m: RepoMirror;
   let secret: string;
   let base: string;
 
   beforeEach(async () => {
-    dir = tempDir();
-    up = Upstream.create(path.join(dir, 'upstream.git'));
-    env = await openDataEnv(path.join(dir, 'data'));
+    env = await t.open('data');
     secret = fakeGithubPat();
-    base = up.commitFiles({ 'deploy/app.env': `GITHUB_TOKEN=${secret}\nREGION=eu\n` }, 'base\n');
-    up.setRef('refs/heads/main', base);
-    up.setHead('refs/heads/main');
-    m = makeMirror(env, up.gitDir);
+    base = t.up.commitFiles({ 'deploy/app.env': `GITHUB_TOKEN=${secret}\nREGION=eu\n` }, 'base\n');
+    t.up.setRef('refs/heads/main', base);
+    t.up.setHead('refs/heads/main');
+    m = makeMirror(env, t.up.gitDir);
     await m.sync();
-  });
-  afterEach(async () => {
-    await env.close();
-    removeDir(dir);
   });
 
   /** The agent changes the env file (keeping its token) and pushes it to refs/heads/agent/x, held. */
   async function heldPush(): Promise<{ out: PushOutcome; pushed: string; token: string }> {
-    const work = agentClone(m, dir);
+    const work = agentClone(m, t.dir);
     const served = fs.readFileSync(path.join(work, 'deploy/app.env'), 'utf8');
     const pushed = commitAll(work, { 'deploy/app.env': served.replace('REGION=eu', 'REGION=us') }, 'move to us\n');
     const main = revParse(m.sanitized.gitDir, 'refs/heads/main');
@@ -58,7 +49,7 @@ describe('held pushes (RepoMirror.receive with hold, releaseHeld, discardHeld)',
     expect(out.held).to.be.a('string');
     expect(out.refs[0]).to.include({ ok: false, held: out.held, reason: heldReason(out.held!) });
     expect(out.refs[0]!.reason).to.equal(`held for approval: push request ${out.held}; it goes upstream once an approver allows it`);
-    expect(refsOf(up.gitDir).has('refs/heads/agent/x')).to.equal(false);
+    expect(refsOf(t.up.gitDir).has('refs/heads/agent/x')).to.equal(false);
     expect(refsOf(m.sanitized.gitDir).has('refs/heads/agent/x')).to.equal(false);
   });
 
@@ -79,21 +70,21 @@ describe('held pushes (RepoMirror.receive with hold, releaseHeld, discardHeld)',
     const { out, pushed } = await heldPush();
     const released = await m.releaseHeld(out.held!);
     expect(released.refs[0]).to.include({ ok: true, ref: 'refs/heads/agent/x' });
-    const tip = refsOf(up.gitDir).get('refs/heads/agent/x')!;
+    const tip = refsOf(t.up.gitDir).get('refs/heads/agent/x')!;
     expect(tip).to.equal(released.refs[0]!.upstreamNewId);
-    expect(readObject(up.gitDir, revParse(up.gitDir, `${tip}:deploy/app.env`)).content.toString()).to.equal(`GITHUB_TOKEN=${secret}\nREGION=us\n`);
+    expect(readObject(t.up.gitDir, revParse(t.up.gitDir, `${tip}:deploy/app.env`)).content.toString()).to.equal(`GITHUB_TOKEN=${secret}\nREGION=us\n`);
     expect(refsOf(m.sanitized.gitDir).get('refs/heads/agent/x')).to.equal(pushed);
     expect(heldDirs()).to.deep.equal([]);
   });
 
   it('refuses the release as non-fast-forward when upstream moved the ref meanwhile, and keeps nothing', async () => {
     const { out } = await heldPush();
-    const other = up.commitFiles({ 'src/other.js': 'other();\n' }, 'upstream work\n', [base]);
-    up.setRef('refs/heads/agent/x', other);
+    const other = t.up.commitFiles({ 'src/other.js': 'other();\n' }, 'upstream work\n', [base]);
+    t.up.setRef('refs/heads/agent/x', other);
     const released = await m.releaseHeld(out.held!);
     expect(released.refs[0]!.ok).to.equal(false);
     expect(released.refs[0]!.reason).to.match(/^non-fast-forward/);
-    expect(refsOf(up.gitDir).get('refs/heads/agent/x')).to.equal(other);
+    expect(refsOf(t.up.gitDir).get('refs/heads/agent/x')).to.equal(other);
     expect(heldDirs()).to.deep.equal([]);
   });
 
@@ -101,7 +92,7 @@ describe('held pushes (RepoMirror.receive with hold, releaseHeld, discardHeld)',
     const { out } = await heldPush();
     expect(await m.discardHeld(out.held!)).to.equal(true);
     expect(heldDirs()).to.deep.equal([]);
-    expect(refsOf(up.gitDir).has('refs/heads/agent/x')).to.equal(false);
+    expect(refsOf(t.up.gitDir).has('refs/heads/agent/x')).to.equal(false);
     expect(await m.discardHeld(out.held!)).to.equal(false);
     await m.releaseHeld(out.held!).then(() => expect.fail('released'), (e: { code?: string }) => expect(e.code).to.equal('GITGATE_HELD_PUSH_UNKNOWN'));
   });
