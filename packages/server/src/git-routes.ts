@@ -10,6 +10,7 @@ import { createSyncRunner, type SyncRunner } from './sync-runner.js';
 import { readBody } from './request-body.js';
 import { runUploadPack } from './upload-pack.js';
 import { advertiseReceivePack, receivePack } from './receive-pack.js';
+import { PushThrottle, type PushThrottleOptions } from './push-throttle.js';
 import { httpErrorOf } from '@gitgate/errors';
 import { ServerError, codes } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
@@ -43,6 +44,8 @@ export interface GitRoutesOptions {
   pushSettings?: (repo: string) => PushSettings | undefined;
   /** Largest decoded push body (commands and pack) accepted (default 512 MiB). */
   maxPushBytes?: number;
+  /** How many refused ref updates an identity may have per window before its pushes are held off (default 20 per 10 minutes). */
+  pushThrottle?: PushThrottleOptions;
 }
 
 /** What one git HTTP request did (with what a fetch asked for), recorded as an audit `session` row. */
@@ -100,6 +103,7 @@ interface GitContext {
   refusals: RefusalAudit;
   sync: SyncRunner;
   exposures: ExposureCache<{ token: string; objectId: string }[]>;
+  pushThrottle: PushThrottle;
 }
 
 /** The express handler for every git path. */
@@ -114,6 +118,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
     refusals: opts.refusals ?? new RefusalAudit({ audit }),
     sync: opts.syncRunner ?? createSyncRunner({ audit, metrics: opts.metrics, logger: log }),
     exposures: new ExposureCache<{ token: string; objectId: string }[]>(),
+    pushThrottle: new PushThrottle(opts.pushThrottle),
   };
   return (req: Request, res: Response, next: NextFunction): void => {
     const parsed = parseGitPath(req.path);
@@ -214,7 +219,11 @@ async function dispatchPush(ctx: GitContext, parsed: GitPath, mirror: RepoMirror
     throw new ServerError(codes.notWriter, `you may not push to ${mirror.name}: you are not in its writers' groups`);
   }
   refuseWhileAuditFails(ctx);
-  const push = { agent: ctx.opts.agent, log: ctx.log, audit: ctx.audit, metrics: ctx.opts.metrics };
+  const subject = session.identity.subject;
+  if (!ctx.pushThrottle.allows(subject)) {
+    throw new ServerError(codes.pushThrottled, `too many of your pushes were refused in the last minutes; try again in ${ctx.pushThrottle.retryAfterSeconds(subject)} s`);
+  }
+  const push = { agent: ctx.opts.agent, log: ctx.log, audit: ctx.audit, metrics: ctx.opts.metrics, onRefused: (n: number) => ctx.pushThrottle.refused(subject, n) };
   if (parsed.endpoint === 'info/refs') {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new ServerError(codes.methodNotAllowed, 'info/refs takes GET');
     await ctx.sync(mirror);

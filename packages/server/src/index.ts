@@ -20,3 +20,5 @@ export { createSyncRunner } from './sync-runner.js';
 export type { SyncRunner, SyncRunnerOptions } from './sync-runner.js';
 export { nullAudit } from './audit-sink.js';
 export type { AuditEvent, AuditSink } from './audit-sink.js';
+export { PushThrottle } from './push-throttle.js';
+export type { PushThrottleOptions } from './push-throttle.js';

@@ -24,6 +24,8 @@ export interface PushRouteContext {
   log: Logger;
   audit: AuditSink;
   metrics?: GatewayMetrics;
+  /** Told how many ref updates of a push were refused (PushThrottle). */
+  onRefused?: (count: number) => void;
 }
 
 /** The part of a git session a push fills in (git-routes.ts records it as the session row). */
@@ -82,6 +84,8 @@ export async function receivePack(ctx: PushRouteContext, mirror: RepoMirror, set
     const reason = 'the gateway could not complete the push (upstream unavailable or an internal error); nothing was changed upstream unless a later fetch shows it';
     outcome = { refs: request.commands.map((c) => ({ ...c, ok: false, reason })), tokensRestored: [], commits: 0, error: true } as PushOutcome & { error: true };
   }
+  // Refusals the push earned count against its identity; a failure of the gateway or upstream does not.
+  if (!(outcome as { error?: true }).error) ctx.onRefused?.(outcome.refs.filter((r) => !r.ok).length);
   await recordPush(ctx, mirror, session, outcome);
   const status = reportStatus(outcome.refs.map((r) => ({ ref: r.ref, ok: r.ok, ...(r.ok ? {} : { reason: oneLine(r.reason ?? 'refused') }) })), outcome.unpackError);
   send(1, status);

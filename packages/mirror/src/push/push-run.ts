@@ -17,6 +17,7 @@ import { Translator } from './translate.js';
 import { blobCheck } from './blob-check.js';
 import { upstreamIdsOfServed } from './served-ids.js';
 import { verifyRoundTrip } from './verify.js';
+import { readObjectBatches } from '../cat-file-batch.js';
 import { restoreTokens, tokensIn } from './token-restore.js';
 import {
   ZERO_OID, isFastForward, newPushedObjects, servedReferences, type PushOutcome, type PushRequest, type RefOutcome,
@@ -126,7 +127,13 @@ async function translate(ctx: PushContext, q: Quarantine, gate: TokenGate, live:
   const servedIds = [...new Set([...servedReferences(objects, tips), ...olds])];
   const served = await upstreamIdsOfServed({ repo: ctx.repo, ids: servedIds, idMap: ctx.idMap, sanitizedGitDir: ctx.sanitized.gitDir, upstreamGitDir: ctx.upstreamGitDir, gate });
   const tools = await ctx.rewriteTools();
-  const translator = new Translator({ objects, served, gate, checkBlob: blobCheck(tools.scanner, tools.minter) });
+  const translator = new Translator({
+    objects, served: served.ids, ambiguous: served.ambiguous, gate, checkBlob: blobCheck(tools.scanner, tools.minter),
+    readUpstream: async (id) => {
+      for await (const batch of readObjectBatches(ctx.upstreamGitDir, [id])) return batch[0];
+      return undefined;
+    },
+  });
   await translator.translate(tips);
   await q.writeCandidates(translator.candidates);
   const state = await ctx.idMap.state(ctx.repo);
