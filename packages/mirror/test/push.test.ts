@@ -78,6 +78,14 @@ describe('push through the gateway (RepoMirror.receive)', function () {
     return m.receive({ commands: [{ ref, oldId, newId }], pack: packOf(work, newId, served), atomic: false, rules });
   }
 
+  /** The suite's scanner, except that content holding `marker` cannot be scanned (it is withheld). */
+  function failingOn(marker: string): typeof env.scanner {
+    return { ...env.scanner, scan: (b, h) => {
+      if (b.includes(marker)) throw new Error('cannot scan');
+      return env.scanner.scan(b, h);
+    } };
+  }
+
   function pushDirs(): string[] {
     return fs.readdirSync(path.join(env.dir, 'repos')).flatMap((r) => fs.readdirSync(path.join(env.dir, 'repos', r))).filter((n) => n.startsWith('push-'));
   }
@@ -165,10 +173,7 @@ describe('push through the gateway (RepoMirror.receive)', function () {
   });
 
   it('keeps each withheld file upstream where it was, though they share one sanitized form', async () => {
-    const scanner = { ...env.scanner, scan: (b: Buffer, h?: Parameters<typeof env.scanner.scan>[1]) => {
-      if (b.includes('UNSCANNABLE')) throw new Error('cannot scan');
-      return env.scanner.scan(b, h);
-    } };
+    const scanner = failingOn('UNSCANNABLE');
     const tip = up.commitFiles({ 'bin/a.dat': 'UNSCANNABLE-1\n', 'bin/b.dat': 'UNSCANNABLE-2\n', 'bin/notes.txt': 'one\n' }, 'bins\n', [base]);
     up.setRef('refs/heads/main', tip);
     const wm = makeMirror(env, up.gitDir, { scanner });
@@ -185,10 +190,7 @@ describe('push through the gateway (RepoMirror.receive)', function () {
   });
 
   it('refuses a withheld file moved where the parent commit had none of its originals', async () => {
-    const scanner = { ...env.scanner, scan: (b: Buffer, h?: Parameters<typeof env.scanner.scan>[1]) => {
-      if (b.includes('UNSCANNABLE')) throw new Error('cannot scan');
-      return env.scanner.scan(b, h);
-    } };
+    const scanner = failingOn('UNSCANNABLE');
     up.setRef('refs/heads/main', up.commitFiles({ 'bin/a.dat': 'UNSCANNABLE-1\n', 'bin/b.dat': 'UNSCANNABLE-2\n' }, 'bins\n', [base]));
     const wm = makeMirror(env, up.gitDir, { scanner });
     await wm.sync();
