@@ -10,7 +10,7 @@
 //
 // Without <repo-path> the 50k-object bench repository is generated once by fixtures/bench-repo.mjs and
 // cached under .bench/ (git-ignored), keyed by seed and object count. See docs/benchmarks.md.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync, renameSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,8 @@ import { spawnGatewayChild } from './lib/gateway-child.mjs';
 import { sampleTree, memoryOf, cpuOf } from './lib/proc-sampler.mjs';
 import { summariseCpuProfile } from './lib/cpu-profile.mjs';
 import { canTraceGit, gitTraceShim } from './lib/git-trace-shim.mjs';
+import { bareCopy, cachedBenchRepo } from './lib/bench-repo-cache.mjs';
+import { median, table } from './lib/bench-report.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const USAGE = `usage: node scripts/bench.mjs [<repo-path>] [--objects N] [--seed TEXT] [--runs N] [--keep] [--json] [--cpu-prof] [--trace-git] [--no-small] [--medium N]`;
@@ -79,11 +81,6 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 /** Clones with protocol v2 into a new temp dir; returns { ms, dir }. */
 async function timedClone(url, label, extra = []) {
   const dir = join(work, 'clones', `${label}-${Math.random().toString(36).slice(2, 8)}`);
@@ -115,39 +112,9 @@ async function advanceByCommitTree(gitDir, i) {
   return { newCommit: commit, branch };
 }
 
-/** The generated bench repository, from the cache under .bench/ or made now. */
-async function cachedBenchRepo(objectsWanted) {
-  const seedText = opt.seed;
-  const key = `bench-${seedText.replace(/[^A-Za-z0-9_.-]/g, '_')}-${objectsWanted}`;
-  const dir = join(ROOT, '.bench', key);
-  const metaFile = join(dir, 'meta.json');
-  if (existsSync(metaFile)) {
-    say(`using cached ${dir}`);
-    return { gitDir: join(dir, 'upstream.git'), meta: JSON.parse(readFileSync(metaFile, 'utf8')), cached: true };
-  }
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  say(`generating a ${objectsWanted}-object repository into ${dir} (once; cached for later runs)`);
-  const { makeBenchRepo } = await import('../fixtures/bench-repo.mjs');
-  const t = process.hrtime.bigint();
-  const made = await makeBenchRepo(join(dir, 'upstream.git'), { objects: objectsWanted, seed: Buffer.from(seedText, 'utf8') });
-  const meta = { objects: made.objects, seed: made.seed, commits: made.commits, secrets: made.secrets, refs: Object.keys(made.refs).length };
-  // meta.json is the completion marker: written last, atomically, so an interrupted run regenerates.
-  writeFileSync(`${metaFile}.tmp`, JSON.stringify(meta));
-  renameSync(`${metaFile}.tmp`, metaFile);
-  say(`generated in ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(1)} s`);
-  return { gitDir: join(dir, 'upstream.git'), meta, cached: false };
-}
-
-/**
- * Copies a repository into the served project root (a local clone: hard-linked packs, heads and tags
- * only), so that advancing it for the incremental fetch never touches the original.
- */
+/** A bare copy of a repository in the served project root, so that advancing it never touches the original. */
 async function servedCopy(source, name) {
-  const dest = join(work, 'serve', `${name}.git`);
-  mkdirSync(dirname(dest), { recursive: true });
-  await gitOk(['clone', '--bare', '-q', source, dest]);
-  return dest;
+  return bareCopy(source, join(work, 'serve', `${name}.git`));
 }
 
 /** The gitgate log lines of one kind logged after time `since` (ms epoch). */
@@ -444,13 +411,6 @@ function rows(large, small, medium) {
   return out;
 }
 
-function table(header, body) {
-  const all = [header, ...body];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
-  const line = (r) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
-}
-
 function printReport(res) {
   const { large, small } = res;
   const p = (s = '') => process.stdout.write(s + '\n');
@@ -526,7 +486,7 @@ async function main() {
     secrets = ['gitgate-bench-dummy-secret-1', 'gitgate-bench-dummy-secret-2', 'gitgate-bench-dummy-secret-3'];
     advance = (i) => advanceByCommitTree(upstream, i);
   } else {
-    const bench = await cachedBenchRepo(objectsWanted);
+    const bench = await cachedBenchRepo({ objects: objectsWanted, seed: opt.seed, say });
     upstream = await servedCopy(bench.gitDir, 'large');
     source = `fixtures/bench-repo.mjs --objects ${objectsWanted} --seed ${opt.seed}${bench.cached ? ' (cached in .bench/)' : ''}`;
     secrets = bench.meta.secrets.map((s) => s.value);
@@ -540,7 +500,7 @@ async function main() {
   const large = await measureRepo({ label: 'large', upstream, httpUrl: httpBackend.url, advance, secrets, filterRepo: true });
   let medium = null;
   if (!positionals[0] && mediumObjects > 0) {
-    const bench = await cachedBenchRepo(mediumObjects);
+    const bench = await cachedBenchRepo({ objects: mediumObjects, seed: opt.seed, say });
     const copy = await servedCopy(bench.gitDir, 'medium');
     const { advanceBenchRepo } = await import('../fixtures/bench-repo.mjs');
     medium = await measureRepo({ label: 'medium', upstream: copy, httpUrl: httpBackend.url, advance: async () => ({ ...(await advanceBenchRepo(copy)), branch: 'refs/heads/main' }), secrets: [], filterRepo: false });
