@@ -1,0 +1,313 @@
+#!/usr/bin/env node
+// `npm run bench:push`: times `git push` of a 1-commit change through gitgate (issue 13: quarantine,
+// token restore, verification rewrite, leased push upstream, sync back) against a direct push to stock
+// `git http-backend`, on the same generated repository, in the same run. Two cases per side: a new
+// branch holding one commit (edit of an existing file in a subdirectory plus one new file), and a
+// fast-forward of that branch by one more commit. Then one more gateway push with --progress, timed
+// line by line against the gateway's log, says where the gateway's time goes.
+//
+//   node scripts/bench-push.mjs [--objects 50000] [--seed bench] [--runs 5] [--keep] [--json] [--trace-git]
+//
+// The repository is the one scripts/bench.mjs uses (fixtures/bench-repo.mjs, cached under .bench/).
+// See docs/benchmarks.md, "Push".
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gitEnv, gitOk, gitText, reachableObjects } from './lib/bench-git.mjs';
+import { startHttpBackend } from './lib/http-backend-server.mjs';
+import { spawnGatewayChild } from './lib/gateway-child.mjs';
+import { canTraceGit, gitTraceShim } from './lib/git-trace-shim.mjs';
+import { bareCopy, cachedBenchRepo } from './lib/bench-repo-cache.mjs';
+import { median, table } from './lib/bench-report.mjs';
+
+const USAGE = 'usage: node scripts/bench-push.mjs [--objects N] [--seed TEXT] [--runs N] [--keep] [--json] [--trace-git]';
+const REPO = 'bench/push';
+// The gateway's default coalescing window (RepoMirror): an agent's pushes are minutes apart, so each
+// one starts with the up-to-date check of upstream. The benchmark waits the window out before each.
+const COALESCE_MS = 2000;
+
+const { values: opt } = parseArgs({
+  options: {
+    objects: { type: 'string', default: '50000' },
+    seed: { type: 'string', default: 'bench' },
+    runs: { type: 'string', default: '5' },
+    keep: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    'trace-git': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (opt.help) {
+  process.stdout.write(USAGE + '\n');
+  process.exit(0);
+}
+const objectsWanted = Number(opt.objects);
+const runs = Number(opt.runs);
+if (!Number.isInteger(objectsWanted) || objectsWanted < 100) throw new TypeError('--objects must be an integer >= 100');
+if (!Number.isInteger(runs) || runs < 1) throw new TypeError('--runs must be a positive integer');
+
+/** Progress for humans; stderr, so that --json keeps stdout machine-readable. */
+const say = (msg) => process.stderr.write(`bench-push: ${msg}\n`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Everything to undo at the end, on success, failure or Ctrl-C.
+const work = mkdtempSync(join(tmpdir(), 'gitgate-bench-push-'));
+let gateway = null;
+let httpBackend = null;
+let cleaned = false;
+async function cleanup() {
+  if (cleaned) return;
+  cleaned = true;
+  gateway?.kill();
+  if (httpBackend) await httpBackend.close().catch(() => {});
+  if (opt.keep) say(`kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => cleanup().finally(() => process.exit(130)));
+
+/** A working clone of `url` (what an agent has); resolves with its directory and the clone's wall time. */
+async function agentClone(url, name) {
+  const dir = join(work, 'clones', name);
+  mkdirSync(dirname(dir), { recursive: true });
+  const r = await gitOk(['-c', 'protocol.version=2', 'clone', '-q', url, dir]);
+  return { dir, ms: r.ms };
+}
+
+/**
+ * One commit on top of HEAD (or of `from`, detached): a line appended to `file` (an existing file in a
+ * subdirectory) and a new file next to it. Resolves with the commit id.
+ */
+async function commitChange(clone, file, label, from) {
+  if (from) await gitOk(['-C', clone, 'checkout', '-q', '--detach', from]);
+  appendFileSync(join(clone, file), `// edited by the push benchmark (${label})\n`);
+  const added = join(dirname(file), `bench-push-${label}.txt`);
+  writeFileSync(join(clone, added), `new file of the push benchmark (${label})\n`);
+  await gitOk(['-C', clone, 'add', file, added]);
+  await gitOk(['-C', clone, 'commit', '-q', '-m', `bench: push ${label}`]);
+  return gitText(['-C', clone, 'rev-parse', 'HEAD']);
+}
+
+/**
+ * `git push origin HEAD:<ref>` from `clone`, timed from spawn to exit; with `lines`, every stderr line
+ * (progress included, --progress) is kept with the time it arrived (ms epoch). Throws when it fails.
+ */
+function timedPush(clone, ref, { lines = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const args = ['-C', clone, 'push', ...(lines ? ['--progress'] : []), 'origin', `HEAD:${ref}`];
+    const startedAt = Date.now();
+    const started = process.hrtime.bigint();
+    const child = spawn('git', args, { env: gitEnv() });
+    const seen = [];
+    let stderr = '';
+    let pending = '';
+    child.stdout.resume();
+    child.stderr.on('data', (c) => {
+      const t = Date.now();
+      const text = c.toString('utf8');
+      stderr = (stderr + text).slice(-8192);
+      if (!lines) return;
+      const parts = (pending + text).split(/[\r\n]/);
+      pending = parts.pop();
+      for (const p of parts) if (p.trim()) seen.push({ t, text: p.trim() });
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code !== 0) reject(new Error(`git push ${ref} failed (exit ${code}): ${stderr.trim().slice(-600)}`));
+      else resolve({ ms, startedAt, endedAt: Date.now(), lines: seen });
+    });
+  });
+}
+
+/** The first existing file in a subdirectory of the clone's HEAD, deepest directories first (same path on both sides). */
+async function fileToEdit(clone) {
+  const files = (await gitText(['-C', clone, 'ls-files'])).split('\n').filter((f) => f.includes('/'));
+  files.sort((a, b) => b.split('/').length - a.split('/').length || (a < b ? -1 : 1));
+  if (files.length === 0) throw new Error('the repository has no file in a subdirectory');
+  return files[0];
+}
+
+/** The id a ref has in a bare repository, or null. */
+async function refId(gitDir, ref) {
+  const out = await gitText(['--git-dir', gitDir, 'for-each-ref', '--format=%(objectname)', ref]);
+  return out || null;
+}
+
+/**
+ * One side's case pair for run `i`: a new branch `agent/bench-<i>` with one commit, then a fast-forward
+ * of it by one more. `before` runs ahead of each timed push (the gateway waits out its coalescing window).
+ */
+async function pushPair(side, i, before) {
+  const ref = `refs/heads/agent/bench-${i}`;
+  await commitChange(side.clone, side.file, `${i}a`, side.base);
+  await before();
+  const created = await timedPush(side.clone, ref);
+  const tip = await commitChange(side.clone, side.file, `${i}b`);
+  await before();
+  const forwarded = await timedPush(side.clone, ref);
+  // Sanity: the branch is where the agent put it, as the agent sees it (through the same server).
+  const listed = (await gitText(['-C', side.clone, 'ls-remote', 'origin', ref])).split('\t')[0];
+  if (listed !== tip) throw new Error(`${side.name}: ${ref} is served at ${listed || 'nothing'} after the push, not at ${tip}`);
+  const upstreamTip = await refId(side.upstream, ref);
+  if (!upstreamTip) throw new Error(`${side.name}: ${ref} did not reach upstream`);
+  return { created: created.ms, forwarded: forwarded.ms, upstreamTip };
+}
+
+/**
+ * One new-branch push through the gateway with --progress, set against the gateway's log: the steps
+ * between request and answer, each from the first line or log entry that marks it.
+ */
+async function breakdown(side, i, trace) {
+  const ref = `refs/heads/agent/bench-${i}`;
+  await commitChange(side.clone, side.file, `${i}a`, side.base);
+  await sleep(COALESCE_MS + 100);
+  const traceFrom = trace?.lines() ?? 0;
+  const logFrom = gateway.logs.length;
+  const p = await timedPush(side.clone, ref, { lines: true });
+  const logs = gateway.logs.slice(logFrom).filter((l) => l.t >= p.startedAt);
+  const at = (pred) => {
+    const x = p.lines.find((l) => pred(l.text));
+    return x ? x.t - p.startedAt : null;
+  };
+  const log = (pred, nth = 0) => {
+    const x = logs.filter(pred)[nth];
+    return x ? x.t - p.startedAt : null;
+  };
+  const request = (endpoint) => logs.find((l) => l.msg === 'git request' && l.meta?.endpoint === endpoint);
+  const marks = {
+    adverts: log((l) => l.msg === 'git request' && l.meta?.endpoint === 'info/refs'),
+    upToDateCheck: logs.find((l) => l.msg === 'sync finished' && l.meta?.upToDate)?.meta?.ms ?? null,
+    packWritten: at((t) => t.startsWith('Writing objects: 100%')),
+    checking: at((t) => t.includes('gitgate: checking the pushed objects')),
+    pushingUpstream: at((t) => t.includes('gitgate: pushing to upstream')),
+    syncingBack: at((t) => t.includes('gitgate: syncing the pushed branch back')),
+    syncBackFinished: log((l) => l.msg === 'sync finished' && !l.meta?.upToDate),
+    postAnswered: log((l) => l.msg === 'git request' && l.meta?.endpoint === 'git-receive-pack'),
+    clientExit: p.endedAt - p.startedAt,
+  };
+  const syncBack = logs.find((l) => l.msg === 'sync finished' && !l.meta?.upToDate)?.meta ?? null;
+  const out = {
+    ms: p.ms, marks, syncBack,
+    requests: { infoRefsMs: request('info/refs')?.meta?.ms ?? null, receivePackMs: request('git-receive-pack')?.meta?.ms ?? null },
+  };
+  if (trace) out.git = trace.read(traceFrom).map((x) => ({ ms: Math.round(x.seconds * 1000), cmd: x.cmd.replace(work, '<tmp>') }));
+  return out;
+}
+
+async function main() {
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, git: await gitText(['--version']) };
+  const loadBefore = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const bench = await cachedBenchRepo({ objects: objectsWanted, seed: opt.seed, say });
+
+  // The peer: a bare copy served by stock http-backend, receive-pack switched on in the copy itself.
+  const peerUpstream = await bareCopy(bench.gitDir, join(work, 'serve', 'push.git'));
+  await gitOk(['--git-dir', peerUpstream, 'config', 'http.receivepack', 'true']);
+  httpBackend = await startHttpBackend({ projectRoot: join(work, 'serve') });
+  // The gateway: its own bare copy as a local upstream, push allowed to agent/*.
+  const gwUpstream = await bareCopy(bench.gitDir, join(work, 'upstream', 'push.git'));
+  const trace = opt['trace-git'] && canTraceGit() ? gitTraceShim(join(work, 'trace')) : null;
+  gateway = spawnGatewayChild({ env: trace?.env });
+  const base = await gateway.start({
+    port: 0, dataDir: join(work, 'data'), auth: { mode: 'none' },
+    repos: [{ name: REPO, upstream: { url: gwUpstream }, push: { branches: ['agent/*'] } }],
+  });
+  const objects = await reachableObjects(gwUpstream);
+  say(`${objects} reachable objects; http-backend at ${httpBackend.url}, gateway at ${base}`);
+
+  // Warm-up: the first clone through the gateway does the whole first sync, which is not measured here.
+  const gwClone = await agentClone(`${base}/${REPO}.git`, 'gateway');
+  const peerClone = await agentClone(`${httpBackend.url}/push.git`, 'peer');
+  say(`first clone: gateway ${(gwClone.ms / 1000).toFixed(2)} s (includes the first sync), http-backend ${(peerClone.ms / 1000).toFixed(2)} s`);
+  const file = await fileToEdit(peerClone.dir);
+  const baseRef = 'origin/HEAD';
+  const sides = {
+    peer: { name: 'http-backend', clone: peerClone.dir, upstream: peerUpstream, file, base: baseRef },
+    gateway: { name: 'gitgate', clone: gwClone.dir, upstream: gwUpstream, file, base: baseRef },
+  };
+  const waitWindow = () => sleep(COALESCE_MS + 100);
+  const noWait = async () => {};
+
+  const times = { peer: { created: [], forwarded: [] }, gateway: { created: [], forwarded: [] } };
+  const logFrom = gateway.logs.length;
+  for (let i = 1; i <= runs; i++) {
+    const p = await pushPair(sides.peer, i, noWait);
+    const g = await pushPair(sides.gateway, i, waitWindow);
+    for (const [k, r] of [['peer', p], ['gateway', g]]) {
+      times[k].created.push(r.created);
+      times[k].forwarded.push(r.forwarded);
+    }
+    say(`run ${i}/${runs}: new branch gitgate ${g.created.toFixed(0)} ms, http-backend ${p.created.toFixed(0)} ms; fast-forward gitgate ${g.forwarded.toFixed(0)} ms, http-backend ${p.forwarded.toFixed(0)} ms`);
+  }
+  const syncsBack = gateway.logs.slice(logFrom).filter((l) => l.msg === 'sync finished' && !l.meta?.upToDate).map((l) => l.meta);
+  say('one more gateway push with --progress, for where the time goes ...');
+  const where = await breakdown(sides.gateway, runs + 1, trace);
+
+  await gateway.exit();
+  gateway = null;
+  machine.loadavg = { before: loadBefore, after: loadavg().map((x) => x.toFixed(2)).join(' ') };
+  const row = (name, key) => {
+    const g = median(times.gateway[key]);
+    const p = median(times.peer[key]);
+    return { case: name, gitgateMs: g, httpBackendMs: p, ratio: g / p };
+  };
+  const res = {
+    machine, objects, runs, file, source: `fixtures/bench-repo.mjs --objects ${objectsWanted} --seed ${opt.seed}${bench.cached ? ' (cached in .bench/)' : ''}`,
+    firstClone: { gitgateMs: gwClone.ms, httpBackendMs: peerClone.ms },
+    rows: [row('new branch, 1 commit', 'created'), row('fast-forward, 1 more commit', 'forwarded')],
+    times, syncsBack, breakdown: where,
+  };
+  if (opt.json) process.stdout.write(JSON.stringify(res, null, 2) + '\n');
+  else printReport(res);
+}
+
+const ms = (x) => (x === null || x === undefined ? '—' : `${Math.round(x)} ms`);
+
+function printReport(res) {
+  const p = (s = '') => process.stdout.write(s + '\n');
+  p(`gitgate push benchmark — ${res.machine.cpus} cores (${res.machine.cpuModel}), ${res.machine.memGiB} GiB, node ${res.machine.node}, ${res.machine.git}`);
+  p(`load average before: ${res.machine.loadavg.before}; after: ${res.machine.loadavg.after}`);
+  p(`repository: ${res.source}; ${res.objects} reachable objects; edited file ${res.file} (+ one new file beside it)`);
+  p(`first clone (not measured below): gitgate ${ms(res.firstClone.gitgateMs)} incl. the first sync, http-backend ${ms(res.firstClone.httpBackendMs)}`);
+  p();
+  p(table(['git push origin HEAD:refs/heads/agent/bench-N', `gitgate (median of ${res.runs})`, 'http-backend', 'ratio'],
+    res.rows.map((r) => [r.case, ms(r.gitgateMs), ms(r.httpBackendMs), `${r.ratio.toFixed(2)}×`])));
+  p();
+  p(`all runs (ms), gitgate: new ${res.times.gateway.created.map(Math.round).join(', ')}; ff ${res.times.gateway.forwarded.map(Math.round).join(', ')}`);
+  p(`all runs (ms), http-backend: new ${res.times.peer.created.map(Math.round).join(', ')}; ff ${res.times.peer.forwarded.map(Math.round).join(', ')}`);
+  p(`syncs back after the pushes: ${res.syncsBack.map((s) => `${s.objects} objects in ${s.ms} ms`).join('; ')}`);
+  p();
+  const b = res.breakdown;
+  const m = b.marks;
+  p(`where a gitgate push's ${ms(b.ms)} go (one more new-branch push with --progress; ms since git push started):`);
+  const steps = [
+    [m.adverts, 'info/refs answered (receive-pack advertisement, after an up-to-date check of upstream: ' + ms(m.upToDateCheck) + ')'],
+    [m.packWritten, 'client has written its pack (POST under way)'],
+    [m.checking, 'request parsed, pack indexed into the quarantine, refs checked; translation starts'],
+    [m.pushingUpstream, 'translated, verification rewrite done, pushed ids recorded; git push to upstream starts'],
+    [m.syncingBack, 'upstream took it; forced sync back starts'],
+    [m.syncBackFinished, `sync back finished${b.syncBack ? ` (${b.syncBack.objects} objects, ${b.syncBack.ms} ms)` : ''}`],
+    [m.postAnswered, 'receive-pack POST answered (report-status, after the audit rows are durable)'],
+    [m.clientExit, 'git push exited'],
+  ];
+  let prev = 0;
+  for (const [t, what] of steps) {
+    p(`  ${t === null ? '     —' : `+${String(Math.round(t)).padStart(5)}`} ms  ${t === null ? '' : `(${String(Math.round(t - prev)).padStart(5)})`}  ${what}`);
+    if (t !== null) prev = t;
+  }
+  p(`  server-side: info/refs ${ms(b.requests.infoRefsMs)}, receive-pack POST ${ms(b.requests.receivePackMs)}`);
+  if (b.git) {
+    p('  git processes the gateway ran during that push (--trace-git, exit order, elapsed):');
+    for (const g of b.git) p(`    ${String(g.ms).padStart(6)} ms  ${g.cmd.slice(0, 160)}`);
+  }
+}
+
+try {
+  await main();
+} catch (e) {
+  say(`failed: ${e?.stack ?? e}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
