@@ -192,7 +192,7 @@ async function breakdown(side, i, trace) {
     ms: p.ms, marks, syncBack,
     requests: { infoRefsMs: request('info/refs')?.meta?.ms ?? null, receivePackMs: request('git-receive-pack')?.meta?.ms ?? null },
   };
-  if (trace) out.git = trace.read(traceFrom).map((x) => ({ ms: Math.round(x.seconds * 1000), cmd: x.cmd.replace(work, '<tmp>') }));
+  if (trace) out.git = trace.read(traceFrom).map((x) => ({ ms: Math.round(x.seconds * 1000), cmd: x.cmd.replaceAll(work, '<tmp>') }));
   return out;
 }
 
@@ -298,6 +298,10 @@ function printReport(res) {
   }
   p(`  server-side: info/refs ${ms(b.requests.infoRefsMs)}, receive-pack POST ${ms(b.requests.receivePackMs)}`);
   if (b.git) {
+    // In exit order: everything before the upstream `git push` belongs to the check and the translation.
+    const at = b.git.findIndex((g) => / push --porcelain /.test(g.cmd));
+    const sum = (xs) => `${xs.reduce((a, g) => a + g.ms, 0)} ms in ${xs.length} processes`;
+    if (at >= 0) p(`  git time (--trace-git): up to the translation ${sum(b.git.slice(0, at))}; push to upstream ${sum(b.git.slice(at, at + 1))}; sync back ${sum(b.git.slice(at + 1))}`);
     p('  git processes the gateway ran during that push (--trace-git, exit order, elapsed):');
     for (const g of b.git) p(`    ${String(g.ms).padStart(6)} ms  ${g.cmd.slice(0, 160)}`);
   }
