@@ -6,23 +6,26 @@
 // fast-forward of that branch by one more commit. Then one more gateway push with --progress, timed
 // line by line against the gateway's log, says where the gateway's time goes.
 //
-//   node scripts/bench-push.mjs [--objects 50000] [--seed bench] [--runs 5] [--keep] [--json] [--trace-git]
+//   node scripts/bench-push.mjs [--objects 50000] [--seed bench] [--runs 5] [--keep] [--json] [--trace-git] [--cpu-prof]
 //
 // The repository is the one scripts/bench.mjs uses (fixtures/bench-repo.mjs, cached under .bench/).
 // See docs/benchmarks.md, "Push".
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gitEnv, gitOk, gitText, reachableObjects } from './lib/bench-git.mjs';
 import { startHttpBackend } from './lib/http-backend-server.mjs';
 import { spawnGatewayChild } from './lib/gateway-child.mjs';
 import { canTraceGit, gitTraceShim } from './lib/git-trace-shim.mjs';
+import { summariseCpuProfile } from './lib/cpu-profile.mjs';
 import { bareCopy, cachedBenchRepo } from './lib/bench-repo-cache.mjs';
 import { median, table } from './lib/bench-report.mjs';
 
-const USAGE = 'usage: node scripts/bench-push.mjs [--objects N] [--seed TEXT] [--runs N] [--keep] [--json] [--trace-git]';
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const USAGE = 'usage: node scripts/bench-push.mjs [--objects N] [--seed TEXT] [--runs N] [--keep] [--json] [--trace-git] [--cpu-prof]';
 const REPO = 'bench/push';
 // The gateway's default coalescing window (RepoMirror): an agent's pushes are minutes apart, so each
 // one starts with the up-to-date check of upstream. The benchmark waits the window out before each.
@@ -36,6 +39,7 @@ const { values: opt } = parseArgs({
     keep: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     'trace-git': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -208,11 +212,12 @@ async function main() {
   // The gateway: its own bare copy as a local upstream, push allowed to agent/*.
   const gwUpstream = await bareCopy(bench.gitDir, join(work, 'upstream', 'push.git'));
   const trace = opt['trace-git'] && canTraceGit() ? gitTraceShim(join(work, 'trace')) : null;
-  gateway = spawnGatewayChild({ env: trace?.env });
-  const base = await gateway.start({
+  const gwOpts = {
     port: 0, dataDir: join(work, 'data'), auth: { mode: 'none' },
     repos: [{ name: REPO, upstream: { url: gwUpstream }, push: { branches: ['agent/*'] } }],
-  });
+  };
+  gateway = spawnGatewayChild({ env: trace?.env });
+  let base = await gateway.start(gwOpts);
   const objects = await reachableObjects(gwUpstream);
   say(`${objects} reachable objects; http-backend at ${httpBackend.url}, gateway at ${base}`);
 
@@ -220,6 +225,18 @@ async function main() {
   const gwClone = await agentClone(`${base}/${REPO}.git`, 'gateway');
   const peerClone = await agentClone(`${httpBackend.url}/push.git`, 'peer');
   say(`first clone: gateway ${(gwClone.ms / 1000).toFixed(2)} s (includes the first sync), http-backend ${(peerClone.ms / 1000).toFixed(2)} s`);
+  let profDir = null;
+  if (opt['cpu-prof']) {
+    // A profiled gateway on the synced data dir, so the profile holds the pushes, not the first sync;
+    // one ls-remote does the restart's up-to-date sync first.
+    await gateway.exit();
+    profDir = join(ROOT, '.bench', 'profiles', `${new Date().toISOString().replace(/[:.]/g, '-')}-push`);
+    mkdirSync(profDir, { recursive: true });
+    gateway = spawnGatewayChild({ cpuProfDir: profDir, env: trace?.env });
+    base = await gateway.start(gwOpts);
+    await gitOk(['-C', gwClone.dir, 'remote', 'set-url', 'origin', `${base}/${REPO}.git`]);
+    await gitOk(['-C', gwClone.dir, 'ls-remote', 'origin']);
+  }
   const file = await fileToEdit(peerClone.dir);
   const baseRef = 'origin/HEAD';
   const sides = {
@@ -246,6 +263,8 @@ async function main() {
 
   await gateway.exit();
   gateway = null;
+  const profile = profDir ? readdirSync(profDir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+  const cpuProfile = profile ? { file: join(profDir, profile), ...summariseCpuProfile(join(profDir, profile)) } : null;
   machine.loadavg = { before: loadBefore, after: loadavg().map((x) => x.toFixed(2)).join(' ') };
   const row = (name, key) => {
     const g = median(times.gateway[key]);
@@ -256,7 +275,7 @@ async function main() {
     machine, objects, runs, file, source: `fixtures/bench-repo.mjs --objects ${objectsWanted} --seed ${opt.seed}${bench.cached ? ' (cached in .bench/)' : ''}`,
     firstClone: { gitgateMs: gwClone.ms, httpBackendMs: peerClone.ms },
     rows: [row('new branch, 1 commit', 'created'), row('fast-forward, 1 more commit', 'forwarded')],
-    times, syncsBack, breakdown: where,
+    times, syncsBack, breakdown: where, cpuProfile,
   };
   if (opt.json) process.stdout.write(JSON.stringify(res, null, 2) + '\n');
   else printReport(res);
@@ -300,10 +319,17 @@ function printReport(res) {
   if (b.git) {
     // In exit order: everything before the upstream `git push` belongs to the check and the translation.
     const at = b.git.findIndex((g) => / push --porcelain /.test(g.cmd));
-    const sum = (xs) => `${xs.reduce((a, g) => a + g.ms, 0)} ms in ${xs.length} processes`;
+    const sum = (xs) => `${xs.reduce((a, g) => a + g.ms, 0)} ms in ${xs.length} process${xs.length === 1 ? '' : 'es'}`;
     if (at >= 0) p(`  git time (--trace-git): up to the translation ${sum(b.git.slice(0, at))}; push to upstream ${sum(b.git.slice(at, at + 1))}; sync back ${sum(b.git.slice(at + 1))}`);
     p('  git processes the gateway ran during that push (--trace-git, exit order, elapsed):');
     for (const g of b.git) p(`    ${String(g.ms).padStart(6)} ms  ${g.cmd.slice(0, 160)}`);
+  }
+  if (res.cpuProfile) {
+    const c = res.cpuProfile;
+    p();
+    p(`CPU profile of the gateway process over all ${res.runs * 2 + 1} pushes (${c.file}): ${ms(c.totalMs)} sampled, ${ms(c.idleMs)} idle`);
+    p('  self time by area: ' + c.byArea.slice(0, 10).map((a) => `${a.area} ${ms(a.selfMs)}`).join(', '));
+    for (const f of c.top.slice(0, 15)) p(`  ${ms(f.selfMs).padStart(8)}  ${f.name}  ${f.where}`);
   }
 }
 
