@@ -10,19 +10,19 @@
 //
 // The repository is the one scripts/bench.mjs uses (fixtures/bench-repo.mjs, cached under .bench/).
 // See docs/benchmarks.md, "Push".
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
+import { cpus, totalmem, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { gitEnv, gitOk, gitText, reachableObjects } from './lib/bench-git.mjs';
 import { startHttpBackend } from './lib/http-backend-server.mjs';
 import { spawnGatewayChild } from './lib/gateway-child.mjs';
 import { canTraceGit, gitTraceShim } from './lib/git-trace-shim.mjs';
 import { summariseCpuProfile } from './lib/cpu-profile.mjs';
-import { bareCopy, cachedBenchRepo } from './lib/bench-repo-cache.mjs';
+import { BENCH_REPO_OPTIONS, bareCopy, cachedBenchRepo } from './lib/bench-repo-cache.mjs';
 import { median, table } from './lib/bench-report.mjs';
+import { benchArgs, benchSession, integerOption } from './lib/bench-session.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const USAGE = 'usage: node scripts/bench-push.mjs [--objects N] [--seed TEXT] [--runs N] [--keep] [--json] [--trace-git] [--cpu-prof]';
@@ -31,45 +31,25 @@ const REPO = 'bench/push';
 // one starts with the up-to-date check of upstream. The benchmark waits the window out before each.
 const COALESCE_MS = 2000;
 
-const { values: opt } = parseArgs({
-  options: {
-    objects: { type: 'string', default: '50000' },
-    seed: { type: 'string', default: 'bench' },
-    runs: { type: 'string', default: '5' },
-    keep: { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    'trace-git': { type: 'boolean', default: false },
-    'cpu-prof': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const { values: opt } = benchArgs(USAGE, {
+  ...BENCH_REPO_OPTIONS,
+  runs: { type: 'string', default: '5' },
+  'trace-git': { type: 'boolean', default: false },
+  'cpu-prof': { type: 'boolean', default: false },
 });
-if (opt.help) {
-  process.stdout.write(USAGE + '\n');
-  process.exit(0);
-}
-const objectsWanted = Number(opt.objects);
-const runs = Number(opt.runs);
-if (!Number.isInteger(objectsWanted) || objectsWanted < 100) throw new TypeError('--objects must be an integer >= 100');
-if (!Number.isInteger(runs) || runs < 1) throw new TypeError('--runs must be a positive integer');
+const objectsWanted = integerOption(opt.objects, '--objects', 100);
+const runs = integerOption(opt.runs, '--runs', 1);
 
 /** Progress for humans; stderr, so that --json keeps stdout machine-readable. */
 const say = (msg) => process.stderr.write(`bench-push: ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Everything to undo at the end, on success, failure or Ctrl-C.
-const work = mkdtempSync(join(tmpdir(), 'gitgate-bench-push-'));
+const { work, atEnd, run } = benchSession({ prefix: 'gitgate-bench-push-', keep: opt.keep, say });
 let gateway = null;
 let httpBackend = null;
-let cleaned = false;
-async function cleanup() {
-  if (cleaned) return;
-  cleaned = true;
-  gateway?.kill();
-  if (httpBackend) await httpBackend.close().catch(() => {});
-  if (opt.keep) say(`kept ${work}`);
-  else rmSync(work, { recursive: true, force: true });
-}
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => cleanup().finally(() => process.exit(130)));
+atEnd(() => httpBackend?.close());
+atEnd(() => gateway?.kill());
 
 /** A working clone of `url` (what an agent has); resolves with its directory and the clone's wall time. */
 async function agentClone(url, name) {
@@ -333,11 +313,4 @@ function printReport(res) {
   }
 }
 
-try {
-  await main();
-} catch (e) {
-  say(`failed: ${e?.stack ?? e}`);
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
+await run(main);

@@ -10,19 +10,19 @@
 //
 // Without <repo-path> the 50k-object bench repository is generated once by fixtures/bench-repo.mjs and
 // cached under .bench/ (git-ignored), keyed by seed and object count. See docs/benchmarks.md.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { git, gitOk, gitText, reachableObjects, hasFilterRepo } from './lib/bench-git.mjs';
 import { startHttpBackend } from './lib/http-backend-server.mjs';
 import { spawnGatewayChild } from './lib/gateway-child.mjs';
 import { sampleTree, memoryOf, cpuOf } from './lib/proc-sampler.mjs';
 import { summariseCpuProfile } from './lib/cpu-profile.mjs';
 import { canTraceGit, gitTraceShim } from './lib/git-trace-shim.mjs';
-import { bareCopy, cachedBenchRepo } from './lib/bench-repo-cache.mjs';
+import { BENCH_REPO_OPTIONS, bareCopy, cachedBenchRepo } from './lib/bench-repo-cache.mjs';
 import { median, table } from './lib/bench-report.mjs';
+import { benchArgs, benchSession, integerOption } from './lib/bench-session.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const USAGE = `usage: node scripts/bench.mjs [<repo-path>] [--objects N] [--seed TEXT] [--runs N] [--keep] [--json] [--cpu-prof] [--trace-git] [--no-small] [--medium N]`;
@@ -31,29 +31,16 @@ const USAGE = `usage: node scripts/bench.mjs [<repo-path>] [--objects N] [--seed
 // slower than a filter-repo rewrite, and gateway memory that does not grow with repository size.
 const TARGET = { warm: 1.1, cold: 1.0, rss: 1.25, audit: 1.05 };
 
-const { values: opt, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    objects: { type: 'string', default: '50000' },
-    seed: { type: 'string', default: 'bench' },
-    runs: { type: 'string', default: '3' },
-    keep: { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    'cpu-prof': { type: 'boolean', default: false },
-    'no-small': { type: 'boolean', default: false },
-    medium: { type: 'string' },
-    'trace-git': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
-if (opt.help) {
-  process.stdout.write(USAGE + '\n');
-  process.exit(0);
-}
-const objectsWanted = Number(opt.objects);
-const runs = Number(opt.runs);
-if (!Number.isInteger(objectsWanted) || objectsWanted < 100) throw new TypeError('--objects must be an integer >= 100');
-if (!Number.isInteger(runs) || runs < 1) throw new TypeError('--runs must be a positive integer');
+const { values: opt, positionals } = benchArgs(USAGE, {
+  ...BENCH_REPO_OPTIONS,
+  runs: { type: 'string', default: '3' },
+  'cpu-prof': { type: 'boolean', default: false },
+  'no-small': { type: 'boolean', default: false },
+  medium: { type: 'string' },
+  'trace-git': { type: 'boolean', default: false },
+}, { allowPositionals: true });
+const objectsWanted = integerOption(opt.objects, '--objects', 100);
+const runs = integerOption(opt.runs, '--runs', 1);
 // A second generated repository, a fifth of the size by default: memory measured at two sizes tells
 // growth with size apart from the fixed cost any gateway that streams packs pays (0: skip).
 const mediumObjects = opt.medium === undefined ? Math.floor(objectsWanted / 5) : Number(opt.medium);
@@ -63,23 +50,13 @@ if (!Number.isInteger(mediumObjects) || (mediumObjects !== 0 && mediumObjects < 
 const say = (msg) => process.stderr.write(`bench: ${msg}\n`);
 
 // Everything to undo at the end, on success, failure or Ctrl-C.
-const work = mkdtempSync(join(tmpdir(), 'gitgate-bench-'));
+const { work, atEnd, run } = benchSession({ prefix: 'gitgate-bench-', keep: opt.keep, say });
 const children = new Set();
 let httpBackend = null;
-let cleaned = false;
-async function cleanup() {
-  if (cleaned) return;
-  cleaned = true;
+atEnd(() => httpBackend?.close());
+atEnd(() => {
   for (const c of children) c.kill();
-  if (httpBackend) await httpBackend.close().catch(() => {});
-  if (opt.keep) say(`kept ${work}`);
-  else rmSync(work, { recursive: true, force: true });
-}
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    cleanup().finally(() => process.exit(130));
-  });
-}
+});
 
 /** Clones with protocol v2 into a new temp dir; returns { ms, dir }. */
 async function timedClone(url, label, extra = []) {
@@ -519,11 +496,4 @@ async function main() {
   else printReport(res);
 }
 
-try {
-  await main();
-} catch (e) {
-  say(`failed: ${e?.stack ?? e}`);
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
+await run(main);

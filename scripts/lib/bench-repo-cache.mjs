@@ -7,6 +7,12 @@ import { gitOk } from './bench-git.mjs';
 
 const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 
+/** The options that choose the generated repository (parseArgs form): `--objects N`, `--seed TEXT`. */
+export const BENCH_REPO_OPTIONS = {
+  objects: { type: 'string', default: '50000' },
+  seed: { type: 'string', default: 'bench' },
+};
+
 /**
  * The generated bench repository of `objects` objects and `seed` (text), from `.bench/bench-<seed>-<objects>/`
  * or made now (`say` reports progress). Resolves with { gitDir, meta, cached }.
