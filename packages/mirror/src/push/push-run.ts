@@ -154,6 +154,9 @@ async function pushUpstream(ctx: PushContext, q: Quarantine, atomic: boolean, li
   const results = await ctx.upstream.push(ctx.source, live.map((r) => ({
     ref: r.upstreamRef!, newId: r.upstreamNewId ?? null, expectedOld: r.upstreamOldId ?? null,
   })), { objects: q.candidate.env, atomic });
+  const landed = live.filter((_, i) => results[i]!.ok);
+  // The upstream store takes the pushed objects and refs now: the sync back then has nothing to fetch.
+  if (landed.length > 0) await ctx.upstream.adoptPush(q.candidatePacks, landed.map((r) => ({ name: r.upstreamRef!, id: r.upstreamNewId ?? null })));
   results.forEach((res, i) => {
     const r = live[i]!;
     if (res.ok) return;
