@@ -10,17 +10,19 @@
 //
 // Without <repo-path> the 50k-object bench repository is generated once by fixtures/bench-repo.mjs and
 // cached under .bench/ (git-ignored), keyed by seed and object count. See docs/benchmarks.md.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync, renameSync } from 'node:fs';
-import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { git, gitOk, gitText, reachableObjects, hasFilterRepo } from './lib/bench-git.mjs';
 import { startHttpBackend } from './lib/http-backend-server.mjs';
 import { spawnGatewayChild } from './lib/gateway-child.mjs';
 import { sampleTree, memoryOf, cpuOf } from './lib/proc-sampler.mjs';
 import { summariseCpuProfile } from './lib/cpu-profile.mjs';
 import { canTraceGit, gitTraceShim } from './lib/git-trace-shim.mjs';
+import { BENCH_REPO_OPTIONS, bareCopy, cachedBenchRepo } from './lib/bench-repo-cache.mjs';
+import { median, table } from './lib/bench-report.mjs';
+import { benchArgs, benchSession, integerOption } from './lib/bench-session.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const USAGE = `usage: node scripts/bench.mjs [<repo-path>] [--objects N] [--seed TEXT] [--runs N] [--keep] [--json] [--cpu-prof] [--trace-git] [--no-small] [--medium N]`;
@@ -29,29 +31,16 @@ const USAGE = `usage: node scripts/bench.mjs [<repo-path>] [--objects N] [--seed
 // slower than a filter-repo rewrite, and gateway memory that does not grow with repository size.
 const TARGET = { warm: 1.1, cold: 1.0, rss: 1.25, audit: 1.05 };
 
-const { values: opt, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    objects: { type: 'string', default: '50000' },
-    seed: { type: 'string', default: 'bench' },
-    runs: { type: 'string', default: '3' },
-    keep: { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    'cpu-prof': { type: 'boolean', default: false },
-    'no-small': { type: 'boolean', default: false },
-    medium: { type: 'string' },
-    'trace-git': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
-if (opt.help) {
-  process.stdout.write(USAGE + '\n');
-  process.exit(0);
-}
-const objectsWanted = Number(opt.objects);
-const runs = Number(opt.runs);
-if (!Number.isInteger(objectsWanted) || objectsWanted < 100) throw new TypeError('--objects must be an integer >= 100');
-if (!Number.isInteger(runs) || runs < 1) throw new TypeError('--runs must be a positive integer');
+const { values: opt, positionals } = benchArgs(USAGE, {
+  ...BENCH_REPO_OPTIONS,
+  runs: { type: 'string', default: '3' },
+  'cpu-prof': { type: 'boolean', default: false },
+  'no-small': { type: 'boolean', default: false },
+  medium: { type: 'string' },
+  'trace-git': { type: 'boolean', default: false },
+}, { allowPositionals: true });
+const objectsWanted = integerOption(opt.objects, '--objects', 100);
+const runs = integerOption(opt.runs, '--runs', 1);
 // A second generated repository, a fifth of the size by default: memory measured at two sizes tells
 // growth with size apart from the fixed cost any gateway that streams packs pays (0: skip).
 const mediumObjects = opt.medium === undefined ? Math.floor(objectsWanted / 5) : Number(opt.medium);
@@ -61,28 +50,13 @@ if (!Number.isInteger(mediumObjects) || (mediumObjects !== 0 && mediumObjects < 
 const say = (msg) => process.stderr.write(`bench: ${msg}\n`);
 
 // Everything to undo at the end, on success, failure or Ctrl-C.
-const work = mkdtempSync(join(tmpdir(), 'gitgate-bench-'));
+const { work, atEnd, run } = benchSession({ prefix: 'gitgate-bench-', keep: opt.keep, say });
 const children = new Set();
 let httpBackend = null;
-let cleaned = false;
-async function cleanup() {
-  if (cleaned) return;
-  cleaned = true;
+atEnd(() => httpBackend?.close());
+atEnd(() => {
   for (const c of children) c.kill();
-  if (httpBackend) await httpBackend.close().catch(() => {});
-  if (opt.keep) say(`kept ${work}`);
-  else rmSync(work, { recursive: true, force: true });
-}
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    cleanup().finally(() => process.exit(130));
-  });
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+});
 
 /** Clones with protocol v2 into a new temp dir; returns { ms, dir }. */
 async function timedClone(url, label, extra = []) {
@@ -115,39 +89,9 @@ async function advanceByCommitTree(gitDir, i) {
   return { newCommit: commit, branch };
 }
 
-/** The generated bench repository, from the cache under .bench/ or made now. */
-async function cachedBenchRepo(objectsWanted) {
-  const seedText = opt.seed;
-  const key = `bench-${seedText.replace(/[^A-Za-z0-9_.-]/g, '_')}-${objectsWanted}`;
-  const dir = join(ROOT, '.bench', key);
-  const metaFile = join(dir, 'meta.json');
-  if (existsSync(metaFile)) {
-    say(`using cached ${dir}`);
-    return { gitDir: join(dir, 'upstream.git'), meta: JSON.parse(readFileSync(metaFile, 'utf8')), cached: true };
-  }
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  say(`generating a ${objectsWanted}-object repository into ${dir} (once; cached for later runs)`);
-  const { makeBenchRepo } = await import('../fixtures/bench-repo.mjs');
-  const t = process.hrtime.bigint();
-  const made = await makeBenchRepo(join(dir, 'upstream.git'), { objects: objectsWanted, seed: Buffer.from(seedText, 'utf8') });
-  const meta = { objects: made.objects, seed: made.seed, commits: made.commits, secrets: made.secrets, refs: Object.keys(made.refs).length };
-  // meta.json is the completion marker: written last, atomically, so an interrupted run regenerates.
-  writeFileSync(`${metaFile}.tmp`, JSON.stringify(meta));
-  renameSync(`${metaFile}.tmp`, metaFile);
-  say(`generated in ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(1)} s`);
-  return { gitDir: join(dir, 'upstream.git'), meta, cached: false };
-}
-
-/**
- * Copies a repository into the served project root (a local clone: hard-linked packs, heads and tags
- * only), so that advancing it for the incremental fetch never touches the original.
- */
+/** A bare copy of a repository in the served project root, so that advancing it never touches the original. */
 async function servedCopy(source, name) {
-  const dest = join(work, 'serve', `${name}.git`);
-  mkdirSync(dirname(dest), { recursive: true });
-  await gitOk(['clone', '--bare', '-q', source, dest]);
-  return dest;
+  return bareCopy(source, join(work, 'serve', `${name}.git`));
 }
 
 /** The gitgate log lines of one kind logged after time `since` (ms epoch). */
@@ -444,13 +388,6 @@ function rows(large, small, medium) {
   return out;
 }
 
-function table(header, body) {
-  const all = [header, ...body];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
-  const line = (r) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
-}
-
 function printReport(res) {
   const { large, small } = res;
   const p = (s = '') => process.stdout.write(s + '\n');
@@ -526,7 +463,7 @@ async function main() {
     secrets = ['gitgate-bench-dummy-secret-1', 'gitgate-bench-dummy-secret-2', 'gitgate-bench-dummy-secret-3'];
     advance = (i) => advanceByCommitTree(upstream, i);
   } else {
-    const bench = await cachedBenchRepo(objectsWanted);
+    const bench = await cachedBenchRepo({ objects: objectsWanted, seed: opt.seed, say });
     upstream = await servedCopy(bench.gitDir, 'large');
     source = `fixtures/bench-repo.mjs --objects ${objectsWanted} --seed ${opt.seed}${bench.cached ? ' (cached in .bench/)' : ''}`;
     secrets = bench.meta.secrets.map((s) => s.value);
@@ -540,7 +477,7 @@ async function main() {
   const large = await measureRepo({ label: 'large', upstream, httpUrl: httpBackend.url, advance, secrets, filterRepo: true });
   let medium = null;
   if (!positionals[0] && mediumObjects > 0) {
-    const bench = await cachedBenchRepo(mediumObjects);
+    const bench = await cachedBenchRepo({ objects: mediumObjects, seed: opt.seed, say });
     const copy = await servedCopy(bench.gitDir, 'medium');
     const { advanceBenchRepo } = await import('../fixtures/bench-repo.mjs');
     medium = await measureRepo({ label: 'medium', upstream: copy, httpUrl: httpBackend.url, advance: async () => ({ ...(await advanceBenchRepo(copy)), branch: 'refs/heads/main' }), secrets: [], filterRepo: false });
@@ -559,11 +496,4 @@ async function main() {
   else printReport(res);
 }
 
-try {
-  await main();
-} catch (e) {
-  say(`failed: ${e?.stack ?? e}`);
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
+await run(main);

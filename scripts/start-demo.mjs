@@ -30,6 +30,7 @@ if (!existsSync(config)) {
     'repos:',
     '  - name: acme/api',
     '    upstream: ./demo-upstream/api.git',
+    '    push: { branches: ["agent/*"] }   # git push origin HEAD:agent/<name>: lands upstream with the tokens restored',
     '',
   ].join('\n'));
 }

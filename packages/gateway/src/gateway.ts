@@ -14,7 +14,7 @@ import { Policy, type PolicyConfig } from '@gitgate/access';
 import { noopLogger, type Logger } from '@gitgate/log';
 import {
   createApp, createSyncRunner, nullAudit, createGatewayMetrics, startMetricsListener, SyncHealth, RefusalAudit,
-  type GatewayMetrics, type MetricsListener,
+  type GatewayMetrics, type MetricsListener, type PushThrottleOptions,
 } from '@gitgate/server';
 import { BackgroundSync } from './background-sync.js';
 import { DataDir } from './data-dir.js';
@@ -59,6 +59,8 @@ export interface GatewayOptions {
    * is open in auth mode none (loopback) and absent (404) in auth mode oidc.
    */
   metrics?: { token?: string; listen?: { host: string; port: number } };
+  /** Refused pushes allowed per identity before its pushes are held off (default 20 per 10 minutes). */
+  pushThrottle?: PushThrottleOptions;
   /** Where detokenize events are posted, HMAC-signed with `secret`. */
   webhook?: { url: string; secret: string };
   logger?: Logger;
@@ -165,7 +167,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
   const metricsAccess = opts.metrics?.listen ? 'closed' as const
     : opts.metrics?.token ? { token: opts.metrics.token } : opts.auth.mode === 'none' ? 'open' as const : 'closed' as const;
   const app = createApp({
-    pushSettings: (r) => repoSet.pushSettingsOf(r), pushApprovals,
+    pushSettings: (r) => repoSet.pushSettingsOf(r), pushThrottle: opts.pushThrottle, pushApprovals,
     repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit: auditSink, metrics, metricsAccess, ready: readinessCheck(dataDir.root, vault, audit),
     auditQueries: audit, syncRunner, refusals, syncHealth: () => syncHealth.snapshot(repos.keys()), ...access?.app,
   });

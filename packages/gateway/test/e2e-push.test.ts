@@ -73,9 +73,10 @@ describe('e2e: git push through the gateway', function () {
     const env = fs.readFileSync(join(clone, '.env'), 'utf8');
     expect(env).to.match(TOKEN);
     const pushed = await commitAll(clone, { '.env': env.replace('AWS_REGION=eu-west-1', 'AWS_REGION=us-east-1'), 'README.md': 'Edited by the agent.\n' }, 'move region\n');
-    const r = await git(['-C', clone, 'push', 'origin', 'HEAD:agent/x']);
+    const r = await git(['-C', clone, 'push', '--progress', 'origin', 'HEAD:agent/x']);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stderr).to.contain('[new branch]');
+    expect(r.stderr).to.contain('remote: gitgate: pushing to upstream');
     const realEnv = await gitOk(['--git-dir', upstream, 'show', 'main:.env']);
     expect(await gitOk(['--git-dir', upstream, 'show', 'agent/x:.env'])).to.equal(realEnv.replace('AWS_REGION=eu-west-1', 'AWS_REGION=us-east-1'));
     expect(await gitOk(['--git-dir', upstream, 'show', 'agent/x:README.md'])).to.equal('Edited by the agent.\n');
@@ -182,5 +183,38 @@ describe('e2e: git push through the gateway', function () {
     expect(r.ok).to.equal(true);
     expect(await gitOk(['--git-dir', upstream, 'show', 'agent/iso:README.md'])).to.equal('From isomorphic-git.\n');
     expect((await gitOk(['ls-remote', url, 'refs/heads/agent/iso'])).split('\t')[0]).to.equal(pushed);
+  });
+});
+
+describe('e2e: an identity whose pushes are refused too often is held off', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let gw: Gateway;
+
+  before(async () => {
+    dir = tempDir();
+    const upstream = join(dir, 'upstream', 'api.git');
+    await (await demoFixtures()).makeDemoRepo(upstream, { seed: '5eed' });
+    gw = await startGateway({
+      port: 0, dataDir: join(dir, 'data'), auth: { mode: 'none' }, coalesceMs: 0, pushThrottle: { max: 2, windowMs: 60_000 },
+      repos: [{ name: 'acme/api', upstream: { url: upstream }, push: { branches: ['agent/*'] } }],
+    });
+  });
+  after(async () => {
+    await gw?.close();
+    cleanup(dir);
+  });
+
+  it('answers 429 with a sentence once the refusals reach the limit, and records it', async () => {
+    const clone = join(dir, 'clone');
+    await gitOk(['clone', '-q', `${gw.url}/acme/api.git`, clone]);
+    await commitAll(clone, { 'probe.md': `guess ${newPat()}\n` }, 'probe\n');
+    for (let i = 0; i < 2; i++) expect((await git(['-C', clone, 'push', 'origin', `HEAD:agent/p${i}`])).stderr).to.contain('a new secret');
+    const r = await git(['-C', clone, 'push', 'origin', 'HEAD:agent/p2']);
+    expect(r.code).to.not.equal(0);
+    expect(r.stderr).to.contain('too many of your pushes were refused');
+    await gw.audit.flush();
+    const sessions = await gw.audit.sessions({ repo: 'acme/api' });
+    expect(sessions.some((s) => s.service === 'receive-pack' && s.errorCode === 'GITGATE_PUSH_THROTTLED')).to.equal(true);
   });
 });

@@ -105,13 +105,17 @@ export class IdMap {
   }
 
   /**
-   * The upstream ids of those of `sanitizedIds` a sync rewrote (absent: not rewritten by any sync; an
-   * unchanged object has its upstream id). When several upstream objects were rewritten into one, any of
-   * them is given: a push verifies its translation by rewriting it again.
+   * The upstream ids of those of `sanitizedIds` a sync rewrote, each with every upstream id rewritten
+   * into it (absent: not rewritten by any sync; an unchanged object has its upstream id). Several upstream
+   * objects can share one sanitized form (withheld blobs of one size): a push must then tell them apart.
    */
-  async upstreamOf(repo: string, sanitizedIds: Iterable<string>): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    await this.#rowsOf<{ upstream_id: string; sanitized_id: string }>('id_map', 'upstream_id', repo, sanitizedIds, (r) => out.set(r.sanitized_id, r.upstream_id), 'sanitized_id');
+  async upstreamOf(repo: string, sanitizedIds: Iterable<string>): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    await this.#rowsOf<{ upstream_id: string; sanitized_id: string }>('id_map', 'upstream_id', repo, sanitizedIds, (r) => {
+      const list = out.get(r.sanitized_id);
+      if (list) list.push(r.upstream_id);
+      else out.set(r.sanitized_id, [r.upstream_id]);
+    }, 'sanitized_id');
     return out;
   }
 

@@ -2,7 +2,7 @@
  * The upstream store: a bare mirror of the upstream repository. It holds secrets and is NEVER served:
  * this type deliberately exposes no path for the serving side to use.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { git, gitConfigEnv, GitError, GIT_ERROR } from '@gitgate/git';
 import { MirrorError, codes } from './errors.js';
@@ -144,6 +144,22 @@ export class UpstreamStore {
     const results = parsePorcelain(out, updates.map((u) => u.ref));
     if (results === null) throw fail(new Error('git push printed no status for the refs it was given'));
     return results;
+  }
+
+  /**
+   * Takes in what a push from this store just gave upstream: the pack files of the push's quarantine
+   * (`packDir`, moved, not copied) and the refs as upstream now has them (null: deleted), so the sync
+   * that follows finds upstream's refs equal to its own and fetches nothing.
+   */
+  async adoptPush(packDir: string, refs: readonly { name: string; id: string | null }[]): Promise<void> {
+    const dest = join(this.#gitDir, 'objects', 'pack');
+    mkdirSync(dest, { recursive: true });
+    const files = existsSync(packDir) ? readdirSync(packDir).filter((f) => /^pack-[0-9a-f]{40}\.(pack|idx)$/.test(f)) : [];
+    // The index last: git looks packs up by their .idx, which must never name a pack not yet there.
+    for (const f of files.sort((a, b) => (a.endsWith('.idx') ? 1 : 0) - (b.endsWith('.idx') ? 1 : 0))) renameSync(join(packDir, f), join(dest, f));
+    this.#refsCache = null;
+    const lines = refs.map((r) => (r.id === null ? `delete ${r.name}\n` : `update ${r.name} ${r.id}\n`)).join('');
+    if (lines.length > 0) await git('update-ref', '--stdin').run({ gitDir: this.#gitDir, input: `start\n${lines}prepare\ncommit\n` });
   }
 
   /** The mirrored refs, sorted by name. */

@@ -45,6 +45,14 @@ describe('push through the gateway (RepoMirror.receive)', function () {
     return m.receive({ commands: [{ ref, oldId, newId }], pack: packOf(work, newId, served), atomic: false, rules });
   }
 
+  /** The suite's scanner, except that content holding `marker` cannot be scanned (it is withheld). */
+  function failingOn(marker: string): typeof env.scanner {
+    return { ...env.scanner, scan: (b, h) => {
+      if (b.includes(marker)) throw new Error('cannot scan');
+      return env.scanner.scan(b, h);
+    } };
+  }
+
   function pushDirs(): string[] {
     return fs.readdirSync(path.join(env.dir, 'repos')).flatMap((r) => fs.readdirSync(path.join(env.dir, 'repos', r))).filter((n) => n.startsWith('push-'));
   }
@@ -129,6 +137,61 @@ describe('push through the gateway (RepoMirror.receive)', function () {
     expect(out.refs[0]!.reason).to.contain('ref name holds a secret');
     expect(out.refs[0]!.recordedRef ?? ref).to.not.contain(password);
     expect([...refsOf(up.gitDir).keys()].some((r) => r.includes(password))).to.equal(false);
+  });
+
+  it('keeps each withheld file upstream where it was, though they share one sanitized form', async () => {
+    const scanner = failingOn('UNSCANNABLE');
+    const tip = up.commitFiles({ 'bin/a.dat': 'UNSCANNABLE-1\n', 'bin/b.dat': 'UNSCANNABLE-2\n', 'bin/notes.txt': 'one\n' }, 'bins\n', [base]);
+    up.setRef('refs/heads/main', tip);
+    const wm = makeMirror(env, up.gitDir, { scanner });
+    await wm.sync();
+    const work = agentClone(wm, dir);
+    expect(fs.readFileSync(path.join(work, 'bin/a.dat'), 'utf8')).to.equal(fs.readFileSync(path.join(work, 'bin/b.dat'), 'utf8'));
+    const id = commitAll(work, { 'bin/notes.txt': 'two\n' }, 'notes\n');
+    const served = revParse(wm.sanitized.gitDir, 'refs/heads/main');
+    const out = await wm.receive({ commands: [{ ref: 'refs/heads/agent/x', oldId: ZERO_OID, newId: id }], pack: packOf(work, id, served), atomic: false, rules: anyRef });
+    expect(out.refs[0]!.ok, out.refs[0]!.reason).to.equal(true);
+    expect(readObject(up.gitDir, revParse(up.gitDir, 'refs/heads/agent/x:bin/a.dat')).content.toString()).to.equal('UNSCANNABLE-1\n');
+    expect(readObject(up.gitDir, revParse(up.gitDir, 'refs/heads/agent/x:bin/b.dat')).content.toString()).to.equal('UNSCANNABLE-2\n');
+    expect(refsOf(wm.sanitized.gitDir).get('refs/heads/agent/x')).to.equal(id);
+  });
+
+  it('refuses a withheld file moved where the parent commit had none of its originals', async () => {
+    const scanner = failingOn('UNSCANNABLE');
+    up.setRef('refs/heads/main', up.commitFiles({ 'bin/a.dat': 'UNSCANNABLE-1\n', 'bin/b.dat': 'UNSCANNABLE-2\n' }, 'bins\n', [base]));
+    const wm = makeMirror(env, up.gitDir, { scanner });
+    await wm.sync();
+    const work = agentClone(wm, dir);
+    fs.copyFileSync(path.join(work, 'bin/a.dat'), path.join(work, 'c.dat'));
+    const id = commitAll(work, {}, 'copy\n');
+    const served = revParse(wm.sanitized.gitDir, 'refs/heads/main');
+    const out = await wm.receive({ commands: [{ ref: 'refs/heads/agent/x', oldId: ZERO_OID, newId: id }], pack: packOf(work, id, served), atomic: false, rules: anyRef });
+    expect(out.refs[0]!.reason).to.match(/^c\.dat: several upstream files share this sanitized form/);
+  });
+
+  it('deletes a pushed branch upstream, leased on its old id', async () => {
+    const work = agentClone(m, dir);
+    const id = commitAll(work, { 'src/main.js': 'console.log(2);\n' }, 'two\n');
+    await push(work, 'refs/heads/agent/x', id);
+    const out = await m.receive({ commands: [{ ref: 'refs/heads/agent/x', oldId: id, newId: ZERO_OID }], pack: Buffer.alloc(0), atomic: false, rules: anyRef });
+    expect(out.refs[0]!.ok, out.refs[0]!.reason).to.equal(true);
+    expect(refsOf(up.gitDir).has('refs/heads/agent/x')).to.equal(false);
+    expect(refsOf(m.sanitized.gitDir).has('refs/heads/agent/x')).to.equal(false);
+  });
+
+  it('pushes an annotated tag with a token in its message, restored upstream and served under the pushed id', async () => {
+    const work = agentClone(m, dir);
+    const token = tokensIn(fs.readFileSync(path.join(work, 'deploy/app.env'), 'utf8'))[0]!;
+    const commit = commitAll(work, { 'src/main.js': 'console.log(2);\n' }, 'two\n');
+    wt(work, ['tag', '-a', 'v9', '-m', `release, rotate ${token}`]);
+    const tag = wt(work, ['rev-parse', 'v9']);
+    const served = revParse(m.sanitized.gitDir, 'refs/heads/main');
+    const out = await m.receive({ commands: [{ ref: 'refs/tags/v9', oldId: ZERO_OID, newId: tag }], pack: packOf(work, tag, served), atomic: false, rules: anyRef });
+    expect(out.refs[0]!.ok, out.refs[0]!.reason).to.equal(true);
+    const upTag = refsOf(up.gitDir).get('refs/tags/v9')!;
+    expect(readObject(up.gitDir, upTag).content.toString()).to.contain(`release, rotate ${secret}`);
+    expect(refsOf(m.sanitized.gitDir).get('refs/tags/v9')).to.equal(tag);
+    expect(revParse(m.sanitized.gitDir, 'refs/tags/v9^{commit}')).to.equal(commit);
   });
 
   it('refuses a revoked token', async () => {

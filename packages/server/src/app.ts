@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import type { RepoMirror } from '@gitgate/mirror';
 import { gitRoutes, parseGitPath } from './git-routes.js';
 import type { PushSettings } from '@gitgate/mirror';
+import type { PushThrottleOptions } from './push-throttle.js';
 import { PROMETHEUS_CONTENT_TYPE, type GatewayMetrics } from './metrics.js';
 import { noopLogger, type Logger } from './logger.js';
 import { nullAudit, type AuditSink } from './audit-sink.js';
@@ -45,6 +46,8 @@ export interface AppOptions {
   syncRunner?: SyncRunner;
   /** A repository's push settings (undefined: read-only); see GitRoutesOptions.pushSettings. */
   pushSettings?: (repo: string) => PushSettings | undefined;
+  /** Refused pushes allowed per identity and window (GitRoutesOptions.pushThrottle). */
+  pushThrottle?: PushThrottleOptions;
 }
 
 /** A bounded route label: the git endpoint, a fixed path, or 'other' (never a raw path or repo name). */
@@ -106,7 +109,7 @@ export function createApp(opts: AppOptions): Express {
   app.use(approvalsPage());
   app.use(gitRoutes({
     repos: opts.repos, agent: opts.agent ?? 'gitgate/0.1.0', logger: opts.logger ?? noopLogger, maxBodyBytes: opts.maxBodyBytes,
-    audit, refusals, authenticator, policy: opts.policy ?? openPolicy, metrics, syncRunner: opts.syncRunner, pushSettings: opts.pushSettings,
+    audit, refusals, authenticator, policy: opts.policy ?? openPolicy, metrics, syncRunner: opts.syncRunner, pushSettings: opts.pushSettings, pushThrottle: opts.pushThrottle,
     pushApprovals: opts.pushApprovals,
   }));
   app.use((_req, res) => {

@@ -12,6 +12,8 @@ export const serverErrors = {
   readOnly: defineError('GITGATE_READ_ONLY', 403, 'gitgate is a read-only gateway'),
   /** A push by someone who may read the repository but is not one of its writers. */
   notWriter: defineError('GITGATE_NOT_WRITER', 403, 'you may not push to this repository'),
+  /** An identity whose pushes were refused too often lately (push-throttle.ts). */
+  pushThrottled: defineError('GITGATE_PUSH_THROTTLED', 429, 'too many refused pushes'),
   /** The dumb HTTP protocol, never offered. */
   dumbHttp: defineError('GITGATE_DUMB_HTTP', 403, 'the dumb HTTP protocol is not offered'),
   /** A service other than git-upload-pack. */

@@ -11,6 +11,7 @@ import { readBody } from './request-body.js';
 import { runUploadPack } from './upload-pack.js';
 import type { PushApprovalApi } from './push-approval-api.js';
 import { advertiseReceivePack, receivePack } from './receive-pack.js';
+import { PushThrottle, type PushThrottleOptions } from './push-throttle.js';
 import { httpErrorOf } from '@gitgate/errors';
 import { ServerError, codes } from './errors.js';
 import { noopLogger, type Logger } from './logger.js';
@@ -44,6 +45,8 @@ export interface GitRoutesOptions {
   pushSettings?: (repo: string) => PushSettings | undefined;
   /** Largest decoded push body (commands and pack) accepted (default 512 MiB). */
   maxPushBytes?: number;
+  /** How many refused ref updates an identity may have per window before its pushes are held off (default 20 per 10 minutes). */
+  pushThrottle?: PushThrottleOptions;
   /** Where held pushes wait for approval (push.requireApproval; auth mode oidc). */
   pushApprovals?: PushApprovalApi;
 }
@@ -103,6 +106,7 @@ interface GitContext {
   refusals: RefusalAudit;
   sync: SyncRunner;
   exposures: ExposureCache<{ token: string; objectId: string }[]>;
+  pushThrottle: PushThrottle;
 }
 
 /** The express handler for every git path. */
@@ -117,6 +121,7 @@ export function gitRoutes(opts: GitRoutesOptions): RequestHandler {
     refusals: opts.refusals ?? new RefusalAudit({ audit }),
     sync: opts.syncRunner ?? createSyncRunner({ audit, metrics: opts.metrics, logger: log }),
     exposures: new ExposureCache<{ token: string; objectId: string }[]>(),
+    pushThrottle: new PushThrottle(opts.pushThrottle),
   };
   return (req: Request, res: Response, next: NextFunction): void => {
     const parsed = parseGitPath(req.path);
@@ -217,7 +222,13 @@ async function dispatchPush(ctx: GitContext, parsed: GitPath, mirror: RepoMirror
     throw new ServerError(codes.notWriter, `you may not push to ${mirror.name}: you are not in its writers' groups`);
   }
   refuseWhileAuditFails(ctx);
-  const push = { agent: ctx.opts.agent, log: ctx.log, audit: ctx.audit, metrics: ctx.opts.metrics, approvals: ctx.opts.pushApprovals };
+  const subject = session.identity.subject;
+  if (!ctx.pushThrottle.allows(subject)) {
+    throw new ServerError(codes.pushThrottled, `too many of your pushes were refused in the last minutes; try again in ${ctx.pushThrottle.retryAfterSeconds(subject)} s`);
+  }
+  const push = { agent: ctx.opts.agent, log: ctx.log, audit: ctx.audit, metrics: ctx.opts.metrics, onRefused: (n: number) => ctx.pushThrottle.refused(subject, n),
+    approvals: ctx.opts.pushApprovals,
+  };
   if (parsed.endpoint === 'info/refs') {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new ServerError(codes.methodNotAllowed, 'info/refs takes GET');
     await ctx.sync(mirror);

@@ -20,6 +20,8 @@ export { createSyncRunner } from './sync-runner.js';
 export type { SyncRunner, SyncRunnerOptions } from './sync-runner.js';
 export { nullAudit } from './audit-sink.js';
 export type { AuditEvent, AuditSink } from './audit-sink.js';
+export { PushThrottle } from './push-throttle.js';
+export type { PushThrottleOptions } from './push-throttle.js';
 export type { PushApprovalApi, HeldPushInput } from './push-approval-api.js';
 export { recordPushRefs } from './push-audit.js';
 export type { PushRecordBase, PushRefOutcome } from './push-audit.js';

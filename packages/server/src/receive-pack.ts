@@ -27,6 +27,8 @@ export interface PushRouteContext {
   log: Logger;
   audit: AuditSink;
   metrics?: GatewayMetrics;
+  /** Told how many ref updates of a push were refused (PushThrottle). */
+  onRefused?: (count: number) => void;
   /** Where held pushes wait for approval (repositories with push.requireApproval). */
   approvals?: PushApprovalApi;
 }
@@ -92,6 +94,8 @@ export async function receivePack(ctx: PushRouteContext, mirror: RepoMirror, set
     const reason = 'the gateway could not complete the push (upstream unavailable or an internal error); nothing was changed upstream unless a later fetch shows it';
     outcome = { refs: request.commands.map((c) => ({ ...c, ok: false, reason })), tokensRestored: [], commits: 0, error: true } as PushOutcome & { error: true };
   }
+  // Refusals the push earned count against its identity; a failure of the gateway or upstream, or a held push, does not.
+  if (!(outcome as { error?: true }).error) ctx.onRefused?.(outcome.refs.filter((r) => !r.ok && r.held === undefined).length);
   await recordPushRefs(ctx, mirror.name, session.identity.subject, { id: session.id, clientAddress: session.clientAddress, userAgent: session.userAgent, ...(outcome.held ? { pushRequestId: outcome.held } : {}) }, outcome);
   const status = reportStatus(outcome.refs.map((r) => ({ ref: r.ref, ok: r.ok, ...(r.ok ? {} : { reason: oneLine(r.reason ?? 'refused') }) })), outcome.unpackError);
   send(1, status);

@@ -72,9 +72,10 @@ export function readHeld(repoDir: string, id: string): HeldPush {
   return JSON.parse(readFileSync(file, 'utf8')) as HeldPush;
 }
 
-/** The held objects as git sees them for the push: their own directory, the upstream store as alternate. */
-export function heldObjects(repoDir: string, id: string, upstreamGitDir: string): StoreView {
-  return objectsView(upstreamGitDir, join(heldDir(repoDir, id), 'objects'));
+/** The held objects as git sees them for the push (their own directory, the upstream store as alternate), and their pack directory. */
+export function heldObjects(repoDir: string, id: string, upstreamGitDir: string): { view: StoreView; packs: string } {
+  const objects = join(heldDir(repoDir, id), 'objects');
+  return { view: objectsView(upstreamGitDir, objects), packs: join(objects, 'pack') };
 }
 
 /** Deletes held push `id` (nothing when it is gone already); true when there was one. */

@@ -18,6 +18,7 @@ import { Translator } from './translate.js';
 import { blobCheck } from './blob-check.js';
 import { upstreamIdsOfServed } from './served-ids.js';
 import { verifyRoundTrip } from './verify.js';
+import { readObjectBatches } from '../cat-file-batch.js';
 import { restoreTokens, tokensIn } from './token-restore.js';
 import { heldObjects, heldReason, keepHeld, readHeld, removeHeld } from './held-push.js';
 import type { StoreView } from './quarantine.js';
@@ -79,7 +80,7 @@ export async function runPush(ctx: PushContext, req: PushRequest): Promise<PushO
       return outcome;
     }
     progress(`gitgate: pushing to upstream\n`);
-    await pushUpstream(ctx, q.candidate, req.atomic, live);
+    await pushUpstream(ctx, { view: q.candidate, packs: q.candidatePacks }, req.atomic, live);
     await settle(ctx, live, progress);
     return outcome;
   } finally {
@@ -133,7 +134,13 @@ async function translate(ctx: PushContext, q: Quarantine, gate: TokenGate, live:
   const servedIds = [...new Set([...servedReferences(objects, tips), ...olds])];
   const served = await upstreamIdsOfServed({ repo: ctx.repo, ids: servedIds, idMap: ctx.idMap, sanitizedGitDir: ctx.sanitized.gitDir, upstreamGitDir: ctx.upstreamGitDir, gate });
   const tools = await ctx.rewriteTools();
-  const translator = new Translator({ objects, served, gate, checkBlob: blobCheck(tools.scanner, tools.minter) });
+  const translator = new Translator({
+    objects, served: served.ids, ambiguous: served.ambiguous, gate, checkBlob: blobCheck(tools.scanner, tools.minter),
+    readUpstream: async (id) => {
+      for await (const batch of readObjectBatches(ctx.upstreamGitDir, [id])) return batch[0];
+      return undefined;
+    },
+  });
   await translator.translate(tips);
   await q.writeCandidates(translator.candidates);
   const state = await ctx.idMap.state(ctx.repo);
@@ -187,10 +194,13 @@ export async function releaseHeldPush(ctx: PushContext, id: string, progress: (l
 }
 
 /** Pushes the translated refs upstream, each leased on its old upstream id; a rejected ref is refused in git's words. */
-async function pushUpstream(ctx: PushContext, objects: StoreView, atomic: boolean, live: RefOutcome[]): Promise<void> {
+async function pushUpstream(ctx: PushContext, objects: { view: StoreView; packs: string }, atomic: boolean, live: RefOutcome[]): Promise<void> {
   const results = await ctx.upstream.push(ctx.source, live.map((r) => ({
     ref: r.upstreamRef!, newId: r.upstreamNewId ?? null, expectedOld: r.upstreamOldId ?? null,
-  })), { objects: objects.env, atomic });
+  })), { objects: objects.view.env, atomic });
+  const landed = live.filter((_, i) => results[i]!.ok);
+  // The upstream store takes the pushed objects and refs now: the sync back then has nothing to fetch.
+  if (landed.length > 0) await ctx.upstream.adoptPush(objects.packs, landed.map((r) => ({ name: r.upstreamRef!, id: r.upstreamNewId ?? null })));
   results.forEach((res, i) => {
     const r = live[i]!;
     if (res.ok) return;

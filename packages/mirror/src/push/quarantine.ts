@@ -67,6 +67,11 @@ export class Quarantine {
     }
   }
 
+  /** The directory of the candidate pack files (what a push gave upstream). */
+  get candidatePacks(): string {
+    return join(this.#dir, 'candidate', 'pack');
+  }
+
   /** A path for a scratch file inside the quarantine (removed with it). */
   scratch(name: string): string {
     return join(this.#dir, name);

@@ -20,16 +20,27 @@ export interface ServedIdsInput {
   gate: TokenGate;
 }
 
-/** Upstream ids of served objects (sanitized id → upstream id). Throws MirrorError GITGATE_PUSH_REFUSED for one it cannot place. */
-export async function upstreamIdsOfServed(input: ServedIdsInput): Promise<Map<string, string>> {
+/** Where served objects come from upstream: one upstream id each, or several for a sanitized form some upstream objects share. */
+export interface ServedIds {
+  ids: Map<string, string>;
+  ambiguous: Map<string, string[]>;
+}
+
+/** Upstream ids of served objects. Throws MirrorError GITGATE_PUSH_REFUSED for one it cannot place. */
+export async function upstreamIdsOfServed(input: ServedIdsInput): Promise<ServedIds> {
   const { repo, ids, idMap } = input;
-  const out = await idMap.upstreamOf(repo, ids);
-  let rest = ids.filter((id) => !out.has(id));
-  if (rest.length === 0) return out;
+  const out = new Map<string, string>();
+  const ambiguous = new Map<string, string[]>();
+  for (const [id, list] of await idMap.upstreamOf(repo, ids)) {
+    if (list.length === 1) out.set(id, list[0]!);
+    else ambiguous.set(id, list.sort());
+  }
+  let rest = ids.filter((id) => !out.has(id) && !ambiguous.has(id));
+  if (rest.length === 0) return { ids: out, ambiguous };
   const same = await existingObjects(input.upstreamGitDir, rest);
   for (const id of same) out.set(id, id);
   rest = rest.filter((id) => !same.has(id));
-  if (rest.length === 0) return out;
+  if (rest.length === 0) return { ids: out, ambiguous };
   const restored = new Map<string, string>();
   for await (const batch of readObjectBatches(input.sanitizedGitDir, rest)) {
     for (const obj of batch) {
@@ -46,5 +57,5 @@ export async function upstreamIdsOfServed(input: ServedIdsInput): Promise<Map<st
     }
     out.set(id, up);
   }
-  return out;
+  return { ids: out, ambiguous };
 }

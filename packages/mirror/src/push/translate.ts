@@ -34,6 +34,10 @@ export interface TranslateInput {
   objects: ReadonlyMap<string, RawObject>;
   /** Upstream ids of the served objects the new ones refer to (served-ids.ts). */
   served: ReadonlyMap<string, string>;
+  /** Served ids several upstream objects were rewritten into (withheld blobs of one size), with those ids. */
+  ambiguous?: ReadonlyMap<string, readonly string[]>;
+  /** Reads an upstream object (to tell an ambiguous served object by the parent commit's tree). */
+  readUpstream?(id: string): Promise<RawObject | undefined>;
   gate: TokenGate;
   /**
    * Checks one new blob under one name before it is accepted (blob-check.ts): `pushed` as the agent sent
@@ -41,6 +45,9 @@ export interface TranslateInput {
    */
   checkBlob(pushed: Buffer, restored: Buffer, name: string, path: string): void;
 }
+
+/** Resolves to the upstream id the same place had in the parent commit (undefined: none, or unknown). */
+type Before = () => Promise<string | undefined>;
 
 const SIGNATURE_HEADERS = new Set(['gpgsig', 'gpgsig-sha256', 'mergetag']);
 const IDENTITY_KEYS = new Set(['author', 'committer', 'tagger']);
@@ -110,17 +117,53 @@ export class Translator {
    * Any object by its own type; `name` (restored: it decides the file kind, as upstream's name will) and
    * `path` (as pushed: it is shown to the agent) say where a blob or tree sits ('' when nothing names it).
    */
-  async #any(id: string, name: string, path: string): Promise<string> {
+  async #any(id: string, name: string, path: string, before?: Before): Promise<string> {
     const obj = this.#in.objects.get(id);
     if (obj === undefined) {
-      const up = this.#upstream.get(id);
+      const up = this.#upstream.get(id) ?? (await this.#disambiguate(id, path, before));
       if (up === undefined) refuse(`object ${id} is neither in the push nor one this gateway served`, { object: id });
       return up;
     }
     if (obj.type === 'blob') return this.#blob(obj, name, path);
-    if (obj.type === 'tree') return this.#tree(obj, path);
+    if (obj.type === 'tree') return this.#tree(obj, path, before);
     if (obj.type === 'commit') return this.#commit(id);
     return this.#tag(obj);
+  }
+
+  /**
+   * A served object several upstream objects share (withheld unscannable files of one size): the one the
+   * parent commit had at the same path, if it is one of them. Otherwise the push is refused: guessing
+   * would put another file's content upstream.
+   */
+  async #disambiguate(id: string, path: string, before?: Before): Promise<string | undefined> {
+    const candidates = this.#in.ambiguous?.get(id);
+    if (candidates === undefined) return undefined;
+    const was = before === undefined ? undefined : await before();
+    if (was !== undefined && candidates.includes(was)) return was;
+    refuse(`${path === '' ? `object ${id}` : path}: several upstream files share this sanitized form (files the gateway withheld as unscannable), so it cannot tell which one you kept here; leave it where it was in the parent commit`, { object: id });
+  }
+
+  /** What the first parent of a new commit has upstream as its root tree. */
+  #rootBefore(parsed: ReturnType<typeof parseHeadered>): Before {
+    const parent = parsed.headers.find((h) => h.key === 'parent');
+    return async () => {
+      if (parent === undefined || this.#in.readUpstream === undefined) return undefined;
+      const up = this.#upstream.get(headerText(parent));
+      const commit = up === undefined ? undefined : await this.#in.readUpstream(up);
+      const tree = commit === undefined ? undefined : parseHeadered(commit.content).headers.find((h) => h.key === 'tree');
+      return tree === undefined ? undefined : headerText(tree);
+    };
+  }
+
+  /** The entry `name` of the upstream tree `before` resolves to, as a Before of its own. */
+  #entryBefore(before: Before | undefined, name: Buffer): Before | undefined {
+    if (before === undefined || this.#in.readUpstream === undefined) return undefined;
+    const read = this.#in.readUpstream;
+    return async () => {
+      const treeId = await before();
+      const tree = treeId === undefined ? undefined : await read(treeId);
+      return tree?.type === 'tree' ? parseTree(tree.content).find((e) => e.name.equals(name))?.id : undefined;
+    };
   }
 
   async #blob(obj: RawObject, name: string, path: string): Promise<string> {
@@ -136,7 +179,7 @@ export class Translator {
     return up;
   }
 
-  async #tree(obj: RawObject, path: string): Promise<string> {
+  async #tree(obj: RawObject, path: string, before?: Before): Promise<string> {
     const done = this.#upstream.get(obj.id);
     if (done !== undefined) return done;
     const entries: TreeEntry[] = [];
@@ -146,7 +189,7 @@ export class Translator {
       const name = await this.#restore(e.name, 'text', sub);
       const kind = entryKind(e.mode);
       // A submodule's commit lives in another repository: kept as it is, as a sync keeps it.
-      const id = kind === 'gitlink' ? e.id : await this.#any(e.id, name.toString('utf8'), sub);
+      const id = kind === 'gitlink' ? e.id : await this.#any(e.id, name.toString('utf8'), sub, this.#entryBefore(before, name));
       entries.push({ mode: e.mode, name, id });
     }
     entries.sort(compareTreeEntries);
@@ -163,7 +206,7 @@ export class Translator {
       if (SIGNATURE_HEADERS.has(h.key)) {
         refuse(`commit ${id} is signed (${h.key}); the gateway drops signatures, so it could not keep the id you pushed: push unsigned commits`, { object: id });
       }
-      if (isStructuralHeader('commit', h)) headers.push(mapped(h, await this.#any(headerText(h), '', '')));
+      if (isStructuralHeader('commit', h)) headers.push(mapped(h, await this.#any(headerText(h), '', '', h.key === 'tree' ? this.#rootBefore(parsed) : undefined)));
       else headers.push(await this.#header(h, 'text', `commit ${id}`));
     }
     const message = parsed.message === null ? null : await this.#restore(parsed.message, 'text', `commit ${id}`);
