@@ -3,6 +3,8 @@
 // comes back to the agent at the very id it pushed; a denial leaves nothing upstream and nothing on disk.
 import { expect } from 'chai';
 import fs from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { http, startIssuer, type TestIssuer } from '@gitgate/testkit';
 import type { PushSettings } from '@gitgate/mirror';
@@ -21,16 +23,32 @@ describe('e2e: held pushes (push.requireApproval)', function () {
   let api: string;
   let jwt: Record<'agent' | 'sec' | 'agentApprover', string>;
   let n = 0;
+  let hook: Server;
+  let planted: string[];
+  const hookBodies: string[] = [];
+  const logs: string[] = [];
+  const keep = (m: string, meta?: object): void => { logs.push(m + JSON.stringify(meta ?? {})); };
+  const logger = { debug: keep, info: keep, warn: keep, error: keep };
 
   const options = (): Parameters<typeof startGateway>[0] => ({
-    port: 0, dataDir: join(dir, 'data'), auth: { mode: 'oidc', issuer: issuer.issuer, audience: 'gitgate' }, coalesceMs: 0, policy,
+    port: 0, dataDir: join(dir, 'data'), auth: { mode: 'oidc', issuer: issuer.issuer, audience: 'gitgate' }, coalesceMs: 0, policy, logger,
+    webhook: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, secret: 'hook-secret' },
     repos: [{ name: 'acme/api', upstream: { url: upstream }, push: { branches: ['agent/*'], requireApproval: true } }],
   });
 
   before(async () => {
     dir = tempDir();
     upstream = join(dir, 'upstream', 'api.git');
-    await (await demoFixtures()).makeDemoRepo(upstream, { seed: '5eed' });
+    planted = (await (await demoFixtures()).makeDemoRepo(upstream, { seed: '5eed' })).secrets.map((x) => x.value.trim());
+    hook = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        hookBodies.push(Buffer.concat(chunks).toString('utf8'));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     issuer = await startIssuer('gitgate');
     gw = await startGateway(options());
     api = `${gw.url}/api/v1`;
@@ -43,6 +61,7 @@ describe('e2e: held pushes (push.requireApproval)', function () {
   after(async () => {
     await gw?.close();
     await issuer?.close();
+    await new Promise((r) => hook?.close(r));
     cleanup(dir);
   });
 
@@ -85,6 +104,9 @@ describe('e2e: held pushes (push.requireApproval)', function () {
     await gw.audit.flush();
     const rows = (await gw.audit.pushes({ repo: 'acme/api' })).filter((r) => r.ref === 'refs/heads/agent/x').sort((a, b) => a.seq - b.seq);
     expect(rows.map((r) => [r.outcome, r.actor])).to.deep.equal([['held', 'agent-7'], ['ok', 'agent-7']]);
+    const decisions = (await gw.audit.detokenize({})).filter((r) => r.requestId === requestId);
+    expect(decisions.map((r) => [r.kind, r.actor]).sort()).to.deep.equal([['detokenize-approve', 'alice'], ['detokenize-request', 'agent-7']]);
+    expect(gw.metrics.registry.render()).to.contain('gitgate_pushes_total{repo="acme/api",outcome="held"}');
   });
 
   it('leaves nothing upstream and nothing held on disk after a denial', async () => {
@@ -147,5 +169,18 @@ describe('e2e: held pushes (push.requireApproval)', function () {
     const approved = await http(`${api}/push-requests/${requestId}/approve`, { method: 'POST', jwt: jwt.sec, body: {} });
     expect(approved.json().status, approved.text).to.equal('released');
     expect(await upstreamHas('refs/heads/agent/restart')).to.equal(true);
+  });
+
+  it('keeps every planted value out of logs, audit rows, webhook bodies and push request answers', async () => {
+    await gw.audit.flush();
+    const audit = JSON.stringify([await gw.audit.pushes({}), await gw.audit.detokenize({})]);
+    const answers = (await http(`${api}/push-requests`, { jwt: jwt.sec })).text;
+    for (let i = 0; i < 50 && !hookBodies.some((b) => b.includes('"subject":"push"')); i++) await new Promise((done) => setTimeout(done, 20));
+    expect(hookBodies.some((b) => b.includes('"subject":"push"'))).to.equal(true);
+    for (const value of planted) {
+      for (const [where, text] of [['logs', logs.join('\n')], ['audit', audit], ['webhooks', hookBodies.join('\n')], ['answers', answers]] as const) {
+        expect(text.includes(value), `a planted value in the ${where}`).to.equal(false);
+      }
+    }
   });
 });
