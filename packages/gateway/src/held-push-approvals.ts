@@ -51,7 +51,7 @@ function refusedNow(settings: PushSettings | undefined, view: PushRequestView): 
  * request (a stop between holding and opening it), is discarded; one approved but not released (a stop
  * during its release) is discarded and its request ends `failed`, so the pusher pushes again.
  */
-async function reconcile(service: PushApprovalService, repos: ReadonlyMap<string, RepoMirror>, log: Logger): Promise<void> {
+async function reconcile(service: PushApprovalService, repos: ReadonlyMap<string, RepoMirror>, log: Logger, failed: (view: PushRequestView, reason: string) => Promise<unknown>): Promise<void> {
   for (const mirror of repos.values()) {
     const ids = mirror.heldPushes();
     if (ids.length === 0) continue;
@@ -60,7 +60,7 @@ async function reconcile(service: PushApprovalService, repos: ReadonlyMap<string
       const request = requests.get(id);
       if (request?.status === 'pending') continue;
       await mirror.discardHeld(id);
-      if (request?.status === 'approved') await service.settle(id, request.refs.map((r) => ({ ref: r.ref, ok: false, reason: 'the gateway stopped before releasing it; push again' })));
+      if (request?.status === 'approved') await failed(request, 'the gateway stopped while releasing it; fetch to see whether the branch arrived, then push again if not');
       log.warn('held push discarded at start', { repo: mirror.name, requestId: id, status: request?.status ?? 'no request' });
     }
   }
@@ -81,7 +81,13 @@ export async function openHeldPushApprovals(opts: HeldPushApprovalsOptions): Pro
       if (webhook) void webhook.notify(e).catch((err: unknown) => log.warn('webhook delivery failed', { error: (err as Error).message }));
     },
   });
-  await reconcile(service, repos, log);
+  /** Records a release that did not happen (one `push` row per ref, outcome error) and ends the request failed. */
+  const failed = async (view: PushRequestView, reason: string): Promise<PushRequestView> => {
+    const outcome = { refs: view.refs.map((r) => ({ ...r, ok: false, reason })), tokensRestored: [], commits: view.commits, error: true as const };
+    await recordPushRefs({ audit, metrics, log }, view.repo, view.pusher, { id: view.id, clientAddress: '', userAgent: '', pushRequestId: view.id }, outcome);
+    return service.settle(view.id, outcome.refs);
+  };
+  await reconcile(service, repos, log, failed);
   const timer = setInterval(() => {
     service.expireDue().catch((err: unknown) => log.warn('push request expiry failed', { error: (err as Error).message }));
   }, opts.expiryIntervalMs ?? 60_000);
@@ -90,7 +96,7 @@ export async function openHeldPushApprovals(opts: HeldPushApprovalsOptions): Pro
   /** Pushes an approved request's held push upstream, records each ref, and settles the request. */
   const release = async (view: PushRequestView): Promise<PushRequestView> => {
     const mirror = repos.get(view.repo);
-    let outcome: PushOutcome & { error?: true };
+    let outcome: PushOutcome;
     try {
       if (!mirror) throw new Error('the repository is no longer served');
       const refused = refusedNow(opts.pushSettings(view.repo), view);
@@ -102,8 +108,7 @@ export async function openHeldPushApprovals(opts: HeldPushApprovalsOptions): Pro
       }
     } catch (e) {
       log.error('held push release failed', { repo: view.repo, requestId: view.id, code: (e as { code?: string }).code, error: (e as Error).message?.slice(0, 300) });
-      const reason = 'the gateway could not push it upstream (upstream unavailable or an internal error); push again';
-      outcome = { refs: view.refs.map((r) => ({ ...r, ok: false, reason })), tokensRestored: [], commits: view.commits, error: true };
+      return failed(view, 'the gateway could not complete the release (upstream unavailable or an internal error); fetch to see whether the branch arrived, then push again if not');
     }
     await recordPushRefs({ audit, metrics, log }, view.repo, view.pusher, { id: view.id, clientAddress: '', userAgent: '', pushRequestId: view.id }, outcome);
     return service.settle(view.id, outcome.refs.map((r) => ({ ref: r.ref, ok: r.ok, ...(r.reason !== undefined ? { reason: r.reason } : {}) })));
