@@ -376,6 +376,8 @@ export class RepoMirror {
       source: this.#opts.source, idMap: this.#opts.idMap, tokens, rewriteTools: () => this.#rewriteTools(),
       servedRefName: (n) => this.#refName(n).name, allowUnscannable: this.#opts.allowUnscannable,
       sync: async () => {
+        // A sync already running may have read upstream before the push landed: let it end, then sync anew.
+        await this.#inflight?.catch(() => undefined);
         await this.sync({ force: true });
       },
       log: this.#log,
