@@ -70,7 +70,7 @@ const SCRIPT = `'use strict';
   function render(items, note) {
     var tbody = $('requests');
     tbody.textContent = '';
-    say(note || (items.length === 0 ? 'No pending requests.' : ''));
+    say(note || (items.length === 0 ? 'No pending detokenize requests.' : ''));
     items.forEach(function (r) {
       var tr = document.createElement('tr');
       tr.setAttribute('data-request', r.id);
