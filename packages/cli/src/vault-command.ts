@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { AuditLog } from '@gitgate/audit';
 import { loadConfig } from './config.js';
+import { AUDIT_KEY_ONLY } from './audit-command.js';
 import { DataDir, findAuditKey, type DataDirLock } from '@gitgate/gateway';
 
 /** Runs `gitgate vault …`; returns the exit code. */
@@ -18,7 +19,7 @@ export async function vaultCommand(argv: string[], out: NodeJS.WritableStream, e
     err.write('usage: gitgate vault rotate-key (--config FILE | --data DIR)   (stop the gateway first)\n');
     return 2;
   }
-  const config = v.config ? loadConfig(v.config) : undefined;
+  const config = v.config ? loadConfig(v.config, AUDIT_KEY_ONLY) : undefined;
   const root = v.data ?? config?.dataDir;
   if (!root) {
     err.write('gitgate vault: give --config FILE or --data DIR\n');
