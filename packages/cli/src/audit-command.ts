@@ -158,7 +158,7 @@ async function queryCommand(audit: AuditLog, args: AuditArgs, out: NodeJS.Writab
   const print = (rows: object[]): void => {
     // An empty table says so on stderr, so a script reading stdout still gets nothing (JSON: []).
     if (rows.length === 0 && format !== 'json') err.write('no records\n');
-    else out.write(formatRows(rows as Record<string, unknown>[], format) + (format === 'json' ? '\n' : ''));
+    else out.write(formatRows(rows as Record<string, unknown>[], format));
   };
   switch (cmd) {
     case 'sessions': print(await audit.sessions(q)); return 0;
