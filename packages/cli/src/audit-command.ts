@@ -18,23 +18,11 @@ import {
 } from '@gitgate/audit';
 import { loadConfig, type Config, type LoadConfigOptions } from './config.js';
 import { DataDir, findAuditKey } from '@gitgate/gateway';
+import { commandSpec } from './command-table.js';
+import { helpText } from './command-spec.js';
 
-const USAGE = `usage: gitgate audit <command> (--config FILE | --data DIR) [options]
-commands:
-  verify [--anchor SEQ:HASH]... [--anchors FILE]
-                                 check the hash chain (keyed rows with the audit key) and that every
-                                 anchor's seq still has its hash; exit 1 and name the first broken link
-  anchor                         print the chain head "SEQ:HASH AT" (--format json: {seq,hash,at})
-                                 to keep outside this host
-  sessions | exposures | pushes | requests | syncs | auth-failures | admin
-                                 list records, newest first (pushes: one row per pushed ref,
-                                 --token keeps those that restored the token)
-  reveals                        every reveal with the approvers of its request
-  session <id>                   one git request: what it asked for, what it received, which tokens
-  purge --before WHEN --export FILE
-                                 export older records as JSON lines, then delete them (audited)
-options: --repo NAME  --identity SUBJECT  --token TOKEN  --since WHEN  --until WHEN  --limit N
-         --json | --format table|json|csv   (WHEN: ISO 8601 time, or an age such as 30m, 12h, 7d, 2w)`;
+/** The help of `gitgate audit` (command-table.ts), printed with a usage problem. */
+const USAGE = helpText(commandSpec('audit'), 'gitgate audit').trimEnd();
 
 /** Loads a config for the audit key and the data directory only. */
 export const AUDIT_KEY_ONLY: LoadConfigOptions = { resolveSecret: (path) => path === 'audit.key' };

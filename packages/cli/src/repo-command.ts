@@ -9,15 +9,14 @@ import { parseDocument, YAMLSeq } from 'yaml';
 import { GitHubConnector, redactUrl, type PushSettings } from '@gitgate/mirror';
 import { loadConfig, validateConfig, type LoadConfigOptions } from './config.js';
 import { dirname, resolve } from 'node:path';
+import { commandSpec } from './command-table.js';
+import { helpText } from './command-spec.js';
 
 /** Editing and listing entries reads no secret the file references. */
 const NO_SECRETS: LoadConfigOptions = { resolveSecret: () => false };
 
-const USAGE = `usage:
-  gitgate repos --config FILE [--json]               what is exposed, and from where
-  gitgate repo list --config FILE [--json]           the repository entries of the file
-  gitgate repo add --config FILE --name NAME --upstream URL-OR-PATH [--readers g1,g2]
-  gitgate repo remove --config FILE --name NAME`;
+/** The help of `gitgate repo` (command-table.ts), printed with a usage problem. */
+const USAGE = helpText(commandSpec('repo'), 'gitgate repo').trimEnd();
 
 /** Runs `gitgate repos` / `gitgate repo …`; returns the exit code. */
 export async function repoCommand(cmd: 'repos' | 'repo', argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {

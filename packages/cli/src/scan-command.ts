@@ -22,18 +22,13 @@ import { scanRepoAsGateway } from './scan-config.js';
 import { FORMATS, renderReport, type ScanFormat } from './scan-formats.js';
 import { scanContent, type Collector, type ScanReport } from './scan-report.js';
 import { gitDirOf, scanHead, scanHistory, walk } from './scan-sources.js';
+import { commandSpec } from './command-table.js';
+import { helpText } from './command-spec.js';
 
 export type { ScanReport, ScanReportFinding, ScanReportWithheld, ScanReportRepo } from './scan-report.js';
 
-const USAGE = `usage: gitgate scan <path-or-repo> [--history] [--format text|json|sarif|csv] [--baseline FILE]
-       gitgate scan --config FILE [REPO…] [--format text|json|sarif|csv] [--baseline FILE]
-  <path-or-repo>     a file, a directory, or a git repository (bare: its HEAD tree)
-  --history          every blob, commit, tag and tree of every ref of the repository
-  --config FILE      sync each configured repository (or the REPOs named) exactly as the gateway
-                     does — its refs, rules, allowlist and masking policy — and report what it tokenizes
-  --format F         text (default), json (--json), sarif (2.1.0, for code scanning) or csv
-  --baseline FILE    a previous --format json report: findings it holds are not reported again
-exit: 0 no (new) findings, 1 findings or withheld content, 2 a usage, configuration or runtime error`;
+/** The help of `gitgate scan` (command-table.ts). */
+const USAGE = helpText(commandSpec('scan'), 'gitgate scan').trimEnd();
 
 /** Options a caller can inject. */
 export interface ScanCommandOptions {
