@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Logger } from '@gitgate/log';
 import { startGateway, type Gateway } from '../src/index.js';
-import { cleanup, git, tempDir } from './helpers/harness.js';
+import { cleanup, git, tempDir, type GitResult } from './helpers/harness.js';
 import { query } from './helpers/sqlite-rows.js';
 
 /** A loopback port nothing listens on (taken, then released). */
@@ -23,6 +23,8 @@ describe('e2e: the error text of a failed upstream', function () {
   let gw: Gateway;
   let missing: string;
   let hostPort: string;
+  let missingClone: GitResult;
+  let offlineClone: GitResult;
   const lines: string[] = [];
   const rec = (level: string) => (msg: string, meta?: object): void => { lines.push(`${level} ${msg} ${JSON.stringify(meta ?? {})}`); };
   const logger: Logger = { debug: rec('debug'), info: rec('info'), warn: rec('warn'), error: rec('error') };
@@ -35,6 +37,11 @@ describe('e2e: the error text of a failed upstream', function () {
       port: 0, dataDir: path.join(dir, 'data'), auth: { mode: 'none' }, coalesceMs: 0, logger,
       repos: [{ name: 'acme/missing', upstream: { url: missing } }, { name: 'acme/offline', upstream: { url: `http://${hostPort}/offline.git` } }],
     });
+    // One clone of each: the client's answer, the log and the audit of the same failed syncs.
+    [missingClone, offlineClone] = await Promise.all([
+      git(['clone', `${gw.url}/acme/missing.git`, path.join(dir, 'clone-missing')]),
+      git(['clone', `${gw.url}/acme/offline.git`, path.join(dir, 'clone-offline')]),
+    ]);
   });
   after(async () => {
     await gw?.close();
@@ -48,8 +55,8 @@ describe('e2e: the error text of a failed upstream', function () {
     return rows.map((r) => JSON.parse(r.data) as Record<string, unknown>);
   }
 
-  it('tells the client of an upstream path that holds nothing its repository and "not found", without the path', async () => {
-    const r = await git(['clone', `${gw.url}/acme/missing.git`, path.join(dir, 'clone-missing')]);
+  it('tells the client of an upstream path that holds nothing its repository and "not found", without the path', () => {
+    const r = missingClone;
     expect(r.code).to.not.equal(0);
     expect(r.stderr).to.include("gitgate: acme/missing: the upstream repository was not found; ask the gateway's administrators");
     expect(r.stderr).to.not.include(missing);
@@ -57,8 +64,8 @@ describe('e2e: the error text of a failed upstream', function () {
     expect(r.stderr).to.not.include('ls-remote');
   });
 
-  it('tells the client of an unreachable http upstream its repository and "could not be reached", without the host and port', async () => {
-    const r = await git(['clone', `${gw.url}/acme/offline.git`, path.join(dir, 'clone-offline')]);
+  it('tells the client of an unreachable http upstream its repository and "could not be reached", without the host and port', () => {
+    const r = offlineClone;
     expect(r.code).to.not.equal(0);
     expect(r.stderr).to.include('gitgate: acme/offline: the upstream repository could not be reached; try again later');
     expect(r.stderr).to.not.include(hostPort);
