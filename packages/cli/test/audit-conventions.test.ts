@@ -1,17 +1,14 @@
 // `gitgate audit` as an analyst runs it: --json beside --format, ages in weeks, a line for no records,
 // and a config whose other secrets (a webhook's) are not set where the analyst works.
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AuditLog } from '@gitgate/audit';
 import { parseWhen } from '../src/audit-command.js';
 import { auditInProcess as gitgate } from './audit-helpers.js';
+import { gitgateAsync } from './bin-helpers.js';
 
-/** packages/cli/bin/gitgate.js, from packages/cli/dist/test. */
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'gitgate.js');
 
 describe('gitgate audit conventions', function () {
   this.timeout(60_000);
@@ -60,15 +57,15 @@ describe('gitgate audit conventions', function () {
     expect(json).to.deep.equal({ code: 0, stdout: '[]\n', stderr: '' });
   });
 
-  it('queries through the real binary with a config whose webhook secret is not set', () => {
+  it('queries through the real binary with a config whose webhook secret is not set', async () => {
     const config = path.join(dir, 'gitgate.yaml');
     fs.writeFileSync(config, [
       'dataDir: ./data', 'auth: { mode: none }', 'repos: []',
       'detokenize: { approvers: [security], webhook: { url: "http://127.0.0.1:9/hook", secret: env:GITGATE_TEST_UNSET_WEBHOOK } }', '',
     ].join('\n'));
-    const r = spawnSync(process.execPath, [BIN, 'audit', 'admin', '--config', config, '--json'], { env: { PATH: process.env.PATH }, timeout: 30_000 });
-    expect(r.status, r.stderr.toString()).to.equal(0);
-    expect(JSON.parse(r.stdout.toString())).to.have.length(2);
+    const r = await gitgateAsync(['audit', 'admin', '--config', config, '--json']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.have.length(2);
   });
 });
 

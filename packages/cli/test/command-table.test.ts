@@ -1,27 +1,15 @@
 // The command line's conventions, through the real binary: --help on every command and subcommand of
 // the table, --version, and a clean sentence for an option a command does not take.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from '../src/command-table.js';
+import { gitgateAsync } from './bin-helpers.js';
 
-/** packages/cli/bin/gitgate.js, from packages/cli/dist/test. */
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'gitgate.js');
 const PACKAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json');
 
-/** Runs the binary without blocking, so many can run at once. */
-function gitgate(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8'); });
-    p.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const gitgate = gitgateAsync;
 
 /** Every command and subcommand of the table as the words that name it. */
 const PATHS: string[][] = COMMANDS.flatMap((c) => [[c.name], ...(c.subcommands ?? []).map((s) => [c.name, s.name])]);

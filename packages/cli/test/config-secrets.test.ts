@@ -1,26 +1,13 @@
 // Secret references are resolved where they are used: serve needs every one, a command that reads the
 // file for paths needs none it does not use (an analyst's shell holds no webhook secret).
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { validateConfig, ConfigError } from '../src/index.js';
+import { gitgateAsync } from './bin-helpers.js';
 
-/** packages/cli/bin/gitgate.js, from packages/cli/dist/test. */
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'gitgate.js');
-
-function gitgate(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8'); });
-    p.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const gitgate = gitgateAsync;
 
 const WEBHOOK = { approvers: ['security'], webhook: { url: 'https://hooks.example.test/x', secret: 'env:HOOK' } };
 const CREDENTIAL = { name: 'acme/api', upstream: 'https://git.example.test/api.git', credential: { token: 'env:UPSTREAM' } };
