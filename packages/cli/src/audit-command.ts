@@ -90,6 +90,7 @@ async function auditArgs(argv: string[], err: NodeJS.WritableStream): Promise<Au
   try {
     if (v.since) query.since = parseWhen(v.since, undefined, '--since');
     if (v.until) query.until = parseWhen(v.until, undefined, '--until');
+    if (v.before) parseWhen(v.before, undefined, '--before');
     if (v.limit) {
       query.limit = Number(v.limit);
       if (!Number.isInteger(query.limit) || query.limit < 1) throw new TypeError('--limit must be a positive integer');

@@ -48,8 +48,15 @@ export function wantsHelp(argv: readonly string[]): boolean {
 /** The subcommand `argv` names (its first word that is not an option), if `spec` has one by that name. */
 export function subcommandOf(spec: CommandSpec, argv: readonly string[]): CommandSpec | undefined {
   if (!spec.subcommands) return undefined;
-  const { positionals } = parseArgs({ args: [...argv], options: parseOptions(spec.options), strict: false, allowPositionals: true });
+  // Every option any subcommand takes, so that an option's value is not taken for the subcommand's name.
+  const { positionals } = parseArgs({ args: [...argv], options: parseOptions(allOptions(spec)), strict: false, allowPositionals: true });
   return spec.subcommands.find((s) => s.name === positionals[0]);
+}
+
+/** The options of `spec` and of every subcommand of it, each name once. */
+export function allOptions(spec: CommandSpec): OptionSpec[] {
+  const all = [...spec.options, ...(spec.subcommands ?? []).flatMap((s) => s.options)];
+  return all.filter((o, i) => all.findIndex((x) => x.name === o.name) === i);
 }
 
 /** The `--help` text of `spec`, reached as `path` (e.g. `gitgate audit`). */

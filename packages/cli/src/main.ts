@@ -1,7 +1,7 @@
 /** `gitgate` command line: the commands of command-table.ts, `--help` on each, `--version`. */
 import { readFileSync } from 'node:fs';
 import { COMMANDS } from './command-table.js';
-import { checkCommandLine, helpText, subcommandOf, wantsHelp, UsageError } from './command-spec.js';
+import { allOptions, checkCommandLine, helpText, subcommandOf, wantsHelp, UsageError } from './command-spec.js';
 
 type Runner = (argv: string[]) => Promise<number>;
 
@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     // Without a known subcommand, any of the subcommands' options may be given; the command names what is missing.
-    checkCommandLine(sub ?? { ...spec, options: [...spec.options, ...(spec.subcommands ?? []).flatMap((s) => s.options)] }, rest);
+    checkCommandLine(sub ?? { ...spec, options: allOptions(spec) }, rest);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(`${path}: ${e.message}\n${e.usage}\n(${path} --help for more)\n`);

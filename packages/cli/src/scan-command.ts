@@ -112,7 +112,8 @@ async function scanTarget(a: ScanArgs, cwd: string, scanner: Scanner, salt: stri
 async function scanConfigured(a: ScanArgs, cwd: string, salt: string): Promise<ScanReport> {
   if (a.history) throw new UsageError('--config scans every ref of every object already; leave out --history');
   const file = path.resolve(cwd, a.config!);
-  const config = loadConfig(file);
+  // The repositories' credentials are used to fetch; the gateway's other secrets (webhooks, audit key) are not.
+  const config = loadConfig(file, { resolveSecret: (key) => key.startsWith('repos[') });
   const exposed = await exposedRepos(config, noopLogger);
   const unknown = a.positional.filter((n) => !exposed.some((r) => r.name === n));
   if (unknown.length > 0) throw new UsageError(`${unknown.join(', ')}: not a repository of ${a.config}`);

@@ -50,6 +50,13 @@ describe('gitgate audit conventions', function () {
     expect(r.stderr).to.equal('gitgate audit: --since "1y" is neither an ISO 8601 time (2026-01-31T09:00:00Z) nor an age such as 30m, 12h, 7d or 2w\n');
   });
 
+  it('refuses a purge before a time it cannot read, exit 2, before opening anything', async () => {
+    const r = await gitgate(['purge', '--data', data, '--before', 'last week', '--export', path.join(dir, 'out.jsonl')]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/^gitgate audit: --before "last week" is neither/);
+    expect(fs.existsSync(path.join(dir, 'out.jsonl'))).to.equal(false);
+  });
+
   it('says "no records" on stderr for an empty table and prints [] for empty JSON', async () => {
     const table = await gitgate(['sessions', '--data', data]);
     expect(table).to.deep.equal({ code: 0, stdout: '', stderr: 'no records\n' });

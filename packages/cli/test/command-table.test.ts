@@ -36,6 +36,12 @@ describe('gitgate command line conventions', function () {
     expect(late.stdout).to.match(/^usage: gitgate repo add /);
   });
 
+  it('finds the subcommand after an option and its value, for its help', async () => {
+    const r = await gitgate(['audit', '--since', '1d', 'sessions', '--help']);
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.match(/^usage: gitgate audit sessions /);
+  });
+
   it('prints help for check-config --help instead of reading a file named --help', async () => {
     const r = await gitgate(['check-config', '--help']);
     expect(r.code).to.equal(0);
