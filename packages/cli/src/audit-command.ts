@@ -16,35 +16,26 @@ import {
   type RowFormat,
   type VerifyResult,
 } from '@gitgate/audit';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, type Config, type LoadConfigOptions } from './config.js';
 import { DataDir, findAuditKey } from '@gitgate/gateway';
+import { commandSpec } from './command-table.js';
+import { helpText } from './command-spec.js';
 
-const USAGE = `usage: gitgate audit <command> (--config FILE | --data DIR) [options]
-commands:
-  verify [--anchor SEQ:HASH]... [--anchors FILE]
-                                 check the hash chain (keyed rows with the audit key) and that every
-                                 anchor's seq still has its hash; exit 1 and name the first broken link
-  anchor                         print the chain head "SEQ:HASH AT" (--format json: {seq,hash,at})
-                                 to keep outside this host
-  sessions | exposures | pushes | requests | syncs | auth-failures | admin
-                                 list records, newest first (pushes: one row per pushed ref,
-                                 --token keeps those that restored the token)
-  reveals                        every reveal with the approvers of its request
-  session <id>                   one git request: what it asked for, what it received, which tokens
-  purge --before WHEN --export FILE
-                                 export older records as JSON lines, then delete them (audited)
-options: --repo NAME  --identity SUBJECT  --token TOKEN  --since WHEN  --until WHEN  --limit N
-         --format table|json|csv   (WHEN: ISO 8601 time, or an age such as 30m, 1h, 7d)`;
+/** The help of `gitgate audit` (command-table.ts), printed with a usage problem. */
+const USAGE = helpText(commandSpec('audit'), 'gitgate audit').trimEnd();
 
-/** Parses an absolute ISO time or an age (30s, 15m, 1h, 7d) relative to `now`. Throws TypeError. */
-export function parseWhen(s: string, now = new Date()): Date {
-  const age = /^(\d+)([smhd])$/.exec(s);
-  if (age) {
-    const unit = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 }[age[2] as 's' | 'm' | 'h' | 'd'];
-    return new Date(now.getTime() - Number(age[1]) * unit);
-  }
-  const t = Date.parse(s);
-  if (Number.isNaN(t)) throw new TypeError(`not a time or an age: ${JSON.stringify(s.slice(0, 40))}`);
+/** Loads a config for the audit key and the data directory only. */
+export const AUDIT_KEY_ONLY: LoadConfigOptions = { resolveSecret: (path) => path === 'audit.key' };
+
+const AGE_MS = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Parses an ISO 8601 time or an age (45s, 30m, 12h, 7d, 2w) relative to `now`. Throws TypeError naming `what`. */
+export function parseWhen(s: string, now = new Date(), what = 'the time'): Date {
+  const age = /^(\d+)([smhdw])$/.exec(s);
+  if (age) return new Date(now.getTime() - Number(age[1]) * AGE_MS[age[2] as keyof typeof AGE_MS]);
+  const t = ISO_TIME.test(s) ? Date.parse(s) : NaN;
+  if (Number.isNaN(t)) throw new TypeError(`${what} ${JSON.stringify(s.slice(0, 40))} is neither an ISO 8601 time (2026-01-31T09:00:00Z) nor an age such as 30m, 12h, 7d or 2w`);
   return new Date(t);
 }
 
@@ -68,7 +59,7 @@ async function auditArgs(argv: string[], err: NodeJS.WritableStream): Promise<Au
       options: {
         config: { type: 'string' }, data: { type: 'string' }, repo: { type: 'string' }, identity: { type: 'string' },
         token: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, limit: { type: 'string' },
-        format: { type: 'string', default: 'table' }, before: { type: 'string' }, export: { type: 'string' },
+        format: { type: 'string' }, json: { type: 'boolean' }, before: { type: 'string' }, export: { type: 'string' },
         anchor: { type: 'string', multiple: true }, anchors: { type: 'string' },
       },
     });
@@ -82,22 +73,24 @@ async function auditArgs(argv: string[], err: NodeJS.WritableStream): Promise<Au
     err.write(`${USAGE}\n`);
     return 2;
   }
-  const config: Config | undefined = v.config ? loadConfig(v.config) : undefined;
+  // Only the audit key is resolved: an analyst need not hold the gateway's other secrets.
+  const config: Config | undefined = v.config ? loadConfig(v.config, AUDIT_KEY_ONLY) : undefined;
   const root = v.data ?? config?.dataDir;
   if (!root) {
     err.write(`gitgate audit: give --config FILE or --data DIR\n`);
     return 2;
   }
   const dataDir = new DataDir(root);
-  const format = v.format as RowFormat;
-  if (!['table', 'json', 'csv'].includes(format)) {
-    err.write(`gitgate audit: --format must be table, json or csv\n`);
+  const format = (v.format ?? (v.json ? 'json' : 'table')) as RowFormat;
+  if (!['table', 'json', 'csv'].includes(format) || (v.json && format !== 'json')) {
+    err.write(v.json ? 'gitgate audit: --json is --format json; give one of them\n' : 'gitgate audit: --format must be table, json or csv\n');
     return 2;
   }
   const query: AuditQuery = { repo: v.repo, identity: v.identity, token: v.token };
   try {
-    if (v.since) query.since = parseWhen(v.since);
-    if (v.until) query.until = parseWhen(v.until);
+    if (v.since) query.since = parseWhen(v.since, undefined, '--since');
+    if (v.until) query.until = parseWhen(v.until, undefined, '--until');
+    if (v.before) parseWhen(v.before, undefined, '--before');
     if (v.limit) {
       query.limit = Number(v.limit);
       if (!Number.isInteger(query.limit) || query.limit < 1) throw new TypeError('--limit must be a positive integer');
@@ -151,7 +144,11 @@ export async function auditCommand(argv: string[], out: NodeJS.WritableStream, e
 /** The commands that read (or purge) an open audit log. */
 async function queryCommand(audit: AuditLog, args: AuditArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const { cmd, format, query: q } = args;
-  const print = (rows: object[]): void => { out.write(formatRows(rows as Record<string, unknown>[], format) + (format === 'json' ? '\n' : '')); };
+  const print = (rows: object[]): void => {
+    // An empty table says so on stderr, so a script reading stdout still gets nothing (JSON: []).
+    if (rows.length === 0 && format !== 'json') err.write('no records\n');
+    else out.write(formatRows(rows as Record<string, unknown>[], format));
+  };
   switch (cmd) {
     case 'sessions': print(await audit.sessions(q)); return 0;
     case 'exposures': print(await audit.exposures(q)); return 0;
@@ -220,7 +217,7 @@ async function purgeCommand(audit: AuditLog, { values: v, dataDir }: AuditArgs, 
     return 1;
   }
   try {
-    const r = await audit.exportAndPurge({ before: parseWhen(v.before), exportPath: v.export, actor: 'cli' });
+    const r = await audit.exportAndPurge({ before: parseWhen(v.before, undefined, '--before'), exportPath: v.export, actor: 'cli' });
     out.write(`exported ${r.exported} records to ${v.export}; purged ${r.purged}\n`);
   } finally {
     lock.release();

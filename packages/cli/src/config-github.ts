@@ -62,6 +62,7 @@ function githubAuth(g: Record<string, unknown>, gp: string, p: ConfigProblems): 
   if (!Number.isInteger(app.installationId)) p.push(`${gp}.auth.app.installationId: must be an integer`);
   let privateKey: string | undefined;
   if (typeof app.privateKeyFile !== 'string') p.push(`${gp}.auth.app.privateKeyFile: required`);
+  else if (!p.resolves(`${gp}.auth.app.privateKeyFile`)) return undefined;
   else {
     try {
       privateKey = readFileSync(resolve(p.baseDir, app.privateKeyFile), 'utf8');

@@ -30,7 +30,8 @@ const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 export class ConfigProblems {
   readonly list: string[] = [];
 
-  constructor(readonly baseDir: string, readonly env: NodeJS.ProcessEnv) {}
+  /** `resolveSecret(path)`: whether the secret reference at that key path is resolved (default all). */
+  constructor(readonly baseDir: string, readonly env: NodeJS.ProcessEnv, private readonly resolveSecret: (path: string) => boolean = () => true) {}
 
   push(...problems: string[]): void {
     this.list.push(...problems);
@@ -71,8 +72,17 @@ export class ConfigProblems {
     return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
   }
 
-  /** A secret reference resolved (env:, file: or a literal); undefined with a problem when it cannot be. */
+  /** Whether this load resolves the secret at key path `path`. */
+  resolves(path: string): boolean {
+    return this.resolveSecret(path);
+  }
+
+  /**
+   * A secret reference resolved (env:, file: or a literal); undefined with a problem when it cannot be,
+   * and undefined without one when the command resolves no secret at `path` (its feature is left out).
+   */
   secret(ref: string, path: string): string | undefined {
+    if (!this.resolves(path)) return undefined;
     const r = resolveSecretRef(ref, this.baseDir, this.env);
     if (r.problem) this.list.push(`${path}: ${r.problem}`);
     return r.value;

@@ -105,10 +105,20 @@ export class ConfigError extends errorClass('ConfigError', configErrors) {
   }
 }
 
+/** How much of the configuration to resolve. */
+export interface LoadConfigOptions {
+  /**
+   * Whether the secret reference (env:, file:) at a key path such as `detokenize.webhook.secret` is
+   * resolved (default: every one). A command that only reads paths from the file resolves none it does
+   * not use; an unresolved secret leaves its feature out of the result (no webhook, no credential).
+   */
+  resolveSecret?: (path: string) => boolean;
+}
+
 const TOP_KEYS = ['listen', 'dataDir', 'auth', 'detokenize', 'admins', 'audit', 'scanner', 'log', 'sync', 'limits', 'repos', 'metrics'];
 
 /** Reads and validates a config file. Throws ConfigError listing every problem. */
-export function loadConfig(file: string): Config {
+export function loadConfig(file: string, opts: LoadConfigOptions = {}): Config {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -121,15 +131,15 @@ export function loadConfig(file: string): Config {
   } catch (e) {
     throw new ConfigError(file, [`not valid YAML: ${(e as Error).message.split('\n')[0]}`]);
   }
-  return validateConfig(raw ?? {}, dirname(resolve(file)), file);
+  return validateConfig(raw ?? {}, dirname(resolve(file)), file, process.env, opts);
 }
 
 /**
  * Validates a parsed config object, section by section; relative paths and file: references resolve
- * against `baseDir`, env: references read `env`. Throws ConfigError listing every problem.
+ * against `baseDir`, env: references read `env` (those `opts.resolveSecret` keeps). Throws ConfigError listing every problem.
  */
-export function validateConfig(raw: unknown, baseDir: string, file = 'config', env: NodeJS.ProcessEnv = process.env): Config {
-  const p = new ConfigProblems(baseDir, env);
+export function validateConfig(raw: unknown, baseDir: string, file = 'config', env: NodeJS.ProcessEnv = process.env, opts: LoadConfigOptions = {}): Config {
+  const p = new ConfigProblems(baseDir, env, opts.resolveSecret);
   const root = p.obj(raw, '(root)') ?? {};
   p.unknownKeys(root, TOP_KEYS, '');
   const listen = listenSection(root, p);

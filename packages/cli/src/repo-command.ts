@@ -7,20 +7,22 @@ import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseDocument, YAMLSeq } from 'yaml';
 import { GitHubConnector, redactUrl, type PushSettings } from '@gitgate/mirror';
-import { loadConfig, validateConfig } from './config.js';
+import { loadConfig, validateConfig, type LoadConfigOptions } from './config.js';
 import { dirname, resolve } from 'node:path';
+import { commandSpec } from './command-table.js';
+import { helpText } from './command-spec.js';
 
-const USAGE = `usage:
-  gitgate repos --config FILE                        what is exposed, and from where
-  gitgate repo list --config FILE                    the repository entries of the file
-  gitgate repo add --config FILE --name NAME --upstream URL-OR-PATH [--readers g1,g2]
-  gitgate repo remove --config FILE --name NAME`;
+/** Editing and listing entries reads no secret the file references. */
+const NO_SECRETS: LoadConfigOptions = { resolveSecret: () => false };
+
+/** The help of `gitgate repo` (command-table.ts), printed with a usage problem. */
+const USAGE = helpText(commandSpec('repo'), 'gitgate repo').trimEnd();
 
 /** Runs `gitgate repos` / `gitgate repo …`; returns the exit code. */
 export async function repoCommand(cmd: 'repos' | 'repo', argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string' }, name: { type: 'string' }, upstream: { type: 'string' }, readers: { type: 'string' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string' }, name: { type: 'string' }, upstream: { type: 'string' }, readers: { type: 'string' }, json: { type: 'boolean' } } });
   } catch (e) {
     err.write(`gitgate ${cmd}: ${(e as Error).message}\n${USAGE}\n`);
     return 2;
@@ -32,14 +34,17 @@ export async function repoCommand(cmd: 'repos' | 'repo', argv: string[], out: No
   }
   const file = v.config;
   if (cmd === 'repos') {
-    const config = loadConfig(file);
-    const rows: string[] = [];
-    for (const r of config.repos) rows.push(`${r.name}\t${redactUrl(r.upstream)}\treaders: ${r.readers.join(',') || '-'}${pushColumn(r)}`);
+    // Resolving GitHub organisations takes their credential; no other secret is needed to list.
+    const config = loadConfig(file, { resolveSecret: (path) => /^repos\[\d+\]\.github\.auth\./.test(path) });
+    const rows: ExposedRow[] = [];
+    for (const r of config.repos) rows.push({ name: r.name, from: redactUrl(r.upstream), readers: r.readers, ...pushOf(r) });
     for (const g of config.github) {
       const connector = new GitHubConnector({ org: g.org, include: g.include, auth: g.auth, baseUrl: g.baseUrl, includeArchived: g.includeArchived });
-      for (const repo of await connector.resolve()) rows.push(`${repo.name}\tgithub:${g.org} ${repo.cloneUrl} (default ${repo.defaultBranch})\treaders: ${g.readers.join(',') || '-'}${pushColumn(g)}`);
+      for (const repo of await connector.resolve()) rows.push({ name: repo.name, from: `github:${g.org} ${repo.cloneUrl} (default ${repo.defaultBranch})`, readers: g.readers, ...pushOf(g) });
     }
-    out.write(rows.length > 0 ? rows.join('\n') + '\n' : 'no repositories\n');
+    if (v.json) out.write(JSON.stringify(rows, null, 2) + '\n');
+    else if (rows.length === 0) err.write('no repositories\n');
+    else out.write(rows.map((r) => `${r.name}\t${r.from}\treaders: ${r.readers.join(',') || '-'}${r.push ? `\tpush: ${r.push.branches.join(',')} (writers: ${r.push.writers.join(',') || '-'})` : ''}\n`).join(''));
     return 0;
   }
   const sub = positionals[0];
@@ -56,9 +61,11 @@ export async function repoCommand(cmd: 'repos' | 'repo', argv: string[], out: No
   const seq = repos as YAMLSeq;
   const names = (): string[] => seq.items.map((i) => String((doc.createNode(i).toJSON() as { name?: unknown })?.name ?? ''));
   if (sub === 'list') {
-    const config = loadConfig(file);
-    for (const r of config.repos) out.write(`${r.name}\t${redactUrl(r.upstream)}\n`);
-    for (const g of config.github) out.write(`github:${g.org}\t${g.include.join(' ')}\n`);
+    const config = loadConfig(file, NO_SECRETS);
+    const entries = [...config.repos.map((r) => ({ name: r.name, upstream: redactUrl(r.upstream) })), ...config.github.map((g) => ({ github: g.org, include: g.include }))];
+    if (v.json) out.write(JSON.stringify(entries, null, 2) + '\n');
+    else if (entries.length === 0) err.write('no repositories\n');
+    else for (const e of entries) out.write('name' in e ? `${e.name}\t${e.upstream}\n` : `github:${e.github}\t${e.include.join(' ')}\n`);
     return 0;
   }
   if (sub === 'add') {
@@ -90,14 +97,22 @@ export async function repoCommand(cmd: 'repos' | 'repo', argv: string[], out: No
   }
   // Validate the edited file as a whole before replacing the original.
   const text = doc.toString();
-  validateConfig(parseDocument(text).toJSON(), dirname(resolve(file)), file);
+  validateConfig(parseDocument(text).toJSON(), dirname(resolve(file)), file, process.env, NO_SECRETS);
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
   out.write(`${sub === 'add' ? 'added' : 'removed'} ${v.name} in ${file}; send SIGHUP to a running gateway to apply it\n`);
   return 0;
 }
 
-/** The push column of `gitgate repos`: branch globs and writers, or nothing for a read-only repository. */
-function pushColumn(r: { push?: PushSettings; writers?: string[] }): string {
-  return r.push ? `\tpush: ${r.push.branches.join(',')} (writers: ${r.writers?.join(',') || '-'})` : '';
+/** One exposed repository as `gitgate repos` prints it. */
+interface ExposedRow {
+  name: string;
+  from: string;
+  readers: string[];
+  push?: { branches: string[]; writers: string[] };
+}
+
+/** The push branches and writers of an entry, or nothing for a read-only repository. */
+function pushOf(r: { push?: PushSettings; writers?: string[] }): Pick<ExposedRow, 'push'> {
+  return r.push ? { push: { branches: [...r.push.branches], writers: r.writers ?? [] } } : {};
 }

@@ -22,18 +22,13 @@ import { scanRepoAsGateway } from './scan-config.js';
 import { FORMATS, renderReport, type ScanFormat } from './scan-formats.js';
 import { scanContent, type Collector, type ScanReport } from './scan-report.js';
 import { gitDirOf, scanHead, scanHistory, walk } from './scan-sources.js';
+import { commandSpec } from './command-table.js';
+import { helpText } from './command-spec.js';
 
 export type { ScanReport, ScanReportFinding, ScanReportWithheld, ScanReportRepo } from './scan-report.js';
 
-const USAGE = `usage: gitgate scan <path-or-repo> [--history] [--format text|json|sarif|csv] [--baseline FILE]
-       gitgate scan --config FILE [REPO…] [--format text|json|sarif|csv] [--baseline FILE]
-  <path-or-repo>     a file, a directory, or a git repository (bare: its HEAD tree)
-  --history          every blob, commit, tag and tree of every ref of the repository
-  --config FILE      sync each configured repository (or the REPOs named) exactly as the gateway
-                     does — its refs, rules, allowlist and masking policy — and report what it tokenizes
-  --format F         text (default), json (--json), sarif (2.1.0, for code scanning) or csv
-  --baseline FILE    a previous --format json report: findings it holds are not reported again
-exit: 0 no (new) findings, 1 findings or withheld content, 2 a usage, configuration or runtime error`;
+/** The help of `gitgate scan` (command-table.ts). */
+const USAGE = helpText(commandSpec('scan'), 'gitgate scan').trimEnd();
 
 /** Options a caller can inject. */
 export interface ScanCommandOptions {
@@ -117,7 +112,8 @@ async function scanTarget(a: ScanArgs, cwd: string, scanner: Scanner, salt: stri
 async function scanConfigured(a: ScanArgs, cwd: string, salt: string): Promise<ScanReport> {
   if (a.history) throw new UsageError('--config scans every ref of every object already; leave out --history');
   const file = path.resolve(cwd, a.config!);
-  const config = loadConfig(file);
+  // The repositories' credentials are used to fetch; the gateway's other secrets (webhooks, audit key) are not.
+  const config = loadConfig(file, { resolveSecret: (key) => key.startsWith('repos[') });
   const exposed = await exposedRepos(config, noopLogger);
   const unknown = a.positional.filter((n) => !exposed.some((r) => r.name === n));
   if (unknown.length > 0) throw new UsageError(`${unknown.join(', ')}: not a repository of ${a.config}`);

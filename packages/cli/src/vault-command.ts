@@ -9,16 +9,19 @@ import { parseArgs } from 'node:util';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { AuditLog } from '@gitgate/audit';
 import { loadConfig } from './config.js';
+import { AUDIT_KEY_ONLY } from './audit-command.js';
+import { commandSpec } from './command-table.js';
+import { helpText } from './command-spec.js';
 import { DataDir, findAuditKey, type DataDirLock } from '@gitgate/gateway';
 
 /** Runs `gitgate vault …`; returns the exit code. */
 export async function vaultCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const { values: v, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string' }, data: { type: 'string' } } });
   if (positionals[0] !== 'rotate-key') {
-    err.write('usage: gitgate vault rotate-key (--config FILE | --data DIR)   (stop the gateway first)\n');
+    err.write(helpText(commandSpec('vault'), 'gitgate vault'));
     return 2;
   }
-  const config = v.config ? loadConfig(v.config) : undefined;
+  const config = v.config ? loadConfig(v.config, AUDIT_KEY_ONLY) : undefined;
   const root = v.data ?? config?.dataDir;
   if (!root) {
     err.write('gitgate vault: give --config FILE or --data DIR\n');

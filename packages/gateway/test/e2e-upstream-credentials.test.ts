@@ -96,6 +96,7 @@ describe('e2e: upstreams that require a credential', function () {
       const r = await git(['clone', `${gw.url}/acme/wrong.git`, path.join(dir, 'clone-wrong')]);
       expect(r.code).to.not.equal(0);
       expect(upstream.refused).to.be.greaterThan(0);
+      expect(r.stderr).to.include("gitgate: acme/wrong: the upstream repository refused the gateway's credential");
       expectAbsent(r.stdout + r.stderr, [...credentialForms(), password + 'x'], 'the client output');
     });
 

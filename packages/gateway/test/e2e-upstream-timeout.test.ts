@@ -76,7 +76,7 @@ describe('e2e: a stalled upstream', function () {
     const res = await stalled;
     expect(res.status).to.equal(502);
     expect(res.ms).to.be.at.least(TIMEOUT_MS - 100).and.below(TIMEOUT_MS + 15_000);
-    expect(res.body).to.include(`fetching upstream http://***@127.0.0.1:${stall.port}/stall.git failed: git ls-remote did not finish within 3 s and was stopped`);
+    expect(res.body).to.equal('gitgate: acme/stall: the upstream repository could not be reached (timed out); try again later\n');
     expect(res.body).to.not.include(password);
   });
 
@@ -90,7 +90,8 @@ describe('e2e: a stalled upstream', function () {
     const mirror = demo.gw.repos.get('acme/stall')!;
     const err = await mirror.sync({ force: true }).then(() => null, (e: unknown) => e as { code?: string; message: string; data?: Record<string, unknown> });
     expect(err?.code).to.equal('GITGATE_UPSTREAM_FAILED');
-    expect(err?.data).to.deep.equal({ gitCode: 'GITGATE_GIT_TIMEOUT', timedOut: true });
+    expect(err?.data).to.deep.equal({ gitCode: 'GITGATE_GIT_TIMEOUT', timedOut: true, kind: 'timeout' });
+    expect(err?.message).to.include('did not finish within 3 s');
     expect(err?.message).to.not.include(password);
   });
 });

@@ -4,6 +4,8 @@ export { SanitizedStore } from './sanitized-store.js';
 export type { RefUpdate, RefSnapshot, UploadPackProcess } from './sanitized-store.js';
 export { UpstreamStore, redactUrl, MIRRORED_REF_SPECS } from './upstream-store.js';
 export type { UpstreamSource, UpstreamRef, UpstreamTimeouts } from './upstream-store.js';
+export { upstreamFailureKind } from './upstream-failure.js';
+export type { UpstreamFailureKind } from './upstream-failure.js';
 export { IdMap } from './id-map.js';
 export type { IdPair, SyncState } from './id-map.js';
 export { rewrite, withheldBlob } from './rewriter.js';

@@ -8,6 +8,7 @@ import { git, gitConfigEnv, GitError, GIT_ERROR } from '@gitgate/git';
 import { MirrorError, codes } from './errors.js';
 import { readObjectBatches, type RawObject } from './cat-file-batch.js';
 import { ObjectTable } from './object-table.js';
+import { upstreamFailureKind } from './upstream-failure.js';
 
 /** Where and how to fetch the upstream repository. */
 export interface UpstreamSource {
@@ -259,7 +260,7 @@ async function remoteAccess(source: UpstreamSource, verb: 'fetching' | 'pushing 
     } catch (e) {
       const code = (e as { code?: unknown })?.code;
       throw new MirrorError(codes.upstreamFailed, `${verb} upstream ${safe} failed: no credential: ${(e as Error)?.message ?? 'error'}`, {
-        data: typeof code === 'string' ? { credentialError: code } : undefined,
+        data: { kind: 'credential', ...(typeof code === 'string' ? { credentialError: code } : {}) },
       });
     }
   }
@@ -268,9 +269,14 @@ async function remoteAccess(source: UpstreamSource, verb: 'fetching' | 'pushing 
     ...headers.map((h): [string, string] => ['http.extraHeader', h]),
     ...(source.caFile ? [['http.sslCAInfo', source.caFile] as [string, string]] : []),
   ]);
-  const fail = (e: unknown): MirrorError => new MirrorError(codes.upstreamFailed, `${verb} upstream ${safe} failed: ${scrub((e as Error).message, source, headers)}`, {
-    data: e instanceof GitError ? { gitCode: e.code, ...(e.code === GIT_ERROR.timeout ? { timedOut: true } : {}) } : undefined,
-  });
+  // The kind (data.kind) is what a git client is told; the message, naming the upstream, is for the log.
+  const fail = (e: unknown): MirrorError => {
+    const timedOut = e instanceof GitError && e.code === GIT_ERROR.timeout;
+    const kind = upstreamFailureKind((e as Error).message, timedOut);
+    return new MirrorError(codes.upstreamFailed, `${verb} upstream ${safe} failed: ${scrub((e as Error).message, source, headers)}`, {
+      data: e instanceof GitError ? { gitCode: e.code, ...(timedOut ? { timedOut: true } : {}), kind } : { kind },
+    });
+  };
   // The runner hides these in git's stderr; the URL's userinfo is hidden by its pattern as well.
   const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/@]*)@/i.exec(source.url)?.[1];
   return { env, redact: [...headers, ...(userinfo ? [userinfo] : [])], fail };

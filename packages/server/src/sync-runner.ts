@@ -1,7 +1,8 @@
 /**
  * Runs a repository's sync on behalf of the gateway — for a git request or in the background — and
  * records it: one audit `sync` row and the sync metrics per finished sync (a coalesced sync shared by
- * many requests is recorded once), an audit row and a clear 502 error when it fails.
+ * many requests is recorded once), an audit row and a clear 502 error when it fails. The error names the
+ * repository and the kind of failure only (sync-failure.ts); the full message goes to the log and the audit.
  */
 import type { RepoMirror, SyncReport } from '@gitgate/mirror';
 import { ServerError, codes } from './errors.js';
@@ -9,6 +10,7 @@ import { noopLogger, type Logger } from './logger.js';
 import { nullAudit, type AuditSink } from './audit-sink.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { SyncHealth } from './sync-health.js';
+import { syncFailureMessage } from './sync-failure.js';
 
 /** Brings a mirror up to date and records the sync; throws ServerError GITGATE_UPSTREAM_FAILED (502). */
 export type SyncRunner = (mirror: RepoMirror) => Promise<SyncReport>;
@@ -54,8 +56,8 @@ export function createSyncRunner(opts: SyncRunnerOptions = {}): SyncRunner {
         opts.metrics?.syncFailures.inc({ repo: mirror.name });
       }
       log.error('sync failed', { repo: mirror.name, code: err.code, error: err.message });
-      audit.record({ kind: 'sync', actor: 'system', repo: mirror.name, data: { repo: mirror.name, durationMs: Date.now() - started, outcome: 'error', errorCode: err.code ?? 'GITGATE_INTERNAL' } });
-      throw new ServerError(codes.upstreamFailed, `sync of ${mirror.name} with its upstream failed; nothing was served (${err.message ?? 'unknown error'})`, { cause: e });
+      audit.record({ kind: 'sync', actor: 'system', repo: mirror.name, data: { repo: mirror.name, durationMs: Date.now() - started, outcome: 'error', errorCode: err.code ?? 'GITGATE_INTERNAL', error: String(err.message ?? 'unknown error').slice(0, 2000) } });
+      throw new ServerError(codes.upstreamFailed, syncFailureMessage(mirror.name, e), { cause: e });
     }
   };
 }
