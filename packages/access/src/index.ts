@@ -16,7 +16,8 @@ export type { DetokenizeServiceOptions, VaultLike, RequestView, RevealedRequestV
 export { DETOKENIZE_STORE, detokenizeMigrations } from './detokenize-schema.js';
 export { WebhookNotifier } from './webhook-notifier.js';
 export { SignedDelivery, SIGNATURE_HEADER, signBody } from './signed-delivery.js';
-export type { SignedDeliveryOptions, DeliveryOutcome } from './signed-delivery.js';
+export { failureOf } from './delivery-failure.js';
+export type { SignedDeliveryOptions, DeliveryOutcome, AttemptResult } from './signed-delivery.js';
 export type { WebhookOptions } from './webhook-notifier.js';
 export { noopLogger } from '@gitgate/log';
 export type { Logger } from '@gitgate/log';

@@ -145,6 +145,30 @@ describe('WebhookNotifier', () => {
     expect(JSON.stringify(err.data)).not.to.include(path);
   });
 
+  it('names ECONNREFUSED in the log when the receiver is down, not the TypeError of fetch', async () => {
+    const hook = await receiver([]);
+    const url = hook.url;
+    await hook.close();
+    const lines: string[] = [];
+    const logger = { debug: () => {}, info: () => {}, warn: (m: string, meta?: object) => lines.push(m + JSON.stringify(meta)), error: (m: string, meta?: object) => lines.push(m + JSON.stringify(meta)) };
+    await rejection(new WebhookNotifier({ url, secret, sleep, maxAttempts: 2, logger }).notify(event));
+    expect(lines).to.have.length(3);
+    for (const l of lines) expect(l).to.include('"error":"ECONNREFUSED"');
+    expect(lines.join('\n')).not.to.include(secret);
+  });
+
+  it('names the HTTP status in the log of an answer that is not 2xx', async () => {
+    const hook = await receiver([500, 500]);
+    const lines: string[] = [];
+    const logger = { debug: () => {}, info: () => {}, warn: (m: string, meta?: object) => lines.push(m + JSON.stringify(meta)), error: (m: string, meta?: object) => lines.push(m + JSON.stringify(meta)) };
+    try {
+      await rejection(new WebhookNotifier({ url: hook.url, secret, sleep, maxAttempts: 2, logger }).notify(event));
+      expect(lines.at(-1)).to.include('"error":"HTTP 500"');
+    } finally {
+      await hook.close();
+    }
+  });
+
   it('refuses a URL that is not http(s) and an empty secret', () => {
     expect(() => new WebhookNotifier({ url: 'file:///tmp/x', secret })).to.throw(TypeError);
     expect(() => new WebhookNotifier({ url: 'https://hooks.example', secret: '' })).to.throw(TypeError);
