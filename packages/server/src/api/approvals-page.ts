@@ -22,6 +22,7 @@ const HTML = `<!doctype html>
   .msg:empty { display: none; }
   .err { background: #fde8e8; }
   button { margin-right: .3rem; }
+  tr.linked { background: #fff8d6; }
 </style>
 </head>
 <body>
@@ -83,6 +84,8 @@ const SCRIPT = `'use strict';
       d.appendChild(comment); d.appendChild(approve); d.appendChild(deny);
       tr.appendChild(d);
       tbody.appendChild(tr);
+      // A webhook message links here as /approvals#<request id>: mark that request and bring it into view.
+      if (location.hash === '#' + encodeURIComponent(r.id)) { tr.className = 'linked'; tr.scrollIntoView(); }
     });
   }
   function load(note) {
