@@ -15,6 +15,15 @@ function escapeMrkdwn(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Facts shown as inline code, so underscores and asterisks in names are not read as formatting. */
+const CODE = new Set(['Repository', 'Path', 'Token']);
+
+/** A fact's value as mrkdwn: escaped, in backticks for names (unless it holds one, which cannot be escaped). */
+function fieldValue(label: string, value: string): string {
+  const v = escapeMrkdwn(value);
+  return CODE.has(label) && !value.includes('`') ? `\`${v}\`` : v;
+}
+
 function cut(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
@@ -27,7 +36,7 @@ export function slackPayload(n: WebhookNotification, link: string | undefined): 
     { type: 'header', text: { type: 'plain_text', text: cut(n.title, HEADER_MAX), emoji: false } },
     {
       type: 'section',
-      fields: facts.map(([label, value]) => ({ type: 'mrkdwn', text: cut(`*${label}*\n${escapeMrkdwn(value)}`, FIELD_MAX) })),
+      fields: facts.map(([label, value]) => ({ type: 'mrkdwn', text: cut(`*${label}*\n${fieldValue(label, value)}`, FIELD_MAX) })),
     },
     { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(`${n.kind} · ${n.at}`) }] },
   ];

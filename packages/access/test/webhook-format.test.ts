@@ -43,7 +43,7 @@ describe('webhook payload presets', () => {
     const m = JSON.parse(webhookBody('slack', notification(), pageUrl)) as { text: string; blocks: { type: string; text?: { text: string }; fields?: { text: string }[] }[] };
     expect(m.blocks[0]!.text!.text).to.equal('Detokenize request created');
     const fields = m.blocks[1]!.fields!.map((f) => f.text);
-    expect(fields).to.include.members(['*Repository*\nacme/api', '*Path*\nconfig/prod.env', '*Requester*\nagent-7', '*Approvals*\n0 of 2']);
+    expect(fields).to.include.members(['*Repository*\n`acme/api`', '*Path*\n`config/prod.env`', '*Requester*\nagent-7', '*Approvals*\n0 of 2']);
     expect(m.text).to.equal('Detokenize request created: acme/api:config/prod.env');
   });
 

@@ -95,7 +95,7 @@ describe('e2e: webhook deliveries from the durable queue', function () {
       const m = JSON.parse(r.body) as { blocks: { type: string; fields?: { text: string }[]; elements?: { url?: string }[] }[] };
       expect(m.blocks.find((b) => b.type === 'actions')!.elements![0]!.url).to.equal(`${demo.gw.url}/approvals#${requestId}`);
       const fields = m.blocks.find((b) => b.type === 'section')!.fields!.map((f) => f.text);
-      expect(fields).to.include('*Repository*\nacme/api');
+      expect(fields).to.include('*Repository*\n`acme/api`');
       expect(fields.some((f) => f.startsWith('*Path*\n'))).to.equal(true);
       expect(fields).to.include('*Reason*\ndeploy fix #42');
       for (const s of demo.secrets) expect(r.body).not.to.include(s.value.trim());
