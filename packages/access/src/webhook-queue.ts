@@ -148,7 +148,11 @@ export class WebhookQueue {
     }
     clearTimeout(this.#timer);
     this.#running = this.#drain()
-      .catch((err: unknown) => this.#log.error('webhook queue failed', { code: (err as { code?: unknown })?.code ?? (err as Error)?.name }))
+      .catch((err: unknown) => {
+        // A store error (busy, full disk) or a failing sender: try again later rather than stall.
+        this.#log.error('webhook queue failed', { code: (err as { code?: unknown })?.code ?? (err as Error)?.name });
+        if (!this.#closed) this.#timer = setTimeout(() => this.#kick(), this.#backoffMs(1)).unref();
+      })
       .finally(() => {
         this.#running = undefined;
         if (this.#again) this.#kick();

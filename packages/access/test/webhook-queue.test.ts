@@ -140,6 +140,19 @@ describe('WebhookQueue', () => {
     expect(hook.received).to.have.length(1);
   });
 
+  it('keeps going after a sender that throws', async () => {
+    const hook = await receiver();
+    const logger = captureLogger();
+    const q = await WebhookQueue.open({ dbPath: join(dir, 'webhooks.db'), backoffMs: () => 50, logger });
+    queues.push(q);
+    const notifier = new WebhookNotifier({ url: hook.url, secret });
+    let calls = 0;
+    q.start((n, id, signal) => (++calls === 1 ? Promise.reject(new Error('boom')) : notifier.attempt(n, id, signal)));
+    await q.enqueue(note('r1'));
+    await hook.waitFor(1);
+    expect(logger.lines.some((l) => l.msg === 'webhook queue failed')).to.equal(true);
+  });
+
   it('waits 5 s, 15 s, 1 min, 5 min, 15 min, 30 min, then hourly by default', () => {
     expect([1, 2, 3, 4, 5, 6, 7, 20].map(defaultWebhookBackoffMs)).to.deep.equal([5e3, 15e3, 60e3, 300e3, 900e3, 1800e3, 3600e3, 3600e3]);
   });
