@@ -1,7 +1,10 @@
 /**
  * A notification as a Microsoft Teams incoming-webhook message: one Adaptive Card
- * (https://adaptivecards.io, schema 1.4) with a title, a fact set and an Open URL action. Teams
- * workflow webhooks and the older connectors both accept this message shape.
+ * (https://adaptivecards.io, schema 1.4) with a title, one line per fact and an Open URL action. Teams
+ * workflow webhooks and the older connectors both accept this message shape. Facts are TextRuns of a
+ * RichTextBlock, which Teams shows as plain text: a FactSet value is read as Markdown, where
+ * underscores in a token vanish into italics and a reason could show a disguised link, and Teams'
+ * clients disagree on backslash escapes (microsoft/AdaptiveCards#5590, #5758).
  */
 import { notificationFacts, type WebhookNotification } from './webhook-notification.js';
 
@@ -13,7 +16,10 @@ export function teamsPayload(n: WebhookNotification, link: string | undefined): 
     version: '1.4',
     body: [
       { type: 'TextBlock', text: n.title, weight: 'Bolder', size: 'Medium', wrap: true },
-      { type: 'FactSet', facts: notificationFacts(n).map(([title, value]) => ({ title, value })) },
+      ...notificationFacts(n).map(([label, value]) => ({
+        type: 'RichTextBlock',
+        inlines: [{ type: 'TextRun', text: `${label}: `, weight: 'Bolder' }, { type: 'TextRun', text: value }],
+      })),
       { type: 'TextBlock', text: `${n.kind} · ${n.at}`, isSubtle: true, size: 'Small', wrap: true },
     ],
   };

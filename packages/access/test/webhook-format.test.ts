@@ -70,13 +70,23 @@ describe('webhook payload presets', () => {
     try {
       await new WebhookNotifier({ url: hook.url, secret, format: 'teams', pageUrl }).notify(notification());
       expect(teamsMessageProblems(hook.received[0]!.body)).to.deep.equal([]);
-      const card = (JSON.parse(hook.received[0]!.body) as { attachments: { content: { body: { facts?: { title: string; value: string }[] }[]; actions: { url: string }[] } }[] }).attachments[0]!.content;
-      expect(card.body[1]!.facts).to.deep.include({ title: 'Repository', value: 'acme/api' });
-      expect(card.body[1]!.facts).to.deep.include({ title: 'Approvals', value: '0 of 2' });
+      const card = (JSON.parse(hook.received[0]!.body) as { attachments: { content: { body: { inlines?: { text: string }[] }[]; actions: { url: string }[] } }[] }).attachments[0]!.content;
+      const lines = card.body.filter((b) => b.inlines).map((b) => b.inlines!.map((r) => r.text).join(''));
+      expect(lines).to.include.members(['Repository: acme/api', 'Path: config/prod.env', 'Requester: agent-7', 'Approvals: 0 of 2']);
       expect(card.actions[0]!.url).to.equal(`${pageUrl}#${requestId}`);
     } finally {
       await hook.close();
     }
+  });
+
+  it('gives Teams the facts as plain text runs, so a token keeps its underscores and a reason cannot disguise a link', () => {
+    const e: DetokenizeEvent = { ...created, reason: '[approve here](https://evil.example)' };
+    const m = JSON.parse(webhookBody('teams', notification(e), pageUrl)) as { attachments: { content: { body: { type: string; inlines?: { type: string; text: string }[] }[] } }[] };
+    const body = m.attachments[0]!.content.body;
+    expect(body.map((b) => b.type)).not.to.include('FactSet');
+    const runs = body.flatMap((b) => b.inlines ?? []);
+    expect(runs.every((r) => r.type === 'TextRun')).to.equal(true);
+    expect(runs.map((r) => r.text)).to.include.members([created.token, '[approve here](https://evil.example)']);
   });
 
   it('signs chat payloads too and never puts the signing secret in them', async () => {

@@ -78,7 +78,8 @@ export function teamsMessageProblems(body: string): string[] {
     if (!isObj(e)) return void out.push(`body[${i}]: not an object`);
     if (e.type === 'TextBlock' && (typeof e.text !== 'string' || e.text === '')) out.push(`body[${i}]: TextBlock needs text`);
     else if (e.type === 'FactSet' && (!Array.isArray(e.facts) || !e.facts.every((f) => isObj(f) && typeof f.title === 'string' && typeof f.value === 'string'))) out.push(`body[${i}]: FactSet needs { title, value } facts`);
-    else if (e.type !== 'TextBlock' && e.type !== 'FactSet') out.push(`body[${i}]: unchecked element ${String(e.type)}`);
+    else if (e.type === 'RichTextBlock' && (!Array.isArray(e.inlines) || e.inlines.length === 0 || !e.inlines.every((r) => isObj(r) && r.type === 'TextRun' && typeof r.text === 'string'))) out.push(`body[${i}]: RichTextBlock needs TextRun inlines`);
+    else if (!['TextBlock', 'FactSet', 'RichTextBlock'].includes(String(e.type))) out.push(`body[${i}]: unchecked element ${String(e.type)}`);
   });
   if (card.actions !== undefined) {
     if (!Array.isArray(card.actions)) out.push('actions: not an array');
