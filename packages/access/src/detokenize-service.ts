@@ -17,6 +17,7 @@ import { noopLogger, type Logger } from '@gitgate/log';
 import { maskedPreview } from './masked-preview.js';
 import { assertPrincipal, emitEach, later, optionalText, requestIdOf } from './request-input.js';
 import { addApproval } from './approval-count.js';
+import type { RequestFacts } from './detokenize-notification.js';
 import { Policy } from './policy.js';
 
 /** The part of `Vault` the service uses. */
@@ -485,6 +486,16 @@ export class DetokenizeService {
   async expireDue(): Promise<number> {
     this.#assertOpen();
     return this.#sweep(this.#clock());
+  }
+
+  /**
+   * The repository, path and reason of request `requestId` as its approvers see them, for
+   * notifications (no identity: callers are the gateway itself); undefined when there is no such request.
+   */
+  async requestFacts(requestId: string): Promise<RequestFacts | undefined> {
+    this.#assertOpen();
+    const row = await this.#db.get<Pick<RequestRow, 'repo' | 'path' | 'reason'>>('SELECT repo, path, reason FROM detokenize_requests WHERE id = ?', [requestId]);
+    return row ? { repo: row.repo, path: row.path, reason: row.reason } : undefined;
   }
 
   /** Waits for running work and closes the request store (not the vault). Idempotent. */

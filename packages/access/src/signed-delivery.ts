@@ -6,6 +6,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { noopLogger, type Logger } from '@gitgate/log';
+import { failureOf } from './delivery-failure.js';
 
 /** Options of a `SignedDelivery`. */
 export interface SignedDeliveryOptions {
@@ -37,6 +38,19 @@ export interface DeliveryOutcome {
   error?: unknown;
   /** Stopped by the caller's signal before it was delivered. */
   stopped: boolean;
+}
+
+/** How one POST went. */
+export interface AttemptResult {
+  delivered: boolean;
+  /** The HTTP status (null: no answer). */
+  status: number | null;
+  /** The network error, when there was no answer. */
+  error?: unknown;
+  /** What went wrong, for logs: 'ECONNREFUSED', 'ETIMEDOUT', 'HTTP 500' (null when delivered). */
+  failure: string | null;
+  /** Whether trying again may help: no answer, 429 or 5xx. */
+  retryable: boolean;
 }
 
 /** Name of the signature header. */
@@ -105,42 +119,52 @@ export class SignedDelivery {
    * the outcome says whether a 2xx answer came, and `signal` stops retrying (and the attempt in flight).
    */
   async deliver(type: string, body: string, meta: Record<string, unknown> = {}, signal?: AbortSignal): Promise<DeliveryOutcome> {
-    const headers = {
-      'content-type': 'application/json',
-      'user-agent': 'gitgate-webhook',
-      [SIGNATURE_HEADER.toLowerCase()]: signBody(this.#secret, body),
-      // The same id on every attempt lets the receiver drop duplicates of a retried delivery.
-      'x-gitgate-delivery': randomUUID(),
-      'x-gitgate-event': type,
-    };
+    // The same id on every attempt lets the receiver drop duplicates of a retried delivery.
+    const deliveryId = randomUUID();
     const log = { origin: this.origin, ...meta };
     const outcome: DeliveryOutcome = { delivered: false, status: null, attempts: 0, stopped: false };
     for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
       if (attempt > 1 && !(await this.#wait(this.#baseDelayMs * 2 ** (attempt - 2), signal))) return { ...outcome, stopped: true };
       if (signal?.aborted) return { ...outcome, stopped: true };
       outcome.attempts = attempt;
-      try {
-        const timeout = AbortSignal.timeout(this.#timeoutMs);
-        const res = await this.#fetch(this.url, { method: 'POST', headers, body, redirect: 'manual', signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-        // The body is not needed; reading it releases the connection.
-        await res.arrayBuffer().catch(() => undefined);
-        outcome.status = res.status;
-        outcome.error = undefined;
-        if (res.status >= 200 && res.status < 300) {
-          this.#log.debug(`${this.#label} delivered`, { ...log, attempt });
-          return { ...outcome, delivered: true };
-        }
-        if (res.status < 500 && res.status !== 429) break;
-        this.#log.warn(`${this.#label} attempt failed`, { ...log, attempt, status: res.status });
-      } catch (err) {
-        if (signal?.aborted) return { ...outcome, stopped: true };
-        outcome.status = null;
-        outcome.error = err;
-        this.#log.warn(`${this.#label} attempt failed`, { ...log, attempt, error: (err as Error)?.name });
+      const r = await this.attempt(type, body, deliveryId, signal);
+      if (signal?.aborted && !r.delivered) return { ...outcome, stopped: true };
+      outcome.status = r.status;
+      outcome.error = r.error;
+      if (r.delivered) {
+        this.#log.debug(`${this.#label} delivered`, { ...log, attempt });
+        return { ...outcome, delivered: true };
       }
+      if (!r.retryable) break;
+      this.#log.warn(`${this.#label} attempt failed`, { ...log, attempt, error: r.failure });
     }
-    this.#log.error(`${this.#label} delivery failed`, { ...log, status: outcome.status, attempts: outcome.attempts });
+    this.#log.error(`${this.#label} delivery failed`, { ...log, status: outcome.status, attempts: outcome.attempts, error: failureOf(outcome.error, outcome.status) });
     return outcome;
+  }
+
+  /**
+   * One signed POST of `body`, no retry, with `deliveryId` in X-Gitgate-Delivery (the same on every
+   * attempt of one delivery, so the receiver can drop duplicates). Never throws.
+   */
+  async attempt(type: string, body: string, deliveryId: string, signal?: AbortSignal): Promise<AttemptResult> {
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'gitgate-webhook',
+      [SIGNATURE_HEADER.toLowerCase()]: signBody(this.#secret, body),
+      'x-gitgate-delivery': deliveryId,
+      'x-gitgate-event': type,
+    };
+    try {
+      const timeout = AbortSignal.timeout(this.#timeoutMs);
+      const res = await this.#fetch(this.url, { method: 'POST', headers, body, redirect: 'manual', signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      // The body is not needed; reading it releases the connection.
+      await res.arrayBuffer().catch(() => undefined);
+      const delivered = res.status >= 200 && res.status < 300;
+      const retryable = !delivered && (res.status >= 500 || res.status === 429);
+      return { delivered, status: res.status, failure: delivered ? null : failureOf(undefined, res.status), retryable };
+    } catch (err) {
+      return { delivered: false, status: null, error: err, failure: failureOf(err), retryable: true };
+    }
   }
 
   #wait(ms: number, signal?: AbortSignal): Promise<boolean> {

@@ -1,37 +1,14 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { expect } from 'chai';
+import { captureLogger, startWebhookReceiver, type ReceivedHook } from '@gitgate/testkit';
 import { AccessError, WebhookNotifier, type DetokenizeEvent } from '../src/index.js';
 import { randomChars, rejection } from './helpers.js';
 
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
+type Received = ReceivedHook;
 
 /** A receiver on 127.0.0.1:0 that answers the queued statuses in turn, then 204. */
-async function receiver(statuses: number[]): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = statuses.shift() ?? 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks/${randomChars(16)}`,
-    received,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+function receiver(statuses: number[]): ReturnType<typeof startWebhookReceiver> {
+  return startWebhookReceiver({ statuses, path: `/hooks/${randomChars(16)}` });
 }
 
 const event: DetokenizeEvent = {
@@ -143,6 +120,28 @@ describe('WebhookNotifier', () => {
     const path = new URL(url).pathname;
     expect(err.message).not.to.include(path);
     expect(JSON.stringify(err.data)).not.to.include(path);
+  });
+
+  it('names ECONNREFUSED in the log when the receiver is down, not the TypeError of fetch', async () => {
+    const hook = await receiver([]);
+    const url = hook.url;
+    await hook.close();
+    const logger = captureLogger();
+    await rejection(new WebhookNotifier({ url, secret, sleep, maxAttempts: 2, logger }).notify(event));
+    expect(logger.lines).to.have.length(3);
+    for (const l of logger.lines) expect(l.meta).to.include({ error: 'ECONNREFUSED' });
+    expect(logger.text()).not.to.include(secret);
+  });
+
+  it('names the HTTP status in the log of an answer that is not 2xx', async () => {
+    const hook = await receiver([500, 500]);
+    const logger = captureLogger();
+    try {
+      await rejection(new WebhookNotifier({ url: hook.url, secret, sleep, maxAttempts: 2, logger }).notify(event));
+      expect(logger.lines.at(-1)?.meta).to.include({ error: 'HTTP 500' });
+    } finally {
+      await hook.close();
+    }
   });
 
   it('refuses a URL that is not http(s) and an empty secret', () => {

@@ -33,16 +33,26 @@ export function detokenizeSection(root: Record<string, unknown>, p: ConfigProble
   return det;
 }
 
-/** `detokenize.webhook: { url, secret }`, the secret resolved. */
+const FORMATS = ['generic', 'slack', 'teams'] as const;
+/** Longest retry window: a week. */
+const RETRY_MAX_S = 7 * 86400;
+
+/** `detokenize.webhook: { url, secret, format?, pageUrl?, retryForSeconds? }`, the secret resolved. */
 function webhookOf(d: Record<string, unknown>, p: ConfigProblems): DetokenizeConfig['webhook'] {
   const wh = p.obj(d.webhook, 'detokenize.webhook');
   if (!wh) return undefined;
-  p.unknownKeys(wh, ['url', 'secret'], 'detokenize.webhook');
+  p.unknownKeys(wh, ['url', 'secret', 'format', 'pageUrl', 'retryForSeconds'], 'detokenize.webhook');
   const url = p.httpUrl(wh.url, 'detokenize.webhook.url');
+  const format = wh.format ?? 'generic';
+  if (!FORMATS.includes(format as never)) p.push(`detokenize.webhook.format: must be one of ${FORMATS.join(', ')}`);
+  const pageUrl = wh.pageUrl === undefined ? undefined : p.httpUrl(wh.pageUrl, 'detokenize.webhook.pageUrl');
+  const retry = wh.retryForSeconds ?? 86400;
+  if (!Number.isInteger(retry) || (retry as number) < 1 || (retry as number) > RETRY_MAX_S) p.push(`detokenize.webhook.retryForSeconds: must be an integer from 1 to ${RETRY_MAX_S}`);
   if (typeof wh.secret !== 'string' || wh.secret === '') {
     p.push('detokenize.webhook.secret: required (env:NAME or file:PATH), used to sign the body');
     return undefined;
   }
   const secret = p.secret(wh.secret, 'detokenize.webhook.secret');
-  return url && secret !== undefined ? { url, secret } : undefined;
+  if (!url || secret === undefined) return undefined;
+  return { url, secret, format: format as (typeof FORMATS)[number], ...(pageUrl ? { pageUrl } : {}), retryForMs: (retry as number) * 1000 };
 }

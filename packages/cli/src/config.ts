@@ -47,7 +47,8 @@ export interface DetokenizeConfig {
   requestTtlMs: number;
   grantTtlMs: number;
   oneTimeReveal: boolean;
-  webhook?: { url: string; secret: string };
+  /** Where events are posted, in which preset, linking to `pageUrl`, retried for `retryForMs`. */
+  webhook?: { url: string; secret: string; format: 'generic' | 'slack' | 'teams'; pageUrl?: string; retryForMs: number };
 }
 
 /** A GitHub organisation whose matching repositories are served (resolved at start). */

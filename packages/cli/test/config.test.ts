@@ -180,7 +180,22 @@ describe('validateConfig', () => {
     expect(p).to.include('detokenize.webhook.secret: required (env:NAME or file:PATH), used to sign the body');
     expect(p).to.include('detokenize.approvers: at least one approver group is required');
     const c = validateConfig({ ...good(), detokenize: { requesters: ['agents'], approvers: ['security'], grantTtl: '5m', webhook: { url: 'https://hooks.example.test/x', secret: 'env:HOOK' } } }, BASE, 'config', { HOOK: 'signing-key' });
-    expect(c.detokenize).to.deep.include({ grantTtlMs: 300e3, webhook: { url: 'https://hooks.example.test/x', secret: 'signing-key' } });
+    expect(c.detokenize).to.deep.include({ grantTtlMs: 300e3, webhook: { url: 'https://hooks.example.test/x', secret: 'signing-key', format: 'generic', retryForMs: 86400e3 } });
+  });
+
+  it('takes a webhook preset, the approvals page to link to and how long to retry', () => {
+    const webhook = { url: 'https://hooks.example.test/x', secret: 'env:HOOK', format: 'slack', pageUrl: 'https://gitgate.example.test/approvals', retryForSeconds: 3600 };
+    const c = validateConfig({ ...good(), detokenize: { approvers: ['security'], webhook } }, BASE, 'config', { HOOK: 'signing-key' });
+    expect(c.detokenize.webhook).to.deep.equal({ url: webhook.url, secret: 'signing-key', format: 'slack', pageUrl: webhook.pageUrl, retryForMs: 3600e3 });
+  });
+
+  it('reports every bad webhook preset key together, each with its path', () => {
+    const p = problemsOf({ ...good(), detokenize: { approvers: ['security'], webhook: { url: 'https://hooks.example.test/x', secret: 'env:HOOK', format: 'discord', pageUrl: 'approvals', retryForSeconds: 0 } } });
+    expect(p).to.include.members([
+      'detokenize.webhook.format: must be one of generic, slack, teams',
+      'detokenize.webhook.pageUrl: must be an http(s) URL',
+      'detokenize.webhook.retryForSeconds: must be an integer from 1 to 604800',
+    ]);
   });
 
   it('resolves the metrics bearer token from the environment and refuses a short or unknown setting', () => {

@@ -25,6 +25,8 @@ export class DataDir {
   readonly auditKeyFile: string;
   /** Detokenize requests, approvals and grants. */
   readonly accessDb: string;
+  /** Webhook deliveries not done yet (the durable queue). */
+  readonly webhookDb: string;
   /** The one-gateway-per-directory lock (gitgate.lock). */
   readonly lockFile: string;
   /** Parent of every repository's stores. */
@@ -43,6 +45,7 @@ export class DataDir {
     this.auditDb = join(root, 'audit.db');
     this.auditKeyFile = join(root, AUDIT_KEY_FILE);
     this.accessDb = join(root, 'access.db');
+    this.webhookDb = join(root, 'webhooks.db');
     this.lockFile = join(root, LOCK_FILE);
     this.reposDir = join(root, 'repos');
     this.auditExportsDir = join(root, 'audit-exports');

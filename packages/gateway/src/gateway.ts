@@ -28,6 +28,7 @@ import { emptyPolicy, openOidcAccess, type OidcAccess } from './oidc-access.js';
 import { openHeldPushApprovals } from './held-push-approvals.js';
 import { readinessCheck } from './readiness.js';
 import { startAuditRetention } from './audit-retention.js';
+import { WebhookDeliveries, type WebhookSettings } from './webhook-deliveries.js';
 
 export type { GatewayRepo } from './repo-set.js';
 
@@ -61,8 +62,8 @@ export interface GatewayOptions {
   metrics?: { token?: string; listen?: { host: string; port: number } };
   /** Refused pushes allowed per identity before its pushes are held off (default 20 per 10 minutes). */
   pushThrottle?: PushThrottleOptions;
-  /** Where detokenize events are posted, HMAC-signed with `secret`. */
-  webhook?: { url: string; secret: string };
+  /** Where detokenize events are posted (HMAC-signed with `secret`), in which preset, retried from a durable queue (auth mode oidc). */
+  webhook?: WebhookSettings;
   logger?: Logger;
   scanner?: Scanner;
   coalesceMs?: number;
@@ -152,10 +153,11 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
   const repos = repoSet.mirrors;
   for (const r of opts.repos) logRepoPolicy(log, r, scanner);
   const metrics = createGatewayMetrics();
+  const webhook = opts.webhook && opts.auth.mode === 'oidc' ? await WebhookDeliveries.open(opts.webhook, dataDir.webhookDb, audit, log) : undefined;
   // Identity: OIDC in production; anonymous with everything readable for loopback trials.
   const access = opts.auth.mode === 'oidc' ? await openOidcAccess({
     auth: opts.auth, policy: opts.policy ?? emptyPolicy(opts.repos.map((r) => r.name)), dbPath: dataDir.accessDb,
-    vault, audit, metrics, webhook: opts.webhook, logger: log,
+    vault, audit, metrics, webhook, logger: log,
   }) : undefined;
   const pushApprovals = access ? await openHeldPushApprovals({
     dbPath: dataDir.accessDb, policy: access.currentPolicy, repos, pushSettings: (r) => repoSet.pushSettingsOf(r), audit, metrics, webhook: access.webhook, logger: log,
@@ -183,6 +185,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
   const addr = server.address() as AddressInfo;
   const url = `${opts.tls ? 'https' : 'http'}://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   log.info('gateway listening', { url, repos: repos.size });
+  await webhook?.start(url);
   return {
     url, server, repos, vault, audit, metrics, metricsUrl: metricsListener?.url, dataDir: opts.dataDir,
     pushSettingsOf: (repo) => repoSet.pushSettingsOf(repo),
@@ -201,6 +204,8 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...repos.values()].map((m) => m.idle()));
+      // Events still being queued read the detokenize store; pending deliveries stay for the next start.
+      await webhook?.close();
       await access?.detokenize.close();
       await pushApprovals?.close();
       await anchors?.stop();

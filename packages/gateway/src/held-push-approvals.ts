@@ -5,7 +5,8 @@
  * denial or expiry discards it. Decisions land in the audit (detokenize kinds, `subject: 'push'`), the
  * releases as `push` rows, and every event goes to the webhook.
  */
-import { PushApprovalService, type Policy, type PushApprovalEvent, type PushRequestView, type WebhookNotifier } from '@gitgate/access';
+import { PushApprovalService, type Policy, type PushApprovalEvent, type PushRequestView } from '@gitgate/access';
+import type { WebhookDeliveries } from './webhook-deliveries.js';
 import type { AuditLog } from '@gitgate/audit';
 import type { Logger } from '@gitgate/log';
 import { PushRules, type PushOutcome, type PushSettings, type RepoMirror } from '@gitgate/mirror';
@@ -21,7 +22,7 @@ export interface HeldPushApprovalsOptions {
   pushSettings: (repo: string) => PushSettings | undefined;
   audit: AuditLog;
   metrics: GatewayMetrics;
-  webhook?: WebhookNotifier;
+  webhook?: WebhookDeliveries;
   logger: Logger;
   /** How often pending requests past their deadline are expired and their held pushes discarded (ms, default 60 000). */
   expiryIntervalMs?: number;
@@ -78,7 +79,7 @@ export async function openHeldPushApprovals(opts: HeldPushApprovalsOptions): Pro
       void audit.record({ kind: e.type, actor: e.actor, repo: e.repo, data: { ...e } });
       // A denial discards in `deny`, before it answers; expiry happens in any call's sweep or on the timer.
       if (e.type === 'detokenize-expire') discard(e);
-      if (webhook) void webhook.notify(e).catch((err: unknown) => log.warn('webhook delivery failed', { error: (err as Error).message }));
+      webhook?.notifyPush(e);
     },
   });
   /** Records a release that did not happen (one `push` row per ref, outcome error) and ends the request failed. */

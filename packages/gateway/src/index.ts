@@ -1,5 +1,6 @@
 export { startGateway } from './gateway.js';
 export type { Gateway, GatewayOptions, GatewayRepo } from './gateway.js';
+export type { WebhookSettings } from './webhook-deliveries.js';
 export { DataDir, repoDirName, lockDataDir, LOCK_FILE, AUDIT_KEY_FILE } from './data-dir.js';
 export type { DataDirLock, DataDirLockOptions } from './data-dir-lock.js';
 export { auditKeyFor, findAuditKey } from './audit-key.js';

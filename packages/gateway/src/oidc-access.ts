@@ -3,11 +3,12 @@
  * replaces it, and every decision — git, API, detokenize — reads it), and the detokenize service whose
  * events land in the audit, the metrics and the webhook.
  */
-import { OidcAuthenticator, Policy, DetokenizeService, WebhookNotifier, type PolicyConfig } from '@gitgate/access';
+import { OidcAuthenticator, Policy, DetokenizeService, type DetokenizeEvent, type PolicyConfig, type RequestFacts } from '@gitgate/access';
 import type { Vault } from '@gitgate/vault';
 import type { AuditLog } from '@gitgate/audit';
 import type { Logger } from '@gitgate/log';
 import type { AppOptions, GatewayMetrics } from '@gitgate/server';
+import type { WebhookDeliveries } from './webhook-deliveries.js';
 
 export interface OidcAccessOptions {
   auth: { issuer: string; audience: string; jwksUri?: string; groupsClaim?: string };
@@ -17,7 +18,8 @@ export interface OidcAccessOptions {
   vault: Vault;
   audit: AuditLog;
   metrics: GatewayMetrics;
-  webhook?: { url: string; secret: string };
+  /** Where detokenize events are queued for the webhook. */
+  webhook?: WebhookDeliveries;
   logger: Logger;
 }
 
@@ -28,7 +30,7 @@ export interface OidcAccess {
   /** The policy in force now (held pushes are decided under it too). */
   currentPolicy(): Policy;
   /** The webhook every approval event goes to, when configured. */
-  webhook?: WebhookNotifier;
+  webhook?: WebhookDeliveries;
   /** The configuration of the policy in force. */
   readonly policyConfig: PolicyConfig;
   /** Puts `policy` (built from `config` already, so a malformed one changed nothing) in force. */
@@ -46,7 +48,10 @@ export async function openOidcAccess(opts: OidcAccessOptions): Promise<OidcAcces
   let policyConfig = opts.policy;
   let policy = new Policy(policyConfig);
   const repoOfToken = tokenRepoLookup(vault);
-  const webhook = opts.webhook ? new WebhookNotifier({ url: opts.webhook.url, secret: opts.webhook.secret, logger: log }) : undefined;
+  const webhook = opts.webhook;
+  // The request's own context (what approvers see), else the token's first repository.
+  const factsOf = async (e: DetokenizeEvent): Promise<RequestFacts> =>
+    (e.requestId === null ? undefined : await detokenize.requestFacts(e.requestId)) ?? { repo: await repoOfToken(e.token), path: null };
   const detokenize = await DetokenizeService.open({
     dbPath: opts.dbPath, vault, policy: () => policy, logger: log,
     // No secret before its record: the reveal's row is committed before the secret is returned.
@@ -59,7 +64,7 @@ export async function openOidcAccess(opts: OidcAccessOptions): Promise<OidcAcces
       // A reveal was already written durably (recordDurable); everything else is queued here.
       if (e.type !== 'detokenize-reveal') void repoOfToken(e.token).then((repo) => audit.record({ kind: e.type, actor: e.actor, repo, data: { ...e, repo } }));
       metrics.detokenizeRequests.inc({ status: e.type });
-      if (webhook) void webhook.notify(e).catch((err: unknown) => log.warn('webhook delivery failed', { error: (err as Error).message }));
+      webhook?.notify(e, factsOf);
     },
   });
   return {

@@ -12,7 +12,7 @@ describe('DataDir', () => {
 
   it('names each file of the data directory under its root, and each repository flat below repos/', () => {
     const d = new DataDir(join(dir, 'data'));
-    const files = [d.keyFile, d.vaultDb, d.mirrorDb, d.auditDb, d.auditKeyFile, d.accessDb, d.lockFile, d.reposDir, d.auditExportsDir, d.tlsSelfSignedCert, d.tlsSelfSignedKey];
+    const files = [d.keyFile, d.vaultDb, d.mirrorDb, d.auditDb, d.auditKeyFile, d.accessDb, d.webhookDb, d.lockFile, d.reposDir, d.auditExportsDir, d.tlsSelfSignedCert, d.tlsSelfSignedKey];
     for (const f of files) expect(f.startsWith(d.root + '/'), f).to.equal(true);
     expect(new Set(files).size).to.equal(files.length);
     expect(d.repoDir('acme/api')).to.equal(join(d.reposDir, 'acme%2Fapi'));

@@ -108,6 +108,14 @@ describe('e2e: approver page in a browser (approvals)', function () {
     expect(await page.inputValue('#jwt')).to.equal('');
   });
 
+  it('marks the request a webhook message links to as /approvals#<id>', async () => {
+    await page.goto(`${demo.gw.url}/approvals#${requestId}`);
+    await page.reload();
+    const row = page.locator(`tr[data-request="${requestId}"]`);
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await row.getAttribute('class')).to.equal('linked');
+  });
+
   it('approves the request from the page with a comment and says so in the status message', async () => {
     const row = page.locator(`tr[data-request="${requestId}"]`);
     await row.locator('input').fill(comment);

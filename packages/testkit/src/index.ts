@@ -15,3 +15,8 @@ export { startScriptedGitServer } from './scripted-git-server.js';
 export type { ScriptedGitRequest, ScriptedGitResponse, ScriptedGitServer } from './scripted-git-server.js';
 export { gitAsync } from './git-async.js';
 export type { GitRun } from './git-async.js';
+export { startWebhookReceiver, freePort } from './webhook-receiver.js';
+export type { WebhookReceiver, WebhookReceiverOptions, ReceivedHook } from './webhook-receiver.js';
+export { captureLogger } from './capture-logger.js';
+export type { CaptureLogger, CapturedLine } from './capture-logger.js';
+export { slackMessageProblems, teamsMessageProblems } from './chat-payload-check.js';

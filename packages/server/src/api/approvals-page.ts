@@ -23,6 +23,7 @@ const HTML = `<!doctype html>
   .msg:empty { display: none; }
   .err { background: #fde8e8; }
   button { margin-right: .3rem; }
+  tr.linked { background: #fff8d6; }
 </style>
 </head>
 <body>
@@ -109,6 +110,8 @@ const SCRIPT = `'use strict';
       tr.appendChild(cell(p.expiresAt));
       tr.appendChild(decision('push', p.id));
       tbody.appendChild(tr);
+      // A webhook message links here as /approvals#<request id>: mark that request and bring it into view.
+      if (location.hash === '#' + encodeURIComponent(r.id)) { tr.className = 'linked'; tr.scrollIntoView(); }
     });
   }
   function load(note) {
