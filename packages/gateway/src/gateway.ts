@@ -155,6 +155,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
   const access = opts.auth.mode === 'oidc' ? await openOidcAccess({
     auth: opts.auth, policy: opts.policy ?? emptyPolicy(opts.repos.map((r) => r.name)), dbPath: dataDir.accessDb,
     vault, audit, metrics, webhook: opts.webhook, logger: log,
+    sanitizedCommit: async (repo, id) => (await idMap.lookup(repo, [id])).get(id),
   }) : undefined;
   const auditSink = opts.auditEnabled === false ? nullAudit : audit;
   const syncHealth = new SyncHealth();

@@ -18,6 +18,8 @@ export interface OidcAccessOptions {
   audit: AuditLog;
   metrics: GatewayMetrics;
   webhook?: { url: string; secret: string };
+  /** The sanitized id of an upstream commit (the id map), shown to requesters instead of the upstream id. */
+  sanitizedCommit?: (repo: string, upstreamId: string) => Promise<string | undefined>;
   logger: Logger;
 }
 
@@ -44,7 +46,7 @@ export async function openOidcAccess(opts: OidcAccessOptions): Promise<OidcAcces
   const repoOfToken = tokenRepoLookup(vault);
   const webhook = opts.webhook ? new WebhookNotifier({ url: opts.webhook.url, secret: opts.webhook.secret, logger: log }) : undefined;
   const detokenize = await DetokenizeService.open({
-    dbPath: opts.dbPath, vault, policy: () => policy, logger: log,
+    dbPath: opts.dbPath, vault, policy: () => policy, logger: log, sanitizedCommit: opts.sanitizedCommit,
     // No secret before its record: the reveal's row is committed before the secret is returned.
     recordDurable: async (e) => {
       const repo = await repoOfToken(e.token);
