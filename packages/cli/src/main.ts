@@ -9,6 +9,7 @@ import { servedBy } from './exposed-repos.js';
 import { auditCommand } from './audit-command.js';
 import { repoCommand } from './repo-command.js';
 import { vaultCommand } from './vault-command.js';
+import { tokenCommand } from './token-command.js';
 import { scanCommand } from './scan-command.js';
 import { repoScanners } from './repo-scanner.js';
 import { describePush } from './config-push.js';
@@ -23,6 +24,7 @@ const USAGE = `usage:
   gitgate scan <path-or-repo> | --config FILE [REPO…] [--format F] [--baseline FILE]
                                   dry run: what the gateway would tokenize (gitgate scan --help)
   gitgate repo add|list|remove --config FILE …   edit the repository list (apply with SIGHUP)
+  gitgate token request|list|info|revoke …   ask for a token's secret and wait for it (gitgate token --help)
   gitgate help                    this text`;
 
 /** Runs the CLI; returns the process exit code (serve resolves only on a signal). */
@@ -48,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (cmd === 'audit') return auditCommand(rest, process.stdout, process.stderr);
   if (cmd === 'vault') return vaultCommand(rest, process.stdout, process.stderr);
+  if (cmd === 'token') return tokenCommand(rest, { out: process.stdout, err: process.stderr, env: process.env });
   if (cmd === 'scan') return scanCommand(rest, process.stdout);
   if (cmd === 'repos' || cmd === 'repo') return repoCommand(cmd, rest, process.stdout, process.stderr);
   if (cmd === 'serve') {
