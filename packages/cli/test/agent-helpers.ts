@@ -1,31 +1,21 @@
 // A real gateway in OIDC mode over the demo repository, for the agent-side commands' tests, and the
 // real binaries run without blocking the event loop the gateway answers on.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startGateway, type Gateway } from '@gitgate/gateway';
-import { GIT_ENV, gitAsync, repoRoot, startIssuer, tempDir, removeDirs, type TestIssuer } from '@gitgate/testkit';
+import { GIT_ENV, gitAsync, repoRoot, runAsync, startIssuer, tempDir, removeDirs, type ProcessRun, type TestIssuer } from '@gitgate/testkit';
 
 /** packages/cli/bin, from packages/cli/dist/test. */
 export const BIN_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin');
 const TOKEN = /\[\[TOKEN_[a-z0-9-]+_[A-Z2-7]+\]\]/g;
 
 /** What a binary printed and how it ended. */
-export interface BinRun { code: number | null; stdout: string; stderr: string }
+export type BinRun = ProcessRun;
 
 /** Runs `bin` (a file of packages/cli/bin) with `args`, `env` (PATH added) and `input` on stdin. */
 export function runBin(bin: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<BinRun> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [path.join(BIN_DIR, bin), ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8'); });
-    p.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-    p.stdin.end(input);
-  });
+  return runAsync(process.execPath, [path.join(BIN_DIR, bin), ...args], { env: { PATH: process.env.PATH, ...env }, input });
 }
 
 /** The gateway, its issuer, JWT files per identity and the demo repository's planted secrets. */

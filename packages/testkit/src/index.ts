@@ -15,3 +15,5 @@ export { startScriptedGitServer } from './scripted-git-server.js';
 export type { ScriptedGitRequest, ScriptedGitResponse, ScriptedGitServer } from './scripted-git-server.js';
 export { gitAsync } from './git-async.js';
 export type { GitRun } from './git-async.js';
+export { runAsync } from './run-async.js';
+export type { ProcessRun } from './run-async.js';
