@@ -256,7 +256,8 @@ export class DetokenizeService {
     const now = this.#clock();
     await this.#sweep(now);
     const at = now.toISOString();
-    const occ = readable[0]!;
+    // A place in a file (commit and path: `git show COMMIT:PATH`) says more than a message or a ref name.
+    const occ = readable.find((o) => o.path !== null) ?? readable[0]!;
     const requestId = randomUUID();
     const required = policy.detokenize.minApprovals;
     const expiresAt = later(now, policy.detokenize.requestTtlMs);

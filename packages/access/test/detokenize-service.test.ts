@@ -107,6 +107,17 @@ describe('DetokenizeService', () => {
       expect((await service.get(bob, r.id)).context).to.include({ commit: 'e'.repeat(40), upstreamCommit: 'a'.repeat(40) });
     });
 
+    it('names a place in a file over one in a commit message when the token is in both', async () => {
+      const secret = fakeGithubToken();
+      const t = vault.tokenFor('github-pat', secret);
+      await vault.put([
+        { token: t, type: 'github-pat', secret, ruleId: 'github-pat', repo: 'acme/api', commitId: 'f'.repeat(40) },
+        { token: t, type: 'github-pat', secret, ruleId: 'github-pat', repo: 'acme/api', path: 'src/app.ts', commitId: 'e'.repeat(40) },
+      ]);
+      expect((await vault.info(t))!.occurrences[0]!.path).to.equal(null);
+      expect((await ask(alice, t)).context).to.include({ path: 'src/app.ts', occurrences: 2 });
+    });
+
     it('refuses an identity outside the requester groups', async () => {
       expect(await code(service.create(bob, { token: awsToken, reason: 'x' }))).to.include({ code: 'GITGATE_FORBIDDEN', status: 403 });
     });

@@ -162,7 +162,7 @@ async function listMine(client: GatewayClient, v: Values, io: TokenIo): Promise<
 /** Where the token is in the caller's clone: repo commit:path (the sanitized commit id). */
 function where(r: RequestView): string {
   const c = r.context;
-  return [c.repo, c.commit && c.path ? `${c.commit.slice(0, 12)}:${c.path}` : c.path].filter(Boolean).join(' ');
+  return [c.repo, c.commit && c.path ? `${c.commit.slice(0, 12)}:${c.path}` : c.commit?.slice(0, 12) ?? c.path].filter(Boolean).join(' ');
 }
 
 function clock(ms: number): string {
