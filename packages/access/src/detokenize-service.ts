@@ -49,15 +49,24 @@ export interface DetokenizeServiceOptions {
    * grant stays unused. The event is still handed to `events` afterwards (webhooks, metrics).
    */
   recordDurable?: (e: DetokenizeEvent) => Promise<void>;
+  /**
+   * The sanitized id of an upstream commit of `repo` (what a clone through the gateway holds), or
+   * undefined when unknown. Requesters see only this id in a request's context; without it they see none.
+   */
+  sanitizedCommit?: (repo: string, upstreamId: string) => Promise<string | undefined>;
 }
 
-/** Where the token was seen, as an approver sees it. Taken from vault metadata; never the secret. */
+/** Where the token was seen. Taken from vault metadata; never the secret. */
 export interface RequestContext {
   /** The token's type, e.g. 'aws-access-key-id'. */
   type: string;
   repo: string | null;
+  /** The path as served (sanitized: a token in a file or directory name stays a token). */
   path: string | null;
+  /** The commit as served: its sanitized id, which a clone through the gateway holds (null when unknown). */
   commit: string | null;
+  /** The upstream commit id, in approver and admin views only (a requester never learns upstream ids). */
+  upstreamCommit?: string | null;
   rule: string | null;
   /** How many places the vault has seen the token in, counting only repositories the requester could read. */
   occurrences: number;
@@ -153,6 +162,7 @@ export class DetokenizeService {
   readonly #log: Logger;
   readonly #listener: ((e: DetokenizeEvent) => void) | undefined;
   readonly #recordDurable: ((e: DetokenizeEvent) => Promise<void>) | undefined;
+  readonly #sanitizedCommit: DetokenizeServiceOptions['sanitizedCommit'];
   /** The reveal running per request id: reveals of one request run one after another. */
   readonly #revealing = new Map<string, Promise<unknown>>();
   #closed = false;
@@ -166,6 +176,7 @@ export class DetokenizeService {
     this.#log = log;
     this.#listener = opts.events;
     this.#recordDurable = opts.recordDurable;
+    this.#sanitizedCommit = opts.sanitizedCommit;
   }
 
   /** The policy in force now; a function source that returns something else is a programming error. */
@@ -186,6 +197,7 @@ export class DetokenizeService {
     if (!v || !['has', 'info', 'reveal', 'revoke'].every((m) => typeof v[m] === 'function')) throw new TypeError('vault must have has, info, reveal and revoke');
     if (!(opts.policy instanceof Policy) && typeof opts.policy !== 'function') throw new TypeError('policy must be a Policy or a function returning one');
     if (opts.recordDurable !== undefined && typeof opts.recordDurable !== 'function') throw new TypeError('recordDurable must be a function');
+    if (opts.sanitizedCommit !== undefined && typeof opts.sanitizedCommit !== 'function') throw new TypeError('sanitizedCommit must be a function');
     if (opts.clock !== undefined && typeof opts.clock !== 'function') throw new TypeError('clock must be a function');
     if (opts.events !== undefined && typeof opts.events !== 'function') throw new TypeError('events must be a function');
     const log = opts.logger ?? noopLogger;
@@ -197,7 +209,8 @@ export class DetokenizeService {
    * Asks for the secret behind `input.token` on behalf of `id`. Resolves with the pending request.
    * Throws AccessError GITGATE_FORBIDDEN (not a requester), GITGATE_BAD_INPUT (not a token, missing
    * reason when required), GITGATE_NOT_FOUND (unknown token, or seen only in repositories `id` cannot
-   * read), GITGATE_CONFLICT (token revoked, or `id` already has an open request for it: `data.requestId`).
+   * read), GITGATE_CONFLICT (token revoked: `data.reason` 'revoked'; or `id` already has an open request
+   * for it: `data.reason` 'open-request' and its id in `data.requestId`).
    */
   async create(id: Principal, input: { token: string; reason?: string }): Promise<RequestView> {
     this.#assertOpen();
@@ -220,7 +233,8 @@ export class DetokenizeService {
     const now = this.#clock();
     await this.#sweep(now);
     const at = now.toISOString();
-    const occ = readable[0]!;
+    // A place in a file (commit and path: `git show COMMIT:PATH`) says more than a message or a ref name.
+    const occ = readable.find((o) => o.path !== null) ?? readable[0]!;
     const requestId = randomUUID();
     const required = policy.detokenize.minApprovals;
     const expiresAt = later(now, policy.detokenize.requestTtlMs);
@@ -228,7 +242,7 @@ export class DetokenizeService {
       const open = await tx.get<{ id: string }>(
         "SELECT id FROM detokenize_requests WHERE requester = ? AND token = ? AND status IN ('pending', 'approved') ORDER BY created_at DESC LIMIT 1",
         [id.subject, token]);
-      if (open) throw new AccessError(codes.conflict, `you already have an open request for ${token}`, { data: { token, requestId: open.id } });
+      if (open) throw new AccessError(codes.conflict, `you already have an open request for ${token}`, { data: { token, requestId: open.id, reason: 'open-request' } });
       await tx.run(
         `INSERT INTO detokenize_requests (id, token, requester, reason, status, created_at, expires_at, required_approvals, token_type, repo, path, commit_id, rule_id, occurrences)
          VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -237,7 +251,7 @@ export class DetokenizeService {
     });
     this.#log.info('detokenize requested', { requestId, token, requester: id.subject });
     this.#emit([{ type: 'detokenize-request', requestId, token, actor: id.subject, at, status: 'pending', requester: id.subject, reason, requiredApprovals: required, expiresAt }]);
-    return this.#view(row, []);
+    return this.#shown(this.#view(row, []), this.#seesUpstream(id, policy));
   }
 
   /**
@@ -248,15 +262,32 @@ export class DetokenizeService {
   async listForApprover(id: Principal, q: { status?: string; limit?: number } = {}): Promise<RequestView[]> {
     this.#assertOpen();
     assertPrincipal(id);
-    if (!this.#policy.canApprove(id) && !this.#policy.isAdmin(id)) throw new AccessError(codes.forbidden, 'you are not in a detokenize approver group');
+    if (!this.#seesUpstream(id)) throw new AccessError(codes.forbidden, 'you are not in a detokenize approver group');
+    return this.#list(id, q, null);
+  }
+
+  /**
+   * The requests `id` made, newest first, with the context a requester sees (served commit and path,
+   * no upstream id); any authenticated identity may list its own. `q` filters as in `listForApprover`.
+   * Throws AccessError GITGATE_BAD_INPUT on an unknown status or bad limit.
+   */
+  async listForRequester(id: Principal, q: { status?: string; limit?: number } = {}): Promise<RequestView[]> {
+    this.#assertOpen();
+    assertPrincipal(id);
+    return this.#list(id, q, id.subject);
+  }
+
+  /** Requests newest first, of one requester or (null) of all, filtered by `q`, as `id` may see them. */
+  async #list(id: Principal, q: { status?: string; limit?: number }, requester: string | null): Promise<RequestView[]> {
     const status = q?.status;
     if (status !== undefined && !STATUSES.has(status)) throw new AccessError(codes.badInput, `status must be one of ${REQUEST_STATUSES.join(', ')}`);
     const limit = q?.limit ?? DEFAULT_LIMIT;
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new AccessError(codes.badInput, `limit must be an integer from 1 to ${MAX_LIMIT}`);
     await this.#sweep(this.#clock());
-    const rows = status === undefined
-      ? await this.#db.all<RequestRow>('SELECT * FROM detokenize_requests ORDER BY created_at DESC, id LIMIT ?', [limit])
-      : await this.#db.all<RequestRow>('SELECT * FROM detokenize_requests WHERE status = ? ORDER BY created_at DESC, id LIMIT ?', [status, limit]);
+    const where = [...(status === undefined ? [] : ['status = ?']), ...(requester === null ? [] : ['requester = ?'])];
+    const params = [...(status === undefined ? [] : [status]), ...(requester === null ? [] : [requester])];
+    const rows = await this.#db.all<RequestRow>(
+      `SELECT * FROM detokenize_requests ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`, [...params, limit]);
     if (rows.length === 0) return [];
     const approvals = await this.#db.all<ApprovalRow>(
       `SELECT request_id, approver, comment, at FROM detokenize_approvals WHERE request_id IN (${rows.map(() => '?').join(', ')}) ORDER BY at, approver`,
@@ -267,7 +298,8 @@ export class DetokenizeService {
       list.push(a);
       byRequest.set(a.request_id, list);
     }
-    return rows.map((r) => this.#view(r, byRequest.get(r.id) ?? []));
+    const upstream = this.#seesUpstream(id);
+    return Promise.all(rows.map((r) => this.#shown(this.#view(r, byRequest.get(r.id) ?? []), upstream)));
   }
 
   /**
@@ -302,7 +334,7 @@ export class DetokenizeService {
     });
     if (events.length > 0) this.#log.info('detokenize approval', { requestId: rid, approver: id.subject, status: view.status });
     this.#emit(events);
-    return view;
+    return this.#shown(view, true);
   }
 
   /**
@@ -321,34 +353,55 @@ export class DetokenizeService {
     });
     this.#log.info('detokenize denied', { requestId: rid, approver: id.subject });
     this.#emit(event ? [event] : []);
-    return view;
+    return this.#shown(view, true);
   }
 
   /**
-   * A request's state. Its requester, once it is approved, also receives `secret`: once when
-   * oneTimeReveal (the request becomes 'revealed'), else on every read until the grant expires.
-   * Approvers and admins see the view without the secret. Throws AccessError GITGATE_NOT_FOUND (no
-   * such request, or not visible to `id`) and, for the requester, GITGATE_GONE (410) when the grant
-   * is used up: already revealed, grant expired, or token revoked (`data.reason`); GITGATE_FORBIDDEN
-   * when the requester lost the requester role or read access to every repository of the token since
-   * (`data.reason` 'not-a-requester' or 'no-read-access'); GITGATE_AUDIT_UNAVAILABLE (503) when the
-   * reveal's audit record cannot be written (the grant stays unused).
+   * A request's state and context, never the secret (reading never uses up a grant: see `reveal`).
+   * Visible to its requester, approvers and admins. Throws AccessError GITGATE_NOT_FOUND (no such
+   * request, or not visible to `id`).
    */
-  async get(id: Principal, requestId: string): Promise<RevealedRequestView> {
+  async get(id: Principal, requestId: string): Promise<RequestView> {
+    this.#assertOpen();
+    assertPrincipal(id);
+    const rid = requestIdOf(requestId);
+    await this.#sweep(this.#clock());
+    const row = await this.#visibleRow(id, rid);
+    return this.#shown(this.#view(row, await this.#approvals(this.#db, rid)), this.#seesUpstream(id));
+  }
+
+  /**
+   * The secret of an approved request, for its requester alone: once when oneTimeReveal (the request
+   * becomes 'revealed'), else on every call until the grant expires. Throws AccessError
+   * GITGATE_NOT_FOUND (no such request, or not visible to `id`), GITGATE_FORBIDDEN (an approver or
+   * admin who is not the requester: `data.reason` 'not-the-requester'; or a requester who lost the
+   * role or read access since: 'not-a-requester', 'no-read-access'), GITGATE_CONFLICT (not approved
+   * yet, or denied: `data.status`), GITGATE_GONE (already revealed, grant expired, token revoked:
+   * `data.reason`), GITGATE_AUDIT_UNAVAILABLE (503: the reveal's record could not be written; the
+   * grant stays unused).
+   */
+  async reveal(id: Principal, requestId: string): Promise<RevealedRequestView> {
     this.#assertOpen();
     assertPrincipal(id);
     const rid = requestIdOf(requestId, 'detokenize request');
     const now = this.#clock();
     await this.#sweep(now);
-    const row = await this.#db.get<RequestRow>('SELECT * FROM detokenize_requests WHERE id = ?', [rid]);
-    if (!row) throw new AccessError(codes.notFound, 'no such detokenize request', { data: { requestId: rid } });
+    const row = await this.#visibleRow(id, rid);
     if (row.requester !== id.subject) {
-      if (!this.#policy.canApprove(id) && !this.#policy.isAdmin(id)) throw new AccessError(codes.notFound, 'no such detokenize request', { data: { requestId: rid } });
-      return this.#view(row, await this.#approvals(this.#db, rid));
+      throw new AccessError(codes.forbidden, 'only the requester of a request can reveal its secret', { data: { requestId: rid, reason: 'not-the-requester' } });
     }
     this.#refuseUsedGrant(row);
-    if (row.status !== 'approved') return this.#view(row, await this.#approvals(this.#db, rid));
+    if (row.status !== 'approved') {
+      throw new AccessError(codes.conflict, `the request is ${row.status}, not approved`, { data: { requestId: rid, status: row.status } });
+    }
     return this.#serialisedReveal(rid, () => this.#reveal(id, rid, now));
+  }
+
+  /** The request `rid` if `id` may see it (its requester, an approver, an admin); GITGATE_NOT_FOUND otherwise. */
+  async #visibleRow(id: Principal, rid: string): Promise<RequestRow> {
+    const row = await this.#db.get<RequestRow>('SELECT * FROM detokenize_requests WHERE id = ?', [rid]);
+    if (!row || (row.requester !== id.subject && !this.#seesUpstream(id))) throw new AccessError(codes.notFound, 'no such detokenize request', { data: { requestId: rid } });
+    return row;
   }
 
   /** Runs `fn` after any reveal of `rid` already running, so two reads of one grant never interleave. */
@@ -425,7 +478,7 @@ export class DetokenizeService {
         }
       });
       const secret = decodeSecret(plain);
-      const view = await this.#load(this.#db, rid);
+      const view = await this.#shown(await this.#load(this.#db, rid), this.#seesUpstream(id, policy));
       this.#log.info('detokenize revealed', { requestId: rid, token: row.token, requester: id.subject });
       this.#emit([event]);
       return { ...view, ...secret };
@@ -580,6 +633,29 @@ export class DetokenizeService {
     return this.#view(row, await this.#approvals(db, rid));
   }
 
+  /** Whether `id` sees approver views (all requests, upstream commit ids) under `policy`. */
+  #seesUpstream(id: Principal, policy: Policy = this.#policy): boolean {
+    return policy.canApprove(id) || policy.isAdmin(id);
+  }
+
+  /**
+   * The view as its reader may see it: the served (sanitized) commit id for everyone, the upstream id
+   * (which `#view` reads from the row) only for approvers and admins.
+   */
+  async #shown(view: RequestView, upstream: boolean): Promise<RequestView> {
+    const { repo, commit } = view.context;
+    let served: string | null = null;
+    if (repo !== null && commit !== null && this.#sanitizedCommit) {
+      try {
+        served = (await this.#sanitizedCommit(repo, commit)) ?? null;
+      } catch (err) {
+        this.#log.warn('sanitized commit lookup failed', { requestId: view.id, error: (err as Error)?.message });
+      }
+    }
+    return { ...view, context: { ...view.context, commit: served, ...(upstream ? { upstreamCommit: commit } : {}) } };
+  }
+
+  /** The view of a row with its upstream commit id in `context.commit`; `#shown` makes it fit its reader. */
   #view(row: RequestRow, approvals: ApprovalRow[]): RequestView {
     return {
       id: row.id,

@@ -90,10 +90,32 @@ describe('DetokenizeService', () => {
     it('records where the token was seen and a masked preview, never the secret', async () => {
       const r = await ask();
       expect(r.context).to.deep.equal({
-        type: 'aws-access-key-id', repo: 'acme/api', path: 'deploy/.env', commit: 'a'.repeat(40), rule: 'aws-access-key-id', occurrences: 1,
+        type: 'aws-access-key-id', repo: 'acme/api', path: 'deploy/.env', commit: null, rule: 'aws-access-key-id', occurrences: 1,
         maskedPreview: 'AK' + 'IA' + '*'.repeat(12),
       });
       expect(JSON.stringify(r)).not.to.include(awsSecret.toString('latin1'));
+    });
+
+    it('shows the requester the served commit id and never the upstream one', async () => {
+      await service.close();
+      const served = new Map([['a'.repeat(40), 'e'.repeat(40)]]);
+      service = await DetokenizeService.open({ dbPath: path.join(dir, 'access.db'), vault, policy: policyWith(), clock: clock.now, sanitizedCommit: async (repo, id) => (repo === 'acme/api' ? served.get(id) : undefined) });
+      const r = await ask();
+      expect(r.context).to.include({ commit: 'e'.repeat(40), path: 'deploy/.env' });
+      expect(r.context).not.to.have.property('upstreamCommit');
+      expect(JSON.stringify([r, await service.get(alice, r.id), await service.listForRequester(alice)])).not.to.include('a'.repeat(40));
+      expect((await service.get(bob, r.id)).context).to.include({ commit: 'e'.repeat(40), upstreamCommit: 'a'.repeat(40) });
+    });
+
+    it('names a place in a file over one in a commit message when the token is in both', async () => {
+      const secret = fakeGithubToken();
+      const t = vault.tokenFor('github-pat', secret);
+      await vault.put([
+        { token: t, type: 'github-pat', secret, ruleId: 'github-pat', repo: 'acme/api', commitId: 'f'.repeat(40) },
+        { token: t, type: 'github-pat', secret, ruleId: 'github-pat', repo: 'acme/api', path: 'src/app.ts', commitId: 'e'.repeat(40) },
+      ]);
+      expect((await vault.info(t))!.occurrences[0]!.path).to.equal(null);
+      expect((await ask(alice, t)).context).to.include({ path: 'src/app.ts', occurrences: 2 });
     });
 
     it('refuses an identity outside the requester groups', async () => {
@@ -138,7 +160,7 @@ describe('DetokenizeService', () => {
       const first = await ask();
       const err = await rejection(ask()) as AccessError;
       expect(err.code).to.equal('GITGATE_CONFLICT');
-      expect(err.data?.['requestId']).to.equal(first.id);
+      expect(err.data).to.include({ requestId: first.id, reason: 'open-request' });
     });
 
     it('allows a new request once the previous one has ended', async () => {
@@ -172,6 +194,28 @@ describe('DetokenizeService', () => {
 
     it('refuses an unknown status', async () => {
       expect(await code(service.listForApprover(bob, { status: 'everything' }))).to.include({ code: 'GITGATE_BAD_INPUT' });
+    });
+  });
+
+  describe('listForRequester', () => {
+    it('lists only the caller\'s own requests, newest first', async () => {
+      const a = await ask();
+      clock.advance(MINUTE);
+      const g = await ask(alice, ghToken);
+      await ask(dave);
+      expect((await service.listForRequester(alice)).map((x) => x.id)).to.deep.equal([g.id, a.id]);
+    });
+
+    it('filters the caller\'s own requests by status', async () => {
+      const a = await ask();
+      await ask(alice, ghToken);
+      await service.deny(bob, a.id);
+      expect((await service.listForRequester(alice, { status: 'denied' })).map((x) => x.id)).to.deep.equal([a.id]);
+    });
+
+    it('lists nothing for an identity that made no request', async () => {
+      await ask();
+      expect(await service.listForRequester(mallory)).to.deep.equal([]);
     });
   });
 
@@ -259,7 +303,8 @@ describe('DetokenizeService', () => {
       expect(await code(service.approve(carol, r.id))).to.include({ code: 'GITGATE_CONFLICT', status: 409 });
       const seen = await service.get(alice, r.id);
       expect(seen.status).to.equal('denied');
-      expect(seen.secret).to.equal(undefined);
+      expect(seen).not.to.have.property('secret');
+      expect(await code(service.reveal(alice, r.id))).to.include({ code: 'GITGATE_CONFLICT', status: 409 });
     });
 
     it('refuses a denial by an identity outside the approver groups', async () => {
@@ -279,13 +324,24 @@ describe('DetokenizeService', () => {
       const r = await ask();
       const v = await service.get(alice, r.id);
       expect(v.status).to.equal('pending');
-      expect(v.secret).to.equal(undefined);
+      expect(v).not.to.have.property('secret');
+      expect(await code(service.reveal(alice, r.id))).to.include({ code: 'GITGATE_CONFLICT', status: 409 });
+    });
+
+    it('never reveals on a read of an approved request, so a retried or prefetched read uses up nothing', async () => {
+      const r = await ask();
+      await service.approve(bob, r.id);
+      const read = await service.get(alice, r.id);
+      expect(read.status).to.equal('approved');
+      expect(read).not.to.have.property('secret');
+      expect(events.map((e) => e.type)).not.to.include('detokenize-reveal');
+      expect((await service.reveal(alice, r.id)).secret).to.equal(awsSecret.toString('latin1'));
     });
 
     it('reveals the secret to the requester once approved', async () => {
       const r = await ask();
       await service.approve(bob, r.id);
-      const v = await service.get(alice, r.id);
+      const v = await service.reveal(alice, r.id);
       expect(v.secret).to.equal(awsSecret.toString('latin1'));
       expect(v.secretEncoding).to.equal('utf8');
       expect(v.status).to.equal('revealed');
@@ -295,8 +351,9 @@ describe('DetokenizeService', () => {
       const r = await ask();
       await service.approve(bob, r.id);
       const v = await service.get(bob, r.id);
-      expect(v.secret).to.equal(undefined);
+      expect(v).not.to.have.property('secret');
       expect(JSON.stringify(v)).not.to.include(awsSecret.toString('latin1'));
+      expect(await code(service.reveal(bob, r.id))).to.include({ code: 'GITGATE_FORBIDDEN', reason: 'not-the-requester' });
     });
 
     it('hides a request from an identity that is neither requester, approver nor admin', async () => {
@@ -304,19 +361,20 @@ describe('DetokenizeService', () => {
       await service.approve(bob, r.id);
       const other: Principal = { subject: 'zoe', groups: ['dev'] };
       expect(await code(service.get(other, r.id))).to.include({ code: 'GITGATE_NOT_FOUND' });
+      expect(await code(service.reveal(other, r.id))).to.include({ code: 'GITGATE_NOT_FOUND' });
     });
 
     it('answers 410 to a second read of a one-time reveal', async () => {
       const r = await ask();
       await service.approve(bob, r.id);
-      await service.get(alice, r.id);
-      expect(await code(service.get(alice, r.id))).to.include({ code: 'GITGATE_GONE', status: 410, reason: 'already-revealed' });
+      await service.reveal(alice, r.id);
+      expect(await code(service.reveal(alice, r.id))).to.include({ code: 'GITGATE_GONE', status: 410, reason: 'already-revealed' });
     });
 
     it('reveals a one-time grant to only one of two concurrent reads', async () => {
       const r = await ask();
       await service.approve(bob, r.id);
-      const results = await Promise.allSettled([service.get(alice, r.id), service.get(alice, r.id)]);
+      const results = await Promise.allSettled([service.reveal(alice, r.id), service.reveal(alice, r.id)]);
       expect(results.filter((x) => x.status === 'fulfilled' && x.value.secret !== undefined)).to.have.length(1);
       expect(results.filter((x) => x.status === 'rejected').map((x) => (x.reason as AccessError).code)).to.deep.equal(['GITGATE_GONE']);
     });
@@ -325,13 +383,13 @@ describe('DetokenizeService', () => {
       await open({ oneTimeReveal: false });
       const r = await ask();
       await service.approve(bob, r.id);
-      expect((await service.get(alice, r.id)).secret).to.equal(awsSecret.toString('latin1'));
+      expect((await service.reveal(alice, r.id)).secret).to.equal(awsSecret.toString('latin1'));
       clock.advance(10 * MINUTE);
-      const again = await service.get(alice, r.id);
+      const again = await service.reveal(alice, r.id);
       expect(again.secret).to.equal(awsSecret.toString('latin1'));
       expect(again.status).to.equal('approved');
       clock.advance(5 * MINUTE);
-      expect(await code(service.get(alice, r.id))).to.include({ code: 'GITGATE_GONE', reason: 'grant-expired' });
+      expect(await code(service.reveal(alice, r.id))).to.include({ code: 'GITGATE_GONE', reason: 'grant-expired' });
     });
   });
 
@@ -351,7 +409,7 @@ describe('DetokenizeService', () => {
       const r = await ask();
       await service.approve(bob, r.id);
       clock.advance(15 * MINUTE);
-      expect(await code(service.get(alice, r.id))).to.include({ code: 'GITGATE_GONE', status: 410, reason: 'grant-expired' });
+      expect(await code(service.reveal(alice, r.id))).to.include({ code: 'GITGATE_GONE', status: 410, reason: 'grant-expired' });
       expect(events.find((x) => x.type === 'detokenize-expire')).to.include({ requestId: r.id, phase: 'grant' });
     });
 
@@ -377,7 +435,7 @@ describe('DetokenizeService', () => {
       const r = await ask();
       await service.approve(bob, r.id);
       await service.revokeToken(root, awsToken);
-      expect(await code(service.get(alice, r.id))).to.include({ code: 'GITGATE_GONE', reason: 'revoked' });
+      expect(await code(service.reveal(alice, r.id))).to.include({ code: 'GITGATE_GONE', reason: 'revoked' });
       expect((await rejection(vault.reveal(awsToken)) as { code: string }).code).to.equal('GITGATE_TOKEN_REVOKED');
     });
 
@@ -386,7 +444,7 @@ describe('DetokenizeService', () => {
       const r = await ask();
       await service.approve(bob, r.id);
       await vault.revoke(awsToken);
-      expect(await code(service.get(alice, r.id))).to.include({ code: 'GITGATE_GONE', reason: 'revoked' });
+      expect(await code(service.reveal(alice, r.id))).to.include({ code: 'GITGATE_GONE', reason: 'revoked' });
       expect((await service.get(bob, r.id)).status).to.equal('revoked');
     });
 
@@ -428,7 +486,7 @@ describe('DetokenizeService', () => {
       await service.approve(bob, r.id);
       clock.advance(MINUTE);
       await service.approve(carol, r.id);
-      await service.get(alice, r.id);
+      await service.reveal(alice, r.id);
       expect(events.map((e) => [e.type, e.actor, e.status])).to.deep.equal([
         ['detokenize-request', 'alice', 'pending'],
         ['detokenize-approve', 'bob', 'pending'],
@@ -446,7 +504,7 @@ describe('DetokenizeService', () => {
     it('never puts the secret in an event', async () => {
       const r = await ask();
       await service.approve(bob, r.id);
-      await service.get(alice, r.id);
+      await service.reveal(alice, r.id);
       await service.revokeToken(root, awsToken);
       expect(events.length).to.be.greaterThan(3);
       expect(JSON.stringify(events)).not.to.include(awsSecret.toString('latin1'));
@@ -463,13 +521,13 @@ describe('DetokenizeService', () => {
       const r = await ask();
       await service.approve(bob, r.id);
       await open();
-      expect((await service.get(alice, r.id)).secret).to.equal(awsSecret.toString('latin1'));
+      expect((await service.reveal(alice, r.id)).secret).to.equal(awsSecret.toString('latin1'));
     });
 
     it('never writes the secret to its database file', async () => {
       const r = await ask();
       await service.approve(bob, r.id);
-      await service.get(alice, r.id);
+      await service.reveal(alice, r.id);
       await service.close();
       const needle = awsSecret.toString('latin1');
       for (const f of fs.readdirSync(dir).filter((n) => n.startsWith('access.db'))) {
@@ -513,13 +571,13 @@ describe('DetokenizeService', () => {
       const r = await ask();
       await service.approve(bob, r.id);
       current = policyFor({}, { 'acme/api': ['other'], 'acme/vault-ops': ['ops'] });
-      const refused = await rejection(service.get(alice, r.id)) as AccessError;
+      const refused = await rejection(service.reveal(alice, r.id)) as AccessError;
       expect(refused.code).to.equal('GITGATE_FORBIDDEN');
       expect(refused.data?.['reason']).to.equal('no-read-access');
       expect(JSON.stringify(refused)).not.to.include(awsSecret.toString('latin1'));
       expect(events.map((e) => e.type)).not.to.include('detokenize-reveal');
       current = policyFor();
-      expect((await service.get(alice, r.id)).secret).to.equal(awsSecret.toString('latin1'));
+      expect((await service.reveal(alice, r.id)).secret).to.equal(awsSecret.toString('latin1'));
     });
 
     it('refuses the reveal of an approved grant once the requester left the requester groups', async () => {
@@ -527,7 +585,7 @@ describe('DetokenizeService', () => {
       const r = await ask();
       await service.approve(bob, r.id);
       current = policyFor({ requesters: ['contractors'] });
-      const refused = await rejection(service.get(alice, r.id)) as AccessError;
+      const refused = await rejection(service.reveal(alice, r.id)) as AccessError;
       expect(refused.code).to.equal('GITGATE_FORBIDDEN');
       expect(refused.data?.['reason']).to.equal('not-a-requester');
       expect((await service.get(root, r.id)).status).to.equal('approved');
@@ -540,7 +598,7 @@ describe('DetokenizeService', () => {
       });
       const r = await ask();
       await service.approve(bob, r.id);
-      const v = await service.get(alice, r.id);
+      const v = await service.reveal(alice, r.id);
       expect(v.secret).to.equal(awsSecret.toString('latin1'));
       expect(order).to.deep.equal(['durable:detokenize-reveal:approved']);
     });
@@ -552,13 +610,13 @@ describe('DetokenizeService', () => {
       });
       const r = await ask();
       await service.approve(bob, r.id);
-      const refused = await rejection(service.get(alice, r.id)) as AccessError;
+      const refused = await rejection(service.reveal(alice, r.id)) as AccessError;
       expect(refused.code).to.equal('GITGATE_AUDIT_UNAVAILABLE');
       expect(refused.status).to.equal(503);
       expect(refused.message).not.to.include(awsSecret.toString('latin1'));
       expect((await service.get(root, r.id)).status).to.equal('approved');
       failing = false;
-      expect((await service.get(alice, r.id)).secret).to.equal(awsSecret.toString('latin1'));
+      expect((await service.reveal(alice, r.id)).secret).to.equal(awsSecret.toString('latin1'));
     });
 
     it('counts in the context only the occurrences in repositories the requester can read', async () => {

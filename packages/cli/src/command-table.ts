@@ -7,6 +7,14 @@ import type { CommandSpec, OptionSpec } from './command-spec.js';
 const CONFIG: OptionSpec = { name: 'config', type: 'string', value: 'FILE', help: 'the gateway configuration file' };
 const DATA: OptionSpec = { name: 'data', type: 'string', value: 'DIR', help: 'the data directory (instead of --config)' };
 const JSON_OPT: OptionSpec = { name: 'json', type: 'boolean', help: 'print JSON (the same as --format json)' };
+
+/** How `gitgate token` reaches the gateway and gets the caller's OIDC token. */
+const TOKEN_CONNECTION: OptionSpec[] = [
+  { name: 'gateway', type: 'string', value: 'URL', help: 'the gateway (default GITGATE_URL)' },
+  { name: 'token-command', type: 'string', value: 'CMD', help: 'a command that prints your OIDC token' },
+  { name: 'token-file', type: 'string', value: 'FILE', help: 'a file holding your OIDC token (default GITGATE_TOKEN, or GitHub Actions\' OIDC endpoint)' },
+  { name: 'audience', type: 'string', value: 'AUD', help: 'the audience asked of GitHub Actions\' OIDC endpoint' },
+];
 const TABLE_FORMAT: OptionSpec = { name: 'format', type: 'string', value: 'F', help: 'table (default), json or csv' };
 const WHEN = 'WHEN is an ISO 8601 time (2026-01-31, 2026-01-31T09:00:00Z) or an age: 30m, 12h, 7d, 2w';
 
@@ -122,6 +130,30 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     notes: ['<path-or-repo>: a file, a directory, or a git repository (bare: its HEAD tree)',
       'exit: 0 no (new) findings, 1 findings or withheld content, 2 a usage, configuration or runtime error'],
+  },
+  {
+    name: 'token', summary: 'ask for a token\'s secret and wait for the approvers (agents); token info and revoke (admins)', maxArgs: 2,
+    usage: ['gitgate token request|list|info|revoke … [--gateway URL] [--token-command CMD | --token-file FILE]'],
+    options: TOKEN_CONNECTION,
+    subcommands: [
+      {
+        name: 'request', summary: 'ask for the secret behind TOKEN, or reuse your open request; with --wait, reveal it once approved', maxArgs: 2,
+        usage: ['gitgate token request TOKEN --reason TEXT [--wait] [--timeout 10m] [--interval 2s]'],
+        options: [...TOKEN_CONNECTION,
+          { name: 'reason', type: 'string', value: 'TEXT', help: 'why you need it (shown to the approvers)' },
+          { name: 'wait', type: 'boolean', help: 'wait for the decision (progress on stderr), then print the secret once on stdout' },
+          { name: 'timeout', type: 'string', value: 'AGE', help: 'give up waiting after this long (default 10m)' },
+          { name: 'interval', type: 'string', value: 'AGE', help: 'how often to ask (default 2s)' }],
+        notes: ['TOKEN: [[TOKEN_type_id]] or TOKEN_type_id', 'exit: 0 revealed, 1 denied/expired/refused, 2 usage, 3 still pending'],
+      },
+      {
+        name: 'list', summary: 'your own detokenize requests, newest first, with where each token is in your clone', maxArgs: 1,
+        usage: ['gitgate token list [--status S] [--json]'],
+        options: [...TOKEN_CONNECTION, { name: 'status', type: 'string', value: 'S', help: 'pending, approved, denied, expired, revoked or revealed' }, JSON_OPT],
+      },
+      { name: 'info', summary: 'a token\'s type, times and occurrences (admins); never the secret', maxArgs: 2, usage: ['gitgate token info TOKEN'], options: TOKEN_CONNECTION },
+      { name: 'revoke', summary: 'revoke a token (admins): its open requests end, no later reveal', maxArgs: 2, usage: ['gitgate token revoke TOKEN'], options: TOKEN_CONNECTION },
+    ],
   },
 ];
 

@@ -158,6 +158,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
   const access = opts.auth.mode === 'oidc' ? await openOidcAccess({
     auth: opts.auth, policy: opts.policy ?? emptyPolicy(opts.repos.map((r) => r.name)), dbPath: dataDir.accessDb,
     vault, audit, metrics, webhook, logger: log,
+    sanitizedCommit: async (repo, id) => (await idMap.lookup(repo, [id])).get(id),
   }) : undefined;
   const pushApprovals = access ? await openHeldPushApprovals({
     dbPath: dataDir.accessDb, policy: access.currentPolicy, repos, pushSettings: (r) => repoSet.pushSettingsOf(r), audit, metrics, webhook: access.webhook, logger: log,

@@ -20,6 +20,8 @@ export interface OidcAccessOptions {
   metrics: GatewayMetrics;
   /** Where detokenize events are queued for the webhook. */
   webhook?: WebhookDeliveries;
+  /** The sanitized id of an upstream commit (the id map), shown to requesters instead of the upstream id. */
+  sanitizedCommit?: (repo: string, upstreamId: string) => Promise<string | undefined>;
   logger: Logger;
 }
 
@@ -53,7 +55,7 @@ export async function openOidcAccess(opts: OidcAccessOptions): Promise<OidcAcces
   const factsOf = async (e: DetokenizeEvent): Promise<RequestFacts> =>
     (e.requestId === null ? undefined : await detokenize.requestFacts(e.requestId)) ?? { repo: await repoOfToken(e.token), path: null };
   const detokenize = await DetokenizeService.open({
-    dbPath: opts.dbPath, vault, policy: () => policy, logger: log,
+    dbPath: opts.dbPath, vault, policy: () => policy, logger: log, sanitizedCommit: opts.sanitizedCommit,
     // No secret before its record: the reveal's row is committed before the secret is returned.
     recordDurable: async (e) => {
       const repo = await repoOfToken(e.token);

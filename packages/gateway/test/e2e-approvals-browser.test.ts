@@ -139,12 +139,12 @@ describe('e2e: approver page in a browser (approvals)', function () {
   });
 
   it('lets the requester reveal the planted secret once, then answers 410', async () => {
-    const reveal = await call(`${api}/detokenize-requests/${requestId}`, jwt.agent);
+    const reveal = await call(`${api}/detokenize-requests/${requestId}/reveal`, jwt.agent, 'POST');
     expect(reveal.status, reveal.text).to.equal(200);
     const planted = demo.secrets.map((s) => s.value.trim());
     expect(planted).to.include(reveal.json().secret);
     expect(demo.gw.vault.tokenFor('github-pat', Buffer.from(reveal.json().secret as string))).to.equal(token);
-    const again = await call(`${api}/detokenize-requests/${requestId}`, jwt.agent);
+    const again = await call(`${api}/detokenize-requests/${requestId}/reveal`, jwt.agent, 'POST');
     expect(again.status).to.equal(410);
   });
 

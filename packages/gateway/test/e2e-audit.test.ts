@@ -65,7 +65,7 @@ describe('e2e: the audit answers the security team', function () {
       const r = await api(`${base}/detokenize-requests/${created.json.id}/approve`, await issuer.mint(who, ['security']), 'POST', { comment: 'ok' });
       expect(r.status).to.equal(200);
     }
-    expect((await api(`${base}/detokenize-requests/${created.json.id}`, agent)).json.secret).to.be.a('string');
+    expect((await api(`${base}/detokenize-requests/${created.json.id}/reveal`, agent, 'POST')).json.secret).to.be.a('string');
     const pk = /\[\[TOKEN_private-key_[A-Z2-7]+\]\]/.exec(await allObjects(join(work, 'clone', '.git')))![0];
     expect((await api(`${base}/tokens/${encodeURIComponent(pk)}/revoke`, await issuer.mint('root', ['security-admins']), 'POST')).status).to.equal(200);
     await demo.gw.audit.flush();

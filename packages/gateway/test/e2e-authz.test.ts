@@ -101,11 +101,11 @@ describe('e2e: authorization at the moment of use', function () {
   it('refuses the secret of an approved grant once a reload took the requester\'s read access away, and audits it', async () => {
     const { id } = await approvedRequest();
     apply(policyOf({}, ['ci']));
-    const r = await http(`${api}/detokenize-requests/${id}`, { jwt: jwt.agent });
+    const r = await http(`${api}/detokenize-requests/${id}/reveal`, { method: 'POST', jwt: jwt.agent });
     expect(r.status).to.equal(403);
     expect(r.json().secret).to.equal(undefined);
     expect(r.json().error.message).to.match(/no longer read/);
-    expect(await refusals('agent-7')).to.deep.include({ action: 'detokenize.get', status: 403, code: 'GITGATE_FORBIDDEN', clientAddress: '127.0.0.1', target: id });
+    expect(await refusals('agent-7')).to.deep.include({ action: 'detokenize.reveal', status: 403, code: 'GITGATE_FORBIDDEN', clientAddress: '127.0.0.1', target: id });
     // Nothing was consumed: the grant is still there for an admin to see.
     expect((await http(`${api}/detokenize-requests/${id}`, { jwt: jwt.admin })).json().status).to.equal('approved');
   });
@@ -113,11 +113,11 @@ describe('e2e: authorization at the moment of use', function () {
   it('refuses the secret of an approved grant once a reload removed the requester role', async () => {
     const { id } = await approvedRequest();
     apply(policyOf({ requesters: ['contractors'] }));
-    const r = await http(`${api}/detokenize-requests/${id}`, { jwt: jwt.agent });
+    const r = await http(`${api}/detokenize-requests/${id}/reveal`, { method: 'POST', jwt: jwt.agent });
     expect(r.status).to.equal(403);
     expect(r.json().error.message).to.match(/no longer in a detokenize requester group/);
     apply(policyOf());
-    const again = await http(`${api}/detokenize-requests/${id}`, { jwt: jwt.agent });
+    const again = await http(`${api}/detokenize-requests/${id}/reveal`, { method: 'POST', jwt: jwt.agent });
     expect(again.status).to.equal(200);
     expect(again.json().secret).to.be.a('string');
   });
@@ -286,6 +286,8 @@ describe('e2e: authorization at the moment of use', function () {
       ['GET', '/detokenize-requests?sort=desc', { jwt: jwt.sec1 }],
       ['GET', `/detokenize-requests/${'x'.repeat(500)}`, { jwt: jwt.agent }],
       ['GET', `/detokenize-requests/${id}?x=1`, { jwt: jwt.agent }],
+      ['GET', '/detokenize-requests?mine=2', { jwt: jwt.agent }],
+      ['POST', `/detokenize-requests/${id}/reveal`, { jwt: jwt.agent, body: { force: true } }],
       ['POST', `/detokenize-requests/${id}/approve`, { jwt: jwt.sec1, body: { comment: 5 } }],
       ['POST', `/detokenize-requests/${id}/approve`, { jwt: jwt.sec1, body: { comment: 'x'.repeat(5000) } }],
       ['POST', `/detokenize-requests/${id}/approve`, { jwt: jwt.sec1, body: { status: 'approved' } }],
@@ -355,7 +357,7 @@ describe('e2e: authorization at the moment of use', function () {
     await new Promise<void>((resolve, reject) => lock.exec('BEGIN IMMEDIATE', (e) => (e ? reject(e) : resolve())));
     let refused;
     try {
-      refused = await http(`${api}/detokenize-requests/${id}`, { jwt: jwt.agent });
+      refused = await http(`${api}/detokenize-requests/${id}/reveal`, { method: 'POST', jwt: jwt.agent });
     } finally {
       await new Promise<void>((resolve) => lock.exec('ROLLBACK', () => lock.close(() => resolve())));
     }
@@ -363,7 +365,7 @@ describe('e2e: authorization at the moment of use', function () {
     expect(refused.json().secret).to.equal(undefined);
     expect(refused.json().error.code).to.equal('GITGATE_AUDIT_UNAVAILABLE');
     expect(refused.json().error.message).to.match(/not revealed/);
-    const revealed = await http(`${api}/detokenize-requests/${id}`, { jwt: jwt.agent });
+    const revealed = await http(`${api}/detokenize-requests/${id}/reveal`, { method: 'POST', jwt: jwt.agent });
     expect(revealed.status, revealed.text).to.equal(200);
     expect(revealed.json().secret).to.be.a('string');
     await demo.gw.audit.flush();

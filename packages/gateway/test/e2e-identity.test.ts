@@ -132,12 +132,15 @@ describe('e2e: identity, detokenize and audit', function () {
 
     const other = await http(`${api}/detokenize-requests/${id}`, { jwt: jwt.sec1 });
     expect(other.json().secret).to.equal(undefined);
-    const reveal = await http(`${api}/detokenize-requests/${id}`, { jwt: jwt.agent });
+    const read = await http(`${api}/detokenize-requests/${id}`, { jwt: jwt.agent });
+    expect(read.json().status).to.equal('approved');
+    expect(read.json().secret).to.equal(undefined);
+    const reveal = await http(`${api}/detokenize-requests/${id}/reveal`, { method: 'POST', jwt: jwt.agent });
     expect(reveal.status).to.equal(200);
     const secret = reveal.json().secret as string;
     expect(demo.secrets.map((x) => x.value.trim())).to.include(secret);
     expect(demo.gw.vault.tokenFor('github-pat', Buffer.from(secret))).to.equal(token);
-    const again = await http(`${api}/detokenize-requests/${id}`, { jwt: jwt.agent });
+    const again = await http(`${api}/detokenize-requests/${id}/reveal`, { method: 'POST', jwt: jwt.agent });
     expect(again.status).to.equal(410);
 
     await demo.gw.audit.flush();

@@ -54,7 +54,7 @@ describe('e2e: a reveal survives kill -9', function () {
 
     // SIGKILL the moment the response headers arrive: nothing queued after the answer gets written.
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${url}/api/v1/detokenize-requests/${id}`, { headers: { Authorization: `Bearer ${agent}` } }, (res) => {
+      const req = request(`${url}/api/v1/detokenize-requests/${id}/reveal`, { method: 'POST', headers: { Authorization: `Bearer ${agent}` } }, (res) => {
         proc.kill('SIGKILL');
         res.resume();
         resolve(res.statusCode ?? 0);

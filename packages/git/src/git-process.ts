@@ -59,8 +59,16 @@ export interface GitProcess {
 /** Starts `git <args>` with the clean environment. Callers go through GitCommand. */
 export function startGit(args: readonly string[], describe: string, opts: GitRunOptions): GitProcess {
   const full = opts.gitDir !== undefined ? [`--git-dir=${opts.gitDir}`, ...args] : [...args];
+  return startChild('git', full, gitEnv(opts.env), describe, opts);
+}
+
+/**
+ * Starts `file <args>` with exactly `env`, under the runner's timeout, kill and error rules. Product
+ * code starts git through GitCommand; this is for the few other programs (shell-command.ts).
+ */
+export function startChild(file: string, args: readonly string[], env: NodeJS.ProcessEnv, describe: string, opts: Omit<GitRunOptions, 'gitDir' | 'env'>): GitProcess {
   // Its own process group, so a kill reaches the helpers git starts (git-remote-http holds the socket).
-  const child = spawn('git', full, { cwd: opts.cwd, env: gitEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const child = spawn(file, [...args], { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   const stderr = collectTail(child);
   let reason: 'timeout' | 'aborted' | null = null;
   const stop = (why: 'timeout' | 'aborted' | null): void => {
@@ -95,7 +103,7 @@ export function startGit(args: readonly string[], describe: string, opts: GitRun
   };
 }
 
-function feedInput(child: ChildProcess, opts: GitRunOptions): void {
+function feedInput(child: ChildProcess, opts: Pick<GitRunOptions, 'input' | 'inputLines'>): void {
   const stdin = child.stdin!;
   if (opts.inputLines !== undefined) void feedLines(stdin, opts.inputLines).catch(() => killGroup(child));
   else if (typeof opts.input === 'string' || Buffer.isBuffer(opts.input)) stdin.end(opts.input);

@@ -5,3 +5,5 @@ export type { GitProcess, GitRunOptions, GitExit } from './git-process.js';
 export { GitError, GIT_ERROR } from './git-error.js';
 export { gitEnv, gitConfigEnv } from './git-env.js';
 export { feedLines } from './feed-lines.js';
+export { runShellCommand } from './shell-command.js';
+export type { ShellCommandOptions } from './shell-command.js';

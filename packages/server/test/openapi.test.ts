@@ -12,7 +12,7 @@ describe('OpenAPI document', () => {
   });
 
   it('describes every detokenize, token and audit route', () => {
-    for (const p of ['/detokenize-requests', '/detokenize-requests/{id}', '/detokenize-requests/{id}/approve', '/detokenize-requests/{id}/deny', '/tokens/{token}', '/tokens/{token}/revoke', '/audit/sessions', '/audit/exposures', '/audit/pushes', '/audit/requests', '/audit/syncs']) {
+    for (const p of ['/detokenize-requests', '/detokenize-requests/{id}', '/detokenize-requests/{id}/reveal', '/detokenize-requests/{id}/approve', '/detokenize-requests/{id}/deny', '/tokens/{token}', '/tokens/{token}/revoke', '/audit/sessions', '/audit/exposures', '/audit/pushes', '/audit/requests', '/audit/syncs']) {
       expect(openApiDocument.paths, p).to.have.property(p);
     }
   });

@@ -20,3 +20,5 @@ export type { WebhookReceiver, WebhookReceiverOptions, ReceivedHook } from './we
 export { captureLogger } from './capture-logger.js';
 export type { CaptureLogger, CapturedLine } from './capture-logger.js';
 export { slackMessageProblems, teamsMessageProblems } from './chat-payload-check.js';
+export { runAsync } from './run-async.js';
+export type { ProcessRun } from './run-async.js';

@@ -16,6 +16,8 @@ import { noopLogger, type Logger } from '../logger.js';
 import { openApiDocument } from './openapi.js';
 import { apiRoutes } from './api-routes.js';
 import { checkNames, readInput, badInput, type RouteInput } from './route-input.js';
+import { errorDetails } from './error-details.js';
+import { wrongMethodRoutes } from './wrong-method.js';
 import type { RouteDeclaration, RouteRequirement } from './route-declaration.js';
 import type { PushApprovalApi } from '../push-approval-api.js';
 
@@ -23,6 +25,8 @@ import type { PushApprovalApi } from '../push-approval-api.js';
 export interface DetokenizeApi {
   create(id: Identity, input: { token: string; reason?: string }): Promise<object>;
   listForApprover(id: Identity, q: { status?: string; limit?: number }): Promise<object[]>;
+  listForRequester(id: Identity, q: { status?: string; limit?: number }): Promise<object[]>;
+  reveal(id: Identity, requestId: string): Promise<object>;
   approve(id: Identity, requestId: string, comment?: string): Promise<object>;
   deny(id: Identity, requestId: string, comment?: string): Promise<object>;
   get(id: Identity, requestId: string): Promise<object>;
@@ -71,6 +75,7 @@ export function apiRouter(opts: ApiOptions): Router {
     if (h === undefined) throw new TypeError(`API route ${route.action} is declared without a handler`);
     r[route.method](route.path, serveRoute(opts, refusals, route, h));
   }
+  r.use(wrongMethodRoutes(apiRoutes, (req, status, code) => refusedCall(refusals, req, 'anonymous', 'wrong-method', status, code)));
   r.use((req, res) => {
     refusedCall(refusals, req, 'anonymous', 'unknown-route', 404, 'GITGATE_NOT_FOUND');
     res.status(404).json({ error: { code: 'GITGATE_NOT_FOUND', message: 'no such API route' } });
@@ -135,7 +140,7 @@ function serveRoute(opts: ApiOptions, refusals: RefusalAudit, route: RouteDeclar
       if (!(e as { audited?: unknown }).audited) refusedCall(refusals, req, actor, action, status, code, [req.params.id, req.params.token].find((v): v is string => typeof v === 'string'));
       if (res.headersSent) return next(e);
       if (status === 401) res.set('WWW-Authenticate', 'Bearer realm="gitgate"');
-      res.status(status).json({ error: { code, message, requestId } });
+      res.status(status).json({ error: { code, message, requestId, ...errorDetails(e) } });
     });
   };
 }
@@ -157,8 +162,12 @@ function routeHandlers(opts: ApiOptions): Readonly<Record<string, Handler>> {
   };
   return {
     'detokenize.create': async (_req, id, { body }) => ({ body: await detokenize().create(id, { token: body.token as string, reason: asString(body.reason) }) }),
-    'detokenize.list': async (_req, id, { query }) => ({ body: { items: await detokenize().listForApprover(id, { status: asString(query.status), limit: query.limit as number | undefined }) } }),
+    'detokenize.list': async (_req, id, { query }) => {
+      const q = { status: asString(query.status), limit: query.limit as number | undefined };
+      return { body: { items: await (query.mine === 1 ? detokenize().listForRequester(id, q) : detokenize().listForApprover(id, q)) } };
+    },
     'detokenize.get': async (req, id) => ({ body: await detokenize().get(id, String(req.params.id)) }),
+    'detokenize.reveal': async (req, id) => ({ body: await detokenize().reveal(id, String(req.params.id)) }),
     'detokenize.approve': async (req, id, { body }) => ({ body: await detokenize().approve(id, String(req.params.id), asString(body.comment)) }),
     'detokenize.deny': async (req, id, { body }) => ({ body: await detokenize().deny(id, String(req.params.id), asString(body.comment)) }),
     'push.list': async (_req, id, { query }) => ({ body: { items: await pushes().listForApprover(id, { status: asString(query.status), limit: query.limit as number | undefined }) } }),

@@ -78,7 +78,7 @@ const SCRIPT = `'use strict';
       tr.appendChild(cell(r.requester));
       var t = cell(''); var code = document.createElement('code'); code.textContent = r.token; t.appendChild(code); tr.appendChild(t);
       var ctx = r.context || {};
-      tr.appendChild(cell([ctx.repo, ctx.path, ctx.commit ? ctx.commit.slice(0, 12) : null, ctx.rule, ctx.maskedPreview].filter(Boolean).join(' · ')));
+      tr.appendChild(cell([ctx.repo, ctx.path, (ctx.upstreamCommit || ctx.commit || '').slice(0, 12) || null, ctx.rule, ctx.maskedPreview].filter(Boolean).join(' · ')));
       tr.appendChild(cell(r.reason));
       tr.appendChild(cell(r.expiresAt));
       tr.appendChild(decision('detokenize', r.id));

@@ -70,13 +70,34 @@ export const openApiDocument = {
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     schemas: {
-      Error: { type: 'object', required: ['error'], properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, requestId: { type: 'string' } } } } },
+      Error: {
+        type: 'object', required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            properties: {
+              code: { type: 'string' }, message: { type: 'string' },
+              requestId: { type: 'string', description: 'this call\'s id in the gateway\'s log' },
+              openRequestId: { type: 'string', description: 'on a 409 of POST /detokenize-requests: the caller\'s open request for the same token' },
+            },
+          },
+        },
+      },
       Request: {
         type: 'object',
         properties: {
           id: { type: 'string' }, status: { type: 'string' }, token: { type: 'string' }, requester: { type: 'string' },
           reason: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' }, approvals: { type: 'array', items: { type: 'object' } },
-          secret: { type: 'string', description: 'present only for the requester, once approved' },
+          context: {
+            type: 'object',
+            description: 'where the token was seen: repo, path and commit as served (the sanitized id a clone holds); upstreamCommit only for approvers and admins',
+            properties: {
+              type: { type: 'string' }, repo: { type: ['string', 'null'] }, path: { type: ['string', 'null'] }, commit: { type: ['string', 'null'] },
+              upstreamCommit: { type: ['string', 'null'] }, rule: { type: ['string', 'null'] }, occurrences: { type: 'integer' }, maskedPreview: { type: 'string' },
+            },
+          },
+          secret: { type: 'string', description: 'only in the answer of POST /detokenize-requests/{id}/reveal' },
+          secretEncoding: { type: 'string', enum: ['utf8', 'base64'] },
         },
       },
       PushRequest: {
