@@ -364,7 +364,7 @@ export class DetokenizeService {
   async get(id: Principal, requestId: string): Promise<RequestView> {
     this.#assertOpen();
     assertPrincipal(id);
-    const rid = requestIdOf(requestId);
+    const rid = requestIdOf(requestId, 'detokenize request');
     await this.#sweep(this.#clock());
     const row = await this.#visibleRow(id, rid);
     return this.#shown(this.#view(row, await this.#approvals(this.#db, rid)), this.#seesUpstream(id));

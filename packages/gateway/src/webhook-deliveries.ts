@@ -7,7 +7,7 @@
  */
 import {
   WebhookNotifier, WebhookQueue, detokenizeNotification, pushNotification,
-  type DetokenizeEvent, type PushApprovalEvent, type RequestFacts, type WebhookFormat,
+  type DetokenizeEvent, type PushApprovalEvent, type RequestFacts, type WebhookFormat, type WebhookNotification,
 } from '@gitgate/access';
 import type { AuditLog } from '@gitgate/audit';
 import type { Logger } from '@gitgate/log';
@@ -52,18 +52,21 @@ export class WebhookDeliveries {
 
   /** Queues the notification of `e`; `facts` finds its request's repository, path and reason. Never throws. */
   notify(e: DetokenizeEvent, facts: (e: DetokenizeEvent) => Promise<RequestFacts>): void {
-    this.#chain = this.#chain
-      .then(async () => {
-        await this.#queue.enqueue(detokenizeNotification(e, await facts(e)));
-      })
-      .catch((err: unknown) => this.#log.error('webhook notification not queued', { kind: e.type, requestId: e.requestId, code: (err as { code?: unknown })?.code ?? (err as Error)?.name }));
+    this.#enqueue(async () => detokenizeNotification(e, await facts(e)), e.type, e.requestId);
   }
 
   /** Queues the notification of a held push's event (push-notification.ts). Never throws. */
   notifyPush(e: PushApprovalEvent): void {
+    this.#enqueue(async () => pushNotification(e), e.type, e.requestId);
+  }
+
+  /** Queues a notification after those before it (the queue's order is the events' order). Never throws. */
+  #enqueue(make: () => Promise<WebhookNotification>, kind: string, requestId: string | null): void {
     this.#chain = this.#chain
-      .then(() => this.#queue.enqueue(pushNotification(e)))
-      .catch((err: unknown) => this.#log.error('webhook notification not queued', { kind: e.type, requestId: e.requestId, code: (err as { code?: unknown })?.code ?? (err as Error)?.name }));
+      .then(async () => {
+        await this.#queue.enqueue(await make());
+      })
+      .catch((err: unknown) => this.#log.error('webhook notification not queued', { kind, requestId, code: (err as { code?: unknown })?.code ?? (err as Error)?.name }));
   }
 
   /** Starts delivering, pending deliveries from before a restart first; links go to `gatewayUrl`/approvals unless a page URL is set. */
