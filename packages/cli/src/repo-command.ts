@@ -33,20 +33,7 @@ export async function repoCommand(cmd: 'repos' | 'repo', argv: string[], out: No
     return 2;
   }
   const file = v.config;
-  if (cmd === 'repos') {
-    // Resolving GitHub organisations takes their credential; no other secret is needed to list.
-    const config = loadConfig(file, { resolveSecret: (path) => /^repos\[\d+\]\.github\.auth\./.test(path) });
-    const rows: ExposedRow[] = [];
-    for (const r of config.repos) rows.push({ name: r.name, from: redactUrl(r.upstream), readers: r.readers, ...pushOf(r) });
-    for (const g of config.github) {
-      const connector = new GitHubConnector({ org: g.org, include: g.include, auth: g.auth, baseUrl: g.baseUrl, includeArchived: g.includeArchived });
-      for (const repo of await connector.resolve()) rows.push({ name: repo.name, from: `github:${g.org} ${repo.cloneUrl} (default ${repo.defaultBranch})`, readers: g.readers, ...pushOf(g) });
-    }
-    if (v.json) out.write(JSON.stringify(rows, null, 2) + '\n');
-    else if (rows.length === 0) err.write('no repositories\n');
-    else out.write(rows.map((r) => `${r.name}\t${r.from}\treaders: ${r.readers.join(',') || '-'}${r.push ? `\tpush: ${r.push.branches.join(',')} (writers: ${r.push.writers.join(',') || '-'})` : ''}\n`).join(''));
-    return 0;
-  }
+  if (cmd === 'repos') return listExposed(file, v.json === true, out, err);
   const sub = positionals[0];
   const doc = parseDocument(readFileSync(file, 'utf8'));
   if (doc.errors.length > 0) {
@@ -115,4 +102,20 @@ interface ExposedRow {
 /** The push branches and writers of an entry, or nothing for a read-only repository. */
 function pushOf(r: { push?: PushSettings; writers?: string[] }): Pick<ExposedRow, 'push'> {
   return r.push ? { push: { branches: [...r.push.branches], writers: r.writers ?? [] } } : {};
+}
+
+/** `gitgate repos`: what is exposed and from where (GitHub organisations resolved), who may push where. */
+async function listExposed(file: string, json: boolean, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  // Resolving GitHub organisations takes their credential; no other secret is needed to list.
+  const config = loadConfig(file, { resolveSecret: (path) => /^repos\[\d+\]\.github\.auth\./.test(path) });
+  const rows: ExposedRow[] = [];
+  for (const r of config.repos) rows.push({ name: r.name, from: redactUrl(r.upstream), readers: r.readers, ...pushOf(r) });
+  for (const g of config.github) {
+    const connector = new GitHubConnector({ org: g.org, include: g.include, auth: g.auth, baseUrl: g.baseUrl, includeArchived: g.includeArchived });
+    for (const repo of await connector.resolve()) rows.push({ name: repo.name, from: `github:${g.org} ${repo.cloneUrl} (default ${repo.defaultBranch})`, readers: g.readers, ...pushOf(g) });
+  }
+  if (json) out.write(JSON.stringify(rows, null, 2) + '\n');
+  else if (rows.length === 0) err.write('no repositories\n');
+  else out.write(rows.map((r) => `${r.name}\t${r.from}\treaders: ${r.readers.join(',') || '-'}${r.push ? `\tpush: ${r.push.branches.join(',')} (writers: ${r.push.writers.join(',') || '-'})` : ''}\n`).join(''));
+  return 0;
 }

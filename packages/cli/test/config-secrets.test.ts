@@ -33,7 +33,7 @@ describe('config secret references resolved per use', () => {
 
   it('resolves the references the command names and no other', () => {
     const c = validateConfig(raw, '/srv/gitgate', 'config', { HOOK: 'signing-value' }, { resolveSecret: (p) => p === 'detokenize.webhook.secret' });
-    expect(c.detokenize.webhook).to.deep.equal({ url: 'https://hooks.example.test/x', secret: 'signing-value' });
+    expect(c.detokenize.webhook).to.deep.include({ url: 'https://hooks.example.test/x', secret: 'signing-value' });
   });
 });
 

@@ -140,7 +140,7 @@ describe('AnchorPublisher', function () {
       expect(b.headers['x-gitgate-delivery']).to.equal(a.headers['x-gitgate-delivery']);
       expect(b.headers['x-gitgate-signature']).to.equal(sign('shh', b.body));
       expect(JSON.parse(b.body)).to.include({ seq: 42, hash: 'ab'.repeat(32) });
-      expect(logs.text()).to.match(/warn audit anchor attempt failed .*"status":503/);
+      expect(logs.text()).to.match(/warn audit anchor attempt failed .*"error":"HTTP 503"/);
     } finally {
       await p.stop();
       await sink.close();

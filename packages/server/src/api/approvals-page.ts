@@ -83,6 +83,7 @@ const SCRIPT = `'use strict';
       tr.appendChild(cell(r.expiresAt));
       tr.appendChild(decision('detokenize', r.id));
       tbody.appendChild(tr);
+      linked(tr, r.id);
     });
   }
   function decision(kind, id) {
@@ -110,9 +111,12 @@ const SCRIPT = `'use strict';
       tr.appendChild(cell(p.expiresAt));
       tr.appendChild(decision('push', p.id));
       tbody.appendChild(tr);
-      // A webhook message links here as /approvals#<request id>: mark that request and bring it into view.
-      if (location.hash === '#' + encodeURIComponent(r.id)) { tr.className = 'linked'; tr.scrollIntoView(); }
+      linked(tr, p.id);
     });
+  }
+  // A webhook message links here as /approvals#<request id>: mark that request and bring it into view.
+  function linked(tr, id) {
+    if (location.hash === '#' + encodeURIComponent(id)) { tr.className = 'linked'; tr.scrollIntoView(); }
   }
   function load(note) {
     return Promise.all([
