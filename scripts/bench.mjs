@@ -5,27 +5,30 @@
 // clone; plus `git filter-repo --replace-text` on a fresh mirror (the cold-clone target) and the
 // gateway's peak RSS on this repository and on the small demo repository.
 //
-//   node scripts/bench.mjs [<repo-path>] [--objects 50000] [--seed bench] [--runs 3]
-//                          [--keep] [--json] [--cpu-prof] [--no-small]
+//   node scripts/bench.mjs [<repo-path> | --repo git|<repo-path>] [--repo-source URL|PATH]
+//                          [--objects 50000] [--seed bench] [--runs 3] [--keep] [--json] [--cpu-prof] [--no-small]
 //
-// Without <repo-path> the 50k-object bench repository is generated once by fixtures/bench-repo.mjs and
-// cached under .bench/ (git-ignored), keyed by seed and object count. See docs/benchmarks.md.
+// Without a repository the 50k-object bench repository is generated once by fixtures/bench-repo.mjs and
+// cached under .bench/ (git-ignored), keyed by seed and object count. `--repo git` clones the heads and
+// tags of git/git once into .bench/git-git/ from --repo-source, else $GITGATE_BENCH_GIT_SOURCE, else
+// GitHub. The cold sync is also reported per stage (objects per second, cores kept busy) with the cold
+// clone's time to first byte. See docs/benchmarks.md.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { git, gitOk, gitText, reachableObjects, hasFilterRepo } from './lib/bench-git.mjs';
+import { git, gitOk, gitText, reachableObjects, hasFilterRepo, packetTimes } from './lib/bench-git.mjs';
 import { startHttpBackend } from './lib/http-backend-server.mjs';
 import { spawnGatewayChild } from './lib/gateway-child.mjs';
-import { sampleTree, memoryOf, cpuOf } from './lib/proc-sampler.mjs';
+import { sampleTree, memoryOf, cpuOf, cpuBetween } from './lib/proc-sampler.mjs';
 import { summariseCpuProfile } from './lib/cpu-profile.mjs';
 import { canTraceGit, gitTraceShim } from './lib/git-trace-shim.mjs';
-import { BENCH_REPO_OPTIONS, bareCopy, cachedBenchRepo } from './lib/bench-repo-cache.mjs';
+import { BENCH_REPO_OPTIONS, GIT_GIT_SOURCE, bareCopy, cachedBenchRepo, cachedGitRepo } from './lib/bench-repo-cache.mjs';
 import { median, table } from './lib/bench-report.mjs';
 import { benchArgs, benchSession, integerOption } from './lib/bench-session.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const USAGE = `usage: node scripts/bench.mjs [<repo-path>] [--objects N] [--seed TEXT] [--runs N] [--keep] [--json] [--cpu-prof] [--trace-git] [--no-small] [--medium N]`;
+const USAGE = `usage: node scripts/bench.mjs [<repo-path> | --repo git|<repo-path>] [--repo-source URL|PATH] [--objects N] [--seed TEXT] [--runs N] [--keep] [--json] [--cpu-prof] [--trace-git] [--no-small] [--medium N]`;
 
 // Targets of the product (docs/benchmarks.md): warm clone within 10% of stock git, cold clone no
 // slower than a filter-repo rewrite, and gateway memory that does not grow with repository size.
@@ -34,6 +37,8 @@ const TARGET = { warm: 1.1, cold: 1.0, rss: 1.25, audit: 1.05 };
 const { values: opt, positionals } = benchArgs(USAGE, {
   ...BENCH_REPO_OPTIONS,
   runs: { type: 'string', default: '3' },
+  repo: { type: 'string' },
+  'repo-source': { type: 'string' },
   'cpu-prof': { type: 'boolean', default: false },
   'no-small': { type: 'boolean', default: false },
   medium: { type: 'string' },
@@ -41,6 +46,9 @@ const { values: opt, positionals } = benchArgs(USAGE, {
 }, { allowPositionals: true });
 const objectsWanted = integerOption(opt.objects, '--objects', 100);
 const runs = integerOption(opt.runs, '--runs', 1);
+// The repository to measure: `git` (git/git, cloned once), a path, or none (the generated one).
+const repoArg = opt.repo ?? positionals[0];
+if (opt.repo !== undefined && positionals[0] !== undefined) throw new TypeError('give the repository either as <repo-path> or with --repo, not both');
 // A second generated repository, a fifth of the size by default: memory measured at two sizes tells
 // growth with size apart from the fixed cost any gateway that streams packs pays (0: skip).
 const mediumObjects = opt.medium === undefined ? Math.floor(objectsWanted / 5) : Number(opt.medium);
@@ -58,12 +66,17 @@ atEnd(() => {
   for (const c of children) c.kill();
 });
 
-/** Clones with protocol v2 into a new temp dir; returns { ms, dir }. */
-async function timedClone(url, label, extra = []) {
+/**
+ * Clones with protocol v2 into a new temp dir; returns { ms, dir }. With `firstBytes`, the client's
+ * packets are traced (GIT_TRACE_PACKET) and { firstRefMs, fetchAnswerMs, firstPackByteMs } is added.
+ */
+async function timedClone(url, label, extra = [], { firstBytes = false } = {}) {
   const dir = join(work, 'clones', `${label}-${Math.random().toString(36).slice(2, 8)}`);
   mkdirSync(dirname(dir), { recursive: true });
-  const r = await gitOk(['-c', 'protocol.version=2', 'clone', '--bare', '-q', ...extra, url, dir]);
-  return { ms: r.ms, dir };
+  const traceFile = `${dir}.packet-trace`;
+  const startedAt = Date.now();
+  const r = await gitOk(['-c', 'protocol.version=2', 'clone', '--bare', '-q', ...extra, url, dir], firstBytes ? { env: { GIT_TRACE_PACKET: traceFile } } : undefined);
+  return { ms: r.ms, dir, ...(firstBytes ? { firstBytes: packetTimes(traceFile, startedAt) } : {}) };
 }
 
 /** Fetches heads and tags into an existing bare clone (a bare clone has no fetch refspec of its own). */
@@ -153,13 +166,16 @@ async function measureRepo({ label, upstream, httpUrl, advance, secrets, filterR
   beginPhase('cold');
   let t0 = Date.now();
   result.coldStartT = t0;
-  const gCold = await timedClone(`${base}/${repoName}.git`, `${label}-gw-cold`);
+  const gCold = await timedClone(`${base}/${repoName}.git`, `${label}-gw-cold`, [], { firstBytes: true });
+  const coldEnd = Date.now();
   result.coldSync = await child.lastSync(repoName);
   result.coldLogs = child.logs.filter((l) => l.t >= t0 && ['upstream fetched', 'sync started', 'sync finished'].includes(l.msg));
+  const coldStages = child.logs.filter((l) => l.t >= t0 && l.t <= coldEnd && l.msg === 'sync phase').map((l) => ({ phase: l.meta.phase, objects: l.meta.objects, ms: l.meta.ms, endT: l.t }));
   say(`[${label}] gitgate cold clone ${(gCold.ms / 1000).toFixed(2)} s (sync ${result.coldSync?.ms} ms)`);
-  const hCold = await timedClone(`${httpUrl}/${label}.git`, `${label}-hb-cold`);
+  const hCold = await timedClone(`${httpUrl}/${label}.git`, `${label}-hb-cold`, [], { firstBytes: true });
   say(`[${label}] http-backend first clone ${(hCold.ms / 1000).toFixed(2)} s`);
   result.cold = { gitgate: gCold.ms, httpBackend: hCold.ms };
+  result.coldFirstBytes = { gitgate: gCold.firstBytes, httpBackend: hCold.firstBytes };
   result.cloneObjects = { gitgate: await reachableObjects(gCold.dir), httpBackend: await reachableObjects(hCold.dir) };
   await child.stop();
 
@@ -258,6 +274,11 @@ async function measureRepo({ label, upstream, httpUrl, advance, secrets, filterR
     children.delete(fresh);
   }
   const samples = sampler.stop();
+  // Cores kept busy per stage: the CPU the gateway's process tree used in the stage over its wall time.
+  result.coldStages = coldStages.map((s) => {
+    const cpuMs = cpuBetween(samples.cpu, s.endT - s.ms, s.endT);
+    return { ...s, cpuMs, cores: cpuMs === null || s.ms === 0 ? null : cpuMs / s.ms, perSecond: s.objects === null || s.ms === 0 ? null : (s.objects * 1000) / s.ms };
+  });
   const allDesc = samples.phases.flatMap((p) => p.descendants);
   result.rss.gitChildMaxHwmKb = Math.max(0, ...allDesc.map((d) => d.hwmKb));
   result.rss.gitChildMaxCmd = allDesc.find((d) => d.hwmKb === result.rss.gitChildMaxHwmKb)?.cmd ?? null;
@@ -388,6 +409,24 @@ function rows(large, small, medium) {
   return out;
 }
 
+/**
+ * Table rows of the cold sync's stages. The fetch stage has no count of its own: on a cold sync it
+ * brings every object the object list then counts, which is the figure shown for it.
+ */
+function stageRows(stages) {
+  const listed = stages.find((s) => s.phase === 'object list')?.objects ?? null;
+  const total = { ms: 0, cpuMs: 0 };
+  const out = stages.map((s) => {
+    const objects = s.objects ?? (s.phase === 'fetch' ? listed : null);
+    total.ms += s.ms;
+    total.cpuMs += s.cpuMs ?? 0;
+    const perSecond = objects === null || s.ms === 0 ? null : (objects * 1000) / s.ms;
+    return [s.phase, sec(s.ms), objects === null ? '—' : String(objects), perSecond === null ? '—' : Math.round(perSecond).toLocaleString('en-US'), sec(s.cpuMs), s.cores === null ? '—' : s.cores.toFixed(2)];
+  });
+  out.push(['whole sync', sec(total.ms), listed === null ? '—' : String(listed), listed === null || total.ms === 0 ? '—' : Math.round((listed * 1000) / total.ms).toLocaleString('en-US'), sec(total.cpuMs), total.ms === 0 ? '—' : (total.cpuMs / total.ms).toFixed(2)]);
+  return out;
+}
+
 function printReport(res) {
   const { large, small } = res;
   const p = (s = '') => process.stdout.write(s + '\n');
@@ -411,6 +450,15 @@ function printReport(res) {
   p(`Warm clones that ran an up-to-date sync (coalescing window expired): ${large.warm.syncsDuring.join(', ')} of ${runs}.`);
   p(`1-commit fetch syncs (gitgate, coalescing off): ${large.incremental.syncs.map((x) => `${x?.objects} objects in ${x?.ms} ms`).join('; ')}.`);
   if (large.filterRepo?.ms) p(`filter-repo: ${sec(large.filterRepo.ms)} rewrite alone (+ ${sec(large.filterRepo.mirrorCopyMs)} local mirror copy), ${large.filterRepo.literals} literals.`);
+  p();
+  p('cold sync by stage (gateway "sync phase" log lines; CPU: the gateway process tree from /proc every 25 ms,');
+  p('its own, its live descendants\' and its reaped ones\'; cores = CPU seconds / wall seconds):');
+  p(table(['stage', 'wall', 'objects', 'objects/s', 'CPU', 'cores'], stageRows(large.coldStages)));
+  const fb = large.coldFirstBytes;
+  const msOr = (x) => (x === null || x === undefined ? '—' : `${(x / 1000).toFixed(2)} s`);
+  p('cold clone, time to first byte (client GIT_TRACE_PACKET stamps from git clone\'s spawn: first ref advertised /');
+  p('first packet answering the fetch / first pack byte):');
+  p(`  gitgate ${msOr(fb.gitgate?.firstRefMs)} / ${msOr(fb.gitgate?.fetchAnswerMs)} / ${msOr(fb.gitgate?.firstPackByteMs)}; http-backend ${msOr(fb.httpBackend?.firstRefMs)} / ${msOr(fb.httpBackend?.fetchAnswerMs)} / ${msOr(fb.httpBackend?.firstPackByteMs)}`);
   p();
   p('cold clone phases (gateway log, ms since the client started cloning):');
   const start = large.coldStartT;
@@ -454,11 +502,18 @@ async function main() {
   let advance;
   let source;
   let planted = null;
-  if (positionals[0]) {
-    const given = resolve(positionals[0]);
+  if (repoArg) {
+    let given = repoArg === 'git' ? null : resolve(repoArg);
+    if (given === null) {
+      const from = opt['repo-source'] ?? process.env.GITGATE_BENCH_GIT_SOURCE ?? GIT_GIT_SOURCE;
+      const cached = await cachedGitRepo({ source: from, say });
+      given = cached.gitDir;
+      source = `git/git, heads and tags of ${cached.meta.source} (${cached.cached ? 'cached' : 'cloned'} in .bench/git-git)`;
+    } else {
+      source = given;
+    }
     const gitDir = await gitText(['-C', given, 'rev-parse', '--absolute-git-dir']);
     upstream = await servedCopy(gitDir, 'large');
-    source = given;
     // A user repository has no planted list: a few dummy literals give filter-repo the same kind of work.
     secrets = ['gitgate-bench-dummy-secret-1', 'gitgate-bench-dummy-secret-2', 'gitgate-bench-dummy-secret-3'];
     advance = (i) => advanceByCommitTree(upstream, i);
@@ -476,7 +531,7 @@ async function main() {
 
   const large = await measureRepo({ label: 'large', upstream, httpUrl: httpBackend.url, advance, secrets, filterRepo: true });
   let medium = null;
-  if (!positionals[0] && mediumObjects > 0) {
+  if (!repoArg && mediumObjects > 0) {
     const bench = await cachedBenchRepo({ objects: mediumObjects, seed: opt.seed, say });
     const copy = await servedCopy(bench.gitDir, 'medium');
     const { advanceBenchRepo } = await import('../fixtures/bench-repo.mjs');

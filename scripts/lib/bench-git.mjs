@@ -1,5 +1,6 @@
 // Runs the real git client for the benchmark: clean configuration, timed with process.hrtime.bigint().
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { GIT_CLEAN_ENV } from '../../packages/testkit/dist/src/git-env.js';
 
 /** Environment for every git the benchmark runs: no user or system config can change the figures. */
@@ -56,4 +57,30 @@ export async function reachableObjects(gitDir) {
 export async function hasFilterRepo() {
   const r = await git(['filter-repo', '--version']);
   return r.code === 0;
+}
+
+/**
+ * When a client traced with GIT_TRACE_PACKET=`traceFile` got its first bytes, in ms after `startedAt`
+ * (epoch ms of its spawn): the first advertised ref (ls-refs), the first packet answering its fetch
+ * (progress or the `packfile` section) and the first pack byte (git traces `PACK ...`, then stops
+ * tracing). git stamps each line with local wall-clock time to the microsecond. Null when not seen.
+ */
+export function packetTimes(traceFile, startedAt) {
+  const lines = readFileSync(traceFile, 'utf8').split('\n');
+  const d = new Date(startedAt);
+  const startOfDay = startedAt - (((d.getHours() * 60 + d.getMinutes()) * 60 + d.getSeconds()) * 1000 + d.getMilliseconds());
+  const at = (line) => {
+    const m = /^(\d\d):(\d\d):(\d\d\.\d+) /.exec(line);
+    if (!m) return null;
+    let t = startOfDay + ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000;
+    if (t < startedAt - 60_000) t += 86_400_000; // the clone ran past midnight
+    return t - startedAt;
+  };
+  // Only the clone's own packets (`clone<`), not remote-curl's copies of them (`git<`).
+  const received = lines.filter((l) => / clone< | sideband< /.test(l));
+  const fetchSent = lines.findIndex((l) => / clone> command=fetch$/.test(l));
+  const firstRef = received.find((l) => / clone< [0-9a-f]{40} /.test(l));
+  const answer = fetchSent < 0 ? undefined : lines.slice(fetchSent).find((l) => / clone< (?!0000|0001|0002)|sideband< /.test(l) && !/ clone< (want|have) /.test(l));
+  const pack = received.find((l) => / sideband< PACK \.\.\.| clone< PACK \.\.\./.test(l));
+  return { firstRefMs: firstRef ? at(firstRef) : null, fetchAnswerMs: answer ? at(answer) : null, firstPackByteMs: pack ? at(pack) : null };
 }

@@ -48,3 +48,32 @@ export async function bareCopy(source, dest) {
   await gitOk(['clone', '--bare', '-q', source, dest]);
   return dest;
 }
+
+/** Where `--repo git` clones git/git from when neither --repo-source nor GITGATE_BENCH_GIT_SOURCE says. */
+export const GIT_GIT_SOURCE = 'https://github.com/git/git.git';
+
+/**
+ * git/git's heads and tags, cloned once from `source` (URL or path) into `.bench/git-git/` (a clone
+ * that is not hard-linked to a local source, so it holds those objects only). Resolves with
+ * { gitDir, meta: { source, clonedAt }, cached }; a cache made from another source is used as it is.
+ */
+export async function cachedGitRepo({ source, say = () => {} }) {
+  const dir = join(ROOT, '.bench', 'git-git');
+  const metaFile = join(dir, 'meta.json');
+  const gitDir = join(dir, 'upstream.git');
+  if (existsSync(metaFile)) {
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+    say(`using cached ${gitDir} (heads and tags of ${meta.source})`);
+    return { gitDir, meta, cached: true };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  say(`cloning heads and tags of ${source} into ${gitDir} (once; cached for later runs)`);
+  const t = process.hrtime.bigint();
+  await gitOk(['clone', '--bare', '--no-local', '-q', source, gitDir]);
+  const meta = { source, clonedAt: new Date().toISOString() };
+  writeFileSync(`${metaFile}.tmp`, JSON.stringify(meta));
+  renameSync(`${metaFile}.tmp`, metaFile);
+  say(`cloned in ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(1)} s`);
+  return { gitDir, meta, cached: false };
+}

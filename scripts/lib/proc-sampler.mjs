@@ -20,25 +20,57 @@ export function memoryOf(pid) {
  * it has waited for (cutime+cstime). Null when it is gone.
  */
 export function cpuOf(pid) {
+  const s = statOf(pid);
+  return s && { selfMs: s.selfMs, childrenMs: s.childrenMs };
+}
+
+/** Parent pid and CPU times (ms) of a process from /proc/<pid>/stat; null when it is gone. */
+function statOf(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // The command name is in parentheses and may hold spaces: the fields follow the last ')'. Fields 4
+    // and 14-17 of proc(5) (ppid, utime, stime, cutime, cstime) sit at 1 and 11-14 once pid and comm are cut off.
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14-17 of proc(5) (utime, stime, cutime, cstime) sit at 11-14 once pid and comm are cut off.
     const tick = 1000 / 100; // USER_HZ is 100 on Linux
-    return { selfMs: (Number(f[11]) + Number(f[12])) * tick, childrenMs: (Number(f[13]) + Number(f[14])) * tick };
+    return { ppid: Number(f[1]), selfMs: (Number(f[11]) + Number(f[12])) * tick, childrenMs: (Number(f[13]) + Number(f[14])) * tick };
   } catch {
     return null;
   }
 }
 
-function parentOf(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // The command name is in parentheses and may hold spaces: the fields follow the last ')'.
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return null;
-  }
+/**
+ * CPU time (ms) the tree under `pid` has used so far: its own, its reaped descendants' (cutime, cstime)
+ * and, recursively, that of its live children. `stats` maps pid to statOf; `kids` pid to child pids.
+ */
+function treeCpuMs(pid, stats, kids, depth = 0) {
+  const s = stats.get(pid);
+  if (!s) return 0;
+  let ms = s.selfMs + s.childrenMs;
+  if (depth < 16) for (const c of kids.get(pid) ?? []) ms += treeCpuMs(c, stats, kids, depth + 1);
+  return ms;
+}
+
+/**
+ * CPU seconds the sampled tree used between two epoch times (ms), from the `cpu` series of
+ * sampleTree().stop(), interpolated between samples; null when the series does not cover the span.
+ */
+export function cpuBetween(series, fromMs, toMs) {
+  const at = (t) => {
+    if (series.length === 0 || t < series[0].t || t > series[series.length - 1].t) return null;
+    let lo = 0;
+    let hi = series.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (series[mid].t <= t) lo = mid;
+      else hi = mid;
+    }
+    const a = series[lo];
+    const b = series[hi];
+    return b.t === a.t ? a.cpuMs : a.cpuMs + ((b.cpuMs - a.cpuMs) * (t - a.t)) / (b.t - a.t);
+  };
+  const from = at(fromMs);
+  const to = at(toMs);
+  return from === null || to === null ? null : Math.max(0, to - from);
 }
 
 function commandOf(pid) {
@@ -51,8 +83,9 @@ function commandOf(pid) {
 
 /**
  * Starts sampling the tree under `rootPid` every `intervalMs`. `mark(label)` starts a new phase;
- * `stop()` returns { phases: [{ label, descendants: [{pid, cmd, startMs, endMs, hwmKb}], peakTreeKb }] }.
- * Times are ms since the sampler started.
+ * `stop()` returns { phases: [{ label, descendants: [{pid, cmd, startMs, endMs, hwmKb}], peakTreeKb }],
+ * cpu: [{ t, cpuMs }] }: phase times are ms since the sampler started; `cpu` is the CPU the whole tree
+ * has used by epoch time `t` (ms) at each sample, for cpuBetween.
  */
 export function sampleTree(rootPid, { intervalMs = 25 } = {}) {
   const t0 = process.hrtime.bigint();
@@ -65,13 +98,22 @@ export function sampleTree(rootPid, { intervalMs = 25 } = {}) {
     phases.push(phase);
   };
   mark('start');
+  const cpu = [];
   const tick = () => {
     const parents = new Map();
+    const stats = new Map();
+    const kids = new Map();
     for (const name of readdirSync('/proc')) {
       if (!/^\d+$/.test(name)) continue;
-      const pp = parentOf(name);
-      if (pp !== null) parents.set(Number(name), pp);
+      const s = statOf(name);
+      if (s === null) continue;
+      const pid = Number(name);
+      parents.set(pid, s.ppid);
+      stats.set(pid, s);
+      if (!kids.has(s.ppid)) kids.set(s.ppid, []);
+      kids.get(s.ppid).push(pid);
     }
+    cpu.push({ t: Date.now(), cpuMs: treeCpuMs(rootPid, stats, kids) });
     const inTree = (pid) => {
       for (let p = parents.get(pid), hops = 0; p !== undefined && hops < 16; p = parents.get(p), hops++) {
         if (p === rootPid) return true;
@@ -110,6 +152,7 @@ export function sampleTree(rootPid, { intervalMs = 25 } = {}) {
           label: p.label, startMs: p.startMs, peakTreeKb: p.peakTreeKb, peakChildrenKb: p.peakChildrenKb,
           descendants: [...p.descendants.values()],
         })),
+        cpu,
       };
     },
   };

@@ -112,6 +112,9 @@ interface SyncPlan {
   tips: string[];
 }
 
+/** Ends one timed stage of a sync (see #phaseClock). */
+type PhaseClock = (phase: string, objects: number | null) => void;
+
 export class RepoMirror {
   readonly name: string;
   /** The only store the serving path may read. */
@@ -183,10 +186,13 @@ export class RepoMirror {
   async #run(): Promise<SyncReport> {
     const started = Date.now();
     const { idMap, name } = this.#opts;
+    const phase = this.#phaseClock(started);
     const moved = await this.#fetchUpstream(started);
+    phase('fetch', null);
     const generation = this.#generation();
     let state = await idMap.state(name);
     const { refs, head, refRecords, tips } = await this.#namedRefs();
+    phase('refs', refs.length);
     const sameTips = state !== undefined && tips.length === state.tips.length && tips.every((t, i) => t === state!.tips[i]);
     if (!moved && sameTips && state!.generation === generation && state!.head === head && this.#last) {
       return this.#unchanged(started);
@@ -205,12 +211,12 @@ export class RepoMirror {
       secrets: 0, secretsByRule: {}, refs: refs.length, ms: 0, finishedAt: 0,
     };
     const plan: SyncPlan = { generation, refs, head, refRecords, tips };
-    if (!sameTips || state === undefined) await this.#syncObjects(plan, state?.tips ?? [], report);
+    if (!sameTips || state === undefined) await this.#syncObjects(plan, state?.tips ?? [], report, phase);
     else await this.#repointRefs(plan, state, report);
 
     report.finishedAt = Date.now();
     this.#last = report;
-    await this.#maintain(report);
+    if (await this.#maintain(report)) phase('repack', report.objects);
     report.ms = Date.now() - started;
     this.#log.info('sync finished', { repo: name, objects: report.objects, rewritten: report.rewritten, secrets: report.secrets, ms: report.ms });
     return report;
@@ -256,16 +262,18 @@ export class RepoMirror {
    * Rewrites the objects new since `oldTips` into the sanitized store, then records object tokens, moves
    * the refs and commits the id map, in that order.
    */
-  async #syncObjects(plan: SyncPlan, oldTips: readonly string[], report: SyncReport): Promise<void> {
+  async #syncObjects(plan: SyncPlan, oldTips: readonly string[], report: SyncReport, phase: PhaseClock): Promise<void> {
     const { idMap, name } = this.#opts;
     const { tips, refs, head, generation } = plan;
     const objects = await this.#upstream.newObjects(tips, oldTips);
     report.objects = objects.size;
+    phase('object list', objects.size);
     this.#log.info('sync started', { repo: name, objects: objects.size });
-    const out = await this.#rewriteIntoPack(objects, plan.refRecords);
+    const out = await this.#rewriteIntoPack(objects, plan.refRecords, phase);
     for (const s of out.secrets) report.secretsByRule[s.ruleId] = (report.secretsByRule[s.ruleId] ?? 0) + 1;
     report.secrets = out.secrets.length;
-    await this.#copyAsTheyAre(objects, out);
+    const copied = await this.#copyAsTheyAre(objects, out);
+    phase('copy unchanged', copied);
     report.rewritten = out.stats.rewritten;
     report.unchanged = out.unchanged;
     report.withheld = out.stats.withheld;
@@ -278,13 +286,27 @@ export class RepoMirror {
     await idMap.recordKindSensitive(name, out.kindSensitive);
     await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head);
     await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() });
+    phase('id map commit', objects.size);
+  }
+
+  /**
+   * A clock for the stages of one sync: each call logs (debug) the stage that ends now, with the objects
+   * it went through (null: not counted) and its wall time since the previous call.
+   */
+  #phaseClock(started: number): PhaseClock {
+    let since = started;
+    return (phase, objects) => {
+      const now = Date.now();
+      this.#log.debug('sync phase', { repo: this.name, phase, objects, ms: now - since });
+      since = now;
+    };
   }
 
   /**
    * Rewrites the new objects into a pack, puts their secrets (and the ref names') in the vault, then
    * installs the pack; the pack is removed when any step fails.
    */
-  async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[]): Promise<RewriteOutput> {
+  async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[], phase: PhaseClock): Promise<RewriteOutput> {
     const { vault, name } = this.#opts;
     const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
     mkdirSync(packDir, { recursive: true });
@@ -296,6 +318,7 @@ export class RepoMirror {
       const out = await rewrite({
         objects, source: this.#upstream, persisted: (ids) => this.#persisted(ids), pack, ...tools,
         allowUnscannable: this.#opts.allowUnscannable, onProgress: this.#rewriteProgress(),
+        onPassEnd: (pass, n) => phase(pass === 'scan' ? 'pass 1 scan' : pass === 'plan' ? 'plan' : 'pass 2 rewrite', n),
         kindSensitive: (ids) => this.#opts.idMap.kindSensitive(name, ids),
       });
       // Invariant 4: secrets are durable in the vault before any object carrying their token can be served.
@@ -310,6 +333,7 @@ export class RepoMirror {
         packDone = true;
         await this.sanitized.installPack(fin.path, fin.checksum);
       }
+      phase('vault and pack', pack.count);
       return out;
     } finally {
       if (!packDone) await pack.abort();
@@ -395,8 +419,8 @@ export class RepoMirror {
     };
   }
 
-  /** Copies the unchanged objects, and the unscannable blobs served as they are, from upstream. */
-  async #copyAsTheyAre(objects: ObjectTable, out: RewriteOutput): Promise<void> {
+  /** Copies the unchanged objects, and the unscannable blobs served as they are, from upstream; resolves with how many. */
+  async #copyAsTheyAre(objects: ObjectTable, out: RewriteOutput): Promise<number> {
     // Unscannable blobs an allowUnscannable name serves as they are, unless an earlier sync copied them.
     const present = out.originals.length > 0 ? await this.sanitized.has(out.originals) : new Set<string>();
     const originals = out.originals.filter((id) => !present.has(id));
@@ -408,6 +432,7 @@ export class RepoMirror {
       };
       await Promise.all([this.#upstream.packObjects(ids(), sink.stdin), sink.done]);
     }
+    return out.unchanged + originals.length;
   }
 
   /** Pushed tips must come back under the ids the agents pushed (push/receive.ts); a difference is logged and counted. */
@@ -432,8 +457,8 @@ export class RepoMirror {
     if (head !== state.head) await this.#opts.idMap.commit(this.#opts.name, [], { generation, tips, head, syncedAt: new Date().toISOString() });
   }
 
-  /** Repacks after a large sync, or in the background once the store holds too many packs. */
-  async #maintain(report: SyncReport): Promise<void> {
+  /** Repacks after a large sync (resolves true: the sync waited for it), or in the background once the store holds too many packs. */
+  async #maintain(report: SyncReport): Promise<boolean> {
     if (report.objects >= (this.#opts.repackAfterObjects ?? 1000)) {
       // A large sync leaves an undeltified pack without a bitmap; without a repack every clone would
       // recompute those deltas. A quick repack (existing deltas reused) runs before the waiting clone is
@@ -441,9 +466,10 @@ export class RepoMirror {
       this.#progress('gitgate: packing the sanitized repository\n');
       await this.#repack(false);
       void this.#repack(true);
-    } else if (this.sanitized.packCount() > (this.#opts.maxPacks ?? 8)) {
-      void this.#repack(false);
+      return true;
     }
+    if (this.sanitized.packCount() > (this.#opts.maxPacks ?? 8)) void this.#repack(false);
+    return false;
   }
 
   /** The served name of an upstream ref name (ref-names.ts), remembered for the next syncs. */

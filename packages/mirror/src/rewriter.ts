@@ -64,6 +64,11 @@ export interface RewriteInput {
   pack: PackWriter;
   onProgress?: (p: RewriteProgress) => void;
   /**
+   * Called as each stage ends with the objects it went through: 'scan' (pass 1, every object), 'plan'
+   * (the rechecks, outside look-ups and the planner, over pass 2's objects) and 'rewrite' (pass 2).
+   */
+  onPassEnd?: (pass: 'scan' | 'plan' | 'rewrite', objects: number) => void;
+  /**
    * Base-name globs (`*.zip`, `logo.gz`): a tree entry so named keeps the upstream id of a blob that
    * could not be scanned, instead of the withheld stand-in. Names only, never paths: a tree is
    * content-addressed and sits at many paths, so only its own bytes may decide its sanitized id.
@@ -126,12 +131,15 @@ const LOOKUP_BATCH = 500;
 export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
   const run = new RewriteRun(input);
   const graph = await run.scanPass();
+  input.onPassEnd?.('scan', input.objects.size);
   await run.recheckKnown();
   await run.lookUpOutside();
   await run.recheckOutside();
   await run.settleVariants();
   const plan = planRewrite(input.objects.size, (i) => input.objects.type(i), graph);
+  input.onPassEnd?.('plan', plan.order.length);
   await run.rewritePass(plan, graph.commits.length);
+  input.onPassEnd?.('rewrite', plan.order.length);
   return run.output();
 }
 
