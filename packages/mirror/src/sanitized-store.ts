@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { git, gitConfigEnv, type GitExit } from '@gitgate/git';
 import { existingObjects } from './cat-file-batch.js';
 import { MirrorError, codes } from './errors.js';
+import { withRefUpdates } from './ref-snapshot.js';
 
 export interface RefUpdate {
   name: string;
@@ -139,12 +140,37 @@ export class SanitizedStore {
     if (updates.length === 0) return;
     const lines = updates.map((u) => (u.id === null ? `delete ${u.name}\n` : `update ${u.name} ${u.id}\n`)).join('');
     // Dropped before and after: a snapshot read while the refs move must not outlive the move.
+    const before = this.#snapshot;
     this.#snapshot = null;
     try {
       await git('update-ref', '--stdin').run({ gitDir: this.gitDir, input: `start\n${lines}prepare\ncommit\n` });
     } finally {
       this.#snapshot = null;
     }
+    // The refs just written answer the next listing: one look at the new ids, not a read of every ref.
+    const prev = before === null ? null : await before.catch(() => null);
+    if (prev !== null && this.#snapshot === null) this.#keep(this.#peeledOf(updates).then((peeled) => withRefUpdates(prev, updates, peeled)));
+  }
+
+  /** The annotated tags among the updates' new ids, each with the object it finally names. */
+  async #peeledOf(updates: readonly RefUpdate[]): Promise<Map<string, string>> {
+    const ids = [...new Set(updates.flatMap((u) => (u.id === null ? [] : [u.id])))];
+    const peeled = new Map<string, string>();
+    if (ids.length === 0) return peeled;
+    const types = await git('cat-file', '--batch-check=%(objectname) %(objecttype)').lines({ gitDir: this.gitDir, inputLines: ids });
+    const tags = types.filter((l) => l.endsWith(' tag')).map((l) => l.slice(0, 40));
+    if (tags.length === 0) return peeled;
+    const to = await git('rev-parse').addArgs(...tags.map((t) => `${t}^{}`)).lines({ gitDir: this.gitDir });
+    tags.forEach((t, i) => peeled.set(t, to[i]!));
+    return peeled;
+  }
+
+  /** Keeps `loading` as the snapshot unless it fails (the next request reads the refs again). */
+  #keep(loading: Promise<RefSnapshot>): void {
+    this.#snapshot = loading;
+    loading.catch(() => {
+      if (this.#snapshot === loading) this.#snapshot = null;
+    });
   }
 
   /** Points HEAD at a branch (it may be unborn). */
@@ -162,15 +188,9 @@ export class SanitizedStore {
    * answered from memory.
    */
   snapshot(): Promise<RefSnapshot> {
-    if (this.#snapshot === null) {
-      const loading = this.#readSnapshot();
-      this.#snapshot = loading;
-      // A failed read is not kept: the next request tries again.
-      loading.catch(() => {
-        if (this.#snapshot === loading) this.#snapshot = null;
-      });
-    }
-    return this.#snapshot;
+    // A failed read is not kept: the next request tries again.
+    if (this.#snapshot === null) this.#keep(this.#readSnapshot());
+    return this.#snapshot!;
   }
 
   async #readSnapshot(): Promise<RefSnapshot> {
