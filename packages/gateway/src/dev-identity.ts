@@ -77,7 +77,7 @@ export class DevIdentityProvider {
     return json(res, 404, { error: 'not found' });
   }
 
-  /** `{subject, groups}` → `{token, expiresIn}`. */
+  /** `{subject, groups}` → `{token, expiresIn}` (or the bare token with `Accept: text/plain`). */
   async #mint(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req);
     const subject = body?.subject;
@@ -88,6 +88,13 @@ export class DevIdentityProvider {
       .setSubject(subject).setIssuer(this.#issuer!).setAudience(DEV_AUDIENCE).setIssuedAt()
       .setExpirationTime(`${TOKEN_LIFETIME_SEC}s`).sign(this.#key);
     this.#log.info('dev token minted', { subject, groups });
+    // `Accept: text/plain`: the bare JWT, for `curl … > agent.jwt`.
+    if (/^text\/plain\b/.test(req.headers.accept ?? '')) {
+      res.setHeader('Content-Type', 'text/plain');
+      res.setHeader('Cache-Control', 'no-store');
+      res.end(`${token}\n`);
+      return;
+    }
     return json(res, 200, { token, expiresIn: TOKEN_LIFETIME_SEC });
   }
 }
