@@ -118,6 +118,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   if (opts.auth.mode !== 'oidc' && !LOOPBACK.test(host)) {
     throw new GatewayError(codes.config, `auth mode "${opts.auth.mode}" only listens on loopback, not ${host}`);
   }
+  // The dev issuer is fetched from this very listener; a self-signed certificate would fail that fetch.
+  if (opts.auth.mode === 'dev' && opts.tls) throw new GatewayError(codes.config, 'auth mode "dev" serves plain HTTP on loopback only (no TLS)');
   const dataDir = new DataDir(opts.dataDir).create();
   const lock = dataDir.lock();
   try {

@@ -43,9 +43,11 @@ describe('auth mode dev (the development identity provider)', () => {
     expect((await mint(gw.url, { subject: 'x', groups: 'agents' })).status).to.equal(400);
   });
 
-  it('refuses to start on a non-loopback host', async () => {
+  it('refuses to start on a non-loopback host, or with TLS', async () => {
     const err = await startGateway({ host: '0.0.0.0', port: 0, dataDir: join(dir, 'data'), auth: { mode: 'dev' }, repos: [] }).then(() => undefined, (e: unknown) => e);
     expect(String((err as Error | undefined)?.message)).to.match(/auth mode "dev" only listens on loopback/);
+    const tls = await startGateway({ port: 0, dataDir: join(dir, 'data'), auth: { mode: 'dev' }, repos: [], tls: { cert: 'x', key: 'x' } }).then(() => undefined, (e: unknown) => e);
+    expect(String((tls as Error | undefined)?.message)).to.match(/plain HTTP/);
   });
 
   for (const mode of ['none', 'oidc'] as const) {
