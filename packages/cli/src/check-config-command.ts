@@ -21,7 +21,7 @@ export async function checkConfigCommand(argv: string[]): Promise<number> {
   for (const r of config.repos.filter((x) => x.mask)) process.stdout.write(`  ${r.name} leaves ${r.mask!.leave.join(', ')} (ruleset ${scannerFor(r.mask).rulesetVersion})\n`);
   // Who may push where; a repository without a push block is read-only.
   for (const r of [...config.repos, ...config.github.map((g) => ({ ...g, name: `github ${g.org}` }))]) {
-    if (r.push) process.stdout.write(describePush(r.name, r.push, r.writers ?? [], config.auth.mode === 'oidc'));
+    if (r.push) process.stdout.write(describePush(r.name, r.push, r.writers ?? [], config.auth.mode !== 'none'));
   }
   return 0;
 }

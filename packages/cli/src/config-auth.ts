@@ -1,8 +1,8 @@
-/** The `auth` section of the configuration: OIDC, or none for a loopback-only trial. */
+/** The `auth` section of the configuration: OIDC, or none / dev (a built-in development issuer) for a loopback-only trial. */
 import type { AuthConfig } from './config.js';
 import type { ConfigProblems } from './config-problems.js';
 
-/** `auth: { mode: oidc, issuer, audience, jwksUri?, groupsClaim? }` or `auth: { mode: none }` (required). */
+/** `auth: { mode: oidc, issuer, audience, jwksUri?, groupsClaim? }`, `auth: { mode: none }` or `auth: { mode: dev }` (required). */
 export function authSection(root: Record<string, unknown>, p: ConfigProblems): AuthConfig {
   const auth = p.obj(root.auth, 'auth');
   if (root.auth === undefined) p.push('auth: required (`auth: { mode: oidc, issuer, audience }`, or `auth: { mode: none }` for a loopback-only trial)');
@@ -11,8 +11,12 @@ export function authSection(root: Record<string, unknown>, p: ConfigProblems): A
     p.unknownKeys(auth, ['mode'], 'auth');
     return { mode: 'none' };
   }
+  if (auth.mode === 'dev') {
+    p.unknownKeys(auth, ['mode'], 'auth');
+    return { mode: 'dev' };
+  }
   if (auth.mode !== 'oidc') {
-    p.push(`auth.mode: must be "oidc" or "none" (got ${JSON.stringify(auth.mode)})`);
+    p.push(`auth.mode: must be "oidc", "none" or "dev" (got ${JSON.stringify(auth.mode)})`);
     return { mode: 'none' };
   }
   p.unknownKeys(auth, ['mode', 'issuer', 'audience', 'jwksUri', 'groupsClaim'], 'auth');

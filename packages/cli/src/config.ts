@@ -37,6 +37,8 @@ export interface RepoConfig {
 
 export type AuthConfig =
   | { mode: 'none' }
+  /** A development OIDC issuer under /dev-idp on the gateway's loopback listener (the trial's). */
+  | { mode: 'dev' }
   | { mode: 'oidc'; issuer: string; audience: string; jwksUri?: string; groupsClaim: string };
 
 export interface DetokenizeConfig {
@@ -154,10 +156,10 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
   const limits = limitsSection(root, p);
   const audit = auditSection(root, dataDir, p);
   const scanner = scannerSection(root, p);
-  const { repos, github } = reposSection(root, auth.mode === 'oidc', p, scanner.rules);
+  const { repos, github } = reposSection(root, auth.mode !== 'none', p, scanner.rules);
   if (p.list.length > 0) throw new ConfigError(file, p.list);
-  if (auth.mode === 'none' && !/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(listen.host)) {
-    throw new ConfigError(file, [`listen: auth mode "none" only listens on loopback (got ${listen.host}); configure auth mode oidc to listen elsewhere`]);
+  if (auth.mode !== 'oidc' && !/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(listen.host)) {
+    throw new ConfigError(file, [`listen: auth mode "${auth.mode}" only listens on loopback (got ${listen.host}); configure auth mode oidc to listen elsewhere`]);
   }
   return { listen, dataDir, auth, detokenize, admins, audit, scanner, log, sync, limits, metrics, repos, github };
 }

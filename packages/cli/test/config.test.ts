@@ -152,8 +152,15 @@ describe('validateConfig', () => {
     expect(p.some((x) => x.startsWith('scanner.rules[0].regex'))).to.equal(true);
   });
 
-  it('refuses an auth mode other than oidc or none', () => {
-    expect(problemsOf({ ...good(), auth: { mode: 'ldap' } })).to.deep.equal(['auth.mode: must be "oidc" or "none" (got "ldap")']);
+  it('refuses an auth mode other than oidc, none or dev', () => {
+    expect(problemsOf({ ...good(), auth: { mode: 'ldap' } })).to.deep.equal(['auth.mode: must be "oidc", "none" or "dev" (got "ldap")']);
+  });
+
+  it('takes auth mode dev on loopback, requiring readers as mode oidc does', () => {
+    const repos = [{ name: 'acme/api', upstream: '/srv/git/api.git', readers: ['agents'] }];
+    expect(validateConfig({ ...good(), auth: { mode: 'dev' }, repos }, BASE).auth).to.deep.equal({ mode: 'dev' });
+    expect(problemsOf({ ...good(), auth: { mode: 'dev' } }).join('\n')).to.match(/readers: required/);
+    expect(problemsOf({ ...good(), auth: { mode: 'dev', issuer: 'https://x.example' }, repos })).to.have.length(1);
   });
 
   it('reports the keys oidc mode requires, and readers on every repository', () => {

@@ -3,7 +3,7 @@
  * RepoMirror per configured repository, composes the server's HTTP adapters over them, and listens.
  * This is what `gitgate serve` and the end-to-end tests start.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { IdMap, RepoMirror, type PushSettings } from '@gitgate/mirror';
@@ -29,6 +29,7 @@ import { openHeldPushApprovals } from './held-push-approvals.js';
 import { readinessCheck } from './readiness.js';
 import { startAuditRetention } from './audit-retention.js';
 import { WebhookDeliveries, type WebhookSettings } from './webhook-deliveries.js';
+import { DevIdentityProvider } from './dev-identity.js';
 
 export type { GatewayRepo } from './repo-set.js';
 
@@ -39,8 +40,9 @@ export interface GatewayOptions {
   port?: number;
   dataDir: string;
   repos: GatewayRepo[];
-  auth: { mode: 'none' } | { mode: 'oidc'; issuer: string; audience: string; jwksUri?: string; groupsClaim?: string };
-  /** Readers per repository, detokenize rules and admins (auth mode oidc). */
+  /** mode dev: a development OIDC issuer under /dev-idp on this loopback listener (trial only; see dev-identity.ts). */
+  auth: { mode: 'none' } | { mode: 'dev' } | { mode: 'oidc'; issuer: string; audience: string; jwksUri?: string; groupsClaim?: string };
+  /** Readers per repository, detokenize rules and admins (auth modes oidc and dev). */
   policy?: PolicyConfig;
   /** Record git requests, syncs and exposures (default true); off only to measure the audit's cost. */
   auditEnabled?: boolean;
@@ -113,9 +115,11 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
  */
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const host = opts.host ?? '127.0.0.1';
-  if (opts.auth.mode === 'none' && !LOOPBACK.test(host)) {
-    throw new GatewayError(codes.config, `auth mode "none" only listens on loopback, not ${host}`);
+  if (opts.auth.mode !== 'oidc' && !LOOPBACK.test(host)) {
+    throw new GatewayError(codes.config, `auth mode "${opts.auth.mode}" only listens on loopback, not ${host}`);
   }
+  // The dev issuer is fetched from this very listener; a self-signed certificate would fail that fetch.
+  if (opts.auth.mode === 'dev' && opts.tls) throw new GatewayError(codes.config, 'auth mode "dev" serves plain HTTP on loopback only (no TLS)');
   const dataDir = new DataDir(opts.dataDir).create();
   const lock = dataDir.lock();
   try {
@@ -153,10 +157,11 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
   const repos = repoSet.mirrors;
   for (const r of opts.repos) logRepoPolicy(log, r, scanner);
   const metrics = createGatewayMetrics();
-  const webhook = opts.webhook && opts.auth.mode === 'oidc' ? await WebhookDeliveries.open(opts.webhook, dataDir.webhookDb, audit, log) : undefined;
+  const devIdp = opts.auth.mode === 'dev' ? await DevIdentityProvider.create(log) : undefined;
+  const webhook = opts.webhook && opts.auth.mode !== 'none' ? await WebhookDeliveries.open(opts.webhook, dataDir.webhookDb, audit, log) : undefined;
   // Identity: OIDC in production; anonymous with everything readable for loopback trials.
-  const access = opts.auth.mode === 'oidc' ? await openOidcAccess({
-    auth: opts.auth, policy: opts.policy ?? emptyPolicy(opts.repos.map((r) => r.name)), dbPath: dataDir.accessDb,
+  const access = opts.auth.mode !== 'none' ? await openOidcAccess({
+    auth: devIdp ? { authenticator: devIdp.authenticator } : opts.auth as Extract<GatewayOptions['auth'], { mode: 'oidc' }>, policy: opts.policy ?? emptyPolicy(opts.repos.map((r) => r.name)), dbPath: dataDir.accessDb,
     vault, audit, metrics, webhook, logger: log,
     sanitizedCommit: async (repo, id) => (await idMap.lookup(repo, [id])).get(id),
   }) : undefined;
@@ -174,7 +179,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
     repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit: auditSink, metrics, metricsAccess, ready: readinessCheck(dataDir.root, vault, audit),
     auditQueries: audit, syncRunner, refusals, syncHealth: () => syncHealth.snapshot(repos.keys()), ...access?.app,
   });
-  const { server, metricsListener } = await listen(opts, host, app, metrics);
+  const { server, metricsListener } = await listen(opts, host, devIdp ? devIdp.wrap(app) : app, metrics);
   const retentionTimer = opts.auditRetention ? startAuditRetention(audit, opts.auditRetention, log) : undefined;
   const anchors = opts.auditAnchorWebhook ? new AnchorPublisher({ ...opts.auditAnchorWebhook, head: () => audit.head(), logger: log }) : undefined;
   anchors?.start();
@@ -185,6 +190,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
   syncTimer?.unref();
   const addr = server.address() as AddressInfo;
   const url = `${opts.tls ? 'https' : 'http'}://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  devIdp?.bind(url);
   log.info('gateway listening', { url, repos: repos.size });
   await webhook?.start(url);
   return {
@@ -216,7 +222,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
 }
 
 /** Starts the main listener (HTTP or HTTPS) and, when configured, the separate metrics listener. */
-async function listen(opts: GatewayOptions, host: string, app: ReturnType<typeof createApp>, metrics: GatewayMetrics): Promise<{ server: Server; metricsListener?: MetricsListener }> {
+async function listen(opts: GatewayOptions, host: string, app: RequestListener, metrics: GatewayMetrics): Promise<{ server: Server; metricsListener?: MetricsListener }> {
   const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, app) : createServer(app);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {

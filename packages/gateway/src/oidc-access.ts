@@ -8,10 +8,13 @@ import type { Vault } from '@gitgate/vault';
 import type { AuditLog } from '@gitgate/audit';
 import type { Logger } from '@gitgate/log';
 import type { AppOptions, GatewayMetrics } from '@gitgate/server';
+
+type Authenticator = NonNullable<AppOptions['authenticator']>;
 import type { WebhookDeliveries } from './webhook-deliveries.js';
 
 export interface OidcAccessOptions {
-  auth: { issuer: string; audience: string; jwksUri?: string; groupsClaim?: string };
+  /** The issuer to verify tokens against, or (auth mode dev) the authenticator to use. */
+  auth: { issuer: string; audience: string; jwksUri?: string; groupsClaim?: string } | { authenticator: Authenticator };
   policy: PolicyConfig;
   /** DataDir.accessDb */
   dbPath: string;
@@ -71,7 +74,8 @@ export async function openOidcAccess(opts: OidcAccessOptions): Promise<OidcAcces
   });
   return {
     app: {
-      authenticator: new OidcAuthenticator({ issuer: opts.auth.issuer, audience: opts.auth.audience, jwksUri: opts.auth.jwksUri, groupsClaim: opts.auth.groupsClaim }, log),
+      authenticator: 'authenticator' in opts.auth ? opts.auth.authenticator
+        : new OidcAuthenticator({ issuer: opts.auth.issuer, audience: opts.auth.audience, jwksUri: opts.auth.jwksUri, groupsClaim: opts.auth.groupsClaim }, log),
       policy: { canRead: (id, repo) => policy.canRead(id, repo), canWrite: (id, repo) => policy.canWrite(id, repo) },
       detokenize,
       isAdmin: (id) => policy.isAdmin(id),

@@ -133,6 +133,9 @@ const SCRIPT = `'use strict';
   $('signin-button').onclick = function () { var v = $('jwt').value.trim(); if (v) { sessionStorage.setItem(jwtKey, v); $('jwt').value = ''; show(); } };
   $('signout').onclick = function () { sessionStorage.removeItem(jwtKey); show(); };
   $('refresh').onclick = function () { load(); };
+  // A sign-in link (/approvals#signin=JWT, the trial's): the fragment never reaches a server or a log; kept, then dropped from the address.
+  var m = /^#signin=([A-Za-z0-9._-]+)$/.exec(location.hash);
+  if (m) { sessionStorage.setItem(jwtKey, m[1]); history.replaceState(null, '', location.pathname + location.search); }
   show();
 })();
 `;
