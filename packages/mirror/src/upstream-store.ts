@@ -7,7 +7,8 @@ import { isAbsolute, join } from 'node:path';
 import { git, gitConfigEnv, GitError, GIT_ERROR } from '@gitgate/git';
 import { MirrorError, codes } from './errors.js';
 import { readObjectBatches, type RawObject } from './cat-file-batch.js';
-import { ObjectTable } from './object-table.js';
+import type { ObjectTable } from './object-table.js';
+import { walkNewObjects } from './object-walk.js';
 import { upstreamFailureKind } from './upstream-failure.js';
 
 /** Where and how to fetch the upstream repository. */
@@ -186,16 +187,10 @@ export class UpstreamStore {
    * Every object reachable from `tips` and not from `exclude`, each once (commits, tags, trees, blobs), in
    * rev-list order. The ids stream into a compact table rather than an array of strings.
    */
-  async newObjects(tips: readonly string[], exclude: readonly string[]): Promise<ObjectTable> {
-    const table = new ObjectTable();
-    if (tips.length === 0) return table;
-    const input = [...new Set(tips)].join('\n') + '\n' + [...new Set(exclude)].map((id) => `^${id}`).join('\n') + '\n';
-    // No timeout: the walk grows with the history (a first sync of a large repository).
-    await git('rev-list', '--objects', '--no-object-names', '--stdin').forEachLine({ gitDir: this.#gitDir, input, timeoutMs: 0 }, (id) => {
-      table.add(id);
-    });
-    return table;
+  newObjects(tips: readonly string[], exclude: readonly string[]): Promise<ObjectTable> {
+    return walkNewObjects(this.#gitDir, tips, exclude);
   }
+
 
   /** Reads objects in bulk, a pipe chunk's worth at a time; see readObjectBatches. */
   readBatches(ids: Iterable<string>, opts: { views?: boolean } = {}): AsyncGenerator<RawObject[]> {

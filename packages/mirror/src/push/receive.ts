@@ -11,6 +11,9 @@
 import { git } from '@gitgate/git';
 import { parseHeadered, parseTree, entryKind } from '@gitgate/objects';
 import { existingObjects, readObjectBatches, type RawObject } from '../cat-file-batch.js';
+import { walkNewObjects } from '../object-walk.js';
+import { isStructuralHeader } from '../header-rewrite.js';
+import { value } from '../object-policy.js';
 import { MirrorError, codes } from '../errors.js';
 import type { StoreView } from './quarantine.js';
 
@@ -74,12 +77,9 @@ export async function isFastForward(view: StoreView, oldId: string, newId: strin
 
 /** The agent's new objects reachable from `tips`: those the sanitized store does not hold, read from the quarantine. */
 export async function newPushedObjects(view: StoreView, sanitizedGitDir: string, tips: readonly string[], servedTips: Iterable<string>): Promise<Map<string, RawObject>> {
-  const listed: string[] = [];
-  const input = [...new Set(tips)].join('\n') + '\n' + [...new Set(servedTips)].map((id) => `^${id}`).join('\n') + '\n';
+  let listed: string[];
   try {
-    await git('rev-list', '--objects', '--no-object-names', '--stdin').forEachLine({ gitDir: view.gitDir, env: view.env, input, timeoutMs: 0 }, (id) => {
-      listed.push(id);
-    });
+    listed = [...(await walkNewObjects(view.gitDir, tips, servedTips, view.env)).ids()];
   } catch (e) {
     throw new MirrorError(codes.pushRefused, 'the push is incomplete: it names objects that neither the pack nor the served repository holds', { cause: e });
   }
@@ -101,9 +101,7 @@ export function servedReferences(objects: ReadonlyMap<string, RawObject>, tips: 
     if (o.type === 'tree') {
       for (const e of parseTree(o.content)) if (entryKind(e.mode) !== 'gitlink') note(e.id);
     } else if (o.type === 'commit' || o.type === 'tag') {
-      for (const h of parseHeadered(o.content).headers) {
-        if (h.key === 'tree' || h.key === 'parent' || h.key === 'object') note(h.raw.toString('latin1', h.key.length + 1));
-      }
+      for (const h of parseHeadered(o.content).headers) if (isStructuralHeader(o.type, h) && h.key !== 'type') note(value(h));
     }
   }
   return [...out];

@@ -8,10 +8,11 @@
  * back exactly the pushed ids. The per-blob check here (blob-check.ts) only makes refusals precise.
  */
 import {
-  foldHeaderValue, hashObject, parseHeadered, parseTree, serializeHeadered, serializeTree, splitTagSignature,
+  foldHeaderValue, hashObject, makeHeader, parseHeadered, parseTree, serializeHeadered, serializeTree, splitTagSignature,
   unfoldHeaderValue, entryKind, type ObjectHeader, type ObjectType, type TreeEntry,
 } from '@gitgate/objects';
 import { isStructuralHeader } from '../header-rewrite.js';
+import { value } from '../object-policy.js';
 import { compareTreeEntries } from '../tree-names.js';
 import type { RawObject } from '../cat-file-batch.js';
 import { MirrorError, codes } from '../errors.js';
@@ -106,7 +107,7 @@ export class Translator {
         }
         state.set(id, 1);
         for (const h of parseHeadered(obj.content).headers) {
-          if (h.key === 'parent' && !state.has(headerText(h))) stack.push(headerText(h));
+          if (h.key === 'parent' && !state.has(value(h))) stack.push(value(h));
         }
       }
     }
@@ -148,10 +149,10 @@ export class Translator {
     const parent = parsed.headers.find((h) => h.key === 'parent');
     return async () => {
       if (parent === undefined || this.#in.readUpstream === undefined) return undefined;
-      const up = this.#upstream.get(headerText(parent));
+      const up = this.#upstream.get(value(parent));
       const commit = up === undefined ? undefined : await this.#in.readUpstream(up);
       const tree = commit === undefined ? undefined : parseHeadered(commit.content).headers.find((h) => h.key === 'tree');
-      return tree === undefined ? undefined : headerText(tree);
+      return tree === undefined ? undefined : value(tree);
     };
   }
 
@@ -206,7 +207,7 @@ export class Translator {
       if (SIGNATURE_HEADERS.has(h.key)) {
         refuse(`commit ${id} is signed (${h.key}); the gateway drops signatures, so it could not keep the id you pushed: push unsigned commits`, { object: id });
       }
-      if (isStructuralHeader('commit', h)) headers.push(mapped(h, await this.#any(headerText(h), '', '', h.key === 'tree' ? this.#rootBefore(parsed) : undefined)));
+      if (isStructuralHeader('commit', h)) headers.push(makeHeader(h.key, await this.#any(value(h), '', '', h.key === 'tree' ? this.#rootBefore(parsed) : undefined)));
       else headers.push(await this.#header(h, 'text', `commit ${id}`));
     }
     const message = parsed.message === null ? null : await this.#restore(parsed.message, 'text', `commit ${id}`);
@@ -223,7 +224,7 @@ export class Translator {
     const headers: ObjectHeader[] = [];
     for (const h of parsed.headers) {
       if (SIGNATURE_HEADERS.has(h.key)) refuse(`tag ${obj.id} is signed; push an unsigned tag`, { object: obj.id });
-      if (isStructuralHeader('tag', h) && h.key === 'object') headers.push(mapped(h, await this.#any(headerText(h), '', '')));
+      if (isStructuralHeader('tag', h) && h.key === 'object') headers.push(makeHeader(h.key, await this.#any(value(h), '', '')));
       else if (isStructuralHeader('tag', h)) headers.push(h);
       else headers.push(await this.#header(h, h.key === 'tag' ? 'ref' : 'text', `tag ${obj.id}`));
     }
@@ -251,12 +252,4 @@ export class Translator {
     this.#candidates.push({ type, content, pushedId, upstreamId, where });
     return upstreamId;
   }
-}
-
-function headerText(h: ObjectHeader): string {
-  return h.raw.toString('latin1', h.key.length + 1);
-}
-
-function mapped(h: ObjectHeader, id: string): ObjectHeader {
-  return { key: h.key, raw: Buffer.from(`${h.key} ${id}`, 'latin1') };
 }

@@ -8,9 +8,8 @@
 import { PackWriter } from '@gitgate/objects';
 import type { KnownSecrets, Scanner } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
-import { git } from '@gitgate/git';
 import { readObjectBatches } from '../cat-file-batch.js';
-import { ObjectTable } from '../object-table.js';
+import { walkNewObjects } from '../object-walk.js';
 import type { IdMap } from '../id-map.js';
 import { rewrite } from '../rewriter.js';
 import { MirrorError, codes } from '../errors.js';
@@ -37,7 +36,7 @@ export interface VerifyInput {
 export async function verifyRoundTrip(input: VerifyInput): Promise<void> {
   const checked = input.candidates.filter((c) => c.type !== 'blob');
   if (checked.length === 0) return;
-  const table = await newObjects(input.candidate, checked.map((c) => c.upstreamId), input.syncedTips);
+  const table = await walkNewObjects(input.candidate.gitDir, checked.map((c) => c.upstreamId), input.syncedTips, input.candidate.env);
   const pack = await PackWriter.create(input.scratchPack);
   let out;
   try {
@@ -63,14 +62,4 @@ function mismatch(c: Candidate): string {
     return `${c.where}: the gateway would sanitize this directory otherwise than you pushed it (a file whose new name the scanner reads differently, or a token in a name where it would not write one)`;
   }
   return `${c.where}: its message or headers would be sanitized otherwise than you pushed them (a new secret, or a token where the gateway would not write one)`;
-}
-
-/** The objects reachable from `tips` and not from `synced`, in the candidate view. */
-async function newObjects(view: StoreView, tips: readonly string[], synced: readonly string[]): Promise<ObjectTable> {
-  const table = new ObjectTable();
-  const input = [...new Set(tips)].join('\n') + '\n' + [...new Set(synced)].map((id) => `^${id}`).join('\n') + '\n';
-  await git('rev-list', '--objects', '--no-object-names', '--stdin').forEachLine({ gitDir: view.gitDir, env: view.env, input, timeoutMs: 0 }, (id) => {
-    table.add(id);
-  });
-  return table;
 }
