@@ -70,7 +70,9 @@ async function serve(config: Config, file: string, tls?: { cert: string; key: st
   });
   process.stdout.write(`gitgate listening on ${gw.url}\n`);
   if (gw.metricsUrl) process.stdout.write(`metrics on ${gw.metricsUrl}/metrics\n`);
-  for (const name of gw.repos.keys()) process.stdout.write(`  git clone ${gw.url}/${name}.git\n`);
+  // With an identity provider, git needs the caller's token: say so rather than print a clone that answers 401.
+  const asCaller = config.auth.mode === 'none' ? '' : '   (send your OIDC token: -c http.extraHeader="Authorization: Bearer <JWT>", or as the password)';
+  for (const name of gw.repos.keys()) process.stdout.write(`  git clone ${gw.url}/${name}.git${asCaller}\n`);
   // SIGHUP: re-read the config file and apply its repositories and policy; a bad file changes nothing.
   const reload = (): void => {
     (async () => {
