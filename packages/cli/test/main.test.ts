@@ -105,7 +105,7 @@ describe('gitgate binary', function () {
     });
 
     /** Starts `serve` and resolves with the clone URL it prints. */
-    const start = (file: string): Promise<{ url: string; exited: Promise<number | null>; logs: () => string }> => {
+    const start = (file: string): Promise<{ url: string; exited: Promise<number | null>; logs: () => string; printed: () => string }> => {
       const proc = spawn(process.execPath, [BIN, 'serve', '--config', file], { cwd: dir, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
       child = proc;
       const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
@@ -115,8 +115,8 @@ describe('gitgate binary', function () {
       return new Promise((resolve, reject) => {
         proc.stdout!.on('data', (c: Buffer) => {
           out += c.toString('utf8');
-          const m = /^ {2}git clone (http:\/\/127\.0\.0\.1:\d+\/acme\/api\.git)$/m.exec(out);
-          if (m) resolve({ url: m[1]!, exited, logs: () => err });
+          const m = /^ {2}git clone (http:\/\/127\.0\.0\.1:\d+\/acme\/api\.git)(?: .*)?$/m.exec(out);
+          if (m) resolve({ url: m[1]!, exited, logs: () => err, printed: () => out });
         });
         void exited.then((code) => reject(new Error(`serve exited early (${code}): ${out}${err}`)));
       });
@@ -198,6 +198,13 @@ describe('gitgate binary', function () {
         `detokenize: { requesters: [agents], approvers: [${approvers.join(', ')}] }`,
         'repos:', '  - name: acme/api', '    upstream: upstream/api.git', '    readers: [agents]', '',
       ].join('\n');
+
+      it('prints the clone command with how to send the OIDC token, since a bare clone would answer 401', async () => {
+        makeUpstream();
+        const { url, printed } = await start(writeConfig(oidcConfig(['security'])));
+        const line = printed().split('\n').find((l) => l.startsWith(`  git clone ${url}`));
+        expect(line).to.include('Authorization: Bearer <JWT>');
+      });
 
       it('applies an approver removed from the config on SIGHUP: that approver is refused, the other still approves', async () => {
         makeUpstream();
