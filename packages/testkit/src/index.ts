@@ -22,3 +22,5 @@ export type { CaptureLogger, CapturedLine } from './capture-logger.js';
 export { slackMessageProblems, teamsMessageProblems } from './chat-payload-check.js';
 export { runAsync } from './run-async.js';
 export type { ProcessRun } from './run-async.js';
+export { startPostgres, postgresBinDir } from './postgres-server.js';
+export type { TestPostgres } from './postgres-server.js';
