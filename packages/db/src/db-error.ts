@@ -17,6 +17,8 @@ export const dbErrors = {
   migration: defineError('GITGATE_DB_MIGRATION', 500, 'a database migration failed'),
   /** The database holds a schema version newer than this build knows (written by a newer gitgate). */
   schemaTooNew: defineError('GITGATE_DB_SCHEMA_TOO_NEW', 500, 'the database schema is newer than this build'),
+  /** The PostgreSQL server could not be reached (refused, timed out, shut down, authentication failed). */
+  unavailable: defineError('GITGATE_DB_UNAVAILABLE', 503, 'the database is unavailable'),
   /** The database was closed. */
   closed: defineError('GITGATE_DB_CLOSED', 500, 'the database is closed'),
   /** A transaction handle was used after its transaction had committed or rolled back. */
@@ -64,4 +66,33 @@ export function fromSqliteError(err: unknown, op: string, sql: string): DbError 
     cause: err,
     data: { sqliteCode, sql: snippet },
   });
+}
+
+/** SQLSTATE classes and codes of the PostgreSQL server mapped onto this package's codes. */
+function pgCode(sqlState: string, op: string): DbErrorCode {
+  if (sqlState.startsWith('23')) return codes.constraint;
+  if (sqlState === '40001' || sqlState === '40P01' || sqlState === '55P03') return codes.busy;
+  if (sqlState === '53100') return codes.full;
+  if (sqlState.startsWith('08') || sqlState.startsWith('57P') || sqlState.startsWith('28') || sqlState === '3D000') return codes.unavailable;
+  return op === 'open' ? codes.open : codes.query;
+}
+
+/**
+ * Wraps an error from the pg driver. PostgreSQL's own message names SQL objects (and, for a unique
+ * violation, its `detail` would quote the key values — never kept; messages of other classes, which may
+ * quote a value, are withheld); socket errors become
+ * GITGATE_DB_UNAVAILABLE. Only the SQLSTATE, the server's message and the SQL prefix are kept.
+ */
+export function fromPgError(err: unknown, op: string, sql: string): DbError {
+  if (err instanceof DbError) return err;
+  const e = err as { code?: unknown; message?: unknown };
+  const raw = typeof e?.code === 'string' ? e.code : 'UNKNOWN';
+  const isSqlState = /^[0-9A-Z]{5}$/.test(raw);
+  const code = isSqlState ? pgCode(raw, op) : codes.unavailable;
+  const snippet = sqlSnippet(sql);
+  const where = snippet === '' ? '' : ` in "${snippet}"`;
+  // Data exceptions (class 22) and others may quote a bound value; keep the message only where it cannot.
+  const safe = !isSqlState || /^(23|42|40|53|08|57|28|3D|55)/.test(raw);
+  const message = !safe ? 'the server message is withheld (it may quote a value)' : typeof e?.message === 'string' ? e.message : String(err);
+  return new DbError(code, `${op} failed (${raw}): ${message}${where}`, { cause: err, data: { sqlState: raw, sql: snippet } });
 }

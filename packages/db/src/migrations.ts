@@ -7,10 +7,15 @@ import type { Database } from './database.js';
 import { DbError, codes } from './db-error.js';
 import type { Logger } from '@gitgate/log';
 
-/** One schema step of a store. `sql` may hold several statements but must not BEGIN or COMMIT itself. */
+/**
+ * One schema step of a store. `sql` may hold several statements but must not BEGIN or COMMIT itself.
+ * `postgres` is the same step for PostgreSQL where the dialects differ (BYTEA for BLOB, BIGINT for
+ * 64-bit integers, identity columns); without it `sql` runs on both.
+ */
 export interface Migration {
   version: number;
   sql: string;
+  postgres?: string;
 }
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -38,6 +43,9 @@ export function validateMigrations(name: string, migrations: readonly Migration[
     if (typeof m.sql !== 'string' || m.sql.trim() === '') {
       throw new TypeError(`migration ${m.version} of store "${name}" has no SQL`);
     }
+    if (m.postgres !== undefined && (typeof m.postgres !== 'string' || m.postgres.trim() === '')) {
+      throw new TypeError(`migration ${m.version} of store "${name}" has an empty PostgreSQL variant`);
+    }
     previous = m.version;
   }
 }
@@ -52,6 +60,8 @@ export async function applyMigrations(db: Database, name: string, migrations: re
   validateMigrations(name, migrations);
   const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
   await db.transaction(async (tx) => {
+    // Replicas starting together: one migrates, the others wait here and then find nothing to do.
+    await tx.advisoryLock('schema_migrations');
     await tx.exec(CREATE_TABLE);
     const row = await tx.get<{ version: number | null }>(
       'SELECT MAX(version) AS version FROM schema_migrations WHERE name = ?', [name]);
@@ -64,7 +74,7 @@ export async function applyMigrations(db: Database, name: string, migrations: re
     for (const m of migrations) {
       if (m.version <= current) continue;
       try {
-        await tx.exec(m.sql);
+        await tx.exec(db.dialect === 'postgres' ? m.postgres ?? m.sql : m.sql);
       } catch (err) {
         throw new DbError(codes.migration, `migration ${m.version} of store "${name}" failed`, {
           cause: err,

@@ -24,3 +24,5 @@ export { runAsync } from './run-async.js';
 export type { ProcessRun } from './run-async.js';
 export { startPostgres, postgresBinDir } from './postgres-server.js';
 export type { TestPostgres } from './postgres-server.js';
+export { storeBackends, sqliteBackend, postgresBackend } from './store-backends.js';
+export type { StoreBackend } from './store-backends.js';
