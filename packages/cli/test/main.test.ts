@@ -24,7 +24,7 @@ function gitgate(args: string[], cwd: string): { code: number | null; stdout: st
 }
 
 describe('gitgate binary', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let dir: string;
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-')); });
   afterEach(() => { fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }); });
@@ -178,7 +178,7 @@ describe('gitgate binary', function () {
       fs.writeFileSync(file, 'listen: 127.0.0.1:0\nauth: { mode: none }\nlog: { level: error }\nrepos:\n  - name: acme/other\n    upstream: upstream/api.git\n');
       child!.kill('SIGHUP');
       let served = false;
-      for (let i = 0; i < 50 && !served; i++) {
+      for (let i = 0; i < 300 && !served; i++) {
         await new Promise((r) => setTimeout(r, 100));
         served = (await lsRemote(other)).code === 0;
       }
@@ -229,7 +229,7 @@ describe('gitgate binary', function () {
         child!.kill('SIGHUP');
         // The reload is applied when alice may no longer list requests (approvers and admins only).
         let listStatus = 0;
-        for (let i = 0; i < 50 && listStatus !== 403; i++) {
+        for (let i = 0; i < 300 && listStatus !== 403; i++) {
           await new Promise((r) => setTimeout(r, 100));
           listStatus = (await fetch(`${api}/detokenize-requests`, { headers: { Authorization: `Bearer ${alice}` } })).status;
         }
@@ -251,7 +251,7 @@ describe('gitgate binary', function () {
       fs.writeFileSync(file, 'listen: nope\nrepos: 7\n');
       child!.kill('SIGHUP');
       // Wait for the gateway to say it refused the file (error level), not for a fixed time.
-      for (let i = 0; i < 100 && !logs().includes('configuration reload refused'); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 500 && !logs().includes('configuration reload refused'); i++) await new Promise((r) => setTimeout(r, 100));
       expect(logs()).to.include('configuration reload refused');
       const r = await lsRemote(url);
       expect(r.code, r.stderr).to.equal(0);
