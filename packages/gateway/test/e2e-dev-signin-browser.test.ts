@@ -66,6 +66,7 @@ describe('e2e: the trial sign-in link to the approvals page (auth mode dev, brow
     expect(new URL(page.url()).hash).to.equal('');
     expect(await page.evaluate('sessionStorage.getItem("gitgate.jwt")')).to.equal(approver);
     await row.locator('.approve').click();
+    await row.locator('.confirm').click();
     await row.waitFor({ state: 'detached', timeout: 10_000 });
 
     const revealed = await post(`${base}/api/v1/detokenize-requests/${id}/reveal`, agent, {});
