@@ -2,12 +2,12 @@
 // dev, tokens from its identity provider, a clone with the real git client, `gitgate token request
 // --wait`, an approval through the API, the secret once, and the audit's records.
 import { expect } from 'chai';
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { tempDir, removeDirs, freePort } from '@gitgate/testkit';
+import { tempDir, removeDirs } from '@gitgate/testkit';
 import { gitgateAsync } from './bin-helpers.js';
-import { devToken, makeTrialUpstream, pendingRequestId, startDemo, stopDemo } from './trial-helpers.js';
+import { cloneAsAgent, pendingRequestId, startTrial, stopDemo } from './trial-helpers.js';
 
 describe('the trial: npm start in auth mode dev, the whole story', () => {
   let dir: string;
@@ -20,27 +20,16 @@ describe('the trial: npm start in auth mode dev, the whole story', () => {
   });
 
   it('clones as the agent, reveals once after an approval, and audits it', async () => {
-    const data = path.join(dir, 'data');
-    const secrets = await makeTrialUpstream(data);
-    const base = `http://127.0.0.1:${await freePort()}`;
-    const started = startDemo(data, base.slice('http://'.length));
-    demo = started.proc;
-    const printed = await started.printed;
+    const trial = await startTrial(dir);
+    const { data, base } = trial;
+    demo = trial.proc;
+    const printed = await trial.printed;
     expect(fs.readFileSync(path.join(data, 'gitgate.yaml'), 'utf8')).to.match(/auth: \{ mode: dev \}/);
     const approver = /\/approvals#signin=([\w.-]+)/.exec(printed)?.[1];
     expect(approver, printed).to.be.a('string');
 
-    fs.writeFileSync(path.join(dir, 'agent.jwt'), `${await devToken(base, 'agent-1', ['agents'])}\n`);
-    const agentJwt = fs.readFileSync(path.join(dir, 'agent.jwt'), 'utf8').trim();
-    const clone = spawnSync('git', ['-c', `http.extraHeader=Authorization: Bearer ${agentJwt}`, 'clone', '-q', `${base}/acme/api.git`], { cwd: dir, encoding: 'utf8' });
-    expect(clone.status, clone.stderr).to.equal(0);
-    const envFile = fs.readFileSync(path.join(dir, 'api', '.env'), 'utf8');
-    const token = /\[\[TOKEN_(aws-access-key-id)_[A-Z0-9]+\]\]/.exec(envFile);
-    expect(token, envFile).to.not.equal(null);
-    const planted = secrets.filter((s) => s.type === token![1]).map((s) => s.value);
-    expect(envFile).to.not.include(planted[0]);
-
-    const reveal = gitgateAsync(['token', 'request', token![0], '--reason', 'check the deploy key', '--wait', '--interval', '1s',
+    const { agentJwt, token, planted } = await cloneAsAgent(dir, trial);
+    const reveal = gitgateAsync(['token', 'request', token, '--reason', 'check the deploy key', '--wait', '--interval', '1s',
       '--token-file', path.join(dir, 'agent.jwt'), '--gateway', base], dir);
     const auth = { Authorization: `Bearer ${approver!}`, 'Content-Type': 'application/json' };
     const id = await pendingRequestId(base, approver!);
@@ -48,7 +37,7 @@ describe('the trial: npm start in auth mode dev, the whole story', () => {
     expect(approved.status).to.equal(200);
     const r = await reveal;
     expect(r.code, r.stderr).to.equal(0);
-    expect(planted).to.include(r.stdout.trim());
+    expect(r.stdout.trim()).to.equal(planted);
 
     const again = await fetch(`${base}/api/v1/detokenize-requests/${id}/reveal`, { method: 'POST', headers: { Authorization: `Bearer ${agentJwt}`, 'Content-Type': 'application/json' }, body: '{}' });
     expect(again.status).to.be.within(400, 499);

@@ -4,13 +4,13 @@
 // approves after the confirmation, the waiting CLI prints the secret once, a second reveal is refused,
 // and `gitgate audit` shows the request, the approval and the reveal.
 import { expect } from 'chai';
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { tempDir, removeDirs, freePort } from '@gitgate/testkit';
+import { tempDir, removeDirs } from '@gitgate/testkit';
 import { gitgateAsync } from './bin-helpers.js';
-import { devToken, makeTrialUpstream, pendingRequestId, startDemo, stopDemo } from './trial-helpers.js';
+import { cloneAsAgent, pendingRequestId, startTrial, stopDemo } from './trial-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -29,24 +29,13 @@ describe('the trial in a browser: clone, request --wait, sign in and approve on 
   });
 
   it('gives the waiting agent the secret once after an approval made in the page', async () => {
-    const data = path.join(dir, 'data');
-    const secrets = await makeTrialUpstream(data);
-    const base = `http://127.0.0.1:${await freePort()}`;
-    const started = startDemo(data, base.slice('http://'.length));
-    demo = started.proc;
-    expect(await started.printed).to.include(`${base}/approvals\n`);
-
+    const trial = await startTrial(dir);
+    const { data, base } = trial;
+    demo = trial.proc;
+    expect(await trial.printed).to.include(`${base}/approvals\n`);
     // The agent: a token from the dev issuer in a file, a clone with the real git, a token from .env.
-    fs.writeFileSync(path.join(dir, 'agent.jwt'), `${await devToken(base, 'agent-1', ['agents'])}\n`);
-    const agentJwt = fs.readFileSync(path.join(dir, 'agent.jwt'), 'utf8').trim();
-    const clone = spawnSync('git', ['-c', `http.extraHeader=Authorization: Bearer ${agentJwt}`, 'clone', '-q', `${base}/acme/api.git`], { cwd: dir, encoding: 'utf8' });
-    expect(clone.status, clone.stderr).to.equal(0);
-    const envFile = fs.readFileSync(path.join(dir, 'api', '.env'), 'utf8');
-    const token = /\[\[TOKEN_(aws-access-key-id)_[A-Z0-9]+\]\]/.exec(envFile)!;
-    const planted = secrets.filter((s) => s.type === token[1]).map((s) => s.value);
-    expect(planted).to.have.length(1);
-    expect(envFile).to.not.include(planted[0]);
-    const waiting = gitgateAsync(['token', 'request', token[0], '--reason', 'check the deploy key', '--wait', '--interval', '1s',
+    const { agentJwt, token, planted } = await cloneAsAgent(dir, trial);
+    const waiting = gitgateAsync(['token', 'request', token, '--reason', 'check the deploy key', '--wait', '--interval', '1s',
       '--token-file', path.join(dir, 'agent.jwt'), '--gateway', base], dir);
     const id = await pendingRequestId(base, agentJwt, true);
 
@@ -74,11 +63,11 @@ describe('the trial in a browser: clone, request --wait, sign in and approve on 
 
     const r = await waiting;
     expect(r.code, r.stderr).to.equal(0);
-    expect(r.stdout.trim()).to.equal(planted[0]);
+    expect(r.stdout.trim()).to.equal(planted);
     expect(r.stderr).to.include(`request ${id}`);
     const again = await fetch(`${base}/api/v1/detokenize-requests/${id}/reveal`, { method: 'POST', headers: { Authorization: `Bearer ${agentJwt}` } });
     expect(again.status).to.equal(410);
-    expect(await again.text()).to.not.include(planted[0]);
+    expect(await again.text()).to.not.include(planted);
 
     const audit = await gitgateAsync(['audit', 'requests', '--config', path.join(data, 'gitgate.yaml'), '--json'], dir);
     expect(audit.code, audit.stderr).to.equal(0);
@@ -86,7 +75,7 @@ describe('the trial in a browser: clone, request --wait, sign in and approve on 
     const rows = (Array.isArray(parsed) ? parsed : (parsed as { items: unknown[] }).items) as Array<{ kind: string; actor: string }>;
     const ofRequest = rows.filter((x) => JSON.stringify(x).includes(id)).map((x) => `${x.kind} ${x.actor}`);
     expect(ofRequest).to.include.members(['detokenize-request agent-1', 'detokenize-approve alice', 'detokenize-reveal agent-1']);
-    expect(audit.stdout).to.not.include(planted[0]);
+    expect(audit.stdout).to.not.include(planted);
     expect(pageErrors).to.deep.equal([]);
   });
 });

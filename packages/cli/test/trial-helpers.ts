@@ -1,7 +1,9 @@
 /** The trial (`npm start`, scripts/start-demo.mjs) run as a child process, for the tests that walk its story. */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { freePort } from '@gitgate/testkit';
 import { pathToFileURL } from 'node:url';
 import { BIN } from './bin-helpers.js';
 
@@ -58,4 +60,34 @@ export async function pendingRequestId(base: string, jwt: string, mine = false):
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error('no pending request appeared');
+}
+
+/** A trial started in `dir`: its data directory, the planted secrets, its URL, the process and its printed walkthrough. */
+export interface Trial { data: string; secrets: PlantedSecret[]; base: string; proc: ChildProcess; printed: Promise<string> }
+
+/** Builds the demo upstream under `dir`/data and starts the trial on a free loopback port. */
+export async function startTrial(dir: string): Promise<Trial> {
+  const data = path.join(dir, 'data');
+  const secrets = await makeTrialUpstream(data);
+  const base = `http://127.0.0.1:${await freePort()}`;
+  const { proc, printed } = startDemo(data, base.slice('http://'.length));
+  return { data, secrets, base, proc, printed };
+}
+
+/**
+ * The agent's first steps of the walkthrough, in `dir`: a token from the dev issuer in agent.jwt, a
+ * clone with the real git, the aws-access-key-id token of api/.env and the value planted behind it.
+ */
+export async function cloneAsAgent(dir: string, trial: Trial): Promise<{ agentJwt: string; token: string; planted: string }> {
+  fs.writeFileSync(path.join(dir, 'agent.jwt'), `${await devToken(trial.base, 'agent-1', ['agents'])}\n`);
+  const agentJwt = fs.readFileSync(path.join(dir, 'agent.jwt'), 'utf8').trim();
+  const clone = spawnSync('git', ['-c', `http.extraHeader=Authorization: Bearer ${agentJwt}`, 'clone', '-q', `${trial.base}/acme/api.git`], { cwd: dir, encoding: 'utf8' });
+  expect(clone.status, clone.stderr).to.equal(0);
+  const envFile = fs.readFileSync(path.join(dir, 'api', '.env'), 'utf8');
+  const token = /\[\[TOKEN_(aws-access-key-id)_[A-Z0-9]+\]\]/.exec(envFile);
+  expect(token, envFile).to.not.equal(null);
+  const planted = trial.secrets.filter((s) => s.type === token![1]).map((s) => s.value);
+  expect(planted).to.have.length(1);
+  expect(envFile).to.not.include(planted[0]);
+  return { agentJwt, token: token![0], planted: planted[0]! };
 }

@@ -216,33 +216,32 @@
   function where(ctx) {
     return [ctx.repo, ctx.path, (ctx.upstreamCommit || ctx.commit || '').slice(0, 12) || null, ctx.rule, ctx.maskedPreview].filter(Boolean).join(' · ');
   }
-  function renderPending(items) {
-    var tbody = $('requests');
+  // One row per item in table body `id`, marked with `attr`; true when the address links to one of them.
+  function renderRows(id, attr, items, cellsOf) {
+    var tbody = $(id);
     tbody.textContent = '';
     var found = false;
-    items.forEach(function (r) {
+    items.forEach(function (item) {
       var tr = el('tr');
-      tr.setAttribute('data-request', r.id);
-      [nodeCell(requestLink(r.id)), cell(r.requester), nodeCell(codeOf(r.token)), cell(where(r.context || {})), cell(r.reason), approvalsCell(r),
-        nodeCell(when(r.expiresAt)), decision('detokenize', r, r.requester, 'the reveal of ' + r.token + ' to ' + r.requester)].forEach(function (c) { tr.appendChild(c); });
+      tr.setAttribute(attr, item.id);
+      cellsOf(item).forEach(function (c) { tr.appendChild(c); });
       tbody.appendChild(tr);
-      found = linked(tr, r.id) || found;
+      found = linked(tr, item.id) || found;
     });
     return found;
   }
-  function renderPushes(items) {
-    var tbody = $('pushes');
-    tbody.textContent = '';
-    var found = false;
-    items.forEach(function (p) {
-      var tr = el('tr');
-      tr.setAttribute('data-push-request', p.id);
-      [nodeCell(requestLink(p.id)), cell(p.pusher), cell(p.repo), cell(p.refs.map(function (r) { return r.ref + ' ' + r.newId; }).join('; ')), cell(p.commits),
-        cell(p.tokensRestored.join(' ')), approvalsCell(p), nodeCell(when(p.expiresAt)), decision('push', p, p.pusher, 'the push of ' + p.repo + ' by ' + p.pusher)].forEach(function (c) { tr.appendChild(c); });
-      tbody.appendChild(tr);
-      found = linked(tr, p.id) || found;
+  function renderPending(items) {
+    return renderRows('requests', 'data-request', items, function (r) {
+      return [nodeCell(requestLink(r.id)), cell(r.requester), nodeCell(codeOf(r.token)), cell(where(r.context || {})), cell(r.reason), approvalsCell(r),
+        nodeCell(when(r.expiresAt)), decision('detokenize', r, r.requester, 'the reveal of ' + r.token + ' to ' + r.requester)];
     });
-    return found;
+  }
+  // Held pushes: names and sanitized ids as pushed, token names only.
+  function renderPushes(items) {
+    return renderRows('pushes', 'data-push-request', items, function (p) {
+      return [nodeCell(requestLink(p.id)), cell(p.pusher), cell(p.repo), cell(p.refs.map(function (r) { return r.ref + ' ' + r.newId; }).join('; ')), cell(p.commits),
+        cell(p.tokensRestored.join(' ')), approvalsCell(p), nodeCell(when(p.expiresAt)), decision('push', p, p.pusher, 'the push of ' + p.repo + ' by ' + p.pusher)];
+    });
   }
   // Who decided, what they said, and when it ended.
   function outcome(r) {
@@ -254,19 +253,12 @@
     return { by: by, comments: comments.join('; '), at: at };
   }
   function renderHistory(items) {
-    var tbody = $('history');
-    tbody.textContent = '';
-    var found = false;
-    items.forEach(function (r) {
+    var found = renderRows('history', 'data-history-request', items, function (r) {
       var o = outcome(r);
-      var tr = el('tr');
-      tr.setAttribute('data-history-request', r.id);
-      [nodeCell(requestLink(r.id)), cell(r.requester), nodeCell(codeOf(r.token)), cell(r.reason), nodeCell(el('span', r.status, 'status-' + r.status)),
-        cell(o.by), cell(o.comments), nodeCell(when(o.at))].forEach(function (c) { tr.appendChild(c); });
-      tbody.appendChild(tr);
-      found = linked(tr, r.id) || found;
+      return [nodeCell(requestLink(r.id)), cell(r.requester), nodeCell(codeOf(r.token)), cell(r.reason), nodeCell(el('span', r.status, 'status-' + r.status)),
+        cell(o.by), cell(o.comments), nodeCell(when(o.at))];
     });
-    if (items.length === 0) tbody.appendChild(el('tr')).appendChild(el('td', 'No decided requests yet.'));
+    if (items.length === 0) $('history').appendChild(el('tr')).appendChild(el('td', 'No decided requests yet.'));
     return found;
   }
   function tab(name) {
