@@ -24,9 +24,12 @@ As the agent, in a terminal:
   TOKEN=$(grep -rhoE --exclude-dir=.git 'TOKEN_[A-Za-z0-9_-]+' api | head -1); echo "$TOKEN"      # a planted secret, as a token
   npx gitgate token request "$TOKEN" --reason "check the deploy key" --wait --token-file agent.jwt --gateway ${base}
 
-As the approver (alice, group security), open this sign-in link and approve the request:
+As the approver, open the approvals page, sign in with the trial's identity provider as alice (group
+security), and approve the request:
 
-  ${base}/approvals#signin=${approver}
+  ${base}/approvals
+
+(or skip the sign-in page with this link, which carries alice's token: ${base}/approvals#signin=${approver})
 
 The first terminal then prints the secret, once (a second reveal is refused). What happened, from the audit:
 

@@ -15,6 +15,8 @@ export const accessErrors = {
   gone: defineError('GITGATE_GONE', 410, 'gone'),
   /** The caller's input is malformed (not a token, missing reason, unknown status). */
   badInput: defineError('GITGATE_BAD_INPUT', 400, 'bad input'),
+  /** A denial without a comment: the requester is owed a reason. */
+  commentRequired: defineError('GITGATE_COMMENT_REQUIRED', 400, 'a deny needs a comment saying why'),
   /** The identity provider's discovery document or key set could not be fetched. */
   oidcUnavailable: defineError('GITGATE_OIDC_UNAVAILABLE', 503, 'the identity provider is unavailable'),
   /** A webhook delivery failed after every attempt. */

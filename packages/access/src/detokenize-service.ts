@@ -15,7 +15,7 @@ import { REQUEST_STATUSES, SYSTEM_ACTOR, type DetokenizeEvent, type RequestStatu
 import type { Principal } from './identity.js';
 import { noopLogger, type Logger } from '@gitgate/log';
 import { maskedPreview } from './masked-preview.js';
-import { assertPrincipal, emitEach, later, optionalText, requestIdOf } from './request-input.js';
+import { assertPrincipal, denyComment, emitEach, later, optionalText, requestIdOf } from './request-input.js';
 import { addApproval } from './approval-count.js';
 import type { RequestFacts } from './detokenize-notification.js';
 import { Policy } from './policy.js';
@@ -340,10 +340,11 @@ export class DetokenizeService {
   /**
    * Denies a pending request, which ends it. Approvers only; a requester who is also an approver may
    * deny (withdraw) their own. Throws AccessError GITGATE_FORBIDDEN, GITGATE_NOT_FOUND,
-   * GITGATE_CONFLICT (not pending), GITGATE_BAD_INPUT (comment).
+   * GITGATE_CONFLICT (not pending), GITGATE_COMMENT_REQUIRED (no comment), GITGATE_BAD_INPUT (comment).
    */
   async deny(id: Principal, requestId: string, comment?: string): Promise<RequestView> {
-    const { rid, note, at } = await this.#decision(id, requestId, comment);
+    const { rid, note: given, at } = await this.#decision(id, requestId, comment);
+    const note = denyComment(given);
     let event: DetokenizeEvent | undefined;
     const view = await this.#db.transaction(async (tx) => {
       const row = await this.#pendingRow(tx, rid);
@@ -354,6 +355,14 @@ export class DetokenizeService {
     this.#log.info('detokenize denied', { requestId: rid, approver: id.subject });
     this.#emit(event ? [event] : []);
     return this.#shown(view, true);
+  }
+
+  /** What `id` may do under the policy in force: ask for secrets, approve or deny, administer. */
+  roles(id: Principal): { requester: boolean; approver: boolean; admin: boolean } {
+    this.#assertOpen();
+    assertPrincipal(id);
+    const policy = this.#policy;
+    return { requester: policy.canRequest(id), approver: policy.canApprove(id), admin: policy.isAdmin(id) };
   }
 
   /**

@@ -13,7 +13,7 @@ import type { Principal } from './identity.js';
 import { Policy } from './policy.js';
 import { PUSH_APPROVAL_STORE, pushApprovalMigrations } from './push-approval-schema.js';
 import { PUSH_REQUEST_STATUSES, type PushApprovalEvent, type PushRequestStatus } from './push-approval-event.js';
-import { assertPrincipal, emitEach, later, optionalText, requestIdOf } from './request-input.js';
+import { assertPrincipal, denyComment, emitEach, later, optionalText, requestIdOf } from './request-input.js';
 import { addApproval } from './approval-count.js';
 import { SYSTEM_ACTOR } from './detokenize-event.js';
 import type { ApprovalView } from './detokenize-service.js';
@@ -195,9 +195,10 @@ export class PushApprovalService {
     return view;
   }
 
-  /** Denies a pending push request, which ends it (discard the held push). Throws as `approve`, but a pusher who is an approver may withdraw their own. */
+  /** Denies a pending push request, which ends it (discard the held push). Throws as `approve` (and GITGATE_COMMENT_REQUIRED without a comment), but a pusher who is an approver may withdraw their own. */
   async deny(id: Principal, requestId: string, comment?: string): Promise<PushRequestView> {
-    const { rid, note, at } = await this.#decision(id, requestId, comment);
+    const { rid, note: given, at } = await this.#decision(id, requestId, comment);
+    const note = denyComment(given);
     let event: PushApprovalEvent | undefined;
     const view = await this.#db.transaction(async (tx) => {
       const row = await this.#pendingRow(tx, rid);

@@ -22,6 +22,12 @@ export function optionalText(v: unknown, name: string): string | null {
   return t === '' ? null : t;
 }
 
+/** The comment of a denial: required, so the requester learns why (AccessError GITGATE_COMMENT_REQUIRED when blank). */
+export function denyComment(note: string | null): string {
+  if (note === null) throw new AccessError(codes.commentRequired, 'a deny needs a comment saying why (the requester sees it)');
+  return note;
+}
+
 /** A request id as given; anything that cannot be one of ours (uuids) is not found, and not echoed back. */
 export function requestIdOf(v: unknown, what: string): string {
   if (typeof v !== 'string' || v === '' || v.length > 100) throw new AccessError(codes.notFound, `no such ${what}`);

@@ -165,7 +165,7 @@ describe('DetokenizeService', () => {
 
     it('allows a new request once the previous one has ended', async () => {
       const first = await ask();
-      await service.deny(bob, first.id);
+      await service.deny(bob, first.id, 'use the staging key');
       expect((await ask()).id).not.to.equal(first.id);
     });
   });
@@ -182,7 +182,7 @@ describe('DetokenizeService', () => {
     it('filters by status', async () => {
       const a = await ask();
       const g = await ask(alice, ghToken);
-      await service.deny(bob, a.id);
+      await service.deny(bob, a.id, 'not now');
       expect((await service.listForApprover(bob, { status: 'pending' })).map((x) => x.id)).to.deep.equal([g.id]);
       expect((await service.listForApprover(bob, { status: 'denied' })).map((x) => x.id)).to.deep.equal([a.id]);
       expect(await service.listForApprover(bob, {})).to.have.length(2);
@@ -209,7 +209,7 @@ describe('DetokenizeService', () => {
     it('filters the caller\'s own requests by status', async () => {
       const a = await ask();
       await ask(alice, ghToken);
-      await service.deny(bob, a.id);
+      await service.deny(bob, a.id, 'not now');
       expect((await service.listForRequester(alice, { status: 'denied' })).map((x) => x.id)).to.deep.equal([a.id]);
     });
 
@@ -307,6 +307,14 @@ describe('DetokenizeService', () => {
       expect(await code(service.reveal(alice, r.id))).to.include({ code: 'GITGATE_CONFLICT', status: 409 });
     });
 
+    it('refuses a denial without a comment, and leaves the request pending', async () => {
+      const r = await ask();
+      for (const blank of [undefined, '', '   ']) {
+        expect(await code(service.deny(bob, r.id, blank))).to.include({ code: 'GITGATE_COMMENT_REQUIRED', status: 400 });
+      }
+      expect((await service.get(bob, r.id)).status).to.equal('pending');
+    });
+
     it('refuses a denial by an identity outside the approver groups', async () => {
       const r = await ask();
       expect(await code(service.deny(alice, r.id))).to.include({ code: 'GITGATE_FORBIDDEN' });
@@ -315,7 +323,7 @@ describe('DetokenizeService', () => {
     it('refuses to deny a request that is no longer pending', async () => {
       const r = await ask();
       await service.approve(bob, r.id);
-      expect(await code(service.deny(carol, r.id))).to.include({ code: 'GITGATE_CONFLICT' });
+      expect(await code(service.deny(carol, r.id, 'too late'))).to.include({ code: 'GITGATE_CONFLICT' });
     });
   });
 
@@ -476,6 +484,14 @@ describe('DetokenizeService', () => {
 
     it('is for admins only', async () => {
       expect(await code(service.tokenInfo(bob, awsToken))).to.include({ code: 'GITGATE_FORBIDDEN' });
+    });
+  });
+
+  describe('roles', () => {
+    it('says what each identity may do under the policy in force', () => {
+      expect(service.roles(alice)).to.deep.equal({ requester: true, approver: false, admin: false });
+      expect(service.roles(dave)).to.deep.equal({ requester: true, approver: true, admin: false });
+      expect(service.roles(root)).to.deep.equal({ requester: false, approver: false, admin: true });
     });
   });
 

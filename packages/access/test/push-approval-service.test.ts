@@ -103,7 +103,7 @@ describe('PushApprovalService', () => {
   it('lists requests for approvers, filtered by status', async () => {
     const a = await hold();
     await hold();
-    await service.deny(bob, a.id);
+    await service.deny(bob, a.id, 'not this branch');
     expect((await service.listForApprover(bob, { status: 'pending' })).length).to.equal(1);
     expect((await service.listForApprover(carol)).length).to.equal(2);
   });

@@ -2,7 +2,7 @@
 import type { AuthConfig } from './config.js';
 import type { ConfigProblems } from './config-problems.js';
 
-/** `auth: { mode: oidc, issuer, audience, jwksUri?, groupsClaim? }`, `auth: { mode: none }` or `auth: { mode: dev }` (required). */
+/** `auth: { mode: oidc, issuer, audience, jwksUri?, groupsClaim?, clientId? }`, `auth: { mode: none }` or `auth: { mode: dev }` (required). */
 export function authSection(root: Record<string, unknown>, p: ConfigProblems): AuthConfig {
   const auth = p.obj(root.auth, 'auth');
   if (root.auth === undefined) p.push('auth: required (`auth: { mode: oidc, issuer, audience }`, or `auth: { mode: none }` for a loopback-only trial)');
@@ -19,7 +19,7 @@ export function authSection(root: Record<string, unknown>, p: ConfigProblems): A
     p.push(`auth.mode: must be "oidc", "none" or "dev" (got ${JSON.stringify(auth.mode)})`);
     return { mode: 'none' };
   }
-  p.unknownKeys(auth, ['mode', 'issuer', 'audience', 'jwksUri', 'groupsClaim'], 'auth');
+  p.unknownKeys(auth, ['mode', 'issuer', 'audience', 'jwksUri', 'groupsClaim', 'clientId'], 'auth');
   const url = (k: string, required: boolean): string | undefined => {
     const v = auth[k];
     if (v === undefined) {
@@ -32,6 +32,9 @@ export function authSection(root: Record<string, unknown>, p: ConfigProblems): A
   const jwksUri = url('jwksUri', false);
   if (typeof auth.audience !== 'string' || auth.audience === '') p.push('auth.audience: required for mode oidc (the audience your tokens are minted for)');
   if (auth.groupsClaim !== undefined && (typeof auth.groupsClaim !== 'string' || auth.groupsClaim === '')) p.push('auth.groupsClaim: must be a claim name');
+  // The approvals page's public client (no secret): its browser sign-in uses the authorization code flow with PKCE.
+  if (auth.clientId !== undefined && (typeof auth.clientId !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(auth.clientId))) p.push('auth.clientId: the approvals page\'s client id at the issuer (printable, no spaces)');
   if (!issuer || typeof auth.audience !== 'string' || auth.audience === '') return { mode: 'none' };
-  return { mode: 'oidc', issuer, audience: auth.audience, jwksUri, groupsClaim: (auth.groupsClaim as string | undefined) ?? 'groups' };
+  const clientId = typeof auth.clientId === 'string' ? auth.clientId : undefined;
+  return { mode: 'oidc', issuer, audience: auth.audience, jwksUri, groupsClaim: (auth.groupsClaim as string | undefined) ?? 'groups', ...(clientId === undefined ? {} : { clientId }) };
 }

@@ -39,7 +39,8 @@ export type AuthConfig =
   | { mode: 'none' }
   /** A development OIDC issuer under /dev-idp on the gateway's loopback listener (the trial's). */
   | { mode: 'dev' }
-  | { mode: 'oidc'; issuer: string; audience: string; jwksUri?: string; groupsClaim: string };
+  /** `clientId`: the approvals page's public client at the issuer, for its browser sign-in (authorization code + PKCE). */
+  | { mode: 'oidc'; issuer: string; audience: string; jwksUri?: string; groupsClaim: string; clientId?: string };
 
 export interface DetokenizeConfig {
   requesters: string[];

@@ -175,6 +175,14 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it('takes the approvals page\'s client id under auth mode oidc, and refuses one with spaces', () => {
+    const repos = [{ name: 'acme/api', upstream: '/srv/git/api.git', readers: ['agents'] }];
+    const auth = { mode: 'oidc', issuer: 'https://issuer.example.test', audience: 'gitgate' };
+    expect(validateConfig({ ...good(), auth: { ...auth, clientId: 'gitgate-approvals' }, repos }, BASE).auth).to.include({ clientId: 'gitgate-approvals' });
+    expect(validateConfig({ ...good(), auth, repos }, BASE).auth).to.not.have.property('clientId');
+    expect(problemsOf({ ...good(), auth: { ...auth, clientId: 'two words' }, repos })).to.deep.equal(['auth.clientId: the approvals page\'s client id at the issuer (printable, no spaces)']);
+  });
+
   it('refuses auth mode none on a non-loopback address', () => {
     expect(problemsOf({ ...good(), listen: '0.0.0.0:8080' })[0]).to.match(/^listen: auth mode "none" only listens on loopback/);
   });

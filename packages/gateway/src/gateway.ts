@@ -41,7 +41,8 @@ export interface GatewayOptions {
   dataDir: string;
   repos: GatewayRepo[];
   /** mode dev: a development OIDC issuer under /dev-idp on this loopback listener (trial only; see dev-identity.ts). */
-  auth: { mode: 'none' } | { mode: 'dev' } | { mode: 'oidc'; issuer: string; audience: string; jwksUri?: string; groupsClaim?: string };
+  /** mode oidc `clientId`: the approvals page's public client at the issuer (browser sign-in with PKCE); without it the page takes a pasted token. */
+  auth: { mode: 'none' } | { mode: 'dev' } | { mode: 'oidc'; issuer: string; audience: string; jwksUri?: string; groupsClaim?: string; clientId?: string };
   /** Readers per repository, detokenize rules and admins (auth modes oidc and dev). */
   policy?: PolicyConfig;
   /** Record git requests, syncs and exposures (default true); off only to measure the audit's cost. */
@@ -178,6 +179,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
     pushSettings: (r) => repoSet.pushSettingsOf(r), pushThrottle: opts.pushThrottle, pushApprovals,
     repos, logger: log, maxBodyBytes: opts.maxBodyBytes, audit: auditSink, metrics, metricsAccess, ready: readinessCheck(dataDir.root, vault, audit),
     auditQueries: audit, syncRunner, refusals, syncHealth: () => syncHealth.snapshot(repos.keys()), ...access?.app,
+    approvalsSignIn: approvalsSignIn(opts.auth, devIdp),
   });
   const { server, metricsListener } = await listen(opts, host, devIdp ? devIdp.wrap(app) : app, metrics);
   const retentionTimer = opts.auditRetention ? startAuditRetention(audit, opts.auditRetention, log) : undefined;
@@ -219,6 +221,14 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
       await closeStores(stores, lock);
     },
   };
+}
+
+/** The provider the approvals page signs in with: the dev issuer, or the configured issuer when a page client id is given. */
+function approvalsSignIn(auth: GatewayOptions['auth'], devIdp: DevIdentityProvider | undefined): (() => { issuer: string; clientId: string } | undefined) | undefined {
+  if (devIdp) return () => devIdp.signIn();
+  if (auth.mode !== 'oidc' || auth.clientId === undefined) return undefined;
+  const signIn = { issuer: auth.issuer, clientId: auth.clientId };
+  return () => signIn;
 }
 
 /** Starts the main listener (HTTP or HTTPS) and, when configured, the separate metrics listener. */

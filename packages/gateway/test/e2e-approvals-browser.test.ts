@@ -1,11 +1,14 @@
 /**
  * Browser end-to-end test of the approver page: a real Chromium (Debian's /usr/bin/chromium driven by
- * playwright-core) signs in to /approvals with an approver's JWT, approves a pending detokenize request,
- * and the requester then reveals the secret once through the API.
+ * playwright-core) signs in to /approvals with a pasted approver's JWT (the fallback for providers
+ * without a browser flow), sees who is signed in, approves a request needing two approvals (1 of 2,
+ * "you already approved", then the second approver), denies another with the required comment, finds
+ * both in the history tab, and the requester then reveals the secret once through the API.
+ * With GITGATE_SCREENSHOTS=<dir> it also saves the screenshots docs/ shows there.
  */
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startDemoGateway, gitOk, allObjects, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
 import { startIssuer, type TestIssuer } from '@gitgate/testkit';
@@ -33,9 +36,10 @@ describe('e2e: approver page in a browser (approvals)', function () {
   let context: BrowserContext | undefined;
   let page: Page;
   let api: string;
-  let jwt: { agent: string; approver: string };
+  let jwt: { agent: string; approver: string; second: string };
   let token: string;
   let requestId: string;
+  let xssId: string;
   let cspHeader: string | undefined;
   const pageErrors: string[] = [];
   const comment = 'ticket SEC-123, rotating after deploy';
@@ -48,12 +52,12 @@ describe('e2e: approver page in a browser (approvals)', function () {
       auth: { mode: 'oidc', issuer: issuer.issuer, audience: 'gitgate', groupsClaim: 'groups' },
       policy: {
         repos: [{ name: 'acme/api', readers: ['agents'] }],
-        detokenize: { requesters: ['agents'], approvers: ['security'], minApprovals: 1, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true },
+        detokenize: { requesters: ['agents'], approvers: ['security'], minApprovals: 2, requireReason: true, requestTtlMs: 3600e3, grantTtlMs: 900e3, oneTimeReveal: true },
         admins: [],
       },
     });
     api = `${demo.gw.url}/api/v1`;
-    jwt = { agent: await issuer.mint('agent-7', ['agents']), approver: await issuer.mint('alice', ['security']) };
+    jwt = { agent: await issuer.mint('agent-7', ['agents']), approver: await issuer.mint('alice', ['security']), second: await issuer.mint('bob', ['security']) };
     work = tempDir();
 
     await gitOk(['clone', '-q', demo.url.replace('http://', `http://agent:${jwt.agent}@`), join(work, 'clone')]);
@@ -63,6 +67,11 @@ describe('e2e: approver page in a browser (approvals)', function () {
     const created = await call(`${api}/detokenize-requests`, jwt.agent, 'POST', { token, reason: 'deploy fix #42' });
     if (created.status !== 201) throw new Error(`creating the request failed: ${created.status} ${created.text}`);
     requestId = created.json().id as string;
+    // The reason is the agent's text: markup in it must stay text on the page.
+    const other = /\[\[TOKEN_aws-access-key-id_[A-Z2-7]+\]\]/.exec(await allObjects(join(work, 'clone', '.git')))![0];
+    const xss = await call(`${api}/detokenize-requests`, jwt.agent, 'POST', { token: other, reason: '<img src=x onerror="document.title=\'pwned\'"> urgent' });
+    if (xss.status !== 201) throw new Error(`creating the second request failed: ${xss.status} ${xss.text}`);
+    xssId = xss.json().id as string;
 
     context = await chromium.launchPersistentContext(join(work, 'profile'), {
       executablePath: CHROMIUM,
@@ -93,19 +102,64 @@ describe('e2e: approver page in a browser (approvals)', function () {
     expect(cspHeader).to.include("frame-ancestors 'none'");
   });
 
-  it('shows the pending request with its requester and token, and not the secret, after signing in', async () => {
-    await page.fill('#jwt', jwt.approver);
+  /** Saves a screenshot into the run's work dir, and into GITGATE_SCREENSHOTS when set (docs/). */
+  async function screenshot(name: string): Promise<void> {
+    const shot = join(work, name);
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(readFileSync(shot).subarray(1, 4).toString('latin1')).to.equal('PNG');
+    const dir = process.env.GITGATE_SCREENSHOTS;
+    if (dir) copyFileSync(shot, join(dir, name));
+  }
+
+  async function signInWith(jwtText: string): Promise<void> {
+    await page.goto(`${demo.gw.url}/approvals`);
+    await page.fill('#jwt', jwtText);
     await page.click('#signin-button');
+  }
+
+  it('refuses a pasted token the API does not accept, and says so', async () => {
+    const other = await context!.newPage();
+    try {
+      await other.goto(`${demo.gw.url}/approvals`);
+      await other.fill('#jwt', 'not-a-jwt');
+      await other.click('#signin-button');
+      await other.locator('#signin-message', { hasText: 'refused' }).waitFor({ state: 'visible', timeout: 10_000 });
+      expect(await other.locator('#main').isHidden()).to.equal(true);
+      expect(await other.evaluate('sessionStorage.getItem("gitgate.jwt")')).to.equal(null);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('shows who is signed in with their groups, and the pending request with its requester, token and 0 of 2', async () => {
+    await signInWith(jwt.approver);
     const row = page.locator(`tr[data-request="${requestId}"]`);
     await row.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.locator('#who-text').innerText()).to.equal('Signed in as alice · groups: security · approver');
     const text = await row.innerText();
     expect(text).to.include('agent-7');
     expect(text).to.include(token);
     expect(text).to.include('deploy fix #42');
+    expect(text).to.include('0 of 2');
     const html = await page.content();
     for (const s of demo.secrets) expect(html.includes(s.value.trim()), `${s.type} shown on the page`).to.equal(false);
     // The JWT moves out of the textarea into session storage once used.
     expect(await page.inputValue('#jwt')).to.equal('');
+  });
+
+  it('renders an agent\'s reason with markup as text, running none of it', async () => {
+    const row = page.locator(`tr[data-request="${xssId}"]`);
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await row.innerText()).to.include('<img src=x onerror=');
+    expect(await row.locator('img').count()).to.equal(0);
+    expect(await page.title()).to.equal('gitgate approvals');
+  });
+
+  it('shows times relative and local, with the ISO time in the title', async () => {
+    const time = page.locator(`tr[data-request="${requestId}"] time`);
+    const iso = await time.getAttribute('title');
+    expect(iso).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(await time.innerText()).to.match(/^in \d+ (min|h)$/);
   });
 
   it('marks the request a webhook message links to as /approvals#<id>', async () => {
@@ -114,28 +168,67 @@ describe('e2e: approver page in a browser (approvals)', function () {
     const row = page.locator(`tr[data-request="${requestId}"]`);
     await row.waitFor({ state: 'visible', timeout: 10_000 });
     expect(await row.getAttribute('class')).to.equal('linked');
+    expect(await row.locator(`a[href="/approvals#${requestId}"]`).count()).to.equal(1);
+    await screenshot('approvals-pending.png');
   });
 
-  it('approves the request from the page with a comment and says so in the status message', async () => {
+  it('asks for confirmation, then records the first approval as 1 of 2 and offers no second approve to the same approver', async () => {
     const row = page.locator(`tr[data-request="${requestId}"]`);
     await row.locator('input').fill(comment);
     await row.locator('.approve').click();
+    expect(await row.locator('.confirm-box').innerText()).to.include(`Approve the reveal of ${token} to agent-7?`);
+    expect((await call(`${api}/detokenize-requests/${requestId}`, jwt.approver)).json().approvals).to.deep.equal([]);
+    await row.locator('.confirm').click();
     const message = page.locator('#message', { hasText: requestId });
     await message.waitFor({ state: 'visible', timeout: 10_000 });
-    expect(await message.innerText()).to.match(/approved/);
-    expect(await message.getAttribute('class')).to.not.include('err');
+    expect(await message.innerText()).to.equal(`Request ${requestId}: pending (1 of 2 approvals)`);
+    const again = page.locator(`tr[data-request="${requestId}"]`);
+    expect(await again.innerText()).to.include('1 of 2 by alice');
+    expect(await again.innerText()).to.include('you already approved');
+    expect(await again.locator('.approve').count()).to.equal(0);
+    await screenshot('approvals-one-of-two.png');
+  });
+
+  it('refuses a denial without a comment on the page, and denies with one after confirmation', async () => {
+    const row = page.locator(`tr[data-request="${xssId}"]`);
+    await row.locator('.deny').click();
+    expect(await page.locator('#message').innerText()).to.match(/denial needs a comment/);
+    expect(await row.locator('.confirm-box').count()).to.equal(0);
+    await row.locator('input').fill('not for a guess in a reason field');
+    await row.locator('.deny').click();
+    await row.locator('.confirm').click();
+    await page.locator('#message', { hasText: xssId }).waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.locator('#message').innerText()).to.equal(`Request ${xssId}: denied`);
     await row.waitFor({ state: 'detached', timeout: 10_000 });
+  });
 
-    const shot = join(work, 'approvals.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    expect(readFileSync(shot).subarray(1, 4).toString('latin1')).to.equal('PNG');
-
+  it('completes the approval as the second approver, and the request leaves the pending list', async () => {
+    await page.click('#signout');
+    await page.locator('#signin').waitFor({ state: 'visible' });
+    await signInWith(jwt.second);
+    const row = page.locator(`tr[data-request="${requestId}"]`);
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    await row.locator('.approve').click();
+    await row.locator('.confirm').click();
+    const message = page.locator('#message', { hasText: requestId });
+    await message.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await message.innerText()).to.equal(`Request ${requestId}: approved`);
+    await row.waitFor({ state: 'detached', timeout: 10_000 });
     const view = await call(`${api}/detokenize-requests/${requestId}`, jwt.approver);
-    expect(view.status, view.text).to.equal(200);
     expect(view.json().status).to.equal('approved');
-    const approvals = view.json().approvals as { approver: string; comment: string | null }[];
-    expect(approvals.map((x) => [x.approver, x.comment])).to.deep.equal([['alice', comment]]);
+    expect((view.json().approvals as { approver: string; comment: string | null }[]).map((x) => [x.approver, x.comment])).to.deep.equal([['alice', comment], ['bob', null]]);
     expect(view.json().secret).to.equal(undefined);
+  });
+
+  it('lists both decided requests in the history tab with who decided and the comments', async () => {
+    await page.click('#tab-history');
+    const approved = page.locator(`tr[data-history-request="${requestId}"]`);
+    await approved.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await approved.innerText()).to.match(/approved\s+alice, bob\s+alice: ticket SEC-123/);
+    const denied = page.locator(`tr[data-history-request="${xssId}"]`);
+    expect(await denied.innerText()).to.match(/denied\s+alice\s+alice: not for a guess/);
+    expect(await page.locator('#pending-view').isHidden()).to.equal(true);
+    await screenshot('approvals-history.png');
   });
 
   it('lets the requester reveal the planted secret once, then answers 410', async () => {

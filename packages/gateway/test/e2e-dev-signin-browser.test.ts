@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startDemoGateway, gitOk, allObjects, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -35,8 +35,9 @@ describe('e2e: the trial sign-in link to the approvals page (auth mode dev, brow
     if (work) cleanup(work);
   });
 
-  it('signs the approver in from #signin=, forgets the fragment, approves, and the agent reveals once', async () => {
-    demo = await startDemoGateway({
+  /** The dev-mode gateway of this suite, started once. */
+  async function gateway(): Promise<DemoGateway> {
+    demo ??= await startDemoGateway({
       auth: { mode: 'dev' },
       policy: {
         repos: [{ name: 'acme/api', readers: ['agents'] }],
@@ -44,33 +45,54 @@ describe('e2e: the trial sign-in link to the approvals page (auth mode dev, brow
         admins: [],
       },
     });
-    const base = demo.gw.url;
+    return demo;
+  }
+
+  async function browserPage(): Promise<Page> {
+    work ??= tempDir();
+    context ??= await chromium.launchPersistentContext(join(work, 'profile'), {
+      executablePath: CHROMIUM, headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    return context.pages()[0] ?? await context.newPage();
+  }
+
+  it('signs the approver in from #signin=, forgets the fragment, approves, and the agent reveals once', async () => {
+    const trial = await gateway();
+    const base = trial.gw.url;
     const agent = await devToken(base, 'agent-1', ['agents']);
     const approver = await devToken(base, 'alice', ['security']);
-    work = tempDir();
-    await gitOk(['-c', `http.extraHeader=Authorization: Bearer ${agent}`, 'clone', '-q', demo.url, join(work, 'clone')]);
+    work ??= tempDir();
+    await gitOk(['-c', `http.extraHeader=Authorization: Bearer ${agent}`, 'clone', '-q', trial.url, join(work, 'clone')]);
     const token = /\[\[TOKEN_github-pat_[A-Z2-7]+\]\]/.exec(await allObjects(join(work, 'clone', '.git')))?.[0];
     expect(token, 'a github-pat token in the clone').to.be.a('string');
     const created = await post(`${base}/api/v1/detokenize-requests`, agent, { token, reason: 'trial' });
     expect(created.status).to.equal(201);
     const id = created.json.id as string;
 
-    context = await chromium.launchPersistentContext(join(work, 'profile'), {
-      executablePath: CHROMIUM, headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const page = context.pages()[0] ?? await context.newPage();
+    const page = await browserPage();
     await page.goto(`${base}/approvals#signin=${approver}`);
     const row = page.locator(`tr[data-request="${id}"]`);
     await row.waitFor({ state: 'visible', timeout: 10_000 });
     expect(new URL(page.url()).hash).to.equal('');
     expect(await page.evaluate('sessionStorage.getItem("gitgate.jwt")')).to.equal(approver);
     await row.locator('.approve').click();
+    await row.locator('.confirm').click();
     await row.waitFor({ state: 'detached', timeout: 10_000 });
 
     const revealed = await post(`${base}/api/v1/detokenize-requests/${id}/reveal`, agent, {});
     expect(revealed.status).to.equal(200);
-    expect(demo.secrets.map((s) => s.value)).to.include(revealed.json.secret);
+    expect(trial.secrets.map((s) => s.value)).to.include(revealed.json.secret);
     expect((await post(`${base}/api/v1/detokenize-requests/${id}/reveal`, agent, {})).status).to.be.within(400, 499);
+  });
+
+  it('refuses a sign-in answer whose state it did not issue, and drops the code from the address', async () => {
+    const base = (await gateway()).gw.url;
+    const page = await browserPage();
+    await page.goto(`${base}/approvals?code=stolen-code&state=not-mine`);
+    await page.locator('#signin-message', { hasText: 'state mismatch' }).waitFor({ state: 'visible', timeout: 10_000 });
+    expect(new URL(page.url()).search).to.equal('');
+    expect(await page.locator('#main').isHidden()).to.equal(true);
+    expect(await page.evaluate('sessionStorage.getItem("gitgate.jwt")')).to.equal(null);
   });
 });

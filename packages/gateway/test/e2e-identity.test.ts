@@ -158,9 +158,21 @@ describe('e2e: identity, detokenize and audit', function () {
     const id = created.json().id as string;
     expect((await http(`${api}/detokenize-requests/${id}/approve`, { method: 'POST', jwt: selfReq, body: {} })).status).to.equal(403);
     expect((await http(`${api}/detokenize-requests/${id}/approve`, { method: 'POST', jwt: jwt.agent, body: {} })).status).to.equal(403);
+    const bare = await http(`${api}/detokenize-requests/${id}/deny`, { method: 'POST', jwt: jwt.sec2, body: { comment: '  ' } });
+    expect(bare.status).to.equal(400);
+    expect(bare.json().error.code).to.equal('GITGATE_COMMENT_REQUIRED');
     const denied = await http(`${api}/detokenize-requests/${id}/deny`, { method: 'POST', jwt: jwt.sec2, body: { comment: 'no' } });
     expect(denied.status).to.equal(200);
     expect(denied.json().status).to.equal('denied');
+  });
+
+  it('answers GET /me with the caller\'s subject, groups and roles, and 401 for a token that is not a JWT', async () => {
+    const me = await http(`${api}/me`, { jwt: jwt.sec1 });
+    expect(me.status, me.text).to.equal(200);
+    expect(me.json()).to.deep.equal({ subject: 'alice', groups: ['security'], requester: false, approver: true, admin: false });
+    expect((await http(`${api}/me`, { jwt: jwt.agent })).json()).to.include({ subject: 'agent-7', requester: true, approver: false });
+    const bad = await http(`${api}/me`, { jwt: 'not-a-jwt' });
+    expect(bad.status).to.equal(401);
   });
 
   it('lets admins revoke a token so it can no longer be requested, and shows metadata without the secret', async () => {

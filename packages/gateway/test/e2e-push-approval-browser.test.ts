@@ -67,6 +67,7 @@ describe('e2e: held pushes on the approver page in a browser', function () {
   it('approves the held push from the page, which sends it upstream and says released', async () => {
     const row = page.locator(`tr[data-push-request="${requestId}"]`);
     await row.locator('.approve').click();
+    await row.locator('.confirm').click();
     const message = page.locator('#message', { hasText: requestId });
     await message.waitFor({ state: 'visible', timeout: 20_000 });
     expect(await message.innerText()).to.equal(`Push request ${requestId}: released`);

@@ -9,7 +9,7 @@ import { noopLogger, type Logger } from './logger.js';
 import { nullAudit, type AuditSink } from './audit-sink.js';
 import { anonymousAuthenticator, openPolicy, type Authenticator, type Identity, type ReadPolicy } from './identity.js';
 import { apiRouter, type AuditQueries, type DetokenizeApi } from './api/api-router.js';
-import { approvalsPage } from './api/approvals-page.js';
+import { approvalsPage, type ApprovalsSignIn } from './api/approvals-page.js';
 import type { PushApprovalApi } from './push-approval-api.js';
 import type { SyncRunner } from './sync-runner.js';
 import type { RepoSyncHealth } from './sync-health.js';
@@ -48,6 +48,8 @@ export interface AppOptions {
   pushSettings?: (repo: string) => PushSettings | undefined;
   /** Refused pushes allowed per identity and window (GitRoutesOptions.pushThrottle). */
   pushThrottle?: PushThrottleOptions;
+  /** The provider the approvals page signs in with (authorization code + PKCE); absent: pasted tokens only. */
+  approvalsSignIn?: () => ApprovalsSignIn | undefined;
 }
 
 /** A bounded route label: the git endpoint, a fixed path, or 'other' (never a raw path or repo name). */
@@ -106,7 +108,7 @@ export function createApp(opts: AppOptions): Express {
     authenticator, audit, refusals, detokenize: opts.detokenize, pushApprovals: opts.pushApprovals, auditQueries: opts.auditQueries,
     isAdmin: opts.isAdmin ?? (() => false), logger: opts.logger,
   }));
-  app.use(approvalsPage());
+  app.use(approvalsPage({ signIn: opts.approvalsSignIn }));
   app.use(gitRoutes({
     repos: opts.repos, agent: opts.agent ?? 'gitgate/0.1.0', logger: opts.logger ?? noopLogger, maxBodyBytes: opts.maxBodyBytes,
     audit, refusals, authenticator, policy: opts.policy ?? openPolicy, metrics, syncRunner: opts.syncRunner, pushSettings: opts.pushSettings, pushThrottle: opts.pushThrottle,

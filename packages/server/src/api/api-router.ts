@@ -30,6 +30,8 @@ export interface DetokenizeApi {
   approve(id: Identity, requestId: string, comment?: string): Promise<object>;
   deny(id: Identity, requestId: string, comment?: string): Promise<object>;
   get(id: Identity, requestId: string): Promise<object>;
+  /** What `id` may do under the policy in force. */
+  roles(id: Identity): { requester: boolean; approver: boolean; admin: boolean };
   revokeToken(id: Identity, token: string): Promise<void>;
   tokenInfo(id: Identity, token: string): Promise<object>;
 }
@@ -161,6 +163,10 @@ function routeHandlers(opts: ApiOptions): Readonly<Record<string, Handler>> {
     return { body: { items } };
   };
   return {
+    me: async (_req, id) => {
+      const roles = opts.detokenize?.roles(id) ?? { requester: false, approver: false, admin: opts.isAdmin(id) };
+      return { body: { subject: id.subject, groups: id.groups, ...roles } };
+    },
     'detokenize.create': async (_req, id, { body }) => ({ body: await detokenize().create(id, { token: body.token as string, reason: asString(body.reason) }) }),
     'detokenize.list': async (_req, id, { query }) => {
       const q = { status: asString(query.status), limit: query.limit as number | undefined };

@@ -17,7 +17,7 @@ const decision = (verb: 'approve' | 'deny', summary: string, kind: 'detokenize' 
   ...(kind === 'push' ? { requires: ['pushApprovals'] as const } : {}),
   body: { fields: { comment: text } },
   ok: { status: 200, description: 'the request after the decision', schema: kind === 'push' ? pushRequest() : request() },
-  responses: { 409: 'not pending' },
+  responses: verb === 'deny' ? { 409: 'not pending', 400: 'no comment (`GITGATE_COMMENT_REQUIRED`): a denial says why' } : { 409: 'not pending' },
 });
 
 const auditView = (path: string, action: string, summary: string, description: string, query: Readonly<Record<string, FieldSchema>>): RouteDeclaration => ({
@@ -27,6 +27,10 @@ const auditView = (path: string, action: string, summary: string, description: s
 
 /** Every API route, in the order they are matched. */
 export const apiRoutes: readonly RouteDeclaration[] = [
+  {
+    method: 'get', path: '/me', action: 'me', summary: 'Who the token belongs to: subject, groups, issuer, and what the policy lets them do (the approvals page checks a sign-in with it)',
+    ok: { status: 200, description: 'the caller', schema: { $ref: '#/components/schemas/Me' } },
+  },
   {
     method: 'post', path: '/detokenize-requests', action: 'detokenize.create', summary: 'Ask for the real value behind a token',
     requires: ['detokenize'], body: { required: ['token'], fields: { token: text, reason: text } },

@@ -108,6 +108,13 @@ export const openApiDocument = {
           commits: { type: 'integer' }, tokensRestored: { type: 'array', items: { type: 'string' } }, expiresAt: { type: 'string', format: 'date-time' }, approvals: { type: 'array', items: { type: 'object' } },
         },
       },
+      Me: {
+        type: 'object', required: ['subject', 'groups', 'requester', 'approver', 'admin'],
+        properties: {
+          subject: { type: 'string' }, groups: { type: 'array', items: { type: 'string' } },
+          requester: { type: 'boolean', description: 'may ask for a token\'s secret' }, approver: { type: 'boolean', description: 'may approve or deny requests' }, admin: { type: 'boolean' },
+        },
+      },
       AuditRow: { type: 'object', properties: { seq: { type: 'integer' }, at: { type: 'string' }, actor: { type: 'string' }, repo: { type: ['string', 'null'] } }, additionalProperties: true },
     },
   },
