@@ -89,7 +89,9 @@ export const standIns: RegExp[] = [
   /^(.)\1*$/s, // one repeated char: aaaaaaaa, ********
   dominatedByStandIns,
   /\*{3,}|\.{3,}/, // an elided or masked value: sk_live_***, abc...
-  /[[(<{](?:redacted|masked|elided|truncated)\b/i, // a value marked as cut where it was copied from: ops_eyJzaW..[Redacted]
+  // A value that ends marked as cut where it was copied from: ops_eyJzaW..[Redacted]. Only at the end:
+  // a marker inside a long random value does not excuse the rest of it.
+  /[[(<{](?:redacted|masked|elided|truncated)[\])>}]?$/i,
   runsInThrees,
   /\u2026|\xe2\x80\xa6/, // elided with an ellipsis (as text, or its UTF-8 bytes read as latin1): pass%23…
   /(.)\1{7,}$/, // padded to length with one char: ghs_InstallationOrActionToken00000000

@@ -381,9 +381,11 @@ describe('rules/generic-assignment', () => {
       const v = 'ops_' + fakes.chars(ALNUM, 12) + '..[Redacted]';
       expect(foundAt('Pulumi.yaml', `login:\n  serviceAccountToken:\n    fn::secret: ${v}\n`)).to.deep.equal([]);
     });
-    it('reports a value that merely holds the word redacted', () => {
+    it('reports a value that merely holds the word redacted, or the marker before more random chars', () => {
       const v = fakes.chars(ALNUM, 8) + 'redacted' + fakes.chars(ALNUM, 8);
       expect(foundAt('.env', `API_TOKEN=${v}\n`)).to.deep.equal([`${BARE}:${v}`]);
+      const w = fakes.chars(ALNUM, 12) + '-[redacted]-' + fakes.chars(ALNUM, 20);
+      expect(foundAt('app.py', `API_TOKEN = "${w}"\n`)).to.deep.equal([`${RULE}:${w}`]);
     });
   });
 
