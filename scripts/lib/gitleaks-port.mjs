@@ -42,7 +42,10 @@ function translateClass(src, i, ci) {
     }
   }
   const negated = body.startsWith('^');
-  const inner = negated ? body.slice(1) : body;
+  let inner = negated ? body.slice(1) : body;
+  // A literal `-` ending the class (`[a-z0-9_-]`) would start a range with the other-case letters
+  // appended after it (`_-A`); spelled escaped, it stays a literal wherever it ends up.
+  if (ci && /(?:^|[^\\])(?:\\\\)*-$/.test(inner)) inner = `${inner.slice(0, -1)}\\-`;
   return [`[${negated ? '^' : ''}${inner}${ci ? otherCase(inner) : ''}]`, i + 1];
 }
 

@@ -19,9 +19,13 @@ function unquote(body) {
   });
 }
 
-/** Tokens of Go source with Go's automatic semicolons; comments dropped. */
+/**
+ * Tokens of Go source with Go's automatic semicolons. Comments are not tokens: a `//` comment alone
+ * on its line is kept in `tokens.headings` as `{ at, text }`, `at` being the index of the token after it.
+ */
 export function tokenize(src) {
   const out = [];
+  out.headings = [];
   let i = 0;
   const lastEndsStatement = () => {
     const t = out[out.length - 1];
@@ -33,7 +37,11 @@ export function tokenize(src) {
       if (lastEndsStatement()) out.push({ k: 'p', v: ';' });
       i++;
     } else if (/\s/.test(c)) i++;
-    else if (src.startsWith('//', i)) i = src.indexOf('\n', i) < 0 ? src.length : src.indexOf('\n', i);
+    else if (src.startsWith('//', i)) {
+      const end = src.indexOf('\n', i) < 0 ? src.length : src.indexOf('\n', i);
+      if (/(?:^|\n)[ \t]*$/.test(src.slice(Math.max(0, i - 200), i))) out.headings.push({ at: out.length, text: src.slice(i + 2, end).trim() });
+      i = end;
+    }
     else if (src.startsWith('/*', i)) {
       const end = src.indexOf('*/', i + 2);
       if (src.slice(i, end).includes('\n') && lastEndsStatement()) out.push({ k: 'p', v: ';' });
@@ -61,6 +69,24 @@ export function tokenize(src) {
       i += p?.length ?? 1;
     }
   }
+  return out;
+}
+
+/**
+ * The string literals of tokenized source under a heading comment: a `//` comment alone on its line
+ * heads the literals after it up to the next heading or the end of the bracket it sits in. Returns
+ * each headed literal's value with its heading's text.
+ */
+export function headedLiterals(toks) {
+  const out = new Map();
+  const stack = [undefined];
+  let next = 0;
+  toks.forEach((t, i) => {
+    for (; next < toks.headings.length && toks.headings[next].at <= i; next++) stack[stack.length - 1] = toks.headings[next].text;
+    if (t.k === 'p' && ['(', '[', '{'].includes(t.v)) stack.push(undefined);
+    else if (t.k === 'p' && [')', ']', '}'].includes(t.v) && stack.length > 1) stack.pop();
+    else if (t.k === 'str' && stack[stack.length - 1] !== undefined) out.set(t.v, stack[stack.length - 1]);
+  });
   return out;
 }
 

@@ -9,7 +9,8 @@ import { cloudPlatformRules } from './rules/cloud-platforms.js';
 import { commandLineRules } from './rules/command-line.js';
 import { financeRules } from './rules/finance.js';
 import { gcpRules } from './rules/gcp.js';
-import { genericRules } from './rules/generic-assignment.js';
+import { documentedPrefixes } from './rules/define.js';
+import { genericRules, genericRulesDeferringTo } from './rules/generic-assignment.js';
 import { githubRules } from './rules/github.js';
 import { gitlabRules } from './rules/gitlab.js';
 import { httpAuthRules } from './rules/http-auth.js';
@@ -25,8 +26,7 @@ import { sourceHostingRules } from './rules/source-hosting.js';
 import { stripeRules } from './rules/stripe.js';
 import { urlRules } from './rules/url-credentials.js';
 
-/** The built-in rules grouped by family (one module each), in listing order. */
-export const ruleFamilies: Readonly<Record<string, readonly Rule[]>> = Object.freeze({
+const families: Record<string, readonly Rule[]> = {
   'private keys': privateKeyRules,
   aws: awsRules,
   'google cloud': gcpRules,
@@ -51,7 +51,12 @@ export const ruleFamilies: Readonly<Record<string, readonly Rule[]>> = Object.fr
   generic: genericRules,
   'url credentials': urlRules,
   'command lines and credential files': commandLineRules,
-});
+};
+// The generic rules leave a malformed instance of a prefixed provider format to that provider's rule.
+families['generic'] = genericRulesDeferringTo(documentedPrefixes(Object.values(families).flat()));
+
+/** The built-in rules grouped by family (one module each), in listing order. */
+export const ruleFamilies: Readonly<Record<string, readonly Rule[]>> = Object.freeze(families);
 
 /**
  * Every built-in rule: private keys, cloud providers, source hosting and CI, chat, payments, AI,

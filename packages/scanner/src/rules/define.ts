@@ -71,6 +71,14 @@ export interface TokenSpec {
   secretInBody?: boolean;
 }
 
+/** The literal prefixes of each rule {@link tokenRule} built (see {@link documentedPrefixes}). */
+const prefixesOf = new WeakMap<Rule, readonly string[]>();
+
+/** The literal prefixes that start the tokens of those of `rules` that {@link tokenRule} built. */
+export function documentedPrefixes(rules: readonly Rule[]): string[] {
+  return [...new Set(rules.flatMap((r) => prefixesOf.get(r) ?? []))];
+}
+
 /** Builds a prefixed-token rule. */
 export function tokenRule(spec: TokenSpec): Rule {
   const prefixes = Array.isArray(spec.prefix) ? spec.prefix : [spec.prefix];
@@ -81,7 +89,7 @@ export function tokenRule(spec: TokenSpec): Rule {
   // with the literal and the regex engine can search for it (about twice as fast in windows).
   const start = prefixes.length === 0 ? `(?<![${before}])` : `(?:${prefixes.map((p) => `${escapeLiteral(p)}(?<![${before}]${escapeLiteral(p)})`).join('|')})`;
   const pattern = new RegExp(`${start}${spec.body}(?![${b}])`);
-  return {
+  const rule: Rule = {
     id: spec.id,
     type: spec.type ?? spec.id,
     description: spec.description,
@@ -94,6 +102,8 @@ export function tokenRule(spec: TokenSpec): Rule {
     // A prefix keyword starts every match; a keyword inside the body can sit up to maxLength in.
     reachBack: spec.keywords === undefined ? 0 : spec.maxLength,
   };
+  prefixesOf.set(rule, prefixes);
+  return rule;
 }
 
 /**

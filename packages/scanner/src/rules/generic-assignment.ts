@@ -6,6 +6,7 @@
  * are two rules: a bare value is a literal only outside code (see `Rule.fileKinds`).
  */
 import type { Rule } from '../rule.js';
+import { escapeLiteral } from './define.js';
 import { placeholders } from './placeholders.js';
 
 /**
@@ -282,3 +283,29 @@ export const genericXmlSecret: Rule = {
 
 /** The generic family. */
 export const genericRules: readonly Rule[] = [genericSecretAssignment, genericSecretUnquoted, genericSecretPadded, genericXmlSecret];
+
+/** Bits a value must be able to carry to be a credential on its own, whatever prefix it wears. */
+const CREDENTIAL_BITS = 64;
+/** The longest body that stays under CREDENTIAL_BITS even when random over A–Z, a–z, 0–9: 10 chars. */
+const WEAK_BODY_CHARS = Math.floor(CREDENTIAL_BITS / Math.log2(62));
+/** A prefix of two parts or more ending in a separator (`sm_pat_`, `sk_test_`, `dop_v1_`): no word or password starts so by chance. */
+const DISTINCTIVE_PREFIX = /^[A-Za-z0-9]+[_.$-][A-Za-z0-9_.$-]*[_.$-]$/;
+
+/**
+ * A malformed instance of a provider format: a value wearing one of `prefixes` (a provider's
+ * documented token prefix; see `documentedPrefixes`) with a body of at most WEAK_BODY_CHARS chars
+ * (`sm_pat_` and 10 chars, where SettleMint issues 16). A real token of that provider is the
+ * provider rule's finding; this is a truncated or made-up example, and its body is too short to be
+ * a credential on its own. A longer body is still the generic rules' (`task_test_` and 30 random
+ * chars, a random literal under a token name: what the adversary would plant).
+ */
+export function malformedPrefixedToken(prefixes: readonly string[]): RegExp {
+  const distinctive = prefixes.filter((p) => DISTINCTIVE_PREFIX.test(p)).map(escapeLiteral);
+  return new RegExp(`^(?:${distinctive.join('|')})\\S{0,${WEAK_BODY_CHARS}}$`);
+}
+
+/** The generic family, deferring to the provider formats of `prefixes` (see {@link malformedPrefixedToken}). */
+export function genericRulesDeferringTo(prefixes: readonly string[]): Rule[] {
+  const malformed = malformedPrefixedToken(prefixes);
+  return genericRules.map((r) => ({ ...r, allow: [...(r.allow ?? []), malformed] }));
+}

@@ -39,6 +39,19 @@ const RUNS = [
   'abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnop', '1234567890', '0123456789', '123456789', '12345678', '1234567', '123456', '12345',
   'abcdefgh', 'abcdefg', 'abcdef', 'qwerty', 'asdf', '01234', '23456', '34567', '45678', '56789', '67890',
 ];
+/** Every three letters or digits in a row of the alphabet or the digits: abc … xyz, 012 … 789. */
+const TRIPLES = [...'abcdefghijklmnopqrstuvwxyz', ...'0123456789'].flatMap((_, i, all) => {
+  const run = all.slice(i, i + 3).join('');
+  return /^(?:[a-z]{3}|[0-9]{3})$/.test(run) ? [run] : [];
+});
+/**
+ * A value made of nothing but runs in threes and separators (`AbCeFG123`, `abc-xyz-789`): typed to
+ * fill a slot, as `abcdefgh` is. Every piece is three chars and separators are not letters or
+ * digits, so a text parses one way only (no backtracking). A random base62 value is three triples
+ * with probability (32/62³)³, about 1e-12.
+ */
+const runsInThrees = new RegExp(`^(?:${TRIPLES.join('|')}|[\\x20-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7e])+$`, 'i');
+
 /** One piece of a stand-in: a stopword, a run, a separator, or a mask (one char four times or more: xxxx, 0000, ****). */
 function standInPiece(group: number): string {
   // Separators are ASCII punctuation and blanks only: letters of other scripts are content (a password in Cyrillic).
@@ -76,6 +89,10 @@ export const standIns: RegExp[] = [
   /^(.)\1*$/s, // one repeated char: aaaaaaaa, ********
   dominatedByStandIns,
   /\*{3,}|\.{3,}/, // an elided or masked value: sk_live_***, abc...
+  // A value that ends marked as cut where it was copied from: ops_eyJzaW..[Redacted]. Only at the end:
+  // a marker inside a long random value does not excuse the rest of it.
+  /[[(<{](?:redacted|masked|elided|truncated)[\])>}]?$/i,
+  runsInThrees,
   /\u2026|\xe2\x80\xa6/, // elided with an ellipsis (as text, or its UTF-8 bytes read as latin1): pass%23…
   /(.)\1{7,}$/, // padded to length with one char: ghs_InstallationOrActionToken00000000
   /(?:^|[^A-Za-z])[yY]our(?:[-_]|[A-Z])/, // a fill-in hint: sk-your-openai-key-here, yourApiKey

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createScanner } from '../../src/index.js';
-import { genericSecretAssignment, genericSecretPadded, genericSecretUnquoted } from '../../src/rules/generic-assignment.js';
-import { ALNUM, BASE64, expectFindings, expectNone, expectRuleFast, Fakes, HEX, repeatTo1MB } from '../fakes.js';
+import { genericSecretAssignment, genericSecretPadded, genericSecretUnquoted, malformedPrefixedToken } from '../../src/rules/generic-assignment.js';
+import { ALNUM, BASE64, DIGITS, expectFindings, expectNone, expectRuleFast, Fakes, HEX, LOWER, repeatTo1MB } from '../fakes.js';
 
 const RULE = 'generic-secret-assignment';
 const BARE = 'generic-secret-unquoted';
@@ -359,6 +359,65 @@ describe('rules/generic-assignment', () => {
       expectFindings(scanner, `password: "${v}"\n`, [{ ruleId: RULE, secret: v }]);
       const w = fakes.chars(ALNUM, 16);
       expectFindings(scanner, `password: "${w}"\n`, [{ ruleId: RULE, secret: w }]);
+    });
+  });
+
+  describe('short values typed to fill a slot are stand-ins', () => {
+    /** Three letters or digits in a row of the alphabet or the digits, each letter in a random case. */
+    const triple = (): string => {
+      const run = fakes.chars('ab', 1) === 'a' ? LOWER : DIGITS;
+      const at = run.indexOf(fakes.chars(run.slice(0, -2), 1));
+      return [...run.slice(at, at + 3)].map((c) => (fakes.chars('ab', 1) === 'a' ? c.toUpperCase() : c)).join('');
+    };
+    it('ignores a value of alphabet and digit runs in threes (as AbCeFG123 is)', () => {
+      const v = triple() + triple() + triple();
+      expect(foundAt('.env', `SUMO_ACCESS_KEY=${v}\nAPI_TOKEN="${v}"\n`)).to.deep.equal([]);
+    });
+    it('reports a random value that holds one such run', () => {
+      const v = fakes.chars(ALNUM, 12) + triple();
+      expect(foundAt('.env', `API_TOKEN=${v}\n`)).to.deep.equal([`${BARE}:${v}`]);
+    });
+    it('ignores a value cut at a bracketed redaction marker', () => {
+      const v = 'ops_' + fakes.chars(ALNUM, 12) + '..[Redacted]';
+      expect(foundAt('Pulumi.yaml', `login:\n  serviceAccountToken:\n    fn::secret: ${v}\n`)).to.deep.equal([]);
+    });
+    it('reports a value that merely holds the word redacted, or the marker before more random chars', () => {
+      const v = fakes.chars(ALNUM, 8) + 'redacted' + fakes.chars(ALNUM, 8);
+      expect(foundAt('.env', `API_TOKEN=${v}\n`)).to.deep.equal([`${BARE}:${v}`]);
+      const w = fakes.chars(ALNUM, 12) + '-[redacted]-' + fakes.chars(ALNUM, 20);
+      expect(foundAt('app.py', `API_TOKEN = "${w}"\n`)).to.deep.equal([`${RULE}:${w}`]);
+    });
+  });
+
+  describe('a malformed instance of a prefixed provider format is left to the provider rule', () => {
+    const settlemint = 'sm_' + 'pat_';
+    const body = (n: number): string => fakes.chars(LOWER + DIGITS, n);
+    it('ignores a provider prefix with a body too short for the provider and for a credential of its own', () => {
+      const v = settlemint + body(10);
+      expect(foundAt('main.go', `nonMatchingToken := "${v}"\n`)).to.deep.equal([]);
+      expect(foundAt('.env', `SETTLEMINT_TOKEN=${v}\n`)).to.deep.equal([]);
+    });
+    it('reports the same prefix with a body long enough to be a credential on its own', () => {
+      const v = settlemint + body(24);
+      expect(foundAt('main.go', `nonMatchingToken := "${v}"\n`)).to.deep.equal([`${RULE}:${v}`]);
+    });
+    it('takes a well-formed token of the provider by the provider rule', () => {
+      const v = settlemint + body(16);
+      expect(foundAt('main.go', `nonMatchingToken := "${v}"\n`)).to.deep.equal([`settlemint-token:${v}`]);
+    });
+    it('reports a random 30-char literal behind a prefix glued to a word (task_test_)', () => {
+      const v = 'ta' + 'sk_test_' + body(30);
+      expect(foundAt('main.go', `nonMatchingToken := "${v}"\n`)).to.deep.equal([`${RULE}:${v}`]);
+    });
+    it('defers only for prefixes of two parts or more, which no word or password starts with by chance', () => {
+      const re = malformedPrefixedToken(['acme_pat_', 'dp.pt.', 'key-', 'pat', 'ext_']);
+      expect(['acme_pat_' + body(10), 'dp.pt.' + body(4)].filter((v) => re.test(v))).to.have.length(2);
+      expect(['acme_pat_' + body(11), 'key-' + body(8), 'pat' + body(8), 'ext_' + body(8)].filter((v) => re.test(v))).to.deep.equal([]);
+    });
+    it('still reports a random literal under a Telegram name that misses Telegram\'s exact shape', () => {
+      // A 4-digit bot id: no Telegram token, but 34 random chars, a credential of any kind.
+      const v = `${fakes.chars(DIGITS, 4)}:A${fakes.chars(ALNUM + '_-', 34)}`;
+      expect(foundAt('bot.py', `telegram_api_token = "${v}"\n`)).to.deep.equal([`${RULE}:${v}`]);
     });
   });
 

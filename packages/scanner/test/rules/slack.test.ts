@@ -50,6 +50,20 @@ describe('rules/slack', () => {
     expectNone(scanner, `SLACK_BOT=${prefix('b')}0000000000-xxxxxxxxxxxxxxxx\n`);
   });
 
+  describe('a token whose secret segment is masked', () => {
+    const ids = (): string => prefix('p') + [fakes.chars(DIGITS, 12), fakes.chars(DIGITS, 12), fakes.chars(DIGITS, 12)].join('-');
+    it('ignores public ids followed by a mask of # or *', () => {
+      expectNone(scanner, JSON.stringify({ token: `${ids()}-${'#'.repeat(20)}` }));
+      expectNone(scanner, `SLACK_USER=${ids()}-${'*'.repeat(32)}
+`);
+    });
+    it('still reports a whole token followed by one # (a comment or a URL fragment)', () => {
+      const t = `${ids()}-${fakes.chars(HEX, 32)}`;
+      expectFindings(scanner, `SLACK_USER=${t}#prod
+`, [{ ruleId: 'slack-token', secret: t }]);
+    });
+  });
+
   it('ignores an unknown kind letter', () => {
     expectNone(scanner, `t = ${prefix('z')}${fakes.chars(DIGITS, 12)}-${fakes.chars(ALNUM, 24)}\n`);
   });
