@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { findEncodedRuns } from '../src/encoded-runs.js';
-import { ALNUM, Fakes } from './fakes.js';
+import { ALNUM, Fakes, cpuMs } from './fakes.js';
 
 describe('encoded-runs', () => {
   const fakes = new Fakes(3131);
@@ -68,10 +68,11 @@ describe('encoded-runs', () => {
   });
 
   it('is linear on 1 MB of base64 alphabet and of percent signs', () => {
-    const t0 = performance.now();
-    findEncodedRuns(Buffer.from('Ab1'.repeat(350_000)), 0, 1_050_000);
-    findEncodedRuns(Buffer.from('%'.repeat(1_000_000)), 0, 1_000_000);
-    findEncodedRuns(Buffer.from('%41a'.repeat(250_000)), 0, 1_000_000);
-    expect(performance.now() - t0).to.be.below(2000);
+    const used = cpuMs(() => {
+      findEncodedRuns(Buffer.from('Ab1'.repeat(350_000)), 0, 1_050_000);
+      findEncodedRuns(Buffer.from('%'.repeat(1_000_000)), 0, 1_000_000);
+      findEncodedRuns(Buffer.from('%41a'.repeat(250_000)), 0, 1_000_000);
+    });
+    expect(used).to.be.below(2000);
   });
 });

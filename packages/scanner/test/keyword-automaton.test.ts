@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createKeywordAutomaton } from '../src/index.js';
+import { cpuMs } from './fakes.js';
 
 /** Every hit as [keyword, start], from the automaton's typed arrays. */
 function hits(keywords: string[], text: string | Buffer): Array<[string, number]> {
@@ -77,8 +78,6 @@ describe('keyword-automaton', () => {
   it('scans 8 MB of text in well under a second', () => {
     const a = createKeywordAutomaton(['password', 'token', 'ghp_', 'akia', '://', 'private key']);
     const bytes = Buffer.from('const value = compute(input, options); // plain code line\n'.repeat(140_000));
-    const t0 = performance.now();
-    a.scan(bytes, 0, bytes.length);
-    expect(performance.now() - t0).to.be.below(1000);
+    expect(cpuMs(() => a.scan(bytes, 0, bytes.length))).to.be.below(1000);
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createScanner } from '../src/index.js';
 import { kubernetesSecretValues } from '../src/kubernetes-secret.js';
-import { ALNUM, expectFindings, expectNone, Fakes, pemLine, repeatTo1MB } from './fakes.js';
+import { ALNUM, cpuMs, expectFindings, expectNone, Fakes, pemLine, repeatTo1MB } from './fakes.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -108,10 +108,11 @@ describe('kubernetes Secret values', () => {
     });
 
     it('handles 1 MB of Secret-like lines quickly', () => {
-      const t0 = performance.now();
-      scanner.scan(Buffer.from('kind: Secret\ndata:\n' + repeatTo1MB('  k: QUJD\n')));
-      scanner.scan(Buffer.from(repeatTo1MB('kind: Secret\ndata:\n')));
-      expect(performance.now() - t0).to.be.below(3000);
+      const used = cpuMs(() => {
+        scanner.scan(Buffer.from('kind: Secret\ndata:\n' + repeatTo1MB('  k: QUJD\n')));
+        scanner.scan(Buffer.from(repeatTo1MB('kind: Secret\ndata:\n')));
+      });
+      expect(used).to.be.below(3000);
     });
   });
 });

@@ -6,6 +6,7 @@ import {
   byteSpan,
   DIGITS,
   expectFindings,
+  cpuMs,
   expectRulesFast,
   Fakes,
   HEX,
@@ -285,9 +286,7 @@ describe('createScanner', () => {
     it('runs the whole default set on 1 MB of mixed hostile text quickly', () => {
       const all = createScanner();
       const text = repeatTo1MB(`password="${begin}\nAKIA ghp_ token: https://u:p@ -----BEGIN aws_secret_access_key=`);
-      const t0 = performance.now();
-      all.scan(Buffer.from(text, 'latin1'));
-      expect(performance.now() - t0).to.be.below(2000);
+      expect(cpuMs(() => all.scan(Buffer.from(text, 'latin1')))).to.be.below(2000);
     });
   });
 });
