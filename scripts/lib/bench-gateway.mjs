@@ -20,13 +20,20 @@ const line = (level) => (msg, meta) => {
 const logger = { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 
 let gw = null;
+
+/** JSON carries no bytes: the deployment and audit keys come as hex (masterKeyHex, auditKeyHex). */
+function withKeys({ masterKeyHex, auditKeyHex, ...opts }) {
+  if (masterKeyHex) opts.masterKey = Buffer.from(masterKeyHex, 'hex');
+  if (auditKeyHex) opts.auditKey = Buffer.from(auditKeyHex, 'hex');
+  return opts;
+}
 const reply = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 
 async function run(command) {
   switch (command.cmd) {
     case 'start':
       if (gw) throw new Error('a gateway is already running in this process');
-      gw = await startGateway({ ...command.opts, logger });
+      gw = await startGateway({ ...withKeys(command.opts), logger });
       return { url: gw.url };
     case 'lastSync':
       return { report: gw?.repos.get(command.name)?.lastSync ?? null };
