@@ -18,24 +18,28 @@ const MAX_PARAMETERS = 8000;
 
 /**
  * Writes `rows` (values in `key` then `columns` order) into `spec.table` inside `tx`, a later row of the
- * same key replacing an earlier one's columns, as INSERT OR REPLACE did. Reads `rows` once.
+ * same key replacing an earlier one's columns, as INSERT OR REPLACE did. Reads `rows` once; resolves
+ * with how many rows it sent.
  */
-export async function upsertRows(tx: Database, spec: UpsertTable, rows: Iterable<readonly unknown[]>): Promise<void> {
+export async function upsertRows(tx: Database, spec: UpsertTable, rows: Iterable<readonly unknown[]>): Promise<number> {
   const width = spec.key.length + spec.columns.length;
   const perStatement = Math.floor(MAX_PARAMETERS / width);
   // PostgreSQL refuses to update one row twice in one statement: the last row of a key wins, as it would
   // when the rows were written one by one.
   let chunk = new Map<string, readonly unknown[]>();
+  let sent = 0;
   for (const row of rows) {
     const id = JSON.stringify(row.slice(0, spec.key.length));
     chunk.delete(id);
     chunk.set(id, row);
     if (chunk.size === perStatement) {
       await tx.run(statement(spec, chunk.size), [...chunk.values()].flat());
+      sent += chunk.size;
       chunk = new Map();
     }
   }
   if (chunk.size > 0) await tx.run(statement(spec, chunk.size), [...chunk.values()].flat());
+  return sent + chunk.size;
 }
 
 const statements = new Map<string, string>();
