@@ -1,5 +1,5 @@
 /**
- * The audit's SQLite schema (store name "audit"): one append-only, hash-chained table, the purge
+ * The audit's schema (store name "audit"; the PostgreSQL variant is in audit-schema-pg.ts): one append-only, hash-chained table, the purge
  * anchor, indexes for the queries, guard triggers, and typed views for people using `sqlite3 audit.db`
  * directly (documented in docs/audit.md).
  *
@@ -9,6 +9,7 @@
  * open the file.
  */
 import type { Migration } from '@gitgate/db';
+import { AUDIT_PG_V1, AUDIT_PG_V3 } from './audit-schema-pg.js';
 
 /** Store name the audit's migrations are tracked under. */
 export const AUDIT_STORE = 'audit';
@@ -121,6 +122,7 @@ export const auditMigrations: Migration[] = [
         CASE kind WHEN 'purge' THEN 'purge' ELSE json_extract(data, '$.action') END AS action,
         CASE kind WHEN 'purge' THEN data ELSE json_extract(data, '$.details') END AS details
       FROM records WHERE kind IN ('admin', 'purge');`,
+    postgres: AUDIT_PG_V1,
   },
   {
     // Chain version per row (docs/audit.md, "Tamper evidence"): rows already stored stay 1 (sha256);
@@ -147,5 +149,6 @@ export const auditMigrations: Migration[] = [
         json_extract(data, '$.clientAddress') AS client_address,
         json_extract(data, '$.userAgent') AS user_agent
       FROM records WHERE kind = 'push';`,
+    postgres: AUDIT_PG_V3,
   },
 ];
