@@ -4,6 +4,7 @@
  * views read it through `data::jsonb`, string fields as text (`->>`) and every other value as jsonb
  * (`->`), which the driver parses, so numbers, arrays, objects and booleans reach the queries as they
  * do from SQLite's json_extract. `at` is C-collated so time ranges compare byte-wise, as on SQLite.
+ * The guards raise class 23 (integrity constraint), as SQLite's RAISE(ABORT) reports a constraint.
  */
 
 /**
@@ -71,13 +72,13 @@ CREATE INDEX records_kind_token ON records (kind, ${field('token', 'text')});
 
 CREATE FUNCTION records_no_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'audit records are append-only';
+  RAISE EXCEPTION 'audit records are append-only' USING ERRCODE = 'integrity_constraint_violation';
 END $$;
 CREATE TRIGGER records_no_update BEFORE UPDATE ON records FOR EACH ROW EXECUTE FUNCTION records_no_update();
 CREATE FUNCTION records_no_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF OLD.seq > COALESCE((SELECT MAX(seq) FROM chain_anchor), 0) THEN
-    RAISE EXCEPTION 'audit records are deleted only by a purge';
+    RAISE EXCEPTION 'audit records are deleted only by a purge' USING ERRCODE = 'integrity_constraint_violation';
   END IF;
   RETURN OLD;
 END $$;
