@@ -47,25 +47,13 @@ const sessions = view('sessions', BASE, [
 
 const DETOKENIZE_KINDS = "'detokenize-request', 'detokenize-approve', 'detokenize-deny', 'detokenize-reveal', 'detokenize-expire', 'detokenize-revoke', 'token-revoke'";
 
-/** Migration 1 for PostgreSQL. */
+/** The tables of migration 1 for PostgreSQL: BIGINT seq, and `at` compared byte-wise (C collation). */
+export function postgresTables(sqlite: string): string {
+  return sqlite.replace(/seq INTEGER PRIMARY KEY/g, 'seq BIGINT PRIMARY KEY').replace('at TEXT NOT NULL', 'at TEXT COLLATE "C" NOT NULL');
+}
+
+/** Migration 1 for PostgreSQL after its tables: expression indexes, guards and views. */
 export const AUDIT_PG_V1 = `
-CREATE TABLE records (
-  seq BIGINT PRIMARY KEY,
-  at TEXT COLLATE "C" NOT NULL,
-  kind TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  repo TEXT,
-  data TEXT NOT NULL,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
-);
-CREATE TABLE chain_anchor (
-  seq BIGINT PRIMARY KEY,
-  hash TEXT NOT NULL
-);
-CREATE INDEX records_kind_at ON records (kind, at);
-CREATE INDEX records_kind_repo ON records (kind, repo);
-CREATE INDEX records_kind_actor ON records (kind, actor);
 CREATE INDEX records_kind_id ON records (kind, ${field('id', 'text')});
 CREATE INDEX records_kind_session ON records (kind, ${field('sessionId', 'text')});
 CREATE INDEX records_kind_token ON records (kind, ${field('token', 'text')});

@@ -10,47 +10,6 @@ function admin(action: string, actor = 'alice'): AuditEvent {
   return { kind: 'admin', actor, data: { action, details: { n: action.length } } };
 }
 
-describe('AuditLog (sqlite file)', () => {
-  let dir: string;
-  let file: string;
-  let clock: TestClock;
-  let audit: AuditLog;
-
-  beforeEach(async () => {
-    dir = tempDir();
-    file = path.join(dir, 'audit.db');
-    clock = new TestClock();
-    audit = await AuditLog.open({ path: file, clock: clock.now });
-  });
-  afterEach(async () => {
-    await audit.close().catch(() => undefined);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('creates the database file with mode 0600', () => {
-    expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
-  });
-
-  it('rejects recordAllDurable when another connection holds the write lock past busyTimeoutMs, writes none of it, and reports failing until a write succeeds', async () => {
-    await audit.close();
-    audit = await AuditLog.open({ path: file, clock: clock.now, flushIntervalMs: 60_000, busyTimeoutMs: 50 });
-    const err = await raw(file, async (db) => {
-      await db.exec('BEGIN IMMEDIATE');
-      try {
-        return await rejection(audit.recordAllDurable([admin('held back'), admin('held back too')]));
-      } finally {
-        await db.exec('ROLLBACK');
-      }
-    });
-    expect(err).to.be.instanceOf(AuditError).and.to.have.property('code', 'GITGATE_AUDIT_WRITE');
-    expect(audit.failing).to.equal(true);
-    expect(await storedRows(file)).to.have.length(0);
-    await audit.recordAllDurable([admin('later')]);
-    expect(audit.failing).to.equal(false);
-    expect(await storedRows(file)).to.have.length(1);
-  });
-});
-
 for (const backend of storeBackends()) describe(`AuditLog (${backend.name})`, function () {
   this.timeout(20_000);
   let dir: string;
@@ -75,6 +34,33 @@ for (const backend of storeBackends()) describe(`AuditLog (${backend.name})`, fu
       clock.advance(1000);
     }
     await audit.flush();
+  }
+
+  if (backend.name === 'sqlite') {
+    describe('on a SQLite file', () => {
+      it('creates the database file with mode 0600', () => {
+        expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
+      });
+
+      it('rejects recordAllDurable when another connection holds the write lock past busyTimeoutMs, writes none of it, and reports failing until a write succeeds', async () => {
+        await audit.close();
+        audit = await AuditLog.open({ path: file, clock: clock.now, flushIntervalMs: 60_000, busyTimeoutMs: 50 });
+        const err = await raw(file, async (db) => {
+          await db.exec('BEGIN IMMEDIATE');
+          try {
+            return await rejection(audit.recordAllDurable([admin('held back'), admin('held back too')]));
+          } finally {
+            await db.exec('ROLLBACK');
+          }
+        });
+        expect(err).to.be.instanceOf(AuditError).and.to.have.property('code', 'GITGATE_AUDIT_WRITE');
+        expect(audit.failing).to.equal(true);
+        expect(await storedRows(file)).to.have.length(0);
+        await audit.recordAllDurable([admin('later')]);
+        expect(audit.failing).to.equal(false);
+        expect(await storedRows(file)).to.have.length(1);
+      });
+    });
   }
 
   describe('chaining', () => {
