@@ -56,6 +56,14 @@ describe('store locations of the admin commands', () => {
     expect(storeLocation({ database: { url: 'postgres://db.internal/gitgate' } }, '/data/vault.db')).to.equal('postgres://db.internal/gitgate');
   });
 
+  it('puts the resolved database password, encoded, and the pool size into the location', () => {
+    const password = ['p', '@ss:w', '/rd'].join('');
+    const location = storeLocation({ database: { url: 'postgres://gitgate@db.internal:5432/gitgate', password, pool: 4 } }, '/data/vault.db');
+    const url = new URL(location);
+    expect(decodeURIComponent(url.password)).to.equal(password);
+    expect([url.username, url.host, url.pathname, url.searchParams.get('pool')]).to.deep.equal(['gitgate', 'db.internal:5432', '/gitgate', '4']);
+  });
+
   it('rotates the key of a vault kept in PostgreSQL and audits it there', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-'));
     try {
