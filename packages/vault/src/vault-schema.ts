@@ -14,11 +14,12 @@ import type { Migration } from '@gitgate/db';
 export const VAULT_STORE = 'vault';
 
 /**
- * The same step for PostgreSQL: BYTEA for BLOB, and byte-order (C) collation on the token so keyset
- * pages (`token > ? ORDER BY token`) follow the same order as on SQLite whatever the server's locale.
+ * The same step for PostgreSQL: BYTEA for BLOB, and byte-order (C) collation on every text column, as
+ * SQLite's BINARY, so keyset pages (`token > ? ORDER BY token`) and the order of occurrences are the
+ * same whatever the server's locale.
  */
 function bothDialects(m: Migration): Migration {
-  return { ...m, postgres: m.sql.replace(/\bBLOB\b/g, 'BYTEA').replace(/\btoken TEXT\b/g, 'token TEXT COLLATE "C"') };
+  return { ...m, postgres: m.sql.replace(/\bBLOB\b/g, 'BYTEA').replace(/\bTEXT\b/g, 'TEXT COLLATE "C"') };
 }
 
 /** The vault's migrations, oldest first. */
