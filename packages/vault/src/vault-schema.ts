@@ -1,5 +1,5 @@
 /**
- * The vault's SQLite schema (store name "vault").
+ * The vault's schema (store name "vault"), for SQLite and PostgreSQL.
  *
  * - `secrets`: one AES-256-GCM entry per token; the token string is the AAD.
  * - `occurrences`: where a token was seen. Missing path / commit are stored as '' rather than NULL
@@ -12,6 +12,15 @@ import type { Migration } from '@gitgate/db';
 
 /** Store name the vault's migrations are tracked under. */
 export const VAULT_STORE = 'vault';
+
+/**
+ * The same step for PostgreSQL: BYTEA for BLOB, and byte-order (C) collation on every text column, as
+ * SQLite's BINARY, so keyset pages (`token > ? ORDER BY token`) and the order of occurrences are the
+ * same whatever the server's locale.
+ */
+function bothDialects(m: Migration): Migration {
+  return { ...m, postgres: m.sql.replace(/\bBLOB\b/g, 'BYTEA').replace(/\bTEXT\b/g, 'TEXT COLLATE "C"') };
+}
 
 /** The vault's migrations, oldest first. */
 export const vaultMigrations: Migration[] = [
@@ -46,4 +55,4 @@ export const vaultMigrations: Migration[] = [
         rotated_at TEXT
       );`,
   },
-];
+].map(bothDialects);
