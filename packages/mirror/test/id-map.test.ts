@@ -1,7 +1,7 @@
 // The persisted upstream ⇄ sanitized id pairs.
 import { expect } from 'chai';
 import path from 'node:path';
-import sqlite3 from 'sqlite3';
+import { storeBackends } from '@gitgate/testkit';
 import { IdMap } from '../src/index.js';
 import { Upstream, fakeGithubPat, hasObject, makeMirror, openDataEnv, removeDir, revParse, tempDir, REPO } from './helpers.js';
 
@@ -12,24 +12,21 @@ async function toSanitized(map: IdMap, repo: string, upstreamId: string): Promis
   return (await map.lookup(repo, [upstreamId])).get(upstreamId);
 }
 
-/** Sanitized → upstream, read from the persisted table (the other direction has no reader in src). */
-function toUpstream(dbFile: string, repo: string, sanitizedId: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(dbFile, sqlite3.OPEN_READONLY, (e) => {
-      if (e) return reject(e);
-      db.all('SELECT upstream_id FROM id_map WHERE repo = ? AND sanitized_id = ?', [repo, sanitizedId], (err, rows: { upstream_id: string }[]) => db.close(() => (err ? reject(err) : resolve(rows.map((r) => r.upstream_id)))));
-    });
-  });
+/** Sanitized → upstream through the map's other reader (upstreamOf). */
+async function toUpstream(map: IdMap, repo: string, sanitizedId: string): Promise<string[]> {
+  return ((await map.upstreamOf(repo, [sanitizedId])).get(sanitizedId) ?? []).sort();
 }
 
-describe('IdMap', function () {
-  this.timeout(30_000);
+for (const backend of storeBackends()) describe(`IdMap (${backend.name})`, function () {
+  this.timeout(60_000);
   let dir: string;
+  let location: string;
   let map: IdMap;
 
   beforeEach(async () => {
     dir = tempDir();
-    map = await IdMap.open(path.join(dir, 'mirror.db'));
+    location = await backend.location(dir, 'mirror.db');
+    map = await IdMap.open(location);
   });
   afterEach(async () => {
     await map.close();
@@ -56,18 +53,18 @@ describe('IdMap', function () {
 
   it('reads a committed pair from sanitized to upstream', async () => {
     await map.commit('r', [{ upstreamId: hex('a'), sanitizedId: hex('b'), type: 'blob' }], state);
-    expect(await toUpstream(path.join(dir, 'mirror.db'), 'r', hex('b'))).to.deep.equal([hex('a')]);
+    expect(await toUpstream(map, 'r', hex('b'))).to.deep.equal([hex('a')]);
   });
 
   it('answers undefined and [] for ids it has no pair for', async () => {
     expect(await toSanitized(map, 'r', hex('c'))).to.equal(undefined);
-    expect(await toUpstream(path.join(dir, 'mirror.db'), 'r', hex('c'))).to.deep.equal([]);
+    expect(await toUpstream(map, 'r', hex('c'))).to.deep.equal([]);
   });
 
   it('keeps the pairs of one repository apart from another', async () => {
     await map.commit('r1', [{ upstreamId: hex('a'), sanitizedId: hex('b'), type: 'blob' }], state);
     expect(await toSanitized(map, 'r2', hex('a'))).to.equal(undefined);
-    expect(await toUpstream(path.join(dir, 'mirror.db'), 'r2', hex('b'))).to.deep.equal([]);
+    expect(await toUpstream(map, 'r2', hex('b'))).to.deep.equal([]);
   });
 
   it('looks up every committed pair of a repository, and keeps its sync state', async () => {
@@ -113,9 +110,57 @@ describe('IdMap', function () {
   it('keeps its pairs across a reopen', async () => {
     await map.commit('r', [{ upstreamId: hex('a'), sanitizedId: hex('b'), type: 'blob' }], state);
     await map.close();
-    map = await IdMap.open(path.join(dir, 'mirror.db'));
-    expect(await toUpstream(path.join(dir, 'mirror.db'), 'r', hex('b'))).to.deep.equal([hex('a')]);
+    map = await IdMap.open(location);
+    expect(await toUpstream(map, 'r', hex('b'))).to.deep.equal([hex('a')]);
   });
+
+  it('keeps the last sanitized id of a pair committed twice in one batch, and replaces it on a later commit', async () => {
+    await map.commit('r', [
+      { upstreamId: hex('a'), sanitizedId: hex('b'), type: 'blob' },
+      { upstreamId: hex('a'), sanitizedId: hex('c'), type: 'blob' },
+    ], state);
+    expect(await toSanitized(map, 'r', hex('a'))).to.equal(hex('c'));
+    await map.commit('r', [{ upstreamId: hex('a'), sanitizedId: hex('d'), type: 'blob' }], { ...state, generation: 'g2' });
+    expect(await toSanitized(map, 'r', hex('a'))).to.equal(hex('d'));
+    expect(await toUpstream(map, 'r', hex('c'))).to.deep.equal([]);
+    expect((await map.state('r'))?.generation).to.equal('g2');
+  });
+
+  it('commits a batch larger than one statement holds, every pair readable both ways', async () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => i.toString(16).padStart(40, '0'));
+    await map.commit('r', ids.map((id) => ({ upstreamId: id, sanitizedId: id.replace(/^000/, 'fff'), type: 'blob' as const })), state);
+    const found = await map.lookup('r', ids);
+    expect(found.size).to.equal(ids.length);
+    expect(found.get(ids[4999]!)).to.equal(ids[4999]!.replace(/^000/, 'fff'));
+    expect(await toUpstream(map, 'r', ids[2345]!.replace(/^000/, 'fff'))).to.deep.equal([ids[2345]]);
+  });
+
+  it('lists every upstream id rewritten into one sanitized id', async () => {
+    await map.commit('r', [
+      { upstreamId: hex('a'), sanitizedId: hex('e'), type: 'blob' },
+      { upstreamId: hex('c'), sanitizedId: hex('e'), type: 'blob' },
+    ], state);
+    expect(await toUpstream(map, 'r', hex('e'))).to.deep.equal([hex('a'), hex('c')]);
+  });
+
+  it('records pushed ids and kind-sensitive blobs, a later record replacing an earlier one', async () => {
+    await map.recordPushed('r', [{ upstreamId: hex('a'), sanitizedId: hex('b') }]);
+    await map.recordPushed('r', [{ upstreamId: hex('a'), sanitizedId: hex('c') }, { upstreamId: hex('d'), sanitizedId: hex('e') }]);
+    expect([...(await map.pushedOf('r', [hex('a'), hex('d'), hex('f')]))].sort()).to.deep.equal([[hex('a'), hex('c')], [hex('d'), hex('e')]]);
+    await map.recordKindSensitive('r', new Map([[hex('a'), 1], [hex('b'), 2]]));
+    await map.recordKindSensitive('r', new Map([[hex('a'), 3]]));
+    expect([...(await map.kindSensitive('r', [hex('a'), hex('b')]))].sort()).to.deep.equal([[hex('a'), 3], [hex('b'), 2]]);
+    await map.reset('r');
+    expect((await map.pushedOf('r', [hex('a')])).size).to.equal(0);
+    expect((await map.kindSensitive('r', [hex('a')])).size).to.equal(0);
+  });
+});
+
+describe('IdMap after a sync', function () {
+  this.timeout(30_000);
+  let dir: string;
+  beforeEach(() => { dir = tempDir(); });
+  afterEach(() => removeDir(dir));
 
   it('maps a secret blob both ways after a sync', async () => {
     const env = await openDataEnv(path.join(dir, 'data'));
@@ -127,7 +172,7 @@ describe('IdMap', function () {
       const upstreamBlob = revParse(up.gitDir, 'main:app.env');
       const sanitizedBlob = revParse(m.sanitized.gitDir, 'main:app.env');
       expect(await toSanitized(env.idMap, REPO, upstreamBlob)).to.equal(sanitizedBlob);
-      expect(await toUpstream(path.join(dir, 'data', 'mirror.db'), REPO, sanitizedBlob)).to.deep.equal([upstreamBlob]);
+      expect(await toUpstream(env.idMap, REPO, sanitizedBlob)).to.deep.equal([upstreamBlob]);
       expect(hasObject(m.sanitized.gitDir, sanitizedBlob)).to.equal(true);
     } finally {
       await env.close();

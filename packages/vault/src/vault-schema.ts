@@ -1,5 +1,5 @@
 /**
- * The vault's SQLite schema (store name "vault").
+ * The vault's schema (store name "vault"), for SQLite and PostgreSQL.
  *
  * - `secrets`: one AES-256-GCM entry per token; the token string is the AAD.
  * - `occurrences`: where a token was seen. Missing path / commit are stored as '' rather than NULL
@@ -42,6 +42,36 @@ export const vaultMigrations: Migration[] = [
         iv BLOB NOT NULL,
         ciphertext BLOB NOT NULL,
         tag BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        rotated_at TEXT
+      );`,
+    // Same tables; BYTEA for BLOB, and byte-order (C) collation on the token so keyset pages
+    // (`token > ? ORDER BY token`) follow the same order as on SQLite whatever the server's locale.
+    postgres: `
+      CREATE TABLE secrets (
+        token TEXT COLLATE "C" PRIMARY KEY,
+        type TEXT NOT NULL,
+        iv BYTEA NOT NULL,
+        ciphertext BYTEA NOT NULL,
+        tag BYTEA NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      );
+      CREATE TABLE occurrences (
+        token TEXT COLLATE "C" NOT NULL REFERENCES secrets (token) ON DELETE CASCADE,
+        repo TEXT NOT NULL,
+        path TEXT NOT NULL DEFAULT '',
+        commit_id TEXT NOT NULL DEFAULT '',
+        rule_id TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        UNIQUE (token, repo, path, commit_id)
+      );
+      CREATE INDEX occurrences_repo ON occurrences (repo);
+      CREATE TABLE vault_keys (
+        name TEXT PRIMARY KEY,
+        iv BYTEA NOT NULL,
+        ciphertext BYTEA NOT NULL,
+        tag BYTEA NOT NULL,
         created_at TEXT NOT NULL,
         rotated_at TEXT
       );`,

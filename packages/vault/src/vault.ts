@@ -1,5 +1,5 @@
 /**
- * The encrypted secret store: tokens in, AES-256-GCM entries in SQLite, secrets out only through
+ * The encrypted secret store: tokens in, AES-256-GCM entries in SQLite or PostgreSQL, secrets out only through
  * `reveal`. Invariant 4: no secret outside the vault, and `put` is durable before it resolves.
  *
  * Key design (docs/tokens.md): token ids come from a token id key that is derived once, on the
@@ -39,7 +39,10 @@ export interface TokenInfo {
 
 /** Options of `Vault.open`. */
 export interface VaultOptions {
-  /** SQLite file of the vault (created mode 0600), or ':memory:' in tests. */
+  /**
+   * Where the vault lives: a SQLite file (created mode 0600), ':memory:' in tests, or a PostgreSQL URL
+   * (`postgres://…`, see `Database.open`) that several replicas share.
+   */
   dbPath: string;
   /** The 32-byte deployment master key, e.g. from `loadOrCreateKey`. */
   masterKey: Buffer;
@@ -73,7 +76,7 @@ function optionalString(value: unknown): boolean {
 }
 
 /**
- * The vault. Every method that touches the store runs in one serialised SQLite transaction, so a
+ * The vault. Every method that touches the store runs in one serialised transaction, so a
  * `rotateKey` can never interleave with a `put` or `reveal` and leave an entry under the wrong key.
  */
 export class Vault implements TokenMinter {
@@ -92,7 +95,8 @@ export class Vault implements TokenMinter {
 
   /**
    * Opens (creating, migrating) the vault database with synchronous=FULL. On first open the token id
-   * key is derived from `masterKey` and stored wrapped; afterwards it is unwrapped. Throws TypeError
+   * key is derived from `masterKey` and stored wrapped; afterwards it is unwrapped (replicas opening a
+   * new PostgreSQL vault together: the store lock lets one insert it, the others unwrap that one). Throws TypeError
    * on bad options, VaultError GITGATE_VAULT_DECRYPT when `masterKey` is not this vault's key, and
    * DbError when the database cannot be opened.
    */
@@ -159,7 +163,8 @@ export class Vault implements TokenMinter {
           occurrenceValues.push(r.token, r.repo, r.path ?? '', r.commitId ?? '', r.ruleId, at);
         }
         const result = await tx.run(
-          `INSERT OR IGNORE INTO secrets (token, type, iv, ciphertext, tag, created_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+          `INSERT INTO secrets (token, type, iv, ciphertext, tag, created_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
+           ON CONFLICT (token) DO NOTHING`,
           secretValues);
         inserted += result.changes;
         await tx.run(
@@ -262,7 +267,8 @@ export class Vault implements TokenMinter {
    * one transaction; either all move or none do. Tokens do not change: the token id key is kept, only
    * re-wrapped. Afterwards open the vault with the new key only. Resolves with the number of secret
    * entries re-encrypted. Throws TypeError on a bad key and VaultError GITGATE_VAULT_DECRYPT (nothing
-   * changed) when an entry does not open under the current key.
+   * changed) when an entry does not open under the current key. On a shared PostgreSQL vault every
+   * other replica still holds the old key in memory: stop them all first.
    */
   async rotateKey(newMasterKey: Buffer): Promise<{ rewrapped: number }> {
     this.#assertOpen();

@@ -2,15 +2,56 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { Database } from '@gitgate/db';
+import { storeBackends } from '@gitgate/testkit';
 import { Vault, VaultError, createTokenMinter, type SecretRecord } from '../src/index.js';
 import { fakeAwsKeyId, fakeGithubToken, masterKey, rejection, tempDir } from './helpers.js';
 
-/** Raw access to the vault's file, to tamper with rows the way an attacker with the disk could. */
+/** Raw access to the vault's store, to tamper with rows the way an attacker with the disk (or the database) could. */
 function rawDb(dbPath: string): Promise<Database> {
   return Database.open({ path: dbPath, name: 'raw', migrations: [] });
 }
 
-describe('Vault', () => {
+describe('Vault (sqlite file)', () => {
+  let dir: string;
+  let dbPath: string;
+  let vault: Vault;
+
+  function record(secret: Buffer): SecretRecord {
+    return { token: vault.tokenFor('github-pat', secret), type: 'github-pat', secret, ruleId: 'github-pat', repo: 'acme/api', path: 'config/.env', commitId: 'a'.repeat(40) };
+  }
+
+  beforeEach(async () => {
+    dir = tempDir();
+    dbPath = path.join(dir, 'vault.db');
+    vault = await Vault.open({ dbPath, masterKey: masterKey() });
+  });
+  afterEach(async () => {
+    await vault.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the database file with mode 0600', () => {
+    expect(fs.statSync(dbPath).mode & 0o777).to.equal(0o600);
+  });
+
+  it('keeps the secret bytes out of the database file and its WAL', async () => {
+    const secrets = [fakeGithubToken(), fakeAwsKeyId()];
+    const records = secrets.map((s) => record(s));
+    await vault.put(records);
+    const files = [dbPath, `${dbPath}-wal`];
+    expect(fs.existsSync(files[1]!), 'the WAL holds the new rows until a checkpoint').to.equal(true);
+    const raw = Buffer.concat(files.map((f) => fs.readFileSync(f)));
+    // The tokens are stored in clear, so finding them proves these files hold the new rows.
+    expect(raw.includes(Buffer.from(records[0]!.token))).to.equal(true);
+    for (const s of secrets) expect(raw.includes(s)).to.equal(false);
+    await vault.close();
+    const checkpointed = fs.readFileSync(dbPath);
+    expect(checkpointed.includes(Buffer.from(records[0]!.token))).to.equal(true);
+    for (const s of secrets) expect(checkpointed.includes(s)).to.equal(false);
+  });
+});
+
+for (const backend of storeBackends()) describe(`Vault (${backend.name})`, () => {
   let dir: string;
   let dbPath: string;
   let key: Buffer;
@@ -23,7 +64,7 @@ describe('Vault', () => {
 
   beforeEach(async () => {
     dir = tempDir();
-    dbPath = path.join(dir, 'vault.db');
+    dbPath = await backend.location(dir, 'vault.db');
     key = masterKey();
     vault = await Vault.open({ dbPath, masterKey: key });
   });
@@ -53,6 +94,18 @@ describe('Vault', () => {
     expect(vault.tokenFor('aws-access-key-id', secret)).to.equal(createTokenMinter(key).tokenFor('aws-access-key-id', secret));
   });
 
+  it('mints the same tokens from two handles that open a new store together (two replicas)', async () => {
+    const fresh = await backend.location(dir, 'fresh.db');
+    const [a, b] = await Promise.all([Vault.open({ dbPath: fresh, masterKey: key }), Vault.open({ dbPath: fresh, masterKey: key })]);
+    const secret = fakeGithubToken();
+    const r = { token: a.tokenFor('github-pat', secret), type: 'github-pat', secret, ruleId: 'github-pat', repo: 'acme/api' };
+    await a.put([r]);
+    expect(b.tokenFor('github-pat', secret)).to.equal(r.token);
+    expect((await b.reveal(r.token)).equals(secret)).to.equal(true);
+    await a.close();
+    await b.close();
+  });
+
   it('mints the same tokens after a restart', async () => {
     const secret = fakeGithubToken();
     const before = vault.tokenFor('github-pat', secret);
@@ -61,27 +114,7 @@ describe('Vault', () => {
     expect(vault.tokenFor('github-pat', secret)).to.equal(before);
   });
 
-  it('creates the database file with mode 0600', () => {
-    expect(fs.statSync(dbPath).mode & 0o777).to.equal(0o600);
-  });
-
-  it('keeps the secret bytes out of the database file and its WAL', async () => {
-    const secrets = [fakeGithubToken(), fakeAwsKeyId()];
-    const records = secrets.map((s) => record(s));
-    await vault.put(records);
-    const files = [dbPath, `${dbPath}-wal`];
-    expect(fs.existsSync(files[1]!), 'the WAL holds the new rows until a checkpoint').to.equal(true);
-    const raw = Buffer.concat(files.map((f) => fs.readFileSync(f)));
-    // The tokens are stored in clear, so finding them proves these files hold the new rows.
-    expect(raw.includes(Buffer.from(records[0]!.token))).to.equal(true);
-    for (const s of secrets) expect(raw.includes(s)).to.equal(false);
-    await vault.close();
-    const checkpointed = fs.readFileSync(dbPath);
-    expect(checkpointed.includes(Buffer.from(records[0]!.token))).to.equal(true);
-    for (const s of secrets) expect(checkpointed.includes(s)).to.equal(false);
-  });
-
-  it('has its writes committed to the file when put resolves', async () => {
+  it('has its writes committed to the store when put resolves', async () => {
     const r = record(fakeGithubToken());
     await vault.put([r]);
     const other = await rawDb(dbPath);
@@ -275,7 +308,7 @@ describe('Vault', () => {
       const broken = record(fakeGithubToken());
       await vault.put([good, broken]);
       const db = await rawDb(dbPath);
-      await db.run('UPDATE secrets SET tag = zeroblob(16) WHERE token = ?', [broken.token]);
+      await db.run('UPDATE secrets SET tag = ? WHERE token = ?', [Buffer.alloc(16), broken.token]);
       await db.close();
       const err = await rejection(vault.rotateKey(masterKey()));
       expect(err).to.be.instanceOf(VaultError).with.property('code', 'GITGATE_VAULT_DECRYPT');
