@@ -10,6 +10,7 @@ import { IdMap, RepoMirror, type PushSettings } from '@gitgate/mirror';
 import { createScanner, type Scanner } from '@gitgate/scanner';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { AuditLog } from '@gitgate/audit';
+import { Database } from '@gitgate/db';
 import { Policy, type PolicyConfig } from '@gitgate/access';
 import { noopLogger, type Logger } from '@gitgate/log';
 import {
@@ -147,7 +148,12 @@ interface Stores {
   vault: Vault;
   idMap: IdMap;
   audit: AuditLog;
+  /** With a shared database: where replicas take each repository's sync lock. */
+  coordination?: Database;
 }
+
+/** How long a replica waits for a peer's sync of the same repository before its own sync fails (last state served). */
+const SYNC_LOCK_WAIT_MS = 15 * 60_000;
 
 async function openStores(opts: GatewayOptions, dataDir: DataDir, at: StoreLocations, log: Logger): Promise<Stores> {
   const masterKey = opts.masterKey ? Buffer.from(opts.masterKey) : await loadOrCreateKey(dataDir.keyFile);
@@ -161,19 +167,21 @@ async function openStores(opts: GatewayOptions, dataDir: DataDir, at: StoreLocat
       await Promise.all([idMap.close(), vault.close()]);
       throw e;
     });
-  return { vault, idMap, audit };
+  const coordination = opts.database ? await Database.open({ path: opts.database.url, name: 'coordination', migrations: [], logger: log }) : undefined;
+  return { vault, idMap, audit, coordination };
 }
 
 async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir, lock: DataDirLock): Promise<Gateway> {
   const log = opts.logger ?? noopLogger;
   const at = storeLocations(dataDir, opts.database?.url);
   const stores = await openStores(opts, dataDir, at, log);
-  const { vault, idMap, audit } = stores;
+  const { vault, idMap, audit, coordination } = stores;
+  const syncLock = coordination && ((repo: string) => coordination.lock(`sync:${repo}`, { timeoutMs: SYNC_LOCK_WAIT_MS }));
   const scanner = opts.scanner ?? createScanner();
   const repoSet = new RepoSet(opts.repos, (r) => new RepoMirror({
     name: r.name, source: r.upstream, dir: dataDir.repoDir(r.name),
     idMap, vault, scanner: r.scanner ?? scanner, logger: log, coalesceMs: opts.coalesceMs, allowUnscannable: r.allowUnscannable,
-    upstreamTimeouts: opts.upstreamTimeoutMs === undefined ? undefined : { fetchMs: opts.upstreamTimeoutMs },
+    upstreamTimeouts: opts.upstreamTimeoutMs === undefined ? undefined : { fetchMs: opts.upstreamTimeoutMs }, syncLock,
   }));
   const repos = repoSet.mirrors;
   for (const r of opts.repos) logRepoPolicy(log, r, scanner);
@@ -305,13 +313,14 @@ function reloadGateway(next: { repos: GatewayRepo[]; policy?: PolicyConfig }, ct
   return { added, changed, removed };
 }
 
-async function closeStores({ vault, idMap, audit }: Stores, lock: DataDirLock): Promise<void> {
+async function closeStores({ vault, idMap, audit, coordination }: Stores, lock: DataDirLock): Promise<void> {
   try {
     // Rejects when queued rows cannot be written (a full disk); the rest must close all the same.
     await audit.close();
   } finally {
     await idMap.close();
     await vault.close();
+    await coordination?.close();
     lock.release();
   }
 }
