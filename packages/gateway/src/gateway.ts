@@ -56,7 +56,7 @@ export interface GatewayOptions {
   auditKey?: Uint8Array;
   /**
    * Scale-out: every shared store (vault, id map, audit, detokenize and push approvals, webhook queue) in
-   * this PostgreSQL database, one schema per store (store-locations.ts), instead of SQLite files in dataDir.
+   * this PostgreSQL database (store-locations.ts), instead of SQLite files in dataDir.
    * `url` may hold the password: it is never logged. Requires `masterKey` and `auditKey`.
    */
   database?: { url: string };

@@ -1,4 +1,4 @@
-// Scale-out wiring (issue 16): with a database, every shared store opens in it (a schema per store),
+// Scale-out wiring (issue 16): with a database, every shared store opens in it,
 // and a replica never creates a key of its own.
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PushApprovalService, WebhookQueue, Policy, pushNotification, type PushApprovalEvent } from '@gitgate/access';
 import { rejection, removeDirs, startPostgres, tempDir } from '@gitgate/testkit';
-import { DataDir, STORE_SCHEMAS, startGateway, storeLocations } from '../src/index.js';
+import { DataDir, startGateway, storeLocations } from '../src/index.js';
 
 describe('store locations', () => {
   let dir: string;
@@ -18,14 +18,9 @@ describe('store locations', () => {
     expect(storeLocations(d)).to.deep.equal({ vault: d.vaultDb, idMap: d.mirrorDb, audit: d.auditDb, access: d.accessDb, webhook: d.webhookDb });
   });
 
-  it('puts each store in its own schema of the configured database, keeping the URL\'s other parameters', () => {
-    const at = storeLocations(new DataDir(dir), 'postgres://gitgate@db.internal:5432/gitgate?pool=8&sslmode=verify-full');
-    for (const [store, location] of Object.entries(at)) {
-      const url = new URL(location);
-      expect(url.host + url.pathname).to.equal('db.internal:5432/gitgate');
-      expect(Object.fromEntries(url.searchParams)).to.deep.equal({ pool: '8', sslmode: 'verify-full', schema: STORE_SCHEMAS[store as keyof typeof STORE_SCHEMAS] });
-    }
-    expect(new Set(Object.values(STORE_SCHEMAS)).size).to.equal(5);
+  it('opens every store in the configured database, URL as given, like the admin commands', () => {
+    const url = 'postgres://gitgate@db.internal:5432/gitgate?pool=8&sslmode=verify-full';
+    expect(new Set(Object.values(storeLocations(new DataDir(dir), url)))).to.deep.equal(new Set([url]));
   });
 
   it('lets two replicas\' access stores opened at the wired locations share requests and queued deliveries', async () => {
