@@ -4,7 +4,7 @@
  * cover up what a verification should see, and would race a running gateway's writer.
  */
 import fs from 'node:fs';
-import { Database } from '@gitgate/db';
+import { Database, isPostgresUrl } from '@gitgate/db';
 import { AuditError, codes } from './audit-error.js';
 import { AUDIT_STORE, auditMigrations } from './audit-schema.js';
 import { readChainHead, type ChainHead } from './chain-head.js';
@@ -13,7 +13,7 @@ import { noopLogger, type Logger } from '@gitgate/log';
 
 /** Options of `verifyAuditFile` and `readAuditHead`. */
 export interface AuditFileOptions extends VerifyOptions {
-  /** The audit database file (`audit.db` in the data dir); it must exist. */
+  /** The audit database file (`audit.db` in the data dir; it must exist), or its PostgreSQL URL. */
   path: string;
   logger?: Logger;
 }
@@ -21,7 +21,7 @@ export interface AuditFileOptions extends VerifyOptions {
 async function withFile<T>(opts: AuditFileOptions, fn: (db: Database) => Promise<T>): Promise<T> {
   if (opts === null || typeof opts !== 'object') throw new TypeError('options must be an object');
   if (typeof opts.path !== 'string' || opts.path === '') throw new TypeError('path must be a file path');
-  if (!fs.existsSync(opts.path)) throw new AuditError(codes.missing, `no audit database at ${opts.path}`, { data: { path: opts.path } });
+  if (!isPostgresUrl(opts.path) && !fs.existsSync(opts.path)) throw new AuditError(codes.missing, `no audit database at ${opts.path}`, { data: { path: opts.path } });
   // Migrations only change the schema (an older file gains chain_version); no row is written.
   const db = await Database.open({ path: opts.path, name: AUDIT_STORE, migrations: auditMigrations, synchronous: 'FULL', logger: opts.logger ?? noopLogger });
   try {

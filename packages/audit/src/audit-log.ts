@@ -33,7 +33,10 @@ import { recordIncompleteSessions } from './session-recovery.js';
 
 /** Options of `AuditLog.open`. */
 export interface AuditLogOptions {
-  /** SQLite file (conventionally `audit.db` in the data dir; created mode 0600), or ':memory:'. */
+  /**
+   * SQLite file (conventionally `audit.db` in the data dir; created mode 0600), ':memory:', or a
+   * PostgreSQL URL that several replicas share (their appends are serialised into one chain).
+   */
   path: string;
   logger?: Logger;
   /** Longest time a recorded event waits before its batch is written (default 50). */
@@ -52,7 +55,16 @@ export interface AuditLogOptions {
    * it. Without it rows are unkeyed, and a chain that is already keyed cannot be opened.
    */
   key?: Uint8Array;
+  /**
+   * How old a session-start without its session must be before open records it as incomplete (ms).
+   * Default 0 on SQLite (one process per data dir: every such start is a crash's) and one hour on
+   * PostgreSQL, where a younger start may be a fetch another replica is still serving.
+   */
+  sessionGraceMs?: number;
 }
+
+/** Default `sessionGraceMs` on PostgreSQL: longer than any fetch runs. */
+const SHARED_SESSION_GRACE_MS = 3_600_000;
 
 /** Attempts `close` makes to write what is still queued before it gives up. */
 const CLOSE_ATTEMPTS = 3;
@@ -63,9 +75,10 @@ function delay(ms: number): Promise<void> {
 }
 
 /**
- * The audit log of one gitgate process. One AuditLog per file: the chain is computed from the last
- * stored row inside each write transaction, but crash recovery on open assumes no other process is
- * mid-request on the same file.
+ * The audit log of one gitgate process. The chain is computed from the last stored row inside each
+ * write transaction (serialised per store, across replicas on PostgreSQL), so several writers on one
+ * database still make one chain. Crash recovery on open leaves session-starts younger than
+ * `sessionGraceMs` alone, since they may belong to another replica's running fetch.
  */
 export class AuditLog {
   readonly #db: Database;
@@ -111,11 +124,13 @@ export class AuditLog {
     const logger = opts.logger ?? noopLogger;
     // Copied, so the caller may wipe its buffer.
     const key = opts.key === undefined ? undefined : (checkAuditKey(opts.key), Uint8Array.from(opts.key));
+    if (opts.sessionGraceMs !== undefined && (!Number.isSafeInteger(opts.sessionGraceMs) || opts.sessionGraceMs < 0)) throw new TypeError('sessionGraceMs must be a non-negative integer');
 
     const db = await Database.open({ path: opts.path, name: AUDIT_STORE, migrations: auditMigrations, synchronous: 'FULL', busyTimeoutMs: opts.busyTimeoutMs, logger });
     try {
       await prepareChainForWriting(db, key, clock(), logger);
-      await recordIncompleteSessions(db, clock(), logger, key);
+      const graceMs = opts.sessionGraceMs ?? (db.dialect === 'postgres' ? SHARED_SESSION_GRACE_MS : 0);
+      await recordIncompleteSessions(db, clock(), logger, key, graceMs);
       const head = await readHead(db);
       return new AuditLog(db, { seq: head.seq, hash: head.hash }, { logger, clock, flushIntervalMs, maxBatch, key });
     } catch (err) {
@@ -286,8 +301,13 @@ export class AuditLog {
   }
 
   #noteAppend(from: ChainLink, to: ChainLink): void {
-    if (from.seq !== this.#head.seq || from.hash !== this.#head.hash) {
-      // Someone else wrote or deleted rows since our last append: a cut-off tail is otherwise invisible.
+    // On SQLite this is the only writer, so any other head means rows were written or cut off the end
+    // elsewhere (a cut-off tail is otherwise invisible). On PostgreSQL other replicas move the head
+    // forward all the time: only a head behind, or beside, the one last seen means a cut.
+    const moved = this.#db.dialect === 'postgres'
+      ? from.seq < this.#head.seq || (from.seq === this.#head.seq && from.hash !== this.#head.hash)
+      : from.seq !== this.#head.seq || from.hash !== this.#head.hash;
+    if (moved) {
       this.#log.error('audit chain head moved outside this writer', { expectedSeq: this.#head.seq, foundSeq: from.seq });
     }
     this.#head = to;

@@ -4,6 +4,7 @@
  */
 import type { Database } from '@gitgate/db';
 import type { AuditKind, SessionOutcome } from './audit-event.js';
+import { jsonText } from './audit-schema-pg.js';
 
 /**
  * Filters of a query; all optional and combined with AND. `since` is inclusive, `until` exclusive
@@ -126,9 +127,11 @@ interface ViewSpec {
   identity: string;
   /** SQL condition for `token` (one `?`), or undefined when the view has no token. */
   token?: string;
+  /** The same condition for PostgreSQL where it differs. */
+  tokenPostgres?: string;
   /** Columns holding JSON arrays or objects. */
   json: readonly string[];
-  /** Columns holding JSON booleans (SQLite returns 0/1). */
+  /** Columns holding JSON booleans (SQLite returns 0/1, PostgreSQL true/false). */
   booleans: readonly string[];
 }
 
@@ -147,6 +150,7 @@ export const views = {
     view: 'pushes',
     identity: 'actor = ?',
     token: '? IN (SELECT value FROM json_each(tokens_restored))',
+    tokenPostgres: 'tokens_restored @> jsonb_build_array(?::text)',
     json: ['tokens_restored'],
     booleans: [],
   },
@@ -176,7 +180,7 @@ function optionalDate(q: AuditQuery, key: 'since' | 'until'): string | undefined
 }
 
 /** Builds WHERE and parameters for `q` over `spec`. Throws TypeError on a bad filter or one the view lacks. */
-function whereClause(spec: ViewSpec, q: AuditQuery): { sql: string; params: unknown[]; limit: number } {
+function whereClause(spec: ViewSpec, q: AuditQuery, dialect: Database['dialect']): { sql: string; params: unknown[]; limit: number } {
   if (q === null || typeof q !== 'object') throw new TypeError('query must be an object');
   const conditions: string[] = [];
   const params: unknown[] = [];
@@ -194,7 +198,7 @@ function whereClause(spec: ViewSpec, q: AuditQuery): { sql: string; params: unkn
   const token = optionalString(q, 'token');
   if (token !== undefined) {
     if (spec.token === undefined) throw new TypeError(`${spec.view} cannot be filtered by token`);
-    conditions.push(spec.token);
+    conditions.push(dialect === 'postgres' ? spec.tokenPostgres ?? spec.token : spec.token);
     params.push(token);
   }
   const since = optionalDate(q, 'since');
@@ -232,7 +236,7 @@ function mapRow<R>(spec: ViewSpec, row: Record<string, unknown>): R {
   for (const [column, value] of Object.entries(row)) {
     let v = value;
     if (spec.json.includes(column)) v = parseJson(v);
-    else if (spec.booleans.includes(column) && v !== null) v = v === 1;
+    else if (spec.booleans.includes(column) && v !== null) v = v === 1 || v === true;
     out[camel(column)] = v;
   }
   return out as R;
@@ -240,7 +244,7 @@ function mapRow<R>(spec: ViewSpec, row: Record<string, unknown>): R {
 
 /** Runs a filtered query over one view, newest first. Throws TypeError on a bad filter. */
 export async function queryView<R>(db: Database, spec: ViewSpec, q: AuditQuery): Promise<R[]> {
-  const where = whereClause(spec, q);
+  const where = whereClause(spec, q, db.dialect);
   const rows = await db.all<Record<string, unknown>>(
     `SELECT * FROM ${spec.view} ${where.sql} ORDER BY seq DESC LIMIT ?`, [...where.params, where.limit]);
   return rows.map((row) => mapRow<R>(spec, row));
@@ -260,7 +264,7 @@ export async function findSession(db: Database, id: string): Promise<SessionDeta
   const row = await db.get<Record<string, unknown>>('SELECT * FROM sessions WHERE id = ? ORDER BY seq DESC LIMIT 1', [id]);
   if (!row) return undefined;
   const start = await db.get<{ at: string }>(
-    "SELECT at FROM records WHERE kind = 'session-start' AND json_extract(data, '$.id') = ? ORDER BY seq LIMIT 1", [id]);
+    `SELECT at FROM records WHERE kind = 'session-start' AND ${jsonText(db.dialect, 'data', 'id')} = ? ORDER BY seq LIMIT 1`, [id]);
   const exposures = await db.all<Record<string, unknown>>('SELECT * FROM exposures WHERE session_id = ? ORDER BY seq', [id]);
   return {
     session: mapRow<SessionRow>(views.sessions, row),

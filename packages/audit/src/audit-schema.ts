@@ -1,5 +1,5 @@
 /**
- * The audit's SQLite schema (store name "audit"): one append-only, hash-chained table, the purge
+ * The audit's schema (store name "audit"; the PostgreSQL variant is in audit-schema-pg.ts): one append-only, hash-chained table, the purge
  * anchor, indexes for the queries, guard triggers, and typed views for people using `sqlite3 audit.db`
  * directly (documented in docs/audit.md).
  *
@@ -9,15 +9,13 @@
  * open the file.
  */
 import type { Migration } from '@gitgate/db';
+import { AUDIT_PG_V1, AUDIT_PG_V3, postgresTables } from './audit-schema-pg.js';
 
 /** Store name the audit's migrations are tracked under. */
 export const AUDIT_STORE = 'audit';
 
-/** The audit's migrations, oldest first. */
-export const auditMigrations: Migration[] = [
-  {
-    version: 1,
-    sql: `
+/** The chained table, the purge anchor and the plain indexes, in SQL both dialects share but for types. */
+const TABLES = `
       CREATE TABLE records (
         seq INTEGER PRIMARY KEY,
         at TEXT NOT NULL,
@@ -35,6 +33,13 @@ export const auditMigrations: Migration[] = [
       CREATE INDEX records_kind_at ON records (kind, at);
       CREATE INDEX records_kind_repo ON records (kind, repo);
       CREATE INDEX records_kind_actor ON records (kind, actor);
+`;
+
+/** The audit's migrations, oldest first. */
+export const auditMigrations: Migration[] = [
+  {
+    version: 1,
+    sql: `${TABLES}
       CREATE INDEX records_kind_id ON records (kind, json_extract(data, '$.id'));
       CREATE INDEX records_kind_session ON records (kind, json_extract(data, '$.sessionId'));
       CREATE INDEX records_kind_token ON records (kind, json_extract(data, '$.token'));
@@ -121,6 +126,7 @@ export const auditMigrations: Migration[] = [
         CASE kind WHEN 'purge' THEN 'purge' ELSE json_extract(data, '$.action') END AS action,
         CASE kind WHEN 'purge' THEN data ELSE json_extract(data, '$.details') END AS details
       FROM records WHERE kind IN ('admin', 'purge');`,
+    postgres: postgresTables(TABLES) + AUDIT_PG_V1,
   },
   {
     // Chain version per row (docs/audit.md, "Tamper evidence"): rows already stored stay 1 (sha256);
@@ -147,5 +153,6 @@ export const auditMigrations: Migration[] = [
         json_extract(data, '$.clientAddress') AS client_address,
         json_extract(data, '$.userAgent') AS user_agent
       FROM records WHERE kind = 'push';`,
+    postgres: AUDIT_PG_V3,
   },
 ];

@@ -3,21 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { AuditError, AuditLog, GENESIS_HASH, type AuditEvent } from '../src/index.js';
-import { TestClock, captureLogger, raw, rejection, storedRows, tempDir } from './helpers.js';
+import { storeBackends } from '@gitgate/testkit';
+import { TestClock, captureLogger, raw, rejection, storedRows, tamper, tempDir } from './helpers.js';
 
 function admin(action: string, actor = 'alice'): AuditEvent {
   return { kind: 'admin', actor, data: { action, details: { n: action.length } } };
 }
 
-/** An attacker with the file drops the guard trigger first; the hash chain must still tell. */
-async function tamper(file: string, sql: string, params: unknown[] = []): Promise<void> {
-  await raw(file, async (db) => {
-    await db.exec('DROP TRIGGER IF EXISTS records_no_update; DROP TRIGGER IF EXISTS records_no_delete;');
-    await db.run(sql, params);
-  });
-}
-
-describe('AuditLog', () => {
+for (const backend of storeBackends()) describe(`AuditLog (${backend.name})`, function () {
+  this.timeout(20_000);
   let dir: string;
   let file: string;
   let clock: TestClock;
@@ -25,9 +19,9 @@ describe('AuditLog', () => {
 
   beforeEach(async () => {
     dir = tempDir();
-    file = path.join(dir, 'audit.db');
+    file = await backend.location(dir, 'audit.db');
     clock = new TestClock();
-    audit = await AuditLog.open({ path: file, clock: clock.now });
+    audit = await AuditLog.open({ path: file, clock: clock.now, sessionGraceMs: 0 });
   });
   afterEach(async () => {
     await audit.close().catch(() => undefined);
@@ -40,6 +34,33 @@ describe('AuditLog', () => {
       clock.advance(1000);
     }
     await audit.flush();
+  }
+
+  if (backend.name === 'sqlite') {
+    describe('on a SQLite file', () => {
+      it('creates the database file with mode 0600', () => {
+        expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
+      });
+
+      it('rejects recordAllDurable when another connection holds the write lock past busyTimeoutMs, writes none of it, and reports failing until a write succeeds', async () => {
+        await audit.close();
+        audit = await AuditLog.open({ path: file, clock: clock.now, flushIntervalMs: 60_000, busyTimeoutMs: 50 });
+        const err = await raw(file, async (db) => {
+          await db.exec('BEGIN IMMEDIATE');
+          try {
+            return await rejection(audit.recordAllDurable([admin('held back'), admin('held back too')]));
+          } finally {
+            await db.exec('ROLLBACK');
+          }
+        });
+        expect(err).to.be.instanceOf(AuditError).and.to.have.property('code', 'GITGATE_AUDIT_WRITE');
+        expect(audit.failing).to.equal(true);
+        expect(await storedRows(file)).to.have.length(0);
+        await audit.recordAllDurable([admin('later')]);
+        expect(audit.failing).to.equal(false);
+        expect(await storedRows(file)).to.have.length(1);
+      });
+    });
   }
 
   describe('chaining', () => {
@@ -88,9 +109,6 @@ describe('AuditLog', () => {
       expect(await audit.verify()).to.deep.include({ ok: true, checked: 4 });
     });
 
-    it('creates the database file with mode 0600', () => {
-      expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
-    });
   });
 
   describe('verify', () => {
@@ -247,25 +265,6 @@ describe('AuditLog', () => {
       expect((await storedRows(file)).map((r) => r.kind)).to.deep.equal(['session-start', 'exposure', 'exposure', 'exposure']);
     });
 
-    it('rejects recordAllDurable when another connection holds the write lock past busyTimeoutMs, writes none of it, and reports failing until a write succeeds', async () => {
-      await audit.close();
-      audit = await AuditLog.open({ path: file, clock: clock.now, flushIntervalMs: 60_000, busyTimeoutMs: 50 });
-      const err = await raw(file, async (db) => {
-        await db.exec('BEGIN IMMEDIATE');
-        try {
-          return await rejection(audit.recordAllDurable([admin('held back'), admin('held back too')]));
-        } finally {
-          await db.exec('ROLLBACK');
-        }
-      });
-      expect(err).to.be.instanceOf(AuditError).and.to.have.property('code', 'GITGATE_AUDIT_WRITE');
-      expect(audit.failing).to.equal(true);
-      expect(await storedRows(file)).to.have.length(0);
-      await audit.recordAllDurable([admin('later')]);
-      expect(audit.failing).to.equal(false);
-      expect(await storedRows(file)).to.have.length(1);
-    });
-
     it('writes what is still queued on close', async () => {
       await audit.close();
       audit = await AuditLog.open({ path: file, clock: clock.now, flushIntervalMs: 60_000 });
@@ -322,7 +321,7 @@ describe('AuditLog', () => {
       await audit.recordDurable({ kind: 'session-start', actor: 'alice', repo: 'acme/api', data: { id: 'crashed', repo: 'acme/api', identity } });
       clock.advance(5000);
       await audit.close();
-      audit = await AuditLog.open({ path: file, clock: clock.now });
+      audit = await AuditLog.open({ path: file, clock: clock.now, sessionGraceMs: 0 });
       const detail = await audit.session('crashed');
       expect(detail?.session).to.deep.include({ id: 'crashed', outcome: 'incomplete', actor: 'alice', repo: 'acme/api', subject: 'alice' });
       expect(detail?.startedAt).to.equal('2025-03-01T12:00:00.000Z');
@@ -340,11 +339,47 @@ describe('AuditLog', () => {
     it('marks each crashed session once, however often it reopens', async () => {
       await audit.recordDurable({ kind: 'session-start', actor: 'alice', repo: 'acme/api', data: { id: 'crashed', repo: 'acme/api', identity } });
       await audit.close();
-      audit = await AuditLog.open({ path: file, clock: clock.now });
+      audit = await AuditLog.open({ path: file, clock: clock.now, sessionGraceMs: 0 });
       await audit.close();
-      audit = await AuditLog.open({ path: file, clock: clock.now });
+      audit = await AuditLog.open({ path: file, clock: clock.now, sessionGraceMs: 0 });
       expect(await audit.sessions()).to.have.length(1);
       expect((await audit.verify()).ok).to.equal(true);
+    });
+  });
+
+  describe('several writers (replicas)', function () {
+    this.timeout(60_000);
+    const identity = { subject: 'alice', groups: ['dev'] };
+
+    it('leaves a session-start younger than the grace alone: another replica may still be serving it', async () => {
+      await audit.recordDurable({ kind: 'session-start', actor: 'alice', repo: 'acme/api', data: { id: 'running', repo: 'acme/api', identity } });
+      clock.advance(5000);
+      const other = await AuditLog.open({ path: file, clock: clock.now, sessionGraceMs: 60_000 });
+      expect(await other.sessions()).to.deep.equal([]);
+      await other.close();
+      clock.advance(60_000);
+      const later = await AuditLog.open({ path: file, clock: clock.now, sessionGraceMs: 60_000 });
+      expect((await later.sessions()).map((r) => [r.id, r.outcome])).to.deep.equal([['running', 'incomplete']]);
+      await later.close();
+    });
+
+    it('keeps one chain that verify accepts when two logs append to one store at the same time', async () => {
+      const other = await AuditLog.open({ path: file, clock: clock.now, flushIntervalMs: 1, maxBatch: 7 });
+      await audit.close();
+      audit = await AuditLog.open({ path: file, clock: clock.now, flushIntervalMs: 1, maxBatch: 5 });
+      const writes: Promise<void>[] = [];
+      for (let i = 0; i < 300; i++) {
+        audit.record(admin(`a-${i}`, 'replica-a'));
+        other.record(admin(`b-${i}`, 'replica-b'));
+        if (i % 50 === 0) writes.push(audit.recordDurable(admin(`a-durable-${i}`, 'replica-a')), other.recordDurable(admin(`b-durable-${i}`, 'replica-b')));
+      }
+      await Promise.all([...writes, audit.flush(), other.flush()]);
+      await other.close();
+      const rows = await storedRows(file);
+      expect(rows).to.have.length(612);
+      expect(rows.map((r) => r.seq)).to.deep.equal(rows.map((_, i) => i + 1));
+      expect(new Set(rows.map((r) => r.actor))).to.deep.equal(new Set(['replica-a', 'replica-b']));
+      expect(await audit.verify()).to.deep.include({ ok: true, checked: 612 });
     });
   });
 

@@ -1,14 +1,15 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import { AuditLog, type SessionData } from '../src/index.js';
+import { storeBackends } from '@gitgate/testkit';
 import { TestClock, raw, rejection, tempDir } from './helpers.js';
 
 const HOUR = 3600_000;
 const T1 = '[[TOKEN_github-pat_AAAAAAAAAAAAAAAAAAAAAAAA]]';
 const T2 = '[[TOKEN_aws-access-key-id_BBBBBBBBBBBBBBBBBBBBBBBB]]';
 
-describe('AuditLog queries', () => {
+for (const backend of storeBackends()) describe(`AuditLog queries (${backend.name})`, function () {
+  this.timeout(20_000);
   let dir: string;
   let file: string;
   let clock: TestClock;
@@ -47,7 +48,7 @@ describe('AuditLog queries', () => {
 
   beforeEach(async () => {
     dir = tempDir();
-    file = path.join(dir, 'audit.db');
+    file = await backend.location(dir, 'audit.db');
     clock = new TestClock('2025-03-01T10:00:00.000Z');
     audit = await AuditLog.open({ path: file, clock: clock.now });
 
@@ -183,22 +184,24 @@ describe('AuditLog queries', () => {
   });
 
   describe('SQL views', () => {
-    it('answers "who cloned repo X in the last hour" from a plain sqlite3 connection', async () => {
-      const rows = await raw(file, (db) => db.all(
-        "SELECT DISTINCT subject FROM sessions WHERE repo = ? AND at >= strftime('%Y-%m-%dT%H:%M:%fZ', ?, '-1 hour') AND outcome = 'ok'",
-        ['acme/api', '2025-03-01T12:30:00.000Z']));
-      expect(rows).to.deep.equal([{ subject: 'alice' }]);
-    });
-
-    it('answers "every reveal for repo X with its approvers" from a plain sqlite3 connection', async () => {
+    it('answers "every reveal for repo X with its approvers" from a plain connection (sqlite3, psql)', async () => {
       const rows = await raw(file, (db) => db.all(
         "SELECT at, requester, approver, token FROM detokenize_events WHERE kind = 'detokenize-reveal' AND repo = ?", ['acme/api']));
       expect(rows).to.deep.equal([{ at: '2025-03-01T12:00:00.000Z', requester: 'alice', approver: 'carol', token: T1 }]);
     });
 
-    it('uses the token index for exposures by token', async () => {
-      const plan = await raw(file, (db) => db.all<{ detail: string }>('EXPLAIN QUERY PLAN SELECT * FROM exposures WHERE token = ?', [T1]));
-      expect(plan.map((p) => p.detail).join(' ')).to.contain('records_kind_token');
-    });
+    if (backend.name === 'sqlite') {
+      it('answers "who cloned repo X in the last hour" from a plain sqlite3 connection', async () => {
+        const rows = await raw(file, (db) => db.all(
+          "SELECT DISTINCT subject FROM sessions WHERE repo = ? AND at >= strftime('%Y-%m-%dT%H:%M:%fZ', ?, '-1 hour') AND outcome = 'ok'",
+          ['acme/api', '2025-03-01T12:30:00.000Z']));
+        expect(rows).to.deep.equal([{ subject: 'alice' }]);
+      });
+
+      it('uses the token index for exposures by token', async () => {
+        const plan = await raw(file, (db) => db.all<{ detail: string }>('EXPLAIN QUERY PLAN SELECT * FROM exposures WHERE token = ?', [T1]));
+        expect(plan.map((p) => p.detail).join(' ')).to.contain('records_kind_token');
+      });
+    }
   });
 });

@@ -1,5 +1,5 @@
-/** Shared test helpers: temp dirs, a settable clock, a capturing logger and raw SQLite access. */
-import sqlite3 from 'sqlite3';
+/** Shared test helpers: temp dirs, a settable clock, a capturing logger and raw access to the store. */
+import { Database } from '@gitgate/db';
 import type { Logger } from '../src/index.js';
 export { tempDir, rejection, TestClock } from '@gitgate/testkit';
 
@@ -20,32 +20,30 @@ export function captureLogger(): Logger & { entries: LogEntry[] } {
 }
 
 /**
- * Runs statements on the file through a separate sqlite3 connection, the way someone with access to
- * the disk (or the sqlite3 shell) would.
+ * Runs statements on the store through a separate connection, the way someone with access to the disk
+ * (the sqlite3 shell) or to the database (psql) would.
  */
-export async function raw<T = Record<string, unknown>>(file: string, fn: (db: RawDb) => Promise<T>): Promise<T> {
-  const handle = await new Promise<sqlite3.Database>((resolve, reject) => {
-    const db: sqlite3.Database = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(db)));
-  });
+export async function raw<T = Record<string, unknown>>(location: string, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await Database.open({ path: location, name: 'raw', migrations: [] });
   try {
-    return await fn(new RawDb(handle));
+    return await fn(db);
   } finally {
-    await new Promise<void>((resolve, reject) => handle.close((err) => (err ? reject(err) : resolve())));
+    await db.close();
   }
 }
 
-/** Promise methods over a bare sqlite3 handle. */
-export class RawDb {
-  constructor(readonly handle: sqlite3.Database) {}
-  exec(sql: string): Promise<void> {
-    return new Promise((resolve, reject) => this.handle.exec(sql, (err) => (err ? reject(err) : resolve())));
-  }
-  run(sql: string, params: unknown[] = []): Promise<void> {
-    return new Promise((resolve, reject) => this.handle.run(sql, params, (err) => (err ? reject(err) : resolve())));
-  }
-  all<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return new Promise((resolve, reject) => this.handle.all<T>(sql, params, (err, rows) => (err ? reject(err) : resolve(rows))));
-  }
+/** SQL dropping the guard triggers, as an attacker with the database would first. */
+export function dropGuards(db: Database): string {
+  const on = db.dialect === 'postgres' ? ' ON records' : '';
+  return `DROP TRIGGER IF EXISTS records_no_update${on}; DROP TRIGGER IF EXISTS records_no_delete${on};`;
+}
+
+/** Runs one statement as an attacker with the file (or the database) would: guard triggers dropped first. */
+export async function tamper(location: string, sql: string, params: unknown[] = []): Promise<void> {
+  await raw(location, async (db) => {
+    await db.exec(dropGuards(db));
+    await db.run(sql, params);
+  });
 }
 
 /** Every stored row, in seq order. */

@@ -16,7 +16,8 @@ import {
   type ChainLink,
 } from '../src/index.js';
 import { AUDIT_STORE, auditMigrations } from '../src/audit-schema.js';
-import { TestClock, raw, rejection, storedRows, tempDir, type StoredRow } from './helpers.js';
+import { storeBackends } from '@gitgate/testkit';
+import { TestClock, dropGuards, raw, rejection, storedRows, tempDir, type StoredRow } from './helpers.js';
 
 const DAY = 86_400_000;
 
@@ -27,7 +28,7 @@ const DAY = 86_400_000;
  */
 async function rewrite(file: string, sql: string, fromSeq: number, chain: number, hash = recordHash): Promise<void> {
   await raw(file, async (db) => {
-    await db.exec('DROP TRIGGER IF EXISTS records_no_update; DROP TRIGGER IF EXISTS records_no_delete;');
+    await db.exec(dropGuards(db));
     if (sql) await db.exec(sql);
     const rows = await db.all<StoredRow>('SELECT * FROM records ORDER BY seq');
     await db.exec('DELETE FROM records');
@@ -46,7 +47,8 @@ async function rewrite(file: string, sql: string, fromSeq: number, chain: number
   });
 }
 
-describe('keyed audit chain', () => {
+for (const backend of storeBackends()) describe(`keyed audit chain (${backend.name})`, function () {
+  this.timeout(20_000);
   let dir: string;
   let file: string;
   let clock: TestClock;
@@ -56,7 +58,7 @@ describe('keyed audit chain', () => {
   /** A session with three exposures between two syncs: rows 1–6, all keyed. */
   beforeEach(async () => {
     dir = tempDir();
-    file = path.join(dir, 'audit.db');
+    file = await backend.location(dir, 'audit.db');
     clock = new TestClock();
     key = randomBytes(32);
     audit = await AuditLog.open({ path: file, clock: clock.now, key });
@@ -187,7 +189,7 @@ describe('keyed audit chain', () => {
     expect(purgeRow.chain_version).to.equal(2);
     // Move the anchor past row 7 and make the purge record agree, recomputed as the old chain allowed.
     await raw(file, async (db) => {
-      await db.exec('DROP TRIGGER IF EXISTS records_no_update; DROP TRIGGER IF EXISTS records_no_delete;');
+      await db.exec(dropGuards(db));
       const seven = (await db.all<StoredRow>('SELECT * FROM records WHERE seq = 7'))[0]!;
       await db.run('DELETE FROM records WHERE seq = 7');
       await db.run('UPDATE chain_anchor SET seq = 7, hash = ?', [seven.hash]);
@@ -221,7 +223,8 @@ describe('keyed audit chain', () => {
   });
 });
 
-describe('keyed audit chain over an older unkeyed database', () => {
+for (const backend of storeBackends()) describe(`keyed audit chain over an older unkeyed database (${backend.name})`, function () {
+  this.timeout(20_000);
   let dir: string;
   let file: string;
   const clock = new TestClock();
@@ -229,7 +232,7 @@ describe('keyed audit chain over an older unkeyed database', () => {
   /** A database as the previous release left it: schema version 1, rows 1–3 hashed with sha256. */
   beforeEach(async () => {
     dir = tempDir();
-    file = path.join(dir, 'audit.db');
+    file = await backend.location(dir, 'audit.db');
     const db = await Database.open({ path: file, name: AUDIT_STORE, migrations: auditMigrations.slice(0, 1) });
     let prev = GENESIS_HASH;
     for (let seq = 1; seq <= 3; seq++) {
@@ -272,7 +275,7 @@ describe('keyed audit chain over an older unkeyed database', () => {
   it('still detects an edit in the unkeyed part after the upgrade', async () => {
     const key = await upgrade();
     await raw(file, async (db) => {
-      await db.exec('DROP TRIGGER records_no_update');
+      await db.exec(dropGuards(db));
       await db.run("UPDATE records SET data = '{\"action\":\"forged\"}' WHERE seq = 2");
     });
     expect((await verifyAuditFile({ path: file, key })).firstBroken).to.include({ seq: 2, reason: 'hash-mismatch' });
@@ -290,7 +293,7 @@ describe('keyed audit chain over an older unkeyed database', () => {
     const key = await upgrade();
     // Drop the marker and relink the next keyed row to row 3 under the right key: still refused.
     await raw(file, async (db) => {
-      await db.exec('DROP TRIGGER records_no_update; DROP TRIGGER records_no_delete;');
+      await db.exec(dropGuards(db));
       const [three, five] = [
         (await db.all<StoredRow>('SELECT * FROM records WHERE seq = 3'))[0]!,
         (await db.all<StoredRow>('SELECT * FROM records WHERE seq = 5'))[0]!,

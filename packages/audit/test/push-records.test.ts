@@ -1,8 +1,8 @@
-// `push` records: one per pushed ref update, written through the real log into a real SQLite file and read back.
-import path from 'node:path';
+// `push` records: one per pushed ref update, written through the real log into a real SQLite file or PostgreSQL database and read back.
 import fs from 'node:fs';
 import { expect } from 'chai';
 import { AuditLog, type PushData } from '../src/index.js';
+import { storeBackends } from '@gitgate/testkit';
 import { TestClock, raw, rejection, tempDir } from './helpers.js';
 
 const HOUR = 3600_000;
@@ -10,7 +10,8 @@ const T1 = '[[TOKEN_github-pat_CCCCCCCCCCCCCCCCCCCCCCCC]]';
 const T2 = '[[TOKEN_aws-access-key-id_DDDDDDDDDDDDDDDDDDDDDDDD]]';
 const ZERO = '0'.repeat(40);
 
-describe('AuditLog pushes', () => {
+for (const backend of storeBackends()) describe(`AuditLog pushes (${backend.name})`, function () {
+  this.timeout(20_000);
   let dir: string;
   let file: string;
   let clock: TestClock;
@@ -23,7 +24,7 @@ describe('AuditLog pushes', () => {
 
   beforeEach(async () => {
     dir = tempDir();
-    file = path.join(dir, 'audit.db');
+    file = await backend.location(dir, 'audit.db');
     clock = new TestClock('2025-03-01T10:00:00.000Z');
     audit = await AuditLog.open({ path: file, clock: clock.now });
     // 10:00 agent-1 pushes agent/x to acme/api, restoring T1 and T2; its push to main is refused.
@@ -65,9 +66,10 @@ describe('AuditLog pushes', () => {
     expect(await rejection(noId)).to.be.instanceOf(TypeError);
   });
 
-  it('offers the pushes view to the sqlite3 shell, and keeps the chain verifiable', async () => {
-    const rows = await raw(file, (db) => db.all<{ ref: string; tokens_restored: string }>("SELECT ref, tokens_restored FROM pushes WHERE outcome = 'ok' AND repo = 'acme/api'"));
-    expect(rows).to.deep.equal([{ ref: 'refs/heads/agent/x', tokens_restored: JSON.stringify([T1, T2]) }]);
+  it('offers the pushes view to the sqlite3 shell (JSON text) and psql (jsonb), and keeps the chain verifiable', async () => {
+    const rows = await raw(file, (db) => db.all<{ ref: string; tokens_restored: unknown }>("SELECT ref, tokens_restored FROM pushes WHERE outcome = 'ok' AND repo = 'acme/api'"));
+    const restored = backend.name === 'sqlite' ? JSON.stringify([T1, T2]) : [T1, T2];
+    expect(rows).to.deep.equal([{ ref: 'refs/heads/agent/x', tokens_restored: restored }]);
     expect((await audit.verify()).ok).to.equal(true);
   });
 });

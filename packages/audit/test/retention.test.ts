@@ -2,22 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { AuditError, AuditLog, recordHash, type PurgeData } from '../src/index.js';
-import { TestClock, raw, rejection, storedRows, tempDir, type StoredRow } from './helpers.js';
+import { storeBackends } from '@gitgate/testkit';
+import { TestClock, rejection, storedRows, tamper, tempDir, type StoredRow } from './helpers.js';
 
 const DAY = 86_400_000;
-
-async function tamper(file: string, sql: string, params: unknown[] = []): Promise<void> {
-  await raw(file, async (db) => {
-    await db.exec('DROP TRIGGER IF EXISTS records_no_update; DROP TRIGGER IF EXISTS records_no_delete;');
-    await db.run(sql, params);
-  });
-}
 
 function readExport(file: string): StoredRow[] {
   return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as StoredRow);
 }
 
-describe('AuditLog.exportAndPurge', () => {
+for (const backend of storeBackends()) describe(`AuditLog.exportAndPurge (${backend.name})`, function () {
+  this.timeout(20_000);
   let dir: string;
   let file: string;
   let exportPath: string;
@@ -27,7 +22,7 @@ describe('AuditLog.exportAndPurge', () => {
   /** Rows 1–5 on 1–5 March, rows 6–8 on 10–12 March; the clock ends on 20 March. */
   beforeEach(async () => {
     dir = tempDir();
-    file = path.join(dir, 'audit.db');
+    file = await backend.location(dir, 'audit.db');
     exportPath = path.join(dir, 'audit-2025-03.jsonl');
     clock = new TestClock('2025-03-01T00:00:00.000Z');
     audit = await AuditLog.open({ path: file, clock: clock.now });

@@ -20,6 +20,7 @@ import { loadConfig, type Config, type LoadConfigOptions } from './config.js';
 import { DataDir, findAuditKey } from '@gitgate/gateway';
 import { commandSpec } from './command-table.js';
 import { helpText } from './command-spec.js';
+import { storeLocation } from './store-location.js';
 
 /** The help of `gitgate audit` (command-table.ts), printed with a usage problem. */
 const USAGE = helpText(commandSpec('audit'), 'gitgate audit').trimEnd();
@@ -44,6 +45,8 @@ interface AuditArgs {
   cmd: string;
   arg?: string;
   values: { before?: string; export?: string; anchor?: string[]; anchors?: string };
+  /** Where the audit lives: the configured database, else audit.db in the data dir. */
+  location: string;
   dataDir: DataDir;
   format: RowFormat;
   query: AuditQuery;
@@ -100,7 +103,7 @@ async function auditArgs(argv: string[], err: NodeJS.WritableStream): Promise<Au
     return 2;
   }
   try {
-    return { cmd, arg, values: v, dataDir, format, query, key: await findAuditKey(dataDir, config?.audit.key) };
+    return { cmd, arg, values: v, dataDir, location: storeLocation(config, dataDir.auditDb), format, query, key: await findAuditKey(dataDir, config?.audit.key) };
   } catch (e) {
     err.write(`gitgate audit: ${(e as Error).message}\n`);
     return 1;
@@ -112,7 +115,7 @@ export async function auditCommand(argv: string[], out: NodeJS.WritableStream, e
   const args = await auditArgs(argv, err);
   if (typeof args === 'number') return args;
   const { cmd, values: v, format, key } = args;
-  const path = args.dataDir.auditDb;
+  const path = args.location;
   // verify and anchor only read: opening the log for writing would add rows (crash recovery, the
   // keyed marker) that could cover up what they should report, and race a running gateway.
   if (cmd === 'verify') return verifyCommand(path, key, v.anchor ?? [], v.anchors, format, out, err);

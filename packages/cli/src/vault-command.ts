@@ -13,6 +13,7 @@ import { AUDIT_KEY_ONLY } from './audit-command.js';
 import { commandSpec } from './command-table.js';
 import { helpText } from './command-spec.js';
 import { DataDir, findAuditKey, type DataDirLock } from '@gitgate/gateway';
+import { storeLocation } from './store-location.js';
 
 /** Runs `gitgate vault …`; returns the exit code. */
 export async function vaultCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
@@ -42,15 +43,21 @@ export async function vaultCommand(argv: string[], out: NodeJS.WritableStream, e
     return 1;
   }
   try {
-    return await rotate(dataDir, keyPath, out, config?.audit.key);
+    const stores = { vault: storeLocation(config, dataDir.vaultDb), audit: storeLocation(config, dataDir.auditDb) };
+    return await rotateVaultKey(stores, keyPath, out, await findAuditKey(dataDir, config?.audit.key));
   } finally {
     lock.release();
   }
 }
 
-async function rotate(dataDir: DataDir, keyPath: string, out: NodeJS.WritableStream, auditKey: Uint8Array | undefined): Promise<number> {
+/**
+ * Re-encrypts the vault at `stores.vault` (a SQLite file or a PostgreSQL URL) under a new key, replaces
+ * the key file at `keyPath` and records the rotation in the audit at `stores.audit`. Resolves with the
+ * exit code.
+ */
+export async function rotateVaultKey(stores: { vault: string; audit: string }, keyPath: string, out: NodeJS.WritableStream, auditKey: Uint8Array | undefined): Promise<number> {
   const oldKey = await loadOrCreateKey(keyPath);
-  const vault = await Vault.open({ dbPath: dataDir.vaultDb, masterKey: oldKey });
+  const vault = await Vault.open({ dbPath: stores.vault, masterKey: oldKey });
   const newKey = randomBytes(32);
   // The new key is on disk (0600, fsynced) before any entry depends on it, so a crash loses nothing.
   const pending = `${keyPath}.new`;
@@ -68,7 +75,7 @@ async function rotate(dataDir: DataDir, keyPath: string, out: NodeJS.WritableStr
     await vault.close();
   }
   renameSync(pending, keyPath);
-  const audit = await AuditLog.open({ path: dataDir.auditDb, key: await findAuditKey(dataDir, auditKey) });
+  const audit = await AuditLog.open({ path: stores.audit, key: auditKey });
   try {
     await audit.recordDurable({ kind: 'admin', actor: 'cli', data: { action: 'key-rotation', rewrapped } });
   } finally {

@@ -7,7 +7,9 @@ import { Writable } from 'node:stream';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { AuditLog } from '@gitgate/audit';
 import { startGateway } from '@gitgate/gateway';
-import { vaultCommand } from '../src/vault-command.js';
+import { startPostgres } from '@gitgate/testkit';
+import { rotateVaultKey, vaultCommand } from '../src/vault-command.js';
+import { storeLocation } from '../src/store-location.js';
 import { auditCommand } from '../src/audit-command.js';
 
 const sink = (): Writable => new Writable({ write(_c, _e, cb) { cb(); } });
@@ -41,6 +43,46 @@ describe('gitgate vault rotate-key', () => {
       const admin = await audit.adminActions({});
       await audit.close();
       expect(JSON.stringify(admin)).to.include('key-rotation');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('store locations of the admin commands', () => {
+  it('uses the SQLite file in the data dir unless the config names a database', () => {
+    expect(storeLocation(undefined, '/data/vault.db')).to.equal('/data/vault.db');
+    expect(storeLocation({ dataDir: '/data' }, '/data/vault.db')).to.equal('/data/vault.db');
+    expect(storeLocation({ database: { url: 'postgres://db.internal/gitgate' } }, '/data/vault.db')).to.equal('postgres://db.internal/gitgate');
+  });
+
+  it('puts the resolved database password, encoded, and the pool size into the location', () => {
+    const password = ['p', '@ss:w', '/rd'].join('');
+    const location = storeLocation({ database: { url: 'postgres://gitgate@db.internal:5432/gitgate', password, pool: 4 } }, '/data/vault.db');
+    const url = new URL(location);
+    expect(decodeURIComponent(url.password)).to.equal(password);
+    expect([url.username, url.host, url.pathname, url.searchParams.get('pool')]).to.deep.equal(['gitgate', 'db.internal:5432', '/gitgate', '4']);
+  });
+
+  it('rotates the key of a vault kept in PostgreSQL and audits it there', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-'));
+    try {
+      const url = (await startPostgres()).createDatabase();
+      const keyPath = path.join(dir, 'gitgate.key');
+      const oldKey = await loadOrCreateKey(keyPath);
+      const vault = await Vault.open({ dbPath: url, masterKey: oldKey });
+      const secret = Buffer.from('pw-' + randomBytes(12).toString('hex'));
+      const token = vault.tokenFor('generic-secret', secret);
+      await vault.put([{ token, type: 'generic-secret', secret, ruleId: 'r', repo: 'acme/api' }]);
+      await vault.close();
+      expect(await rotateVaultKey({ vault: url, audit: url }, keyPath, sink(), undefined)).to.equal(0);
+      const reopened = await Vault.open({ dbPath: url, masterKey: await loadOrCreateKey(keyPath) });
+      expect((await reopened.reveal(token)).equals(secret)).to.equal(true);
+      await reopened.close();
+      const audit = await AuditLog.open({ path: url });
+      const admin = await audit.adminActions({});
+      await audit.close();
+      expect(admin.map((r) => r.action)).to.deep.equal(['key-rotation']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

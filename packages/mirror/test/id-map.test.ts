@@ -1,7 +1,7 @@
 // The persisted upstream ⇄ sanitized id pairs.
 import { expect } from 'chai';
 import path from 'node:path';
-import { storeBackends } from '@gitgate/testkit';
+import { startPostgres, storeBackends } from '@gitgate/testkit';
 import { IdMap } from '../src/index.js';
 import { Upstream, fakeGithubPat, hasObject, makeMirror, openDataEnv, removeDir, revParse, tempDir, REPO } from './helpers.js';
 
@@ -153,6 +153,27 @@ for (const backend of storeBackends()) describe(`IdMap (${backend.name})`, funct
     await map.reset('r');
     expect((await map.pushedOf('r', [hex('a')])).size).to.equal(0);
     expect((await map.kindSensitive('r', [hex('a')])).size).to.equal(0);
+  });
+});
+
+describe('IdMap (postgres, one schema per repository)', function () {
+  this.timeout(60_000);
+
+  it('keeps the maps of two repository schemas of one database apart, and reopens each', async () => {
+    const url = (await startPostgres()).createDatabase();
+    const state = { generation: 'g1', tips: [hex('a')], head: 'refs/heads/main', syncedAt: '2024-01-01T00:00:00.000Z' };
+    const [one, two] = [await IdMap.open(`${url}?schema=repo_one`), await IdMap.open(`${url}?schema=repo_two`)];
+    await one.commit('r', [{ upstreamId: hex('a'), sanitizedId: hex('b'), type: 'blob' }], state);
+    await two.commit('r', [{ upstreamId: hex('a'), sanitizedId: hex('c'), type: 'blob' }], state);
+    expect(await toSanitized(one, 'r', hex('a'))).to.equal(hex('b'));
+    expect(await toSanitized(two, 'r', hex('a'))).to.equal(hex('c'));
+    await one.reset('r');
+    expect(await toSanitized(two, 'r', hex('a'))).to.equal(hex('c'));
+    await one.close();
+    await two.close();
+    const again = await IdMap.open(`${url}?schema=repo_two`);
+    expect(await toUpstream(again, 'r', hex('c'))).to.deep.equal([hex('a')]);
+    await again.close();
   });
 });
 

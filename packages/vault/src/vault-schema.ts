@@ -13,6 +13,14 @@ import type { Migration } from '@gitgate/db';
 /** Store name the vault's migrations are tracked under. */
 export const VAULT_STORE = 'vault';
 
+/**
+ * The same step for PostgreSQL: BYTEA for BLOB, and byte-order (C) collation on the token so keyset
+ * pages (`token > ? ORDER BY token`) follow the same order as on SQLite whatever the server's locale.
+ */
+function bothDialects(m: Migration): Migration {
+  return { ...m, postgres: m.sql.replace(/\bBLOB\b/g, 'BYTEA').replace(/\btoken TEXT\b/g, 'token TEXT COLLATE "C"') };
+}
+
 /** The vault's migrations, oldest first. */
 export const vaultMigrations: Migration[] = [
   {
@@ -45,35 +53,5 @@ export const vaultMigrations: Migration[] = [
         created_at TEXT NOT NULL,
         rotated_at TEXT
       );`,
-    // Same tables; BYTEA for BLOB, and byte-order (C) collation on the token so keyset pages
-    // (`token > ? ORDER BY token`) follow the same order as on SQLite whatever the server's locale.
-    postgres: `
-      CREATE TABLE secrets (
-        token TEXT COLLATE "C" PRIMARY KEY,
-        type TEXT NOT NULL,
-        iv BYTEA NOT NULL,
-        ciphertext BYTEA NOT NULL,
-        tag BYTEA NOT NULL,
-        created_at TEXT NOT NULL,
-        revoked_at TEXT
-      );
-      CREATE TABLE occurrences (
-        token TEXT COLLATE "C" NOT NULL REFERENCES secrets (token) ON DELETE CASCADE,
-        repo TEXT NOT NULL,
-        path TEXT NOT NULL DEFAULT '',
-        commit_id TEXT NOT NULL DEFAULT '',
-        rule_id TEXT NOT NULL,
-        first_seen TEXT NOT NULL,
-        UNIQUE (token, repo, path, commit_id)
-      );
-      CREATE INDEX occurrences_repo ON occurrences (repo);
-      CREATE TABLE vault_keys (
-        name TEXT PRIMARY KEY,
-        iv BYTEA NOT NULL,
-        ciphertext BYTEA NOT NULL,
-        tag BYTEA NOT NULL,
-        created_at TEXT NOT NULL,
-        rotated_at TEXT
-      );`,
   },
-];
+].map(bothDialects);
