@@ -16,6 +16,19 @@ export interface LockOptions {
   timeoutMs?: number;
 }
 
+/** A handle of lock `name` whose first `release` runs `free`; later ones do nothing. */
+export function heldLock(name: string, free: () => Promise<void> | void): HeldLock {
+  let released = false;
+  return {
+    name,
+    release: async () => {
+      if (released) return;
+      released = true;
+      await free();
+    },
+  };
+}
+
 /** Checks a lock name and wait bound; TypeError on misuse. */
 export function checkLockArgs(name: unknown, opts: LockOptions | undefined): void {
   if (typeof name !== 'string' || name === '') throw new TypeError('lock name must be a non-empty string');
@@ -56,16 +69,10 @@ export class NamedLocks {
 
   /** A handle whose release hands `name` to the next in line, or frees it. */
   #held(name: string): HeldLock {
-    let released = false;
-    return {
-      name,
-      release: async () => {
-        if (released) return;
-        released = true;
-        const next = this.#lines.get(name)?.shift();
-        if (next) next();
-        else this.#lines.delete(name);
-      },
-    };
+    return heldLock(name, () => {
+      const next = this.#lines.get(name)?.shift();
+      if (next) next();
+      else this.#lines.delete(name);
+    });
   }
 }

@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { Logger } from '@gitgate/log';
 import { advisoryKey } from './pg-database.js';
 import { fromPgError } from './db-error.js';
-import type { HeldLock, LockOptions } from './named-lock.js';
+import { heldLock, type HeldLock, type LockOptions } from './named-lock.js';
 import type { PgLocation } from './pg-url.js';
 
 /** Opens the lock's own connection; GITGATE_DB_UNAVAILABLE when the server cannot be reached. */
@@ -24,17 +24,9 @@ async function connect(location: PgLocation, logger: Logger, name: string): Prom
   return client;
 }
 
+/** Ending the session releases every advisory lock it holds. */
 function handle(client: pg.Client, name: string): HeldLock {
-  let released = false;
-  return {
-    name,
-    release: async () => {
-      if (released) return;
-      released = true;
-      // Ending the session releases every advisory lock it holds.
-      await client.end().catch(() => undefined);
-    },
-  };
+  return heldLock(name, () => client.end().catch(() => undefined));
 }
 
 /**
