@@ -1,7 +1,7 @@
 /**
  * Just-in-time detokenize: a requester asks for the secret behind one token, approvers in other
  * hands approve or deny, and once enough distinct approvers agree the requester alone can read the
- * secret, once (oneTimeReveal) or until the grant expires. Requests live in SQLite; every state
+ * secret, once (oneTimeReveal) or until the grant expires. Requests live in SQLite or PostgreSQL; every state
  * change runs in one serialised transaction and is reported as a `DetokenizeEvent` after it commits.
  * The secret is only ever decrypted for the requester's read of an approved request, never for views,
  * previews, events or logs.
@@ -30,7 +30,7 @@ export interface VaultLike {
 
 /** Options of `DetokenizeService.open`. */
 export interface DetokenizeServiceOptions {
-  /** SQLite file holding the requests (created mode 0600; may be shared with other stores), or ':memory:'. */
+  /** SQLite file holding the requests (created mode 0600; may be shared with other stores), ':memory:', or a postgres:// URL shared by replicas. */
   dbPath: string;
   vault: VaultLike;
   /**
@@ -481,7 +481,9 @@ export class DetokenizeService {
           throw new AccessError(codes.gone, 'the grant of this request is no longer valid', { data: { requestId: rid, reason: 'grant-expired' } });
         }
         if (oneTime) {
-          await tx.run("UPDATE detokenize_requests SET status = 'revealed', revealed_at = ?, reveal_count = reveal_count + 1, ended_at = ? WHERE id = ? AND status = 'approved'", [at, at, rid]);
+          // The conditional UPDATE decides the one reveal even if two replicas' reads had both seen 'approved'.
+          const claimed = await tx.run("UPDATE detokenize_requests SET status = 'revealed', revealed_at = ?, reveal_count = reveal_count + 1, ended_at = ? WHERE id = ? AND status = 'approved'", [at, at, rid]);
+          if (claimed.changes !== 1) this.#refuseUsedGrant({ ...current, status: 'revealed' });
         } else {
           await tx.run('UPDATE detokenize_requests SET revealed_at = COALESCE(revealed_at, ?), reveal_count = reveal_count + 1 WHERE id = ?', [at, rid]);
         }

@@ -20,7 +20,7 @@ import type { ApprovalView } from './detokenize-service.js';
 
 /** Options of `PushApprovalService.open`. */
 export interface PushApprovalServiceOptions {
-  /** SQLite file (may be the detokenize store's), or ':memory:'. */
+  /** SQLite file (may be the detokenize store's), ':memory:', or a postgres:// URL shared by replicas. */
   dbPath: string;
   /** The policy, or a function returning the one in force (read at every decision). */
   policy: Policy | (() => Policy);

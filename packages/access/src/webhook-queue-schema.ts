@@ -1,5 +1,5 @@
 /**
- * The webhook queue's SQLite schema (store name "webhook-queue", its own file in the data directory).
+ * The webhook queue's schema (SQLite, with a PostgreSQL variant) (store name "webhook-queue", its own file in the data directory).
  * One row per delivery not yet done: written before the first attempt, deleted once delivered,
  * refused or expired. Never a secret: notifications carry tokens and identities only. Times are
  * milliseconds since the epoch.
@@ -26,6 +26,21 @@ export const webhookQueueMigrations: Migration[] = [
         created_at INTEGER NOT NULL,
         expires_at INTEGER NOT NULL,
         next_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+      );
+      CREATE INDEX webhook_deliveries_order ON webhook_deliveries (order_key, seq);`,
+    // Millisecond times need 64 bits on PostgreSQL; seq is an identity column there.
+    postgres: `
+      CREATE TABLE webhook_deliveries (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        order_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        notification TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        next_at BIGINT NOT NULL,
         attempts INTEGER NOT NULL DEFAULT 0,
         last_error TEXT
       );

@@ -1,10 +1,11 @@
 /**
- * The durable webhook queue: a notification is written to SQLite first, then delivered; a failed
+ * The durable webhook queue: a notification is written to its store first, then delivered; a failed
  * attempt is retried with back-off (5 s, 15 s, 1 min, 5 min, 15 min, 30 min, then hourly) until the
  * next attempt would fall after its expiry (default 24 h after it was queued). Pending deliveries
  * survive a restart: `start` picks them up. Deliveries of one request go out in order, one at a time;
  * different requests' in parallel. Logs name the failure (ECONNREFUSED, HTTP 500), never the URL's
- * path, the secret or the signature.
+ * path, the secret or the signature. Several replicas may share one queue on PostgreSQL: each attempt
+ * is claimed first by a conditional UPDATE, so one replica sends it and a crashed one's claim lapses.
  */
 import { randomUUID } from 'node:crypto';
 import { Database } from '@gitgate/db';
@@ -32,7 +33,7 @@ export interface DroppedDelivery {
 
 /** Options of `WebhookQueue.open`. */
 export interface WebhookQueueOptions {
-  /** SQLite file of the queue (created 0600), or ':memory:'. */
+  /** SQLite file of the queue (created 0600), ':memory:', or a postgres:// URL shared by replicas. */
   dbPath: string;
   /** How long after it was queued a delivery is still tried (default 24 h). */
   retryForMs?: number;
@@ -43,6 +44,10 @@ export interface WebhookQueueOptions {
   logger?: Logger;
   /** Told of each delivery given up (after its log line), e.g. for the audit. Its errors are logged. */
   onDropped?: (d: DroppedDelivery) => void;
+  /** How long a claimed attempt keeps other replicas off it before they may take it over (default 60 s). */
+  claimMs?: number;
+  /** Looks for other replicas' deliveries this often even when it queued none itself (default: never). */
+  pollMs?: number;
 }
 
 interface Row {
@@ -76,6 +81,8 @@ export class WebhookQueue {
   readonly #log: Logger;
   readonly #onDropped: ((d: DroppedDelivery) => void) | undefined;
   readonly #stop = new AbortController();
+  readonly #claimMs: number;
+  readonly #pollMs: number | undefined;
   #send: SendAttempt | undefined;
   #running: Promise<void> | undefined;
   #again = false;
@@ -89,13 +96,17 @@ export class WebhookQueue {
     this.#clock = opts.clock ?? (() => new Date());
     this.#log = opts.logger ?? noopLogger;
     this.#onDropped = opts.onDropped;
+    this.#claimMs = opts.claimMs ?? 60_000;
+    this.#pollMs = opts.pollMs;
   }
 
   /** Opens (creating, migrating) the queue; delivers nothing until `start`. Throws TypeError on bad options, DbError when it cannot open. */
   static async open(opts: WebhookQueueOptions): Promise<WebhookQueue> {
     if (typeof opts !== 'object' || opts === null) throw new TypeError('options must be an object');
     if (typeof opts.dbPath !== 'string' || opts.dbPath === '') throw new TypeError('dbPath must be a non-empty string');
-    if (opts.retryForMs !== undefined && (!Number.isSafeInteger(opts.retryForMs) || opts.retryForMs < 1)) throw new TypeError('retryForMs must be an integer ≥ 1');
+    for (const k of ['retryForMs', 'claimMs', 'pollMs'] as const) {
+      if (opts[k] !== undefined && (!Number.isSafeInteger(opts[k]) || opts[k] < 1)) throw new TypeError(`${k} must be an integer ≥ 1`);
+    }
     for (const k of ['backoffMs', 'clock', 'onDropped'] as const) {
       if (opts[k] !== undefined && typeof opts[k] !== 'function') throw new TypeError(`${k} must be a function`);
     }
@@ -178,8 +189,8 @@ export class WebhookQueue {
   }
 
   #arm(heads: Row[], now: number): void {
-    if (heads.length === 0 || this.#closed) return;
-    const next = Math.min(...heads.map((h) => Math.min(h.next_at, h.expires_at)));
+    if (this.#closed || (heads.length === 0 && this.#pollMs === undefined)) return;
+    const next = Math.min(now + (this.#pollMs ?? Infinity), ...heads.map((h) => Math.min(h.next_at, h.expires_at)));
     this.#timer = setTimeout(() => this.#kick(), Math.max(0, Math.min(next - now, 2 ** 31 - 1)));
     this.#timer.unref();
   }
@@ -189,10 +200,14 @@ export class WebhookQueue {
     const n = JSON.parse(h.notification) as WebhookNotification;
     const meta = { id: h.id, kind: h.kind, requestId: n.requestId };
     if (h.expires_at <= now) return this.#drop(h, 'expired', h.last_error);
+    if (!(await this.#claim(h, now))) return;
     const attempt = h.attempts + 1;
-    const r = await this.#send!(n, h.id, this.#stop.signal);
-    // Cut short by close: left as it was, to be tried again after the restart.
-    if (!r.delivered && this.#stop.signal.aborted) return;
+    // A sender that throws, or an attempt cut short by close, leaves the delivery as it was (unclaimed).
+    const r = await this.#send!(n, h.id, this.#stop.signal).catch(async (err: unknown) => {
+      await this.#unclaim(h);
+      throw err;
+    });
+    if (!r.delivered && this.#stop.signal.aborted) return this.#unclaim(h);
     if (r.delivered) {
       await this.#db.run('DELETE FROM webhook_deliveries WHERE seq = ?', [h.seq]);
       this.#log.info('webhook delivered', { ...meta, attempt });
@@ -209,9 +224,24 @@ export class WebhookQueue {
     this.#log.warn('webhook delivery failed', { ...meta, attempt, error: r.failure, nextInSeconds: Math.round((next - t) / 1000) });
   }
 
-  /** Deletes `h`, logs why, and tells `onDropped`. */
+  /**
+   * Claims the attempt at `h` as it was read: moves its next time past the attempt, only if no one
+   * changed it since. `changes` says whether this replica won; the loser leaves it alone.
+   */
+  async #claim(h: Row, now: number): Promise<boolean> {
+    const r = await this.#db.run('UPDATE webhook_deliveries SET next_at = ? WHERE seq = ? AND next_at = ? AND attempts = ?',
+      [now + this.#claimMs, h.seq, h.next_at, h.attempts]);
+    return r.changes === 1;
+  }
+
+  /** Gives the claim on `h` back: due again at the time it had, for this or another replica. */
+  async #unclaim(h: Row): Promise<void> {
+    await this.#db.run('UPDATE webhook_deliveries SET next_at = ? WHERE seq = ?', [h.next_at, h.seq]);
+  }
+
+  /** Deletes `h`, logs why, and tells `onDropped` (once: only the replica whose DELETE removed it). */
   async #drop(h: Row, reason: DroppedDelivery['reason'], error: string | null): Promise<void> {
-    await this.#db.run('DELETE FROM webhook_deliveries WHERE seq = ?', [h.seq]);
+    if ((await this.#db.run('DELETE FROM webhook_deliveries WHERE seq = ?', [h.seq])).changes !== 1) return;
     const d: DroppedDelivery = {
       id: h.id, kind: h.kind, requestId: h.order_key === h.id ? null : h.order_key, reason, attempts: h.attempts, error, queuedAt: new Date(h.created_at).toISOString(),
     };

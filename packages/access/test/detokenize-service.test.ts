@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { Vault } from '@gitgate/vault';
 import { AccessError, DetokenizeService, Policy, type DetokenizeEvent, type PolicyConfig, type Principal, type RequestView } from '../src/index.js';
+import { storeBackends } from '@gitgate/testkit';
 import { FakeClock, fakeAwsKeyId, fakeGithubToken, rejection, tempDir } from './helpers.js';
 
 const MINUTE = 60_000;
@@ -34,8 +35,9 @@ async function code(p: Promise<unknown>): Promise<{ code: string; status: number
   return { code: e.code, status: e.status, reason: e.data?.['reason'] };
 }
 
-describe('DetokenizeService', () => {
+for (const backend of storeBackends()) describe(`DetokenizeService (${backend.name})`, () => {
   let dir: string;
+  let location: string;
   let vault: Vault;
   let service: DetokenizeService;
   let clock: FakeClock;
@@ -48,13 +50,14 @@ describe('DetokenizeService', () => {
 
   async function open(d: Partial<Detokenize> = {}): Promise<void> {
     if (service) await service.close();
-    service = await DetokenizeService.open({ dbPath: path.join(dir, 'access.db'), vault, policy: policyWith(d), clock: clock.now, events: (e) => events.push(e) });
+    service = await DetokenizeService.open({ dbPath: location, vault, policy: policyWith(d), clock: clock.now, events: (e) => events.push(e) });
   }
 
   const ask = (who: Principal = alice, token = awsToken): Promise<RequestView> => service.create(who, { token, reason: 'rotate the deploy key' });
 
   beforeEach(async () => {
     dir = tempDir();
+    location = await backend.location(dir, 'access.db');
     clock = new FakeClock();
     events = [];
     vault = await Vault.open({ dbPath: path.join(dir, 'vault.db'), masterKey: randomBytes(32) });
@@ -99,7 +102,7 @@ describe('DetokenizeService', () => {
     it('shows the requester the served commit id and never the upstream one', async () => {
       await service.close();
       const served = new Map([['a'.repeat(40), 'e'.repeat(40)]]);
-      service = await DetokenizeService.open({ dbPath: path.join(dir, 'access.db'), vault, policy: policyWith(), clock: clock.now, sanitizedCommit: async (repo, id) => (repo === 'acme/api' ? served.get(id) : undefined) });
+      service = await DetokenizeService.open({ dbPath: location, vault, policy: policyWith(), clock: clock.now, sanitizedCommit: async (repo, id) => (repo === 'acme/api' ? served.get(id) : undefined) });
       const r = await ask();
       expect(r.context).to.include({ commit: 'e'.repeat(40), path: 'deploy/.env' });
       expect(r.context).not.to.have.property('upstreamCommit');
@@ -401,6 +404,48 @@ describe('DetokenizeService', () => {
     });
   });
 
+  describe('two replicas on one database', () => {
+    let peer: DetokenizeService;
+    beforeEach(async () => {
+      peer = await DetokenizeService.open({ dbPath: location, vault, policy: policyWith({ minApprovals: 2 }), clock: clock.now });
+      await open({ minApprovals: 2 });
+    });
+    afterEach(() => peer.close());
+
+    it('reveals a one-time grant exactly once to 20 racing reads split across both replicas', async () => {
+      const r = await ask();
+      await service.approve(bob, r.id);
+      await peer.approve(carol, r.id);
+      const reads = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? service : peer).reveal(alice, r.id));
+      const results = await Promise.allSettled(reads);
+      const secrets = results.filter((x) => x.status === 'fulfilled').map((x) => x.value.secret);
+      expect(secrets).to.deep.equal([awsSecret.toString('latin1')]);
+      const refusals = results.filter((x) => x.status === 'rejected').map((x) => [(x.reason as AccessError).code, (x.reason as AccessError).data?.['reason']]);
+      expect(refusals).to.have.length(19);
+      expect(new Set(refusals.map((x) => x.join(' ')))).to.deep.equal(new Set(['GITGATE_GONE already-revealed']));
+      expect((await peer.get(alice, r.id)).status).to.equal('revealed');
+    });
+
+    it('counts each approver once when both replicas record the same approvals at the same time', async () => {
+      await open({ minApprovals: 3 });
+      const r = await ask();
+      const approvals = [bob, carol, bob, carol, bob, carol, bob, carol].map((who, i) => (i % 2 === 0 ? service : peer).approve(who, r.id));
+      await Promise.all(approvals);
+      const v = await peer.get(bob, r.id);
+      expect(v.status).to.equal('pending');
+      expect(v.approvals.map((a) => a.approver).sort()).to.deep.equal(['bob', 'carol']);
+      expect((await peer.approve(erin, r.id)).status).to.equal('approved');
+    });
+
+    it('refuses on one replica the second reveal of a grant revealed on the other', async () => {
+      const r = await peer.create(alice, { token: awsToken, reason: 'rotate the deploy key' });
+      await service.approve(bob, r.id);
+      await peer.approve(carol, r.id);
+      expect((await service.reveal(alice, r.id)).secret).to.equal(awsSecret.toString('latin1'));
+      expect(await code(peer.reveal(alice, r.id))).to.include({ code: 'GITGATE_GONE', reason: 'already-revealed' });
+    });
+  });
+
   describe('expiry', () => {
     it('expires a pending request after the request TTL', async () => {
       const r = await ask();
@@ -528,7 +573,7 @@ describe('DetokenizeService', () => {
 
     it('keeps working when the event listener throws', async () => {
       await service.close();
-      service = await DetokenizeService.open({ dbPath: path.join(dir, 'access.db'), vault, policy: policyWith(), clock: clock.now, events: () => { throw new Error('listener down'); } });
+      service = await DetokenizeService.open({ dbPath: location, vault, policy: policyWith(), clock: clock.now, events: () => { throw new Error('listener down'); } });
       const r = await ask();
       expect((await service.approve(bob, r.id)).status).to.equal('approved');
     });
@@ -540,7 +585,7 @@ describe('DetokenizeService', () => {
       expect((await service.reveal(alice, r.id)).secret).to.equal(awsSecret.toString('latin1'));
     });
 
-    it('never writes the secret to its database file', async () => {
+    if (backend.name === 'sqlite') it('never writes the secret to its database file', async () => {
       const r = await ask();
       await service.approve(bob, r.id);
       await service.reveal(alice, r.id);
@@ -563,7 +608,7 @@ describe('DetokenizeService', () => {
     async function openLive(recordDurable?: (e: DetokenizeEvent) => Promise<void>): Promise<void> {
       await service.close();
       current = policyFor();
-      service = await DetokenizeService.open({ dbPath: path.join(dir, 'access.db'), vault, policy: () => current, clock: clock.now, events: (e) => events.push(e), recordDurable });
+      service = await DetokenizeService.open({ dbPath: location, vault, policy: () => current, clock: clock.now, events: (e) => events.push(e), recordDurable });
     }
 
     it('refuses an approval by an approver whose group the live policy no longer lists', async () => {

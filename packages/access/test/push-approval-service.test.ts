@@ -1,9 +1,9 @@
 // PushApprovalService: held pushes wait for the detokenize approvers (never the pusher), end by a denial or
 // the clock, and record what their release did; it shares the access database with detokenize requests.
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { AccessError, PushApprovalService, Policy, type Principal, type PushApprovalEvent, type PushRequestView } from '../src/index.js';
+import { storeBackends } from '@gitgate/testkit';
 import { FakeClock, rejection, tempDir } from './helpers.js';
 
 const HOUR = 3600_000;
@@ -26,13 +26,15 @@ async function code(p: Promise<unknown>): Promise<string> {
   return (e as AccessError).code;
 }
 
-describe('PushApprovalService', () => {
+for (const backend of storeBackends()) describe(`PushApprovalService (${backend.name})`, () => {
   let service: PushApprovalService;
+  let location: string;
   let clock: FakeClock;
   let events: PushApprovalEvent[];
 
   async function open(minApprovals = 1): Promise<void> {
-    service = await PushApprovalService.open({ dbPath: path.join(tempDir(), 'access.db'), policy: policy(minApprovals), clock: clock.now, events: (e) => events.push(e) });
+    location = await backend.location(tempDir(), 'access.db');
+    service = await PushApprovalService.open({ dbPath: location, policy: policy(minApprovals), clock: clock.now, events: (e) => events.push(e) });
   }
   const hold = (): Promise<PushRequestView> => service.hold(agent, {
     id: randomUUID(), repo: 'acme/api', refs: [{ ref: 'refs/heads/agent/x', oldId: '0'.repeat(40), newId: 'a'.repeat(40) }], commits: 2, tokensRestored: ['[[TOKEN_password_abc]]'],
@@ -72,6 +74,21 @@ describe('PushApprovalService', () => {
     expect((await service.approve(bob, r.id)).status).to.equal('pending');
     expect((await service.approve(carol, r.id, 'looks right')).status).to.equal('approved');
     expect(await code(service.approve(carol, r.id))).to.equal('GITGATE_CONFLICT');
+  });
+
+  it('counts each approver once when two replicas on one database record the same approvals at once', async () => {
+    await service.close();
+    await open(3);
+    const peer = await PushApprovalService.open({ dbPath: location, policy: policy(3), clock: clock.now });
+    try {
+      const r = await hold();
+      await Promise.all([bob, carol, bob, carol, bob, carol].map((who, i) => (i % 2 === 0 ? service : peer).approve(who, r.id)));
+      const v = await peer.get(bob, r.id);
+      expect(v.status).to.equal('pending');
+      expect(v.approvals.map((a) => a.approver).sort()).to.deep.equal(['bob', 'carol']);
+    } finally {
+      await peer.close();
+    }
   });
 
   it('records a release as released, or failed with each ref reason', async () => {

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { expect } from 'chai';
-import { captureLogger, freePort, removeDirs, startWebhookReceiver, type WebhookReceiver } from '@gitgate/testkit';
+import { captureLogger, freePort, removeDirs, startWebhookReceiver, storeBackends, type WebhookReceiver } from '@gitgate/testkit';
 import { WebhookNotifier, WebhookQueue, defaultWebhookBackoffMs, detokenizeNotification, type DroppedDelivery, type WebhookNotification, type WebhookQueueOptions } from '../src/index.js';
 import { randomChars, tempDir } from './helpers.js';
 
@@ -9,14 +8,16 @@ function note(requestId: string | null, type: 'detokenize-request' | 'detokenize
     { repo: 'acme/api', path: 'config/prod.env' });
 }
 
-describe('WebhookQueue', () => {
+for (const backend of storeBackends()) describe(`WebhookQueue (${backend.name})`, () => {
   let dir: string;
+  let location: string;
   let queues: WebhookQueue[];
   let hooks: WebhookReceiver[];
   const secret = randomChars(32);
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir();
+    location = await backend.location(dir, 'webhooks.db');
     queues = [];
     hooks = [];
   });
@@ -27,7 +28,7 @@ describe('WebhookQueue', () => {
   });
 
   async function open(url: string, opts: Partial<WebhookQueueOptions> = {}): Promise<WebhookQueue> {
-    const q = await WebhookQueue.open({ dbPath: join(dir, 'webhooks.db'), backoffMs: () => 50, ...opts });
+    const q = await WebhookQueue.open({ dbPath: location, backoffMs: () => 50, ...opts });
     queues.push(q);
     const notifier = new WebhookNotifier({ url, secret });
     q.start((n, id, signal) => notifier.attempt(n, id, signal));
@@ -143,7 +144,7 @@ describe('WebhookQueue', () => {
   it('keeps going after a sender that throws', async () => {
     const hook = await receiver();
     const logger = captureLogger();
-    const q = await WebhookQueue.open({ dbPath: join(dir, 'webhooks.db'), backoffMs: () => 50, logger });
+    const q = await WebhookQueue.open({ dbPath: location, backoffMs: () => 50, logger });
     queues.push(q);
     const notifier = new WebhookNotifier({ url: hook.url, secret });
     let calls = 0;
@@ -151,6 +152,20 @@ describe('WebhookQueue', () => {
     await q.enqueue(note('r1'));
     await hook.waitFor(1);
     expect(logger.lines.some((l) => l.msg === 'webhook queue failed')).to.equal(true);
+  });
+
+  it('sends each delivery once when two replicas drain one queue at the same time', async () => {
+    const hook = await receiver();
+    const [a, b] = await Promise.all([0, 1].map(() => WebhookQueue.open({ dbPath: location, backoffMs: () => 50, pollMs: 20 })));
+    queues.push(a!, b!);
+    const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => a!.enqueue(note(`r${i}`))));
+    const notifier = new WebhookNotifier({ url: hook.url, secret });
+    const sentBy = new Map<WebhookQueue, number>([[a!, 0], [b!, 0]]);
+    for (const q of [a!, b!]) q.start((n, id, signal) => { sentBy.set(q, sentBy.get(q)! + 1); return notifier.attempt(n, id, signal); });
+    await hook.waitFor(20);
+    await until(async () => (await a!.pending()) === 0);
+    expect(hook.received.map((r) => r.headers['x-gitgate-delivery']).sort()).to.deep.equal([...ids].sort());
+    expect(sentBy.get(a!)! + sentBy.get(b!)!).to.equal(20);
   });
 
   it('waits 5 s, 15 s, 1 min, 5 min, 15 min, 30 min, then hourly by default', () => {

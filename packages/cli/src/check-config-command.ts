@@ -16,6 +16,7 @@ export async function checkConfigCommand(argv: string[]): Promise<number> {
   }
   const config = loadConfig(file, { resolveSecret: () => false });
   process.stdout.write(`ok: ${config.repos.length} repositories, listening on ${config.listen.host}:${config.listen.port}, data in ${config.dataDir}\n`);
+  if (config.database) process.stdout.write(`  stores in PostgreSQL at ${config.database.display} (shared by replicas); repositories in ${config.dataDir}\n`);
   // The masking policy each repository syncs with (its rule-set version is part of the sync key).
   const scannerFor = repoScanners(config.scanner);
   for (const r of config.repos.filter((x) => x.mask)) process.stdout.write(`  ${r.name} leaves ${r.mask!.leave.join(', ')} (ruleset ${scannerFor(r.mask).rulesetVersion})\n`);

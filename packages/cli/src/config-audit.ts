@@ -19,27 +19,11 @@ export function auditSection(root: Record<string, unknown>, dataDir: string, p: 
     if (typeof au.exportDir !== 'string' || au.exportDir === '') p.push('audit.exportDir: must be a path');
     else cfg.exportDir = resolve(p.baseDir, au.exportDir);
   }
-  const key = auditKeyOf(au.key, p);
+  const key = au.key === undefined ? undefined : p.hexKey(au.key, 'audit.key');
   if (key) cfg.key = key;
   const anchorWebhook = anchorWebhookOf(au, p);
   if (anchorWebhook) cfg.anchorWebhook = anchorWebhook;
   return cfg;
-}
-
-/** The audit key: a reference only (never a literal in the file), 64 hex characters once resolved. */
-function auditKeyOf(v: unknown, p: ConfigProblems): Buffer | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !/^(env|file):./.test(v)) {
-    p.push('audit.key: must be env:NAME or file:PATH');
-    return undefined;
-  }
-  const value = p.secret(v, 'audit.key');
-  if (value === undefined) return undefined;
-  if (!/^[0-9a-fA-F]{64}$/.test(value.trim())) {
-    p.push('audit.key: must resolve to 64 hex characters (openssl rand -hex 32)');
-    return undefined;
-  }
-  return Buffer.from(value.trim(), 'hex');
 }
 
 /** `audit.anchorWebhook: { url, secret, intervalSeconds? }` (interval 10 s to 1 day, default 300). */

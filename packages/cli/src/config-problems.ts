@@ -88,6 +88,21 @@ export class ConfigProblems {
     return r.value;
   }
 
+  /** A 32-byte key given by reference only (never a literal in the file), 64 hex characters once resolved. */
+  hexKey(v: unknown, path: string): Buffer | undefined {
+    if (typeof v !== 'string' || !/^(env|file):./.test(v)) {
+      this.list.push(`${path}: must be env:NAME or file:PATH`);
+      return undefined;
+    }
+    const value = this.secret(v, path);
+    if (value === undefined) return undefined;
+    if (!/^[0-9a-fA-F]{64}$/.test(value.trim())) {
+      this.list.push(`${path}: must resolve to 64 hex characters (openssl rand -hex 32)`);
+      return undefined;
+    }
+    return Buffer.from(value.trim(), 'hex');
+  }
+
   /** `v` when it is an http(s) URL; otherwise undefined with `problem` at `path`. */
   httpUrl(v: unknown, path: string, problem = 'must be an http(s) URL'): string | undefined {
     if (typeof v === 'string' && /^https?:\/\/\S+$/.test(v)) return v;

@@ -15,6 +15,7 @@ import { detokenizeSection } from './config-detokenize.js';
 import { logSection, syncSection, limitsSection, metricsSection } from './config-runtime.js';
 import { auditSection } from './config-audit.js';
 import { reposSection } from './config-repos.js';
+import { databaseSection, requireAuditKey, vaultSection, type DatabaseConfig } from './config-database.js';
 import type { MaskPolicy } from './config-mask.js';
 
 export interface RepoConfig {
@@ -94,6 +95,10 @@ export interface Config {
   metrics: { token?: string; listen?: { host: string; port: number } };
   repos: RepoConfig[];
   github: GitHubSourceConfig[];
+  /** The PostgreSQL database shared by replicas (config-database.ts); absent: SQLite in dataDir. */
+  database?: DatabaseConfig;
+  /** The deployment key from `vault.key` (only with `database`; else DATA/gitgate.key). */
+  vaultKey?: Buffer;
 }
 
 const configErrors = {
@@ -119,7 +124,7 @@ export interface LoadConfigOptions {
   resolveSecret?: (path: string) => boolean;
 }
 
-const TOP_KEYS = ['listen', 'dataDir', 'auth', 'detokenize', 'admins', 'audit', 'scanner', 'log', 'sync', 'limits', 'repos', 'metrics'];
+const TOP_KEYS = ['listen', 'dataDir', 'auth', 'detokenize', 'admins', 'audit', 'scanner', 'log', 'sync', 'limits', 'repos', 'metrics', 'database', 'vault'];
 
 /** Reads and validates a config file. Throws ConfigError listing every problem. */
 export function loadConfig(file: string, opts: LoadConfigOptions = {}): Config {
@@ -158,11 +163,14 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config', e
   const audit = auditSection(root, dataDir, p);
   const scanner = scannerSection(root, p);
   const { repos, github } = reposSection(root, auth.mode !== 'none', p, scanner.rules);
+  const database = databaseSection(root, p);
+  const vaultKey = vaultSection(root, root.database !== undefined, p);
+  if (root.database !== undefined) requireAuditKey(root, p);
   if (p.list.length > 0) throw new ConfigError(file, p.list);
   if (auth.mode !== 'oidc' && !/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(listen.host)) {
     throw new ConfigError(file, [`listen: auth mode "${auth.mode}" only listens on loopback (got ${listen.host}); configure auth mode oidc to listen elsewhere`]);
   }
-  return { listen, dataDir, auth, detokenize, admins, audit, scanner, log, sync, limits, metrics, repos, github };
+  return { listen, dataDir, auth, detokenize, admins, audit, scanner, log, sync, limits, metrics, repos, github, ...(database ? { database } : {}), ...(vaultKey ? { vaultKey } : {}) };
 }
 
 /** Custom rules and allowlist entries, compiled by the scanner (which reports its own problems). */

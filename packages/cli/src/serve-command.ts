@@ -65,6 +65,7 @@ async function serve(config: Config, file: string, tls?: { cert: string; key: st
     scanner: repoScanners(config.scanner)(),
     auditRetention: config.audit.retentionMs ? { retentionMs: config.audit.retentionMs, exportDir: config.audit.exportDir } : undefined,
     auditKey: config.audit.key,
+    ...(config.database ? { database: { url: config.database.url }, masterKey: config.vaultKey } : {}),
     auditAnchorWebhook: config.audit.anchorWebhook
       ? { url: config.audit.anchorWebhook.url, secret: config.audit.anchorWebhook.secret, intervalMs: config.audit.anchorWebhook.intervalSeconds * 1000 } : undefined,
   });

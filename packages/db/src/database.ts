@@ -6,6 +6,7 @@
  */
 import type { Logger } from '@gitgate/log';
 import type { Migration } from './migrations.js';
+import type { HeldLock, LockOptions } from './named-lock.js';
 import { SqliteDatabase } from './sqlite-database.js';
 import { PgDatabase } from './pg-database.js';
 import { isPostgresUrl } from './pg-url.js';
@@ -59,6 +60,15 @@ export interface Database {
    * every process of the database (PostgreSQL advisory lock; SQLite's writer lock already covers it).
    */
   advisoryLock(name: string): Promise<void>;
+  /**
+   * Waits for and holds lock `name` beyond any transaction, until `release` (e.g. one sync of a
+   * repository at a time across replicas). PostgreSQL: a session advisory lock on a connection of its
+   * own, dropped by the server if that connection or its process dies. SQLite: an in-process lock per
+   * file and name. Throws DbError GITGATE_DB_BUSY after `timeoutMs`, GITGATE_DB_UNAVAILABLE.
+   */
+  lock(name: string, opts?: LockOptions): Promise<HeldLock>;
+  /** Takes lock `name` now, or resolves undefined when another holder has it. */
+  tryLock(name: string): Promise<HeldLock | undefined>;
   /** Closes the connection(s) once running work has finished; later calls throw GITGATE_DB_CLOSED. */
   close(): Promise<void>;
 }

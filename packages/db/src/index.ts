@@ -7,6 +7,7 @@ export { isPostgresUrl, parsePgLocation } from './pg-url.js';
 export type { PgLocation } from './pg-url.js';
 export { numberParameters } from './pg-sql.js';
 export type { Migration } from './migrations.js';
+export type { HeldLock, LockOptions } from './named-lock.js';
 export { DbError, codes } from './db-error.js';
 export type { DbErrorCode } from './db-error.js';
 export { noopLogger } from '@gitgate/log';

@@ -15,6 +15,8 @@ import { applyMigrations, validateMigrations } from './migrations.js';
 import { Mutex } from './mutex.js';
 import { numberParameters } from './pg-sql.js';
 import { parsePgLocation, type PgLocation } from './pg-url.js';
+import { checkLockArgs, type HeldLock, type LockOptions } from './named-lock.js';
+import { pgLock, pgTryLock } from './pg-session-lock.js';
 
 /** One open transaction on one pooled connection; `open` turns false when it ends. */
 interface PgTx {
@@ -162,6 +164,18 @@ export class PgDatabase implements Database {
     const tx = this.#currentTx();
     if (!tx) throw new TypeError('advisoryLock must be called inside a transaction');
     await tx.client.query('SELECT pg_advisory_xact_lock($1)', [advisoryKey(this.#store.location.schema, name)]);
+  }
+
+  async lock(name: string, opts?: LockOptions): Promise<HeldLock> {
+    checkLockArgs(name, opts);
+    this.#assertUsable();
+    return pgLock(this.#store.location, this.#store.logger, name, opts);
+  }
+
+  async tryLock(name: string): Promise<HeldLock | undefined> {
+    checkLockArgs(name, undefined);
+    this.#assertUsable();
+    return pgTryLock(this.#store.location, this.#store.logger, name);
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,8 @@ import { applyMigrations, validateMigrations } from './migrations.js';
 import { Mutex } from './mutex.js';
 import type { Database, OpenOptions, RunResult } from './database.js';
 import { noopLogger, type Logger } from '@gitgate/log';
+import { resolve } from 'node:path';
+import { NamedLocks, checkLockArgs, type HeldLock, type LockOptions } from './named-lock.js';
 
 /** State shared by the root handle and every transaction handle of one connection. */
 interface Connection {
@@ -20,8 +22,14 @@ interface Connection {
   /** Which transaction, if any, the current async call chain runs inside. */
   readonly scope: AsyncLocalStorage<TxScope>;
   readonly logger: Logger;
+  /** What `lock` names are kept apart by: the file's absolute path (a private id for ':memory:'). */
+  readonly lockScope: string;
   closed: boolean;
 }
+
+/** Every SQLite session lock of this process: handles of one file share them, whatever store opened it. */
+const sessionLocks = new NamedLocks();
+let memoryDatabases = 0;
 
 /** One open transaction; `open` turns false at COMMIT or ROLLBACK so leaked handles fail loudly. */
 interface TxScope {
@@ -144,7 +152,8 @@ export class SqliteDatabase implements Database {
 
     if (isFile) createPrivateFile(opts.path, logger);
     const handle = await openHandle(opts.path);
-    const db = new SqliteDatabase({ handle, mutex: new Mutex(), scope: new AsyncLocalStorage(), logger, closed: false }, undefined);
+    const lockScope = isFile ? resolve(opts.path) : `:memory:${++memoryDatabases}`;
+    const db = new SqliteDatabase({ handle, mutex: new Mutex(), scope: new AsyncLocalStorage(), logger, lockScope, closed: false }, undefined);
     try {
       // PRAGMAs that cannot change inside a transaction go first, before the migrations' transaction.
       await db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
@@ -233,6 +242,21 @@ export class SqliteDatabase implements Database {
   async advisoryLock(name: string): Promise<void> {
     if (typeof name !== 'string' || name === '') throw new TypeError('lock name must be a non-empty string');
     if (!this.#currentScope()) throw new TypeError('advisoryLock must be called inside a transaction');
+  }
+
+  /** An in-process lock per file and name: one gateway holds a SQLite data directory (gitgate.lock). */
+  async lock(name: string, opts?: LockOptions): Promise<HeldLock> {
+    checkLockArgs(name, opts);
+    this.#assertUsable();
+    const held = await sessionLocks.lock(`${this.#conn.lockScope}\0${name}`, opts);
+    return { name, release: () => held.release() };
+  }
+
+  async tryLock(name: string): Promise<HeldLock | undefined> {
+    checkLockArgs(name, undefined);
+    this.#assertUsable();
+    const held = sessionLocks.tryLock(`${this.#conn.lockScope}\0${name}`);
+    return held && { name, release: () => held.release() };
   }
 
   /**

@@ -10,6 +10,7 @@ import { IdMap, RepoMirror, type PushSettings } from '@gitgate/mirror';
 import { createScanner, type Scanner } from '@gitgate/scanner';
 import { Vault, loadOrCreateKey } from '@gitgate/vault';
 import { AuditLog } from '@gitgate/audit';
+import { Database } from '@gitgate/db';
 import { Policy, type PolicyConfig } from '@gitgate/access';
 import { noopLogger, type Logger } from '@gitgate/log';
 import {
@@ -27,6 +28,7 @@ import { RepoSet, pushChanges, type GatewayRepo, type RepoChanges } from './repo
 import { emptyPolicy, openOidcAccess, type OidcAccess } from './oidc-access.js';
 import { openHeldPushApprovals } from './held-push-approvals.js';
 import { readinessCheck } from './readiness.js';
+import { storeLocations, type StoreLocations } from './store-locations.js';
 import { startAuditRetention } from './audit-retention.js';
 import { WebhookDeliveries, type WebhookSettings } from './webhook-deliveries.js';
 import { DevIdentityProvider } from './dev-identity.js';
@@ -51,8 +53,16 @@ export interface GatewayOptions {
   auditRetention?: { retentionMs: number; exportDir: string };
   /** How long an audit write waits for a lock held elsewhere before its request is refused with 503 (ms, default 5000). */
   auditBusyTimeoutMs?: number;
-  /** The 32-byte audit chain key; default DATA/audit.key, created on first start (with a warning). */
+  /** The 32-byte audit chain key; default DATA/audit.key, created on first start (with a warning). Required with `database`. */
   auditKey?: Uint8Array;
+  /**
+   * Scale-out: every shared store (vault, id map, audit, detokenize and push approvals, webhook queue) in
+   * this PostgreSQL database (store-locations.ts), instead of SQLite files in dataDir.
+   * `url` may hold the password: it is never logged. Requires `masterKey` and `auditKey`.
+   */
+  database?: { url: string };
+  /** The 32-byte deployment (vault master) key; required with `database`, else DATA/gitgate.key, created on first start. */
+  masterKey?: Uint8Array;
   /** Post the audit chain head to this webhook every `intervalMs`, HMAC-signed with `secret`. */
   auditAnchorWebhook?: { url: string; secret: string; intervalMs: number };
   /** Serve HTTPS with this PEM certificate chain and key instead of plain HTTP. */
@@ -121,6 +131,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   }
   // The dev issuer is fetched from this very listener; a self-signed certificate would fail that fetch.
   if (opts.auth.mode === 'dev' && opts.tls) throw new GatewayError(codes.config, 'auth mode "dev" serves plain HTTP on loopback only (no TLS)');
+  // A replica that made up its own key would tokenize differently and break the shared audit chain.
+  if (opts.database && (!opts.masterKey || !opts.auditKey)) {
+    throw new GatewayError(codes.config, `with a shared database the ${opts.masterKey ? 'audit' : 'vault'} key must be given (vault.key / audit.key as env: or file:), never created by a replica`);
+  }
   const dataDir = new DataDir(opts.dataDir).create();
   const lock = dataDir.lock();
   try {
@@ -135,39 +149,54 @@ interface Stores {
   vault: Vault;
   idMap: IdMap;
   audit: AuditLog;
+  /** With a shared database: where replicas take each repository's sync lock. */
+  coordination?: Database;
 }
 
-async function openStores(opts: GatewayOptions, dataDir: DataDir, log: Logger): Promise<Stores> {
-  const masterKey = await loadOrCreateKey(dataDir.keyFile);
-  const vault = await Vault.open({ dbPath: dataDir.vaultDb, masterKey, logger: log });
-  const idMap = await IdMap.open(dataDir.mirrorDb);
-  const audit = await AuditLog.open({ path: dataDir.auditDb, logger: log, busyTimeoutMs: opts.auditBusyTimeoutMs, key: await auditKeyFor(dataDir, opts.auditKey, log) });
-  return { vault, idMap, audit };
+/** How long a replica waits for a peer's sync of the same repository before its own sync fails (last state served). */
+const SYNC_LOCK_WAIT_MS = 15 * 60_000;
+
+async function openStores(opts: GatewayOptions, dataDir: DataDir, at: StoreLocations, log: Logger): Promise<Stores> {
+  const masterKey = opts.masterKey ? Buffer.from(opts.masterKey) : await loadOrCreateKey(dataDir.keyFile);
+  const vault = await Vault.open({ dbPath: at.vault, masterKey, logger: log });
+  const idMap = await IdMap.open(at.idMap).catch(async (e: unknown) => {
+    await vault.close();
+    throw e;
+  });
+  const audit = await AuditLog.open({ path: at.audit, logger: log, busyTimeoutMs: opts.auditBusyTimeoutMs, key: await auditKeyFor(dataDir, opts.auditKey, log) })
+    .catch(async (e: unknown) => {
+      await Promise.all([idMap.close(), vault.close()]);
+      throw e;
+    });
+  const coordination = opts.database ? await Database.open({ path: opts.database.url, name: 'coordination', migrations: [], logger: log }) : undefined;
+  return { vault, idMap, audit, coordination };
 }
 
 async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir, lock: DataDirLock): Promise<Gateway> {
   const log = opts.logger ?? noopLogger;
-  const stores = await openStores(opts, dataDir, log);
-  const { vault, idMap, audit } = stores;
+  const at = storeLocations(dataDir, opts.database?.url);
+  const stores = await openStores(opts, dataDir, at, log);
+  const { vault, idMap, audit, coordination } = stores;
+  const syncLock = coordination && ((repo: string) => coordination.lock(`sync:${repo}`, { timeoutMs: SYNC_LOCK_WAIT_MS }));
   const scanner = opts.scanner ?? createScanner();
   const repoSet = new RepoSet(opts.repos, (r) => new RepoMirror({
     name: r.name, source: r.upstream, dir: dataDir.repoDir(r.name),
     idMap, vault, scanner: r.scanner ?? scanner, logger: log, coalesceMs: opts.coalesceMs, allowUnscannable: r.allowUnscannable,
-    upstreamTimeouts: opts.upstreamTimeoutMs === undefined ? undefined : { fetchMs: opts.upstreamTimeoutMs },
+    upstreamTimeouts: opts.upstreamTimeoutMs === undefined ? undefined : { fetchMs: opts.upstreamTimeoutMs }, syncLock,
   }));
   const repos = repoSet.mirrors;
   for (const r of opts.repos) logRepoPolicy(log, r, scanner);
   const metrics = createGatewayMetrics();
   const devIdp = opts.auth.mode === 'dev' ? await DevIdentityProvider.create(log) : undefined;
-  const webhook = opts.webhook && opts.auth.mode !== 'none' ? await WebhookDeliveries.open(opts.webhook, dataDir.webhookDb, audit, log) : undefined;
+  const webhook = opts.webhook && opts.auth.mode !== 'none' ? await WebhookDeliveries.open(opts.webhook, at.webhook, audit, log) : undefined;
   // Identity: OIDC in production; anonymous with everything readable for loopback trials.
   const access = opts.auth.mode !== 'none' ? await openOidcAccess({
-    auth: devIdp ? { authenticator: devIdp.authenticator } : opts.auth as Extract<GatewayOptions['auth'], { mode: 'oidc' }>, policy: opts.policy ?? emptyPolicy(opts.repos.map((r) => r.name)), dbPath: dataDir.accessDb,
+    auth: devIdp ? { authenticator: devIdp.authenticator } : opts.auth as Extract<GatewayOptions['auth'], { mode: 'oidc' }>, policy: opts.policy ?? emptyPolicy(opts.repos.map((r) => r.name)), dbPath: at.access,
     vault, audit, metrics, webhook, logger: log,
     sanitizedCommit: async (repo, id) => (await idMap.lookup(repo, [id])).get(id),
   }) : undefined;
   const pushApprovals = access ? await openHeldPushApprovals({
-    dbPath: dataDir.accessDb, policy: access.currentPolicy, repos, pushSettings: (r) => repoSet.pushSettingsOf(r), audit, metrics, webhook: access.webhook, logger: log,
+    dbPath: at.access, policy: access.currentPolicy, repos, pushSettings: (r) => repoSet.pushSettingsOf(r), audit, metrics, webhook: access.webhook, logger: log,
   }) : undefined;
   const auditSink = opts.auditEnabled === false ? nullAudit : audit;
   const syncHealth = new SyncHealth();
@@ -294,13 +323,14 @@ function reloadGateway(next: { repos: GatewayRepo[]; policy?: PolicyConfig }, ct
   return { added, changed, removed };
 }
 
-async function closeStores({ vault, idMap, audit }: Stores, lock: DataDirLock): Promise<void> {
+async function closeStores({ vault, idMap, audit, coordination }: Stores, lock: DataDirLock): Promise<void> {
   try {
     // Rejects when queued rows cannot be written (a full disk); the rest must close all the same.
     await audit.close();
   } finally {
     await idMap.close();
     await vault.close();
+    await coordination?.close();
     lock.release();
   }
 }

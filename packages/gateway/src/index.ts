@@ -3,6 +3,8 @@ export type { Gateway, GatewayOptions, GatewayRepo } from './gateway.js';
 export type { WebhookSettings } from './webhook-deliveries.js';
 export { DataDir, repoDirName, lockDataDir, LOCK_FILE, AUDIT_KEY_FILE } from './data-dir.js';
 export type { DataDirLock, DataDirLockOptions } from './data-dir-lock.js';
+export { storeLocations } from './store-locations.js';
+export type { StoreLocations } from './store-locations.js';
 export { auditKeyFor, findAuditKey } from './audit-key.js';
 export { sourceFingerprint } from './repo-set.js';
 export type { RepoChanges } from './repo-set.js';

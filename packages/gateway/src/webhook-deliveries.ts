@@ -10,6 +10,7 @@ import {
   type DetokenizeEvent, type PushApprovalEvent, type RequestFacts, type WebhookFormat, type WebhookNotification,
 } from '@gitgate/access';
 import type { AuditLog } from '@gitgate/audit';
+import { isPostgresUrl } from '@gitgate/db';
 import type { Logger } from '@gitgate/log';
 
 /** Where and how detokenize events are posted. */
@@ -41,10 +42,12 @@ export class WebhookDeliveries {
     this.#log = log;
   }
 
-  /** Opens the queue at `dbPath`; nothing is sent before `start`. */
+  /** Opens the queue at `dbPath` (a file, or a postgres:// URL shared by replicas); nothing is sent before `start`. */
   static async open(settings: WebhookSettings, dbPath: string, audit: AuditLog, log: Logger): Promise<WebhookDeliveries> {
     const queue = await WebhookQueue.open({
       dbPath, retryForMs: settings.retryForMs, backoffMs: settings.backoffMs, logger: log,
+      // Shared by replicas: pick up what a replica that went away had queued.
+      pollMs: isPostgresUrl(dbPath) ? 30_000 : undefined,
       onDropped: (d) => audit.record({ kind: 'admin', actor: 'system', data: { action: 'webhook-undelivered', details: d } }),
     });
     return new WebhookDeliveries(settings, queue, log);

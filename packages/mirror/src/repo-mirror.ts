@@ -72,6 +72,12 @@ export interface RepoMirrorOptions {
   knownSecrets?: boolean;
   /** How long upstream may take to answer before the sync fails (UpstreamStore defaults: 300 s, 30 s). */
   upstreamTimeouts?: UpstreamTimeouts;
+  /**
+   * Replicas sharing one database (scale-out): waits for and holds the lock of this repository for a
+   * whole sync, so one replica syncs it at a time (Database.lock, bounded by the caller). Its failure
+   * fails the sync and the previous state stays served. Absent: the in-process join of `sync` suffices.
+   */
+  syncLock?: (repo: string) => Promise<{ release(): Promise<void> }>;
 }
 
 /** A release restores nothing: its objects were translated when the push was held. */
@@ -163,7 +169,7 @@ export class RepoMirror {
     if (opts.onProgress) this.#listeners.add(opts.onProgress);
     try {
       if (this.#inflight === null) {
-        this.#inflight = this.#run().finally(() => {
+        this.#inflight = this.#lockedRun().finally(() => {
           this.#inflight = null;
         });
       }
@@ -180,6 +186,16 @@ export class RepoMirror {
       } catch {
         /* a listener's failure must not break the sync */
       }
+    }
+  }
+
+  /** `#run` under the cross-replica sync lock, when there is one. */
+  async #lockedRun(): Promise<SyncReport> {
+    const held = await this.#opts.syncLock?.(this.#opts.name);
+    try {
+      return await this.#run();
+    } finally {
+      await held?.release();
     }
   }
 
