@@ -140,6 +140,9 @@ const BARE_VALUE = `(?<secret>${BARE_BODY})${NOT_CODE_OR_PROSE}`;
 /** The name part every generic pattern starts with; the one-char lookahead rejects most backtracking positions of NAME_REST early. */
 const NAME = SECRET_WORD + NAME_REST + String.raw`(?=[\\"'\x60 \t:=\r\n])` + NOT_A_VALUE_NAME + NOT_A_CREDENTIAL_NAME;
 
+/** A hump of a camelCase name that names a credential: Password, Secret, Token, Key, Credentials, Auth. */
+const CREDENTIAL_WORD = '(?:Pass(?:word|wd|phrase)?|Secret|Token|Key|Credentials?|Auth)';
+
 /** Values that are code, not literals: `process.env.X`, `os.environ[…]`, `getenv(…)`, `config.db.password`, `foo(`. */
 const codeReferences: RegExp[] = [
   /^process\.env\b/,
@@ -168,6 +171,10 @@ const codeReferences: RegExp[] = [
   // `signing-value`, `client-credentials`). Costs a passphrase of at most three lower-case words joined
   // by `-`; a diceware passphrase of four words or more is still a finding.
   /^[a-z]{2,}[0-9]{0,2}(?:-[a-z]{2,}[0-9]{0,2}){1,2}$/,
+  // The camelCase name of a credential, quoted too: a storage key or field name (`refreshToken`, `hashedPassword`,
+  // `clientSecretValue`), letters only with one hump a secret word. Costs a letters-only camelCase password
+  // holding such a word (`BlueSecretHorse`); one without (`BlueHorseStaple`) is still a finding.
+  new RegExp(`^(?=${CREDENTIAL_WORD.toLowerCase()}(?=[A-Z])|[A-Za-z][a-z]*(?:[A-Z][a-z]+)*?${CREDENTIAL_WORD}(?![a-z]))(?:[a-z]{2,}|[A-Z][a-z]+)(?:[A-Z][a-z]+){1,6}$`),
   // One lower-case word (`platform`, `credentials`, `unauthorized`) under a secret-ish name in
   // code is prose or an enum value. Costs the all-lower-case-letter passwords of up to 12 chars
   // in name-keyed assignments (URL passwords and Kubernetes Secrets still catch them).

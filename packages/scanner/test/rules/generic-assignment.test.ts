@@ -80,7 +80,7 @@ describe('rules/generic-assignment', () => {
 
     it('of a quoted camelCase literal (only bare identifiers are code)', () => {
       // Built from parts: a literal the scanner reports would be a secret-shaped string in the repository.
-      const word = ['hashed', 'Password', 'Value'].join('');
+      const word = ['blue', 'Horse', 'Staple'].join('');
       expectFindings(scanner, `const password = "${word}";\n`, [{ ruleId: RULE, secret: word }]);
     });
 
@@ -178,6 +178,8 @@ describe('rules/generic-assignment', () => {
       'minified code assigning a call': 't.tokenize=null:t.tokenize=w(e,n)\n',
       'a quoted kebab-case default of an event type': `function note(type: Kind = '${['detokenize', 'request'].join('-')}'): Note {\n`,
       'a quoted kebab-case value of three words under a secret name': `expect(hook).to.include({ secret: '${['webhook', 'signing', 'mode'].join('-')}' });\n`,
+      'a quoted camelCase name of a credential (a storage key)': `const REFRESH_TOKEN_KEY = '${['refresh', 'Token'].join('')}';\n`,
+      'a quoted camelCase name holding a credential word in the middle': `const password = "${['hashed', 'Password', 'Value'].join('')}";\n`,
       'a quoted property name tested with in': "authenticator: 'authenticator' in opts.auth ? opts.auth.authenticator : undefined,\n",
       'a gateway token': `password: "[[TOKEN_generic-secret_${fakes.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 26)}]]"\n`,
     };
