@@ -118,13 +118,15 @@ const QUOTED_BODY =
   String.raw`|(?<=\x60)[^\x60\s\\]{8,200}(?=\x60)`;
 /** Not a prefix that code completes at run time (`'metrics-' + suffix`, how tests build fake secrets). */
 const NOT_CONCATENATED = String.raw`(?!(?<=[-_:./])\\?["'\x60][ \t]{0,4}\+)`;
+/** Not a property name tested with JavaScript's `in` (`auth: 'authenticator' in opts.auth ? …`): a key, not a value. */
+const NOT_IN_OPERAND = String.raw`(?!\\?["'\x60][ \t]{1,4}in[ \t])`;
 /**
  * Not the search-only key of an Algolia DocSearch widget (`docsearch({ apiKey: '<32 hex>', indexName: … })`):
  * the page hands it to every visitor's browser, so it is public by design and tokenizing it in git hides
  * nothing. Only `apiKey` directly in the call's object (no nested braces between), only 32 hex chars.
  */
 const NOT_DOCSEARCH_KEY = String.raw`(?!(?<=\bdocsearch\(\{[^{}]{0,400}\bapiKey[ \t]{0,16}:[ \t]{0,16}["'])[0-9a-f]{32}["'])`;
-const QUOTED_VALUE = `${NOT_DOCSEARCH_KEY}(?<secret>${QUOTED_BODY})${NOT_CONCATENATED}`;
+const QUOTED_VALUE = `${NOT_DOCSEARCH_KEY}(?<secret>${QUOTED_BODY})${NOT_CONCATENATED}${NOT_IN_OPERAND}`;
 /**
  * A bare value, 8..200 chars up to a delimiter of the surrounding syntax. A bare value running
  * into `<` (`Operation<T>`) or followed by ` = …`, ` | …`, ` & …` is a type, not a value.
@@ -137,6 +139,9 @@ const NOT_CODE_OR_PROSE =
 const BARE_VALUE = `(?<secret>${BARE_BODY})${NOT_CODE_OR_PROSE}`;
 /** The name part every generic pattern starts with; the one-char lookahead rejects most backtracking positions of NAME_REST early. */
 const NAME = SECRET_WORD + NAME_REST + String.raw`(?=[\\"'\x60 \t:=\r\n])` + NOT_A_VALUE_NAME + NOT_A_CREDENTIAL_NAME;
+
+/** A hump of a camelCase name that names a credential: Password, Secret, Token, Key, Credentials, Auth. */
+const CREDENTIAL_WORD = '(?:Pass(?:word|wd|phrase)?|Secret|Token|Key|Credentials?|Auth)';
 
 /** Values that are code, not literals: `process.env.X`, `os.environ[…]`, `getenv(…)`, `config.db.password`, `foo(`. */
 const codeReferences: RegExp[] = [
@@ -162,6 +167,14 @@ const codeReferences: RegExp[] = [
   /^\{[A-Za-z_$][\w$.]{0,64}$/, // a JSX or template expression cut at its brace: {this.onAuthChange}
   /^[A-Z]{2,}[0-9]{0,2}(?:_[A-Z]{2,}[0-9]{0,2}){1,12}$/, // an error code or enum name, quoted too: ERR_COOKIE_SECRET_REQUIRED
   /^[a-z]{2,}[0-9]{0,2}(?:_[a-z]{2,}[0-9]{0,2}){1,6}$/, // a snake_case code or enum value, quoted too: unsupported_token_type, pre_authorize_oauth2
+  // A kebab-case value of two or three words, quoted too: an event type, mode or id (`detokenize-request`,
+  // `signing-value`, `client-credentials`). Costs a passphrase of at most three lower-case words joined
+  // by `-`; a diceware passphrase of four words or more is still a finding.
+  /^[a-z]{2,}[0-9]{0,2}(?:-[a-z]{2,}[0-9]{0,2}){1,2}$/,
+  // The camelCase name of a credential, quoted too: a storage key or field name (`refreshToken`, `hashedPassword`,
+  // `clientSecretValue`), letters only with one hump a secret word. Costs a letters-only camelCase password
+  // holding such a word (`BlueSecretHorse`); one without (`BlueHorseStaple`) is still a finding.
+  new RegExp(`^(?=${CREDENTIAL_WORD.toLowerCase()}(?=[A-Z])|[A-Za-z][a-z]*(?:[A-Z][a-z]+)*?${CREDENTIAL_WORD}(?![a-z]))(?:[a-z]{2,}|[A-Z][a-z]+)(?:[A-Z][a-z]+){1,6}$`),
   // One lower-case word (`platform`, `credentials`, `unauthorized`) under a secret-ish name in
   // code is prose or an enum value. Costs the all-lower-case-letter passwords of up to 12 chars
   // in name-keyed assignments (URL passwords and Kubernetes Secrets still catch them).

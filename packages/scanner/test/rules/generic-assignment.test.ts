@@ -79,7 +79,14 @@ describe('rules/generic-assignment', () => {
     });
 
     it('of a quoted camelCase literal (only bare identifiers are code)', () => {
-      expectFindings(scanner, 'const password = "hashedPasswordValue";\n', [{ ruleId: RULE, secret: 'hashedPasswordValue' }]);
+      // Built from parts: a literal the scanner reports would be a secret-shaped string in the repository.
+      const word = ['blue', 'Horse', 'Staple'].join('');
+      expectFindings(scanner, `const password = "${word}";\n`, [{ ruleId: RULE, secret: word }]);
+    });
+
+    it('of a quoted passphrase of four lower-case words joined by hyphens', () => {
+      const v = [0, 1, 2, 3].map(() => fakes.chars(LOWER, 6)).join('-');
+      expectFindings(scanner, `password = '${v}'\n`, [{ ruleId: RULE, secret: v }]);
     });
 
     it('of a bare value that mixes letters and digits', () => {
@@ -169,6 +176,11 @@ describe('rules/generic-assignment', () => {
       'a CSS rule': '.codicon-gist-secret:before{content:"x"}\n',
       'a ternary of words': "socket.authorized ? 'authorized' : 'unauthorized'\n",
       'minified code assigning a call': 't.tokenize=null:t.tokenize=w(e,n)\n',
+      'a quoted kebab-case default of an event type': `function note(type: Kind = '${['detokenize', 'request'].join('-')}'): Note {\n`,
+      'a quoted kebab-case value of three words under a secret name': `expect(hook).to.include({ secret: '${['webhook', 'signing', 'mode'].join('-')}' });\n`,
+      'a quoted camelCase name of a credential (a storage key)': `const REFRESH_TOKEN_KEY = '${['refresh', 'Token'].join('')}';\n`,
+      'a quoted camelCase name holding a credential word in the middle': `const password = "${['hashed', 'Password', 'Value'].join('')}";\n`,
+      'a quoted property name tested with in': "authenticator: 'authenticator' in opts.auth ? opts.auth.authenticator : undefined,\n",
       'a gateway token': `password: "[[TOKEN_generic-secret_${fakes.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 26)}]]"\n`,
     };
     for (const [name, text] of Object.entries(negatives)) {
