@@ -22,6 +22,7 @@ import { MirrorError, codes } from './errors.js';
 import { noopLogger, type Logger } from '@gitgate/log';
 import { releaseHeldPush, runPush, type PushContext } from './push/push-run.js';
 import { heldIds, readHeld, removeHeld, type HeldPush } from './push/held-push.js';
+import { syncBase, writeOwnTips } from './store-base.js';
 import type { PushOutcome, PushRequest } from './push/receive.js';
 
 /**
@@ -209,7 +210,11 @@ export class RepoMirror {
     let state = await idMap.state(name);
     const { refs, head, refRecords, tips } = await this.#namedRefs();
     phase('refs', refs.length);
-    const sameTips = state !== undefined && tips.length === state.tips.length && tips.every((t, i) => t === state!.tips[i]);
+    // The id map may be shared with other replicas: build on what this replica's own store holds.
+    let base = await syncBase(state, this.sanitized.gitDir, (t) => this.#holdsTips(t));
+    if (state && base !== state.tips) this.#log.info('the shared id map is ahead of this store: syncing from what it holds', { repo: name, from: base === undefined ? 'nothing' : 'its own last sync' });
+    const from = base;
+    const sameTips = from !== undefined && tips.length === from.length && tips.every((t, i) => t === from[i]);
     if (!moved && sameTips && state!.generation === generation && state!.head === head && this.#last) {
       return this.#unchanged(started);
     }
@@ -221,14 +226,16 @@ export class RepoMirror {
       this.sanitized.destroy();
       await this.sanitized.init();
       state = undefined;
+      base = undefined;
     }
     const report: SyncReport = {
       repo: name, upToDate: false, objects: 0, rewritten: 0, unchanged: 0, withheld: 0, bytesScanned: 0,
       secrets: 0, secretsByRule: {}, refs: refs.length, ms: 0, finishedAt: 0,
     };
     const plan: SyncPlan = { generation, refs, head, refRecords, tips };
-    if (!sameTips || state === undefined) await this.#syncObjects(plan, state?.tips ?? [], report, phase);
+    if (!sameTips || state === undefined) await this.#syncObjects(plan, base ?? [], report, phase);
     else await this.#repointRefs(plan, state, report);
+    writeOwnTips(this.sanitized.gitDir, tips);
 
     report.finishedAt = Date.now();
     this.#last = report;
@@ -267,6 +274,14 @@ export class RepoMirror {
     this.#last = report;
     this.#log.debug('sync finished', { repo: this.#opts.name, upToDate: true, ms: report.ms });
     return report;
+  }
+
+  /** Whether this store holds the sanitized objects of upstream tips `tips` (mapped through the id map). */
+  async #holdsTips(tips: readonly string[]): Promise<boolean> {
+    const mapped = await this.#persisted(tips);
+    const ids = tips.map((t) => mapped.get(t) ?? t);
+    const present = await this.sanitized.has(ids);
+    return ids.every((id) => present.has(id));
   }
 
   /** Earlier syncs' pairs are looked up for the ids the rewrite meets, never loaded whole. */
