@@ -35,6 +35,26 @@ describe('e2e: two replicas on one PostgreSQL database', function () {
     for (const secret of a.secrets) expect(objects.includes(secret.value.trim()), secret.type).to.equal(false);
   });
 
+  it('serves the same ids from both: a clone from A, an upstream commit, a fetch from B, then A has nothing new', async () => {
+    const clone = join(work, 'clone-ab');
+    await gitOk(['clone', '--quiet', a.url, clone]);
+    const bUrl = `${b.url}/acme/api.git`;
+    expect(await gitOk(['ls-remote', bUrl])).to.equal(await gitOk(['ls-remote', a.url]));
+    const edit = join(work, 'upstream-edit');
+    await gitOk(['clone', '--quiet', a.upstream, edit]);
+    await gitOk(['-C', edit, '-c', 'user.name=dev', '-c', 'user.email=dev@example.com', 'commit', '--quiet', '--allow-empty', '-m', 'upstream moves on']);
+    await gitOk(['-C', edit, 'push', '--quiet', 'origin', 'HEAD']);
+    await gitOk(['-C', clone, 'fetch', '--quiet', bUrl, '+refs/heads/*:refs/remotes/b/*']);
+    const stored = async (): Promise<number> => (await gitOk(['-C', clone, 'count-objects', '-v'])).split('\n')
+      .filter((l) => /^(count|in-pack): /.test(l)).reduce((n, l) => n + Number(l.split(': ')[1]), 0);
+    const before = await stored();
+    await gitOk(['-C', clone, 'fetch', '--quiet', a.url, '+refs/heads/*:refs/remotes/a/*']);
+    const aRefs = await gitOk(['-C', clone, 'for-each-ref', '--format=%(objectname) %(refname:lstrip=3)', 'refs/remotes/a']);
+    const bRefs = await gitOk(['-C', clone, 'for-each-ref', '--format=%(objectname) %(refname:lstrip=3)', 'refs/remotes/b']);
+    expect(aRefs).to.equal(bRefs);
+    expect(await stored(), 'the fetch from A found every object already fetched from B').to.equal(before);
+  });
+
   it('keeps one audit chain over the records both replicas wrote', async () => {
     for (let i = 0; i < 10; i++) {
       a.gw.audit.record({ kind: 'admin', actor: 'replica-a', data: { action: 'replica-test', i } });
