@@ -47,3 +47,4 @@ export { AuditError, codes } from './audit-error.js';
 export type { AuditErrorCode } from './audit-error.js';
 export { noopLogger } from '@gitgate/log';
 export type { Logger } from '@gitgate/log';
+export { AUDIT_STORE, auditMigrations } from './audit-schema.js';

@@ -111,6 +111,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: 'migrate', summary: "move a data dir's shared stores into PostgreSQL, checking every table's count (stop the gateway first)", maxArgs: 0,
+    usage: ['gitgate migrate --from-sqlite DIR --to postgres://USER@HOST:PORT/DB [--password-env NAME]'],
+    options: [
+      { name: 'from-sqlite', type: 'string', value: 'DIR', help: 'the data directory whose SQLite stores to move' },
+      { name: 'to', type: 'string', value: 'URL', help: 'the PostgreSQL database (empty, or without these stores\' rows)' },
+      { name: 'password-env', type: 'string', value: 'NAME', help: 'the environment variable holding the database password' },
+    ],
+  },
+  {
     name: 'vault', summary: 'vault maintenance', maxArgs: 1, usage: ['gitgate vault rotate-key (--config FILE | --data DIR)'], options: [CONFIG, DATA],
     subcommands: [{
       name: 'rotate-key', summary: 're-encrypt the vault under a new key (stop the gateway first); tokens do not change', maxArgs: 1,

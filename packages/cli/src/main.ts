@@ -17,6 +17,7 @@ const RUNNERS: Record<string, Runner> = {
   repo: async (argv) => (await import('./repo-command.js')).repoCommand('repo', argv, process.stdout, process.stderr),
   vault: async (argv) => (await import('./vault-command.js')).vaultCommand(argv, process.stdout, process.stderr),
   scan: async (argv) => (await import('./scan-command.js')).scanCommand(argv, process.stdout),
+  migrate: async (argv) => (await import('./migrate-command.js')).migrateCommand(argv, process.stdout, process.stderr, process.env),
   token: async (argv) => (await import('./token-command.js')).tokenCommand(argv, { out: process.stdout, err: process.stderr, env: process.env }),
 };
 

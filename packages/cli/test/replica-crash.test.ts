@@ -4,32 +4,14 @@
 // whole, sanitized repository; the killed one, restarted, serves the very same refs and ids.
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { GIT_ENV, gitAsync, repoRoot, startPostgres, tempDir, removeDirs } from '@gitgate/testkit';
+import { serveProcess, type ServeProcess } from './bin-helpers.js';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'gitgate.js');
-
-interface Replica { proc: ChildProcess; url: string; logs: () => string; exited: Promise<unknown> }
-
-/** Starts `gitgate serve` on `config`; resolves once it prints its clone line. */
-function serve(config: string, cwd: string): Promise<Replica> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--config', config], { cwd, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stderr!.on('data', (c: Buffer) => { err += c.toString('utf8'); });
-  const exited = new Promise((resolve) => proc.on('exit', resolve));
-  return new Promise((resolve, reject) => {
-    proc.stdout!.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-      const m = /^ {2}git clone (http:\/\/127\.0\.0\.1:\d+\/bench\/repo\.git)/m.exec(out);
-      if (m) resolve({ proc, url: m[1]!, logs: () => err, exited });
-    });
-    void exited.then((code) => reject(new Error(`serve exited early (${String(code)}): ${out}${err}`)));
-  });
-}
+const serve = (config: string, cwd: string): Promise<ServeProcess> => serveProcess(config, cwd, 'bench/repo');
 
 describe('replicas: one killed mid-sync', function () {
   this.timeout(300_000);

@@ -12,7 +12,10 @@ function bothDialects(m: Migration): Migration {
   return { ...m, postgres: m.sql.replace(/\) WITHOUT ROWID;/g, ');') };
 }
 
-const migrations: Migration[] = [
+/** The store name the id map's migrations are tracked under. */
+export const ID_MAP_STORE = 'mirror';
+
+export const idMapMigrations: Migration[] = [
   {
     version: 1,
     sql: `
@@ -100,7 +103,7 @@ export class IdMap {
 
   /** Opens (creating) the id map database. */
   static async open(path: string): Promise<IdMap> {
-    return new IdMap(await Database.open({ path, name: 'mirror', migrations }));
+    return new IdMap(await Database.open({ path, name: ID_MAP_STORE, migrations: idMapMigrations }));
   }
 
   /**

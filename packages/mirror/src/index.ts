@@ -6,7 +6,7 @@ export { UpstreamStore, redactUrl, MIRRORED_REF_SPECS } from './upstream-store.j
 export type { UpstreamSource, UpstreamRef, UpstreamTimeouts } from './upstream-store.js';
 export { upstreamFailureKind } from './upstream-failure.js';
 export type { UpstreamFailureKind } from './upstream-failure.js';
-export { IdMap } from './id-map.js';
+export { IdMap, ID_MAP_STORE, idMapMigrations } from './id-map.js';
 export type { IdPair, SyncState } from './id-map.js';
 export { rewrite, withheldBlob } from './rewriter.js';
 export { rewriteBlob, rewriteTree, rewriteCommit, rewriteTag } from './object-policy.js';

@@ -11,3 +11,4 @@ export { VaultError, codes } from './vault-error.js';
 export type { VaultErrorCode } from './vault-error.js';
 export { noopLogger } from '@gitgate/log';
 export type { Logger } from '@gitgate/log';
+export { VAULT_STORE, vaultMigrations } from './vault-schema.js';
