@@ -263,6 +263,54 @@ describe('docker and Kubernetes files', function () {
     });
   });
 
+  describe('several replicas (docker/replicas, docker/k8s-replicas)', () => {
+    const REPLICAS = path.join(DOCKER, 'replicas');
+    // Compose honours YAML merge keys (`<<: *replica`); the yaml package does when asked.
+    const replicasCompose = parseYaml(fs.readFileSync(path.join(REPLICAS, 'docker-compose.yml'), 'utf8'), { merge: true }) as Doc;
+    const checkConfig = (file: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } =>
+      spawnSync(process.execPath, [BIN, 'check-config', file], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+
+    it('gives two replicas configurations that check-config accepts and that differ only in the listen port', () => {
+      for (const r of ['a', 'b']) {
+        const result = checkConfig(path.join(REPLICAS, `gitgate-${r}.yaml`));
+        expect(result.status, result.stderr).to.equal(0);
+        expect(result.stdout).to.contain('stores in PostgreSQL at 127.0.0.1:5433/gitgate (shared by replicas)');
+      }
+      const [a, b] = ['a', 'b'].map((r) => fs.readFileSync(path.join(REPLICAS, `gitgate-${r}.yaml`), 'utf8').replace(/Replica [ab]/, 'Replica').replace(/127\.0\.0\.1:808[12]/, 'PORT'));
+      expect(a).to.equal(b);
+    });
+
+    it('mounts each replica its own configuration and data volume, and the same key and password secrets', () => {
+      const a = replicasCompose.services['gitgate-a'] as Doc;
+      const b = replicasCompose.services['gitgate-b'] as Doc;
+      expect(a.volumes).to.include('./gitgate-a.yaml:/etc/gitgate/gitgate.yaml:ro').and.include('data-a:/data');
+      expect(b.volumes).to.include('./gitgate-b.yaml:/etc/gitgate/gitgate.yaml:ro').and.include('data-b:/data');
+      expect(b.secrets).to.deep.equal(a.secrets);
+      const config = fs.readFileSync(path.join(REPLICAS, 'gitgate-a.yaml'), 'utf8');
+      for (const name of a.secrets as string[]) expect(config).to.contain(`file:/run/secrets/${name}`);
+    });
+
+    it('balances over both replicas\' ports and takes one out of rotation when its /readyz fails', () => {
+      const cfg = fs.readFileSync(path.join(REPLICAS, 'haproxy.cfg'), 'utf8');
+      expect(cfg).to.contain('option httpchk GET /readyz?syncs=ignore');
+      expect(cfg).to.match(/server a 127\.0\.0\.1:8081 check/).and.match(/server b 127\.0\.0\.1:8082 check/);
+    });
+
+    it('accepts the Kubernetes replicas overlay\'s configuration, with a database and the keys from files', () => {
+      const overlay = yamlFile(path.join(DOCKER, 'k8s-replicas'), 'configmap.yaml');
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-'));
+      try {
+        const file = path.join(dir, 'gitgate.yaml');
+        fs.writeFileSync(file, overlay.data['gitgate.yaml'] as string);
+        const result = checkConfig(file, { DATABASE_PASSWORD: 'placeholder-value', GIT_UPSTREAM_TOKEN: 'placeholder-value' });
+        expect(result.status, result.stderr).to.equal(0);
+        expect(result.stdout).to.contain('stores in PostgreSQL');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('what the running binary serves', () => {
     let dir: string;
     let child: ChildProcess | undefined;
