@@ -13,7 +13,8 @@ import { UpstreamStore, type UpstreamSource, type UpstreamTimeouts } from './ups
 import { SanitizedStore, type RefUpdate } from './sanitized-store.js';
 import type { IdMap, SyncState } from './id-map.js';
 import type { ObjectTable } from './object-table.js';
-import { rewrite, type RewriteOutput, type RewriteProgress } from './rewriter.js';
+import { rewrite, type ObjectSource, type RewriteOutput, type RewriteProgress } from './rewriter.js';
+import { RememberingSource } from './remembering-source.js';
 import { learningMinter } from './known-recheck.js';
 import { createPlaceTokenizer, type PlaceTokenizer } from './place-tokenizer.js';
 import { sanitizeRefName, sanitizeRefNames, type SanitizedRefName } from './ref-names.js';
@@ -111,6 +112,15 @@ interface SyncPlan {
   /** Sorted distinct upstream ids of the ref tips. */
   tips: string[];
 }
+
+/**
+ * A sync of at most this many new objects (an incremental one) reads each upstream object once and
+ * writes its unchanged objects into the rewrite's own pack: one `cat-file` and one `index-pack` in all.
+ * Larger syncs copy them with `pack-objects` (upstream's deltas reused) into a pack of their own.
+ */
+const SMALL_SYNC_OBJECTS = 1000;
+/** What a small sync may keep of its objects' content in memory before it reads them again instead. */
+const SMALL_SYNC_BYTES = 32 * 1024 * 1024;
 
 /** Ends one timed stage of a sync (see #phaseClock). */
 type PhaseClock = (phase: string, objects: number | null) => void;
@@ -269,11 +279,10 @@ export class RepoMirror {
     report.objects = objects.size;
     phase('object list', objects.size);
     this.#log.info('sync started', { repo: name, objects: objects.size });
-    const out = await this.#rewriteIntoPack(objects, plan.refRecords, phase);
+    const { out, copied } = await this.#rewriteIntoPack(objects, plan.refRecords, phase);
     for (const s of out.secrets) report.secretsByRule[s.ruleId] = (report.secretsByRule[s.ruleId] ?? 0) + 1;
     report.secrets = out.secrets.length;
-    const copied = await this.#copyAsTheyAre(objects, out);
-    phase('copy unchanged', copied);
+    if (copied === null) phase('copy unchanged', await this.#copyAsTheyAre(objects, out));
     report.rewritten = out.stats.rewritten;
     report.unchanged = out.unchanged;
     report.withheld = out.stats.withheld;
@@ -304,10 +313,13 @@ export class RepoMirror {
 
   /**
    * Rewrites the new objects into a pack, puts their secrets (and the ref names') in the vault, then
-   * installs the pack; the pack is removed when any step fails.
+   * installs the pack; the pack is removed when any step fails. A small sync reads each object once and
+   * writes its unchanged objects into the same pack (`copied`: how many); a large one leaves them to
+   * #copyAsTheyAre (`copied` null), whose `pack-objects` reuses upstream's deltas.
    */
-  async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[], phase: PhaseClock): Promise<RewriteOutput> {
+  async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[], phase: PhaseClock): Promise<{ out: RewriteOutput; copied: number | null }> {
     const { vault, name } = this.#opts;
+    const source = objects.size <= SMALL_SYNC_OBJECTS ? new RememberingSource(this.#upstream, SMALL_SYNC_BYTES) : null;
     const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
     mkdirSync(packDir, { recursive: true });
     const tmpPack = join(packDir, `tmp-gitgate-${randomBytes(6).toString('hex')}.pack`);
@@ -316,7 +328,7 @@ export class RepoMirror {
     try {
       const tools = await this.#rewriteTools();
       const out = await rewrite({
-        objects, source: this.#upstream, persisted: (ids) => this.#persisted(ids), pack, ...tools,
+        objects, source: source ?? this.#upstream, persisted: (ids) => this.#persisted(ids), pack, ...tools,
         allowUnscannable: this.#opts.allowUnscannable, onProgress: this.#rewriteProgress(),
         onPassEnd: (pass, n) => phase(pass === 'scan' ? 'pass 1 scan' : pass === 'plan' ? 'plan' : 'pass 2 rewrite', n),
         kindSensitive: (ids) => this.#opts.idMap.kindSensitive(name, ids),
@@ -328,13 +340,15 @@ export class RepoMirror {
       })).concat(refRecords);
       if (records.length > 0) await vault.put(records);
       this.#progress(`gitgate: writing ${out.stats.rewritten} rewritten and ${out.unchanged} unchanged objects\n`);
+      const copied = source === null ? null : await this.#copyAsTheyAre(objects, out, { pack, source });
+      if (copied !== null) phase('copy unchanged', copied);
       if (pack.count > 0) {
         const fin = await pack.finish();
         packDone = true;
         await this.sanitized.installPack(fin.path, fin.checksum);
       }
       phase('vault and pack', pack.count);
-      return out;
+      return { out, copied };
     } finally {
       if (!packDone) await pack.abort();
     }
@@ -419,17 +433,27 @@ export class RepoMirror {
     };
   }
 
-  /** Copies the unchanged objects, and the unscannable blobs served as they are, from upstream; resolves with how many. */
-  async #copyAsTheyAre(objects: ObjectTable, out: RewriteOutput): Promise<number> {
+  /**
+   * Copies the unchanged objects, and the unscannable blobs served as they are, from upstream; resolves
+   * with how many. With `into`, they are written (undeltified) into the sync's own pack, read from its
+   * source; without, `pack-objects` streams them into an `index-pack` of their own.
+   */
+  async #copyAsTheyAre(objects: ObjectTable, out: RewriteOutput, into?: { pack: PackWriter; source: ObjectSource }): Promise<number> {
     // Unscannable blobs an allowUnscannable name serves as they are, unless an earlier sync copied them.
     const present = out.originals.length > 0 ? await this.sanitized.has(out.originals) : new Set<string>();
     const originals = out.originals.filter((id) => !present.has(id));
-    if (out.unchanged > 0 || originals.length > 0) {
+    const ids = function* (): Generator<string> {
+      yield* objects.unchanged();
+      yield* originals;
+    };
+    if (out.unchanged === 0 && originals.length === 0) return 0;
+    if (into !== undefined) {
+      for await (const batch of into.source.readBatches(ids(), { views: false })) {
+        for (const obj of batch) if (!into.pack.write(obj.type, obj.content)) await into.pack.drain();
+      }
+      await into.pack.drain();
+    } else {
       const sink = this.sanitized.indexPackFromStdin();
-      const ids = function* (): Generator<string> {
-        yield* objects.unchanged();
-        yield* originals;
-      };
       await Promise.all([this.#upstream.packObjects(ids(), sink.stdin), sink.done]);
     }
     return out.unchanged + originals.length;
