@@ -151,14 +151,8 @@ export class IdMap {
    * name makes the variant that name needs.
    */
   async recordKindSensitive(repo: string, blobs: ReadonlyMap<string, number>): Promise<void> {
-    const rows = [...blobs];
-    if (rows.length === 0) return;
-    await this.#db.transaction(async (tx) => {
-      for (let i = 0; i < rows.length; i += 300) {
-        const chunk = rows.slice(i, i + 300);
-        await tx.run(`INSERT OR REPLACE INTO kind_sensitive (repo, upstream_id, kinds) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flatMap(([id, kinds]) => [repo, id, kinds]));
-      }
-    });
+    if (blobs.size === 0) return;
+    await this.#db.transaction((tx) => insertKindSensitive(tx, repo, blobs));
   }
 
   /** Calls `each` with the rows of `table` (upstream_id and `column`) for those of `upstreamIds` it holds, asked in chunks. */
@@ -187,12 +181,14 @@ export class IdMap {
   }
 
   /**
-   * Records a sync's changed pairs, the tokens its objects carry, and its state in one durable transaction.
+   * Records a sync's changed pairs, the tokens its objects carry, its kind-sensitive blobs (see
+   * {@link recordKindSensitive}) and its state in one durable transaction: one commit, one sync to disk.
    * `pairs` is read once, a chunk at a time, so it can be a generator over a compact table.
    */
-  async commit(repo: string, pairs: Iterable<IdPair>, state: SyncState, objectTokens: ReadonlyMap<string, readonly string[]> = new Map()): Promise<void> {
+  async commit(repo: string, pairs: Iterable<IdPair>, state: SyncState, extra: { objectTokens?: ReadonlyMap<string, readonly string[]>; kindSensitive?: ReadonlyMap<string, number> } = {}): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      await insertObjectTokens(tx, repo, objectTokens);
+      await insertObjectTokens(tx, repo, extra.objectTokens ?? new Map());
+      await insertKindSensitive(tx, repo, extra.kindSensitive ?? new Map());
       const insert = (chunk: IdPair[]): Promise<unknown> => tx.run(
         `INSERT OR REPLACE INTO id_map (repo, upstream_id, sanitized_id, type) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
         chunk.flatMap((p) => [repo, p.upstreamId, p.sanitizedId, p.type]),
@@ -246,6 +242,15 @@ export class IdMap {
 
   async close(): Promise<void> {
     await this.#db.close();
+  }
+}
+
+/** Inserts kind-sensitive blob rows (replacing earlier kinds) in chunks that stay under SQLite's variable limit. */
+async function insertKindSensitive(tx: { run(sql: string, params: unknown[]): Promise<unknown> }, repo: string, blobs: ReadonlyMap<string, number>): Promise<void> {
+  const rows = [...blobs];
+  for (let i = 0; i < rows.length; i += 300) {
+    const chunk = rows.slice(i, i + 300);
+    await tx.run(`INSERT OR REPLACE INTO kind_sensitive (repo, upstream_id, kinds) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flatMap(([id, kinds]) => [repo, id, kinds]));
   }
 }
 

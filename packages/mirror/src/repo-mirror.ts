@@ -275,7 +275,9 @@ export class RepoMirror {
   async #syncObjects(plan: SyncPlan, oldTips: readonly string[], report: SyncReport, phase: PhaseClock): Promise<void> {
     const { idMap, name } = this.#opts;
     const { tips, refs, head, generation } = plan;
-    const objects = await this.#upstream.newObjects(tips, oldTips);
+    // Tips already synced add nothing to the walk: only the moved ones start it.
+    const old = new Set(oldTips);
+    const objects = await this.#upstream.newObjects(tips.filter((t) => !old.has(t)), oldTips);
     report.objects = objects.size;
     phase('object list', objects.size);
     this.#log.info('sync started', { repo: name, objects: objects.size });
@@ -290,11 +292,18 @@ export class RepoMirror {
 
     const mappedTips = await out.resolve(tips);
     await this.#checkPushed(tips, mappedTips, report);
-    // Which objects carry which tokens is on record before any ref can lead a fetch to them.
-    await idMap.recordObjectTokens(name, out.objectTokens);
-    await idMap.recordKindSensitive(name, out.kindSensitive);
-    await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head);
-    await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() });
+    // One durable transaction before any ref moves: which objects carry which tokens (so an exposure audit
+    // of a fetch served right after the move finds every carrier), the pairs and the new state.
+    await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() }, { objectTokens: out.objectTokens, kindSensitive: out.kindSensitive });
+    // New tips that are no tag need no peeling to be listed (no cat-file of the new ids).
+    const notTags = new Set(tips.filter((t) => objects.indexOf(t) >= 0 && objects.type(objects.indexOf(t)) !== 'tag').map((t) => mappedTips.get(t) ?? t));
+    try {
+      await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head, notTags);
+    } catch (e) {
+      // The state already names these tips: the next sync must not take them as served, but re-point the refs.
+      this.#last = null;
+      throw e;
+    }
     phase('id map commit', objects.size);
   }
 
@@ -526,7 +535,7 @@ export class RepoMirror {
     return this.#maintenance;
   }
 
-  async #updateRefs(refs: { name: string; id: string }[], map: (id: string) => string, head: string | null): Promise<void> {
+  async #updateRefs(refs: { name: string; id: string }[], map: (id: string) => string, head: string | null, notTags?: ReadonlySet<string>): Promise<void> {
     // The snapshot is what this process last wrote; reading it costs no git process when it is fresh.
     const snapshot = await this.sanitized.snapshot();
     const current = new Map(snapshot.refs.map((r) => [r.name, r.id]));
@@ -538,7 +547,7 @@ export class RepoMirror {
       if (current.get(r.name) !== id) updates.push({ name: r.name, id });
     }
     for (const name of current.keys()) if (!wanted.has(name)) updates.push({ name, id: null });
-    await this.sanitized.updateRefs(updates);
+    await this.sanitized.updateRefs(updates, notTags);
     // Rewriting HEAD when it did not move would only throw the ref snapshot away.
     if (head && head !== snapshot.head?.target) await this.sanitized.setHead(head);
   }

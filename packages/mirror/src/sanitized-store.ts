@@ -135,8 +135,8 @@ export class SanitizedStore {
     return { stdout: child.stdout, exit: child.exit, stop: () => child.kill() };
   }
 
-  /** Applies ref updates in one transaction. */
-  async updateRefs(updates: readonly RefUpdate[]): Promise<void> {
+  /** Applies ref updates in one transaction; `notTags`: new ids the caller knows are no annotated tag. */
+  async updateRefs(updates: readonly RefUpdate[], notTags?: ReadonlySet<string>): Promise<void> {
     if (updates.length === 0) return;
     const lines = updates.map((u) => (u.id === null ? `delete ${u.name}\n` : `update ${u.name} ${u.id}\n`)).join('');
     // Dropped before and after: a snapshot read while the refs move must not outlive the move.
@@ -149,12 +149,12 @@ export class SanitizedStore {
     }
     // The refs just written answer the next listing: one look at the new ids, not a read of every ref.
     const prev = before === null ? null : await before.catch(() => null);
-    if (prev !== null && this.#snapshot === null) this.#keep(this.#peeledOf(updates).then((peeled) => withRefUpdates(prev, updates, peeled)));
+    if (prev !== null && this.#snapshot === null) this.#keep(this.#peeledOf(updates, notTags).then((peeled) => withRefUpdates(prev, updates, peeled)));
   }
 
-  /** The annotated tags among the updates' new ids, each with the object it finally names. */
-  async #peeledOf(updates: readonly RefUpdate[]): Promise<Map<string, string>> {
-    const ids = [...new Set(updates.flatMap((u) => (u.id === null ? [] : [u.id])))];
+  /** The annotated tags among the updates' new ids (those in `notTags` are not), each with the object it finally names. */
+  async #peeledOf(updates: readonly RefUpdate[], notTags?: ReadonlySet<string>): Promise<Map<string, string>> {
+    const ids = [...new Set(updates.flatMap((u) => (u.id === null || notTags?.has(u.id) ? [] : [u.id])))];
     const peeled = new Map<string, string>();
     if (ids.length === 0) return peeled;
     const types = await git('cat-file', '--batch-check=%(objectname) %(objecttype)').lines({ gitDir: this.gitDir, inputLines: ids });
