@@ -10,6 +10,7 @@ import { readObjectBatches, type RawObject } from './cat-file-batch.js';
 import type { ObjectTable } from './object-table.js';
 import { walkNewObjects } from './object-walk.js';
 import { upstreamFailureKind } from './upstream-failure.js';
+import { readLocalRefs } from './local-refs.js';
 
 /** Where and how to fetch the upstream repository. */
 export interface UpstreamSource {
@@ -251,14 +252,14 @@ export class UpstreamStore {
 
 /**
  * Upstream's refs in `ls-remote --symref` form (`ref: <branch>\tHEAD`, `<id>\t<ref>`). A repository on
- * this machine is read directly (for-each-ref and its HEAD file: ~8 ms where ls-remote,
+ * this machine is read directly (its ref files, for-each-ref when one is unusual, and its HEAD file: where ls-remote,
  * which starts an upload-pack and speaks the protocol, takes ~27 ms on every clone that checks
  * upstream); anything else is asked with ls-remote.
  */
 async function remoteRefs(url: string, storeDir: string, opts: { env: Record<string, string>; redact: string[]; timeoutMs: number }): Promise<string[]> {
   const local = localGitDir(url);
   if (local === null) return git('ls-remote', '--symref', '--').addDynamicArgs(url).lines({ gitDir: storeDir, ...opts });
-  const refs = await git('for-each-ref', '--format=%(objectname)%09%(refname)', 'refs/heads', 'refs/tags').lines({ gitDir: local, redact: opts.redact });
+  const refs = readLocalRefs(local) ?? await git('for-each-ref', '--format=%(objectname)%09%(refname)', 'refs/heads', 'refs/tags').lines({ gitDir: local, redact: opts.redact });
   // HEAD is a file that names its branch (`ref: refs/heads/…`); a detached HEAD names no branch.
   const head = /^ref: (refs\/heads\/\S+)\n?$/.exec(readFileSync(join(local, 'HEAD'), 'utf8'))?.[1];
   return head === undefined ? refs : [`ref: ${head}\tHEAD`, ...refs];
