@@ -332,7 +332,8 @@ export class RepoMirror {
     const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
     mkdirSync(packDir, { recursive: true });
     const tmpPack = join(packDir, `tmp-gitgate-${randomBytes(6).toString('hex')}.pack`);
-    const pack = await PackWriter.create(tmpPack);
+    // The writer indexes the pack itself: no `git index-pack` to read it all back.
+    const pack = await PackWriter.create(tmpPack, { index: true });
     let packDone = false;
     try {
       const tools = await this.#rewriteTools();
@@ -354,7 +355,7 @@ export class RepoMirror {
       if (pack.count > 0) {
         const fin = await pack.finish();
         packDone = true;
-        await this.sanitized.installPack(fin.path, fin.checksum);
+        await this.sanitized.installPack(fin.path, fin.checksum, fin.index);
       }
       phase('vault and pack', pack.count);
       return { out, copied };

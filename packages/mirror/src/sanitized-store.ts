@@ -3,6 +3,7 @@
  * only repository the serving path may read (invariant 1): no alternates, no shared object directory.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { git, gitConfigEnv, type GitExit } from '@gitgate/git';
@@ -104,14 +105,19 @@ export class SanitizedStore {
     return existingObjects(this.gitDir, ids);
   }
 
-  /** Moves a finished pack file into the store and indexes it. */
-  async installPack(packPath: string, checksum: string): Promise<void> {
+  /**
+   * Moves a finished pack file into the store with its index: `index` (the writer's, see PackWriter's
+   * index option), written durably, or else one `git index-pack` computes it. The index is renamed in
+   * last: git finds packs by their index.
+   */
+  async installPack(packPath: string, checksum: string, index?: Buffer): Promise<void> {
     const dir = join(this.gitDir, 'objects', 'pack');
     mkdirSync(dir, { recursive: true });
     const dest = join(dir, `pack-${checksum}.pack`);
     renameSync(packPath, dest);
     const tmpIdx = join(dir, `tmp-${checksum}.idx`);
-    await git('index-pack', '-o').addDynamicArgs(tmpIdx, dest).run({ gitDir: this.gitDir, timeoutMs: 0 });
+    if (index === undefined) await git('index-pack', '-o').addDynamicArgs(tmpIdx, dest).run({ gitDir: this.gitDir, timeoutMs: 0 });
+    else await writeDurably(tmpIdx, index);
     renameSync(tmpIdx, join(dir, `pack-${checksum}.idx`));
   }
 
@@ -239,5 +245,16 @@ export class SanitizedStore {
   destroy(): void {
     this.#snapshot = null;
     rmSync(this.gitDir, { recursive: true, force: true });
+  }
+}
+
+/** Writes `data` to a new file (read-only, as git leaves pack files) and syncs it to disk. */
+async function writeDurably(path: string, data: Buffer): Promise<void> {
+  const handle = await open(path, 'wx', 0o444);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
