@@ -117,7 +117,11 @@ export class SanitizedStore {
     renameSync(packPath, dest);
     const tmpIdx = join(dir, `tmp-${checksum}.idx`);
     if (index === undefined) await git('index-pack', '-o').addDynamicArgs(tmpIdx, dest).run({ gitDir: this.gitDir, timeoutMs: 0 });
-    else await writeDurably(tmpIdx, index);
+    else {
+      // A sync that died here left this name behind; the same pack (ids are deterministic) comes back to it.
+      rmSync(tmpIdx, { force: true });
+      await writeDurably(tmpIdx, index);
+    }
     renameSync(tmpIdx, join(dir, `pack-${checksum}.idx`));
   }
 
