@@ -115,7 +115,7 @@ interface SyncPlan {
 
 /**
  * A sync of at most this many new objects (an incremental one) reads each upstream object once and
- * writes its unchanged objects into the rewrite's own pack: one `cat-file` and one `index-pack` in all.
+ * writes its unchanged objects into the rewrite's own pack: one `cat-file` and one pack (indexed by the writer) in all.
  * Larger syncs copy them with `pack-objects` (upstream's deltas reused) into a pack of their own.
  */
 const SMALL_SYNC_OBJECTS = 1000;
