@@ -141,6 +141,8 @@ export class RepoMirror {
   readonly #tokenizer: PlaceTokenizer;
   // Served names of upstream ref names seen so far (a ref name is scanned once per process).
   readonly #refNames = new Map<string, SanitizedRefName>();
+  // Upstream tip id → sanitized id, as the last sync of this process moved the refs.
+  #tipIds = new Map<string, string>();
 
   constructor(opts: RepoMirrorOptions) {
     this.name = opts.name;
@@ -212,6 +214,7 @@ export class RepoMirror {
       // The rule set or the key changed: every id must be recomputed from scratch.
       this.#log.warn('rule set or key changed, rebuilding sanitized store', { repo: name });
       await idMap.reset(name);
+      this.#tipIds = new Map();
       this.sanitized.destroy();
       await this.sanitized.init();
       state = undefined;
@@ -290,8 +293,13 @@ export class RepoMirror {
     report.withheld = out.stats.withheld;
     report.bytesScanned = out.stats.bytesScanned;
 
-    const mappedTips = await out.resolve(tips);
-    await this.#checkPushed(tips, mappedTips, report);
+    // Tips an earlier sync of this process resolved keep their sanitized id (the id map only grows within
+    // a generation): only the others are looked up, so a one-commit sync asks about one tip, not every ref's.
+    const known = this.#tipIds;
+    const resolved = await out.resolve(tips.filter((t) => !known.has(t)));
+    const mappedTips = new Map(tips.map((t) => [t, resolved.get(t) ?? known.get(t)!]));
+    // A pushed commit is checked by the sync that brings it: tips that did not move were checked before.
+    await this.#checkPushed(tips.filter((t) => !old.has(t)), mappedTips, report);
     // One durable transaction before any ref moves: which objects carry which tokens (so an exposure audit
     // of a fetch served right after the move finds every carrier), the pairs and the new state.
     await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() }, { objectTokens: out.objectTokens, kindSensitive: out.kindSensitive });
@@ -299,6 +307,7 @@ export class RepoMirror {
     const notTags = new Set(tips.filter((t) => objects.indexOf(t) >= 0 && objects.type(objects.indexOf(t)) !== 'tag').map((t) => mappedTips.get(t) ?? t));
     try {
       await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head, notTags);
+      this.#tipIds = mappedTips;
     } catch (e) {
       // The state already names these tips: the next sync must not take them as served, but re-point the refs.
       this.#last = null;
