@@ -25,6 +25,7 @@ import { summariseCpuProfile } from './lib/cpu-profile.mjs';
 import { canTraceGit, gitTraceShim } from './lib/git-trace-shim.mjs';
 import { BENCH_REPO_OPTIONS, GIT_GIT_SOURCE, bareCopy, cachedBenchRepo, cachedGitRepo } from './lib/bench-repo-cache.mjs';
 import { median, table } from './lib/bench-report.mjs';
+import { advanceByCommitTree, timedFetch } from './lib/bench-advance.mjs';
 import { benchArgs, benchSession, integerOption } from './lib/bench-session.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -77,29 +78,6 @@ async function timedClone(url, label, extra = [], { firstBytes = false } = {}) {
   const startedAt = Date.now();
   const r = await gitOk(['-c', 'protocol.version=2', 'clone', '--bare', '-q', ...extra, url, dir], firstBytes ? { env: { GIT_TRACE_PACKET: traceFile } } : undefined);
   return { ms: r.ms, dir, ...(firstBytes ? { firstBytes: packetTimes(traceFile, startedAt) } : {}) };
-}
-
-/** Fetches heads and tags into an existing bare clone (a bare clone has no fetch refspec of its own). */
-async function timedFetch(dir) {
-  const r = await gitOk(['-c', 'protocol.version=2', '--git-dir', dir, 'fetch', '-q', 'origin', '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*']);
-  return r.ms;
-}
-
-/**
- * Adds one commit on HEAD's branch holding one new small file (for a repository that is not the
- * bench fixture): hash-object, mktree, commit-tree, update-ref.
- */
-async function advanceByCommitTree(gitDir, i) {
-  const branch = await gitText(['--git-dir', gitDir, 'symbolic-ref', 'HEAD']);
-  const tip = await gitText(['--git-dir', gitDir, 'rev-parse', '--verify', `${branch}^{commit}`]);
-  const name = `gitgate-bench-${i}.txt`;
-  const blob = await gitText(['--git-dir', gitDir, 'hash-object', '-w', '--stdin'], { input: `incremental fetch ${i} of the gitgate benchmark\n` });
-  const entries = (await gitOk(['--git-dir', gitDir, 'ls-tree', `${tip}^{tree}`])).stdout.split('\n').filter((l) => l && !l.endsWith(`\t${name}`));
-  entries.push(`100644 blob ${blob}\t${name}`);
-  const tree = await gitText(['--git-dir', gitDir, 'mktree'], { input: entries.join('\n') + '\n' });
-  const commit = await gitText(['--git-dir', gitDir, 'commit-tree', tree, '-p', tip, '-m', `bench: incremental fetch ${i}`]);
-  await gitOk(['--git-dir', gitDir, 'update-ref', branch, commit, tip]);
-  return { newCommit: commit, branch };
 }
 
 /** A bare copy of a repository in the served project root, so that advancing it never touches the original. */

@@ -189,12 +189,15 @@ export class IdMap {
   }
 
   /**
-   * Records a sync's changed pairs, the tokens its objects carry, and its state in one durable transaction.
+   * Records a sync's changed pairs, the tokens its objects carry, its kind-sensitive blobs (see
+   * {@link recordKindSensitive}) and its state in one durable transaction: one commit, one sync to disk.
    * `pairs` is read once, a chunk at a time, so it can be a generator over a compact table.
    */
-  async commit(repo: string, pairs: Iterable<IdPair>, state: SyncState, objectTokens: ReadonlyMap<string, readonly string[]> = new Map()): Promise<void> {
+  async commit(repo: string, pairs: Iterable<IdPair>, state: SyncState, extra: { objectTokens?: ReadonlyMap<string, readonly string[]>; kindSensitive?: ReadonlyMap<string, number> } = {}): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      await insertObjectTokens(tx, repo, objectTokens);
+      await insertObjectTokens(tx, repo, extra.objectTokens ?? new Map());
+      const kinds = [...(extra.kindSensitive ?? new Map<string, number>())];
+      if (kinds.length > 0) await upsertRows(tx, KIND_SENSITIVE, kinds.map(([id, k]) => [repo, id, k]));
       const written = await upsertRows(tx, ID_MAP, mapIterable(pairs, (p) => [repo, p.upstreamId, p.sanitizedId, p.type]));
       await upsertRows(tx, SYNC_STATE, [[repo, state.generation, JSON.stringify(state.tips), state.head, state.syncedAt]]);
       // Until autovacuum samples a freshly filled table, PostgreSQL's planner takes it for nearly empty

@@ -13,7 +13,8 @@ import { UpstreamStore, type UpstreamSource, type UpstreamTimeouts } from './ups
 import { SanitizedStore, type RefUpdate } from './sanitized-store.js';
 import type { IdMap, SyncState } from './id-map.js';
 import type { ObjectTable } from './object-table.js';
-import { rewrite, type RewriteOutput, type RewriteProgress } from './rewriter.js';
+import { rewrite, type ObjectSource, type RewriteOutput, type RewriteProgress } from './rewriter.js';
+import { RememberingSource } from './remembering-source.js';
 import { learningMinter } from './known-recheck.js';
 import { createPlaceTokenizer, type PlaceTokenizer } from './place-tokenizer.js';
 import { sanitizeRefName, sanitizeRefNames, type SanitizedRefName } from './ref-names.js';
@@ -119,6 +120,15 @@ interface SyncPlan {
   tips: string[];
 }
 
+/**
+ * A sync of at most this many new objects (an incremental one) reads each upstream object once and
+ * writes its unchanged objects into the rewrite's own pack: one `cat-file` and one pack (indexed by the writer) in all.
+ * Larger syncs copy them with `pack-objects` (upstream's deltas reused) into a pack of their own.
+ */
+const SMALL_SYNC_OBJECTS = 1000;
+/** What a small sync may keep of its objects' content in memory before it reads them again instead. */
+const SMALL_SYNC_BYTES = 32 * 1024 * 1024;
+
 /** Ends one timed stage of a sync (see #phaseClock). */
 type PhaseClock = (phase: string, objects: number | null) => void;
 
@@ -138,6 +148,8 @@ export class RepoMirror {
   readonly #tokenizer: PlaceTokenizer;
   // Served names of upstream ref names seen so far (a ref name is scanned once per process).
   readonly #refNames = new Map<string, SanitizedRefName>();
+  // Upstream tip id → sanitized id, as the last sync of this process moved the refs.
+  #tipIds = new Map<string, string>();
 
   constructor(opts: RepoMirrorOptions) {
     this.name = opts.name;
@@ -223,6 +235,7 @@ export class RepoMirror {
       // The rule set or the key changed: every id must be recomputed from scratch.
       this.#log.warn('rule set or key changed, rebuilding sanitized store', { repo: name });
       await idMap.reset(name);
+      this.#tipIds = new Map();
       this.sanitized.destroy();
       await this.sanitized.init();
       state = undefined;
@@ -296,27 +309,41 @@ export class RepoMirror {
   async #syncObjects(plan: SyncPlan, oldTips: readonly string[], report: SyncReport, phase: PhaseClock): Promise<void> {
     const { idMap, name } = this.#opts;
     const { tips, refs, head, generation } = plan;
-    const objects = await this.#upstream.newObjects(tips, oldTips);
+    // Tips already synced add nothing to the walk: only the moved ones start it.
+    const old = new Set(oldTips);
+    const objects = await this.#upstream.newObjects(tips.filter((t) => !old.has(t)), oldTips);
     report.objects = objects.size;
     phase('object list', objects.size);
     this.#log.info('sync started', { repo: name, objects: objects.size });
-    const out = await this.#rewriteIntoPack(objects, plan.refRecords, phase);
+    const { out, copied } = await this.#rewriteIntoPack(objects, plan.refRecords, phase);
     for (const s of out.secrets) report.secretsByRule[s.ruleId] = (report.secretsByRule[s.ruleId] ?? 0) + 1;
     report.secrets = out.secrets.length;
-    const copied = await this.#copyAsTheyAre(objects, out);
-    phase('copy unchanged', copied);
+    if (copied === null) phase('copy unchanged', await this.#copyAsTheyAre(objects, out));
     report.rewritten = out.stats.rewritten;
     report.unchanged = out.unchanged;
     report.withheld = out.stats.withheld;
     report.bytesScanned = out.stats.bytesScanned;
 
-    const mappedTips = await out.resolve(tips);
-    await this.#checkPushed(tips, mappedTips, report);
-    // Which objects carry which tokens is on record before any ref can lead a fetch to them.
-    await idMap.recordObjectTokens(name, out.objectTokens);
-    await idMap.recordKindSensitive(name, out.kindSensitive);
-    await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head);
-    await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() });
+    // Tips an earlier sync of this process resolved keep their sanitized id (the id map only grows within
+    // a generation): only the others are looked up, so a one-commit sync asks about one tip, not every ref's.
+    const known = this.#tipIds;
+    const resolved = await out.resolve(tips.filter((t) => !known.has(t)));
+    const mappedTips = new Map(tips.map((t) => [t, resolved.get(t) ?? known.get(t)!]));
+    // A pushed commit is checked by the sync that brings it: tips that did not move were checked before.
+    await this.#checkPushed(tips.filter((t) => !old.has(t)), mappedTips, report);
+    // One durable transaction before any ref moves: which objects carry which tokens (so an exposure audit
+    // of a fetch served right after the move finds every carrier), the pairs and the new state.
+    await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() }, { objectTokens: out.objectTokens, kindSensitive: out.kindSensitive });
+    // New tips that are no tag need no peeling to be listed (no cat-file of the new ids).
+    const notTags = new Set(tips.filter((t) => objects.indexOf(t) >= 0 && objects.type(objects.indexOf(t)) !== 'tag').map((t) => mappedTips.get(t) ?? t));
+    try {
+      await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head, notTags);
+      this.#tipIds = mappedTips;
+    } catch (e) {
+      // The state already names these tips: the next sync must not take them as served, but re-point the refs.
+      this.#last = null;
+      throw e;
+    }
     phase('id map commit', objects.size);
   }
 
@@ -335,19 +362,23 @@ export class RepoMirror {
 
   /**
    * Rewrites the new objects into a pack, puts their secrets (and the ref names') in the vault, then
-   * installs the pack; the pack is removed when any step fails.
+   * installs the pack; the pack is removed when any step fails. A small sync reads each object once and
+   * writes its unchanged objects into the same pack (`copied`: how many); a large one leaves them to
+   * #copyAsTheyAre (`copied` null), whose `pack-objects` reuses upstream's deltas.
    */
-  async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[], phase: PhaseClock): Promise<RewriteOutput> {
+  async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[], phase: PhaseClock): Promise<{ out: RewriteOutput; copied: number | null }> {
     const { vault, name } = this.#opts;
+    const source = objects.size <= SMALL_SYNC_OBJECTS ? new RememberingSource(this.#upstream, SMALL_SYNC_BYTES) : null;
     const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
     mkdirSync(packDir, { recursive: true });
     const tmpPack = join(packDir, `tmp-gitgate-${randomBytes(6).toString('hex')}.pack`);
-    const pack = await PackWriter.create(tmpPack);
+    // The writer indexes the pack itself: no `git index-pack` to read it all back.
+    const pack = await PackWriter.create(tmpPack, { index: true });
     let packDone = false;
     try {
       const tools = await this.#rewriteTools();
       const out = await rewrite({
-        objects, source: this.#upstream, persisted: (ids) => this.#persisted(ids), pack, ...tools,
+        objects, source: source ?? this.#upstream, persisted: (ids) => this.#persisted(ids), pack, ...tools,
         allowUnscannable: this.#opts.allowUnscannable, onProgress: this.#rewriteProgress(),
         onPassEnd: (pass, n) => phase(pass === 'scan' ? 'pass 1 scan' : pass === 'plan' ? 'plan' : 'pass 2 rewrite', n),
         kindSensitive: (ids) => this.#opts.idMap.kindSensitive(name, ids),
@@ -359,13 +390,15 @@ export class RepoMirror {
       })).concat(refRecords);
       if (records.length > 0) await vault.put(records);
       this.#progress(`gitgate: writing ${out.stats.rewritten} rewritten and ${out.unchanged} unchanged objects\n`);
+      const copied = source === null ? null : await this.#copyAsTheyAre(objects, out, { pack, source });
+      if (copied !== null) phase('copy unchanged', copied);
       if (pack.count > 0) {
         const fin = await pack.finish();
         packDone = true;
-        await this.sanitized.installPack(fin.path, fin.checksum);
+        await this.sanitized.installPack(fin.path, fin.checksum, fin.index);
       }
       phase('vault and pack', pack.count);
-      return out;
+      return { out, copied };
     } finally {
       if (!packDone) await pack.abort();
     }
@@ -450,17 +483,27 @@ export class RepoMirror {
     };
   }
 
-  /** Copies the unchanged objects, and the unscannable blobs served as they are, from upstream; resolves with how many. */
-  async #copyAsTheyAre(objects: ObjectTable, out: RewriteOutput): Promise<number> {
+  /**
+   * Copies the unchanged objects, and the unscannable blobs served as they are, from upstream; resolves
+   * with how many. With `into`, they are written (undeltified) into the sync's own pack, read from its
+   * source; without, `pack-objects` streams them into an `index-pack` of their own.
+   */
+  async #copyAsTheyAre(objects: ObjectTable, out: RewriteOutput, into?: { pack: PackWriter; source: ObjectSource }): Promise<number> {
     // Unscannable blobs an allowUnscannable name serves as they are, unless an earlier sync copied them.
     const present = out.originals.length > 0 ? await this.sanitized.has(out.originals) : new Set<string>();
     const originals = out.originals.filter((id) => !present.has(id));
-    if (out.unchanged > 0 || originals.length > 0) {
+    const ids = function* (): Generator<string> {
+      yield* objects.unchanged();
+      yield* originals;
+    };
+    if (out.unchanged === 0 && originals.length === 0) return 0;
+    if (into !== undefined) {
+      for await (const batch of into.source.readBatches(ids(), { views: false })) {
+        for (const obj of batch) if (!into.pack.write(obj.type, obj.content)) await into.pack.drain();
+      }
+      await into.pack.drain();
+    } else {
       const sink = this.sanitized.indexPackFromStdin();
-      const ids = function* (): Generator<string> {
-        yield* objects.unchanged();
-        yield* originals;
-      };
       await Promise.all([this.#upstream.packObjects(ids(), sink.stdin), sink.done]);
     }
     return out.unchanged + originals.length;
@@ -533,7 +576,7 @@ export class RepoMirror {
     return this.#maintenance;
   }
 
-  async #updateRefs(refs: { name: string; id: string }[], map: (id: string) => string, head: string | null): Promise<void> {
+  async #updateRefs(refs: { name: string; id: string }[], map: (id: string) => string, head: string | null, notTags?: ReadonlySet<string>): Promise<void> {
     // The snapshot is what this process last wrote; reading it costs no git process when it is fresh.
     const snapshot = await this.sanitized.snapshot();
     const current = new Map(snapshot.refs.map((r) => [r.name, r.id]));
@@ -545,7 +588,7 @@ export class RepoMirror {
       if (current.get(r.name) !== id) updates.push({ name: r.name, id });
     }
     for (const name of current.keys()) if (!wanted.has(name)) updates.push({ name, id: null });
-    await this.sanitized.updateRefs(updates);
+    await this.sanitized.updateRefs(updates, notTags);
     // Rewriting HEAD when it did not move would only throw the ref snapshot away.
     if (head && head !== snapshot.head?.target) await this.sanitized.setHead(head);
   }

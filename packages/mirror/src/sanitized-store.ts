@@ -3,6 +3,7 @@
  * only repository the serving path may read (invariant 1): no alternates, no shared object directory.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { git, gitConfigEnv, type GitExit } from '@gitgate/git';
@@ -104,14 +105,23 @@ export class SanitizedStore {
     return existingObjects(this.gitDir, ids);
   }
 
-  /** Moves a finished pack file into the store and indexes it. */
-  async installPack(packPath: string, checksum: string): Promise<void> {
+  /**
+   * Moves a finished pack file into the store with its index: `index` (the writer's, see PackWriter's
+   * index option), written durably, or else one `git index-pack` computes it. The index is renamed in
+   * last: git finds packs by their index.
+   */
+  async installPack(packPath: string, checksum: string, index?: Buffer): Promise<void> {
     const dir = join(this.gitDir, 'objects', 'pack');
     mkdirSync(dir, { recursive: true });
     const dest = join(dir, `pack-${checksum}.pack`);
     renameSync(packPath, dest);
     const tmpIdx = join(dir, `tmp-${checksum}.idx`);
-    await git('index-pack', '-o').addDynamicArgs(tmpIdx, dest).run({ gitDir: this.gitDir, timeoutMs: 0 });
+    if (index === undefined) await git('index-pack', '-o').addDynamicArgs(tmpIdx, dest).run({ gitDir: this.gitDir, timeoutMs: 0 });
+    else {
+      // A sync that died here left this name behind; the same pack (ids are deterministic) comes back to it.
+      rmSync(tmpIdx, { force: true });
+      await writeDurably(tmpIdx, index);
+    }
     renameSync(tmpIdx, join(dir, `pack-${checksum}.idx`));
   }
 
@@ -135,8 +145,8 @@ export class SanitizedStore {
     return { stdout: child.stdout, exit: child.exit, stop: () => child.kill() };
   }
 
-  /** Applies ref updates in one transaction. */
-  async updateRefs(updates: readonly RefUpdate[]): Promise<void> {
+  /** Applies ref updates in one transaction; `notTags`: new ids the caller knows are no annotated tag. */
+  async updateRefs(updates: readonly RefUpdate[], notTags?: ReadonlySet<string>): Promise<void> {
     if (updates.length === 0) return;
     const lines = updates.map((u) => (u.id === null ? `delete ${u.name}\n` : `update ${u.name} ${u.id}\n`)).join('');
     // Dropped before and after: a snapshot read while the refs move must not outlive the move.
@@ -149,12 +159,12 @@ export class SanitizedStore {
     }
     // The refs just written answer the next listing: one look at the new ids, not a read of every ref.
     const prev = before === null ? null : await before.catch(() => null);
-    if (prev !== null && this.#snapshot === null) this.#keep(this.#peeledOf(updates).then((peeled) => withRefUpdates(prev, updates, peeled)));
+    if (prev !== null && this.#snapshot === null) this.#keep(this.#peeledOf(updates, notTags).then((peeled) => withRefUpdates(prev, updates, peeled)));
   }
 
-  /** The annotated tags among the updates' new ids, each with the object it finally names. */
-  async #peeledOf(updates: readonly RefUpdate[]): Promise<Map<string, string>> {
-    const ids = [...new Set(updates.flatMap((u) => (u.id === null ? [] : [u.id])))];
+  /** The annotated tags among the updates' new ids (those in `notTags` are not), each with the object it finally names. */
+  async #peeledOf(updates: readonly RefUpdate[], notTags?: ReadonlySet<string>): Promise<Map<string, string>> {
+    const ids = [...new Set(updates.flatMap((u) => (u.id === null || notTags?.has(u.id) ? [] : [u.id])))];
     const peeled = new Map<string, string>();
     if (ids.length === 0) return peeled;
     const types = await git('cat-file', '--batch-check=%(objectname) %(objecttype)').lines({ gitDir: this.gitDir, inputLines: ids });
@@ -239,5 +249,16 @@ export class SanitizedStore {
   destroy(): void {
     this.#snapshot = null;
     rmSync(this.gitDir, { recursive: true, force: true });
+  }
+}
+
+/** Writes `data` to a new file (read-only, as git leaves pack files) and syncs it to disk. */
+async function writeDurably(path: string, data: Buffer): Promise<void> {
+  const handle = await open(path, 'wx', 0o444);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

@@ -2,14 +2,15 @@
  * The upstream store: a bare mirror of the upstream repository. It holds secrets and is NEVER served:
  * this type deliberately exposes no path for the serving side to use.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { git, gitConfigEnv, GitError, GIT_ERROR } from '@gitgate/git';
 import { MirrorError, codes } from './errors.js';
 import { readObjectBatches, type RawObject } from './cat-file-batch.js';
 import type { ObjectTable } from './object-table.js';
 import { walkNewObjects } from './object-walk.js';
 import { upstreamFailureKind } from './upstream-failure.js';
+import { readLocalRefs } from './local-refs.js';
 
 /** Where and how to fetch the upstream repository. */
 export interface UpstreamSource {
@@ -82,12 +83,15 @@ export class UpstreamStore {
   /**
    * Brings the store up to date with upstream's heads, tags and HEAD. Asks upstream for its refs first
    * (one ls-remote) and fetches only when they differ from the store's, so an unchanged upstream costs
-   * one round trip. Returns whether anything changed. Throws MirrorError GITGATE_UPSTREAM_FAILED, also
-   * when upstream does not answer within the store's timeouts (git is stopped then). Error messages
-   * never contain the URL's credentials or the extra headers.
+   * one round trip. A repository on this machine is not fetched from: the store borrows its objects
+   * (alternates; this store is never served) and sets its refs to the ones read, in one ref transaction.
+   * Returns whether anything changed. Throws MirrorError GITGATE_UPSTREAM_FAILED, also when upstream
+   * does not answer within the store's timeouts (git is stopped then). Error messages never contain the
+   * URL's credentials or the extra headers.
    */
   async fetch(source: UpstreamSource): Promise<boolean> {
     const { env, redact, fail } = await remoteAccess(source, 'fetching');
+    const localDir = localGitDir(source.url);
     let remote: string[];
     try {
       remote = await remoteRefs(source.url, this.#gitDir, { env, redact, timeoutMs: this.#lsRemoteMs });
@@ -109,8 +113,12 @@ export class UpstreamStore {
       this.#refsCache = null;
       removeStaleLocks(this.#gitDir);
       try {
-        await git('fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', '--').addDynamicArgs(source.url).addArgs(...MIRRORED_REF_SPECS)
-          .run({ gitDir: this.#gitDir, env, redact, timeoutMs: this.#fetchMs });
+        if (localDir !== null) this.#refsCache = await this.#borrow(localDir, local, wanted, redact);
+        else {
+          await this.#ownObjects();
+          await git('fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', '--').addDynamicArgs(source.url).addArgs(...MIRRORED_REF_SPECS)
+            .run({ gitDir: this.#gitDir, env, redact, timeoutMs: this.#fetchMs });
+        }
       } catch (e) {
         throw fail(e);
       }
@@ -121,6 +129,37 @@ export class UpstreamStore {
       await git('symbolic-ref', 'HEAD').addDynamicArgs(head).run({ gitDir: this.#gitDir });
     }
     return !same || (head !== undefined && head !== localHead);
+  }
+
+  /**
+   * Points the store at a local upstream's objects (alternates) and moves its refs to `wanted` (from
+   * `current`) in one transaction; resolves with the refs as they now are, sorted as for-each-ref sorts.
+   */
+  async #borrow(upstreamGitDir: string, current: readonly UpstreamRef[], wanted: ReadonlyMap<string, string>, redact: string[]): Promise<UpstreamRef[]> {
+    const objects = realpathSync(join(upstreamGitDir, 'objects'));
+    const file = join(this.#gitDir, 'objects', 'info', 'alternates');
+    const before = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+    if (before !== objects) {
+      // Objects borrowed from another path so far are copied in before that path is let go.
+      if (before !== '') await this.#ownObjects();
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, `${objects}\n`);
+    }
+    const lines: string[] = [];
+    for (const r of current) if (!wanted.has(r.name)) lines.push(`delete ${r.name}\n`);
+    const had = new Map(current.map((r) => [r.name, r.id]));
+    for (const [name, id] of wanted) if (had.get(name) !== id) lines.push(`update ${name} ${id}\n`);
+    if (lines.length > 0) await git('update-ref', '--stdin').run({ gitDir: this.#gitDir, input: `start\n${lines.join('')}prepare\ncommit\n`, redact });
+    return [...wanted].map(([name, id]) => ({ name, id })).sort((a, b) => Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8')));
+  }
+
+  /** Copies in the objects borrowed from a local upstream and stops borrowing (before fetching from elsewhere). */
+  async #ownObjects(): Promise<void> {
+    const file = join(this.#gitDir, 'objects', 'info', 'alternates');
+    if (!existsSync(file)) return;
+    // -a without -l packs what the alternates hold too; no timeout: it grows with the repository.
+    await git('repack', '-a', '-d', '-q').run({ gitDir: this.#gitDir, timeoutMs: 0 });
+    rmSync(file, { force: true });
   }
 
   /**
@@ -213,18 +252,17 @@ export class UpstreamStore {
 
 /**
  * Upstream's refs in `ls-remote --symref` form (`ref: <branch>\tHEAD`, `<id>\t<ref>`). A repository on
- * this machine is read directly (for-each-ref and symbolic-ref side by side: ~8 ms where ls-remote,
+ * this machine is read directly (its ref files, for-each-ref when one is unusual, and its HEAD file: where ls-remote,
  * which starts an upload-pack and speaks the protocol, takes ~27 ms on every clone that checks
  * upstream); anything else is asked with ls-remote.
  */
 async function remoteRefs(url: string, storeDir: string, opts: { env: Record<string, string>; redact: string[]; timeoutMs: number }): Promise<string[]> {
   const local = localGitDir(url);
   if (local === null) return git('ls-remote', '--symref', '--').addDynamicArgs(url).lines({ gitDir: storeDir, ...opts });
-  const [refs, head] = await Promise.all([
-    git('for-each-ref', '--format=%(objectname)%09%(refname)', 'refs/heads', 'refs/tags').lines({ gitDir: local, redact: opts.redact }),
-    git('symbolic-ref', '-q', 'HEAD').lines({ gitDir: local, okCodes: [1], redact: opts.redact }),
-  ]);
-  return head[0] === undefined ? refs : [`ref: ${head[0]}\tHEAD`, ...refs];
+  const refs = readLocalRefs(local) ?? await git('for-each-ref', '--format=%(objectname)%09%(refname)', 'refs/heads', 'refs/tags').lines({ gitDir: local, redact: opts.redact });
+  // HEAD is a file that names its branch (`ref: refs/heads/…`); a detached HEAD names no branch.
+  const head = /^ref: (refs\/heads\/\S+)\n?$/.exec(readFileSync(join(local, 'HEAD'), 'utf8'))?.[1];
+  return head === undefined ? refs : [`ref: ${head}\tHEAD`, ...refs];
 }
 
 /**

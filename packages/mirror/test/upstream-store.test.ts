@@ -1,7 +1,7 @@
 // Showing upstream URLs without their credentials.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { redactUrl, UpstreamStore } from '../src/index.js';
 import { tempDir, removeDir } from './helpers.js';
@@ -77,6 +77,28 @@ describe('UpstreamStore.fetch', () => {
     execFileSync('git', ['--git-dir', upstream, 'update-ref', 'refs/heads/main', 'refs/heads/side']);
     expect(await store.fetch({ url: upstream })).to.equal(true);
     expect(stored(join(dir, 's.git'))).to.equal(stored(upstream).replace(/^.*refs\/notes\/.*\n/m, ''));
+  });
+
+  it('borrows the objects of a local upstream instead of copying them', async () => {
+    const store = join(dir, 's.git');
+    const s = new UpstreamStore(store);
+    await s.init();
+    await s.fetch({ url: upstream });
+    expect(readFileSync(join(store, 'objects', 'info', 'alternates'), 'utf8').trim()).to.equal(realpathSync(join(upstream, 'objects')));
+    expect(execFileSync('git', ['--git-dir', store, 'count-objects', '-v']).toString()).to.match(/^count: 0$/m).and.match(/^in-pack: 0$/m);
+    execFileSync('git', ['--git-dir', store, 'fsck', '--no-dangling']);
+  });
+
+  it('copies the borrowed objects in and stops borrowing before it fetches from a URL', async () => {
+    const store = join(dir, 's.git');
+    const s = new UpstreamStore(store);
+    await s.init();
+    await s.fetch({ url: upstream });
+    execFileSync('git', ['--git-dir', upstream, 'update-ref', 'refs/heads/main', 'refs/heads/side']);
+    expect(await s.fetch({ url: `file://${upstream}` })).to.equal(true);
+    expect(existsSync(join(store, 'objects', 'info', 'alternates'))).to.equal(false);
+    expect(stored(store)).to.equal(stored(upstream).replace(/^.*refs\/notes\/.*\n/m, ''));
+    execFileSync('git', ['--git-dir', store, 'fsck', '--no-dangling']);
   });
 
   it('fails with a clear error for a local path that holds no repository', async () => {

@@ -15,5 +15,7 @@ export {
   unfoldHeaderValue,
 } from './headered.js';
 export { splitTagSignature } from './tag-signature.js';
-export type { PackWriterOptions } from './pack-writer.js';
+export type { PackFinished, PackWriterOptions } from './pack-writer.js';
+export type { PackIndexEntry } from './pack-index.js';
+export { packIndex } from './pack-index.js';
 export { PackWriter } from './pack-writer.js';

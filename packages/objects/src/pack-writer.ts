@@ -4,8 +4,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { deflate, deflateSync } from 'node:zlib';
-import { isObjectType, type ObjectType } from './object-id.js';
+import { crc32, deflate, deflateSync } from 'node:zlib';
+import { isObjectType, objectHeader, type ObjectType } from './object-id.js';
+import { packIndex, type PackIndexEntry } from './pack-index.js';
 import { ObjectsError, codes } from './objects-error.js';
 
 /** Options for `PackWriter.create`. */
@@ -15,6 +16,11 @@ export interface PackWriterOptions {
    * size/speed trade-off).
    */
   level?: number;
+  /**
+   * Keep each object's id and CRC-32 so `finish` also gives the pack's index (`index`), and the pack
+   * needs no `git index-pack` (default false).
+   */
+  index?: boolean;
 }
 
 const deflateAsync = promisify(deflate);
@@ -66,6 +72,14 @@ function writeFailed(cause: unknown): ObjectsError {
   return new ObjectsError(codes.packWrite, 'writing the pack failed', { cause });
 }
 
+/** A finished pack: where it is, how many objects, its checksum (hex) and, with the index option, its index's bytes. */
+export interface PackFinished {
+  path: string;
+  count: number;
+  checksum: string;
+  index?: Buffer;
+}
+
 /**
  * Streams objects into a pack file. Objects go, deflated, to a temp file beside the target path;
  * `finish` then writes the real pack (header with the final count, the objects, SHA-1 trailer)
@@ -93,12 +107,16 @@ export class PackWriter {
   readonly #starts: number[] = [];
   readonly #discarded = new Set<number>();
   #finishing: Promise<unknown> | null = null;
+  // With the index option: each object's id (20 bytes at 20 × ordinal) and CRC-32 of its entry.
+  #ids: Buffer | null;
+  readonly #crcs: number[] = [];
 
-  private constructor(path: string, tempPath: string, temp: FileHandle, level: number) {
+  private constructor(path: string, tempPath: string, temp: FileHandle, level: number, index: boolean) {
     this.#path = path;
     this.#tempPath = tempPath;
     this.#temp = temp;
     this.#level = level;
+    this.#ids = index ? Buffer.allocUnsafe(20 * 1024) : null;
   }
 
   /**
@@ -111,7 +129,7 @@ export class PackWriter {
     if (!Number.isInteger(level) || level < 1 || level > 6) throw new TypeError('pack compression level must be an integer from 1 to 6');
     const tempPath = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      return new PackWriter(path, tempPath, await open(tempPath, 'wx', 0o600), level);
+      return new PackWriter(path, tempPath, await open(tempPath, 'wx', 0o600), level, options.index === true);
     } catch (err) {
       throw writeFailed(err);
     }
@@ -172,7 +190,7 @@ export class PackWriter {
         this.#failure = writeFailed(err);
         return false;
       }
-      if (this.#stage(type, content.length, deflated)) return true;
+      if (this.#stage(type, content, deflated)) return true;
     }
     // The queue flushes the staging buffer first; a deflate already done is not repeated.
     this.#enqueue(type, content, deflated, true).catch(() => undefined);
@@ -194,14 +212,27 @@ export class PackWriter {
   }
 
   /** Copies an entry into the staging buffer when it fits; false when it does not. */
-  #stage(type: ObjectType, size: number, deflated: Buffer): boolean {
-    const header = entryHeader(TYPE_CODES[type], size);
+  #stage(type: ObjectType, content: Buffer, deflated: Buffer): boolean {
+    const header = entryHeader(TYPE_CODES[type], content.length);
     if (this.#staged + header.length + deflated.length > STAGING_BYTES) return false;
     this.#starts.push(this.#tempBytes + this.#staged);
     this.#staged += header.copy(this.#staging, this.#staged);
     this.#staged += deflated.copy(this.#staging, this.#staged);
+    this.#indexed(type, content, header, deflated);
     this.#count++;
     return true;
+  }
+
+  /** With the index option, records the id and entry CRC-32 of the object being counted now. */
+  #indexed(type: ObjectType, content: Buffer, header: Buffer, deflated: Buffer): void {
+    if (this.#ids === null) return;
+    if (this.#ids.length < (this.#count + 1) * 20) {
+      const grown = Buffer.allocUnsafe(this.#ids.length * 2);
+      this.#ids.copy(grown);
+      this.#ids = grown;
+    }
+    createHash('sha1').update(objectHeader(type, content.length)).update(content).digest().copy(this.#ids, this.#count * 20);
+    this.#crcs.push(crc32(deflated, crc32(header)));
   }
 
   async #write(type: ObjectType, content: Buffer, done: Buffer | null, sticky: boolean): Promise<void> {
@@ -221,15 +252,16 @@ export class PackWriter {
     try {
       const options = deflateOptions(this.#level, content.length);
       const deflated = done ?? (content.length <= INLINE_DEFLATE_MAX ? deflateSync(content, options) : await deflateAsync(content, options));
-      if (this.#stage(type, content.length, deflated)) return;
+      if (this.#stage(type, content, deflated)) return;
       await this.#flush();
-      if (this.#stage(type, content.length, deflated)) return;
+      if (this.#stage(type, content, deflated)) return;
       // Too big to stage: write it as is rather than copy it.
       const header = entryHeader(TYPE_CODES[type], content.length);
       this.#starts.push(this.#tempBytes);
       await writeAll(this.#temp!, header);
       await writeAll(this.#temp!, deflated);
       this.#tempBytes += header.length + deflated.length;
+      this.#indexed(type, content, header, deflated);
       this.#count++;
     } catch (err) {
       this.#failure = err instanceof ObjectsError ? err : writeFailed(err);
@@ -251,7 +283,7 @@ export class PackWriter {
    * `git index-pack` prints). Rejects with TypeError when called twice or after abort, and with
    * ObjectsError 'GITGATE_PACK_WRITE' on any failure, after removing the temp and partial files.
    */
-  finish(): Promise<{ path: string; count: number; checksum: string }> {
+  finish(): Promise<PackFinished> {
     if (this.#state !== 'open') return Promise.reject(new TypeError('pack writer is closed'));
     this.#state = 'finishing';
     const done = this.#finish();
@@ -259,7 +291,7 @@ export class PackWriter {
     return done;
   }
 
-  async #finish(): Promise<{ path: string; count: number; checksum: string }> {
+  async #finish(): Promise<PackFinished> {
     await this.#queue;
     let output: FileHandle | null = null;
     let input: FileHandle | null = null;
@@ -288,7 +320,8 @@ export class PackWriter {
       input = null;
       await rm(this.#tempPath, { force: true });
       this.#state = 'finished';
-      return { path: this.#path, count: this.count, checksum: checksum.toString('hex') };
+      const finished: PackFinished = { path: this.#path, count: this.count, checksum: checksum.toString('hex') };
+      return this.#ids === null ? finished : { ...finished, index: packIndex(this.#indexEntries(), checksum) };
     } catch (err) {
       await output?.close().catch(() => undefined);
       await input?.close().catch(() => undefined);
@@ -298,6 +331,21 @@ export class PackWriter {
       this.#state = 'aborted';
       throw err instanceof ObjectsError ? err : writeFailed(err);
     }
+  }
+
+  /** Id, CRC-32 and offset in the finished pack (after its 12-byte header) of each object not discarded. */
+  #indexEntries(): PackIndexEntry[] {
+    const entries: PackIndexEntry[] = [];
+    let removed = 0;
+    for (let o = 0; o < this.#starts.length; o++) {
+      const start = this.#starts[o]!;
+      if (this.#discarded.has(o)) {
+        removed += (this.#starts[o + 1] ?? this.#tempBytes) - start;
+        continue;
+      }
+      entries.push({ id: this.#ids!.subarray(o * 20, o * 20 + 20), crc: this.#crcs[o]!, offset: 12 + start - removed });
+    }
+    return entries;
   }
 
   /** The byte ranges of the temp stream that hold objects not discarded, in order. */

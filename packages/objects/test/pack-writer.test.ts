@@ -260,4 +260,34 @@ describe('PackWriter', function () {
       expect(() => writer.write('blob', Buffer.from('late'))).to.throw(TypeError);
     });
   });
+
+  describe('index option', () => {
+    /** Writes `objects` (the ordinals in `drop` discarded) with the index option; returns the writer's index and git index-pack's. */
+    const bothIndexes = async (objects: readonly Input[], drop: ReadonlySet<number>): Promise<{ ours: Buffer; git: Buffer; count: number }> => {
+      const writer = await PackWriter.create(path.join(packDir, 'indexed.pack'), { index: true });
+      for (const o of objects) if (!writer.write(o.type, o.content)) await writer.drain();
+      for (const o of drop) writer.discard(o);
+      const result = await writer.finish();
+      expect(indexPack(bare, result.path)).to.equal(result.checksum);
+      return { ours: result.index!, git: fs.readFileSync(result.path.replace(/\.pack$/, '.idx')), count: result.count };
+    };
+
+    it('gives the very index git index-pack writes for the same pack', async () => {
+      const { ours, git: theirs, count } = await bothIndexes(sampleObjects(), new Set());
+      expect(count).to.be.above(200);
+      expect(ours.equals(theirs)).to.equal(true);
+    });
+
+    it('gives the index git writes when objects were discarded, staged and large ones alike', async () => {
+      const big = randomBytes(3_000_000);
+      const objects = [...sampleObjects().slice(0, 30), { id: hashObject('blob', big), type: 'blob' as const, content: big }, ...sampleObjects().slice(30, 60)];
+      const { ours, git: theirs } = await bothIndexes(objects, new Set([0, 7, 30, objects.length - 1]));
+      expect(ours.equals(theirs)).to.equal(true);
+    });
+
+    it('gives no index without the option', async () => {
+      const result = await writePack(path.join(packDir, 'plain.pack'), sampleObjects().slice(0, 5));
+      expect((result as { index?: Buffer }).index).to.equal(undefined);
+    });
+  });
 });

@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// The 1-commit incremental fetch alone (issue 14): one upstream served through gitgate (a child process,
+// coalescing off) and through stock `git http-backend`; after one untimed clone of each, `--runs` times:
+// upstream gets one commit, then a timed `git fetch` of heads and tags on each side (alternating which
+// goes first), checked to move by exactly that commit. Prints the medians, their ratio, the gateway's
+// sync of each fetch by phase (its `sync phase` debug lines) and the load average.
+//
+//   node scripts/bench-fetch.mjs [<repo-path> | --repo git|<repo-path>] [--repo-source URL|PATH]
+//                                [--objects 50000] [--seed bench] [--runs 5] [--state DIR] [--json] [--keep]
+//
+// `--state DIR` keeps the served copy, the gateway's data directory and both clones in DIR: a later run
+// with the same DIR skips the first sync and the clones (git/git's first sync takes minutes).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gitOk, gitText } from './lib/bench-git.mjs';
+import { startHttpBackend } from './lib/http-backend-server.mjs';
+import { spawnGatewayChild } from './lib/gateway-child.mjs';
+import { BENCH_REPO_OPTIONS, GIT_GIT_SOURCE, bareCopy, cachedBenchRepo, cachedGitRepo } from './lib/bench-repo-cache.mjs';
+import { median, table } from './lib/bench-report.mjs';
+import { benchArgs, benchSession, integerOption } from './lib/bench-session.mjs';
+import { advanceByCommitTree, timedFetch } from './lib/bench-advance.mjs';
+
+const USAGE = 'usage: node scripts/bench-fetch.mjs [<repo-path> | --repo git|<repo-path>] [--repo-source URL|PATH] [--objects N] [--seed TEXT] [--runs N] [--state DIR] [--keep] [--json]';
+const { values: opt, positionals } = benchArgs(USAGE, {
+  ...BENCH_REPO_OPTIONS,
+  runs: { type: 'string', default: '5' },
+  repo: { type: 'string' },
+  'repo-source': { type: 'string' },
+  state: { type: 'string' },
+}, { allowPositionals: true });
+const runs = integerOption(opt.runs, '--runs', 1);
+const repoArg = opt.repo ?? positionals[0];
+const say = (msg) => process.stderr.write(`bench-fetch: ${msg}\n`);
+const { work, atEnd, run } = benchSession({ prefix: 'gitgate-bench-fetch-', keep: opt.keep, say });
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** The upstream to copy and how to add one commit to the copy. */
+async function source() {
+  if (repoArg) {
+    const given = repoArg === 'git'
+      ? (await cachedGitRepo({ source: opt['repo-source'] ?? process.env.GITGATE_BENCH_GIT_SOURCE ?? GIT_GIT_SOURCE, say })).gitDir
+      : resolve(repoArg);
+    return { gitDir: await gitText(['-C', given, 'rev-parse', '--absolute-git-dir']), advance: advanceByCommitTree };
+  }
+  const bench = await cachedBenchRepo({ objects: integerOption(opt.objects, '--objects', 100), seed: opt.seed, say });
+  const { advanceBenchRepo } = await import('../fixtures/bench-repo.mjs');
+  return { gitDir: bench.gitDir, advance: async (dir) => ({ ...(await advanceBenchRepo(dir)), branch: 'refs/heads/main' }) };
+}
+
+/** Served copy, gateway data dir and both clones under `dir`; made (first sync and clones) unless there already. */
+async function prepare(dir, src, gwUrl, hbUrl) {
+  const paths = { upstream: join(dir, 'serve', 'repo.git'), gw: join(dir, 'clone-gitgate.git'), hb: join(dir, 'clone-http-backend.git') };
+  if (existsSync(join(dir, 'ready'))) {
+    say(`reusing ${dir}`);
+    return paths;
+  }
+  await bareCopy(src.gitDir, paths.upstream);
+  let t = Date.now();
+  await gitOk(['-c', 'protocol.version=2', 'clone', '--bare', '-q', gwUrl, paths.gw]);
+  say(`gitgate first clone (with its first sync) ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  t = Date.now();
+  await gitOk(['-c', 'protocol.version=2', 'clone', '--bare', '-q', hbUrl, paths.hb]);
+  say(`http-backend first clone ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  writeFileSync(join(dir, 'ready'), '');
+  return paths;
+}
+
+async function main() {
+  const src = await source();
+  const dir = opt.state ? resolve(opt.state) : join(work, 'state');
+  mkdirSync(join(dir, 'serve'), { recursive: true });
+  const hb = await startHttpBackend({ projectRoot: join(dir, 'serve') });
+  atEnd(() => hb.close());
+  const child = spawnGatewayChild();
+  atEnd(() => child.kill());
+  const base = await child.start({ port: 0, dataDir: join(dir, 'data'), auth: { mode: 'none' }, coalesceMs: 0, repos: [{ name: 'repo', upstream: { url: join(dir, 'serve', 'repo.git') } }] });
+  const paths = await prepare(dir, src, `${base}/repo.git`, `${hb.url}/repo.git`);
+  // Whatever the clones' remotes were, they now point at this run's servers.
+  await gitOk(['--git-dir', paths.gw, 'remote', 'set-url', 'origin', `${base}/repo.git`]);
+  await gitOk(['--git-dir', paths.hb, 'remote', 'set-url', 'origin', `${hb.url}/repo.git`]);
+  // One up-to-date fetch each first: the gateway's restart sync and both sides' caches are then warm.
+  await timedFetch(paths.gw);
+  await timedFetch(paths.hb);
+  const loadBefore = load();
+  const res = { gitgate: [], httpBackend: [], phases: [], syncs: [] };
+  for (let i = 0; i < runs; i++) {
+    const { branch } = await src.advance(paths.upstream, `${Date.now()}-${i}`);
+    const before = await gitText(['--git-dir', paths.gw, 'rev-parse', branch]);
+    const t0 = Date.now();
+    const sides = [['gitgate', paths.gw], ['httpBackend', paths.hb]];
+    for (const [name, clone] of i % 2 === 0 ? sides : sides.reverse()) res[name].push(await timedFetch(clone));
+    const phases = child.logs.filter((l) => l.t >= t0 && l.msg === 'sync phase').map((l) => l.meta);
+    res.phases.push(Object.fromEntries(phases.map((p) => [p.phase, p.ms])));
+    res.syncs.push(child.logs.filter((l) => l.t >= t0 && l.msg === 'sync finished').map((l) => l.meta).pop() ?? null);
+    if ((await gitText(['--git-dir', paths.gw, 'rev-parse', `${branch}^`])) !== before) throw new Error('gitgate clone did not receive exactly one new commit');
+    if ((await gitText(['--git-dir', paths.hb, 'rev-parse', branch])) !== (await gitText(['--git-dir', paths.upstream, 'rev-parse', branch]))) throw new Error('http-backend clone did not receive the new commit');
+  }
+  await child.exit();
+  res.load = { before: loadBefore, after: load() };
+  if (opt.json) {
+    process.stdout.write(JSON.stringify(res, null, 2) + '\n');
+    return;
+  }
+  const g = median(res.gitgate);
+  const h = median(res.httpBackend);
+  const names = [...new Set(res.phases.flatMap((p) => Object.keys(p)))];
+  process.stdout.write([
+    `1-commit fetch, median of ${runs}: gitgate ${(g / 1000).toFixed(3)} s, http-backend ${(h / 1000).toFixed(3)} s, ${(g / h).toFixed(2)}×`,
+    `runs (ms): gitgate ${res.gitgate.map(Math.round).join(', ')}; http-backend ${res.httpBackend.map(Math.round).join(', ')}`,
+    `syncs: ${res.syncs.map((s) => (s ? `${s.objects} objects in ${s.ms} ms` : 'none')).join('; ')}`,
+    `load average before ${res.load.before}, after ${res.load.after}`,
+    '',
+    table(['phase', 'median ms', 'runs (ms)'], names.map((n) => {
+      const xs = res.phases.map((p) => p[n]).filter((x) => x !== undefined);
+      return [n, median(xs), xs.join(', ')];
+    })),
+    '',
+  ].join('\n'));
+}
+
+await run(main);
