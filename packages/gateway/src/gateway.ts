@@ -71,6 +71,8 @@ export interface GatewayOptions {
   coalesceMs?: number;
   /** How long upstream may take to answer a fetch before the sync fails (ms; ls-remote: at most 30 s). Default 300 s. */
   upstreamTimeoutMs?: number;
+  /** Threads scanning blobs in a large sync (RepoMirrorOptions.scanWorkers; default min(cores, 4); 0 or 1: none). */
+  scanWorkers?: number;
   /**
    * Syncs run ahead of clones: `onStart` brings every repository up to date right after listening (and
    * each repository a reload adds), `intervalMs` again on that period (0: only when a clone asks). They
@@ -152,7 +154,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
   const repoSet = new RepoSet(opts.repos, (r) => new RepoMirror({
     name: r.name, source: r.upstream, dir: dataDir.repoDir(r.name),
     idMap, vault, scanner: r.scanner ?? scanner, logger: log, coalesceMs: opts.coalesceMs, allowUnscannable: r.allowUnscannable,
-    upstreamTimeouts: opts.upstreamTimeoutMs === undefined ? undefined : { fetchMs: opts.upstreamTimeoutMs },
+    upstreamTimeouts: opts.upstreamTimeoutMs === undefined ? undefined : { fetchMs: opts.upstreamTimeoutMs }, scanWorkers: opts.scanWorkers,
   }));
   const repos = repoSet.mirrors;
   for (const r of opts.repos) logRepoPolicy(log, r, scanner);

@@ -1,0 +1,100 @@
+// `node scripts/bench.mjs --scan-workers 1,2,4`: the cold sync once per scan-thread count (issue 14).
+// Per count: a fresh gateway child and data dir, one `ls-remote` (its advertisement waits for the whole
+// cold sync), the sync's stages from the gateway's `sync phase` log with the CPU of the gateway's process
+// tree (threads included), then one clone right after the sync, while the background full repack runs,
+// with the peak RSS of the gateway's git children meanwhile. The served refs must be identical for
+// every count (the rewrite does not depend on it).
+import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { gitOk } from './bench-git.mjs';
+import { spawnGatewayChild } from './gateway-child.mjs';
+import { sampleTree, cpuBetween } from './proc-sampler.mjs';
+import { table } from './bench-report.mjs';
+
+const STAGES = ['pass 1 scan', 'plan', 'pass 2 rewrite'];
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** One count: cold sync by stage, the clone after it, the repack competing with it. */
+async function measureCount({ upstream, count, work, say, children }) {
+  const repoName = 'bench/scan';
+  const dataDir = join(work, `scan-workers-${count}`);
+  // One token key for every count (the first one's), so the served ids can be compared.
+  const key = join(work, 'scan-workers.key');
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    copyFileSync(key, join(dataDir, 'gitgate.key'));
+    chmodSync(join(dataDir, 'gitgate.key'), 0o600);
+  } catch {
+    /* the first count creates it */
+  }
+  const child = spawnGatewayChild();
+  children.add(child);
+  const sampler = sampleTree(child.pid);
+  try {
+    const base = await child.start({ port: 0, dataDir, auth: { mode: 'none' }, coalesceMs: 60_000, scanWorkers: count, repos: [{ name: repoName, upstream: { url: upstream } }] });
+    const url = `${base}/${repoName}.git`;
+    const loadBefore = load();
+    const t0 = Date.now();
+    const refs = (await gitOk(['-c', 'protocol.version=2', 'ls-remote', url])).stdout;
+    const sync = await child.lastSync(repoName);
+    copyFileSync(join(dataDir, 'gitgate.key'), key);
+    sampler.mark('clone after sync');
+    const cloneDir = join(work, `scan-workers-${count}-clone`);
+    const clone = await gitOk(['-c', 'protocol.version=2', 'clone', '--bare', '-q', url, cloneDir]);
+    rmSync(cloneDir, { recursive: true, force: true });
+    sampler.mark('rest');
+    // Closing waits for the background repack; its lifetime and peak come from the samples.
+    await child.stop();
+    const samples = sampler.stop();
+    const stages = child.logs.filter((l) => l.t >= t0 && l.msg === 'sync phase').map((l) => {
+      const cpuMs = cpuBetween(samples.cpu, l.t - l.meta.ms, l.t);
+      return { phase: l.meta.phase, objects: l.meta.objects, ms: l.meta.ms, cpuMs, cores: cpuMs === null || l.meta.ms === 0 ? null : cpuMs / l.meta.ms };
+    });
+    const syncMs = sync?.ms ?? null;
+    const syncCpu = syncMs === null ? null : cpuBetween(samples.cpu, t0, t0 + syncMs);
+    const during = samples.phases.find((p) => p.label === 'clone after sync');
+    const repacks = samples.phases.flatMap((p) => p.descendants).filter((d) => / repack /.test(` ${d.cmd} `) || d.cmd.includes('pack-objects') && d.cmd.includes('--all'));
+    const result = {
+      count, loadBefore, loadAfter: load(), refs, objects: sync?.objects ?? null, syncMs, syncCores: syncCpu === null || !syncMs ? null : syncCpu / syncMs, stages,
+      cloneAfterMs: clone.ms, cloneAfterPeakChildrenKb: during?.peakChildrenKb ?? null, repackPeakKb: Math.max(0, ...repacks.map((d) => d.hwmKb)),
+    };
+    say(`[scan workers ${count}] sync ${(syncMs / 1000).toFixed(2)} s, clone right after ${(clone.ms / 1000).toFixed(2)} s (load ${result.loadAfter})`);
+    return result;
+  } finally {
+    await child.exit();
+    children.delete(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs every count in turn; throws when two counts serve different refs. */
+export async function measureScanWorkers({ upstream, counts, work, say, children }) {
+  const results = [];
+  for (const count of counts) results.push(await measureCount({ upstream, count, work, say, children }));
+  const differing = results.filter((r) => r.refs !== results[0].refs);
+  if (differing.length > 0) throw new Error(`scan workers ${differing.map((r) => r.count).join(', ')} served other refs than ${results[0].count}`);
+  return results;
+}
+
+/** The worker-count table, one row per count. */
+export function printScanWorkers(results, p) {
+  const sec = (ms) => (ms === null || ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
+  const rate = (objects, ms) => (objects === null || !ms ? '—' : Math.round((objects * 1000) / ms).toLocaleString('en-US'));
+  const mib = (kb) => (kb === null ? '—' : `${Math.round(kb / 1024)} MiB`);
+  const head = ['scan workers'];
+  for (const s of STAGES) head.push(`${s} wall`, 'objects/s', 'cores');
+  head.push('whole sync', 'cores', 'clone right after', 'git children peak', 'load before / after');
+  const body = results.map((r) => {
+    const row = [String(r.count)];
+    for (const name of STAGES) {
+      const s = r.stages.find((x) => x.phase === name);
+      row.push(sec(s?.ms), rate(s?.objects ?? null, s?.ms), s?.cores == null ? '—' : s.cores.toFixed(2));
+    }
+    row.push(sec(r.syncMs), r.syncCores === null ? '—' : r.syncCores.toFixed(2), sec(r.cloneAfterMs), mib(r.cloneAfterPeakChildrenKb), `${r.loadBefore} / ${r.loadAfter}`);
+    return row;
+  });
+  p(`scan workers (cold sync per count; ${results[0]?.objects ?? '?'} objects; served refs identical for every count):`);
+  p(table(head, body));
+  p(`background full repack: peak RSS ${results.map((r) => `${r.count}: ${mib(r.repackPeakKb)}`).join(', ')} (sampled)`);
+}
