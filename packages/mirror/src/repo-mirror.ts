@@ -363,6 +363,7 @@ export class RepoMirror {
       this.#log.debug('scanning on the main thread: the scanner was not made by createScanner', { repo: this.name });
       return undefined;
     }
+    this.#log.debug('scanning in threads', { repo: this.name, threads, objects });
     return { threads, scanner, module: this.#opts.scanWorkerModule };
   }
 
