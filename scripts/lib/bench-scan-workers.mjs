@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { gitOk } from './bench-git.mjs';
 import { spawnGatewayChild } from './gateway-child.mjs';
-import { sampleTree, cpuBetween } from './proc-sampler.mjs';
+import { sampleTree, cpuBetween, mainThreadCpuMs } from './proc-sampler.mjs';
 import { table } from './bench-report.mjs';
 
 const STAGES = ['pass 1 scan', 'plan', 'pass 2 rewrite'];
@@ -31,6 +31,9 @@ async function measureCount({ upstream, count, work, say, children }) {
   const child = spawnGatewayChild();
   children.add(child);
   const sampler = sampleTree(child.pid);
+  // The main thread's own CPU, apart from the scan threads': the part of a stage no thread takes over.
+  const mainCpu = [];
+  const mainTimer = setInterval(() => mainCpu.push({ t: Date.now(), cpuMs: mainThreadCpuMs(child.pid) ?? 0 }), 25);
   try {
     const base = await child.start({ port: 0, dataDir, auth: { mode: 'none' }, coalesceMs: 60_000, scanWorkers: count, repos: [{ name: repoName, upstream: { url: upstream } }] });
     const url = `${base}/${repoName}.git`;
@@ -47,9 +50,11 @@ async function measureCount({ upstream, count, work, say, children }) {
     // Closing waits for the background repack; its lifetime and peak come from the samples.
     await child.stop();
     const samples = sampler.stop();
+    clearInterval(mainTimer);
     const stages = child.logs.filter((l) => l.t >= t0 && l.msg === 'sync phase').map((l) => {
       const cpuMs = cpuBetween(samples.cpu, l.t - l.meta.ms, l.t);
-      return { phase: l.meta.phase, objects: l.meta.objects, ms: l.meta.ms, cpuMs, cores: cpuMs === null || l.meta.ms === 0 ? null : cpuMs / l.meta.ms };
+      const mainMs = cpuBetween(mainCpu, l.t - l.meta.ms, l.t);
+      return { phase: l.meta.phase, objects: l.meta.objects, ms: l.meta.ms, cpuMs, mainMs, cores: cpuMs === null || l.meta.ms === 0 ? null : cpuMs / l.meta.ms };
     });
     const syncMs = sync?.ms ?? null;
     const syncCpu = syncMs === null ? null : cpuBetween(samples.cpu, t0, t0 + syncMs);
@@ -62,6 +67,7 @@ async function measureCount({ upstream, count, work, say, children }) {
     say(`[scan workers ${count}] sync ${(syncMs / 1000).toFixed(2)} s, clone right after ${(clone.ms / 1000).toFixed(2)} s (load ${result.loadAfter})`);
     return result;
   } finally {
+    clearInterval(mainTimer);
     await child.exit();
     children.delete(child);
     rmSync(dataDir, { recursive: true, force: true });
@@ -84,6 +90,7 @@ export function printScanWorkers(results, p) {
   const mib = (kb) => (kb === null ? '—' : `${Math.round(kb / 1024)} MiB`);
   const head = ['scan workers'];
   for (const s of STAGES) head.push(`${s} wall`, 'objects/s', 'cores');
+  head.push('pass 1 CPU (main thread)');
   head.push('whole sync', 'cores', 'clone right after', 'git children peak', 'load before / after');
   const body = results.map((r) => {
     const row = [String(r.count)];
@@ -91,10 +98,13 @@ export function printScanWorkers(results, p) {
       const s = r.stages.find((x) => x.phase === name);
       row.push(sec(s?.ms), rate(s?.objects ?? null, s?.ms), s?.cores == null ? '—' : s.cores.toFixed(2));
     }
+    const scan = r.stages.find((x) => x.phase === STAGES[0]);
+    row.push(`${sec(scan?.cpuMs)} (${sec(scan?.mainMs)})`);
     row.push(sec(r.syncMs), r.syncCores === null ? '—' : r.syncCores.toFixed(2), sec(r.cloneAfterMs), mib(r.cloneAfterPeakChildrenKb), `${r.loadBefore} / ${r.loadAfter}`);
     return row;
   });
   p(`scan workers (cold sync per count; ${results[0]?.objects ?? '?'} objects; served refs identical for every count):`);
   p(table(head, body));
+  p('cores = CPU of the gateway\'s process tree (its threads and git children) / wall; pass 1 CPU likewise, with the main thread\'s alone in parentheses');
   p(`background full repack: peak RSS ${results.map((r) => `${r.count}: ${mib(r.repackPeakKb)}`).join(', ')} (sampled)`);
 }
