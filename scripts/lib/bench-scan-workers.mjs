@@ -4,7 +4,7 @@
 // tree (threads included), then one clone right after the sync, while the background full repack runs,
 // with the peak RSS of the gateway's git children meanwhile. The served refs must be identical for
 // every count (the rewrite does not depend on it).
-import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { gitOk } from './bench-git.mjs';
@@ -15,8 +15,39 @@ import { table } from './bench-report.mjs';
 const STAGES = ['pass 1 scan', 'plan', 'pass 2 rewrite'];
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
-/** One count: cold sync by stage, the clone after it, the repack competing with it. */
-async function measureCount({ upstream, count, work, say, children }) {
+/**
+ * Stops the background full repack the gateway `pid` runs (SIGTERM to each `git repack` below it), so a
+ * sync-only run does not wait for it; the gateway logs the repack as failed and closes.
+ */
+function stopFullRepack(pid) {
+  const parent = (p) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'latin1');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return 0;
+    }
+  };
+  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    let cmd = '';
+    try {
+      cmd = readFileSync(`/proc/${name}/cmdline`, 'latin1').split('\0').join(' ');
+    } catch {
+      continue;
+    }
+    if (!cmd.includes(' repack ') || !cmd.includes(' -f')) continue;
+    for (let p = parent(Number(name)), hops = 0; p > 1 && hops < 8; p = parent(p), hops++) {
+      if (p === pid) {
+        // The runner starts git in its own process group: its pack-objects goes with it.
+        process.kill(-Number(name), 'SIGTERM');
+        break;
+      }
+    }
+  }
+}
+
+/** One count: cold sync by stage, the clone after it (unless syncOnly), the repack competing with it. */
+async function measureCount({ upstream, count, work, say, children, syncOnly }) {
   const repoName = 'bench/scan';
   const dataDir = join(work, `scan-workers-${count}`);
   // One token key for every count (the first one's), so the served ids can be compared.
@@ -44,8 +75,9 @@ async function measureCount({ upstream, count, work, say, children }) {
     copyFileSync(join(dataDir, 'gitgate.key'), key);
     sampler.mark('clone after sync');
     const cloneDir = join(work, `scan-workers-${count}-clone`);
-    const clone = await gitOk(['-c', 'protocol.version=2', 'clone', '--bare', '-q', url, cloneDir]);
+    const clone = syncOnly ? { ms: null } : await gitOk(['-c', 'protocol.version=2', 'clone', '--bare', '-q', url, cloneDir]);
     rmSync(cloneDir, { recursive: true, force: true });
+    if (syncOnly) stopFullRepack(child.pid);
     sampler.mark('rest');
     // Closing waits for the background repack; its lifetime and peak come from the samples.
     await child.stop();
@@ -64,7 +96,7 @@ async function measureCount({ upstream, count, work, say, children }) {
       count, loadBefore, loadAfter: load(), refs, objects: sync?.objects ?? null, syncMs, syncCores: syncCpu === null || !syncMs ? null : syncCpu / syncMs, stages,
       cloneAfterMs: clone.ms, cloneAfterPeakChildrenKb: during?.peakChildrenKb ?? null, repackPeakKb: Math.max(0, ...repacks.map((d) => d.hwmKb)),
     };
-    say(`[scan workers ${count}] sync ${(syncMs / 1000).toFixed(2)} s, clone right after ${(clone.ms / 1000).toFixed(2)} s (load ${result.loadAfter})`);
+    say(`[scan workers ${count}] sync ${(syncMs / 1000).toFixed(2)} s, clone right after ${clone.ms === null ? 'not measured' : `${(clone.ms / 1000).toFixed(2)} s`} (load ${result.loadAfter})`);
     return result;
   } finally {
     clearInterval(mainTimer);
@@ -75,9 +107,9 @@ async function measureCount({ upstream, count, work, say, children }) {
 }
 
 /** Runs every count in turn; throws when two counts serve different refs. */
-export async function measureScanWorkers({ upstream, counts, work, say, children }) {
+export async function measureScanWorkers({ upstream, counts, work, say, children, syncOnly = false }) {
   const results = [];
-  for (const count of counts) results.push(await measureCount({ upstream, count, work, say, children }));
+  for (const count of counts) results.push(await measureCount({ upstream, count, work, say, children, syncOnly }));
   const differing = results.filter((r) => r.refs !== results[0].refs);
   if (differing.length > 0) throw new Error(`scan workers ${differing.map((r) => r.count).join(', ')} served other refs than ${results[0].count}`);
   return results;
