@@ -65,6 +65,7 @@ export class ScanPool {
   #failure: MirrorError | null = null;
   #closed = false;
   #nextId = 0;
+  #last = -1;
   // The job being filled.
   #buffer: SharedArrayBuffer | null = null;
   #view: Buffer | null = null;
@@ -119,12 +120,19 @@ export class ScanPool {
     this.#ends.push(this.#used);
   }
 
-  /** Sends the job being filled, if it holds any blob, to the thread with the fewest jobs. */
+  /** Sends the job being filled, if it holds any blob, to the thread with the fewest jobs (ties in turn). */
   flush(): void {
     if (this.#view === null || this.#indices.length === 0) return;
     this.#teach();
-    let worker = 0;
-    for (let i = 1; i < this.#workers.length; i++) if (this.#waiting[i]!.length < this.#waiting[worker]!.length) worker = i;
+    const n = this.#workers.length;
+    // Starting after the last thread used: results are taken oldest first, so the thread that just
+    // answered would otherwise win every tie and the others would idle.
+    let worker = (this.#last + 1) % n;
+    for (let k = 1; k < n; k++) {
+      const i = (this.#last + 1 + k) % n;
+      if (this.#waiting[i]!.length < this.#waiting[worker]!.length) worker = i;
+    }
+    this.#last = worker;
     const ends = Int32Array.from(this.#ends);
     const msg: ScanJob = { kind: 'scan', id: this.#nextId++, buffer: this.#buffer!, ends };
     const job: ScannedJob = { indices: this.#indices, bytes: this.#view.subarray(0, this.#used), ends, clean: new Uint8Array(0), knownSize: 0 };
