@@ -66,7 +66,7 @@ async function measureCount({ upstream, count, work, say, children, syncOnly }) 
   const mainCpu = [];
   const mainTimer = setInterval(() => mainCpu.push({ t: Date.now(), cpuMs: mainThreadCpuMs(child.pid) ?? 0 }), 25);
   try {
-    const base = await child.start({ port: 0, dataDir, auth: { mode: 'none' }, coalesceMs: 60_000, scanWorkers: count, repos: [{ name: repoName, upstream: { url: upstream } }] });
+    const base = await child.start({ port: 0, dataDir, auth: { mode: 'none' }, coalesceMs: 60_000, scanWorkers: count, scanWorkersMinObjects: 0, repos: [{ name: repoName, upstream: { url: upstream } }] });
     const url = `${base}/${repoName}.git`;
     const loadBefore = load();
     const t0 = Date.now();

@@ -73,6 +73,8 @@ export interface GatewayOptions {
   upstreamTimeoutMs?: number;
   /** Threads scanning blobs in a large sync (RepoMirrorOptions.scanWorkers; default min(cores, 4); 0 or 1: none). */
   scanWorkers?: number;
+  /** Syncs of fewer new objects scan on the main thread (RepoMirrorOptions.scanWorkersMinObjects; benchmarks set 0). */
+  scanWorkersMinObjects?: number;
   /**
    * Syncs run ahead of clones: `onStart` brings every repository up to date right after listening (and
    * each repository a reload adds), `intervalMs` again on that period (0: only when a clone asks). They
@@ -155,6 +157,7 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
     name: r.name, source: r.upstream, dir: dataDir.repoDir(r.name),
     idMap, vault, scanner: r.scanner ?? scanner, logger: log, coalesceMs: opts.coalesceMs, allowUnscannable: r.allowUnscannable,
     upstreamTimeouts: opts.upstreamTimeoutMs === undefined ? undefined : { fetchMs: opts.upstreamTimeoutMs }, scanWorkers: opts.scanWorkers,
+    scanWorkersMinObjects: opts.scanWorkersMinObjects,
   }));
   const repos = repoSet.mirrors;
   for (const r of opts.repos) logRepoPolicy(log, r, scanner);

@@ -79,14 +79,17 @@ export interface RepoMirrorOptions {
    * createScanner (its options build the threads' copies); the outcome does not depend on the count.
    */
   scanWorkers?: number;
-  /** Smaller syncs scan on the main thread: starting threads costs more than they save (default 2000). */
+  /**
+   * Smaller syncs scan on the main thread (default 100 000): a thread takes about 0.8 s of CPU to load
+   * and build its scanner, and saves some 10–20 µs of the main thread's time per object (docs/benchmarks.md).
+   */
   scanWorkersMinObjects?: number;
   /** The scan threads' module (default the built-in one); tests inject one that fails. */
   scanWorkerModule?: URL;
 }
 
 /** Default of RepoMirrorOptions.scanWorkersMinObjects. */
-const SCAN_WORKERS_MIN_OBJECTS = 2000;
+const SCAN_WORKERS_MIN_OBJECTS = 100_000;
 
 /** A release restores nothing: its objects were translated when the push was held. */
 const noTokens: PushContext['tokens'] = {
