@@ -27,9 +27,10 @@ import { BENCH_REPO_OPTIONS, GIT_GIT_SOURCE, bareCopy, cachedBenchRepo, cachedGi
 import { median, table } from './lib/bench-report.mjs';
 import { advanceByCommitTree, timedFetch } from './lib/bench-advance.mjs';
 import { benchArgs, benchSession, integerOption } from './lib/bench-session.mjs';
+import { measureScanWorkers, printScanWorkers } from './lib/bench-scan-workers.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const USAGE = `usage: node scripts/bench.mjs [<repo-path> | --repo git|<repo-path>] [--repo-source URL|PATH] [--objects N] [--seed TEXT] [--runs N] [--keep] [--json] [--cpu-prof] [--trace-git] [--no-small] [--medium N]`;
+const USAGE = `usage: node scripts/bench.mjs [<repo-path> | --repo git|<repo-path>] [--repo-source URL|PATH] [--objects N] [--seed TEXT] [--runs N] [--keep] [--json] [--cpu-prof] [--trace-git] [--no-small] [--medium N] [--scan-workers 1,2,4 [--sync-only]]`;
 
 // Targets of the product (docs/benchmarks.md): warm clone within 10% of stock git, cold clone no
 // slower than a filter-repo rewrite, and gateway memory that does not grow with repository size.
@@ -44,6 +45,8 @@ const { values: opt, positionals } = benchArgs(USAGE, {
   'no-small': { type: 'boolean', default: false },
   medium: { type: 'string' },
   'trace-git': { type: 'boolean', default: false },
+  'scan-workers': { type: 'string' },
+  'sync-only': { type: 'boolean', default: false },
 }, { allowPositionals: true });
 const objectsWanted = integerOption(opt.objects, '--objects', 100);
 const runs = integerOption(opt.runs, '--runs', 1);
@@ -503,6 +506,14 @@ async function main() {
     planted = secrets.length;
     const { advanceBenchRepo } = await import('../fixtures/bench-repo.mjs');
     advance = async () => ({ ...(await advanceBenchRepo(upstream)), branch: 'refs/heads/main' });
+  }
+  if (opt['scan-workers'] !== undefined) {
+    // Only the worker-count table: one cold sync per count, nothing else measured.
+    const counts = opt['scan-workers'].split(',').map((c) => integerOption(c, '--scan-workers', 0));
+    const results = await measureScanWorkers({ upstream, counts, work, say, children, syncOnly: opt['sync-only'] });
+    if (opt.json) process.stdout.write(JSON.stringify({ machine, source, scanWorkers: results.map(({ refs, ...r }) => r) }, null, 2) + '\n');
+    else printScanWorkers(results, (s = '') => process.stdout.write(s + '\n'));
+    return;
   }
   httpBackend = await startHttpBackend({ projectRoot: join(work, 'serve') });
   say(`git http-backend at ${httpBackend.url}`);

@@ -25,9 +25,9 @@ export function cpuOf(pid) {
 }
 
 /** Parent pid and CPU times (ms) of a process from /proc/<pid>/stat; null when it is gone. */
-function statOf(pid) {
+function statOf(pid, file = `/proc/${pid}/stat`) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const stat = readFileSync(file, 'latin1');
     // The command name is in parentheses and may hold spaces: the fields follow the last ')'. Fields 4
     // and 14-17 of proc(5) (ppid, utime, stime, cutime, cstime) sit at 1 and 11-14 once pid and comm are cut off.
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -36,6 +36,11 @@ function statOf(pid) {
   } catch {
     return null;
   }
+}
+
+/** CPU time (ms) the main thread of process `pid` has used so far (its other threads not counted), or null. */
+export function mainThreadCpuMs(pid) {
+  return statOf(pid, `/proc/${pid}/task/${pid}/stat`)?.selfMs ?? null;
 }
 
 /**

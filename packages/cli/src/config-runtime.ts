@@ -19,12 +19,12 @@ export function logSection(root: Record<string, unknown>, p: ConfigProblems): Co
   return cfg;
 }
 
-/** `sync: { coalesceMs, onStart, intervalSeconds, upstreamTimeoutSeconds? }` (default 2000, true, 0, runner's 300 s). */
+/** `sync: { coalesceMs, onStart, intervalSeconds, upstreamTimeoutSeconds?, scanWorkers? }` (default 2000, true, 0, runner's 300 s, min(cores, 4)). */
 export function syncSection(root: Record<string, unknown>, p: ConfigProblems): Config['sync'] {
   const cfg: Config['sync'] = { coalesceMs: 2000, onStart: true, intervalSeconds: 0 };
   const sync = p.obj(root.sync, 'sync');
   if (!sync) return cfg;
-  p.unknownKeys(sync, ['coalesceMs', 'onStart', 'intervalSeconds', 'upstreamTimeoutSeconds'], 'sync');
+  p.unknownKeys(sync, ['coalesceMs', 'onStart', 'intervalSeconds', 'upstreamTimeoutSeconds', 'scanWorkers'], 'sync');
   if (sync.coalesceMs !== undefined) {
     if (!Number.isInteger(sync.coalesceMs) || (sync.coalesceMs as number) < 0) p.push('sync.coalesceMs: must be a non-negative integer (milliseconds)');
     else cfg.coalesceMs = sync.coalesceMs as number;
@@ -42,6 +42,11 @@ export function syncSection(root: Record<string, unknown>, p: ConfigProblems): C
     const n = sync.upstreamTimeoutSeconds;
     if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 86400) p.push('sync.upstreamTimeoutSeconds: must be an integer from 1 to 86400 (one day)');
     else cfg.upstreamTimeoutSeconds = n as number;
+  }
+  if (sync.scanWorkers !== undefined) {
+    const n = sync.scanWorkers;
+    if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > 64) p.push('sync.scanWorkers: must be an integer from 0 (scan on the main thread) to 64');
+    else cfg.scanWorkers = n as number;
   }
   return cfg;
 }

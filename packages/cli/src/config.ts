@@ -86,7 +86,7 @@ export interface Config {
   /** Custom rules and allowlist entries added to the built-in scanner (they change the rule-set version). */
   scanner: { rules: Rule[]; allowlist: AllowlistEntry[] };
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'json' | 'text' };
-  sync: { coalesceMs: number; onStart: boolean; intervalSeconds: number; upstreamTimeoutSeconds?: number };
+  sync: { coalesceMs: number; onStart: boolean; intervalSeconds: number; upstreamTimeoutSeconds?: number; scanWorkers?: number };
   limits: { maxRequestBytes: number };
   /**
    * /metrics: with `listen` it is served on that address only; with `token` it asks for

@@ -58,6 +58,7 @@ async function serve(config: Config, file: string, tls?: { cert: string; key: st
     host: config.listen.host, port: config.listen.port, dataDir: config.dataDir, auth: config.auth, logger,
     coalesceMs: config.sync.coalesceMs, maxBodyBytes: config.limits.maxRequestBytes,
     upstreamTimeoutMs: config.sync.upstreamTimeoutSeconds === undefined ? undefined : config.sync.upstreamTimeoutSeconds * 1000,
+    scanWorkers: config.sync.scanWorkers,
     backgroundSync: { onStart: config.sync.onStart, intervalMs: config.sync.intervalSeconds * 1000 },
     ...await servedBy(config, logger),
     webhook: config.detokenize.webhook, tls, metrics: config.metrics,

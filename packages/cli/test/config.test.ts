@@ -246,6 +246,13 @@ describe('validateConfig', () => {
     }
   });
 
+  it('takes a scan thread count from 0 to 64 and refuses anything else', () => {
+    expect(validateConfig({ ...good(), sync: { scanWorkers: 0 } }, BASE).sync.scanWorkers).to.equal(0);
+    expect(validateConfig({ ...good(), sync: { scanWorkers: 4 } }, BASE).sync.scanWorkers).to.equal(4);
+    expect(validateConfig(good(), BASE).sync.scanWorkers).to.equal(undefined);
+    for (const bad of [-1, 2.5, 65, '4']) expect(problemsOf({ ...good(), sync: { scanWorkers: bad } })[0]).to.match(/^sync\.scanWorkers: /);
+  });
+
   it('reports a background sync setting that is not a boolean or a sane period', () => {
     expect(problemsOf({ ...good(), sync: { onStart: 'yes', intervalSeconds: 1.5 } }).map((p) => p.slice(0, p.indexOf(':'))))
       .to.have.members(['sync.onStart', 'sync.intervalSeconds']);

@@ -82,6 +82,10 @@ export interface GatewayOptions {
   coalesceMs?: number;
   /** How long upstream may take to answer a fetch before the sync fails (ms; ls-remote: at most 30 s). Default 300 s. */
   upstreamTimeoutMs?: number;
+  /** Threads scanning blobs in a large sync (RepoMirrorOptions.scanWorkers; default min(cores, 4); 0 or 1: none). */
+  scanWorkers?: number;
+  /** Syncs of fewer new objects scan on the main thread (RepoMirrorOptions.scanWorkersMinObjects; benchmarks set 0). */
+  scanWorkersMinObjects?: number;
   /**
    * Syncs run ahead of clones: `onStart` brings every repository up to date right after listening (and
    * each repository a reload adds), `intervalMs` again on that period (0: only when a clone asks). They
@@ -182,7 +186,8 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
   const repoSet = new RepoSet(opts.repos, (r) => new RepoMirror({
     name: r.name, source: r.upstream, dir: dataDir.repoDir(r.name),
     idMap, vault, scanner: r.scanner ?? scanner, logger: log, coalesceMs: opts.coalesceMs, allowUnscannable: r.allowUnscannable,
-    upstreamTimeouts: opts.upstreamTimeoutMs === undefined ? undefined : { fetchMs: opts.upstreamTimeoutMs }, syncLock,
+    upstreamTimeouts: opts.upstreamTimeoutMs === undefined ? undefined : { fetchMs: opts.upstreamTimeoutMs }, syncLock, scanWorkers: opts.scanWorkers,
+    scanWorkersMinObjects: opts.scanWorkersMinObjects,
   }));
   const repos = repoSet.mirrors;
   for (const r of opts.repos) logRepoPolicy(log, r, scanner);

@@ -9,6 +9,8 @@ export const mirrorErrors = {
   upstreamFailed: defineError('GITGATE_UPSTREAM_FAILED', 502, 'the upstream repository could not be read'),
   /** The rewrite of upstream objects into sanitized ones failed. */
   rewriteFailed: defineError('GITGATE_REWRITE_FAILED', 500, 'the rewrite failed'),
+  /** A thread scanning blobs for the rewrite failed or ended (the sync fails: nothing it read is served). */
+  scanWorkerFailed: defineError('GITGATE_SCAN_WORKER_FAILED', 500, 'a scan worker thread failed'),
   /** An object that does not parse as its type says. */
   badObject: defineError('GITGATE_BAD_OBJECT', 500, 'a malformed git object'),
   /** An `env:` or `file:` reference to an upstream credential that cannot be resolved. */

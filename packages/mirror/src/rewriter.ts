@@ -9,7 +9,7 @@
  * streams them again from git in that order and holds one commit's new trees at a time.
  */
 import { hashObject, type EntryKind, type ObjectType, type PackWriter } from '@gitgate/objects';
-import { globToRegExp, type KnownSecrets, type Scanner } from '@gitgate/scanner';
+import { globToRegExp, type KnownSecrets, type Scanner, type ScannerOptions } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
 import type { RawObject } from './cat-file-batch.js';
 import { ObjectTable } from './object-table.js';
@@ -25,6 +25,7 @@ import { IntList } from './int-list.js';
 import { OrderedReader } from './ordered-reader.js';
 import { KnownRecheck, holdsKnown } from './known-recheck.js';
 import { MirrorError, codes } from './errors.js';
+import { ScanPool, type ScannedJob } from './scan-pool.js';
 import { BlobVariants, DEFAULT_UNRECORDED, type BlobKey, type Variant } from './blob-variants.js';
 
 export { withheldBlob };
@@ -84,6 +85,11 @@ export interface RewriteInput {
    * default form, with the kinds that would (`RewriteOutput.kindSensitive` of those syncs); absent: none.
    */
   kindSensitive?(ids: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /**
+   * Scan the blobs of pass 1 in this many threads (scan-pool.ts) built from `scanner` (the options
+   * `input.scanner`, before known secrets, was created with); the outcome is the same as without.
+   */
+  scanThreads?: { threads: number; scanner: Readonly<ScannerOptions>; module?: URL };
 }
 
 export interface RewriteOutput {
@@ -130,7 +136,16 @@ const LOOKUP_BATCH = 500;
  */
 export async function rewrite(input: RewriteInput): Promise<RewriteOutput> {
   const run = new RewriteRun(input);
-  const graph = await run.scanPass();
+  const threads = input.scanThreads;
+  const pool = threads === undefined ? null : await ScanPool.start({
+    threads: threads.threads, scanner: threads.scanner, known: input.known ?? null, rulesetVersion: input.scanner.rulesetVersion, module: threads.module,
+  });
+  let graph: RewriteGraph;
+  try {
+    graph = await run.scanPass(pool);
+  } finally {
+    await pool?.close();
+  }
   input.onPassEnd?.('scan', input.objects.size);
   await run.recheckKnown();
   await run.lookUpOutside();
@@ -204,9 +219,10 @@ class RewriteRun {
    * per commit: its parents (for the order of pass 2) and root trees; per tree: its child trees; per
    * tag: its target, all as table indices. Ids outside the table go to `outside`. Objects are views
    * into the pipe's chunks: nothing below keeps one (tokenize copies what it takes; the pack deflates
-   * or queues its own buffers).
+   * or queues its own buffers). With a pool, blobs are copied to its threads and settled here, in table
+   * order, as their answers come back (#settleJob).
    */
-  async scanPass(): Promise<RewriteGraph> {
+  async scanPass(pool: ScanPool | null): Promise<RewriteGraph> {
     const table = this.#table;
     const total = table.size;
     const graph: RewriteGraph = {
@@ -221,14 +237,19 @@ class RewriteRun {
         if (table.indexOf(obj.id) !== index) throw new MirrorError(codes.gitOutput, `git cat-file returned ${obj.id} for ${table.id(index)}`);
         table.setType(index, obj.type);
         this.#stats.objects++;
-        if (obj.type === 'blob') await this.#settleBlob(index, obj.content);
-        else if (obj.type === 'tree') this.#collectTree(graph, obj);
+        if (obj.type === 'blob' && pool === null) await this.#settleBlob(index, obj.content);
+        else if (obj.type === 'blob') {
+          pool!.add(index, obj.content);
+          if (pool!.full) await this.#settleJob(await pool!.next());
+        } else if (obj.type === 'tree') this.#collectTree(graph, obj);
         else if (obj.type === 'commit') this.#collectCommit(graph, index, obj);
         else this.#collectTag(graph, index, obj);
         graph.edgeStart[index + 1] = graph.edges.length;
         if (++seen % step === 0) this.#input.onProgress?.({ phase: 'scanning', done: seen, total });
       }
     }
+    pool?.flush();
+    while (pool !== null && pool.pending > 0) await this.#settleJob(await pool.next());
     graph.parentStart.push(graph.parents.length);
     if (seen !== total) throw new MirrorError(codes.gitOutput, `git cat-file returned ${seen} of ${total} objects`);
     return graph;
@@ -248,6 +269,34 @@ class RewriteRun {
     this.#carries(this.#emit(index, 'blob', r.content), r.secrets);
     if (r.secrets.length > 0) this.#blobSecrets.set(index, r.secrets);
     await this.#settlePack();
+  }
+
+  /**
+   * The blobs of a pool's job, in order: a clean one (the thread's scanner found nothing, and it holds
+   * no value learned since the thread's copy of the known values) is settled as unchanged; any other is
+   * settled here from its bytes, so every token and rewritten byte comes from this thread, in table order.
+   */
+  async #settleJob(job: ScannedJob): Promise<void> {
+    let start = 0;
+    for (let i = 0; i < job.indices.length; i++) {
+      const end = job.ends[i]!;
+      const content = job.bytes.subarray(start, end);
+      start = end;
+      const index = job.indices[i]!;
+      if (job.clean[i] === 1 && !this.#holdsLearned(job.knownSize, content)) {
+        this.#recheck?.settling(index);
+        this.#stats.blobsScanned++;
+        this.#stats.bytesScanned += content.length;
+      } else {
+        await this.#settleBlob(index, content);
+      }
+    }
+  }
+
+  /** Whether `content` holds a known value with index ≥ `from` (learned after a thread's copy was made). */
+  #holdsLearned(from: number, content: Buffer): boolean {
+    const recheck = this.#recheck;
+    return recheck !== null && recheck.known.size > from && holdsKnown(this.#input.scanner, recheck.known, from, content);
   }
 
   /**

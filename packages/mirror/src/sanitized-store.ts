@@ -4,6 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { constants, setPriority } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { git, gitConfigEnv, type GitExit } from '@gitgate/git';
@@ -48,6 +49,14 @@ const SANITIZED_CONFIG: [string, string][] = [
  * config file edited by hand) still serves exactly what the gateway advertises.
  */
 const SERVING_ENV: Readonly<Record<string, string>> = gitConfigEnv(SERVING_CONFIG);
+
+/**
+ * A full repack beside live clones: one delta thread (git's default is one per core), window memory and
+ * the delta cache bounded (git/git's unbounded `repack -a -d -f` peaked at 2.4 GiB).
+ */
+const GENTLE_REPACK_ENV: Readonly<Record<string, string>> = gitConfigEnv([
+  ['pack.threads', '1'], ['pack.windowMemory', '256m'], ['pack.deltaCacheSize', '64m'],
+]);
 const SERVING_ENV_V2: Readonly<Record<string, string>> = { ...SERVING_ENV, GIT_PROTOCOL: 'version=2' };
 
 /** A running `git upload-pack` on the store: its output (read it: it is not drained), how it ended, a stop. */
@@ -238,11 +247,27 @@ export class SanitizedStore {
 
   /**
    * Repacks everything into one pack with a bitmap, for fast serving. `full` recomputes every delta
-   * (-f): slower, but the rewritten objects, written undeltified, get deltas too.
+   * (-f): slower, but the rewritten objects, written undeltified, get deltas too (a quick repack reuses
+   * them whole: 11.8 against 9.1 MB on the 50k-object bench repository). A full repack runs beside the
+   * clones it serves, so it is made not to compete with them: one delta thread, bounded window memory
+   * and delta cache, and the lowest CPU priority.
    */
   async repack(opts: { full?: boolean } = {}): Promise<void> {
+    const cmd = git('repack', '-a', '-d', '-q', '--write-bitmap-index', ...(opts.full ? ['-f'] : []));
     // No timeout: a full repack of a large store takes as long as it takes, off the request path.
-    await git('repack', '-a', '-d', '-q', '--write-bitmap-index', ...(opts.full ? ['-f'] : [])).run({ gitDir: this.gitDir, timeoutMs: 0 });
+    if (!opts.full) {
+      await cmd.run({ gitDir: this.gitDir, timeoutMs: 0 });
+      return;
+    }
+    const proc = cmd.start({ gitDir: this.gitDir, timeoutMs: 0, input: '', env: GENTLE_REPACK_ENV });
+    proc.stdout.resume();
+    try {
+      // pack-objects, started by repack a moment later, inherits the priority.
+      if (proc.pid !== undefined) setPriority(proc.pid, constants.priority.PRIORITY_LOW);
+    } catch {
+      /* a lower priority is a courtesy: without it the repack still runs */
+    }
+    await proc.done();
   }
 
   /** Deletes the whole store (used when the rule set or key changes and every id must be recomputed). */

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MirrorError, SanitizedStore } from '../src/index.js';
-import { removeDir, tempDir } from './helpers.js';
+import { git, hasObject, removeDir, tempDir } from './helpers.js';
 
 describe('SanitizedStore', function () {
   this.timeout(30_000);
@@ -11,6 +11,26 @@ describe('SanitizedStore', function () {
 
   beforeEach(() => { dir = tempDir(); });
   afterEach(() => { removeDir(dir); });
+
+  it('leaves one pack with a bitmap holding every object after a full repack', async () => {
+    const store = new SanitizedStore(path.join(dir, 'sanitized.git'));
+    await store.init();
+    const tips: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const blob = git(store.gitDir, ['hash-object', '-w', '--stdin'], `file ${i}\n`).toString().trim();
+      const tree = git(store.gitDir, ['mktree'], `100644 blob ${blob}\tf${i}.txt\n`).toString().trim();
+      tips.push(git(store.gitDir, ['-c', 'user.name=Ada', '-c', 'user.email=ada@example.test', 'commit-tree', tree, '-m', `c${i}`, ...(i > 0 ? ['-p', tips[i - 1]!] : [])]).toString().trim());
+      // A pack per commit, as several syncs leave them.
+      git(store.gitDir, ['update-ref', 'refs/heads/main', tips[i]!]);
+      git(store.gitDir, ['repack', '-q', '--no-write-bitmap-index']);
+    }
+    expect(store.packCount()).to.be.greaterThan(1);
+    await store.repack({ full: true });
+    const packDir = path.join(store.gitDir, 'objects', 'pack');
+    expect(store.packCount()).to.equal(1);
+    expect(fs.readdirSync(packDir).filter((f) => f.endsWith('.bitmap'))).to.have.length(1);
+    for (const id of tips) expect(hasObject(store.gitDir, id)).to.equal(true);
+  });
 
   it('creates a bare repository without alternates', async () => {
     const store = new SanitizedStore(path.join(dir, 'sanitized.git'));

@@ -2,7 +2,7 @@
 export { ScannerError, codes } from './errors.js';
 export type { ScannerErrorCode } from './errors.js';
 export type { AllowlistEntry, Confidence, DecodedCheck, Finding, Rule, ScanHint } from './rule.js';
-export { createScanner, DEFAULT_MAX_BYTES, DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_OVERLAP, DEFAULT_MAX_DECODE_DEPTH } from './scanner.js';
+export { createScanner, scannerOptionsOf, DEFAULT_MAX_BYTES, DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_OVERLAP, DEFAULT_MAX_DECODE_DEPTH } from './scanner.js';
 export type { Scanner, ScannerOptions } from './scanner.js';
 export { defaultRules, ruleFamilies } from './default-rules.js';
 export { builtinDetectors } from './detectors.js';

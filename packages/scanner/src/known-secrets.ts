@@ -110,6 +110,16 @@ export class KnownSecrets {
     return this.#values.length;
   }
 
+  /**
+   * The values with index ≥ `fromIndex`, in index order: `learn`ing them in that order into a
+   * KnownSecrets that holds the values below `fromIndex` gives it the same indices (another thread's copy).
+   */
+  entriesFrom(fromIndex: number): { type: string; secret: Buffer }[] {
+    const out: { type: string; secret: Buffer }[] = [];
+    for (let i = Math.max(0, fromIndex); i < this.#values.length; i++) out.push({ type: this.#types[i]!, secret: this.#values[i]! });
+    return out;
+  }
+
   /** The type a known value is tokenized as, or undefined. */
   typeOf(secret: Uint8Array): string | undefined {
     const i = this.#index.get(Buffer.from(secret.buffer, secret.byteOffset, secret.length).toString('latin1'));

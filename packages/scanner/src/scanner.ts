@@ -106,7 +106,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const engine = new ScanEngine(rules, options.allowlist ?? [], settings, builtinDetectorList);
   const version = rulesetVersion(rules, options.allowlist ?? [], settings);
 
-  return {
+  const scanner: Scanner = {
     rulesetVersion: version,
     rules,
     detectors: builtinDetectors,
@@ -130,6 +130,21 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     conditional: (finding: Finding) => engine.conditional(finding),
     nameClass: (name: string) => engine.nameClass(name),
   };
+  made.set(scanner, Object.freeze({ ...options }));
+  return scanner;
+}
+
+// The options each scanner of createScanner was made with, by the very object it returned.
+const made = new WeakMap<Scanner, Readonly<ScannerOptions>>();
+
+/**
+ * The options `scanner` was created with, when it is exactly an object `createScanner` returned (a
+ * wrapper such as `withKnownSecrets` gives undefined: its behaviour is not in the options). Another
+ * thread builds an identical scanner from them (rules and allowlists are data: they survive
+ * structured cloning).
+ */
+export function scannerOptionsOf(scanner: Scanner): Readonly<ScannerOptions> | undefined {
+  return made.get(scanner);
 }
 
 /** A plain Uint8Array viewed, not copied, as a Buffer (toString('latin1') is Buffer-only). */

@@ -42,6 +42,22 @@ describe('known secrets', () => {
     });
   });
 
+  describe('entriesFrom', () => {
+    it('lists the values from an index in index order, so learning them into a copy gives the same finds', () => {
+      const [a, b, c] = [value(), value(), value()];
+      const known = new KnownSecrets([{ type: 'generic-secret', secret: Buffer.from(a) }]);
+      known.learn('password', Buffer.from(b));
+      known.learn('api-key', Buffer.from(c));
+      expect(known.entriesFrom(1).map((e) => [e.type, e.secret.toString()])).to.deep.equal([['password', b], ['api-key', c]]);
+      const copy = new KnownSecrets();
+      for (const e of known.entriesFrom(0)) copy.learn(e.type, e.secret);
+      const text = Buffer.from(`${c} and ${a}, then ${b}\n`);
+      expect(copy.size).to.equal(3);
+      expect(spans(copy.find(text, 1))).to.deep.equal(spans(known.find(text, 1)));
+      expect(spans(known.find(text, 1))).to.have.length(2);
+    });
+  });
+
   describe('find', () => {
     it('finds every exact occurrence with the vault type', () => {
       const v = value();

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createScanner, defaultRules, ruleFamilies, ScannerError, type Rule } from '../src/index.js';
+import { createScanner, defaultRules, ruleFamilies, scannerOptionsOf, ScannerError, withKnownSecrets, KnownSecrets, type Rule } from '../src/index.js';
 import {
   ALNUM,
   BASE32,
@@ -40,6 +40,17 @@ describe('createScanner', () => {
       [pemLine('BEGIN', 'PGP ' + pk + ' BLOCK'), '', ...fakes.base64Lines(700), '=' + fakes.chars(ALNUM, 4), pemLine('END', 'PGP ' + pk + ' BLOCK')].join('\n'),
     ];
   }
+
+  describe('scannerOptionsOf', () => {
+    it('gives options that build a scanner of the same rule set after structured cloning, and nothing for a wrapper', () => {
+      const scanner = createScanner({ maxDecodeDepth: 2, allowlist: [{ regex: /^example-[a-z]+$/ }] });
+      const options = scannerOptionsOf(scanner)!;
+      expect(createScanner(structuredClone(options)).rulesetVersion).to.equal(scanner.rulesetVersion);
+      expect(createScanner().rulesetVersion).to.not.equal(scanner.rulesetVersion);
+      expect(scannerOptionsOf(withKnownSecrets(scanner, new KnownSecrets()))).to.equal(undefined);
+      expect(scannerOptionsOf({ ...scanner })).to.equal(undefined);
+    });
+  });
 
   describe('scan', () => {
     it('returns findings with exactly ruleId, type, start, end and confidence', () => {
