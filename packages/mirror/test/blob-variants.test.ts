@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { createScanner, type Rule, type Scanner } from '@gitgate/scanner';
 import { unionOfSelections } from '../src/blob-variants.js';
 import {
-  allObjects, fakeGithubPat, makeMirror, randomAlnum, readObject, refsOf, revParse, tokensIn, upstreamPerTest, type DataEnv,
+  allObjects, fakeGithubPat, unwordlyPassword, makeMirror, randomAlnum, readObject, refsOf, revParse, tokensIn, upstreamPerTest, type DataEnv,
 } from './helpers.js';
 
 /** A config-only rule, as a precise generic rule would be: a bare value after `auth=` is a literal only in config. */
@@ -37,7 +37,8 @@ describe('per-name blob variants', function () {
   const text = (store: string, rev: string): string => readObject(store, revParse(store, rev)).content.toString('latin1');
 
   it('serves the code form under settings.py, then the tokenized form when a later sync names the blob .env', async () => {
-    const value = 'Wr0ng' + randomAlnum(14);
+    // Never words-built or single-case, which known-secret matching would leave to context.
+    const value = unwordlyPassword();
     const content = `s = Session()\nauth=${value}\n`;
     t.up.setRef('refs/heads/main', t.up.commitFiles({ 'app/settings.py': content }, 'one\n'));
     const env = await open('a');
@@ -59,7 +60,8 @@ describe('per-name blob variants', function () {
   });
 
   it('gives the same ids in two fresh data dirs that sync the same history the same way', async () => {
-    const value = 'Wr0ng' + randomAlnum(14);
+    // Never words-built or single-case, which known-secret matching would leave to context.
+    const value = unwordlyPassword();
     const blob = t.up.blob(`auth=${value}\n`);
     const c1 = t.up.commit({ tree: t.up.tree([{ name: 'settings.py', id: blob }]), message: 'one\n' });
     t.up.setRef('refs/heads/main', c1);
@@ -78,7 +80,8 @@ describe('per-name blob variants', function () {
   });
 
   it('tokenizes under every name when one sync names the blob both .py and .env (no name reveals it)', async () => {
-    const value = 'Wr0ng' + randomAlnum(14);
+    // Never words-built or single-case, which known-secret matching would leave to context.
+    const value = unwordlyPassword();
     const blob = t.up.blob(`auth=${value}\n`);
     const c1 = t.up.commit({ tree: t.up.tree([{ name: 'settings.py', id: blob }]), message: 'one\n' });
     t.up.setRef('refs/heads/main', t.up.commit({ tree: t.up.tree([{ name: '.env', id: blob }]), parents: [c1], message: 'two\n' }));
@@ -93,7 +96,8 @@ describe('per-name blob variants', function () {
   });
 
   it('tokenizes an old blob under a new .py name too when the same sync also names it .env', async () => {
-    const value = 'Wr0ng' + randomAlnum(14);
+    // Never words-built or single-case, which known-secret matching would leave to context.
+    const value = unwordlyPassword();
     const blob = t.up.blob(`auth=${value}\n`);
     const c1 = t.up.commit({ tree: t.up.tree([{ name: 'notes.bin', id: t.up.blob('x\n') }, { name: 'settings.py', id: blob }]), message: 'one\n' });
     t.up.setRef('refs/heads/main', c1);
@@ -109,7 +113,8 @@ describe('per-name blob variants', function () {
   });
 
   it('fails closed for a blob no tree names: a tag on it serves every finding tokenized', async () => {
-    const value = 'Wr0ng' + randomAlnum(14);
+    // Never words-built or single-case, which known-secret matching would leave to context.
+    const value = unwordlyPassword();
     const blob = t.up.blob(`auth=${value}\n`);
     t.up.setRef('refs/heads/main', t.up.commit({ tree: t.up.tree([{ name: 'settings.py', id: blob }]), message: 'one\n' }));
     t.up.setRef('refs/tags/key', t.up.tag({ object: blob, type: 'blob', tag: 'key', message: 'the blob\n' }));
@@ -142,7 +147,8 @@ describe('per-name blob variants', function () {
 
   it('keeps tokenizing a provider token in code: only the config-only finding depends on the name', async () => {
     const pat = fakeGithubPat();
-    const value = 'Wr0ng' + randomAlnum(14);
+    // Never words-built or single-case, which known-secret matching would leave to context.
+    const value = unwordlyPassword();
     t.up.setRef('refs/heads/main', t.up.commitFiles({ 'app.py': `auth=${value}\nTOKEN = "${pat}"\n` }, 'one\n'));
     const env = await open('a');
     const m = makeMirror(env, t.up.gitDir, SELECTION_ONLY);
@@ -154,7 +160,8 @@ describe('per-name blob variants', function () {
   });
 
   it('with known secrets on, a random-looking value a .env tokenized is tokenized under a .py name too', async () => {
-    const value = 'Wr0ng' + randomAlnum(14);
+    // Never words-built or single-case, which known-secret matching would leave to context.
+    const value = unwordlyPassword();
     t.up.setRef('refs/heads/main', t.up.commitFiles({ 'app/settings.py': `auth=${value}\n`, 'deploy/.env': `auth=${value}\nX=1\n` }, 'one\n'));
     const env = await open('a');
     const m = makeMirror(env, t.up.gitDir);

@@ -325,3 +325,16 @@ export function upstreamPerTest(scanner?: () => Scanner): PerTest {
     },
   };
 }
+
+/**
+ * A 20-character password that the vault matches bare as a known secret wherever it recurs: letters
+ * and digits alternate, both cases, so it is never words-built or single-case (which known-secret
+ * matching leaves to context, docs/scanner.md) — a plain random draw is, now and then.
+ */
+export function unwordlyPassword(): string {
+  const upper = 'BCDFGHJKLMNPQRSTVWXZ';
+  const lower = upper.toLowerCase();
+  let out = '';
+  for (let i = 0; i < 20; i++) out += i % 2 === 1 ? String(2 + randomInt(8)) : (i % 4 === 0 ? upper : lower)[randomInt(upper.length)];
+  return out;
+}

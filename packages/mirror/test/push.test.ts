@@ -4,27 +4,14 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomInt } from 'node:crypto';
 import { ZERO_OID, type PushOutcome, type RefRule, type RepoMirror } from '../src/index.js';
 import { agentClone, commitAll, packOf, wt } from './agent-work.js';
 import {
   Upstream, fakeGithubPat, makeMirror, openDataEnv, readObject, refsOf, removeDir, revParse, tempDir, tokensIn, type DataEnv,
+  unwordlyPassword,
 } from './helpers.js';
 
 const anyRef: RefRule = () => ({ ok: true });
-
-/**
- * A 20-character password that the vault matches bare as a known secret wherever it recurs: letters
- * and digits alternate, both cases, so it is never words-built or single-case (which known-secret
- * matching leaves to context, docs/scanner.md) — a plain random draw is, now and then.
- */
-function unwordlyPassword(): string {
-  const upper = 'BCDFGHJKLMNPQRSTVWXZ';
-  const lower = upper.toLowerCase();
-  let out = '';
-  for (let i = 0; i < 20; i++) out += i % 2 === 1 ? String(2 + randomInt(8)) : (i % 4 === 0 ? upper : lower)[randomInt(upper.length)];
-  return out;
-}
 
 describe('push through the gateway (RepoMirror.receive)', function () {
   this.timeout(60_000);
