@@ -15,7 +15,7 @@ import { isPostgresUrl } from './pg-url.js';
 export interface OpenOptions {
   /**
    * A file path, ':memory:' for a private in-memory SQLite database (tests), or a PostgreSQL URL
-   * (`postgres://user:pass@host:5432/db?schema=NAME&pool=N&sslmode=require`): `schema` keeps a store's
+   * (`postgres://USER@HOST:5432/DB?schema=NAME&pool=N&sslmode=require`, the password added from the config's reference): `schema` keeps a store's
    * tables in their own PostgreSQL schema (per-repository stores), `pool` caps its connections.
    */
   path: string;

@@ -19,7 +19,7 @@ export const slackToken: Rule = {
   keywords: KINDS.map((k) => `xox${k}-`),
   // After the first numeric segment every kind carries 8+ chars (the loosest, a legacy workspace
   // token `xoxa-2-…`, 8 to 48; a bot's ids and 24 alnum, a user's ids and 32 hex are longer);
-  // shorter tails are examples (`xoxb-12345-abcd234`, `xoxe.xoxp-1-initial`). A token that runs into a
+  // shorter tails are examples (a five-digit and a seven-character tail, `-1-initial`). A token that runs into a
   // mask (`xoxp-<ids>-####…`, `…-****`) shows its public ids with the secret segment masked.
   pattern: new RegExp(`(?<![A-Za-z0-9-])(?:xoxe\\.)?xox[${KINDS.join('')}]-[0-9]{1,20}-[A-Za-z0-9][A-Za-z0-9-]{7,250}(?![A-Za-z0-9-]|#{4}|\\*{3})`),
   minEntropy: 3.0,
