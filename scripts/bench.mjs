@@ -30,7 +30,7 @@ import { benchArgs, benchSession, integerOption } from './lib/bench-session.mjs'
 import { measureScanWorkers, printScanWorkers } from './lib/bench-scan-workers.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const USAGE = `usage: node scripts/bench.mjs [<repo-path> | --repo git|<repo-path>] [--repo-source URL|PATH] [--objects N] [--seed TEXT] [--runs N] [--keep] [--json] [--cpu-prof] [--trace-git] [--no-small] [--medium N] [--scan-workers 1,2,4 [--sync-only]]`;
+const USAGE = `usage: node scripts/bench.mjs [<repo-path> | --repo git|<repo-path>] [--repo-source URL|PATH] [--objects N] [--seed TEXT] [--runs N] [--keep] [--json] [--cpu-prof] [--trace-git] [--no-small] [--medium N] [--concurrent N] [--scan-workers 1,2,4 [--sync-only]]`;
 
 // Targets of the product (docs/benchmarks.md): warm clone within 10% of stock git, cold clone no
 // slower than a filter-repo rewrite, and gateway memory that does not grow with repository size.
@@ -47,9 +47,12 @@ const { values: opt, positionals } = benchArgs(USAGE, {
   'trace-git': { type: 'boolean', default: false },
   'scan-workers': { type: 'string' },
   'sync-only': { type: 'boolean', default: false },
+  concurrent: { type: 'string', default: '20' },
 }, { allowPositionals: true });
 const objectsWanted = integerOption(opt.objects, '--objects', 100);
 const runs = integerOption(opt.runs, '--runs', 1);
+// Concurrent `--depth 1` clones per side in the throughput figure (0 skips it).
+const concurrent = integerOption(opt.concurrent, '--concurrent', 0);
 // The repository to measure: `git` (git/git, cloned once), a path, or none (the generated one).
 const repoArg = opt.repo ?? positionals[0];
 if (opt.repo !== undefined && positionals[0] !== undefined) throw new TypeError('give the repository either as <repo-path> or with --repo, not both');
@@ -81,6 +84,27 @@ async function timedClone(url, label, extra = [], { firstBytes = false } = {}) {
   const startedAt = Date.now();
   const r = await gitOk(['-c', 'protocol.version=2', 'clone', '--bare', '-q', ...extra, url, dir], firstBytes ? { env: { GIT_TRACE_PACKET: traceFile } } : undefined);
   return { ms: r.ms, dir, ...(firstBytes ? { firstBytes: packetTimes(traceFile, startedAt) } : {}) };
+}
+
+/**
+ * `concurrent` `--depth 1` clones started together against one side, then against the other (gitgate
+ * first, then http-backend): the wall time until the last one ends, and clones per second. Every clone
+ * must succeed and hold the same tip as the first.
+ */
+async function concurrentClones(gwUrl, hbUrl, label) {
+  const side = async (url, tag) => {
+    const t = process.hrtime.bigint();
+    const clones = await Promise.all(Array.from({ length: concurrent }, (_, i) => timedClone(url, `${label}-${tag}-conc${i}`, ['--depth', '1'])));
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    const tips = new Set(await Promise.all(clones.map((c) => gitText(['--git-dir', c.dir, 'rev-parse', 'HEAD']))));
+    for (const c of clones) rmSync(c.dir, { recursive: true, force: true });
+    if (tips.size !== 1) throw new Error(`[${label}] ${concurrent} concurrent clones from ${tag} disagree on HEAD`);
+    return { ms, perSecond: (concurrent * 1000) / ms, slowestMs: Math.max(...clones.map((c) => c.ms)) };
+  };
+  const gitgate = await side(gwUrl, 'gw');
+  const httpBackend = await side(hbUrl, 'hb');
+  say(`[${label}] ${concurrent} concurrent --depth 1 clones: gitgate ${(gitgate.ms / 1000).toFixed(2)} s, http-backend ${(httpBackend.ms / 1000).toFixed(2)} s`);
+  return { clones: concurrent, gitgate, httpBackend };
 }
 
 /** A bare copy of a repository in the served project root, so that advancing it never touches the original. */
@@ -208,6 +232,10 @@ async function measureRepo({ label, upstream, httpUrl, advance, secrets, filterR
   }
   result.depth1 = depth1;
   say(`[${label}] --depth 1 clone median gitgate ${(median(depth1.gitgate) / 1000).toFixed(2)} s, http-backend ${(median(depth1.httpBackend) / 1000).toFixed(2)} s`);
+  if (concurrent > 0) {
+    beginPhase('concurrent');
+    result.concurrent = await concurrentClones(gwUrl, `${httpUrl}/${label}.git`, label);
+  }
   await child.stop();
 
   // Incremental: coalescing off, so each fetch syncs the one new commit; clients are the cold clones.
@@ -357,6 +385,9 @@ const mib = (kb) => (kb === null || kb === undefined ? '—' : `${(kb / 1024).to
 const ratio = (a, b) => (a && b ? a / b : null);
 const fmtRatio = (r) => (r === null ? '—' : `${r.toFixed(2)}×`);
 
+/** The gateway's peak while it only served clones (the warm, depth 1 and concurrent phases). */
+const servingHwm = (r) => Math.max(...['warm', 'depth1', 'concurrent'].map((p) => r.rss.phases[p]?.hwmKb ?? 0));
+
 function rows(large, small, medium) {
   const out = [];
   const row = (metric, a, b, peer, fmt, target) => {
@@ -371,17 +402,22 @@ function rows(large, small, medium) {
   if (large.auditCost) row(`warm clone, audit on vs off (median of ${runs})`, median(large.auditCost.on), median(large.auditCost.off), 'audit off', sec, TARGET.audit);
   row(`1-commit fetch (median of ${runs})`, median(large.incremental.gitgate), median(large.incremental.httpBackend), 'http-backend', sec);
   row(`--depth 1 clone (median of ${runs})`, median(large.depth1.gitgate), median(large.depth1.httpBackend), 'http-backend', sec);
+  if (large.concurrent) {
+    // Throughput: a ratio ≥ 1 means gitgate served as many clones per second or more (the peer's time over ours).
+    const c = large.concurrent;
+    row(`${c.clones} concurrent --depth 1 clones, wall`, c.gitgate.ms, c.httpBackend.ms, 'http-backend', sec);
+    out.push({ metric: `  throughput (clones/s, gitgate over http-backend)`, gitgate: c.gitgate.perSecond.toFixed(2), peer: `${c.httpBackend.perSecond.toFixed(2)} (http-backend)`, ratio: fmtRatio(c.gitgate.perSecond / c.httpBackend.perSecond), target: '≥ 1.00×', verdict: c.gitgate.perSecond >= c.httpBackend.perSecond ? 'ok' : 'MISS', value: c.gitgate.perSecond, peerValue: c.httpBackend.perSecond, ratioValue: c.gitgate.perSecond / c.httpBackend.perSecond });
+  }
   if (medium) {
     const label = `medium repo, ${medium.objects} objects`;
     row('gateway node VmHWM, large vs medium repo', large.rss.nodeHwmKb, medium.rss.nodeHwmKb, label, mib, TARGET.rss);
     row('  of which cold sync phase', large.rss.phases.cold?.hwmKb, medium.rss.phases.cold?.hwmKb, label, mib);
-    row('  of which serving phase (warm, depth 1)', Math.max(large.rss.phases.warm?.hwmKb ?? 0, large.rss.phases.depth1?.hwmKb ?? 0), Math.max(medium.rss.phases.warm?.hwmKb ?? 0, medium.rss.phases.depth1?.hwmKb ?? 0), label, mib);
+    row('  of which serving phase (warm, depth 1, concurrent)', servingHwm(large), servingHwm(medium), label, mib);
   }
   if (small) {
     row('gateway node VmHWM, large vs small repo', large.rss.nodeHwmKb, small.rss.nodeHwmKb, 'small repo', mib, TARGET.rss);
-    const serving = (r) => Math.max(r.rss.phases.warm?.hwmKb ?? 0, r.rss.phases.depth1?.hwmKb ?? 0);
     row('  of which cold sync phase', large.rss.phases.cold?.hwmKb, small.rss.phases.cold?.hwmKb, 'small repo', mib);
-    row('  of which serving phase (warm, depth 1)', serving(large), serving(small), 'small repo', mib);
+    row('  of which serving phase (warm, depth 1, concurrent)', servingHwm(large), servingHwm(small), 'small repo', mib);
     row('  of which incremental fetch phase', large.rss.phases.incremental?.hwmKb, small.rss.phases.incremental?.hwmKb, 'small repo', mib);
     row('restarted gateway serving a clone (VmHWM)', large.rss.restartedServeHwmKb, small.rss.restartedServeHwmKb, 'small repo', mib);
     row(`largest git child RSS (${large.rss.gitChildExact ? 'exact' : 'sampled'}), large vs small`, large.rss.gitChildMaxHwmKb, small.rss.gitChildMaxHwmKb, 'small repo', mib);
