@@ -408,6 +408,9 @@ function rows(large, small, medium) {
     row(`${c.clones} concurrent --depth 1 clones, wall`, c.gitgate.ms, c.httpBackend.ms, 'http-backend', sec);
     out.push({ metric: `  throughput (clones/s, gitgate over http-backend)`, gitgate: c.gitgate.perSecond.toFixed(2), peer: `${c.httpBackend.perSecond.toFixed(2)} (http-backend)`, ratio: fmtRatio(c.gitgate.perSecond / c.httpBackend.perSecond), target: '≥ 1.00×', verdict: c.gitgate.perSecond >= c.httpBackend.perSecond ? 'ok' : 'MISS', value: c.gitgate.perSecond, peerValue: c.httpBackend.perSecond, ratioValue: c.gitgate.perSecond / c.httpBackend.perSecond });
   }
+  // Issue 14's absolute bound on the gateway process (≤ 300 MB), shown with or without a smaller repository to compare.
+  const phasePeaks = Object.entries(large.rss.phases).map(([k, v]) => `${k} ${mib(v.hwmKb)}`).join(', ');
+  out.push({ metric: 'gateway node VmHWM, whole run', gitgate: mib(large.rss.nodeHwmKb), peer: `per phase: ${phasePeaks}`, ratio: '—', target: '≤ 300 MB', verdict: large.rss.nodeHwmKb * 1024 <= 300e6 ? 'ok' : 'MISS', value: large.rss.nodeHwmKb });
   if (medium) {
     const label = `medium repo, ${medium.objects} objects`;
     row('gateway node VmHWM, large vs medium repo', large.rss.nodeHwmKb, medium.rss.nodeHwmKb, label, mib, TARGET.rss);

@@ -390,7 +390,7 @@ export class RepoMirror {
     mkdirSync(packDir, { recursive: true });
     const tmpPack = join(packDir, `tmp-gitgate-${randomBytes(6).toString('hex')}.pack`);
     // The writer indexes the pack itself: no `git index-pack` to read it all back.
-    const pack = await PackWriter.create(tmpPack, { index: true });
+    const pack = await PackWriter.create(tmpPack, { index: true, deltaTrees: true });
     let packDone = false;
     try {
       const tools = await this.#rewriteTools();

@@ -1,5 +1,7 @@
-// Writes a version 2 pack of undeltified objects (gitformat-pack), streaming to disk so memory
-// stays bounded by one object plus a small write buffer, whatever the pack size.
+// Writes a version 2 pack (gitformat-pack), streaming to disk so memory stays bounded by one object
+// plus a small write buffer, whatever the pack size. Objects are written whole, except trees with the
+// deltaTrees option: each may go as an OFS_DELTA against the last version of the same directory
+// (tree-delta.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -8,6 +10,7 @@ import { crc32, deflate, deflateSync } from 'node:zlib';
 import { isObjectType, objectHeader, type ObjectType } from './object-id.js';
 import { packIndex, type PackIndexEntry } from './pack-index.js';
 import { ObjectsError, codes } from './objects-error.js';
+import { MAX_DELTA_DEPTH, ofsDeltaOffset, prefixSuffixDelta, treeSignature } from './tree-delta.js';
 
 /** Options for `PackWriter.create`. */
 export interface PackWriterOptions {
@@ -21,6 +24,27 @@ export interface PackWriterOptions {
    * needs no `git index-pack` (default false).
    */
   index?: boolean;
+  /**
+   * Write a tree as a delta against the last tree written with the same first and last entry names
+   * (most likely the previous version of the same directory) when that saves at least half its size;
+   * chains stay within git's default depth (default false).
+   */
+  deltaTrees?: boolean;
+}
+
+/** The last tree written per signature: its ordinal, an own copy of its content, its chain depth. */
+interface DeltaBase {
+  ordinal: number;
+  content: Buffer;
+  depth: number;
+}
+
+/** One object on its way into the pack: `payload` is `content`, or its delta against ordinal `base`. */
+interface Entry {
+  type: ObjectType;
+  content: Buffer;
+  payload: Buffer;
+  base: number;
 }
 
 const deflateAsync = promisify(deflate);
@@ -30,6 +54,9 @@ const TYPE_CODES: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3, ta
 const INLINE_DEFLATE_MAX = 64 * 1024;
 const STAGING_BYTES = 1024 * 1024;
 const MAX_OBJECTS = 0xffffffff;
+const OFS_DELTA = 6;
+// The delta bases kept in memory (copies of trees); past this the table starts afresh.
+const DELTA_BASE_BYTES = 32 * 1024 * 1024;
 
 type State = 'open' | 'finishing' | 'finished' | 'aborted';
 
@@ -110,13 +137,18 @@ export class PackWriter {
   // With the index option: each object's id (20 bytes at 20 × ordinal) and CRC-32 of its entry.
   #ids: Buffer | null;
   readonly #crcs: number[] = [];
+  // With deltaTrees: the bases by tree signature, their bytes, and each delta as [base, ordinal].
+  readonly #bases: Map<string, DeltaBase> | null;
+  #baseBytes = 0;
+  readonly #deltas: Array<[number, number]> = [];
 
-  private constructor(path: string, tempPath: string, temp: FileHandle, level: number, index: boolean) {
+  private constructor(path: string, tempPath: string, temp: FileHandle, level: number, index: boolean, deltaTrees: boolean) {
     this.#path = path;
     this.#tempPath = tempPath;
     this.#temp = temp;
     this.#level = level;
     this.#ids = index ? Buffer.allocUnsafe(20 * 1024) : null;
+    this.#bases = deltaTrees ? new Map() : null;
   }
 
   /**
@@ -129,7 +161,7 @@ export class PackWriter {
     if (!Number.isInteger(level) || level < 1 || level > 6) throw new TypeError('pack compression level must be an integer from 1 to 6');
     const tempPath = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      return new PackWriter(path, tempPath, await open(tempPath, 'wx', 0o600), level, options.index === true);
+      return new PackWriter(path, tempPath, await open(tempPath, 'wx', 0o600), level, options.index === true, options.deltaTrees === true);
     } catch (err) {
       throw writeFailed(err);
     }
@@ -148,11 +180,13 @@ export class PackWriter {
   /**
    * Takes back an object given earlier (by its ordinal, see `accepted`): `finish` leaves it out of the
    * pack. For an object found to be wrong before the pack is installed. Throws TypeError for an ordinal
-   * never given, or once the writer is closed.
+   * never given, once the writer is closed, and for an object that is a delta's base or lies between a
+   * delta and its base (the delta's offset would no longer reach its base).
    */
   discard(ordinal: number): void {
     if (this.#state !== 'open') throw new TypeError('pack writer is closed');
     if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal >= this.#accepted) throw new TypeError('no such object in the pack');
+    if (this.#deltas.some(([base, o]) => base <= ordinal && ordinal < o)) throw new TypeError('a delta in the pack depends on that object');
     this.#discarded.add(ordinal);
   }
 
@@ -165,8 +199,25 @@ export class PackWriter {
   add(type: ObjectType, content: Buffer): Promise<void> {
     if (this.#state !== 'open') return Promise.reject(new TypeError('pack writer is closed'));
     if (!isObjectType(type)) return Promise.reject(new TypeError(`unknown object type: ${String(type)}`));
-    this.#accepted++;
-    return this.#enqueue(type, content, null, false);
+    return this.#enqueue(this.#entry(type, content), null, false);
+  }
+
+  /** Numbers the object and, for a tree with deltaTrees, picks its base and makes its delta. */
+  #entry(type: ObjectType, content: Buffer): Entry {
+    const ordinal = this.#accepted++;
+    const signature = this.#bases !== null && type === 'tree' ? treeSignature(content) : null;
+    if (signature === null) return { type, content, payload: content, base: -1 };
+    const base = this.#bases!.get(signature);
+    const delta = base !== undefined && base.depth < MAX_DELTA_DEPTH && !this.#discarded.has(base.ordinal) ? prefixSuffixDelta(base.content, content) : null;
+    if (this.#baseBytes + content.length > DELTA_BASE_BYTES) {
+      this.#bases!.clear();
+      this.#baseBytes = 0;
+    }
+    this.#baseBytes += content.length - (this.#bases!.get(signature)?.content.length ?? 0);
+    this.#bases!.set(signature, { ordinal, content: Buffer.from(content), depth: delta === null ? 0 : base!.depth + 1 });
+    if (delta === null) return { type, content, payload: content, base: -1 };
+    this.#deltas.push([base!.ordinal, ordinal]);
+    return { type, content, payload: delta, base: base!.ordinal };
   }
 
   /**
@@ -181,19 +232,20 @@ export class PackWriter {
     if (this.#state !== 'open') throw new TypeError('pack writer is closed');
     if (!isObjectType(type)) throw new TypeError(`unknown object type: ${String(type)}`);
     if (this.#failure !== null) return false;
-    this.#accepted++;
+    const entry = this.#entry(type, content);
+    const payload = entry.payload;
     let deflated: Buffer | null = null;
-    if (this.#queued === 0 && content.length <= INLINE_DEFLATE_MAX && this.#count < MAX_OBJECTS) {
+    if (this.#queued === 0 && payload.length <= INLINE_DEFLATE_MAX && this.#count < MAX_OBJECTS) {
       try {
-        deflated = deflateSync(content, deflateOptions(this.#level, content.length));
+        deflated = deflateSync(payload, deflateOptions(this.#level, payload.length));
       } catch (err) {
         this.#failure = writeFailed(err);
         return false;
       }
-      if (this.#stage(type, content, deflated)) return true;
+      if (this.#stage(entry, deflated)) return true;
     }
     // The queue flushes the staging buffer first; a deflate already done is not repeated.
-    this.#enqueue(type, content, deflated, true).catch(() => undefined);
+    this.#enqueue(entry, deflated, true).catch(() => undefined);
     return false;
   }
 
@@ -204,21 +256,28 @@ export class PackWriter {
   }
 
   /** `sticky`: a failure of this object fails the writer (nobody awaits the object itself). */
-  #enqueue(type: ObjectType, content: Buffer, deflated: Buffer | null, sticky: boolean): Promise<void> {
+  #enqueue(entry: Entry, deflated: Buffer | null, sticky: boolean): Promise<void> {
     this.#queued++;
-    const run = this.#queue.then(() => this.#write(type, content, deflated, sticky));
+    const run = this.#queue.then(() => this.#write(entry, deflated, sticky));
     this.#queue = run.catch(() => undefined); // keep the chain going; the failure is remembered
     return run;
   }
 
+  /** The entry's header if it starts at `start` of the temp stream: type and size, and a delta's base offset. */
+  #header(entry: Entry, start: number): Buffer {
+    if (entry.base < 0) return entryHeader(TYPE_CODES[entry.type], entry.payload.length);
+    return Buffer.concat([entryHeader(OFS_DELTA, entry.payload.length), ofsDeltaOffset(start - this.#starts[entry.base]!)]);
+  }
+
   /** Copies an entry into the staging buffer when it fits; false when it does not. */
-  #stage(type: ObjectType, content: Buffer, deflated: Buffer): boolean {
-    const header = entryHeader(TYPE_CODES[type], content.length);
+  #stage(entry: Entry, deflated: Buffer): boolean {
+    const start = this.#tempBytes + this.#staged;
+    const header = this.#header(entry, start);
     if (this.#staged + header.length + deflated.length > STAGING_BYTES) return false;
-    this.#starts.push(this.#tempBytes + this.#staged);
+    this.#starts.push(start);
     this.#staged += header.copy(this.#staging, this.#staged);
     this.#staged += deflated.copy(this.#staging, this.#staged);
-    this.#indexed(type, content, header, deflated);
+    this.#indexed(entry.type, entry.content, header, deflated);
     this.#count++;
     return true;
   }
@@ -235,9 +294,9 @@ export class PackWriter {
     this.#crcs.push(crc32(deflated, crc32(header)));
   }
 
-  async #write(type: ObjectType, content: Buffer, done: Buffer | null, sticky: boolean): Promise<void> {
+  async #write(entry: Entry, done: Buffer | null, sticky: boolean): Promise<void> {
     try {
-      await this.#writeOne(type, content, done);
+      await this.#writeOne(entry, done);
     } catch (err) {
       if (sticky) this.#failure ??= err instanceof ObjectsError ? err : writeFailed(err);
       throw err;
@@ -246,22 +305,23 @@ export class PackWriter {
     }
   }
 
-  async #writeOne(type: ObjectType, content: Buffer, done: Buffer | null): Promise<void> {
+  async #writeOne(entry: Entry, done: Buffer | null): Promise<void> {
     if (this.#failure !== null) throw this.#failure;
     if (this.#count === MAX_OBJECTS) throw new ObjectsError(codes.packTooMany, 'a pack holds at most 2^32-1 objects');
     try {
-      const options = deflateOptions(this.#level, content.length);
-      const deflated = done ?? (content.length <= INLINE_DEFLATE_MAX ? deflateSync(content, options) : await deflateAsync(content, options));
-      if (this.#stage(type, content, deflated)) return;
+      const payload = entry.payload;
+      const options = deflateOptions(this.#level, payload.length);
+      const deflated = done ?? (payload.length <= INLINE_DEFLATE_MAX ? deflateSync(payload, options) : await deflateAsync(payload, options));
+      if (this.#stage(entry, deflated)) return;
       await this.#flush();
-      if (this.#stage(type, content, deflated)) return;
+      if (this.#stage(entry, deflated)) return;
       // Too big to stage: write it as is rather than copy it.
-      const header = entryHeader(TYPE_CODES[type], content.length);
+      const header = this.#header(entry, this.#tempBytes);
       this.#starts.push(this.#tempBytes);
       await writeAll(this.#temp!, header);
       await writeAll(this.#temp!, deflated);
       this.#tempBytes += header.length + deflated.length;
-      this.#indexed(type, content, header, deflated);
+      this.#indexed(entry.type, entry.content, header, deflated);
       this.#count++;
     } catch (err) {
       this.#failure = err instanceof ObjectsError ? err : writeFailed(err);

@@ -1,0 +1,114 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { hashObject, PackWriter, serializeTree, type ObjectType, type TreeEntry } from '../src/index.js';
+import { git, makeTempDir, readObjects, removeTempDir } from './git-helpers.js';
+
+interface Input {
+  id: string;
+  type: ObjectType;
+  content: Buffer;
+}
+
+const hexId = (): string => randomBytes(20).toString('hex');
+
+/** `versions` versions of each of `dirs` directories of `width` entries, interleaved, one entry changed per version. */
+function directoryHistory(dirs: number, versions: number, width: number): Input[] {
+  const trees = Array.from({ length: dirs }, (_, d) => Array.from({ length: width }, (_, k): TreeEntry => ({ mode: '100644', name: Buffer.from(`d${d}-file-${String(k).padStart(4, '0')}.c`), id: hexId() })));
+  const out: Input[] = [];
+  for (let v = 0; v < versions; v++) {
+    for (const entries of trees) {
+      entries[(v * 7) % width] = { ...entries[(v * 7) % width]!, id: hexId() };
+      const content = serializeTree(entries);
+      out.push({ id: hashObject('tree', content), type: 'tree', content });
+    }
+  }
+  return out;
+}
+
+/** `git verify-pack -v`: object count per delta chain length ("chain length = n: m objects") and non-delta count. */
+function chains(bare: string, pack: string): { nonDelta: number; byLength: Map<number, number> } {
+  const lines = git(bare, ['verify-pack', '-v', pack.replace(/\.pack$/, '.idx')]).toString().split('\n');
+  const byLength = new Map<number, number>();
+  let nonDelta = 0;
+  for (const l of lines) {
+    const m = /^chain length = (\d+): (\d+) objects?$/.exec(l);
+    if (m) byLength.set(Number(m[1]), Number(m[2]));
+    const n = /^non delta: (\d+) objects?$/.exec(l);
+    if (n) nonDelta = Number(n[1]);
+  }
+  return { nonDelta, byLength };
+}
+
+async function writeDeltaPack(file: string, objects: readonly Input[]): Promise<{ path: string; checksum: string; index?: Buffer }> {
+  const writer = await PackWriter.create(file, { deltaTrees: true, index: true });
+  for (const o of objects) if (!writer.write(o.type, o.content)) await writer.drain();
+  return writer.finish();
+}
+
+describe('PackWriter with deltaTrees', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let bare: string;
+  let packDir: string;
+
+  beforeEach(() => {
+    dir = makeTempDir();
+    bare = path.join(dir, 'repo.git');
+    git(dir, ['init', '-q', '--bare', bare]);
+    packDir = path.join(bare, 'objects', 'pack');
+  });
+  afterEach(() => removeTempDir(dir));
+
+  it('writes versions of a directory as deltas that git reads back byte for byte', async () => {
+    const objects = directoryHistory(3, 40, 300);
+    const result = await writeDeltaPack(path.join(packDir, 'trees.pack'), objects);
+    fs.writeFileSync(result.path.replace(/\.pack$/, '.idx'), result.index!);
+    git(bare, ['index-pack', '-o', path.join(dir, 'check.idx'), result.path]);
+    expect(fs.readFileSync(path.join(dir, 'check.idx')).equals(result.index!)).to.equal(true);
+    const back = readObjects(bare, objects.map((o) => o.id));
+    expect(back.map((o) => [o.id, o.type, o.content.toString('hex')])).to.deep.equal(objects.map((o) => [o.id, o.type, o.content.toString('hex')]));
+    const { nonDelta } = chains(bare, result.path);
+    expect(nonDelta).to.be.below(objects.length / 10);
+  });
+
+  it('keeps every delta chain within git default depth of 50', async () => {
+    const objects = directoryHistory(1, 130, 80);
+    const result = await writeDeltaPack(path.join(packDir, 'deep.pack'), objects);
+    fs.writeFileSync(result.path.replace(/\.pack$/, '.idx'), result.index!);
+    const { byLength } = chains(bare, result.path);
+    expect(Math.max(...byLength.keys())).to.equal(50);
+    expect(git(bare, ['fsck', '--strict', '--no-dangling']).toString()).to.equal('');
+  });
+
+  it('writes blobs, commits and a tree unlike any before it whole', async () => {
+    const blob = Buffer.from('a blob that looks like nothing else\n'.repeat(20));
+    const objects: Input[] = [{ id: hashObject('blob', blob), type: 'blob', content: blob }, ...directoryHistory(1, 1, 50)];
+    const result = await writeDeltaPack(path.join(packDir, 'whole.pack'), objects);
+    fs.writeFileSync(result.path.replace(/\.pack$/, '.idx'), result.index!);
+    expect(chains(bare, result.path).nonDelta).to.equal(objects.length);
+  });
+
+  it('refuses to discard an object a delta is based on, and one lying between a delta and its base', async () => {
+    const blob = Buffer.from('between\n');
+    const [v1, v2] = directoryHistory(1, 2, 60);
+    const writer = await PackWriter.create(path.join(packDir, 'd.pack'), { deltaTrees: true });
+    for (const o of [v1!, { id: hashObject('blob', blob), type: 'blob' as const, content: blob }, v2!]) if (!writer.write(o.type, o.content)) await writer.drain();
+    expect(() => writer.discard(0)).to.throw(TypeError, /delta/);
+    expect(() => writer.discard(1)).to.throw(TypeError, /delta/);
+    await writer.abort();
+  });
+
+  it('does not base a tree on a discarded one', async () => {
+    const [v1, v2] = directoryHistory(1, 2, 60);
+    const writer = await PackWriter.create(path.join(packDir, 'gone.pack'), { deltaTrees: true, index: true });
+    writer.write(v1!.type, v1!.content);
+    writer.discard(0);
+    writer.write(v2!.type, v2!.content);
+    const result = await writer.finish();
+    fs.writeFileSync(result.path.replace(/\.pack$/, '.idx'), result.index!);
+    expect([result.count, chains(bare, result.path).nonDelta]).to.deep.equal([1, 1]);
+    expect(readObjects(bare, [v2!.id])[0]!.content.equals(v2!.content)).to.equal(true);
+  });
+});
