@@ -10,7 +10,7 @@ import { crc32, deflate, deflateSync } from 'node:zlib';
 import { isObjectType, objectHeader, type ObjectType } from './object-id.js';
 import { packIndex, type PackIndexEntry } from './pack-index.js';
 import { ObjectsError, codes } from './objects-error.js';
-import { MAX_DELTA_DEPTH, ofsDeltaOffset, prefixSuffixDelta, treeSignature } from './tree-delta.js';
+import { MAX_DELTA_DEPTH, ofsDeltaOffset, treeDelta, treeEntries, treeSignature } from './tree-delta.js';
 
 /** Options for `PackWriter.create`. */
 export interface PackWriterOptions {
@@ -32,10 +32,11 @@ export interface PackWriterOptions {
   deltaTrees?: boolean;
 }
 
-/** The last tree written per signature: its ordinal, an own copy of its content, its chain depth. */
+/** The last tree written per signature: its ordinal, an own copy of its content and its entries, its chain depth. */
 interface DeltaBase {
   ordinal: number;
   content: Buffer;
+  entries: Int32Array;
   depth: number;
 }
 
@@ -206,15 +207,16 @@ export class PackWriter {
   #entry(type: ObjectType, content: Buffer): Entry {
     const ordinal = this.#accepted++;
     const signature = this.#bases !== null && type === 'tree' ? treeSignature(content) : null;
-    if (signature === null) return { type, content, payload: content, base: -1 };
-    const base = this.#bases!.get(signature);
-    const delta = base !== undefined && base.depth < MAX_DELTA_DEPTH && !this.#discarded.has(base.ordinal) ? prefixSuffixDelta(base.content, content) : null;
+    const entries = signature === null ? null : treeEntries(content);
+    if (entries === null) return { type, content, payload: content, base: -1 };
+    const base = this.#bases!.get(signature!);
+    const delta = base !== undefined && base.depth < MAX_DELTA_DEPTH && !this.#discarded.has(base.ordinal) ? treeDelta(base.content, base.entries, content, entries) : null;
     if (this.#baseBytes + content.length > DELTA_BASE_BYTES) {
       this.#bases!.clear();
       this.#baseBytes = 0;
     }
-    this.#baseBytes += content.length - (this.#bases!.get(signature)?.content.length ?? 0);
-    this.#bases!.set(signature, { ordinal, content: Buffer.from(content), depth: delta === null ? 0 : base!.depth + 1 });
+    this.#baseBytes += content.length - (this.#bases!.get(signature!)?.content.length ?? 0);
+    this.#bases!.set(signature!, { ordinal, content: Buffer.from(content), entries, depth: delta === null ? 0 : base!.depth + 1 });
     if (delta === null) return { type, content, payload: content, base: -1 };
     this.#deltas.push([base!.ordinal, ordinal]);
     return { type, content, payload: delta, base: base!.ordinal };

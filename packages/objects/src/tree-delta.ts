@@ -68,33 +68,115 @@ function pushCopies(out: number[], offset: number, size: number): void {
 }
 
 /**
- * The delta that makes `target` from `base` by their common prefix and suffix, or null when it would
- * not save at least half of `target` (then the object is better written whole). Bases above 4 GiB
- * are never used (copy offsets have 32 bits).
+ * Where each entry of tree content lies: per entry, the start of its name and its NUL (the entry ends
+ * 21 bytes after the NUL; the next one starts there). Null when the content is not a well-formed
+ * sequence of entries (such a tree is then written whole).
  */
-export function prefixSuffixDelta(base: Buffer, target: Buffer): Buffer | null {
-  if (base.length >= 2 ** 32 || target.length < 64) return null;
-  const limit = Math.min(base.length, target.length);
-  let prefix = 0;
-  while (prefix < limit && base[prefix] === target[prefix]) prefix++;
-  let suffix = 0;
-  while (suffix < limit - prefix && base[base.length - 1 - suffix] === target[target.length - 1 - suffix]) suffix++;
-  const middle = target.length - prefix - suffix;
-  // Header (≤ 10 bytes per size), copies (≤ 8 bytes each), the middle with one length byte per 127.
-  if (middle + Math.ceil(middle / 127) + 40 > target.length / 2) return null;
+export function treeEntries(content: Buffer): Int32Array | null {
   const out: number[] = [];
-  pushSize(out, base.length);
-  pushSize(out, target.length);
-  pushCopies(out, 0, prefix);
-  const head = Buffer.from(out);
-  const inserts: Buffer[] = [];
-  for (let at = prefix; at < prefix + middle; at += 127) {
-    const n = Math.min(127, prefix + middle - at);
-    inserts.push(Buffer.from([n]), target.subarray(at, at + n));
+  for (let at = 0; at < content.length;) {
+    const space = content.indexOf(SPACE, at);
+    const nul = space < 0 ? -1 : content.indexOf(NUL, space + 1);
+    if (nul < 0 || nul + 1 + ID_BYTES > content.length) return null;
+    out.push(space + 1, nul);
+    at = nul + 1 + ID_BYTES;
   }
-  const tail: number[] = [];
-  pushCopies(tail, base.length - suffix, suffix);
-  return Buffer.concat([head, ...inserts, Buffer.from(tail)]);
+  return Int32Array.from(out);
+}
+
+/** The growing delta: instructions as bytes, with the copy being extended kept open until it breaks. */
+class DeltaBuilder {
+  readonly #out: number[] = [];
+  readonly #target: Buffer;
+  #copyFrom = -1;
+  #copySize = 0;
+  #insertFrom = -1;
+  #insertSize = 0;
+
+  constructor(baseLength: number, target: Buffer) {
+    this.#target = target;
+    pushSize(this.#out, baseLength);
+    pushSize(this.#out, target.length);
+  }
+
+  /** Bytes of the delta so far, counting the open copy and insert as they will be written. */
+  get size(): number {
+    return this.#out.length + this.#insertSize + Math.ceil(this.#insertSize / 127) + (this.#copySize > 0 ? 8 : 0);
+  }
+
+  /** `size` base bytes from `from`, joined to the open copy when they follow it. */
+  copy(from: number, size: number): void {
+    this.#closeInsert();
+    if (this.#copyFrom >= 0 && this.#copyFrom + this.#copySize === from) {
+      this.#copySize += size;
+      return;
+    }
+    this.#closeCopy();
+    this.#copyFrom = from;
+    this.#copySize = size;
+  }
+
+  /** Target bytes `[from, from + size)` given literally. */
+  insert(from: number, size: number): void {
+    this.#closeCopy();
+    if (this.#insertFrom < 0) this.#insertFrom = from;
+    this.#insertSize += size;
+  }
+
+  finish(): Buffer {
+    this.#closeCopy();
+    this.#closeInsert();
+    return Buffer.from(this.#out);
+  }
+
+  #closeCopy(): void {
+    if (this.#copySize > 0) pushCopies(this.#out, this.#copyFrom, this.#copySize);
+    this.#copyFrom = -1;
+    this.#copySize = 0;
+  }
+
+  #closeInsert(): void {
+    for (let at = this.#insertFrom, left = this.#insertSize; left > 0;) {
+      const n = Math.min(127, left);
+      this.#out.push(n);
+      for (let i = 0; i < n; i++) this.#out.push(this.#target[at + i]!);
+      at += n;
+      left -= n;
+    }
+    this.#insertFrom = -1;
+    this.#insertSize = 0;
+  }
+}
+
+/**
+ * The delta that makes tree `target` from tree `base` entry by entry (both lists in tree order: an
+ * entry equal in both is copied, any other target entry given literally), or null when it would not
+ * save at least half of `target` (then the object is better written whole). `baseEntries` and
+ * `targetEntries` come from `treeEntries`. Bases above 4 GiB are never used (copy offsets have 32 bits).
+ */
+export function treeDelta(base: Buffer, baseEntries: Int32Array, target: Buffer, targetEntries: Int32Array): Buffer | null {
+  if (base.length >= 2 ** 32 || target.length < 64) return null;
+  const delta = new DeltaBuilder(base.length, target);
+  const budget = target.length / 2;
+  let i = 0;
+  const bStart = (k: number): number => (k === 0 ? 0 : baseEntries[2 * k - 1]! + 1 + ID_BYTES);
+  const tStart = (k: number): number => (k === 0 ? 0 : targetEntries[2 * k - 1]! + 1 + ID_BYTES);
+  for (let j = 0; j < targetEntries.length / 2; j++) {
+    const ts = tStart(j);
+    const te = targetEntries[2 * j + 1]! + 1 + ID_BYTES;
+    // Skip base entries that sort before this one (deleted, or renamed away).
+    while (i < baseEntries.length / 2 && base.compare(target, targetEntries[2 * j]!, targetEntries[2 * j + 1]!, baseEntries[2 * i]!, baseEntries[2 * i + 1]!) < 0) i++;
+    const bs = i < baseEntries.length / 2 ? bStart(i) : -1;
+    const be = bs < 0 ? -1 : baseEntries[2 * i + 1]! + 1 + ID_BYTES;
+    if (bs >= 0 && be - bs === te - ts && base.compare(target, ts, te, bs, be) === 0) {
+      delta.copy(bs, be - bs);
+      i++;
+    } else {
+      delta.insert(ts, te - ts);
+    }
+    if (delta.size > budget) return null;
+  }
+  return delta.finish();
 }
 
 /** The negative offset of an OFS_DELTA entry's base, as pack entries spell it (gitformat-pack). */

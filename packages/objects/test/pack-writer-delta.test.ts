@@ -73,6 +73,24 @@ describe('PackWriter with deltaTrees', function () {
     expect(nonDelta).to.be.below(objects.length / 10);
   });
 
+  it('takes entries added, removed and changed anywhere in a version, and git reads every version back', async () => {
+    let entries = Array.from({ length: 200 }, (_, k): TreeEntry => ({ mode: k % 9 === 0 ? '40000' : '100644', name: Buffer.from(`entry-${String(k * 10).padStart(5, '0')}`), id: hexId() }));
+    const objects: Input[] = [];
+    for (let v = 0; v < 60; v++) {
+      entries = entries.filter((_, k) => (k + v) % 37 !== 0);
+      for (let k = v % 5; k < entries.length; k += 23) entries[k] = { ...entries[k]!, id: hexId() };
+      entries.push({ mode: '100755', name: Buffer.from(`entry-${String(v * 10 + 5).padStart(5, '0')}`), id: hexId() });
+      entries.sort((a, b) => Buffer.compare(a.name, b.name));
+      const content = serializeTree(entries);
+      objects.push({ id: hashObject('tree', content), type: 'tree', content });
+    }
+    const result = await writeDeltaPack(path.join(packDir, 'scattered.pack'), objects);
+    fs.writeFileSync(result.path.replace(/\.pack$/, '.idx'), result.index!);
+    const back = readObjects(bare, objects.map((o) => o.id));
+    expect(back.map((o) => o.content.equals(objects.find((x) => x.id === o.id)!.content))).to.deep.equal(objects.map(() => true));
+    expect(chains(bare, result.path).nonDelta).to.be.below(5);
+  });
+
   it('keeps every delta chain within git default depth of 50', async () => {
     const objects = directoryHistory(1, 130, 80);
     const result = await writeDeltaPack(path.join(packDir, 'deep.pack'), objects);
