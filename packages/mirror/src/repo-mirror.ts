@@ -529,7 +529,7 @@ export class RepoMirror {
     if (out.unchanged === 0 && originals.length === 0) return 0;
     if (into !== undefined) {
       for await (const batch of into.source.readBatches(ids(), { views: false })) {
-        for (const obj of batch) if (!into.pack.write(obj.type, obj.content)) await into.pack.drain();
+        for (const obj of batch) if (!into.pack.write(obj.type, obj.content, obj.id)) await into.pack.drain();
       }
       await into.pack.drain();
     } else {

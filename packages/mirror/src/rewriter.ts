@@ -643,7 +643,7 @@ class RewriteRun {
   #emit(index: number, type: ObjectType, content: Buffer): string {
     const id = hashObject(type, content);
     if (type === 'blob') this.#recheck?.emitted(index, this.#input.pack.accepted);
-    if (!this.#input.pack.write(type, content)) this.#packBusy = true;
+    if (!this.#input.pack.write(type, content, id)) this.#packBusy = true;
     this.#table.rewrite(index, id);
     this.#stats.rewritten++;
     return id;

@@ -46,6 +46,8 @@ interface Entry {
   content: Buffer;
   payload: Buffer;
   base: number;
+  /** The object's id when the caller has it (hex), so the index need not hash the content again. */
+  id: string | undefined;
 }
 
 const deflateAsync = promisify(deflate);
@@ -200,15 +202,15 @@ export class PackWriter {
   add(type: ObjectType, content: Buffer): Promise<void> {
     if (this.#state !== 'open') return Promise.reject(new TypeError('pack writer is closed'));
     if (!isObjectType(type)) return Promise.reject(new TypeError(`unknown object type: ${String(type)}`));
-    return this.#enqueue(this.#entry(type, content), null, false);
+    return this.#enqueue(this.#entry(type, content, undefined), null, false);
   }
 
   /** Numbers the object and, for a tree with deltaTrees, picks its base and makes its delta. */
-  #entry(type: ObjectType, content: Buffer): Entry {
+  #entry(type: ObjectType, content: Buffer, id: string | undefined): Entry {
     const ordinal = this.#accepted++;
     const signature = this.#bases !== null && type === 'tree' ? treeSignature(content) : null;
     const entries = signature === null ? null : treeEntries(content);
-    if (entries === null) return { type, content, payload: content, base: -1 };
+    if (entries === null) return { type, content, payload: content, base: -1, id };
     const base = this.#bases!.get(signature!);
     const delta = base !== undefined && base.depth < MAX_DELTA_DEPTH && !this.#discarded.has(base.ordinal) ? treeDelta(base.content, base.entries, content, entries) : null;
     if (this.#baseBytes + content.length > DELTA_BASE_BYTES) {
@@ -217,9 +219,9 @@ export class PackWriter {
     }
     this.#baseBytes += content.length - (this.#bases!.get(signature!)?.content.length ?? 0);
     this.#bases!.set(signature!, { ordinal, content: Buffer.from(content), entries, depth: delta === null ? 0 : base!.depth + 1 });
-    if (delta === null) return { type, content, payload: content, base: -1 };
+    if (delta === null) return { type, content, payload: content, base: -1, id };
     this.#deltas.push([base!.ordinal, ordinal]);
-    return { type, content, payload: delta, base: base!.ordinal };
+    return { type, content, payload: delta, base: base!.ordinal, id };
   }
 
   /**
@@ -228,13 +230,15 @@ export class PackWriter {
    * returns true. Otherwise (a large object, a full staging buffer, earlier objects still queued) it is
    * queued like `add` and this returns false: await `drain()` before the next write to keep writes
    * synchronous and queued content bounded. Failures of written objects are sticky and surface from
-   * `drain` and `finish`. Throws TypeError after finish/abort or for an unknown type.
+   * `drain` and `finish`. `id`, when given, must be the object's id (hashObject of type and content):
+   * the index takes it instead of hashing the content again. Throws TypeError after finish/abort or for
+   * an unknown type.
    */
-  write(type: ObjectType, content: Buffer): boolean {
+  write(type: ObjectType, content: Buffer, id?: string): boolean {
     if (this.#state !== 'open') throw new TypeError('pack writer is closed');
     if (!isObjectType(type)) throw new TypeError(`unknown object type: ${String(type)}`);
     if (this.#failure !== null) return false;
-    const entry = this.#entry(type, content);
+    const entry = this.#entry(type, content, id);
     const payload = entry.payload;
     let deflated: Buffer | null = null;
     if (this.#queued === 0 && payload.length <= INLINE_DEFLATE_MAX && this.#count < MAX_OBJECTS) {
@@ -279,20 +283,21 @@ export class PackWriter {
     this.#starts.push(start);
     this.#staged += header.copy(this.#staging, this.#staged);
     this.#staged += deflated.copy(this.#staging, this.#staged);
-    this.#indexed(entry.type, entry.content, header, deflated);
+    this.#indexed(entry, header, deflated);
     this.#count++;
     return true;
   }
 
   /** With the index option, records the id and entry CRC-32 of the object being counted now. */
-  #indexed(type: ObjectType, content: Buffer, header: Buffer, deflated: Buffer): void {
+  #indexed(entry: Entry, header: Buffer, deflated: Buffer): void {
     if (this.#ids === null) return;
     if (this.#ids.length < (this.#count + 1) * 20) {
       const grown = Buffer.allocUnsafe(this.#ids.length * 2);
       this.#ids.copy(grown);
       this.#ids = grown;
     }
-    createHash('sha1').update(objectHeader(type, content.length)).update(content).digest().copy(this.#ids, this.#count * 20);
+    if (entry.id !== undefined) this.#ids.write(entry.id, this.#count * 20, 20, 'hex');
+    else createHash('sha1').update(objectHeader(entry.type, entry.content.length)).update(entry.content).digest().copy(this.#ids, this.#count * 20);
     this.#crcs.push(crc32(deflated, crc32(header)));
   }
 
@@ -323,7 +328,7 @@ export class PackWriter {
       await writeAll(this.#temp!, header);
       await writeAll(this.#temp!, deflated);
       this.#tempBytes += header.length + deflated.length;
-      this.#indexed(entry.type, entry.content, header, deflated);
+      this.#indexed(entry, header, deflated);
       this.#count++;
     } catch (err) {
       this.#failure = err instanceof ObjectsError ? err : writeFailed(err);

@@ -112,6 +112,17 @@ describe('PackWriter', function () {
     expect(rows.sort((x, y) => x.offset - y.offset).map((r) => r.id)).to.deep.equal(objects.map((o) => o.id));
   });
 
+  it('gives the same index whether the caller passes each id or the writer hashes the content', async () => {
+    const objects = sampleObjects();
+    const indexes: Buffer[] = [];
+    for (const withIds of [false, true]) {
+      const writer = await PackWriter.create(path.join(dir, `ids-${withIds}.pack`), { index: true });
+      for (const o of objects) if (!writer.write(o.type, o.content, withIds ? o.id : undefined)) await writer.drain();
+      indexes.push((await writer.finish()).index!);
+    }
+    expect(indexes[1]!.equals(indexes[0]!)).to.equal(true);
+  });
+
   it('writes an empty pack that git accepts', async () => {
     const result = await writePack(path.join(packDir, 'empty.pack'), []);
     expect([result.count, indexPack(bare, result.path)]).to.deep.equal([0, result.checksum]);
