@@ -633,6 +633,15 @@ export class RepoMirror {
   }
 
   /**
+   * Whether any object of the sanitized store carries a token. When none does, no fetch can expose one,
+   * whatever its wants and haves: the serving path then needs no walk and no look-up of its haves (a sync
+   * records its objects' tokens before any ref leads to them, as for {@link exposedTokens}).
+   */
+  carriesTokens(): Promise<boolean> {
+    return this.#opts.idMap.hasObjectTokens(this.name);
+  }
+
+  /**
    * Tokens inside the objects a fetch of this shape can receive: a superset of what upload-pack's pack
    * holds (docs/architecture.md, "No byte before its record"). The walk is `rev-list --objects <wants>
    * --not <haves>` with the fetch's filter, as pack-objects walks it; callers pass no haves when the
