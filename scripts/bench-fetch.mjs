@@ -83,7 +83,7 @@ async function main() {
   await timedFetch(paths.gw);
   await timedFetch(paths.hb);
   const loadBefore = load();
-  const res = { gitgate: [], httpBackend: [], phases: [], syncs: [] };
+  const res = { gitgate: [], httpBackend: [], phases: [], syncs: [], requests: [] };
   for (let i = 0; i < runs; i++) {
     const { branch } = await src.advance(paths.upstream, `${Date.now()}-${i}`);
     const before = await gitText(['--git-dir', paths.gw, 'rev-parse', branch]);
@@ -92,6 +92,8 @@ async function main() {
     for (const [name, clone] of i % 2 === 0 ? sides : sides.reverse()) res[name].push(await timedFetch(clone));
     const phases = child.logs.filter((l) => l.t >= t0 && l.msg === 'sync phase').map((l) => l.meta);
     res.phases.push(Object.fromEntries(phases.map((p) => [p.phase, p.ms])));
+    // Each git request's time inside the gateway ('git request': from its arrival to its last byte).
+    res.requests.push(Object.fromEntries(child.logs.filter((l) => l.t >= t0 && l.msg === 'git request').map((l) => [l.meta.endpoint, l.meta.ms])));
     res.syncs.push(child.logs.filter((l) => l.t >= t0 && l.msg === 'sync finished').map((l) => l.meta).pop() ?? null);
     if ((await gitText(['--git-dir', paths.gw, 'rev-parse', `${branch}^`])) !== before) throw new Error('gitgate clone did not receive exactly one new commit');
     if ((await gitText(['--git-dir', paths.hb, 'rev-parse', branch])) !== (await gitText(['--git-dir', paths.upstream, 'rev-parse', branch]))) throw new Error('http-backend clone did not receive the new commit');
@@ -104,19 +106,25 @@ async function main() {
   }
   const g = median(res.gitgate);
   const h = median(res.httpBackend);
-  const names = [...new Set(res.phases.flatMap((p) => Object.keys(p)))];
   process.stdout.write([
     `1-commit fetch, median of ${runs}: gitgate ${(g / 1000).toFixed(3)} s, http-backend ${(h / 1000).toFixed(3)} s, ${(g / h).toFixed(2)}×`,
     `runs (ms): gitgate ${res.gitgate.map(Math.round).join(', ')}; http-backend ${res.httpBackend.map(Math.round).join(', ')}`,
     `syncs: ${res.syncs.map((s) => (s ? `${s.objects} objects in ${s.ms} ms` : 'none')).join('; ')}`,
     `load average before ${res.load.before}, after ${res.load.after}`,
     '',
-    table(['phase', 'median ms', 'runs (ms)'], names.map((n) => {
-      const xs = res.phases.map((p) => p[n]).filter((x) => x !== undefined);
-      return [n, median(xs), xs.join(', ')];
-    })),
+    table(['phase', 'median ms', 'runs (ms)'], medianRows(res.phases)),
+    '',
+    table(['gitgate request', 'median ms', 'runs (ms)'], medianRows(res.requests)),
     '',
   ].join('\n'));
+}
+
+/** One table row per name in `runs` (one object of name → ms per run): its median and every run. */
+function medianRows(runs) {
+  return [...new Set(runs.flatMap((r) => Object.keys(r)))].map((n) => {
+    const xs = runs.map((r) => r[n]).filter((x) => x !== undefined);
+    return [n, median(xs), xs.join(', ')];
+  });
 }
 
 await run(main);

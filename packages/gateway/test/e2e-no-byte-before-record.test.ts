@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { randomChars } from '@gitgate/testkit';
+import { startGateway, type Gateway } from '../src/index.js';
 import { spawnGateway } from './helpers/spawn-gateway.js';
 import { startDemoGateway, demoFixtures, git, gitOk, objectIds, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
 import { query } from './helpers/sqlite-rows.js';
@@ -142,6 +144,80 @@ describe('e2e: no byte before its record (git path)', function () {
       // The property is not vacuous: the shapes brought tokens.
       expect(tokens).to.be.greaterThan(0);
       expect(incremental).to.be.greaterThan(0);
+    });
+  });
+
+  describe('a repository whose first secret arrives after its first clone', () => {
+    let dir: string;
+    let gw: Gateway;
+    let url: string;
+    let side: string;
+    let clone: string;
+    let auditFile: string;
+    before(async () => {
+      dir = join(work, 'first-secret');
+      side = join(dir, 'side');
+      const upstream = join(dir, 'upstream.git');
+      await gitOk(['init', '-q', '-b', 'main', side]);
+      writeFileSync(join(side, 'README.md'), 'nothing secret here\n');
+      await gitOk(['-C', side, 'add', '-A']);
+      await gitOk(['-C', side, '-c', 'user.name=T', '-c', 'user.email=t@example.test', 'commit', '-q', '-m', 'one']);
+      await gitOk(['clone', '-q', '--bare', side, upstream]);
+      await gitOk(['-C', side, 'remote', 'add', 'up', upstream]);
+      gw = await startGateway({ port: 0, dataDir: join(dir, 'data'), auth: { mode: 'none' }, coalesceMs: 0, repos: [{ name: 'acme/clean', upstream: { url: upstream } }] });
+      url = `${gw.url}/acme/clean.git`;
+      auditFile = join(dir, 'data', 'audit.db');
+      clone = join(dir, 'clone');
+    });
+    after(() => gw.close());
+
+    /** One upstream commit whose new file holds a fresh personal access token (built from parts); returns its upstream id. */
+    const commitSecret = async (name: string): Promise<string> => {
+      writeFileSync(join(side, name), `deploy token: ${'gh' + 'p_' + randomChars(36)}\n`);
+      await gitOk(['-C', side, 'add', name]);
+      await gitOk(['-C', side, '-c', 'user.name=T', '-c', 'user.email=t@example.test', 'commit', '-q', '-m', `add ${name}`]);
+      await gitOk(['-C', side, 'push', '-q', 'up', 'HEAD:refs/heads/main']);
+      return (await gitOk(['-C', side, 'rev-parse', 'HEAD'])).trim();
+    };
+    const exposedSince = async (seq: number): Promise<Set<string>> => new Set((await query<{ token: string }>(auditFile, 'SELECT token FROM exposures WHERE seq > ?', [seq])).map((r) => r.token));
+    const lastSeq = async (): Promise<number> => (await query<{ s: number | null }>(auditFile, 'SELECT MAX(seq) AS s FROM records'))[0]?.s ?? 0;
+
+    it('serves the clone of a repository without any token and records no exposure for it', async () => {
+      const seq = await lastSeq();
+      await gitOk(['clone', '-q', url, clone]);
+      expect(await gitOk(['-C', clone, 'show', 'HEAD:README.md'])).to.equal('nothing secret here\n');
+      expect([...(await exposedSince(seq))]).to.deep.equal([]);
+    });
+
+    it('records the token of the first secret to reach the repository for the git fetch that brings it, and the fetch sees the new commit', async () => {
+      await commitSecret('deploy.txt');
+      const seq = await lastSeq();
+      await gitOk(['-C', clone, 'fetch', '-q', 'origin']);
+      expect((await gitOk(['-C', clone, 'log', '-1', '--format=%s', 'origin/main'])).trim()).to.equal('add deploy.txt');
+      const received = tokensIn(await gitOk(['-C', clone, 'show', 'origin/main:deploy.txt']));
+      expect(received.size).to.equal(1);
+      const recorded = await exposedSince(seq);
+      for (const t of received) expect(recorded.has(t), `${t} was fetched but not recorded`).to.equal(true);
+    });
+
+    it('records the token of a new commit for a fetch whose haves include ids the store does not hold', async () => {
+      const old = await headOf(url);
+      const upstreamId = await commitSecret('deploy-2.txt');
+      const want = await headOf(url);
+      expect(want).to.not.equal(old);
+      // The old tip (held), an upstream id and a made-up one (neither held: the store has only sanitized objects).
+      const haves = [old, upstreamId, randomBytes(20).toString('hex')];
+      const seq = await lastSeq();
+      const res = await postUploadPack(url, v0Request(want, ['ofs-delta', 'agent=git/2.39.5'], haves), false);
+      expect(res.status).to.equal(200);
+      const at = res.body.indexOf('PACK');
+      expect(at, 'a raw pack follows the acknowledgments').to.be.greaterThan(0);
+      // The held have was honoured: the commit, its tree and the new blob, not the whole history again.
+      expect(res.body.readUInt32BE(at + 8)).to.equal(3);
+      const inPack = await tokensInPack(res.body.subarray(at), dir);
+      expect(inPack.size).to.equal(1);
+      const recorded = await exposedSince(seq);
+      for (const t of inPack) expect(recorded.has(t), `${t} is in the pack but not recorded`).to.equal(true);
     });
   });
 

@@ -30,4 +30,11 @@ describe('bench:fetch (scripts/bench-fetch.mjs) on a 500-object repository', fun
       expect(run.stdout).to.match(new RegExp(`^${phase} +\\d+(\\.5)? +\\d+, \\d+$`, 'm'), phase);
     }
   });
+
+  it('lists the time of each git request of a fetch inside the gateway: the advertisement with its sync, ls-refs and the fetch', () => {
+    const requests = run.stdout.slice(run.stdout.indexOf('gitgate request'));
+    for (const endpoint of ['info/refs', 'ls-refs', 'fetch']) {
+      expect(requests).to.match(new RegExp(`^${endpoint} +\\d+(\\.5)? +\\d+, \\d+$`, 'm'), endpoint);
+    }
+  });
 });

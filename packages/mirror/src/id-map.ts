@@ -206,6 +206,11 @@ export class IdMap {
     });
   }
 
+  /** Whether any sanitized object of a repository carries a token (one indexed row read, not the whole list). */
+  async hasObjectTokens(repo: string): Promise<boolean> {
+    return (await this.#db.get<{ one: number }>('SELECT 1 AS one FROM object_tokens WHERE repo = ? LIMIT 1', [repo])) !== undefined;
+  }
+
   /** Sanitized object id → tokens it carries, for every token-bearing object of a repository. */
   async objectTokens(repo: string): Promise<Map<string, string[]>> {
     const rows = await this.#db.all<{ object_id: string; token: string }>('SELECT object_id, token FROM object_tokens WHERE repo = ?', [repo]);

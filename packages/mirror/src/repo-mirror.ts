@@ -245,6 +245,7 @@ export class RepoMirror {
     const from = base;
     const sameTips = from !== undefined && tips.length === from.length && tips.every((t, i) => t === from[i]);
     if (!moved && sameTips && state!.generation === generation && state!.head === head && this.#last) {
+      await this.#upstream.refsWritten();
       return this.#unchanged(started);
     }
 
@@ -265,6 +266,7 @@ export class RepoMirror {
     const plan: SyncPlan = { generation, refs, head, refRecords, tips };
     if (!sameTips || state === undefined) await this.#syncObjects(plan, base ?? [], report, phase);
     else await this.#repointRefs(plan, state, report);
+    await this.#upstream.refsWritten();
     writeOwnTips(this.sanitized.gitDir, tips);
 
     report.finishedAt = Date.now();
@@ -348,6 +350,9 @@ export class RepoMirror {
     const mappedTips = new Map(tips.map((t) => [t, resolved.get(t) ?? known.get(t)!]));
     // A pushed commit is checked by the sync that brings it: tips that did not move were checked before.
     await this.#checkPushed(tips.filter((t) => !old.has(t)), mappedTips, report);
+    // The upstream store's refs, written while the objects were walked and rewritten, are on disk before
+    // the state that names them (a failed write fails the sync here, before anything served moves).
+    await this.#upstream.refsWritten();
     // One durable transaction before any ref moves: which objects carry which tokens (so an exposure audit
     // of a fetch served right after the move finds every carrier), the pairs and the new state.
     await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() }, { objectTokens: out.objectTokens, kindSensitive: out.kindSensitive });
@@ -630,6 +635,15 @@ export class RepoMirror {
     // Without an allow list the key is what it was before the option existed.
     const allowKey = allow.length > 0 ? `\0${JSON.stringify(allow)}` : '';
     return createHash('sha256').update(`${REWRITE_VERSION}\0${this.#opts.scanner.rulesetVersion}\0${keyCheck}${allowKey}`).digest('hex').slice(0, 32);
+  }
+
+  /**
+   * Whether any object of the sanitized store carries a token. When none does, no fetch can expose one,
+   * whatever its wants and haves: the serving path then needs no walk and no look-up of its haves (a sync
+   * records its objects' tokens before any ref leads to them, as for {@link exposedTokens}).
+   */
+  carriesTokens(): Promise<boolean> {
+    return this.#opts.idMap.hasObjectTokens(this.name);
   }
 
   /**

@@ -64,6 +64,8 @@ export class UpstreamStore {
   // This process is the store's only writer, so what it last read or wrote stays true until it fetches.
   #refsCache: UpstreamRef[] | null = null;
   #headCache: string | undefined | null = null;
+  /** A local upstream's ref transaction, left running by fetch while the sync walks; see refsWritten. */
+  #refsWrite: Promise<void> = Promise.resolve();
 
   constructor(gitDir: string, timeouts: UpstreamTimeouts = {}) {
     this.#gitDir = gitDir;
@@ -85,11 +87,16 @@ export class UpstreamStore {
    * (one ls-remote) and fetches only when they differ from the store's, so an unchanged upstream costs
    * one round trip. A repository on this machine is not fetched from: the store borrows its objects
    * (alternates; this store is never served) and sets its refs to the ones read, in one ref transaction.
+   * That transaction runs on after this resolves (the walk of the new objects needs the ids, not the
+   * refs): the caller settles it with {@link refsWritten} before it records anything that builds on it.
    * Returns whether anything changed. Throws MirrorError GITGATE_UPSTREAM_FAILED, also when upstream
    * does not answer within the store's timeouts (git is stopped then). Error messages never contain the
    * URL's credentials or the extra headers.
    */
   async fetch(source: UpstreamSource): Promise<boolean> {
+    await this.#settled();
+    // A failed write was reported by the sync it belonged to; its refs are read from disk below.
+    this.#refsWrite = Promise.resolve();
     const { env, redact, fail } = await remoteAccess(source, 'fetching');
     const localDir = localGitDir(source.url);
     let remote: string[];
@@ -113,7 +120,7 @@ export class UpstreamStore {
       this.#refsCache = null;
       removeStaleLocks(this.#gitDir);
       try {
-        if (localDir !== null) this.#refsCache = await this.#borrow(localDir, local, wanted, redact);
+        if (localDir !== null) this.#refsCache = await this.#borrow(localDir, local, wanted, { redact, fail });
         else {
           await this.#ownObjects();
           await git('fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', '--').addDynamicArgs(source.url).addArgs(...MIRRORED_REF_SPECS)
@@ -133,9 +140,10 @@ export class UpstreamStore {
 
   /**
    * Points the store at a local upstream's objects (alternates) and moves its refs to `wanted` (from
-   * `current`) in one transaction; resolves with the refs as they now are, sorted as for-each-ref sorts.
+   * `current`) in one transaction, left running in #refsWrite; returns the refs as they will be, sorted
+   * as for-each-ref sorts.
    */
-  async #borrow(upstreamGitDir: string, current: readonly UpstreamRef[], wanted: ReadonlyMap<string, string>, redact: string[]): Promise<UpstreamRef[]> {
+  async #borrow(upstreamGitDir: string, current: readonly UpstreamRef[], wanted: ReadonlyMap<string, string>, access: Pick<RemoteAccess, 'redact' | 'fail'>): Promise<UpstreamRef[]> {
     const objects = realpathSync(join(upstreamGitDir, 'objects'));
     const file = join(this.#gitDir, 'objects', 'info', 'alternates');
     const before = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
@@ -149,7 +157,19 @@ export class UpstreamStore {
     for (const r of current) if (!wanted.has(r.name)) lines.push(`delete ${r.name}\n`);
     const had = new Map(current.map((r) => [r.name, r.id]));
     for (const [name, id] of wanted) if (had.get(name) !== id) lines.push(`update ${name} ${id}\n`);
-    if (lines.length > 0) await git('update-ref', '--stdin').run({ gitDir: this.#gitDir, input: `start\n${lines.join('')}prepare\ncommit\n`, redact });
+    if (lines.length > 0) {
+      const write = git('update-ref', '--stdin').run({ gitDir: this.#gitDir, input: `start\n${lines.join('')}prepare\ncommit\n`, redact: access.redact }).then(
+        () => undefined,
+        (e: unknown) => {
+          // The refs on disk are what they were: the next fetch reads them and writes the transaction again.
+          this.#refsCache = null;
+          throw access.fail(e);
+        },
+      );
+      // Settled by refsWritten or the next operation on the store; never an unhandled rejection meanwhile.
+      write.catch(() => undefined);
+      this.#refsWrite = write;
+    }
     return [...wanted].map(([name, id]) => ({ name, id })).sort((a, b) => Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8')));
   }
 
@@ -171,6 +191,7 @@ export class UpstreamStore {
    * itself learns the new refs at its next fetch.
    */
   async push(source: UpstreamSource, updates: readonly UpstreamRefUpdate[], opts: { objects: Readonly<Record<string, string>>; atomic: boolean }): Promise<UpstreamPushResult[]> {
+    await this.#settled();
     const { env, redact, fail } = await remoteAccess(source, 'pushing to');
     // Ref names passed the protocol's check-ref-format (they start with refs/), ids are hex.
     const cmd = git('push', '--porcelain', ...(opts.atomic ? ['--atomic'] : []), ...updates.map((u) => `--force-with-lease=${u.ref}:${u.expectedOld ?? ''}`));
@@ -193,6 +214,7 @@ export class UpstreamStore {
    * that follows finds upstream's refs equal to its own and fetches nothing.
    */
   async adoptPush(packDir: string, refs: readonly { name: string; id: string | null }[]): Promise<void> {
+    await this.#settled();
     const dest = join(this.#gitDir, 'objects', 'pack');
     mkdirSync(dest, { recursive: true });
     const files = existsSync(packDir) ? readdirSync(packDir).filter((f) => /^pack-[0-9a-f]{40}\.(pack|idx)$/.test(f)) : [];
@@ -203,9 +225,23 @@ export class UpstreamStore {
     if (lines.length > 0) await git('update-ref', '--stdin').run({ gitDir: this.#gitDir, input: `start\n${lines}prepare\ncommit\n` });
   }
 
+  /**
+   * Resolves once the ref transaction the last fetch left running is on disk; throws its MirrorError
+   * (GITGATE_UPSTREAM_FAILED) if it failed. A sync calls it before its id map commit.
+   */
+  async refsWritten(): Promise<void> {
+    await this.#refsWrite;
+  }
+
+  /** Waits out a running ref transaction, whatever its outcome (its failure is refsWritten's to report). */
+  #settled(): Promise<void> {
+    return this.#refsWrite.catch(() => undefined);
+  }
+
   /** The mirrored refs, sorted by name. */
   async refs(): Promise<UpstreamRef[]> {
     if (this.#refsCache) return this.#refsCache;
+    await this.#settled();
     const lines = await git('for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/tags').lines({ gitDir: this.#gitDir });
     this.#refsCache = lines.map((l) => {
       const sp = l.indexOf(' ');

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { rejection } from '@gitgate/testkit';
 import type { RepoMirror } from '../src/index.js';
 import { REPO, fakeGithubPat, git, makeMirror, refsOf, revParse, tokensIn, upstreamPerTest, type DataEnv, type PerTest } from './helpers.js';
 
@@ -34,14 +35,17 @@ describe('incremental sync', function () {
     return c1;
   };
 
-  /** Syncs `ma` again, then a new data dir with the same key from scratch, and checks both stores alike. */
-  const expectSameAsFromScratch = async (a: DataEnv, ma: RepoMirror): Promise<void> => {
+  /**
+   * Syncs `ma` again, then a new data dir with the same key from scratch, and checks both stores alike.
+   * `newPacks`: the packs the sync adds (0 when a failed sync already installed its deterministic pack).
+   */
+  const expectSameAsFromScratch = async (a: DataEnv, ma: RepoMirror, newPacks = 1): Promise<void> => {
     const packsBefore = ma.sanitized.packCount();
     const report = await ma.sync();
     expect(report.upToDate).to.equal(false);
     expect(report.objects).to.be.below(10);
     // One pack per small sync: the rewritten and the unchanged objects together.
-    expect(ma.sanitized.packCount()).to.equal(packsBefore + 1);
+    expect(ma.sanitized.packCount()).to.equal(packsBefore + newPacks);
     const b = await t.open('b', a.keyPath);
     const mb = makeMirror(b, t.up.gitDir);
     await mb.sync();
@@ -87,6 +91,24 @@ describe('incremental sync', function () {
     const again = await ma.sync({ force: true });
     expect(again).to.include({ upToDate: true, objects: 0, rewritten: 0 });
     expect({ refs: refsOf(ma.sanitized.gitDir), packs: files(), state: await a.idMap.state(REPO) }).to.deep.equal(before);
+  });
+
+  it('fails a sync whose upstream store cannot write its refs before the id map or a served ref moves, and the next sync gives what one from scratch gives', async () => {
+    const c1 = first();
+    const a = await t.open('a');
+    const ma = makeMirror(a, t.up.gitDir);
+    await ma.sync();
+    const before = { refs: refsOf(ma.sanitized.gitDir), state: await a.idMap.state(REPO) };
+    t.up.setRef('refs/heads/main', t.up.commitFiles({ 'app.env': `GITHUB=${fakeGithubPat()}\n`, 'ci.env': `TOKEN=${fakeGithubPat()}\n` }, 'two\n', [c1]));
+    // A directory where the upstream store's transaction wants main's lock file (no stale-lock cleanup removes it):
+    // the write the sync leaves running while it walks fails.
+    const lock = path.join(ma.sanitized.gitDir, '..', 'upstream.git', 'refs', 'heads', 'main.lock');
+    fs.mkdirSync(lock, { recursive: true });
+    expect(((await rejection(ma.sync())) as { code?: string }).code).to.equal('GITGATE_UPSTREAM_FAILED');
+    expect({ refs: refsOf(ma.sanitized.gitDir), state: await a.idMap.state(REPO) }).to.deep.equal(before);
+    fs.rmSync(lock, { recursive: true });
+    // The failed sync's pack is already in the store: the same objects make the same pack, under the same name.
+    await expectSameAsFromScratch(a, ma, 0);
   });
 
   it('re-points the refs on the next sync when moving them failed after the id map commit', async () => {

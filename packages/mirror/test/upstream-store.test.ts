@@ -1,8 +1,9 @@
 // Showing upstream URLs without their credentials.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rejection } from '@gitgate/testkit';
 import { redactUrl, UpstreamStore } from '../src/index.js';
 import { tempDir, removeDir } from './helpers.js';
 
@@ -50,6 +51,7 @@ describe('UpstreamStore.fetch', () => {
     await viaUrl.init();
     expect(await direct.fetch({ url: upstream })).to.equal(true);
     expect(await viaUrl.fetch({ url: `file://${upstream}` })).to.equal(true);
+    await direct.refsWritten();
     expect(stored(join(dir, 'a.git'))).to.equal(stored(join(dir, 'b.git')));
     expect(stored(join(dir, 'a.git'))).to.include('refs/heads/side').and.include('refs/tags/v1').and.not.include('refs/notes');
     expect(stored(join(dir, 'a.git')).trim().endsWith('refs/heads/side')).to.equal(true);
@@ -76,6 +78,27 @@ describe('UpstreamStore.fetch', () => {
     writeFileSync(join(dir, 's.git', 'packed-refs.lock'), '');
     execFileSync('git', ['--git-dir', upstream, 'update-ref', 'refs/heads/main', 'refs/heads/side']);
     expect(await store.fetch({ url: upstream })).to.equal(true);
+    await store.refsWritten();
+    expect(stored(join(dir, 's.git'))).to.equal(stored(upstream).replace(/^.*refs\/notes\/.*\n/m, ''));
+  });
+
+  it('reports a ref transaction that fails after fetch resolved through refsWritten, and writes it at the next fetch', async () => {
+    const store = new UpstreamStore(join(dir, 's.git'));
+    await store.init();
+    await store.fetch({ url: upstream });
+    await store.refsWritten();
+    const before = stored(join(dir, 's.git'));
+    // A directory where git wants main's lock file: the transaction cannot take the lock (and no stale-lock cleanup removes it).
+    mkdirSync(join(dir, 's.git', 'refs', 'heads', 'main.lock'));
+    execFileSync('git', ['--git-dir', upstream, 'update-ref', 'refs/heads/main', 'refs/heads/side']);
+    // The fetch resolves with the refs as they will be; the write's outcome comes with refsWritten.
+    expect(await store.fetch({ url: upstream })).to.equal(true);
+    expect(((await rejection(store.refsWritten())) as { code?: string }).code).to.equal('GITGATE_UPSTREAM_FAILED');
+    expect(stored(join(dir, 's.git'))).to.equal(before);
+    rmSync(join(dir, 's.git', 'refs', 'heads', 'main.lock'), { recursive: true });
+    // The next fetch reads the refs from disk again, so it sees the move once more and writes it.
+    expect(await store.fetch({ url: upstream })).to.equal(true);
+    await store.refsWritten();
     expect(stored(join(dir, 's.git'))).to.equal(stored(upstream).replace(/^.*refs\/notes\/.*\n/m, ''));
   });
 

@@ -366,18 +366,26 @@ function refuseWhileAuditFails(ctx: GitContext): void {
 }
 
 /**
- * Which tokens the objects of a fetch of this shape carry (a superset of the pack's). A shape seen
- * before is answered from the cache: objects never change, and a sync records which new objects carry
- * tokens before any ref leads to them.
+ * Which tokens the objects of a fetch of this shape carry (a superset of the pack's). A store none of
+ * whose objects carries a token exposes none: no walk, and the haves are not even looked up. Otherwise the
+ * haves the store does not hold are dropped (the walk would fail on them; git ignores them too), and a
+ * shape seen before is answered from the cache: objects never change, and a sync records which new objects
+ * carry tokens before any ref leads to them. The cache is keyed by the haves the store holds now, so a
+ * have that a repack dropped since makes a new key, not a stale answer.
  */
-function exposuresFor(ctx: GitContext, mirror: RepoMirror, q: FetchShape): Promise<{ token: string; objectId: string }[]> {
-  const key = ExposureCache.key(mirror.name, q);
+async function exposuresFor(ctx: GitContext, mirror: RepoMirror, q: FetchShape): Promise<{ token: string; objectId: string }[]> {
+  if (!(await mirror.carriesTokens())) return [];
+  let shape = q;
+  if (q.haves.length > 0) {
+    const held = await storeLookup(mirror)(q.haves);
+    shape = { ...q, haves: q.haves.filter((h) => held.has(h)) };
+  }
+  const key = ExposureCache.key(mirror.name, shape);
   const cached = key === null ? undefined : ctx.exposures.get(key);
-  if (cached !== undefined) return Promise.resolve(cached);
-  return mirror.exposedTokens(q).then((list) => {
-    if (key !== null) ctx.exposures.set(key, list);
-    return list;
-  });
+  if (cached !== undefined) return cached;
+  const list = await mirror.exposedTokens(shape);
+  if (key !== null) ctx.exposures.set(key, list);
+  return list;
 }
 
 /** The gateway's notices on side-band 2: what is served, and the last sync when it just happened. */

@@ -28,7 +28,7 @@ const V0_REQUEST_CAPABILITIES = new Set([...V0_CAPABILITIES, 'filter', 'agent', 
 const V2_REQUEST_CAPABILITIES = new Set(['agent', 'object-format']);
 
 /** Which of these ids are objects of the sanitized store. */
-export type ObjectLookup = (ids: string[]) => Promise<ReadonlySet<string>>;
+export type ObjectLookup = (ids: readonly string[]) => Promise<ReadonlySet<string>>;
 
 /** Ids kept per list in an audit row; a negotiation can carry many haves. */
 const AUDIT_ID_LIMIT = 1000;
@@ -55,7 +55,10 @@ export interface PlannedFetch {
    * git answers with a pack instead of acknowledgments.
    */
   request: Buffer;
-  /** What the pack can expose, for the audit written before its first byte. */
+  /**
+   * What the pack can expose, for the audit written before its first byte. Its haves are the request's,
+   * unchecked: which of them the store holds is looked up only when an exposure walk has to run.
+   */
   shape: FetchShape;
   noProgress: boolean;
   sideband: boolean;
@@ -90,11 +93,11 @@ async function planV2(body: Buffer, lookup: ObjectLookup): Promise<UploadPackPla
   const note = noteOf(a.wants, a.haves, a.shallows, a);
   const problem = fetchProblem(a);
   if (problem) return { kind: 'refuse', endpoint, note, message: problem };
-  const checked = await checkIds(lookup, a.wants, a.shallows, a.haves);
-  if (checked.error) return { kind: 'refuse', endpoint, note, message: checked.error };
+  const error = await checkIds(lookup, a.wants, a.shallows);
+  if (error) return { kind: 'refuse', endpoint, note, message: error };
   return {
     kind: 'fetch', endpoint, note, noProgress: a.noProgress, sideband: true, done: a.done,
-    shape: exposureShape(a.wants, checked.haves, a.filter, a.includeTag, deepens(a.shallows, a)),
+    shape: exposureShape(a.wants, a.haves, a.filter, a.includeTag, deepens(a.shallows, a)),
     request: serializeV2Request({ ...r, args: serializeFetchArgs(a) }),
   };
 }
@@ -106,14 +109,14 @@ async function planV0(body: Buffer, lookup: ObjectLookup): Promise<UploadPackPla
   const badCap = r.capabilities.find((c) => !V0_REQUEST_CAPABILITIES.has(c.split('=')[0]));
   if (badCap !== undefined) return { kind: 'refuse', endpoint, note, message: capabilityRefusal(badCap) };
   if (r.wants.length === 0) return { kind: 'refuse', endpoint, note, message: 'the request names no object to fetch' };
-  const checked = await checkIds(lookup, r.wants, r.shallows, r.haves);
-  if (checked.error) return { kind: 'refuse', endpoint, note, message: checked.error };
+  const error = await checkIds(lookup, r.wants, r.shallows);
+  if (error) return { kind: 'refuse', endpoint, note, message: error };
   const caps = r.capabilities;
   return {
     kind: 'fetch', endpoint, note, done: r.done,
     noProgress: caps.includes('no-progress'),
     sideband: caps.includes('side-band') || caps.includes('side-band-64k'),
-    shape: exposureShape(r.wants, checked.haves, r.filter, caps.includes('include-tag'), deepens(r.shallows, r) || caps.includes('deepen-relative')),
+    shape: exposureShape(r.wants, r.haves, r.filter, caps.includes('include-tag'), deepens(r.shallows, r) || caps.includes('deepen-relative')),
     request: serializeV0Request(r),
   };
 }
@@ -129,14 +132,17 @@ function fetchProblem(a: FetchArgs): string | null {
   return null;
 }
 
-/** Wants and shallows must be objects of the sanitized store; the haves that are are returned (for the exposure shape). */
-async function checkIds(lookup: ObjectLookup, wants: string[], shallows: string[], haves: string[]): Promise<{ error?: string; haves: string[] }> {
-  const found = await lookup([...new Set([...wants, ...shallows, ...haves])]);
+/**
+ * Wants and shallows must be objects of the sanitized store: the refusal sentence, or null. Haves are not
+ * looked up here: git gets every have anyway, and the exposure audit looks them up only when it walks.
+ */
+async function checkIds(lookup: ObjectLookup, wants: string[], shallows: string[]): Promise<string | null> {
+  const found = await lookup([...new Set([...wants, ...shallows])]);
   const missing = wants.find((w) => !found.has(w));
-  if (missing) return { error: `want ${missing} is not an object of the sanitized repository`, haves: [] };
+  if (missing) return `want ${missing} is not an object of the sanitized repository`;
   const badShallow = shallows.find((s) => !found.has(s));
-  if (badShallow) return { error: `shallow ${badShallow} is not an object of the sanitized repository`, haves: [] };
-  return { haves: haves.filter((h) => found.has(h)) };
+  if (badShallow) return `shallow ${badShallow} is not an object of the sanitized repository`;
+  return null;
 }
 
 /** Whether a fetch is shallow or deepens: upload-pack may then send ancestors of the haves. */

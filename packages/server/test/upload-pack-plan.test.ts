@@ -7,7 +7,7 @@ const id = (c: string): string => c.repeat(40);
 const [TIP, OLD, UPSTREAM] = [id('a'), id('b'), id('c')];
 /** A store holding TIP and OLD only; it counts lookups so a test can see which ids were asked. */
 const store = (asked: string[][] = []): ObjectLookup => async (ids) => {
-  asked.push(ids);
+  asked.push([...ids]);
   return new Set(ids.filter((i) => i === TIP || i === OLD));
 };
 const v2 = (command: string, args: string[], caps: string[] = ['agent=git/2.39.5', 'object-format=sha1']): Buffer =>
@@ -19,11 +19,14 @@ const refusal = (plan: UploadPackPlan): string => {
 };
 
 describe('planUploadPack (request → validated fetch, without HTTP or git)', () => {
-  it('plans a v2 fetch of a store object, passing every have to git and keeping only the store\'s in the exposure shape', async () => {
-    const plan = await planUploadPack(v2('fetch', [`want ${TIP}`, `have ${OLD}`, `have ${UPSTREAM}`, 'ofs-delta', 'done']), true, store());
+  it('plans a v2 fetch of a store object, passing every have to git and asking the store about its wants only', async () => {
+    const asked: string[][] = [];
+    const plan = await planUploadPack(v2('fetch', [`want ${TIP}`, `have ${OLD}`, `have ${UPSTREAM}`, 'ofs-delta', 'done']), true, store(asked));
     expect(plan.kind).to.equal('fetch');
     if (plan.kind !== 'fetch') return;
-    expect(plan.shape).to.deep.equal({ wants: [TIP], haves: [OLD], filter: undefined, includeTag: false });
+    // The exposure audit looks the haves up, and only when it has a walk to run.
+    expect(asked).to.deep.equal([[TIP]]);
+    expect(plan.shape).to.deep.equal({ wants: [TIP], haves: [OLD, UPSTREAM], filter: undefined, includeTag: false });
     expect(plan.note.haves).to.deep.equal([OLD, UPSTREAM]);
     expect(plan.done).to.equal(true);
     // git answers a round of haves it does not know with NAK; dropping them would turn it into a pack.

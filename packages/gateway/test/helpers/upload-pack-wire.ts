@@ -14,9 +14,9 @@ export async function postUploadPack(url: string, body: Buffer, v2: boolean): Pr
   return { status: r.status, body: Buffer.from(await r.arrayBuffer()) };
 }
 
-/** A v0 request for `want` with exactly these capabilities, ending negotiation. */
-export function v0Request(want: string, capabilities: string[]): Buffer {
-  return Buffer.concat([encodePkt(`want ${want} ${capabilities.join(' ')}\n`), Buffer.from('0000'), encodePkt('done\n')]);
+/** A v0 request for `want` with exactly these capabilities (and these haves), ending negotiation. */
+export function v0Request(want: string, capabilities: string[], haves: string[] = []): Buffer {
+  return Buffer.concat([encodePkt(`want ${want} ${capabilities.join(' ')}\n`), Buffer.from('0000'), ...haves.map((h) => encodePkt(`have ${h}\n`)), encodePkt('done\n')]);
 }
 
 /** A v2 fetch of `want` ending negotiation. */
