@@ -12,6 +12,7 @@
 // which GC threads inflate, so it is conservative); wall-clock MB/s is printed next to it because
 // the machine may be shared. Each tool gets a warm-up pass on the corpus and the best of --passes.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,18 +169,26 @@ async function timed(items, tool, reps) {
   let bestCpu = Infinity;
   let bestWall = Infinity;
   let findings = 0;
+  let digest = '';
   for (let i = 0; i < reps; i++) {
+    // A digest of every finding (item, span, rule, type) of the pass: equal digests, identical findings.
+    const hash = createHash('sha256');
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     findings = 0;
     tool.fresh?.();
-    for (const it of items) findings += (await tool.scan(it.name, it.content)).length;
+    for (const it of items) {
+      const found = await tool.scan(it.name, it.content);
+      findings += found.length;
+      for (const f of found) hash.update(`${it.name} ${f.start} ${f.end} ${f.ruleId} ${f.type}\n`);
+    }
+    digest = hash.digest('hex').slice(0, 16);
     const wall = performance.now() - t0;
     const cpu = process.cpuUsage(c0);
     bestCpu = Math.min(bestCpu, (cpu.user + cpu.system) / 1000);
     bestWall = Math.min(bestWall, wall);
   }
-  return { cpuMs: bestCpu, wallMs: bestWall, findings };
+  return { cpuMs: bestCpu, wallMs: bestWall, findings, digest };
 }
 
 async function quality(tool) {
@@ -231,7 +240,7 @@ for (const tool of tools) {
   results.push({
     tool: tool.name,
     version: tool.version,
-    source: { mb: source.bytes / 1e6, mbPerCpuSecond: source.bytes / 1e3 / sourceTime.cpuMs, mbPerWallSecond: source.bytes / 1e3 / sourceTime.wallMs, findings: sourceTime.findings },
+    source: { mb: source.bytes / 1e6, mbPerCpuSecond: source.bytes / 1e3 / sourceTime.cpuMs, mbPerWallSecond: source.bytes / 1e3 / sourceTime.wallMs, findings: sourceTime.findings, digest: sourceTime.digest },
     corpus: { mbPerCpuSecond: corpusBytes / 1e3 / corpusTime.cpuMs, mbPerWallSecond: corpusBytes / 1e3 / corpusTime.wallMs },
     ...q,
   });
@@ -266,6 +275,7 @@ if (asJson) {
     ['source MB/s per core (CPU)', ...results.map((r) => num(r.source.mbPerCpuSecond))],
     ['source MB/s (wall)', ...results.map((r) => num(r.source.mbPerWallSecond))],
     ['findings on clean source', ...results.map((r) => String(r.source.findings))],
+    ['findings digest', ...results.map((r) => r.source.digest)],
     ['corpus MB/s per core (CPU)', ...results.map((r) => num(r.corpus.mbPerCpuSecond))],
     ['recall (span covered)', ...results.map((r) => pct(r.recall))],
     ['recall (any overlap)', ...results.map((r) => pct(r.recallOverlap))],
