@@ -6,6 +6,7 @@
 //   node scripts/bench-scanner.mjs --git GITDIR  # every blob of a repository (git cat-file --batch-all-objects)
 //   node scripts/bench-scanner.mjs --mb 100 --passes 3 --json
 //   node scripts/bench-scanner.mjs --git GITDIR --learn  # gitgate also learns every finding's value, as a cold sync's minter does
+//   node scripts/bench-scanner.mjs --learn --seed-corpus  # ... starting each pass from the corpus findings' values (~1000)
 //   node scripts/bench-scanner.mjs --no-secretlint       # gitgate alone (secretlint takes minutes on hundreds of MB)
 //
 // Throughput is single-threaded: "per core" is MB per CPU-second of this process (user + system,
@@ -32,6 +33,7 @@ const asJson = args.includes('--json');
 // --learn: gitgate's known values start empty on each pass and grow with every finding (the mirror's
 // learningMinter), so the known-secret matcher is exercised as in a cold sync's scan threads.
 const learn = args.includes('--learn');
+const seedCorpus = args.includes('--seed-corpus');
 const log = (s = '') => {
   if (!asJson) process.stdout.write(s + '\n');
 };
@@ -99,15 +101,16 @@ const source = opt('--git') ? sourceFromGit(opt('--git')) : sourceFromDir(opt('-
 const gitgate = createScanner();
 const { positives, negatives, ruleIds } = buildSecretsCorpus();
 /**
- * With --learn, a scanner over a KnownSecrets that learns what it finds. `fresh` restarts it from the
- * values of the corpus's findings (hundreds, learned one by one as a scan thread's copy grows in a cold sync).
+ * With --learn, a scanner over a KnownSecrets that learns what it finds. `fresh` restarts it empty, as a
+ * cold sync's scan thread starts, or with --seed-corpus from the values of the corpus's findings
+ * (about a thousand, learned one by one, as a thread's copy holds after a long sync).
  */
 const learning = {
   known: undefined,
   scanner: undefined,
   seed: undefined,
   fresh() {
-    this.seed ??= [...positives, ...negatives].flatMap((p) => gitgate.scan(p.content).map((f) => ({ type: f.type, secret: p.content.subarray(f.start, f.end) })));
+    this.seed ??= !seedCorpus ? [] : [...positives, ...negatives].flatMap((p) => gitgate.scan(p.content).map((f) => ({ type: f.type, secret: p.content.subarray(f.start, f.end) })));
     this.known = new KnownSecrets();
     for (const e of this.seed) this.known.learn(e.type, e.secret);
     this.scanner = withKnownSecrets(gitgate, this.known);
@@ -121,7 +124,7 @@ const learning = {
 const tools = [
   {
     name: 'gitgate',
-    version: `ruleset ${gitgate.rulesetVersion}, ${defaultRules.length} rules + ${builtinDetectors.length} detectors${learn ? ', learning' : ''}`,
+    version: `ruleset ${gitgate.rulesetVersion}, ${defaultRules.length} rules + ${builtinDetectors.length} detectors${learn ? `, learning${seedCorpus ? ' from corpus values' : ''}` : ''}`,
     fresh: learn ? () => learning.fresh() : undefined,
     scan: learn ? async (_name, content) => learning.scan(content) : async (_name, content) => gitgate.scan(content),
     // Recall and precision are the rules' own, without values learned from other samples.
