@@ -5,17 +5,21 @@
 //   node scripts/bench-scanner.mjs --source DIR  # any directory's files
 //   node scripts/bench-scanner.mjs --git GITDIR  # every blob of a repository (git cat-file --batch-all-objects)
 //   node scripts/bench-scanner.mjs --mb 100 --passes 3 --json
+//   node scripts/bench-scanner.mjs --git GITDIR --learn  # gitgate also learns every finding's value, as a cold sync's minter does
+//   node scripts/bench-scanner.mjs --learn --seed-corpus  # ... starting each pass from the corpus findings' values (~1000)
+//   node scripts/bench-scanner.mjs --no-secretlint       # gitgate alone (secretlint takes minutes on hundreds of MB)
 //
 // Throughput is single-threaded: "per core" is MB per CPU-second of this process (user + system,
 // which GC threads inflate, so it is conservative); wall-clock MB/s is printed next to it because
 // the machine may be shared. Each tool gets a warm-up pass on the corpus and the best of --passes.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { createScanner, defaultRules, builtinDetectors } = await import(path.join(root, 'packages/scanner/dist/src/index.js'));
+const { createScanner, defaultRules, builtinDetectors, KnownSecrets, withKnownSecrets } = await import(path.join(root, 'packages/scanner/dist/src/index.js'));
 const { buildSecretsCorpus, scoreSample } = await import(path.join(root, 'fixtures/secrets-corpus.mjs'));
 
 const args = process.argv.slice(2);
@@ -26,6 +30,10 @@ const opt = (name, fallback) => {
 const targetMb = Number(opt('--mb', '100'));
 const passes = Number(opt('--passes', '3'));
 const asJson = args.includes('--json');
+// --learn: gitgate's known values start empty on each pass and grow with every finding (the mirror's
+// learningMinter), so the known-secret matcher is exercised as in a cold sync's scan threads.
+const learn = args.includes('--learn');
+const seedCorpus = args.includes('--seed-corpus');
 const log = (s = '') => {
   if (!asJson) process.stdout.write(s + '\n');
 };
@@ -61,8 +69,16 @@ function sourceFromGit(gitDir) {
     .toString('utf8')
     .split('\n')
     .filter((l) => l.endsWith(' ') === false && l.split(' ')[1] === 'blob');
-  const ids = list.map((l) => l.split(' ')[0]);
-  const batch = spawnSync('git', ['--git-dir', gitDir, 'cat-file', '--batch'], { env, input: ids.join('\n') + '\n', maxBuffer: 1 << 31 }).stdout;
+  // Blobs in object-id order (a spread over the whole history), only as many as --mb asks for.
+  const ids = [];
+  let want = 0;
+  for (const l of list) {
+    if (want >= targetMb * 1e6) break;
+    const [id, , size] = l.split(' ');
+    ids.push(id);
+    want += Number(size);
+  }
+  const batch = spawnSync('git', ['--git-dir', gitDir, 'cat-file', '--batch'], { env, input: ids.join('\n') + '\n', maxBuffer: want + ids.length * 64 + 1024 }).stdout;
   const out = [];
   let at = 0;
   let bytes = 0;
@@ -83,16 +99,42 @@ const source = opt('--git') ? sourceFromGit(opt('--git')) : sourceFromDir(opt('-
 // The tools, behind one interface: scan(name, content) → [{ start, end, ruleId }] byte spans.
 
 const gitgate = createScanner();
+const { positives, negatives, ruleIds } = buildSecretsCorpus();
+/**
+ * With --learn, a scanner over a KnownSecrets that learns what it finds. `fresh` restarts it empty, as a
+ * cold sync's scan thread starts, or with --seed-corpus from the values of the corpus's findings
+ * (about a thousand, learned one by one, as a thread's copy holds after a long sync).
+ */
+const learning = {
+  known: undefined,
+  scanner: undefined,
+  seed: undefined,
+  fresh() {
+    this.seed ??= !seedCorpus ? [] : [...positives, ...negatives].flatMap((p) => gitgate.scan(p.content).map((f) => ({ type: f.type, secret: p.content.subarray(f.start, f.end) })));
+    this.known = new KnownSecrets();
+    for (const e of this.seed) this.known.learn(e.type, e.secret);
+    this.scanner = withKnownSecrets(gitgate, this.known);
+  },
+  scan(content) {
+    const found = this.scanner.scan(content, {});
+    for (const f of found) this.known.learn(f.type, content.subarray(f.start, f.end));
+    return found;
+  },
+};
 const tools = [
   {
     name: 'gitgate',
-    version: `ruleset ${gitgate.rulesetVersion}, ${defaultRules.length} rules + ${builtinDetectors.length} detectors`,
-    scan: async (_name, content) => gitgate.scan(content),
+    version: `ruleset ${gitgate.rulesetVersion}, ${defaultRules.length} rules + ${builtinDetectors.length} detectors${learn ? `, learning${seedCorpus ? ' from corpus values' : ''}` : ''}`,
+    fresh: learn ? () => learning.fresh() : undefined,
+    scan: learn ? async (_name, content) => learning.scan(content) : async (_name, content) => gitgate.scan(content),
+    // Recall and precision are the rules' own, without values learned from other samples.
+    plain: async (_name, content) => gitgate.scan(content),
   },
 ];
 
 let secretlintError;
-try {
+if (args.includes('--no-secretlint')) secretlintError = 'left out (--no-secretlint)';
+else try {
   const { lintSource } = await import('@secretlint/core');
   const { creator } = await import('@secretlint/secretlint-rule-preset-recommend');
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/@secretlint/secretlint-rule-preset-recommend/package.json'), 'utf8'));
@@ -120,7 +162,6 @@ try {
 
 // ---------------------------------------------------------------------------------------------
 
-const { positives, negatives, ruleIds } = buildSecretsCorpus();
 /** A file name per corpus syntax, so path-aware tools see a realistic name. */
 const fileName = (s) =>
   ({ json: 'config.json', yaml: 'config.yaml', env: '.env', 'ini-crlf': 'credentials.ini', code: 'client.js', minified: 'bundle.min.js', toml: 'config.toml', properties: 'app.properties', python: 'settings.py', 'yaml-quoted': 'deployment.yaml', binary: 'keystore.bin' })[s.syntax] ?? `sample.${s.syntax}`;
@@ -131,17 +172,26 @@ async function timed(items, tool, reps) {
   let bestCpu = Infinity;
   let bestWall = Infinity;
   let findings = 0;
+  let digest = '';
   for (let i = 0; i < reps; i++) {
+    // A digest of every finding (item, span, rule, type) of the pass: equal digests, identical findings.
+    const hash = createHash('sha256');
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     findings = 0;
-    for (const it of items) findings += (await tool.scan(it.name, it.content)).length;
+    tool.fresh?.();
+    for (const it of items) {
+      const found = await tool.scan(it.name, it.content);
+      findings += found.length;
+      for (const f of found) hash.update(`${it.name} ${f.start} ${f.end} ${f.ruleId} ${f.type}\n`);
+    }
+    digest = hash.digest('hex').slice(0, 16);
     const wall = performance.now() - t0;
     const cpu = process.cpuUsage(c0);
     bestCpu = Math.min(bestCpu, (cpu.user + cpu.system) / 1000);
     bestWall = Math.min(bestWall, wall);
   }
-  return { cpuMs: bestCpu, wallMs: bestWall, findings };
+  return { cpuMs: bestCpu, wallMs: bestWall, findings, digest };
 }
 
 async function quality(tool) {
@@ -154,7 +204,7 @@ async function quality(tool) {
   let negativesFlagged = 0;
   const missedRules = new Set();
   for (const p of positives) {
-    const f = await tool.scan(fileName(p), p.content);
+    const f = await (tool.plain ?? tool.scan)(fileName(p), p.content);
     const score = scoreSample(p, f);
     secrets += score.secrets;
     caught += score.caught;
@@ -167,7 +217,7 @@ async function quality(tool) {
     }
   }
   for (const n of negatives) {
-    const f = await tool.scan(fileName(n), n.content);
+    const f = await (tool.plain ?? tool.scan)(fileName(n), n.content);
     findings += f.length;
     falsePositives += f.length;
     if (f.length > 0) negativesFlagged++;
@@ -193,7 +243,7 @@ for (const tool of tools) {
   results.push({
     tool: tool.name,
     version: tool.version,
-    source: { mb: source.bytes / 1e6, mbPerCpuSecond: source.bytes / 1e3 / sourceTime.cpuMs, mbPerWallSecond: source.bytes / 1e3 / sourceTime.wallMs, findings: sourceTime.findings },
+    source: { mb: source.bytes / 1e6, mbPerCpuSecond: source.bytes / 1e3 / sourceTime.cpuMs, mbPerWallSecond: source.bytes / 1e3 / sourceTime.wallMs, findings: sourceTime.findings, digest: sourceTime.digest },
     corpus: { mbPerCpuSecond: corpusBytes / 1e3 / corpusTime.cpuMs, mbPerWallSecond: corpusBytes / 1e3 / corpusTime.wallMs },
     ...q,
   });
@@ -205,6 +255,7 @@ const summary = {
   cpus: (await import('node:os')).cpus().length,
   loadAverage: load,
   source: { label: source.label, items: source.items.length, mb: +(source.bytes / 1e6).toFixed(1) },
+  ...(learn ? { knownValuesLearned: learning.known.size } : {}),
   corpus: { rules: ruleIds.length, positives: positives.length, negatives: negatives.length, kb: +(corpusBytes / 1e3).toFixed(1) },
   passes,
   results,
@@ -217,7 +268,7 @@ if (asJson) {
   const pct = (x) => `${(x * 100).toFixed(1)}%`;
   const num = (x) => x.toFixed(1);
   log(`scanner benchmark — node ${summary.node}, ${summary.cpus} cpus, load ${load}, best of ${passes}`);
-  log(`source: ${summary.source.label}, ${summary.source.items} files, ${summary.source.mb} MB`);
+  log(`source: ${summary.source.label}, ${summary.source.items} files, ${summary.source.mb} MB${learn ? `, ${summary.knownValuesLearned} values known at the end of the last pass` : ''}`);
   log(`corpus: ${summary.corpus.rules} rule types, ${summary.corpus.positives} positives, ${summary.corpus.negatives} hard negatives, ${summary.corpus.kb} kB`);
   if (secretlintError) log(`secretlint unavailable: ${secretlintError}`);
   log();
@@ -227,6 +278,7 @@ if (asJson) {
     ['source MB/s per core (CPU)', ...results.map((r) => num(r.source.mbPerCpuSecond))],
     ['source MB/s (wall)', ...results.map((r) => num(r.source.mbPerWallSecond))],
     ['findings on clean source', ...results.map((r) => String(r.source.findings))],
+    ['findings digest', ...results.map((r) => r.source.digest)],
     ['corpus MB/s per core (CPU)', ...results.map((r) => num(r.corpus.mbPerCpuSecond))],
     ['recall (span covered)', ...results.map((r) => pct(r.recall))],
     ['recall (any overlap)', ...results.map((r) => pct(r.recallOverlap))],

@@ -170,6 +170,18 @@ function hexRuns(bytes: Uint8Array, start: number, end: number, out: EncodedRun[
 }
 
 /**
+ * Whether the bytes at distances 10, 7, 5, 3 and 1 from `p` in direction `dir` (−1 or 1) are all
+ * within [from, to) and in the base64 alphabet: necessary for [p − 10, p] (or [p, p + 10]) to be.
+ */
+function sideInAlphabet(bytes: Uint8Array, p: number, dir: number, from: number, to: number): boolean {
+  const far = p + dir * (MIN_BASE64_RUN >> 1);
+  if (far < from || far >= to) return false;
+  return (
+    (CLASS[bytes[far]!]! & CLASS[bytes[p + dir * 7]!]! & CLASS[bytes[p + dir * 5]!]! & CLASS[bytes[p + dir * 3]!]! & CLASS[bytes[p + dir]!]! & B64) !== 0
+  );
+}
+
+/**
  * Finds the encoded runs within `bytes[from, to)` whose decoded bytes are worth scanning: base64
  * runs with upper- and lower-case letters and digits (identifiers and paths lack one of them)
  * that decode to mostly printable text or to a binary key container; hex runs that decode to
@@ -187,10 +199,10 @@ export function findEncodedRuns(bytes: Uint8Array, from: number, to: number): En
       p += MIN_BASE64_RUN;
       continue;
     }
-    // A run of MIN or more bytes through p also covers p - MIN/2 or p + MIN/2: if neither is in the
-    // alphabet, p sits in a short word (the common case in code) and the run is not extended.
-    const half = MIN_BASE64_RUN >> 1;
-    if ((p + half >= to || (CLASS[bytes[p + half]!]! & B64) === 0) && (p - half < from || (CLASS[bytes[p - half]!]! & B64) === 0)) {
+    // A run of MIN or more bytes through p covers all of [p - MIN/2, p] or all of [p, p + MIN/2]: if
+    // a sampled byte on each side is outside the alphabet, p sits in a short word (the common case in
+    // code) and the run is not extended.
+    if (!sideInAlphabet(bytes, p, -1, from, to) && !sideInAlphabet(bytes, p, 1, from, to)) {
       p += MIN_BASE64_RUN;
       continue;
     }

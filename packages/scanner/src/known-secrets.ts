@@ -1,11 +1,11 @@
 /**
  * Known secrets: values already in the vault, found again wherever they occur, with or without the
- * context that first revealed them (invariant 8). One Aho–Corasick pass per level (keyword-automaton.ts)
- * over the first bytes of each value finds candidates; each is confirmed by an exact, case-sensitive
- * comparison of the whole value and a boundary check. See docs/scanner.md, "Known secrets".
+ * context that first revealed them (invariant 8). One sampled pass over 4-byte grams of the values'
+ * first bytes (gram-index.ts) finds candidates, however many values are known; each is confirmed by an
+ * exact, case-sensitive comparison of the whole value and a boundary check. See docs/scanner.md, "Known secrets".
  */
 import { shannonEntropy } from './entropy.js';
-import { createKeywordAutomaton, type KeywordAutomaton } from './keyword-automaton.js';
+import { GramIndex } from './gram-index.js';
 import { latin1 } from './latin1.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
 import type { Finding } from './rule.js';
@@ -19,10 +19,6 @@ export const KNOWN_SECRET_RULE_ID = 'known-secret';
 export const KNOWN_SECRET_MIN_BYTES = 8;
 /** Longest value matched bare (a PEM key is a few KiB). */
 const MAX_BYTES = 64 * 1024;
-/** Bytes of each value the automaton holds (states per value; the rest is compared on a hit). */
-const KEY_BYTES = KNOWN_SECRET_MIN_BYTES;
-/** Values learned since the last level was built, searched one by one meanwhile. */
-const TAIL_MAX = 16;
 /** From this length on, stand-in words inside a value no longer make it a placeholder. */
 const LONG_VALUE = 32;
 /** Characters of identifiers, member expressions and paths: a value made only of them may be code. */
@@ -71,14 +67,6 @@ export function matchableBare(secret: Uint8Array): boolean {
   return !(n < LONG_VALUE ? placeholders : templateReferences).some((p) => p.test(s));
 }
 
-/** One automaton over some of the values: keyword i is the lower-cased first bytes of `members[i]`'s group. */
-interface Level {
-  automaton: KeywordAutomaton;
-  /** Per keyword, the value indices that start with it. */
-  groups: number[][];
-  size: number;
-}
-
 /**
  * The known values of one sync, in the order they became known (an index each), with the type their
  * token has. Grows while the sync runs (`learn`); `find` sees every value learned so far. Holds the
@@ -89,8 +77,7 @@ export class KnownSecrets {
   readonly #types: string[] = [];
   readonly #alnum: boolean[] = [];
   readonly #index = new Map<string, number>();
-  readonly #levels: Level[] = [];
-  #tail: number[] = [];
+  readonly #grams = new GramIndex();
 
   /**
    * Starts from `entries` (the vault's values): those `matchableBare` refuses are left out; a value held
@@ -99,10 +86,6 @@ export class KnownSecrets {
   constructor(entries: Iterable<{ type: string; secret: Uint8Array }> = []) {
     const sorted = [...entries].filter((e) => matchableBare(e.secret)).sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
     for (const e of sorted) this.#add(e.type, e.secret);
-    // Sorted by value, so the first level does not depend on the order the vault listed them in.
-    const order = [...this.#index.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, i]) => i);
-    if (order.length > 0) this.#levels.push(buildLevel(order, this.#values));
-    this.#tail = [];
   }
 
   /** How many values are known; a value's index is below this from the moment it is known. */
@@ -130,16 +113,6 @@ export class KnownSecrets {
   learn(type: string, secret: Uint8Array): boolean {
     if (!matchableBare(secret) || this.typeOf(secret) !== undefined) return false;
     this.#add(type, secret);
-    if (this.#tail.length >= TAIL_MAX) {
-      this.#levels.push(buildLevel(this.#tail, this.#values));
-      this.#tail = [];
-      // Levels merge like a binary counter: O(n log n) building in all, O(log n) passes per scan.
-      while (this.#levels.length >= 2 && this.#levels.at(-1)!.size >= this.#levels.at(-2)!.size) {
-        const b = this.#levels.pop()!;
-        const a = this.#levels.pop()!;
-        this.#levels.push(buildLevel([...members(a), ...members(b)], this.#values));
-      }
-    }
     return true;
   }
 
@@ -150,7 +123,7 @@ export class KnownSecrets {
     const own = Buffer.allocUnsafeSlow(secret.length);
     own.set(secret);
     this.#index.set(key, this.#values.length);
-    this.#tail.push(this.#values.length);
+    this.#grams.add(this.#values.length, own);
     this.#values.push(own);
     this.#types.push(type);
     this.#alnum.push(own.some(isAlnum));
@@ -169,25 +142,10 @@ export class KnownSecrets {
         hits.push({ ruleId: KNOWN_SECRET_RULE_ID, type: this.#types[i]!, start, end: start + this.#values[i]!.length, confidence: 'high' });
       }
     };
-    for (const level of this.#levels) {
-      const found = level.automaton.scan(bytes, 0, bytes.length);
-      if (found.overflow) {
-        for (const i of members(level)) this.#each(bytes, i, hit);
-        continue;
-      }
-      for (let h = 0; h < found.count; h++) {
-        for (const i of level.groups[found.keyword[h]!]!) hit(i, found.end[h]! - KEY_BYTES);
-      }
-    }
-    for (const i of this.#tail) this.#each(bytes, i, hit);
+    this.#grams.candidates(bytes, hit);
     if (hits.length === 0) return hits;
     const tokens = bytes.indexOf(TOKEN_MARK) >= 0 ? tokenSpans(latin1(bytes, 0, bytes.length)) : [];
     return resolveOverlaps(tokens.length === 0 ? hits : hits.filter((f) => !overlapsAny(tokens, f.start, f.end)));
-  }
-
-  #each(bytes: Buffer, i: number, hit: (i: number, start: number) => void): void {
-    const v = this.#values[i]!;
-    for (let at = bytes.indexOf(v); at >= 0; at = bytes.indexOf(v, at + 1)) hit(i, at);
   }
 
   /** The whole value at `start`, exactly, with neither neighbour one of its own characters. */
@@ -199,20 +157,3 @@ export class KnownSecrets {
     return !own(bytes[start - 1]) && !own(bytes[end]);
   }
 }
-
-function* members(level: Level): Generator<number> {
-  for (const g of level.groups) yield* g;
-}
-
-function buildLevel(indices: readonly number[], values: readonly Buffer[]): Level {
-  const byKey = new Map<string, number[]>();
-  for (const i of indices) {
-    // ASCII letters only: the automaton folds A–Z and nothing else.
-    const key = values[i]!.toString('latin1', 0, KEY_BYTES).replace(/[A-Z]/g, (c) => c.toLowerCase());
-    const g = byKey.get(key);
-    if (g) g.push(i);
-    else byKey.set(key, [i]);
-  }
-  return { automaton: createKeywordAutomaton([...byKey.keys()]), groups: [...byKey.values()], size: indices.length };
-}
-

@@ -316,8 +316,15 @@ export class ScanEngine {
     }
     if (spans.length === 0) return;
     const order = Array.from({ length: spans.length / 3 }, (_, k) => k * 3).sort((a, b) => spans[a]! - spans[b]!);
+    // The bytes the windows cover together: rules that share a keyword have windows over the same
+    // bytes, and counting each of them would convert a whole region for a few lines.
     let covered = 0;
-    for (const k of order) covered += spans[k + 1]! - spans[k]!;
+    let reached = rs;
+    for (const k of order) {
+      if (spans[k + 1]! <= reached) continue;
+      covered += spans[k + 1]! - Math.max(spans[k]!, reached);
+      reached = spans[k + 1]!;
+    }
     const wholeRegion = covered * 2 > re - rs;
     let j = 0;
     while (j < order.length) {

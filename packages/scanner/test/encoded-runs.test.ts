@@ -19,6 +19,18 @@ describe('encoded-runs', () => {
     expect(runs(`state=${b64}&x=1`).map((r) => r.encoding)).to.deep.equal(['base64']);
   });
 
+  it('finds a base64 run of the shortest length at every offset, between short words or at either edge', () => {
+    // 15 bytes of text give 20 base64 chars: the shortest run decoded; sampled probes must meet it wherever it sits.
+    const b64 = Buffer.from('pw=' + fakes.chars(ALNUM, 12)).toString('base64');
+    expect(b64).to.have.length(20);
+    for (let at = 0; at <= 45; at++) {
+      const filler = 'ab cd-ef gh.ij kl/mn op qr st uv wx yz ab cd ef'.slice(0, at);
+      for (const text of [`${filler} ${b64}`, `${b64} ${filler}`, `${filler} ${b64} ab.cd ef`]) {
+        expect(runs(text).map((r) => r.text), JSON.stringify(text)).to.deep.equal([b64]);
+      }
+    }
+  });
+
   it('skips base64 of random bytes (nothing to rescan)', () => {
     const random = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 167 + 13) & 0xff));
     expect(runs(`blob: ${random.toString('base64')}\n`)).to.deep.equal([]);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import {
   createScanner, KnownSecrets, knownSecretsOnly, matchableBare, mergeKnownFindings, replaceSecrets, withKnownSecrets, type Finding,
 } from '../src/index.js';
-import { ALNUM, Fakes, HEX } from './fakes.js';
+import { ALNUM, Fakes, HEX, seeded } from './fakes.js';
 
 const fakes = new Fakes(1207);
 
@@ -17,6 +17,60 @@ function value(n = 20, alphabet = ALNUM): string {
 
 function spans(found: Finding[]): Array<[number, number, string]> {
   return found.map((f) => [f.start, f.end, f.type]);
+}
+
+const isAlnum = (b: number): boolean => /[A-Za-z0-9]/.test(String.fromCharCode(b));
+
+/**
+ * The plain reference for `find`: every value from `fromIndex` on searched one by one with indexOf, the
+ * same boundary rule (a neighbour that is one of the value's own characters: any alphanumeric if the
+ * value holds one), then greedily the longer span first, the earlier on a tie.
+ */
+function referenceFind(known: KnownSecrets, bytes: Buffer, fromIndex: number): Array<[number, number, string]> {
+  const hits: Array<[number, number, string]> = [];
+  for (const { type, secret: v } of known.entriesFrom(fromIndex)) {
+    const own = (b: number | undefined): boolean => b !== undefined && (isAlnum(b) ? v.some(isAlnum) : v.includes(b));
+    for (let at = bytes.indexOf(v); at >= 0; at = bytes.indexOf(v, at + 1)) {
+      if (!own(bytes[at - 1]) && !own(bytes[at + v.length])) hits.push([at, at + v.length, type]);
+    }
+  }
+  const kept: Array<[number, number, string]> = [];
+  for (const h of hits.sort((a, b) => b[1] - b[0] - (a[1] - a[0]) || a[0] - b[0])) {
+    if (kept.every((k) => k[1] <= h[0] || h[1] <= k[0])) kept.push(h);
+  }
+  return kept.sort((a, b) => a[0] - b[0]);
+}
+
+/** Values that share first bytes (a common prefix of 4, or all 8 key bytes), of 8 to 48 bytes, some with symbols. */
+function manyValues(n: number, pick: () => number): string[] {
+  const out: string[] = [];
+  while (out.length < n) {
+    const r = pick();
+    const base = r < 0.2 && out.length > 0 ? out[Math.floor(pick() * out.length)]! : fakes.chars(ALNUM + '-_.+/', 48);
+    const keep = r < 0.1 ? 4 : r < 0.2 ? 8 : 0;
+    const v = base.slice(0, keep) + fakes.chars(r < 0.5 ? ALNUM : r < 0.7 ? HEX : ALNUM + '+/=-', 8 + Math.floor(pick() * 40) - keep);
+    if (matchableBare(Buffer.from(v))) out.push(v);
+  }
+  return out;
+}
+
+/** Text made of filler, known values, their fragments, near misses and values run into each other. */
+function mixedText(values: readonly string[], pick: () => number): Buffer {
+  const any = (): string => values[Math.floor(pick() * values.length)]!;
+  let text = '';
+  for (let piece = 0; piece < 40; piece++) {
+    const r = pick();
+    const v = any();
+    if (r < 0.3) text += fakes.chars(ALNUM + ' \n="\'_-/', Math.floor(pick() * 12));
+    else if (r < 0.55) text += v;
+    else if (r < 0.65) text += v.slice(0, 4 + Math.floor(pick() * (v.length - 4)));
+    else if (r < 0.75) text += v.slice(Math.floor(pick() * v.length));
+    else if (r < 0.85) text += v.slice(0, v.length - 1) + (v.endsWith('x') ? 'y' : 'x');
+    else text += v + any().slice(Math.floor(pick() * 6));
+    // Mostly a separator, so most values stand alone; sometimes none, so they run into their neighbours.
+    if (pick() < 0.8) text += ' \n="\':,'[Math.floor(pick() * 7)];
+  }
+  return Buffer.from(text, 'latin1');
 }
 
 describe('known secrets', () => {
@@ -88,13 +142,36 @@ describe('known secrets', () => {
       expect(b.typeOf(v)).to.equal('generic-secret');
     });
 
-    it('finds values learned after construction, beyond several automaton levels', () => {
+    it('finds values learned after construction, seventy of them', () => {
       const known = new KnownSecrets();
       const values = Array.from({ length: 70 }, () => value(24));
       values.forEach((v) => expect(known.learn('generic-secret', Buffer.from(v))).to.equal(true));
       expect(known.learn('generic-secret', Buffer.from(values[3]!))).to.equal(false);
       const text = values.map((v, i) => `k${i} = ${v}`).join('\n');
       expect(known.find(Buffer.from(text)).map((f) => text.slice(f.start, f.end))).to.deep.equal(values);
+    });
+
+    it('gives what a plain indexOf search per value gives, on random text, while hundreds of values are learned', () => {
+      const pick = seeded(1414);
+      const values = manyValues(600, pick);
+      const vault = values.slice(0, 100).map((v, i) => ({ type: i % 2 === 0 ? 'generic-secret' : 'password', secret: Buffer.from(v) }));
+      const known = new KnownSecrets(vault);
+      let compared = 0;
+      let found = 0;
+      for (let round = 0; round < 50; round++) {
+        for (const v of values.slice(100 + round * 10, 110 + round * 10)) known.learn(round % 3 === 0 ? 'api-key' : 'generic-secret', Buffer.from(v));
+        for (let t = 0; t < 6; t++) {
+          const text = mixedText(values.slice(0, 110 + round * 10), pick);
+          const from = t === 0 ? 0 : Math.floor(pick() * known.size);
+          const want = referenceFind(known, text, from);
+          expect(spans(known.find(text, from)), `round ${round}, from ${from}`).to.deep.equal(want);
+          compared++;
+          found += want.length;
+        }
+      }
+      expect(known.size).to.be.greaterThan(550);
+      expect(compared).to.equal(300);
+      expect(found).to.be.greaterThan(1000);
     });
 
     it('finds only values from a given index on', () => {
