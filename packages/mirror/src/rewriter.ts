@@ -91,6 +91,11 @@ export interface RewriteInput {
    * `input.scanner`, before known secrets, was created with); the outcome is the same as without.
    */
   scanThreads?: { threads: number; scanner: Readonly<ScannerOptions>; module?: URL };
+  /**
+   * Scan the names of every tree, remembering none as clean (CleanTreeNames): the reference that the
+   * remembered path is tested against; the outcome is the same either way. Default false.
+   */
+  rescanTreeNames?: boolean;
 }
 
 export interface RewriteOutput {
@@ -209,7 +214,7 @@ class RewriteRun {
     // Tree names are rescanned only when a list of them is new (or a value was learned since).
     const known = input.known;
     this.#treeContext = {
-      tokenize, cleanNames: new CleanTreeNames(() => known?.size ?? 0),
+      tokenize, cleanNames: input.rescanTreeNames === true ? undefined : new CleanTreeNames(() => known?.size ?? 0),
       entryId: (kind, raw, at, nameStart, renamed) => this.#entryId(kind, raw, at, nameStart, renamed),
     };
     this.#commitContext = {
