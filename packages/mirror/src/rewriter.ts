@@ -17,6 +17,7 @@ import type { TakenSecret } from './tokenize.js';
 import { createPlaceTokenizer } from './place-tokenizer.js';
 import { memoizedTokenizer } from './memoized-tokenizer.js';
 import { CleanTreeNames } from './clean-tree-names.js';
+import { TreeBases, type TreeBase } from './tree-bases.js';
 import {
   parseOrThrow, rewriteCommit, rewriteTag, rewriteTree, scanTreeOrThrow, tagTargetType, value, withheldBlob,
   type HeaderedContext, type ObjectOutcome, type TreeContext,
@@ -132,6 +133,11 @@ function pathOf(dir: Dir | null, name: Buffer): string {
   return path;
 }
 
+/** A key for the path of directory `dir` (null: the root), byte for byte. */
+function dirKey(dir: Dir | null): string {
+  return dir === null ? '' : dirKey(dir.up) + '/' + dir.name.toString('latin1');
+}
+
 /** Ids per query to the id map about objects outside the sync. */
 const LOOKUP_BATCH = 500;
 
@@ -198,6 +204,7 @@ class RewriteRun {
   #paths = false;
   #commitId: string | null = null;
   #dir: Dir | null = null;
+  readonly #treeBases = new TreeBases();
   readonly #treeContext: TreeContext;
   readonly #commitContext: HeaderedContext;
   readonly #tagContext: HeaderedContext;
@@ -598,7 +605,12 @@ class RewriteRun {
       const n = r.secretNames[i] ?? null;
       this.#secrets.push({ ...r.secrets[i]!, path: this.#paths && n !== null ? pathOf(dir, n) : null, commitId: this.#commitId });
     }
-    if (r.content !== null) this.#carries(this.#emit(index, 'tree', r.content), r.secrets);
+    if (r.content === null) return;
+    // Below a commit, the last tree written at the same path is a delta base for this one.
+    const path = this.#paths ? dirKey(dir) : null;
+    const id = this.#emit(index, 'tree', r.content, path === null ? undefined : this.#treeBases.get(path));
+    if (path !== null) this.#treeBases.set(path, id, r.content);
+    this.#carries(id, r.secrets);
   }
 
   /**
@@ -659,10 +671,11 @@ class RewriteRun {
   }
 
   /** Records the rewritten object and hands it to the pack (synchronously when it is small). */
-  #emit(index: number, type: ObjectType, content: Buffer): string {
+  #emit(index: number, type: ObjectType, content: Buffer, base?: TreeBase): string {
     const id = hashObject(type, content);
     if (type === 'blob') this.#recheck?.emitted(index, this.#input.pack.accepted);
-    if (!this.#input.pack.write(type, content)) this.#packBusy = true;
+    const pack = this.#input.pack;
+    if (!(base === undefined ? pack.write(type, content) : pack.writeDelta(type, content, base.id, base.content))) this.#packBusy = true;
     this.#table.rewrite(index, id);
     this.#stats.rewritten++;
     return id;

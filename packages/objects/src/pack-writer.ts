@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { crc32, deflate, deflateSync } from 'node:zlib';
 import { isObjectType, objectHeader, type ObjectType } from './object-id.js';
 import { packIndex, type PackIndexEntry } from './pack-index.js';
+import { prefixSuffixDelta } from './pack-delta.js';
 import { ObjectsError, codes } from './objects-error.js';
 
 /** Options for `PackWriter.create`. */
@@ -25,6 +26,8 @@ export interface PackWriterOptions {
 
 const deflateAsync = promisify(deflate);
 const TYPE_CODES: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3, tag: 4 };
+/** A delta against an object named by its id (gitformat-pack). */
+const REF_DELTA = 7;
 // Small objects deflate faster inline than the thread-pool round trip costs; large ones go to
 // the pool so a 100 MB blob does not stall the event loop.
 const INLINE_DEFLATE_MAX = 64 * 1024;
@@ -197,6 +200,30 @@ export class PackWriter {
     return false;
   }
 
+  /**
+   * Like `write`, as a REF_DELTA against `base` when that is much smaller: `baseId` (20 binary bytes)
+   * must name an object of this pack that is never discarded, whose content is `baseContent`. The
+   * pack holds the same objects either way (a reader resolves the delta); only its size changes. Used
+   * for a new version of a tree that differs from the last one in a few entries, to skip deflating it
+   * whole. Throws what `write` throws, and TypeError for a base id that is not 20 bytes.
+   */
+  writeDelta(type: ObjectType, content: Buffer, baseId: Uint8Array, baseContent: Buffer): boolean {
+    if (baseId.length !== 20) throw new TypeError('a delta base id is 20 bytes');
+    const delta = this.#state === 'open' && this.#failure === null && this.#queued === 0 && this.#count < MAX_OBJECTS
+      ? prefixSuffixDelta(baseContent, content) : null;
+    if (delta === null || !isObjectType(type)) return this.write(type, content);
+    let deflated: Buffer;
+    try {
+      deflated = deflateSync(delta, deflateOptions(this.#level, delta.length));
+    } catch {
+      return this.write(type, content);
+    }
+    const header = Buffer.concat([entryHeader(REF_DELTA, delta.length), baseId]);
+    if (!this.#stage(type, content, deflated, header)) return this.write(type, content);
+    this.#accepted++;
+    return true;
+  }
+
   /** Resolves once every object written or added so far is staged or on disk; rejects with the writer's failure. */
   async drain(): Promise<void> {
     await this.#queue;
@@ -211,9 +238,8 @@ export class PackWriter {
     return run;
   }
 
-  /** Copies an entry into the staging buffer when it fits; false when it does not. */
-  #stage(type: ObjectType, content: Buffer, deflated: Buffer): boolean {
-    const header = entryHeader(TYPE_CODES[type], content.length);
+  /** Copies an entry into the staging buffer when it fits; false when it does not. `header`: a delta's. */
+  #stage(type: ObjectType, content: Buffer, deflated: Buffer, header = entryHeader(TYPE_CODES[type], content.length)): boolean {
     if (this.#staged + header.length + deflated.length > STAGING_BYTES) return false;
     this.#starts.push(this.#tempBytes + this.#staged);
     this.#staged += header.copy(this.#staging, this.#staged);

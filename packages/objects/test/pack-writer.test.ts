@@ -261,6 +261,44 @@ describe('PackWriter', function () {
     });
   });
 
+  describe('writeDelta', () => {
+    /** A tree of `n` entries; `ids` overrides some entries' ids, `extra` adds names. */
+    const bigTree = (n: number, ids: Record<number, string> = {}, extra: string[] = []): Buffer => serializeTree(
+      [...Array.from({ length: n }, (_, i) => `file-${String(i).padStart(4, '0')}.c`), ...extra].sort().map((name, i) => ({
+        mode: '100644', name: Buffer.from(name), id: ids[i] ?? hashObject('blob', Buffer.from(name)),
+      })));
+
+    it('stores new versions of a tree as deltas that git reads back byte for byte, with the index git writes', async () => {
+      const base = bigTree(300);
+      const sameNames = bigTree(300, { 0: 'a'.repeat(40), 150: 'b'.repeat(40), 299: 'c'.repeat(40) });
+      const added = bigTree(300, { 40: 'd'.repeat(40) }, ['file-0100.c.orig']);
+      const unrelated = randomBytes(9000);
+      const writer = await PackWriter.create(path.join(packDir, 'delta.pack'), { index: true });
+      const baseId = Buffer.from(hashObject('tree', base), 'hex');
+      expect(writer.write('tree', base)).to.equal(true);
+      for (const content of [sameNames, added]) expect(writer.writeDelta('tree', content, baseId, base)).to.equal(true);
+      // Nothing in common: stored whole.
+      expect(writer.writeDelta('blob', unrelated, baseId, base)).to.equal(true);
+      const result = await writer.finish();
+      expect(indexPack(bare, result.path)).to.equal(result.checksum);
+      expect(result.index!.equals(fs.readFileSync(result.path.replace(/\.pack$/, '.idx')))).to.equal(true);
+      const ids = [hashObject('tree', sameNames), hashObject('tree', added), hashObject('blob', unrelated)];
+      const { lines } = verifyPack(bare, result.path);
+      // verify-pack -v prints a delta's depth and base after its offset: both versions, not the blob.
+      const deltified = lines.filter((l) => /^[0-9a-f]{40} /.test(l) && l.split(/\s+/).length > 5).map((l) => l.slice(0, 40));
+      expect(deltified.sort()).to.deep.equal(ids.slice(0, 2).sort());
+      const back = readObjects(bare, ids);
+      expect(back.map((b) => b.content.equals([sameNames, added, unrelated][back.indexOf(b)]!))).to.deep.equal([true, true, true]);
+      expect(result.count).to.equal(4);
+    });
+
+    it('refuses a base id that is not 20 bytes', async () => {
+      const writer = await PackWriter.create(path.join(dir, 'bad-base.pack'));
+      expect(() => writer.writeDelta('tree', Buffer.from('x'), Buffer.alloc(19), Buffer.from('x'))).to.throw(TypeError);
+      await writer.abort();
+    });
+  });
+
   describe('index option', () => {
     /** Writes `objects` (the ordinals in `drop` discarded) with the index option; returns the writer's index and git index-pack's. */
     const bothIndexes = async (objects: readonly Input[], drop: ReadonlySet<number>): Promise<{ ours: Buffer; git: Buffer; count: number }> => {
