@@ -209,7 +209,8 @@ export class PackWriter {
    */
   writeDelta(type: ObjectType, content: Buffer, baseId: Uint8Array, baseContent: Buffer): boolean {
     if (baseId.length !== 20) throw new TypeError('a delta base id is 20 bytes');
-    const delta = this.#state === 'open' && this.#failure === null && this.#queued === 0 && this.#count < MAX_OBJECTS
+    // The same content is the same object: a delta against itself would never resolve.
+    const delta = this.#state === 'open' && this.#failure === null && this.#queued === 0 && this.#count < MAX_OBJECTS && !baseContent.equals(content)
       ? prefixSuffixDelta(baseContent, content) : null;
     if (delta === null || !isObjectType(type)) return this.write(type, content);
     let deflated: Buffer;

@@ -292,6 +292,19 @@ describe('PackWriter', function () {
       expect(result.count).to.equal(4);
     });
 
+    it('stores an object whole when its content is the base\'s (it is the same object)', async () => {
+      const base = bigTree(50);
+      const writer = await PackWriter.create(path.join(packDir, 'same.pack'), { index: true });
+      const baseId = Buffer.from(hashObject('tree', base), 'hex');
+      writer.write('tree', base);
+      expect(writer.writeDelta('tree', Buffer.from(base), baseId, base)).to.equal(true);
+      const result = await writer.finish();
+      // A delta against itself would leave index-pack an unresolved delta.
+      expect(indexPack(bare, result.path)).to.equal(result.checksum);
+      expect(result.count).to.equal(2);
+      expect(readObjects(bare, [baseId.toString('hex')])[0]!.content.equals(base)).to.equal(true);
+    });
+
     it('refuses a base id that is not 20 bytes', async () => {
       const writer = await PackWriter.create(path.join(dir, 'bad-base.pack'));
       expect(() => writer.writeDelta('tree', Buffer.from('x'), Buffer.alloc(19), Buffer.from('x'))).to.throw(TypeError);
