@@ -12,6 +12,7 @@ import type { Finding, Scanner, ScanHint } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
 import { rewriteBlob, type ObjectOutcome } from './object-policy.js';
 import { tokenizeBlob, type TakenSecret } from './tokenize.js';
+import { NameMasks } from './name-masks.js';
 
 /** Name classes get a bit each; past this many, names select as `unknown` (every finding). */
 const CLASS_BITS = 31;
@@ -55,7 +56,7 @@ export class BlobVariants {
   // Name classes: class key → bit, a name's mask (memoized), per bit a hint that selects as the class
   // does and the kind bits the class may select by.
   readonly #classBit = new Map<string, number>();
-  readonly #maskOfName = new Map<string, number>();
+  readonly #maskOfName = new NameMasks();
   readonly #hints: ScanHint[] = [];
   readonly #classKinds: number[] = [];
   // Per blob: the classes of the names new trees give it (table blobs by index, earlier ones by id),
@@ -96,7 +97,11 @@ export class BlobVariants {
    * id is the 20 bytes of `raw` at `at`; the name runs from `nameStart` to the NUL before `at`.
    */
   named(child: number, raw: Buffer, at: number, nameStart: number): void {
-    const mask = this.#maskOf(raw.toString('utf8', nameStart, at - 1));
+    let mask = this.#maskOfName.get(raw, nameStart, at - 1);
+    if (mask < 0) {
+      mask = this.#maskOf(raw.toString('utf8', nameStart, at - 1));
+      this.#maskOfName.set(raw, nameStart, at - 1, mask);
+    }
     if (child >= 0) this.#named[child]! |= mask;
     else {
       const id = raw.toString('hex', at, at + 20);
@@ -172,8 +177,6 @@ export class BlobVariants {
 
   /** The mask of a name: one bit for its class. */
   #maskOf(name: string): number {
-    let mask = this.#maskOfName.get(name);
-    if (mask !== undefined) return mask;
     const key = this.#scanner.nameClass(name);
     let bit = this.#classBit.get(key);
     if (bit === undefined) {
@@ -185,10 +188,7 @@ export class BlobVariants {
       else if (this.#classKinds.length === CLASS_BITS) this.#classKinds.push(0);
       this.#classBit.set(key, bit);
     }
-    mask = (1 << bit) >>> 0;
-    if (this.#maskOfName.size >= 100_000) this.#maskOfName.clear();
-    this.#maskOfName.set(name, mask);
-    return mask;
+    return (1 << bit) >>> 0;
   }
 }
 

@@ -18,6 +18,7 @@ import type { PlaceTokenizer, Tokenized } from './place-tokenizer.js';
 import { isStructuralHeader, rewriteHeader } from './header-rewrite.js';
 import { renameTreeEntries, scanTreeNames } from './tree-names.js';
 import { MirrorError, codes } from './errors.js';
+import type { CleanTreeNames } from './clean-tree-names.js';
 
 /** Headers that carry signatures over the upstream bytes; they would be invalid after the rewrite. */
 const DROPPED_COMMIT_HEADERS = new Set(['gpgsig', 'gpgsig-sha256', 'mergetag']);
@@ -62,12 +63,15 @@ export function rewriteBlob(content: Buffer, scanner: Scanner, minter: TokenMint
 export interface TreeContext {
   /** Tokenizes short places (entry names); may remember outcomes (see memoizedTokenizer). */
   tokenize: PlaceTokenizer;
+  /** Name lists already found clean in this rewrite, not scanned again (absent: every tree is scanned). */
+  cleanNames?: CleanTreeNames;
   /**
-   * The sanitized id of the entry whose upstream id is the 20 bytes of `raw` at `idOffset` (undefined:
-   * keep it). `name` is the served name, `nameStart` where the upstream name starts in `raw`. Not
+   * The sanitized id of the entry whose upstream id is the 20 bytes of `raw` at `idOffset`, as 20 binary
+   * bytes (undefined: keep it). The upstream name starts at `nameStart` in `raw` and ends at the NUL
+   * before `idOffset`; `renamed` is the served name when a secret in it was tokenized, else null. Not
    * called for submodule entries (a gitlink's commit lives in another repository).
    */
-  entryId(kind: EntryKind, raw: Buffer, idOffset: number, nameStart: number, name: Buffer): string | undefined;
+  entryId(kind: EntryKind, raw: Buffer, idOffset: number, nameStart: number, renamed: Buffer | null): Uint8Array | undefined;
 }
 
 /** A tree's outcome; `secretNames[i]` is the (served) entry name that holds the token of `secrets[i]`. */
@@ -87,28 +91,37 @@ export function rewriteTree(raw: Buffer, treeId: string, ctx: TreeContext): Tree
   // Names first: a secret in a name must not reach the paths the executor records either.
   let renamed: ReturnType<typeof scanTreeNames>;
   try {
-    renamed = scanTreeNames(raw, ctx.tokenize);
+    renamed = scanTreeNames(raw, ctx.tokenize, ctx.cleanNames);
   } catch (e) {
     if (e instanceof MirrorError) throw e;
     throw new MirrorError(codes.rewriteFailed, `the entry names of upstream tree ${treeId} could not be scanned`, { cause: e });
   }
   let out: Buffer | null = null;
   let entry = 0;
+  const names = renamed?.names;
   scanTreeOrThrow(treeId, raw, (kind, at, nameStart) => {
-    const name = renamed?.names[entry++] ?? raw.subarray(nameStart, at - 1);
+    const name = names === undefined ? null : names[entry++] ?? null;
     if (kind === 'gitlink') return;
     const nid = ctx.entryId(kind, raw, at, nameStart, name);
-    if (nid !== undefined && nid !== raw.toString('hex', at, at + 20)) {
+    // Bytes against bytes: no hex string per entry (trees hold tens of millions of entries).
+    if (nid !== undefined && !sameId(nid, raw, at)) {
       out ??= Buffer.from(raw);
-      out.write(nid, at, 20, 'hex');
+      out.set(nid, at);
     }
   });
   if (renamed) {
-    const names = renamed.names;
-    const secretNames = renamed.secrets.map((s) => names.find((m) => m !== null && m.includes(s.token)) ?? null);
-    return { content: renameTreeEntries(out ?? raw, names, treeId), secrets: renamed.secrets, withheld: 0, secretNames };
+    const served = renamed.names;
+    const secretNames = renamed.secrets.map((s) => served.find((m) => m !== null && m.includes(s.token)) ?? null);
+    return { content: renameTreeEntries(out ?? raw, served, treeId), secrets: renamed.secrets, withheld: 0, secretNames };
   }
   return out === null ? TREE_UNCHANGED : { content: out, secrets: [], withheld: 0, secretNames: [] };
+}
+
+/** Whether the 20-byte id `id` equals the one at `at` in `raw`. */
+function sameId(id: Uint8Array, raw: Buffer, at: number): boolean {
+  if (id.length !== 20) throw new TypeError('a tree entry id is 20 bytes');
+  for (let i = 0; i < 20; i++) if (id[i] !== raw[at + i]) return false;
+  return true;
 }
 
 /** How a commit's or tag's structure is mapped and its free text scanned. */

@@ -129,6 +129,16 @@ export class ObjectTable {
     return at === 0 ? undefined : this.#sanitizedBytes.toString('hex', (at - 1) * 20, at * 20);
   }
 
+  /**
+   * The sanitized id of a rewritten object as 20 binary bytes (a view, valid until the next `rewrite`
+   * or `replace`); undefined while it is unchanged. For tree entries, which hold ids as bytes.
+   */
+  sanitizedRaw(index: number): Uint8Array | undefined {
+    this.#check(index);
+    const at = this.#rewrittenAt[index]!;
+    return at === 0 ? undefined : this.#sanitizedBytes.subarray((at - 1) * 20, at * 20);
+  }
+
   /** Every id, in index order. */
   *ids(): Generator<string> {
     for (let i = 0; i < this.#size; i++) yield this.id(i);

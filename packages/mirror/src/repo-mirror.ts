@@ -94,6 +94,8 @@ export interface RepoMirrorOptions {
   scanWorkersMinObjects?: number;
   /** The scan threads' module (default the built-in one); tests inject one that fails. */
   scanWorkerModule?: URL;
+  /** Scan every tree's names, none remembered as clean (RewriteInput.rescanTreeNames); tests compare. */
+  rescanTreeNames?: boolean;
 }
 
 /** Default of RepoMirrorOptions.scanWorkersMinObjects. */
@@ -404,6 +406,7 @@ export class RepoMirror {
         allowUnscannable: this.#opts.allowUnscannable, onProgress: this.#rewriteProgress(),
         onPassEnd: (pass, n) => phase(pass === 'scan' ? 'pass 1 scan' : pass === 'plan' ? 'plan' : 'pass 2 rewrite', n),
         kindSensitive: (ids) => this.#opts.idMap.kindSensitive(name, ids), scanThreads: this.#scanThreads(objects.size),
+        rescanTreeNames: this.#opts.rescanTreeNames,
       });
       // Invariant 4: secrets are durable in the vault before any object carrying their token can be served.
       const records: SecretRecord[] = out.secrets.map((s): SecretRecord => ({

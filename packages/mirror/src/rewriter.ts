@@ -16,6 +16,7 @@ import { ObjectTable } from './object-table.js';
 import type { TakenSecret } from './tokenize.js';
 import { createPlaceTokenizer } from './place-tokenizer.js';
 import { memoizedTokenizer } from './memoized-tokenizer.js';
+import { CleanTreeNames } from './clean-tree-names.js';
 import {
   parseOrThrow, rewriteCommit, rewriteTag, rewriteTree, scanTreeOrThrow, tagTargetType, value, withheldBlob,
   type HeaderedContext, type ObjectOutcome, type TreeContext,
@@ -90,6 +91,11 @@ export interface RewriteInput {
    * `input.scanner`, before known secrets, was created with); the outcome is the same as without.
    */
   scanThreads?: { threads: number; scanner: Readonly<ScannerOptions>; module?: URL };
+  /**
+   * Scan the names of every tree, remembering none as clean (CleanTreeNames): the reference that the
+   * remembered path is tested against; the outcome is the same either way. Default false.
+   */
+  rescanTreeNames?: boolean;
 }
 
 export interface RewriteOutput {
@@ -205,7 +211,12 @@ class RewriteRun {
     const plain = createPlaceTokenizer(input.scanner, input.minter);
     // Blobs and messages are scanned once each; headers and names repeat (see memoizedTokenizer).
     const tokenize = memoizedTokenizer(plain);
-    this.#treeContext = { tokenize, entryId: (kind, raw, at, nameStart, name) => this.#entryId(kind, raw, at, nameStart, name) };
+    // Tree names are rescanned only when a list of them is new (or a value was learned since).
+    const known = input.known;
+    this.#treeContext = {
+      tokenize, cleanNames: input.rescanTreeNames === true ? undefined : new CleanTreeNames(() => known?.size ?? 0),
+      entryId: (kind, raw, at, nameStart, renamed) => this.#entryId(kind, raw, at, nameStart, renamed),
+    };
     this.#commitContext = {
       tokenize, tokenizeMessage: plain,
       // A commit's trees are walked with paths, under the commit being rewritten.
@@ -590,22 +601,30 @@ class RewriteRun {
     if (r.content !== null) this.#carries(this.#emit(index, 'tree', r.content), r.secrets);
   }
 
-  /** A tree entry's sanitized id (undefined: keep the upstream id), rewriting a new subtree first. */
-  #entryId(kind: EntryKind, raw: Buffer, at: number, nameStart: number, name: Buffer): string | undefined {
+  /**
+   * A tree entry's sanitized id as 20 bytes (undefined: keep the upstream id), rewriting a new subtree
+   * first. The entry's name is only cut out of `raw` where a path or a variant needs it.
+   */
+  #entryId(kind: EntryKind, raw: Buffer, at: number, nameStart: number, renamed: Buffer | null): Uint8Array | undefined {
     const table = this.#table;
     const child = table.indexOfRaw(raw, at);
-    let nid: string | undefined;
+    const name = (): Buffer => renamed ?? raw.subarray(nameStart, at - 1);
+    let nid: Uint8Array | undefined;
     if (child >= 0) {
       if (kind === 'tree') {
-        if (this.#pending(child, 'tree')) this.#rewriteTreeAt(child, this.#paths ? { up: this.#dir, name } : null);
+        if (this.#pending(child, 'tree')) this.#rewriteTreeAt(child, this.#paths ? { up: this.#dir, name: name() } : null);
       } else if (this.#blobSecrets.size > 0 && this.#blobSecrets.has(child)) {
-        this.#attribute(child, this.#paths ? pathOf(this.#dir, name) : null, this.#commitId);
+        this.#attribute(child, this.#paths ? pathOf(this.#dir, name()) : null, this.#commitId);
       }
-      nid = (kind === 'blob' ? this.#variants.idOf(child) : undefined) ?? table.sanitized(child);
+      const variant = kind === 'blob' ? this.#variants.idOf(child) : undefined;
+      nid = variant !== undefined ? Buffer.from(variant, 'hex') : table.sanitizedRaw(child);
     } else {
       const other = this.#outside.indexOfRaw(raw, at);
-      nid = other >= 0 ? this.#outside.sanitized(other) : undefined;
-      if (kind === 'blob' && this.#outsideSecrets.size + this.#variantIds.size > 0) nid = this.#outsideVariant(raw.toString('hex', at, at + 20), name) ?? nid;
+      nid = other >= 0 ? this.#outside.sanitizedRaw(other) : undefined;
+      if (kind === 'blob' && this.#outsideSecrets.size + this.#variantIds.size > 0) {
+        const variant = this.#outsideVariant(raw.toString('hex', at, at + 20), name());
+        if (variant !== undefined) nid = Buffer.from(variant, 'hex');
+      }
     }
     if (nid !== undefined && kind === 'blob' && this.#allowGlobs.length > 0
       && (child >= 0 ? this.#unscannable.has(child) : this.#unscannableOutside.has(raw.toString('hex', at, at + 20)))

@@ -8,21 +8,28 @@ import { entryKind, parseTree, scanTree, serializeTree, type TreeEntry } from '@
 import { tokenizePieces, type PlaceTokenizer } from './place-tokenizer.js';
 import type { TakenSecret } from './tokenize.js';
 import { MirrorError, codes } from './errors.js';
+import type { CleanTreeNames } from './clean-tree-names.js';
 
 const SLASH = 0x2f;
 
 /**
  * The new names of a tree's entries, in stored order (null: unchanged), or null when no name changed.
  * The names are scanned together (tokenizePieces: one scanner call per tree, not per entry; most trees
- * hold no secret in a name). Throws what the scanner throws.
+ * hold no secret in a name). With `clean`, a list of names already found clean is not scanned again
+ * (the outcome is the same, see CleanTreeNames). Throws what the scanner throws.
  */
-export function scanTreeNames(raw: Buffer, tokenize: PlaceTokenizer): { names: (Buffer | null)[]; secrets: TakenSecret[] } | null {
+export function scanTreeNames(raw: Buffer, tokenize: PlaceTokenizer, clean?: CleanTreeNames): { names: (Buffer | null)[]; secrets: TakenSecret[] } | null {
+  const key = clean?.keyOf(raw);
+  if (key !== undefined && clean!.has(key)) return null;
   const names: Buffer[] = [];
   scanTree(raw, (_kind, idOffset, nameStart) => {
     names.push(raw.subarray(nameStart, idOffset - 1));
   });
   const r = tokenizePieces(names, 'text', tokenize);
-  if (r === null) return null;
+  if (r === null) {
+    if (key !== undefined) clean!.add(key);
+    return null;
+  }
   return { names: r.pieces.map((p, i) => (p === names[i] ? null : p)), secrets: r.secrets };
 }
 

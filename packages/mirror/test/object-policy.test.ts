@@ -51,7 +51,10 @@ describe('object policy', () => {
     const sub = id(0xc);
     const raw = serializeTree([entry('100644', 'a.txt', blobA), entry('100644', 'b.txt', blobB), entry('40000', 'lib', sub)]);
     const ctx = (map: Record<string, string>): TreeContext => ({
-      tokenize, entryId: (_kind, bytes, at) => map[bytes.toString('hex', at, at + 20)],
+      tokenize, entryId: (_kind, bytes, at) => {
+        const mapped = map[bytes.toString('hex', at, at + 20)];
+        return mapped === undefined ? undefined : Buffer.from(mapped, 'hex');
+      },
     });
 
     it('writes a mapped entry id over the old one and keeps every other byte', () => {
@@ -81,7 +84,7 @@ describe('object policy', () => {
     it('never asks the mapping about a submodule entry', () => {
       const tree = serializeTree([entry('160000', 'vendor', id(0xd))]);
       const asked: string[] = [];
-      const r = rewriteTree(tree, id(1), { tokenize, entryId: (_k, b, at) => { asked.push(b.toString('hex', at, at + 20)); return id(0xe); } });
+      const r = rewriteTree(tree, id(1), { tokenize, entryId: (_k, b, at) => { asked.push(b.toString('hex', at, at + 20)); return Buffer.from(id(0xe), 'hex'); } });
       expect(asked).to.deep.equal([]);
       expect(r.content).to.equal(null);
     });

@@ -272,6 +272,7 @@ describe('PackWriter', function () {
     });
   });
 
+
   describe('index option', () => {
     /** Writes `objects` (the ordinals in `drop` discarded) with the index option; returns the writer's index and git index-pack's. */
     const bothIndexes = async (objects: readonly Input[], drop: ReadonlySet<number>): Promise<{ ours: Buffer; git: Buffer; count: number }> => {
