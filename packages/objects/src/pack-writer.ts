@@ -58,8 +58,9 @@ const INLINE_DEFLATE_MAX = 64 * 1024;
 const STAGING_BYTES = 1024 * 1024;
 const MAX_OBJECTS = 0xffffffff;
 const OFS_DELTA = 6;
-// The delta bases kept in memory (copies of trees); past this the table starts afresh.
-const DELTA_BASE_BYTES = 32 * 1024 * 1024;
+// The delta bases kept in memory (copies of trees and their entry offsets); past this the least
+// recently written go. A few hundred versions of big directories: the hot ones stay.
+const DELTA_BASE_BYTES = 8 * 1024 * 1024;
 
 type State = 'open' | 'finishing' | 'finished' | 'aborted';
 
@@ -213,15 +214,27 @@ export class PackWriter {
     if (entries === null) return { type, content, payload: content, base: -1, id };
     const base = this.#bases!.get(signature!);
     const delta = base !== undefined && base.depth < MAX_DELTA_DEPTH && !this.#discarded.has(base.ordinal) ? treeDelta(base.content, base.entries, content, entries) : null;
-    if (this.#baseBytes + content.length > DELTA_BASE_BYTES) {
-      this.#bases!.clear();
-      this.#baseBytes = 0;
-    }
-    this.#baseBytes += content.length - (this.#bases!.get(signature!)?.content.length ?? 0);
-    this.#bases!.set(signature!, { ordinal, content: Buffer.from(content), entries, depth: delta === null ? 0 : base!.depth + 1 });
+    this.#keepBase(signature!, { ordinal, content: Buffer.from(content), entries, depth: delta === null ? 0 : base!.depth + 1 });
     if (delta === null) return { type, content, payload: content, base: -1, id };
     this.#deltas.push([base!.ordinal, ordinal]);
     return { type, content, payload: delta, base: base!.ordinal, id };
+  }
+
+  /** Makes `base` the newest base of its signature; the least recently written go past DELTA_BASE_BYTES. */
+  #keepBase(signature: string, base: DeltaBase): void {
+    const bases = this.#bases!;
+    const old = bases.get(signature);
+    if (old !== undefined) {
+      bases.delete(signature);
+      this.#baseBytes -= old.content.length + old.entries.byteLength;
+    }
+    bases.set(signature, base);
+    this.#baseBytes += base.content.length + base.entries.byteLength;
+    for (const [key, oldest] of bases) {
+      if (this.#baseBytes <= DELTA_BASE_BYTES) break;
+      bases.delete(key);
+      this.#baseBytes -= oldest.content.length + oldest.entries.byteLength;
+    }
   }
 
   /**
