@@ -71,3 +71,16 @@ export function readAllObjects(cwd: string): RawObject[] {
 export function readObjects(cwd: string, ids: readonly string[]): RawObject[] {
   return parseBatch(git(cwd, ['cat-file', '--batch'], ids.join('\n') + '\n'));
 }
+
+/** A fresh bare repository per test (mocha hooks registered here): its temp dir, git dir and pack dir. */
+export function bareRepoPerTest(): { dir: string; bare: string; packDir: string } {
+  const where = { dir: '', bare: '', packDir: '' };
+  beforeEach(() => {
+    where.dir = makeTempDir();
+    where.bare = path.join(where.dir, 'repo.git');
+    git(where.dir, ['init', '-q', '--bare', where.bare]);
+    where.packDir = path.join(where.bare, 'objects', 'pack');
+  });
+  afterEach(() => removeTempDir(where.dir));
+  return where;
+}

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { hashObject, PackWriter, serializeTree, type ObjectType, type TreeEntry } from '../src/index.js';
-import { git, makeTempDir, readObjects, removeTempDir } from './git-helpers.js';
+import { bareRepoPerTest, git, readObjects } from './git-helpers.js';
 
 interface Input {
   id: string;
@@ -49,27 +49,17 @@ async function writeDeltaPack(file: string, objects: readonly Input[]): Promise<
 
 describe('PackWriter with deltaTrees', function () {
   this.timeout(120_000);
-  let dir: string;
-  let bare: string;
-  let packDir: string;
-
-  beforeEach(() => {
-    dir = makeTempDir();
-    bare = path.join(dir, 'repo.git');
-    git(dir, ['init', '-q', '--bare', bare]);
-    packDir = path.join(bare, 'objects', 'pack');
-  });
-  afterEach(() => removeTempDir(dir));
+  const repo = bareRepoPerTest();
 
   it('writes versions of a directory as deltas that git reads back byte for byte', async () => {
     const objects = directoryHistory(3, 40, 300);
-    const result = await writeDeltaPack(path.join(packDir, 'trees.pack'), objects);
+    const result = await writeDeltaPack(path.join(repo.packDir, 'trees.pack'), objects);
     fs.writeFileSync(result.path.replace(/\.pack$/, '.idx'), result.index!);
-    git(bare, ['index-pack', '-o', path.join(dir, 'check.idx'), result.path]);
-    expect(fs.readFileSync(path.join(dir, 'check.idx')).equals(result.index!)).to.equal(true);
-    const back = readObjects(bare, objects.map((o) => o.id));
+    git(repo.bare, ['index-pack', '-o', path.join(repo.dir, 'check.idx'), result.path]);
+    expect(fs.readFileSync(path.join(repo.dir, 'check.idx')).equals(result.index!)).to.equal(true);
+    const back = readObjects(repo.bare, objects.map((o) => o.id));
     expect(back.map((o) => [o.id, o.type, o.content.toString('hex')])).to.deep.equal(objects.map((o) => [o.id, o.type, o.content.toString('hex')]));
-    const { nonDelta } = chains(bare, result.path);
+    const { nonDelta } = chains(repo.bare, result.path);
     expect(nonDelta).to.be.below(objects.length / 10);
   });
 
@@ -84,34 +74,34 @@ describe('PackWriter with deltaTrees', function () {
       const content = serializeTree(entries);
       objects.push({ id: hashObject('tree', content), type: 'tree', content });
     }
-    const result = await writeDeltaPack(path.join(packDir, 'scattered.pack'), objects);
+    const result = await writeDeltaPack(path.join(repo.packDir, 'scattered.pack'), objects);
     fs.writeFileSync(result.path.replace(/\.pack$/, '.idx'), result.index!);
-    const back = readObjects(bare, objects.map((o) => o.id));
+    const back = readObjects(repo.bare, objects.map((o) => o.id));
     expect(back.map((o) => o.content.equals(objects.find((x) => x.id === o.id)!.content))).to.deep.equal(objects.map(() => true));
-    expect(chains(bare, result.path).nonDelta).to.be.below(5);
+    expect(chains(repo.bare, result.path).nonDelta).to.be.below(5);
   });
 
   it('keeps every delta chain within git default depth of 50', async () => {
     const objects = directoryHistory(1, 130, 80);
-    const result = await writeDeltaPack(path.join(packDir, 'deep.pack'), objects);
+    const result = await writeDeltaPack(path.join(repo.packDir, 'deep.pack'), objects);
     fs.writeFileSync(result.path.replace(/\.pack$/, '.idx'), result.index!);
-    const { byLength } = chains(bare, result.path);
+    const { byLength } = chains(repo.bare, result.path);
     expect(Math.max(...byLength.keys())).to.equal(50);
-    expect(git(bare, ['fsck', '--strict', '--no-dangling']).toString()).to.equal('');
+    expect(git(repo.bare, ['fsck', '--strict', '--no-dangling']).toString()).to.equal('');
   });
 
   it('writes blobs, commits and a tree unlike any before it whole', async () => {
     const blob = Buffer.from('a blob that looks like nothing else\n'.repeat(20));
     const objects: Input[] = [{ id: hashObject('blob', blob), type: 'blob', content: blob }, ...directoryHistory(1, 1, 50)];
-    const result = await writeDeltaPack(path.join(packDir, 'whole.pack'), objects);
+    const result = await writeDeltaPack(path.join(repo.packDir, 'whole.pack'), objects);
     fs.writeFileSync(result.path.replace(/\.pack$/, '.idx'), result.index!);
-    expect(chains(bare, result.path).nonDelta).to.equal(objects.length);
+    expect(chains(repo.bare, result.path).nonDelta).to.equal(objects.length);
   });
 
   it('refuses to discard an object a delta is based on, and one lying between a delta and its base', async () => {
     const blob = Buffer.from('between\n');
     const [v1, v2] = directoryHistory(1, 2, 60);
-    const writer = await PackWriter.create(path.join(packDir, 'd.pack'), { deltaTrees: true });
+    const writer = await PackWriter.create(path.join(repo.packDir, 'd.pack'), { deltaTrees: true });
     for (const o of [v1!, { id: hashObject('blob', blob), type: 'blob' as const, content: blob }, v2!]) if (!writer.write(o.type, o.content)) await writer.drain();
     expect(() => writer.discard(0)).to.throw(TypeError, /delta/);
     expect(() => writer.discard(1)).to.throw(TypeError, /delta/);
@@ -120,13 +110,13 @@ describe('PackWriter with deltaTrees', function () {
 
   it('does not base a tree on a discarded one', async () => {
     const [v1, v2] = directoryHistory(1, 2, 60);
-    const writer = await PackWriter.create(path.join(packDir, 'gone.pack'), { deltaTrees: true, index: true });
+    const writer = await PackWriter.create(path.join(repo.packDir, 'gone.pack'), { deltaTrees: true, index: true });
     writer.write(v1!.type, v1!.content);
     writer.discard(0);
     writer.write(v2!.type, v2!.content);
     const result = await writer.finish();
     fs.writeFileSync(result.path.replace(/\.pack$/, '.idx'), result.index!);
-    expect([result.count, chains(bare, result.path).nonDelta]).to.deep.equal([1, 1]);
-    expect(readObjects(bare, [v2!.id])[0]!.content.equals(v2!.content)).to.equal(true);
+    expect([result.count, chains(repo.bare, result.path).nonDelta]).to.deep.equal([1, 1]);
+    expect(readObjects(repo.bare, [v2!.id])[0]!.content.equals(v2!.content)).to.equal(true);
   });
 });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { hashObject, ObjectsError, PackWriter, serializeTree, type ObjectType, type TreeEntry } from '../src/index.js';
-import { git, makeTempDir, readObjects, removeTempDir } from './git-helpers.js';
+import { bareRepoPerTest, git, readObjects } from './git-helpers.js';
 
 interface Input {
   id: string;
@@ -56,39 +56,29 @@ function verifyPack(bare: string, pack: string): { rows: { id: string; type: str
 
 describe('PackWriter', function () {
   this.timeout(120_000);
-  let dir: string;
-  let bare: string;
-  let packDir: string;
-
-  beforeEach(() => {
-    dir = makeTempDir();
-    bare = path.join(dir, 'repo.git');
-    git(dir, ['init', '-q', '--bare', bare]);
-    packDir = path.join(bare, 'objects', 'pack');
-  });
-  afterEach(() => removeTempDir(dir));
+  const repo = bareRepoPerTest();
 
   it('writes a pack that git index-pack accepts with the same checksum', async () => {
     const objects = sampleObjects();
-    const result = await writePack(path.join(packDir, 'sample.pack'), objects);
+    const result = await writePack(path.join(repo.packDir, 'sample.pack'), objects);
     expect(result.count).to.equal(objects.length);
-    expect(indexPack(bare, result.path)).to.equal(result.checksum);
+    expect(indexPack(repo.bare, result.path)).to.equal(result.checksum);
   });
 
   it('writes every object undeltified, in add order, as git verify-pack sees it', async () => {
     const objects = sampleObjects();
-    const { path: pack } = await writePack(path.join(packDir, 'sample.pack'), objects);
-    indexPack(bare, pack);
-    const { rows, lines } = verifyPack(bare, pack);
+    const { path: pack } = await writePack(path.join(repo.packDir, 'sample.pack'), objects);
+    indexPack(repo.bare, pack);
+    const { rows, lines } = verifyPack(repo.bare, pack);
     expect(lines.slice(-2)).to.deep.equal([`non delta: ${objects.length} objects`, `${pack.replace(/\.pack$/, '')}.pack: ok`]);
     expect(rows.sort((x, y) => x.offset - y.offset).map((r) => [r.id, r.type])).to.deep.equal(objects.map((o) => [o.id, o.type]));
   });
 
   it('stores content that git cat-file reads back byte for byte', async () => {
     const objects = sampleObjects();
-    const { path: pack } = await writePack(path.join(packDir, 'sample.pack'), objects, 6);
-    indexPack(bare, pack);
-    const back = readObjects(bare, objects.map((o) => o.id));
+    const { path: pack } = await writePack(path.join(repo.packDir, 'sample.pack'), objects, 6);
+    indexPack(repo.bare, pack);
+    const back = readObjects(repo.bare, objects.map((o) => o.id));
     expect(back.map((o) => [o.id, o.type, o.content.toString('hex')])).to.deep.equal(objects.map((o) => [o.id, o.type, o.content.toString('hex')]));
   });
 
@@ -96,19 +86,19 @@ describe('PackWriter', function () {
     // Half random, half repetitive, so deflate has real work either way.
     const content = Buffer.concat([randomBytes(2_500_000), Buffer.alloc(2_742_880, 'gitgate ')]);
     const id = hashObject('blob', content);
-    const { path: pack } = await writePack(path.join(packDir, 'big.pack'), [{ id, type: 'blob', content }]);
-    indexPack(bare, pack);
-    const [back] = readObjects(bare, [id]);
+    const { path: pack } = await writePack(path.join(repo.packDir, 'big.pack'), [{ id, type: 'blob', content }]);
+    indexPack(repo.bare, pack);
+    const [back] = readObjects(repo.bare, [id]);
     expect(back!.content.equals(content)).to.equal(true);
   });
 
   it('keeps add order when adds are not awaited one by one', async () => {
     const objects = sampleObjects().slice(0, 40);
-    const writer = await PackWriter.create(path.join(packDir, 'racy.pack'));
+    const writer = await PackWriter.create(path.join(repo.packDir, 'racy.pack'));
     await Promise.all(objects.map((o) => writer.add(o.type, o.content)));
     const { path: pack } = await writer.finish();
-    indexPack(bare, pack);
-    const { rows } = verifyPack(bare, pack);
+    indexPack(repo.bare, pack);
+    const { rows } = verifyPack(repo.bare, pack);
     expect(rows.sort((x, y) => x.offset - y.offset).map((r) => r.id)).to.deep.equal(objects.map((o) => o.id));
   });
 
@@ -116,7 +106,7 @@ describe('PackWriter', function () {
     const objects = sampleObjects();
     const indexes: Buffer[] = [];
     for (const withIds of [false, true]) {
-      const writer = await PackWriter.create(path.join(dir, `ids-${withIds}.pack`), { index: true });
+      const writer = await PackWriter.create(path.join(repo.dir, `ids-${withIds}.pack`), { index: true });
       for (const o of objects) if (!writer.write(o.type, o.content, withIds ? o.id : undefined)) await writer.drain();
       indexes.push((await writer.finish()).index!);
     }
@@ -124,12 +114,12 @@ describe('PackWriter', function () {
   });
 
   it('writes an empty pack that git accepts', async () => {
-    const result = await writePack(path.join(packDir, 'empty.pack'), []);
-    expect([result.count, indexPack(bare, result.path)]).to.deep.equal([0, result.checksum]);
+    const result = await writePack(path.join(repo.packDir, 'empty.pack'), []);
+    expect([result.count, indexPack(repo.bare, result.path)]).to.deep.equal([0, result.checksum]);
   });
 
   it('counts the objects added so far', async () => {
-    const writer = await PackWriter.create(path.join(dir, 'count.pack'));
+    const writer = await PackWriter.create(path.join(repo.dir, 'count.pack'));
     await writer.add('blob', Buffer.from('a'));
     await writer.add('blob', Buffer.from('b'));
     expect(writer.count).to.equal(2);
@@ -140,7 +130,7 @@ describe('PackWriter', function () {
     it('leaves discarded objects out of a pack git accepts, staged and large ones alike', async () => {
       const big = randomBytes(3_000_000);
       const objects = [...sampleObjects().slice(0, 30), { id: hashObject('blob', big), type: 'blob' as const, content: big }, ...sampleObjects().slice(30, 60)];
-      const writer = await PackWriter.create(path.join(packDir, 'discard.pack'));
+      const writer = await PackWriter.create(path.join(repo.packDir, 'discard.pack'));
       const drop = new Set([0, 7, 30, objects.length - 1]);
       for (const o of objects) {
         expect(writer.accepted).to.be.a('number');
@@ -149,13 +139,13 @@ describe('PackWriter', function () {
       for (const o of drop) writer.discard(o);
       const result = await writer.finish();
       expect(result.count).to.equal(objects.length - drop.size);
-      expect(indexPack(bare, result.path)).to.equal(result.checksum);
-      const { rows } = verifyPack(bare, result.path);
+      expect(indexPack(repo.bare, result.path)).to.equal(result.checksum);
+      const { rows } = verifyPack(repo.bare, result.path);
       expect(rows.sort((x, y) => x.offset - y.offset).map((r) => r.id)).to.deep.equal(objects.filter((_, i) => !drop.has(i)).map((o) => o.id));
     });
 
     it('refuses an ordinal never given', async () => {
-      const writer = await PackWriter.create(path.join(dir, 'none.pack'));
+      const writer = await PackWriter.create(path.join(repo.dir, 'none.pack'));
       await writer.add('blob', Buffer.from('a'));
       expect(() => writer.discard(1)).to.throw(TypeError);
       await writer.abort();
@@ -163,14 +153,14 @@ describe('PackWriter', function () {
   });
 
   it('leaves only the final pack in the directory after finish', async () => {
-    const out = path.join(dir, 'out');
+    const out = path.join(repo.dir, 'out');
     fs.mkdirSync(out);
     await writePack(path.join(out, 'only.pack'), sampleObjects().slice(0, 5));
     expect(fs.readdirSync(out)).to.deep.equal(['only.pack']);
   });
 
   it('removes its temp file and writes no pack on abort', async () => {
-    const out = path.join(dir, 'out');
+    const out = path.join(repo.dir, 'out');
     fs.mkdirSync(out);
     const writer = await PackWriter.create(path.join(out, 'gone.pack'));
     await writer.add('blob', Buffer.from('discarded\n'));
@@ -181,7 +171,7 @@ describe('PackWriter', function () {
   });
 
   it('rejects adds and a second finish once finished', async () => {
-    const writer = await PackWriter.create(path.join(dir, 'closed.pack'));
+    const writer = await PackWriter.create(path.join(repo.dir, 'closed.pack'));
     await writer.finish();
     let addError: unknown;
     let finishError: unknown;
@@ -191,7 +181,7 @@ describe('PackWriter', function () {
   });
 
   it('rejects an unknown object type', async () => {
-    const writer = await PackWriter.create(path.join(dir, 'type.pack'));
+    const writer = await PackWriter.create(path.join(repo.dir, 'type.pack'));
     let error: unknown;
     await writer.add('ofs-delta' as ObjectType, Buffer.from('x')).catch((e: unknown) => (error = e));
     expect(error).to.be.instanceOf(TypeError);
@@ -201,14 +191,14 @@ describe('PackWriter', function () {
   it('refuses a compression level outside 1..6', async () => {
     for (const level of [0, 7, 1.5]) {
       let error: unknown;
-      await PackWriter.create(path.join(dir, 'level.pack'), { level }).catch((e: unknown) => (error = e));
+      await PackWriter.create(path.join(repo.dir, 'level.pack'), { level }).catch((e: unknown) => (error = e));
       expect(error, String(level)).to.be.instanceOf(TypeError);
     }
   });
 
   it('fails with GITGATE_PACK_WRITE when the target directory does not exist', async () => {
     let error: unknown;
-    await PackWriter.create(path.join(dir, 'missing', 'x.pack')).catch((e: unknown) => (error = e));
+    await PackWriter.create(path.join(repo.dir, 'missing', 'x.pack')).catch((e: unknown) => (error = e));
     expect((error as ObjectsError).code).to.equal('GITGATE_PACK_WRITE');
   });
 
@@ -230,19 +220,19 @@ describe('PackWriter', function () {
         const content = randomBytes(40_000 + i);
         return { id: hashObject('blob', content), type: 'blob' as const, content };
       })];
-      const writer = await PackWriter.create(path.join(packDir, 'written.pack'));
+      const writer = await PackWriter.create(path.join(repo.packDir, 'written.pack'));
       await writeAll(writer, objects);
       const result = await writer.finish();
       expect(result.count).to.equal(objects.length);
-      expect(indexPack(bare, result.path)).to.equal(result.checksum);
-      const { rows } = verifyPack(bare, result.path);
+      expect(indexPack(repo.bare, result.path)).to.equal(result.checksum);
+      const { rows } = verifyPack(repo.bare, result.path);
       expect(rows.sort((x, y) => x.offset - y.offset).map((r) => r.id)).to.deep.equal(objects.map((o) => o.id));
-      const back = readObjects(bare, objects.map((o) => o.id));
+      const back = readObjects(repo.bare, objects.map((o) => o.id));
       expect(back.every((b, i) => b.content.equals(objects[i]!.content))).to.equal(true);
     });
 
     it('stages a small object before returning true, and queues a large one, returning false', async () => {
-      const writer = await PackWriter.create(path.join(dir, 'staged.pack'));
+      const writer = await PackWriter.create(path.join(repo.dir, 'staged.pack'));
       expect(writer.write('blob', Buffer.from('small\n'))).to.equal(true);
       expect(writer.count).to.equal(1);
       expect(writer.write('blob', randomBytes(100_000))).to.equal(false);
@@ -254,18 +244,18 @@ describe('PackWriter', function () {
     it('queues behind an add that is still pending, keeping call order', async () => {
       const big = randomBytes(300_000);
       const small = Buffer.from('after the big one\n');
-      const writer = await PackWriter.create(path.join(packDir, 'mixed.pack'));
+      const writer = await PackWriter.create(path.join(repo.packDir, 'mixed.pack'));
       const pending = writer.add('blob', big);
       expect(writer.write('blob', small)).to.equal(false);
       await Promise.all([pending, writer.drain()]);
       const { path: pack } = await writer.finish();
-      indexPack(bare, pack);
-      const { rows } = verifyPack(bare, pack);
+      indexPack(repo.bare, pack);
+      const { rows } = verifyPack(repo.bare, pack);
       expect(rows.sort((x, y) => x.offset - y.offset).map((r) => r.id)).to.deep.equal([hashObject('blob', big), hashObject('blob', small)]);
     });
 
     it('throws TypeError once finished, and for an unknown type', async () => {
-      const writer = await PackWriter.create(path.join(dir, 'closed-write.pack'));
+      const writer = await PackWriter.create(path.join(repo.dir, 'closed-write.pack'));
       expect(() => writer.write('ofs-delta' as ObjectType, Buffer.from('x'))).to.throw(TypeError);
       await writer.finish();
       expect(() => writer.write('blob', Buffer.from('late'))).to.throw(TypeError);
@@ -276,11 +266,11 @@ describe('PackWriter', function () {
   describe('index option', () => {
     /** Writes `objects` (the ordinals in `drop` discarded) with the index option; returns the writer's index and git index-pack's. */
     const bothIndexes = async (objects: readonly Input[], drop: ReadonlySet<number>): Promise<{ ours: Buffer; git: Buffer; count: number }> => {
-      const writer = await PackWriter.create(path.join(packDir, 'indexed.pack'), { index: true });
+      const writer = await PackWriter.create(path.join(repo.packDir, 'indexed.pack'), { index: true });
       for (const o of objects) if (!writer.write(o.type, o.content)) await writer.drain();
       for (const o of drop) writer.discard(o);
       const result = await writer.finish();
-      expect(indexPack(bare, result.path)).to.equal(result.checksum);
+      expect(indexPack(repo.bare, result.path)).to.equal(result.checksum);
       return { ours: result.index!, git: fs.readFileSync(result.path.replace(/\.pack$/, '.idx')), count: result.count };
     };
 
@@ -298,7 +288,7 @@ describe('PackWriter', function () {
     });
 
     it('gives no index without the option', async () => {
-      const result = await writePack(path.join(packDir, 'plain.pack'), sampleObjects().slice(0, 5));
+      const result = await writePack(path.join(repo.packDir, 'plain.pack'), sampleObjects().slice(0, 5));
       expect((result as { index?: Buffer }).index).to.equal(undefined);
     });
   });
