@@ -1,8 +1,10 @@
 // Deltas between versions of one directory's tree, for packs written on the sync path
 // (gitformat-pack, "Deltified representation"). A rewritten history holds the same directory many
 // times over with an entry or two changed each time; written whole, git/git's 94k rewritten trees
-// are gigabytes to deflate. A version differs from the one before mostly in the middle, so a common
-// prefix, the changed middle and a common suffix give the delta without any search.
+// are gigabytes to deflate. A version differs from the one before in a few entries, so walking the
+// two sorted entry lists side by side (equal entries copied, the rest literal) gives the delta without
+// any search.
+import { scanTree } from './tree.js';
 
 /** git's default delta chain limit (pack.depth): readers resolve at most this many bases per object. */
 export const MAX_DELTA_DEPTH = 50;
@@ -74,12 +76,10 @@ function pushCopies(out: number[], offset: number, size: number): void {
  */
 export function treeEntries(content: Buffer): Int32Array | null {
   const out: number[] = [];
-  for (let at = 0; at < content.length;) {
-    const space = content.indexOf(SPACE, at);
-    const nul = space < 0 ? -1 : content.indexOf(NUL, space + 1);
-    if (nul < 0 || nul + 1 + ID_BYTES > content.length) return null;
-    out.push(space + 1, nul);
-    at = nul + 1 + ID_BYTES;
+  try {
+    scanTree(content, (_kind, idOffset, nameStart) => out.push(nameStart, idOffset - 1));
+  } catch {
+    return null;
   }
   return Int32Array.from(out);
 }
