@@ -3,7 +3,7 @@ import type { Rule } from './rule.js';
 import { aiRules } from './rules/ai.js';
 import { awsRules } from './rules/aws.js';
 import { azureRules } from './rules/azure.js';
-import { chatRules } from './rules/chat.js';
+import { chatRules, telegramNearMiss } from './rules/chat.js';
 import { developerServiceRules } from './rules/developer-services.js';
 import { cloudPlatformRules } from './rules/cloud-platforms.js';
 import { commandLineRules } from './rules/command-line.js';
@@ -52,8 +52,9 @@ const families: Record<string, readonly Rule[]> = {
   'url credentials': urlRules,
   'command lines and credential files': commandLineRules,
 };
-// The generic rules leave a malformed instance of a prefixed provider format to that provider's rule.
-families['generic'] = genericRulesDeferringTo(documentedPrefixes(Object.values(families).flat()));
+// The generic rules leave a malformed instance of a prefixed provider format, and a near miss of a
+// provider's structure, to that provider's rule.
+families['generic'] = genericRulesDeferringTo(documentedPrefixes(Object.values(families).flat()), [telegramNearMiss]);
 
 /** The built-in rules grouped by family (one module each), in listing order. */
 export const ruleFamilies: Readonly<Record<string, readonly Rule[]>> = Object.freeze(families);

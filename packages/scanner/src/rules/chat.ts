@@ -6,6 +6,18 @@
 import type { Rule } from '../rule.js';
 import { namedRule, tokenPlaceholders, UUID } from './define.js';
 
+/** A Telegram bot token's structure: a bot id of 5–16 digits, `:A`, then 34 secret chars. */
+const TELEGRAM_TOKEN = '[0-9]{5,16}:A[A-Za-z0-9_-]{34}';
+
+/**
+ * A value in Telegram's structure (`<digits>:A<chars>`) that breaks its counts: a bot id of 4 or 17
+ * digits, words before or after the 34 chars. No Bot API issues such a value, so it authenticates
+ * nowhere: it is a made-up example of the format, which the Telegram rules rightly reject and the
+ * generic rules leave to them (see `genericRulesDeferringTo`). A value of the exact structure is
+ * the Telegram rules' finding, with or without a Telegram name.
+ */
+export const telegramNearMiss = new RegExp(`^(?!${TELEGRAM_TOKEN}$)[0-9]{1,24}:A[A-Za-z0-9_-]{1,80}$`);
+
 /** The chat family. */
 export const chatRules: readonly Rule[] = [
   {
@@ -72,7 +84,7 @@ export const chatRules: readonly Rule[] = [
     description: 'Telegram bot token of any id length and secret start, under a Telegram name',
     names: 'telegram',
     keywords: ['telegram'],
-    value: '[0-9]{5,16}:A[A-Za-z0-9_-]{34}',
+    value: TELEGRAM_TOKEN,
     valueMax: 52,
     boundary: 'A-Za-z0-9_-',
   }),

@@ -317,8 +317,12 @@ export function malformedPrefixedToken(prefixes: readonly string[]): RegExp {
   return new RegExp(`^(?:${distinctive.join('|')})\\S{0,${WEAK_BODY_CHARS}}$`);
 }
 
-/** The generic family, deferring to the provider formats of `prefixes` (see {@link malformedPrefixedToken}). */
-export function genericRulesDeferringTo(prefixes: readonly string[]): Rule[] {
+/**
+ * The generic family, deferring to the provider formats of `prefixes` (see {@link malformedPrefixedToken})
+ * and to `nearMisses`: whole-value shapes of a provider's structure with its counts broken (a
+ * Telegram `<digits>:A…` with a bot id no Bot API issues), which the provider's own rule judges.
+ */
+export function genericRulesDeferringTo(prefixes: readonly string[], nearMisses: readonly RegExp[] = []): Rule[] {
   const malformed = malformedPrefixedToken(prefixes);
-  return genericRules.map((r) => ({ ...r, allow: [...(r.allow ?? []), malformed] }));
+  return genericRules.map((r) => ({ ...r, allow: [...(r.allow ?? []), malformed, ...nearMisses] }));
 }

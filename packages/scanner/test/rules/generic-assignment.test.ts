@@ -426,9 +426,31 @@ describe('rules/generic-assignment', () => {
       expect(['acme_pat_' + body(10), 'dp.pt.' + body(4)].filter((v) => re.test(v))).to.have.length(2);
       expect(['acme_pat_' + body(11), 'key-' + body(8), 'pat' + body(8), 'ext_' + body(8)].filter((v) => re.test(v))).to.deep.equal([]);
     });
-    it('still reports a random literal under a Telegram name that misses Telegram\'s exact shape', () => {
-      // A 4-digit bot id: no Telegram token, but 34 random chars, a credential of any kind.
-      const v = `${fakes.chars(DIGITS, 4)}:A${fakes.chars(ALNUM + '_-', 34)}`;
+  });
+
+  describe('a near miss of Telegram\'s token structure is left to the Telegram rules', () => {
+    const secret = (n = 34): string => fakes.chars(ALNUM + '_-', n);
+    const ids = (n: number): string => fakes.chars(DIGITS, n);
+    it('ignores <digits>:A values whose bot id or secret length no Bot API issues', () => {
+      const nearMisses = [
+        `${ids(4)}:A${secret()}`, // bot id too short
+        `${ids(17)}:A${secret()}`, // bot id too long
+        `${ids(8)}:Ahello${secret()}`, // a word before the secret
+        `${ids(8)}:A${secret()}-some-other-thing`, // words after it
+        `${ids(8)}:A_${secret()}_`,
+      ];
+      for (const v of nearMisses) expect(foundAt('bot.py', `telegram_api_token = "${v}"\n`), v).to.deep.equal([]);
+    });
+    it('takes a value of the exact structure by the Telegram rule, under any name', () => {
+      const v = `${ids(8)}:A${secret()}`;
+      expect(foundAt('bot.py', `telegram_api_token = "${v}"\n`)).to.deep.equal([`telegram-bot-token-named:${v}`]);
+      const w = `${ids(10)}:AA${secret(33)}`;
+      expect(foundAt('settings.py', `API_TOKEN = "${w}"\n`)).to.deep.equal([`telegram-bot-token:${w}`]);
+      const x = `${ids(6)}:Ax${secret(33)}`; // the structure, outside the Telegram rules' reach: the generic rule's
+      expect(foundAt('settings.py', `API_TOKEN = "${x}"\n`)).to.deep.equal([`${RULE}:${x}`]);
+    });
+    it('still reports a random literal under a Telegram name that is not in Telegram\'s structure', () => {
+      const v = fakes.chars(ALNUM, 34);
       expect(foundAt('bot.py', `telegram_api_token = "${v}"\n`)).to.deep.equal([`${RULE}:${v}`]);
     });
   });
