@@ -4,6 +4,7 @@
  * UTF-8 string and a Map look-up per entry was most of its tree work. Open addressing over an FNV-1a
  * hash of the bytes; the names are kept in one buffer. Starts over past `maxNames`.
  */
+import { rangesEqual } from '@gitgate/objects';
 export class NameMasks {
   readonly #maxNames: number;
   #bytes = Buffer.allocUnsafe(1 << 16);
@@ -64,7 +65,7 @@ export class NameMasks {
       const entry = this.#slots[slot]!;
       if (entry === 0) return slot;
       const e = entry - 1;
-      if (this.#lengths[e] === length && this.#bytes.compare(raw, from, to, this.#starts[e]!, this.#starts[e]! + length) === 0) return slot;
+      if (this.#lengths[e] === length && rangesEqual(this.#bytes, this.#starts[e]!, raw, from, length)) return slot;
     }
   }
 

@@ -5,6 +5,7 @@
 // two sorted entry lists side by side (equal entries copied, the rest literal) gives the delta without
 // any search.
 import { scanTree } from './tree.js';
+import { compareRanges, rangesEqual } from './byte-ranges.js';
 
 /** git's default delta chain limit (pack.depth): readers resolve at most this many bases per object. */
 export const MAX_DELTA_DEPTH = 50;
@@ -165,10 +166,10 @@ export function treeDelta(base: Buffer, baseEntries: Int32Array, target: Buffer,
     const ts = tStart(j);
     const te = targetEntries[2 * j + 1]! + 1 + ID_BYTES;
     // Skip base entries that sort before this one (deleted, or renamed away).
-    while (i < baseEntries.length / 2 && base.compare(target, targetEntries[2 * j]!, targetEntries[2 * j + 1]!, baseEntries[2 * i]!, baseEntries[2 * i + 1]!) < 0) i++;
+    while (i < baseEntries.length / 2 && compareRanges(base, baseEntries[2 * i]!, baseEntries[2 * i + 1]!, target, targetEntries[2 * j]!, targetEntries[2 * j + 1]!) < 0) i++;
     const bs = i < baseEntries.length / 2 ? bStart(i) : -1;
     const be = bs < 0 ? -1 : baseEntries[2 * i + 1]! + 1 + ID_BYTES;
-    if (bs >= 0 && be - bs === te - ts && base.compare(target, ts, te, bs, be) === 0) {
+    if (bs >= 0 && be - bs === te - ts && rangesEqual(base, bs, target, ts, te - ts)) {
       delta.copy(bs, be - bs);
       i++;
     } else {
