@@ -18,11 +18,12 @@ import { createPlaceTokenizer } from './place-tokenizer.js';
 import { memoizedTokenizer } from './memoized-tokenizer.js';
 import { CleanTreeNames } from './clean-tree-names.js';
 import {
-  parseOrThrow, rewriteCommit, rewriteTag, rewriteTree, scanTreeOrThrow, tagTargetType, value, withheldBlob,
+  parseOrThrow, rewriteCommit, rewriteTag, rewriteTree, tagTargetType, value, withheldBlob,
   type HeaderedContext, type ObjectOutcome, type TreeContext,
 } from './object-policy.js';
 import { planRewrite, type RewriteGraph, type RewritePlan } from './rewrite-plan.js';
 import { IntList } from './int-list.js';
+import { PreviousTrees } from './previous-trees.js';
 import { OrderedReader } from './ordered-reader.js';
 import { KnownRecheck, holdsKnown } from './known-recheck.js';
 import { MirrorError, codes } from './errors.js';
@@ -176,6 +177,7 @@ class RewriteRun {
   // Per-name variants of blobs; the default forms' secrets of blobs whose entries serve a variant (a
   // tag may still serve the default), and the variants' secrets of earlier syncs' blobs, by id.
   readonly #variants: BlobVariants;
+  readonly #previousTrees = new PreviousTrees();
   readonly #variantIds = new Set<string>();
   readonly #unusedDefaults = new Map<number, readonly TakenSecret[]>();
   readonly #outsideSecrets = new Map<string, readonly TakenSecret[]>();
@@ -355,17 +357,21 @@ class RewriteRun {
     await this.#settlePack();
   }
 
+  /** An entry equal to one of its directory's previous version was recorded then: only its edge repeats (see PreviousTrees). */
   #collectTree(graph: RewriteGraph, obj: RawObject): void {
     const table = this.#table;
     const raw = obj.content;
-    scanTreeOrThrow(obj.id, raw, (kind, at, nameStart) => {
-      if (kind === 'gitlink') return; // a submodule commit lives in another repository
+    this.#previousTrees.walk(obj.id, raw, (kind, at, nameStart) => {
+      if (kind === 'gitlink') return -1; // a submodule commit lives in another repository
       const child = table.indexOfRaw(raw, at);
       if (kind === 'blob') this.#variants.named(child, raw, at, nameStart);
       if (child < 0) {
         this.#outside.addRaw(raw, at);
         if (kind === 'blob' && this.#allowGlobs.length > 0 && this.#allowed(raw.subarray(nameStart, at - 1))) this.#outsideCandidates.add(raw.toString('hex', at, at + 20));
       } else if (kind === 'tree') graph.edges.push(child);
+      return child;
+    }, (kind, child) => {
+      if (kind === 'tree' && child >= 0) graph.edges.push(child);
     });
   }
 
