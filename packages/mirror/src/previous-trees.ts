@@ -28,7 +28,7 @@ interface Version {
 /** Called for an entry the previous version does not hold; returns its child (table index, or any number). */
 export type FreshEntry = (kind: EntryKind, idOffset: number, nameStart: number) => number;
 /** Called for an entry the previous version holds byte for byte, with the child `fresh` gave it then. */
-export type RepeatedEntry = (kind: EntryKind, child: number) => void;
+export type RepeatedEntry = (kind: EntryKind, child: number, idOffset: number, nameStart: number) => void;
 
 export class PreviousTrees {
   readonly #versions = new Map<string, Version>();
@@ -76,7 +76,7 @@ export class PreviousTrees {
         child = fresh(kind, at, nameStart);
         this.fresh++;
       } else {
-        repeat(kind, child);
+        repeat(kind, child, at, nameStart);
         this.repeated++;
       }
       entries.push(nameStart, nul);
