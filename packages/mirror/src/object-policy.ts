@@ -72,12 +72,6 @@ export interface TreeContext {
    * called for submodule entries (a gitlink's commit lives in another repository).
    */
   entryId(kind: EntryKind, raw: Buffer, idOffset: number, nameStart: number, renamed: Buffer | null): Uint8Array | undefined;
-  /**
-   * When present, walks the entries itself instead (the executor may carry ids over from a directory's
-   * previous version): `apply(idOffset, id)` for each entry with the id `entryId` would give it, in
-   * order, `names` as `renamed` per entry. Throws MirrorError for a malformed tree, as scanTreeOrThrow.
-   */
-  entries?(treeId: string, raw: Buffer, names: readonly (Buffer | null)[] | undefined, apply: (idOffset: number, id: Uint8Array | undefined) => void): void;
 }
 
 /** A tree's outcome; `secretNames[i]` is the (served) entry name that holds the token of `secrets[i]`. */
@@ -103,22 +97,18 @@ export function rewriteTree(raw: Buffer, treeId: string, ctx: TreeContext): Tree
     throw new MirrorError(codes.rewriteFailed, `the entry names of upstream tree ${treeId} could not be scanned`, { cause: e });
   }
   let out: Buffer | null = null;
+  let entry = 0;
   const names = renamed?.names;
-  const apply = (at: number, nid: Uint8Array | undefined): void => {
+  scanTreeOrThrow(treeId, raw, (kind, at, nameStart) => {
+    const name = names === undefined ? null : names[entry++] ?? null;
+    if (kind === 'gitlink') return;
+    const nid = ctx.entryId(kind, raw, at, nameStart, name);
     // Bytes against bytes: no hex string per entry (trees hold tens of millions of entries).
     if (nid !== undefined && !sameId(nid, raw, at)) {
       out ??= Buffer.from(raw);
       out.set(nid, at);
     }
-  };
-  if (ctx.entries !== undefined) ctx.entries(treeId, raw, names, apply);
-  else {
-    let entry = 0;
-    scanTreeOrThrow(treeId, raw, (kind, at, nameStart) => {
-      const name = names === undefined ? null : names[entry++] ?? null;
-      if (kind !== 'gitlink') apply(at, ctx.entryId(kind, raw, at, nameStart, name));
-    });
-  }
+  });
   if (renamed) {
     const served = renamed.names;
     const secretNames = renamed.secrets.map((s) => served.find((m) => m !== null && m.includes(s.token)) ?? null);

@@ -28,12 +28,13 @@ interface Version {
 /** Called for an entry the previous version does not hold; returns its child (table index, or any number). */
 export type FreshEntry = (kind: EntryKind, idOffset: number, nameStart: number) => number;
 /** Called for an entry the previous version holds byte for byte, with the child `fresh` gave it then. */
-export type RepeatedEntry = (kind: EntryKind, child: number, idOffset: number, nameStart: number) => void;
+export type RepeatedEntry = (kind: EntryKind, child: number) => void;
 
 export class PreviousTrees {
   readonly #versions = new Map<string, Version>();
   readonly #maxBytes: number;
   #bytes = 0;
+  readonly #scratch = { entries: new Int32Array(256), children: new Int32Array(128) };
   /** Entries resolved by `fresh` and carried over from a previous version (for the sync's statistics). */
   fresh = 0;
   repeated = 0;
@@ -50,40 +51,43 @@ export class PreviousTrees {
   walk(treeId: string, raw: Buffer, fresh: FreshEntry, repeat: RepeatedEntry): void {
     const signature = treeSignature(raw);
     const base = signature === null ? undefined : this.#versions.get(signature);
-    const entries: number[] = [];
-    const children: number[] = [];
+    const scratch = this.#scratch; // walks do not nest: `fresh` and `repeat` only record
+    let count = 0;
     let i = 0;
     let start = 0;
     scanTreeOrThrow(treeId, raw, (kind, at, nameStart) => {
       const nul = at - 1;
       const end = at + ID_BYTES;
-      let child: number | undefined;
-      if (base !== undefined) {
-        const b = base.entries;
-        const count = b.length / 2;
-        // Skip the previous version's entries that sort before this one (deleted or renamed away).
-        while (i < count && compareRanges(base.content, b[2 * i]!, b[2 * i + 1]!, raw, nameStart, nul) < 0) i++;
-        if (i < count) {
-          const bStart = i === 0 ? 0 : b[2 * i - 1]! + 1 + ID_BYTES;
-          const bEnd = b[2 * i + 1]! + 1 + ID_BYTES;
-          if (bEnd - bStart === end - start && rangesEqual(base.content, bStart, raw, start, end - start)) {
-            child = base.children[i]!;
-            i++;
-          }
-        }
-      }
-      if (child === undefined) {
-        child = fresh(kind, at, nameStart);
-        this.fresh++;
+      let value: number;
+      if (base !== undefined) i = skipBefore(base, i, raw, nameStart, nul);
+      if (base !== undefined && i < base.children.length && sameEntry(base, i, raw, start, end)) {
+        value = this.#repeat(repeat, kind, base.children[i++]!);
       } else {
-        repeat(kind, child, at, nameStart);
-        this.repeated++;
+        value = this.#fresh(fresh, kind, at, nameStart);
       }
-      entries.push(nameStart, nul);
-      children.push(child);
+      if (count === scratch.children.length) grow(scratch);
+      scratch.entries[2 * count] = nameStart;
+      scratch.entries[2 * count + 1] = nul;
+      scratch.children[count++] = value;
       start = end;
     });
-    if (signature !== null) this.#remember(signature, { content: Buffer.from(raw), entries: Int32Array.from(entries), children: Int32Array.from(children) });
+    if (signature !== null) {
+      // Copied out of the pipe's chunk, and not into Buffer's shared pool (a kept slice would keep its whole slab).
+      const content = Buffer.allocUnsafeSlow(raw.length);
+      raw.copy(content);
+      this.#remember(signature, { content, entries: scratch.entries.slice(0, 2 * count), children: scratch.children.slice(0, count) });
+    }
+  }
+
+  #fresh(fresh: FreshEntry, kind: EntryKind, at: number, nameStart: number): number {
+    this.fresh++;
+    return fresh(kind, at, nameStart);
+  }
+
+  #repeat(repeat: RepeatedEntry, kind: EntryKind, child: number): number {
+    this.repeated++;
+    repeat(kind, child);
+    return child;
   }
 
   #remember(signature: string, version: Version): void {
@@ -101,4 +105,30 @@ export class PreviousTrees {
       this.#bytes -= size(oldest);
     }
   }
+}
+
+/** From entry `i` of `base`, the first entry whose name does not sort before `raw`'s [nameStart, nul) (skipping deleted or renamed-away entries). */
+function skipBefore(base: Version, from: number, raw: Buffer, nameStart: number, nul: number): number {
+  const b = base.entries;
+  const count = base.children.length;
+  let i = from;
+  while (i < count && compareRanges(base.content, b[2 * i]!, b[2 * i + 1]!, raw, nameStart, nul) < 0) i++;
+  return i;
+}
+
+/** Whether entry `i` of `base` is byte for byte the entry of `raw` at [start, end). */
+function sameEntry(base: Version, i: number, raw: Buffer, start: number, end: number): boolean {
+  const b = base.entries;
+  const bStart = i === 0 ? 0 : b[2 * i - 1]! + 1 + ID_BYTES;
+  const bEnd = b[2 * i + 1]! + 1 + ID_BYTES;
+  return bEnd - bStart === end - start && rangesEqual(base.content, bStart, raw, start, end - start);
+}
+
+function grow(scratch: { entries: Int32Array; children: Int32Array }): void {
+  const entries = new Int32Array(scratch.entries.length * 2);
+  entries.set(scratch.entries);
+  const children = new Int32Array(scratch.children.length * 2);
+  children.set(scratch.children);
+  scratch.entries = entries;
+  scratch.children = children;
 }

@@ -8,7 +8,7 @@
  * From those the exact order in which pass 2 will need commits, trees and tags is known, so pass 2
  * streams them again from git in that order and holds one commit's new trees at a time.
  */
-import { hashObject, rangesEqual, type EntryKind, type ObjectType, type PackWriter } from '@gitgate/objects';
+import { hashObject, type EntryKind, type ObjectType, type PackWriter } from '@gitgate/objects';
 import { globToRegExp, type KnownSecrets, type Scanner, type ScannerOptions } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
 import type { RawObject } from './cat-file-batch.js';
@@ -135,9 +135,6 @@ function pathOf(dir: Dir | null, name: Buffer): string {
 
 /** Ids per query to the id map about objects outside the sync. */
 const LOOKUP_BATCH = 500;
-/** What pass 2 remembers of a tree entry (see #entryIds): keep its upstream id, or work its id out again. */
-const KEEP = -1;
-const WORK_OUT = -2;
 
 /**
  * Runs the rewrite over the new objects: pass 1 streams them all, settles blobs and collects the graph;
@@ -180,8 +177,8 @@ class RewriteRun {
   // Per-name variants of blobs; the default forms' secrets of blobs whose entries serve a variant (a
   // tag may still serve the default), and the variants' secrets of earlier syncs' blobs, by id.
   readonly #variants: BlobVariants;
-  // Pass 1's, then pass 2's (see #collectTree, #entryIds).
-  #previousTrees = new PreviousTrees();
+  // Pass 1's (see #collectTree); dropped before pass 2.
+  #previousTrees: PreviousTrees | null = new PreviousTrees();
   readonly #idScratch = new Uint8Array(20);
   readonly #variantIds = new Set<string>();
   readonly #unusedDefaults = new Map<number, readonly TakenSecret[]>();
@@ -223,7 +220,6 @@ class RewriteRun {
     this.#treeContext = {
       tokenize, cleanNames: input.rescanTreeNames === true ? undefined : new CleanTreeNames(() => known?.size ?? 0),
       entryId: (kind, raw, at, nameStart, renamed) => this.#entryId(kind, raw, at, nameStart, renamed),
-      entries: (treeId, raw, names, apply) => this.#entryIds(treeId, raw, names, apply),
     };
     this.#commitContext = {
       tokenize, tokenizeMessage: plain,
@@ -367,7 +363,7 @@ class RewriteRun {
   #collectTree(graph: RewriteGraph, obj: RawObject): void {
     const table = this.#table;
     const raw = obj.content;
-    this.#previousTrees.walk(obj.id, raw, (kind, at, nameStart) => {
+    this.#previousTrees!.walk(obj.id, raw, (kind, at, nameStart) => {
       if (kind === 'gitlink') return -1; // a submodule commit lives in another repository
       const child = table.indexOfRaw(raw, at);
       if (kind === 'blob') this.#variants.named(child, raw, at, nameStart);
@@ -486,8 +482,7 @@ class RewriteRun {
     const reader = new OrderedReader(this.#input.source.readBatches(orderedIds(table, plan.order), { views: false }), plan.order, table);
     this.#reader = reader;
     this.#done = new Uint8Array(table.size);
-    // Pass 1 remembered children; pass 2 remembers ids.
-    this.#previousTrees = new PreviousTrees();
+    this.#previousTrees = null;
     try {
       const cstep = Math.max(1, Math.floor(commits / 100));
       for (let u = 0; u < plan.units.length; u++) {
@@ -619,8 +614,9 @@ class RewriteRun {
    * A tree entry's sanitized id as 20 bytes (undefined: keep the upstream id), rewriting a new subtree
    * first. The entry's name is only cut out of `raw` where a path or a variant needs it.
    */
-  #entryId(kind: EntryKind, raw: Buffer, at: number, nameStart: number, renamed: Buffer | null, child = this.#table.indexOfRaw(raw, at)): Uint8Array | undefined {
+  #entryId(kind: EntryKind, raw: Buffer, at: number, nameStart: number, renamed: Buffer | null): Uint8Array | undefined {
     const table = this.#table;
+    const child = table.indexOfRaw(raw, at);
     const name = (): Buffer => renamed ?? raw.subarray(nameStart, at - 1);
     let nid: Uint8Array | undefined;
     if (child >= 0) {
@@ -630,7 +626,9 @@ class RewriteRun {
         this.#attribute(child, this.#paths ? pathOf(this.#dir, name()) : null, this.#commitId);
       }
       const variant = kind === 'blob' ? this.#variants.idOf(child) : undefined;
-      nid = variant !== undefined ? Buffer.from(variant, 'hex') : table.sanitizedRaw(child);
+      // The scratch is read by the policy before the next entry (the subtree above was rewritten first).
+      if (variant !== undefined) nid = Buffer.from(variant, 'hex');
+      else if (table.copySanitized(child, this.#idScratch)) nid = this.#idScratch;
     } else {
       const other = this.#outside.indexOfRaw(raw, at);
       nid = other >= 0 ? this.#outside.sanitizedRaw(other) : undefined;
@@ -647,34 +645,6 @@ class RewriteRun {
       return undefined;
     }
     return nid;
-  }
-
-  /**
-   * Pass 2's walk of a tree's entries (TreeContext.entries). An entry equal to one of its directory's
-   * previous version in this pass gets the id that entry got: a child's sanitized id is final once the
-   * child is settled (blobs in pass 1, subtrees before their first parent), and what #entryId records
-   * for an entry (attribution, a variant's first path, an original kept) happens once per child and
-   * name. Remembered per entry: -1 keep the upstream id, a table index whose sanitized id it took, or
-   * -2 for any other id (a variant, an earlier sync's object), which is worked out again.
-   */
-  #entryIds(treeId: string, raw: Buffer, names: readonly (Buffer | null)[] | undefined, apply: (at: number, id: Uint8Array | undefined) => void): void {
-    const table = this.#table;
-    const scratch = this.#idScratch;
-    let entry = 0;
-    const nameAt = (): Buffer | null => (names === undefined ? null : names[entry++] ?? null);
-    this.#previousTrees.walk(treeId, raw, (kind, at, nameStart) => {
-      const name = nameAt();
-      if (kind === 'gitlink') return KEEP;
-      const child = table.indexOfRaw(raw, at);
-      const nid = this.#entryId(kind, raw, at, nameStart, name, child);
-      apply(at, nid);
-      if (nid === undefined) return KEEP;
-      return child >= 0 && table.copySanitized(child, scratch) && rangesEqual(scratch, 0, nid, 0, 20) ? child : WORK_OUT;
-    }, (kind, code, at, nameStart) => {
-      const name = nameAt();
-      if (code >= 0 && table.copySanitized(code, scratch)) apply(at, scratch);
-      else if (code === WORK_OUT && kind !== 'gitlink') apply(at, this.#entryId(kind, raw, at, nameStart, name));
-    });
   }
 
   /** The variant an earlier sync's blob has in this sync, its secrets attributed to the first path that serves it. */

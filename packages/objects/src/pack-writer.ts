@@ -214,7 +214,7 @@ export class PackWriter {
     if (entries === null) return { type, content, payload: content, base: -1, id };
     const base = this.#bases!.get(signature!);
     const delta = base !== undefined && base.depth < MAX_DELTA_DEPTH && !this.#discarded.has(base.ordinal) ? treeDelta(base.content, base.entries, content, entries) : null;
-    this.#keepBase(signature!, { ordinal, content: Buffer.from(content), entries, depth: delta === null ? 0 : base!.depth + 1 });
+    this.#keepBase(signature!, { ordinal, content: ownCopy(content), entries, depth: delta === null ? 0 : base!.depth + 1 });
     if (delta === null) return { type, content, payload: content, base: -1, id };
     this.#deltas.push([base!.ordinal, ordinal]);
     return { type, content, payload: delta, base: base!.ordinal, id };
@@ -477,4 +477,11 @@ export class PackWriter {
     await this.#closeTemp().catch(() => undefined);
     await rm(this.#tempPath, { force: true });
   }
+}
+
+/** A copy with its own memory: a small `Buffer.from` copy is a slice of a shared 8 KiB slab, which a kept base would keep whole. */
+function ownCopy(content: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(content.length);
+  content.copy(copy);
+  return copy;
 }
