@@ -392,7 +392,7 @@ export class RepoMirror {
    */
   async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[], phase: PhaseClock): Promise<{ out: RewriteOutput; copied: number | null }> {
     const { vault, name } = this.#opts;
-    const source = objects.size <= SMALL_SYNC_OBJECTS ? new RememberingSource(this.#upstream, SMALL_SYNC_BYTES) : null;
+    const source = objects.size <= SMALL_SYNC_OBJECTS ? new RememberingSource(this.#upstream.fewObjects, SMALL_SYNC_BYTES) : null;
     const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
     mkdirSync(packDir, { recursive: true });
     const tmpPack = join(packDir, `tmp-gitgate-${randomBytes(6).toString('hex')}.pack`);

@@ -12,6 +12,7 @@ import { walkNewObjects } from './object-walk.js';
 import { upstreamFailureKind } from './upstream-failure.js';
 import { readLocalRefs } from './local-refs.js';
 import { RefTransactions } from './ref-transactions.js';
+import { ObjectReader } from './object-reader.js';
 
 /** Where and how to fetch the upstream repository. */
 export interface UpstreamSource {
@@ -69,10 +70,13 @@ export class UpstreamStore {
   #refsWrite: Promise<void> = Promise.resolve();
   // One long-lived update-ref for every ref transaction of this store (see ref-transactions.ts).
   readonly #refTransactions: RefTransactions;
+  /** The reads of a small sync, through one long-lived cat-file (see object-reader.ts). */
+  readonly fewObjects: ObjectReader;
 
   constructor(gitDir: string, timeouts: UpstreamTimeouts = {}) {
     this.#gitDir = gitDir;
     this.#refTransactions = new RefTransactions(gitDir);
+    this.fewObjects = new ObjectReader(gitDir);
     this.#fetchMs = timeouts.fetchMs ?? DEFAULT_FETCH_TIMEOUT_MS;
     this.#lsRemoteMs = Math.min(timeouts.lsRemoteMs ?? DEFAULT_LS_REMOTE_TIMEOUT_MS, this.#fetchMs);
   }
@@ -156,8 +160,7 @@ export class UpstreamStore {
       if (before !== '') await this.#ownObjects();
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, `${objects}\n`);
-      // git reads the alternates when it starts: a running update-ref would not see the borrowed objects.
-      this.#refTransactions.close();
+      this.#letGitGo();
     }
     const lines: string[] = [];
     for (const r of current) if (!wanted.has(r.name)) lines.push(`delete ${r.name}\n`);
@@ -179,6 +182,12 @@ export class UpstreamStore {
     return [...wanted].map(([name, id]) => ({ name, id })).sort((a, b) => Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8')));
   }
 
+  /** Lets the long-lived git children go: git reads the alternates when it starts, so they would not see a change. */
+  #letGitGo(): void {
+    this.#refTransactions.close();
+    this.fewObjects.close();
+  }
+
   /** Copies in the objects borrowed from a local upstream and stops borrowing (before fetching from elsewhere). */
   async #ownObjects(): Promise<void> {
     const file = join(this.#gitDir, 'objects', 'info', 'alternates');
@@ -186,7 +195,7 @@ export class UpstreamStore {
     // -a without -l packs what the alternates hold too; no timeout: it grows with the repository.
     await git('repack', '-a', '-d', '-q').run({ gitDir: this.#gitDir, timeoutMs: 0 });
     rmSync(file, { force: true });
-    this.#refTransactions.close();
+    this.#letGitGo();
   }
 
   /**
