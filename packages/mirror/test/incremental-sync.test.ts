@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { rejection } from '@gitgate/testkit';
+import { captureLogger, rejection } from '@gitgate/testkit';
 import type { RepoMirror } from '../src/index.js';
 import { nameMasksFor } from '../src/name-masks.js';
 import { REPO, fakeGithubPat, git, makeMirror, refsOf, revParse, tokensIn, upstreamPerTest, type DataEnv, type PerTest } from './helpers.js';
@@ -60,13 +60,16 @@ describe('incremental sync', function () {
   it('gives the ids, refs and tokens of a sync from scratch after a commit that adds a secret', async () => {
     const c1 = first();
     const a = await t.open('a');
-    const ma = makeMirror(a, t.up.gitDir);
+    const log = captureLogger();
+    const ma = makeMirror(a, t.up.gitDir, { logger: log });
     await ma.sync();
     const c2 = t.up.commitFiles({ 'app.env': `GITHUB=${fakeGithubPat()}\n`, 'lib/x.js': 'let x = 1;\n', 'docs/readme.md': 'hello\n', 'ci.env': `TOKEN=${fakeGithubPat()}\n` }, 'two\n', [c1]);
     t.up.setRef('refs/heads/main', c2);
     await expectSameAsFromScratch(a, ma);
     const served = git(ma.sanitized.gitDir, ['cat-file', 'blob', 'main:ci.env']).toString('latin1');
     expect(tokensIn(served)).to.have.length(1);
+    // The first sync walked with rev-list, the one-commit sync without it (few-new-objects.ts).
+    expect(log.lines.filter((l) => l.msg === 'sync started').map((l) => (l.meta as { walk?: string } | undefined)?.walk)).to.deep.equal(['rev-list', 'cat-file']);
   });
 
   it('gives the ids, refs and tokens of a sync from scratch after a commit that only renames a file', async () => {
