@@ -707,6 +707,8 @@ export class RepoMirror {
 
   /** Removes this repository's stores from disk. */
   destroy(): void {
+    this.#upstream.close();
+    this.sanitized.destroy();
     rmSync(this.#opts.dir, { recursive: true, force: true });
   }
 }

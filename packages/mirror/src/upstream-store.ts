@@ -182,6 +182,11 @@ export class UpstreamStore {
     return [...wanted].map(([name, id]) => ({ name, id })).sort((a, b) => Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8')));
   }
 
+  /** Lets the store's long-lived git children go (they end; the next use starts others). */
+  close(): void {
+    this.#letGitGo();
+  }
+
   /** Lets the long-lived git children go: git reads the alternates when it starts, so they would not see a change. */
   #letGitGo(): void {
     this.#refTransactions.close();
