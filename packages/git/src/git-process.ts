@@ -54,6 +54,10 @@ export interface GitProcess {
   kill(): void;
   /** Resolves when git ended well; rejects with its GitError otherwise. */
   done(): Promise<void>;
+  /** Lets node exit while git runs (a long-lived helper between requests); ref() undoes it. */
+  unref(): void;
+  /** Keeps node running while git does (the default). */
+  ref(): void;
 }
 
 /** Starts `git <args>` with the clean environment. Callers go through GitCommand. */
@@ -100,7 +104,17 @@ export function startChild(file: string, args: readonly string[], env: NodeJS.Pr
       const { error } = await exit;
       if (error) throw error;
     },
+    unref: () => holdLoop(child, false),
+    ref: () => holdLoop(child, true),
   };
+}
+
+/** Whether the child and its pipes keep node's event loop alive. */
+function holdLoop(child: ChildProcess, hold: boolean): void {
+  for (const h of [child, child.stdin, child.stdout, child.stderr] as ({ ref?: () => void; unref?: () => void } | null)[]) {
+    if (hold) h?.ref?.();
+    else h?.unref?.();
+  }
 }
 
 function feedInput(child: ChildProcess, opts: Pick<GitRunOptions, 'input' | 'inputLines'>): void {

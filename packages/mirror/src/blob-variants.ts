@@ -12,7 +12,7 @@ import type { Finding, Scanner, ScanHint } from '@gitgate/scanner';
 import type { TokenMinter } from '@gitgate/vault';
 import { rewriteBlob, type ObjectOutcome } from './object-policy.js';
 import { tokenizeBlob, type TakenSecret } from './tokenize.js';
-import { NameMasks } from './name-masks.js';
+import { NameMasks, nameMasksFor } from './name-masks.js';
 
 /** Name classes get a bit each; past this many, names select as `unknown` (every finding). */
 const CLASS_BITS = 31;
@@ -56,7 +56,7 @@ export class BlobVariants {
   // Name classes: class key → bit, a name's mask (memoized), per bit a hint that selects as the class
   // does and the kind bits the class may select by.
   readonly #classBit = new Map<string, number>();
-  readonly #maskOfName = new NameMasks();
+  readonly #maskOfName: NameMasks;
   readonly #hints: ScanHint[] = [];
   readonly #classKinds: number[] = [];
   // Per blob: the classes of the names new trees give it (table blobs by index, earlier ones by id),
@@ -70,6 +70,7 @@ export class BlobVariants {
     this.#scanner = scanner;
     this.#minter = minter;
     this.#named = new Uint32Array(size);
+    this.#maskOfName = new NameMasks(nameMasksFor(size));
     this.#globs = scanner.nameClass('').includes(':');
     // Scans as the default form does (every finding), noting which kinds would select otherwise in
     // the blob's own content (content inside containers gets every finding under any name).

@@ -1,6 +1,7 @@
 export { RepoMirror, REWRITE_VERSION, noopLogger } from './repo-mirror.js';
 export type { RepoMirrorOptions, SyncReport, ProgressListener, SecretSink, Logger } from './repo-mirror.js';
 export { SanitizedStore } from './sanitized-store.js';
+export { RefTransactions } from './ref-transactions.js';
 export type { RefUpdate, RefSnapshot, UploadPackProcess } from './sanitized-store.js';
 export { UpstreamStore, redactUrl, MIRRORED_REF_SPECS } from './upstream-store.js';
 export type { UpstreamSource, UpstreamRef, UpstreamTimeouts } from './upstream-store.js';

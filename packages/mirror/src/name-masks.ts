@@ -5,6 +5,18 @@
  * hash of the bytes; the names are kept in one buffer. Starts over past `maxNames`.
  */
 import { rangesEqual } from '@gitgate/objects';
+
+/** The most names a memo holds before it starts over. */
+export const MAX_NAME_MASKS = 100_000;
+
+/**
+ * The size of the memo of a rewrite of `objects` objects: a small sync's few trees fill a few thousand
+ * names at most, and a full-size memo is 2.6 MiB of arrays zeroed for it (8 ms of a 1-commit sync).
+ */
+export function nameMasksFor(objects: number): number {
+  return Math.min(MAX_NAME_MASKS, Math.max(4096, objects * 16));
+}
+
 export class NameMasks {
   readonly #maxNames: number;
   #bytes = Buffer.allocUnsafe(1 << 16);
@@ -16,7 +28,7 @@ export class NameMasks {
   readonly #lengths: Int32Array;
   readonly #values: Float64Array;
 
-  constructor(maxNames = 100_000) {
+  constructor(maxNames = MAX_NAME_MASKS) {
     this.#maxNames = maxNames;
     let slots = 1;
     while (slots < maxNames * 2) slots *= 2;

@@ -15,6 +15,7 @@ import { SanitizedStore, type RefUpdate } from './sanitized-store.js';
 import type { IdMap, SyncState } from './id-map.js';
 import type { ObjectTable } from './object-table.js';
 import { rewrite, type ObjectSource, type RewriteInput, type RewriteOutput, type RewriteProgress } from './rewriter.js';
+import { fewNewObjects } from './few-new-objects.js';
 import { RememberingSource } from './remembering-source.js';
 import { learningMinter } from './known-recheck.js';
 import { createPlaceTokenizer, type PlaceTokenizer } from './place-tokenizer.js';
@@ -332,10 +333,13 @@ export class RepoMirror {
     const { tips, refs, head, generation } = plan;
     // Tips already synced add nothing to the walk: only the moved ones start it.
     const old = new Set(oldTips);
-    const objects = await this.#upstream.newObjects(tips.filter((t) => !old.has(t)), oldTips);
+    const movedTips = tips.filter((t) => !old.has(t));
+    // A few new commits on synced ones are walked through the long-lived cat-file; the rest by rev-list.
+    const few = oldTips.length === 0 ? null : await fewNewObjects(this.#upstream.fewObjects, movedTips, oldTips, async (ids) => new Set((await this.#persisted(ids)).keys()));
+    const objects = few ?? await this.#upstream.newObjects(movedTips, oldTips);
     report.objects = objects.size;
     phase('object list', objects.size);
-    this.#log.info('sync started', { repo: name, objects: objects.size });
+    this.#log.info('sync started', { repo: name, objects: objects.size, walk: few === null ? 'rev-list' : 'cat-file' });
     const { out, copied } = await this.#rewriteIntoPack(objects, plan.refRecords, phase);
     for (const s of out.secrets) report.secretsByRule[s.ruleId] = (report.secretsByRule[s.ruleId] ?? 0) + 1;
     report.secrets = out.secrets.length;
@@ -392,7 +396,7 @@ export class RepoMirror {
    */
   async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[], phase: PhaseClock): Promise<{ out: RewriteOutput; copied: number | null }> {
     const { vault, name } = this.#opts;
-    const source = objects.size <= SMALL_SYNC_OBJECTS ? new RememberingSource(this.#upstream, SMALL_SYNC_BYTES) : null;
+    const source = objects.size <= SMALL_SYNC_OBJECTS ? new RememberingSource(this.#upstream.fewObjects, SMALL_SYNC_BYTES) : null;
     const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
     mkdirSync(packDir, { recursive: true });
     const tmpPack = join(packDir, `tmp-gitgate-${randomBytes(6).toString('hex')}.pack`);
@@ -703,6 +707,8 @@ export class RepoMirror {
 
   /** Removes this repository's stores from disk. */
   destroy(): void {
+    this.#upstream.close();
+    this.sanitized.destroy();
     rmSync(this.#opts.dir, { recursive: true, force: true });
   }
 }

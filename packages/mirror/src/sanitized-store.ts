@@ -11,6 +11,7 @@ import { git, gitConfigEnv, type GitExit } from '@gitgate/git';
 import { existingObjects } from './cat-file-batch.js';
 import { MirrorError, codes } from './errors.js';
 import { withRefUpdates } from './ref-snapshot.js';
+import { RefTransactions } from './ref-transactions.js';
 
 export interface RefUpdate {
   name: string;
@@ -85,8 +86,11 @@ export class SanitizedStore {
   readonly gitDir: string;
   // This process is the store's only writer: the snapshot stays true until it changes a ref itself.
   #snapshot: Promise<RefSnapshot> | null = null;
+  // One long-lived update-ref for every ref transaction of this store (see ref-transactions.ts).
+  readonly #refTransactions: RefTransactions;
 
   constructor(gitDir: string) {
+    this.#refTransactions = new RefTransactions(gitDir);
     this.gitDir = gitDir;
   }
 
@@ -162,7 +166,7 @@ export class SanitizedStore {
     const before = this.#snapshot;
     this.#snapshot = null;
     try {
-      await git('update-ref', '--stdin').run({ gitDir: this.gitDir, input: `start\n${lines}prepare\ncommit\n` });
+      await this.#refTransactions.apply(lines);
     } finally {
       this.#snapshot = null;
     }
@@ -273,6 +277,7 @@ export class SanitizedStore {
   /** Deletes the whole store (used when the rule set or key changes and every id must be recomputed). */
   destroy(): void {
     this.#snapshot = null;
+    this.#refTransactions.close();
     rmSync(this.gitDir, { recursive: true, force: true });
   }
 }

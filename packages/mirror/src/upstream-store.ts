@@ -11,6 +11,8 @@ import type { ObjectTable } from './object-table.js';
 import { walkNewObjects } from './object-walk.js';
 import { upstreamFailureKind } from './upstream-failure.js';
 import { readLocalRefs } from './local-refs.js';
+import { RefTransactions } from './ref-transactions.js';
+import { ObjectReader } from './object-reader.js';
 
 /** Where and how to fetch the upstream repository. */
 export interface UpstreamSource {
@@ -66,9 +68,15 @@ export class UpstreamStore {
   #headCache: string | undefined | null = null;
   /** A local upstream's ref transaction, left running by fetch while the sync walks; see refsWritten. */
   #refsWrite: Promise<void> = Promise.resolve();
+  // One long-lived update-ref for every ref transaction of this store (see ref-transactions.ts).
+  readonly #refTransactions: RefTransactions;
+  /** The reads of a small sync, through one long-lived cat-file (see object-reader.ts). */
+  readonly fewObjects: ObjectReader;
 
   constructor(gitDir: string, timeouts: UpstreamTimeouts = {}) {
     this.#gitDir = gitDir;
+    this.#refTransactions = new RefTransactions(gitDir);
+    this.fewObjects = new ObjectReader(gitDir);
     this.#fetchMs = timeouts.fetchMs ?? DEFAULT_FETCH_TIMEOUT_MS;
     this.#lsRemoteMs = Math.min(timeouts.lsRemoteMs ?? DEFAULT_LS_REMOTE_TIMEOUT_MS, this.#fetchMs);
   }
@@ -152,13 +160,14 @@ export class UpstreamStore {
       if (before !== '') await this.#ownObjects();
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, `${objects}\n`);
+      this.#letGitGo();
     }
     const lines: string[] = [];
     for (const r of current) if (!wanted.has(r.name)) lines.push(`delete ${r.name}\n`);
     const had = new Map(current.map((r) => [r.name, r.id]));
     for (const [name, id] of wanted) if (had.get(name) !== id) lines.push(`update ${name} ${id}\n`);
     if (lines.length > 0) {
-      const write = git('update-ref', '--stdin').run({ gitDir: this.#gitDir, input: `start\n${lines.join('')}prepare\ncommit\n`, redact: access.redact }).then(
+      const write = this.#refTransactions.apply(lines.join(''), { redact: access.redact }).then(
         () => undefined,
         (e: unknown) => {
           // The refs on disk are what they were: the next fetch reads them and writes the transaction again.
@@ -173,6 +182,17 @@ export class UpstreamStore {
     return [...wanted].map(([name, id]) => ({ name, id })).sort((a, b) => Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8')));
   }
 
+  /** Lets the store's long-lived git children go (they end; the next use starts others). */
+  close(): void {
+    this.#letGitGo();
+  }
+
+  /** Lets the long-lived git children go: git reads the alternates when it starts, so they would not see a change. */
+  #letGitGo(): void {
+    this.#refTransactions.close();
+    this.fewObjects.close();
+  }
+
   /** Copies in the objects borrowed from a local upstream and stops borrowing (before fetching from elsewhere). */
   async #ownObjects(): Promise<void> {
     const file = join(this.#gitDir, 'objects', 'info', 'alternates');
@@ -180,6 +200,7 @@ export class UpstreamStore {
     // -a without -l packs what the alternates hold too; no timeout: it grows with the repository.
     await git('repack', '-a', '-d', '-q').run({ gitDir: this.#gitDir, timeoutMs: 0 });
     rmSync(file, { force: true });
+    this.#letGitGo();
   }
 
   /**
@@ -222,7 +243,7 @@ export class UpstreamStore {
     for (const f of files.sort((a, b) => (a.endsWith('.idx') ? 1 : 0) - (b.endsWith('.idx') ? 1 : 0))) renameSync(join(packDir, f), join(dest, f));
     this.#refsCache = null;
     const lines = refs.map((r) => (r.id === null ? `delete ${r.name}\n` : `update ${r.name} ${r.id}\n`)).join('');
-    if (lines.length > 0) await git('update-ref', '--stdin').run({ gitDir: this.#gitDir, input: `start\n${lines}prepare\ncommit\n` });
+    if (lines.length > 0) await this.#refTransactions.apply(lines);
   }
 
   /**

@@ -3,8 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { rejection } from '@gitgate/testkit';
+import { captureLogger, rejection } from '@gitgate/testkit';
 import type { RepoMirror } from '../src/index.js';
+import { nameMasksFor } from '../src/name-masks.js';
 import { REPO, fakeGithubPat, git, makeMirror, refsOf, revParse, tokensIn, upstreamPerTest, type DataEnv, type PerTest } from './helpers.js';
 
 /** Every object reachable from the refs of a store, with its type (sorted lines of `rev-list` + `cat-file`). */
@@ -59,13 +60,16 @@ describe('incremental sync', function () {
   it('gives the ids, refs and tokens of a sync from scratch after a commit that adds a secret', async () => {
     const c1 = first();
     const a = await t.open('a');
-    const ma = makeMirror(a, t.up.gitDir);
+    const log = captureLogger();
+    const ma = makeMirror(a, t.up.gitDir, { logger: log });
     await ma.sync();
     const c2 = t.up.commitFiles({ 'app.env': `GITHUB=${fakeGithubPat()}\n`, 'lib/x.js': 'let x = 1;\n', 'docs/readme.md': 'hello\n', 'ci.env': `TOKEN=${fakeGithubPat()}\n` }, 'two\n', [c1]);
     t.up.setRef('refs/heads/main', c2);
     await expectSameAsFromScratch(a, ma);
     const served = git(ma.sanitized.gitDir, ['cat-file', 'blob', 'main:ci.env']).toString('latin1');
     expect(tokensIn(served)).to.have.length(1);
+    // The first sync walked with rev-list, the one-commit sync without it (few-new-objects.ts).
+    expect(log.lines.filter((l) => l.msg === 'sync started').map((l) => (l.meta as { walk?: string } | undefined)?.walk)).to.deep.equal(['rev-list', 'cat-file']);
   });
 
   it('gives the ids, refs and tokens of a sync from scratch after a commit that only renames a file', async () => {
@@ -79,6 +83,21 @@ describe('incremental sync', function () {
     await expectSameAsFromScratch(a, ma);
     // The renamed blob keeps the sanitized id it had (a rename rewrites trees and the commit only).
     expect(revParse(ma.sanitized.gitDir, 'main:config/app.env')).to.equal(revParse(ma.sanitized.gitDir, 'v1^{}:app.env'));
+  });
+
+  it('gives the ids of a sync from scratch after a commit whose tree names more files than a small sync\'s name memo holds', async () => {
+    const c1 = first();
+    const a = await t.open('a');
+    const ma = makeMirror(a, t.up.gitDir);
+    await ma.sync();
+    // One blob with a secret under names of several classes, more names than the memo of a 3-object
+    // sync holds: pass 1's name memo starts over in the middle of the tree.
+    const blob = t.up.blob(`GITHUB=${fakeGithubPat()}\n`);
+    const names = Array.from({ length: 6000 }, (_, i) => `f${i}${['.env', '.js', '.md', '.json'][i % 4]}`);
+    expect(names.length).to.be.above(nameMasksFor(3));
+    const c2 = t.up.commit({ tree: t.up.tree(names.map((name) => ({ name, id: blob }))), parents: [c1], message: 'many names\n' });
+    t.up.setRef('refs/heads/main', c2);
+    await expectSameAsFromScratch(a, ma);
   });
 
   it('rewrites nothing and changes nothing when upstream refs did not move', async () => {

@@ -1,6 +1,6 @@
 // The byte-keyed memo of name masks (pass 1's per-name variants) against a plain Map of strings.
 import { expect } from 'chai';
-import { NameMasks } from '../src/name-masks.js';
+import { MAX_NAME_MASKS, NameMasks, nameMasksFor } from '../src/name-masks.js';
 
 describe('name masks', () => {
   it('answers as a string-keyed Map would, for names at any offset, across starting over', () => {
@@ -27,5 +27,11 @@ describe('name masks', () => {
     expect(hits).to.be.at.least(190);
     expect(misses).to.be.greaterThan(60);
     expect(memo.get(Buffer.from('never-set'), 0, 9)).to.equal(-1);
+  });
+
+  it('sizes the memo of a small sync at a few thousand names and that of a large one at the cap', () => {
+    expect(nameMasksFor(3)).to.equal(4096);
+    expect(nameMasksFor(1000)).to.equal(16_000);
+    expect(nameMasksFor(400_000)).to.equal(MAX_NAME_MASKS);
   });
 });
