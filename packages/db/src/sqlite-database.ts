@@ -159,7 +159,7 @@ export class SqliteDatabase implements Database {
       await db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
       await db.exec('PRAGMA foreign_keys = ON');
       if (isFile) {
-        const row = await db.get<{ journal_mode: string }>('PRAGMA journal_mode = WAL');
+        const row = await walMode(db, busyTimeoutMs);
         if (row?.journal_mode?.toLowerCase() !== 'wal') {
           logger.warn('database is not in wal mode', { path: opts.path, journalMode: row?.journal_mode });
         }
@@ -326,6 +326,23 @@ export class SqliteDatabase implements Database {
       await rawExec(this.#conn.handle, sql);
     } catch (err) {
       this.#conn.logger.debug('rollback failed', { code: (err as DbError).code, sqliteCode: (err as DbError).data?.['sqliteCode'] });
+    }
+  }
+}
+
+/**
+ * `PRAGMA journal_mode = WAL`, tried again while another connection holds the lock it needs: SQLite
+ * can answer SQLITE_BUSY there without calling the busy handler (two processes opening one new file at
+ * once), so busy_timeout alone does not cover it. Gives up, as any statement does, after `timeoutMs`.
+ */
+async function walMode(db: SqliteDatabase, timeoutMs: number): Promise<{ journal_mode: string } | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+    try {
+      return await db.get<{ journal_mode: string }>('PRAGMA journal_mode = WAL');
+    } catch (err) {
+      if (!(err instanceof DbError && err.code === codes.busy) || Date.now() + wait > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 }

@@ -46,6 +46,17 @@ describe('Database', () => {
       await db.close();
     });
 
+    it('opens one new file from many connections at once, each in WAL mode (replicas starting together)', async () => {
+      // SQLite may answer the WAL switch with SQLITE_BUSY without waiting on busy_timeout. Three
+      // connections: each waits on one of the driver's four pool threads, and the fourth must stay free.
+      for (let round = 0; round < 30; round++) {
+        const file = path.join(dir, `store-${round}.db`);
+        const dbs = await Promise.all(Array.from({ length: 3 }, () => Database.open({ path: file, name: 'test', migrations: counterMigrations })));
+        for (const db of dbs) expect(await db.get('PRAGMA journal_mode')).to.deep.equal({ journal_mode: 'wal' });
+        await Promise.all(dbs.map((db) => db.close()));
+      }
+    });
+
     it('enables foreign key enforcement', async () => {
       const db = await Database.open({
         path: ':memory:', name: 'test',
