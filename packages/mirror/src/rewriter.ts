@@ -18,12 +18,11 @@ import { createPlaceTokenizer } from './place-tokenizer.js';
 import { memoizedTokenizer } from './memoized-tokenizer.js';
 import { CleanTreeNames } from './clean-tree-names.js';
 import {
-  parseOrThrow, rewriteCommit, rewriteTag, rewriteTree, tagTargetType, value, withheldBlob,
+  parseOrThrow, rewriteCommit, rewriteTag, rewriteTree, scanTreeOrThrow, tagTargetType, value, withheldBlob,
   type HeaderedContext, type ObjectOutcome, type TreeContext,
 } from './object-policy.js';
 import { planRewrite, type RewriteGraph, type RewritePlan } from './rewrite-plan.js';
 import { IntList } from './int-list.js';
-import { PreviousTrees } from './previous-trees.js';
 import { OrderedReader } from './ordered-reader.js';
 import { KnownRecheck, holdsKnown } from './known-recheck.js';
 import { MirrorError, codes } from './errors.js';
@@ -177,8 +176,6 @@ class RewriteRun {
   // Per-name variants of blobs; the default forms' secrets of blobs whose entries serve a variant (a
   // tag may still serve the default), and the variants' secrets of earlier syncs' blobs, by id.
   readonly #variants: BlobVariants;
-  // Pass 1's (see #collectTree); dropped before pass 2.
-  #previousTrees: PreviousTrees | null = new PreviousTrees();
   readonly #idScratch = new Uint8Array(20);
   readonly #variantIds = new Set<string>();
   readonly #unusedDefaults = new Map<number, readonly TakenSecret[]>();
@@ -359,21 +356,17 @@ class RewriteRun {
     await this.#settlePack();
   }
 
-  /** An entry equal to one of its directory's previous version was recorded then: only its edge repeats (see PreviousTrees). */
   #collectTree(graph: RewriteGraph, obj: RawObject): void {
     const table = this.#table;
     const raw = obj.content;
-    this.#previousTrees!.walk(obj.id, raw, (kind, at, nameStart) => {
-      if (kind === 'gitlink') return -1; // a submodule commit lives in another repository
+    scanTreeOrThrow(obj.id, raw, (kind, at, nameStart) => {
+      if (kind === 'gitlink') return; // a submodule commit lives in another repository
       const child = table.indexOfRaw(raw, at);
       if (kind === 'blob') this.#variants.named(child, raw, at, nameStart);
       if (child < 0) {
         this.#outside.addRaw(raw, at);
         if (kind === 'blob' && this.#allowGlobs.length > 0 && this.#allowed(raw.subarray(nameStart, at - 1))) this.#outsideCandidates.add(raw.toString('hex', at, at + 20));
       } else if (kind === 'tree') graph.edges.push(child);
-      return child;
-    }, (kind, child) => {
-      if (kind === 'tree' && child >= 0) graph.edges.push(child);
     });
   }
 
@@ -482,7 +475,6 @@ class RewriteRun {
     const reader = new OrderedReader(this.#input.source.readBatches(orderedIds(table, plan.order), { views: false }), plan.order, table);
     this.#reader = reader;
     this.#done = new Uint8Array(table.size);
-    this.#previousTrees = null;
     try {
       const cstep = Math.max(1, Math.floor(commits / 100));
       for (let u = 0; u < plan.units.length; u++) {

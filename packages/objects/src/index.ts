@@ -19,5 +19,4 @@ export type { PackFinished, PackWriterOptions } from './pack-writer.js';
 export type { PackIndexEntry } from './pack-index.js';
 export { packIndex } from './pack-index.js';
 export { compareRanges, rangesEqual } from './byte-ranges.js';
-export { treeSignature } from './tree-delta.js';
 export { PackWriter } from './pack-writer.js';
