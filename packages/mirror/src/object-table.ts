@@ -139,19 +139,6 @@ export class ObjectTable {
     return at === 0 ? undefined : this.#sanitizedBytes.subarray((at - 1) * 20, at * 20);
   }
 
-  /**
-   * Copies the sanitized id of the object at `index` (as `sanitizedRaw`) into `target` at 0, without
-   * making a view per call (pass 2 asks once per tree entry); false when it has none.
-   */
-  copySanitized(index: number, target: Uint8Array): boolean {
-    this.#check(index);
-    const at = this.#rewrittenAt[index]!;
-    if (at === 0) return false;
-    const bytes = this.#sanitizedBytes;
-    for (let i = 0, from = (at - 1) * 20; i < 20; i++) target[i] = bytes[from + i]!;
-    return true;
-  }
-
   /** Every id, in index order. */
   *ids(): Generator<string> {
     for (let i = 0; i < this.#size; i++) yield this.id(i);

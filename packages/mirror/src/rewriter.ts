@@ -176,7 +176,6 @@ class RewriteRun {
   // Per-name variants of blobs; the default forms' secrets of blobs whose entries serve a variant (a
   // tag may still serve the default), and the variants' secrets of earlier syncs' blobs, by id.
   readonly #variants: BlobVariants;
-  readonly #idScratch = new Uint8Array(20);
   readonly #variantIds = new Set<string>();
   readonly #unusedDefaults = new Map<number, readonly TakenSecret[]>();
   readonly #outsideSecrets = new Map<string, readonly TakenSecret[]>();
@@ -618,9 +617,7 @@ class RewriteRun {
         this.#attribute(child, this.#paths ? pathOf(this.#dir, name()) : null, this.#commitId);
       }
       const variant = kind === 'blob' ? this.#variants.idOf(child) : undefined;
-      // The scratch is read by the policy before the next entry (the subtree above was rewritten first).
-      if (variant !== undefined) nid = Buffer.from(variant, 'hex');
-      else if (table.copySanitized(child, this.#idScratch)) nid = this.#idScratch;
+      nid = variant !== undefined ? Buffer.from(variant, 'hex') : table.sanitizedRaw(child);
     } else {
       const other = this.#outside.indexOfRaw(raw, at);
       nid = other >= 0 ? this.#outside.sanitizedRaw(other) : undefined;
