@@ -144,9 +144,15 @@ export class ObjectTable {
     for (let i = 0; i < this.#size; i++) yield this.id(i);
   }
 
-  /** The ids of objects that were not rewritten, in index order. */
-  *unchanged(): Generator<string> {
-    for (let i = 0; i < this.#size; i++) if (this.#rewrittenAt[i] === 0) yield this.id(i);
+  /**
+   * The ids of objects that were not rewritten, in index order: all of them, or (`blobs` true) only the
+   * blobs, or (false) all but the blobs.
+   */
+  *unchanged(blobs?: boolean): Generator<string> {
+    const blob = TYPE_CODE.blob;
+    for (let i = 0; i < this.#size; i++) {
+      if (this.#rewrittenAt[i] === 0 && (blobs === undefined || (this.#types[i] === blob) === blobs)) yield this.id(i);
+    }
   }
 
   /** Upstream → sanitized pairs of the rewritten objects, in index order. */

@@ -340,10 +340,10 @@ export class RepoMirror {
     report.objects = objects.size;
     phase('object list', objects.size);
     this.#log.info('sync started', { repo: name, objects: objects.size, walk: few === null ? 'rev-list' : 'cat-file' });
-    const { out, copied } = await this.#rewriteIntoPack(objects, plan.refRecords, phase);
+    const { out, copied, blobsCopied } = await this.#rewriteIntoPack(objects, plan.refRecords, phase);
     for (const s of out.secrets) report.secretsByRule[s.ruleId] = (report.secretsByRule[s.ruleId] ?? 0) + 1;
     report.secrets = out.secrets.length;
-    if (copied === null) phase('copy unchanged', await this.#copyAsTheyAre(objects, out));
+    if (copied === null) phase('copy unchanged', await this.#copyAsTheyAre(objects, out, { blobs: blobsCopied }));
     report.rewritten = out.stats.rewritten;
     report.unchanged = out.unchanged;
     report.withheld = out.stats.withheld;
@@ -392,9 +392,11 @@ export class RepoMirror {
    * Rewrites the new objects into a pack, puts their secrets (and the ref names') in the vault, then
    * installs the pack; the pack is removed when any step fails. A small sync reads each object once and
    * writes its unchanged objects into the same pack (`copied`: how many); a large one leaves them to
-   * #copyAsTheyAre (`copied` null), whose `pack-objects` reuses upstream's deltas.
+   * #copyAsTheyAre (`copied` null), whose `pack-objects` reuses upstream's deltas. A large sync's blobs
+   * are final once pass 2 is planned: their unchanged ones are copied while pass 2 runs (`blobsCopied`),
+   * by git on the core pass 2's main thread leaves idle. They carry no token, so no record orders them.
    */
-  async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[], phase: PhaseClock): Promise<{ out: RewriteOutput; copied: number | null }> {
+  async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[], phase: PhaseClock): Promise<{ out: RewriteOutput; copied: number | null; blobsCopied: Promise<void> }> {
     const { vault, name } = this.#opts;
     const source = objects.size <= SMALL_SYNC_OBJECTS ? new RememberingSource(this.#upstream.fewObjects, SMALL_SYNC_BYTES) : null;
     const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
@@ -403,12 +405,21 @@ export class RepoMirror {
     // The writer indexes the pack itself: no `git index-pack` to read it all back.
     const pack = await PackWriter.create(tmpPack, { index: true, deltaTrees: true });
     let packDone = false;
+    let blobsCopied: Promise<void> = Promise.resolve();
     try {
       const tools = await this.#rewriteTools();
       const out = await rewrite({
         objects, source: source ?? this.#upstream, persisted: (ids) => this.#persisted(ids), pack, ...tools,
         allowUnscannable: this.#opts.allowUnscannable, onProgress: this.#rewriteProgress(),
-        onPassEnd: (pass, n) => phase(pass === 'scan' ? 'pass 1 scan' : pass === 'plan' ? 'plan' : 'pass 2 rewrite', n),
+        onPassEnd: (pass, n) => {
+          phase(pass === 'scan' ? 'pass 1 scan' : pass === 'plan' ? 'plan' : 'pass 2 rewrite', n);
+          if (pass === 'plan' && source === null) {
+            this.#log.debug('copying unchanged blobs', { repo: name });
+            blobsCopied = this.#packUnchanged(objects.unchanged(true));
+            // Awaited below, by the caller or the finally: a failure is not unhandled meanwhile.
+            blobsCopied.catch(() => undefined);
+          }
+        },
         kindSensitive: (ids) => this.#opts.idMap.kindSensitive(name, ids), scanThreads: this.#scanThreads(objects.size),
         rescanTreeNames: this.#opts.rescanTreeNames,
       });
@@ -427,9 +438,13 @@ export class RepoMirror {
         await this.sanitized.installPack(fin.path, fin.checksum, fin.index);
       }
       phase('vault and pack', pack.count);
-      return { out, copied };
+      return { out, copied, blobsCopied };
     } finally {
-      if (!packDone) await pack.abort();
+      if (!packDone) {
+        await pack.abort();
+        // A failed sync does not return while its git still writes into the store.
+        await blobsCopied.catch(() => undefined);
+      }
     }
   }
 
@@ -530,25 +545,41 @@ export class RepoMirror {
    * with how many. With `into`, they are written (undeltified) into the sync's own pack, read from its
    * source; without, `pack-objects` streams them into an `index-pack` of their own.
    */
-  async #copyAsTheyAre(objects: ObjectTable, out: RewriteOutput, into?: { pack: PackWriter; source: ObjectSource }): Promise<number> {
+  async #copyAsTheyAre(objects: ObjectTable, out: RewriteOutput, into: { pack: PackWriter; source: ObjectSource } | { blobs: Promise<void> }): Promise<number> {
     // Unscannable blobs an allowUnscannable name serves as they are, unless an earlier sync copied them.
     const present = out.originals.length > 0 ? await this.sanitized.has(out.originals) : new Set<string>();
     const originals = out.originals.filter((id) => !present.has(id));
-    const ids = function* (): Generator<string> {
-      yield* objects.unchanged();
-      yield* originals;
-    };
-    if (out.unchanged === 0 && originals.length === 0) return 0;
-    if (into !== undefined) {
+    if ('pack' in into) {
+      if (out.unchanged === 0 && originals.length === 0) return 0;
+      const ids = function* (): Generator<string> {
+        yield* objects.unchanged();
+        yield* originals;
+      };
       for await (const batch of into.source.readBatches(ids(), { views: false })) {
         for (const obj of batch) if (!into.pack.write(obj.type, obj.content, obj.id)) await into.pack.drain();
       }
       await into.pack.drain();
     } else {
-      const sink = this.sanitized.indexPackFromStdin();
-      await Promise.all([this.#upstream.packObjects(ids(), sink.stdin), sink.done]);
+      // The unchanged blobs were copied during pass 2; the rest joins them.
+      const rest = function* (): Generator<string> {
+        yield* objects.unchanged(false);
+        yield* originals;
+      };
+      await Promise.all([into.blobs, this.#packUnchanged(rest())]);
     }
     return out.unchanged + originals.length;
+  }
+
+  /** Copies upstream objects `ids` into the sanitized store (`pack-objects` → `index-pack`, deltas reused); none: no git started. */
+  async #packUnchanged(ids: Iterator<string>): Promise<void> {
+    const first = ids.next();
+    if (first.done === true) return;
+    const all = function* (): Generator<string> {
+      yield first.value;
+      yield* { [Symbol.iterator]: () => ids };
+    };
+    const sink = this.sanitized.indexPackFromStdin();
+    await Promise.all([this.#upstream.packObjects(all(), sink.stdin), sink.done]);
   }
 
   /** Pushed tips must come back under the ids the agents pushed (push/receive.ts); a difference is logged and counted. */

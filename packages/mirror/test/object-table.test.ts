@@ -67,6 +67,9 @@ describe('ObjectTable', () => {
     t.rewrite(1, s1);
     expect([...t.ids()]).to.deep.equal(ids);
     expect([...t.unchanged()]).to.deep.equal([ids[0], ids[2]]);
+    // Split by type: the unchanged blobs, and every other unchanged object.
+    expect([...t.unchanged(true)]).to.deep.equal([ids[2]]);
+    expect([...t.unchanged(false)]).to.deep.equal([ids[0]]);
     expect([...t.pairs()]).to.deep.equal([
       { upstreamId: ids[1], sanitizedId: s1, type: 'tree' },
       { upstreamId: ids[3], sanitizedId: s3, type: 'tag' },

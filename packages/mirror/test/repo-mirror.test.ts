@@ -4,10 +4,10 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import { matchableBare } from '@gitgate/scanner';
-import { randomCharsWhere } from '@gitgate/testkit';
-import { MirrorError, RepoMirror, type Logger } from '../src/index.js';
+import { captureLogger, randomCharsWhere } from '@gitgate/testkit';
+import { MirrorError, RepoMirror, type Logger, type SecretSink } from '../src/index.js';
 import {
-  REPO, Upstream, allObjects, fakeGithubPat, hasObject, makeMirror, openDataEnv, randomAlnum, readObject, refsOf, removeDir,
+  REPO, Upstream, allObjects, fakeGithubPat, git, hasObject, makeMirror, openDataEnv, randomAlnum, readObject, refsOf, removeDir,
   revParse, symbolicHead, tempDir, tokensIn, wrapVault, type DataEnv,
 } from './helpers.js';
 
@@ -177,6 +177,77 @@ describe('RepoMirror', function () {
       await m.sync({ force: true }).catch((e: unknown) => { failed = e; });
       expect(failed).to.be.instanceOf(MirrorError);
       expect((failed as MirrorError).code).to.equal('GITGATE_REWRITE_FAILED');
+    });
+  });
+
+  describe('a large sync (unchanged objects copied by pack-objects)', () => {
+    /**
+     * `commits` commits of `files` changed files each, over the 1000 objects of a small sync; a fake secret
+     * in an .env every 10th commit, and `nameSecret` in a file name of the last commit but one.
+     */
+    function largeHistory(commits: number, files: number, nameSecret: string): void {
+      const data = (s: string): string => `data ${Buffer.byteLength(s)}\n${s}\n`;
+      const chunks: string[] = [];
+      for (let c = 0; c < commits; c++) {
+        chunks.push(`commit refs/heads/main\nmark :${c + 1}\ncommitter Bob Tester <bob@example.test> ${1_700_000_000 + c * 60} +0000\n${data(`commit ${c}\n`)}`);
+        if (c > 0) chunks.push(`from :${c}\n`);
+        for (let f = 0; f < files; f++) chunks.push(`M 100644 inline src/m${f}/file${c % 5}.txt\n${data(`module ${f} version ${c}\n`)}`);
+        if (c % 10 === 0) chunks.push(`M 100644 inline config/app.env\n${data(`API_TOKEN=${fakeGithubPat()}\n`)}`);
+        if (c === commits - 2) chunks.push(`M 100644 inline keys/${nameSecret}.txt\n${data('a key file\n')}`);
+      }
+      git(up.gitDir, ['fast-import', '--quiet'], chunks.join(''));
+    }
+
+    /** The ids of `ids` the store lacks. */
+    const missingIn = (store: string, ids: readonly string[]): string[] =>
+      git(store, ['cat-file', '--batch-check'], ids.join('\n') + '\n').toString('latin1').split('\n').filter((l) => l.endsWith(' missing'));
+
+    it('copies the unchanged blobs while pass 2 runs and the rest after it: the served history is whole', async () => {
+      largeHistory(60, 20, fakeGithubPat());
+      const log = captureLogger();
+      const m = makeMirror(env, up.gitDir, { logger: log });
+      const report = await m.sync();
+      expect(report.objects).to.be.greaterThan(1000);
+      expect(report.rewritten).to.be.greaterThan(0);
+      const store = m.sanitized.gitDir;
+      git(store, ['fsck', '--strict', '--no-dangling']);
+      // Every upstream object the id map does not pair (i.e. unchanged) is in the store under its own id.
+      const upstreamIds = git(up.gitDir, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname)']).toString('latin1').trim().split('\n');
+      const paired = await env.idMap.lookup(REPO, upstreamIds);
+      const unchanged = upstreamIds.filter((id) => !paired.has(id));
+      expect(unchanged.length).to.be.greaterThan(1000);
+      expect(missingIn(store, unchanged)).to.deep.equal([]);
+      // The blobs' copy started before pass 2 ended.
+      const at = (msg: string, phase?: string): number => log.lines.findIndex((l) => l.msg === msg && (phase === undefined || (l.meta as { phase?: string }).phase === phase));
+      expect(at('copying unchanged blobs')).to.be.within(0, at('sync phase', 'pass 2 rewrite'));
+    });
+
+    it('fails with the error of pass 2, serving nothing, when pass 2 fails while the blobs are copied', async () => {
+      const secret = fakeGithubPat();
+      largeHistory(60, 20, secret);
+      const vault: SecretSink = {
+        tokenFor: (type, value) => {
+          if (Buffer.from(value).toString('latin1') === secret) throw new Error('the vault is unavailable');
+          return env.vault.tokenFor(type, value);
+        },
+        knownSecrets: () => env.vault.knownSecrets(),
+        put: (records) => env.vault.put(records),
+      };
+      const log = captureLogger();
+      const m = makeMirror(env, up.gitDir, { vault, logger: log });
+      const failed = await m.sync().then(() => null, (e: unknown) => e as Error);
+      expect(failed).to.be.instanceOf(MirrorError);
+      expect((failed as MirrorError).message).to.match(/entry names of upstream tree [0-9a-f]{40} could not be scanned/);
+      expect(String((failed as Error & { cause?: Error }).cause?.message)).to.match(/the vault is unavailable/);
+      expect(log.lines.some((l) => l.msg === 'copying unchanged blobs')).to.equal(true);
+      expect(refsOf(m.sanitized.gitDir).size).to.equal(0);
+      // With the vault back, the next sync serves the whole history, the name's token in place of the value.
+      const again = makeMirror(env, up.gitDir);
+      await again.sync();
+      git(again.sanitized.gitDir, ['fsck', '--strict', '--no-dangling']);
+      const names = git(again.sanitized.gitDir, ['ls-tree', '-r', '--name-only', 'main']).toString('latin1');
+      expect(names).to.not.include(secret);
+      expect(tokensIn(names)).to.have.length(1);
     });
   });
 
