@@ -1,10 +1,11 @@
 // Two replicas (issue 16): separate data dirs, one PostgreSQL database, the same upstream on disk and
 // the same keys: a clone is served from PostgreSQL stores, and the audit of both stays one chain.
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { PolicyConfig } from '@gitgate/access';
-import { http, startIssuer, startPostgres, type TestIssuer } from '@gitgate/testkit';
+import { http, postgresBinDir, startIssuer, startPostgres, type TestIssuer } from '@gitgate/testkit';
 import { startGateway, type Gateway } from '../src/index.js';
 import { allObjects, cleanup, gitOk, startDemoGateway, tempDir, type DemoGateway } from './helpers/harness.js';
 
@@ -83,10 +84,13 @@ describe('e2e: detokenize across two replicas on one PostgreSQL database', funct
   let work: string;
   let tokens: string[];
   let jwt: Record<'agent' | 'sec', string>;
+  let databaseUrl: string;
+  const requestIds: string[] = [];
   const api = (gw: Gateway): string => `${gw.url}/api/v1/detokenize-requests`;
   const create = async (gw: Gateway): Promise<string> => {
     const r = await http(api(gw), { method: 'POST', jwt: jwt.agent, body: { token: tokens.pop()!, reason: 'rotate it' } });
     expect(r.status, r.text).to.equal(201);
+    requestIds.push(r.json().id as string);
     return r.json().id as string;
   };
   const approve = (gw: Gateway, id: string): ReturnType<typeof http> => http(`${api(gw)}/${id}/approve`, { method: 'POST', jwt: jwt.sec, body: {} });
@@ -94,7 +98,8 @@ describe('e2e: detokenize across two replicas on one PostgreSQL database', funct
 
   before(async () => {
     issuer = await startIssuer('gitgate');
-    const shared = { database: { url: (await startPostgres()).createDatabase() }, masterKey: randomBytes(32), auditKey: randomBytes(32), auth: { mode: 'oidc' as const, issuer: issuer.issuer, audience: 'gitgate' }, policy };
+    databaseUrl = (await startPostgres()).createDatabase();
+    const shared = { database: { url: databaseUrl }, masterKey: randomBytes(32), auditKey: randomBytes(32), auth: { mode: 'oidc' as const, issuer: issuer.issuer, audience: 'gitgate' }, policy };
     a = await startDemoGateway(shared);
     b = await startGateway({ port: 0, dataDir: join(a.dir, 'data-b'), coalesceMs: 0, repos: [{ name: 'acme/api', upstream: { url: a.upstream } }], ...shared });
     jwt = { agent: await issuer.mint('agent-7', ['agents']), sec: await issuer.mint('alice', ['security']) };
@@ -125,5 +130,23 @@ describe('e2e: detokenize across two replicas on one PostgreSQL database', funct
     expect((await approve(a.gw, id)).status).to.equal(200);
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => reveal(i % 2 === 0 ? a.gw : b, id)));
     expect(answers.map((r) => r.status).sort()).to.deep.equal([200, ...Array(9).fill(410)]);
+  });
+
+  it('leaves no secret value in any table of the database, after syncs, requests, approvals and reveals', async () => {
+    await Promise.all([a.gw.audit.flush(), b.audit.flush()]);
+    // Every table, schema and rows, as pg_dump writes them (text: bytea as hex, the rest as stored).
+    const dump = execFileSync(join(postgresBinDir()!, 'pg_dump'), ['--no-owner', databaseUrl], { maxBuffer: 256 * 1024 * 1024 }).toString('latin1');
+    // The dump holds the rows of this test: the vault's tokens are stored in clear.
+    expect(tokens.length).to.be.greaterThan(0);
+    expect(dump).to.include('[[TOKEN_');
+    expect(requestIds.length).to.equal(2);
+    for (const id of requestIds) expect(dump, 'the detokenize requests and their reveals').to.include(id);
+    for (const secret of a.secrets) {
+      const value = Buffer.from(secret.value.trim());
+      // Raw, and in the encodings a careless store would use: hex (bytea's text form) and base64.
+      for (const form of [value.toString('latin1'), value.toString('hex'), value.toString('base64')]) {
+        expect(dump.includes(form), `${secret.type} as ${form === value.toString('latin1') ? 'text' : 'an encoding'}`).to.equal(false);
+      }
+    }
   });
 });
