@@ -4,9 +4,10 @@
  * stopped when the process exits); each caller gets its own empty database, so suites never share rows.
  *
  * PostgreSQL refuses to run as root; when the tests run as root (CI), the cluster is owned by and run
- * as the `postgres` user that Debian's package creates.
+ * as the `postgres` user that Debian's package creates. A test process killed by a signal runs no exit
+ * handler: a watchdog stops its server and removes the cluster then (see stopWhenGone).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ export interface TestPostgres {
   /** Connection URL of the server's `postgres` maintenance database. */
   readonly url: string;
   readonly port: number;
+  /** The temp dir of the cluster (removed when the server stops). */
+  readonly dir: string;
   /** Creates an empty database with a unique name and returns its URL (postgres://gitgate@127.0.0.1:PORT/NAME). */
   createDatabase(): string;
   /** Stops the server now (it is also stopped at process exit). */
@@ -57,6 +60,20 @@ function serverDir(): string {
 }
 
 /**
+ * A detached shell that outlives this process: once this process is gone, by any signal, it stops the
+ * server and removes `dir`. After a normal exit the `exit` handler has done both already, and so it
+ * finds nothing left to do.
+ */
+function stopWhenGone(bin: string, data: string, dir: string): void {
+  const asRoot = process.getuid?.() === 0;
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done
+if [ -f "$2/postmaster.pid" ]; then ${asRoot ? 'runuser -u postgres -- ' : ''}"$1" -D "$2" -m immediate stop >/dev/null 2>&1; fi
+rm -rf "$3"`;
+  const child = spawn('sh', ['-c', script, 'gitgate-pg-watchdog', join(bin, 'pg_ctl'), data, dir], { detached: true, stdio: 'ignore', cwd: tmpdir() });
+  child.unref();
+}
+
+/**
  * The test process's PostgreSQL server, started on first call (initdb + pg_ctl start, ~2 s).
  * Throws with the install hint when the server binaries are missing.
  */
@@ -82,10 +99,12 @@ export async function startPostgres(): Promise<TestPostgres> {
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', stop);
+  stopWhenGone(bin, data, dir);
   const url = `postgres://${USER}@127.0.0.1:${port}/postgres`;
   running = {
     url,
     port,
+    dir,
     createDatabase: () => {
       const name = `t${process.pid}_${++counter}`;
       runAsServerUser(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', USER, name]);
