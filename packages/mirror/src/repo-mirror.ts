@@ -65,6 +65,13 @@ export interface RepoMirrorOptions {
   /** Repack right away after a sync that brought at least this many objects (default 1000). */
   repackAfterObjects?: number;
   /**
+   * After such a sync, the full repack (all deltas recomputed) waits until no clone or fetch has been
+   * served from the store for this long (default 30 000 ms): started at once, it competed with the
+   * clones that had waited for the sync. It runs anyway `repackMaxDelayMs` after the sync (default 10 min).
+   */
+  repackQuietMs?: number;
+  repackMaxDelayMs?: number;
+  /**
    * Base-name globs whose unscannable blobs are served as they are instead of withheld (see
    * RewriteInput.allowUnscannable). Part of the generation: changing it re-derives every id.
    */
@@ -163,6 +170,8 @@ export class RepoMirror {
   #listeners = new Set<ProgressListener>();
   #last: SyncReport | null = null;
   #maintenance: Promise<void> = Promise.resolve();
+  // A full repack waiting for a quiet store (see repackQuietMs).
+  #deferredRepack: NodeJS.Timeout | null = null;
   // Pushes run one at a time per repository: each leases upstream's refs as the last sync saw them.
   #pushing: Promise<unknown> = Promise.resolve();
   readonly #tokenizer: PlaceTokenizer;
@@ -274,7 +283,7 @@ export class RepoMirror {
 
     report.finishedAt = Date.now();
     this.#last = report;
-    if (await this.#maintain(report)) phase('repack', report.objects);
+    if (await this.#maintain(report)) phase('pack index', report.objects);
     report.ms = Date.now() - started;
     this.#log.info('sync finished', { repo: name, objects: report.objects, rewritten: report.rewritten, secrets: report.secrets, ms: report.ms });
     return report;
@@ -607,12 +616,13 @@ export class RepoMirror {
   /** Repacks after a large sync (resolves true: the sync waited for it), or in the background once the store holds too many packs. */
   async #maintain(report: SyncReport): Promise<boolean> {
     if (report.objects >= (this.#opts.repackAfterObjects ?? 1000)) {
-      // A large sync leaves an undeltified pack without a bitmap; without a repack every clone would
-      // recompute those deltas. A quick repack (existing deltas reused) runs before the waiting clone is
-      // served; a full one that also deltifies the rewritten trees follows in the background.
-      this.#progress('gitgate: packing the sanitized repository\n');
-      await this.#repack(false);
-      void this.#repack(true);
+      // A large sync leaves packs without a bitmap: every clone would count all objects by walking them.
+      // A multi-pack index with a bitmap over the packs as they are is written before the waiting clone
+      // is served; a full repack, which also deltifies what the sync wrote whole, follows once the store
+      // is quiet.
+      this.#progress('gitgate: indexing the sanitized repository\n');
+      await this.#indexPacks();
+      this.#fullRepackWhenQuiet();
       return true;
     }
     if (this.sanitized.packCount() > (this.#opts.maxPacks ?? 8)) void this.#repack(false);
@@ -635,17 +645,58 @@ export class RepoMirror {
     return named;
   }
 
-  /** Repacks the sanitized store; repacks run one at a time (git repack only removes packs it saw at start). */
+  /**
+   * Repacks the sanitized store. Repacks and pack indexing run one at a time: git repack only removes
+   * packs it saw at start, and a multi-pack index written meanwhile could name a pack it removed.
+   */
   #repack(full: boolean): Promise<void> {
-    const run = this.#maintenance.then(() => this.sanitized.repack({ full })).catch((e: unknown) => {
-      this.#log.warn('repack failed', { repo: this.name, full, error: (e as Error).message });
+    return this.#maintain1(full ? 'full repack' : 'repack', () => this.sanitized.repack({ full }));
+  }
+
+  /** Writes the multi-pack index with its bitmap (SanitizedStore.indexPacks), in the maintenance queue. */
+  #indexPacks(): Promise<void> {
+    return this.#maintain1('pack index', () => this.sanitized.indexPacks());
+  }
+
+  #maintain1(what: string, step: () => Promise<void>): Promise<void> {
+    const run = this.#maintenance.then(() => {
+      this.#log.debug('maintenance started', { repo: this.name, what });
+      return step();
+    }).catch((e: unknown) => {
+      this.#log.warn(`${what} failed`, { repo: this.name, error: (e as Error).message });
     });
     this.#maintenance = run;
     return run;
   }
 
-  /** Resolves when background maintenance (repacks) has finished; for shutdown and tests. */
+  /**
+   * Starts the full repack once no upload-pack has run on the store for `repackQuietMs`, checked from
+   * that long after the sync (its waiting clone starts within it) and then every second, or at
+   * `repackMaxDelayMs` at the latest. One waits at a time: it repacks whatever the store holds then.
+   */
+  #fullRepackWhenQuiet(): void {
+    if (this.#deferredRepack !== null) return;
+    const quiet = this.#opts.repackQuietMs ?? 30_000;
+    const deadline = Date.now() + (this.#opts.repackMaxDelayMs ?? 600_000);
+    const check = (): void => {
+      if (this.sanitized.servedWithin(quiet) && Date.now() < deadline) {
+        this.#deferredRepack = setTimeout(check, Math.min(quiet, 1000)).unref();
+        return;
+      }
+      this.#deferredRepack = null;
+      void this.#repack(true);
+    };
+    this.#deferredRepack = setTimeout(check, quiet).unref();
+  }
+
+  /**
+   * Resolves when background maintenance (repacks) has finished; for shutdown and tests. A full repack
+   * still waiting for a quiet store is dropped: shutdown does not wait for it, and the store serves as
+   * it is (the next large sync schedules another).
+   */
   idle(): Promise<void> {
+    if (this.#deferredRepack !== null) clearTimeout(this.#deferredRepack);
+    this.#deferredRepack = null;
     return this.#maintenance;
   }
 
@@ -738,6 +789,8 @@ export class RepoMirror {
 
   /** Removes this repository's stores from disk. */
   destroy(): void {
+    if (this.#deferredRepack !== null) clearTimeout(this.#deferredRepack);
+    this.#deferredRepack = null;
     this.#upstream.close();
     this.sanitized.destroy();
     rmSync(this.#opts.dir, { recursive: true, force: true });

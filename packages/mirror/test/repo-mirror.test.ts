@@ -1,6 +1,7 @@
 // RepoMirror.sync end to end on real repositories: the vault before the refs, ref handling,
 // single-flight, an upstream that fails, and known secrets tokenized wherever they recur.
 import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { matchableBare } from '@gitgate/scanner';
@@ -185,7 +186,7 @@ describe('RepoMirror', function () {
      * `commits` commits of `files` changed files each, over the 1000 objects of a small sync; a fake secret
      * in an .env every 10th commit, and `nameSecret` in a file name of the last commit but one.
      */
-    function largeHistory(commits: number, files: number, nameSecret: string): void {
+    function largeHistory(commits: number, files: number, nameSecret: string, opts: { bigFile?: boolean } = {}): void {
       const data = (s: string): string => `data ${Buffer.byteLength(s)}\n${s}\n`;
       const chunks: string[] = [];
       for (let c = 0; c < commits; c++) {
@@ -194,6 +195,8 @@ describe('RepoMirror', function () {
         for (let f = 0; f < files; f++) chunks.push(`M 100644 inline src/m${f}/file${c % 5}.txt\n${data(`module ${f} version ${c}\n`)}`);
         if (c % 10 === 0) chunks.push(`M 100644 inline config/app.env\n${data(`API_TOKEN=${fakeGithubPat()}\n`)}`);
         if (c === commits - 2) chunks.push(`M 100644 inline keys/${nameSecret}.txt\n${data('a key file\n')}`);
+        // 1 MiB that deflate cannot shrink: a pack bigger than a pipe holds.
+        if (c === 0 && opts.bigFile === true) chunks.push(`M 100644 inline assets/noise.txt\n${data(randomBytes(512 * 1024).toString('hex'))}`);
       }
       git(up.gitDir, ['fast-import', '--quiet'], chunks.join(''));
     }
@@ -248,6 +251,54 @@ describe('RepoMirror', function () {
       const names = git(again.sanitized.gitDir, ['ls-tree', '-r', '--name-only', 'main']).toString('latin1');
       expect(names).to.not.include(secret);
       expect(tokensIn(names)).to.have.length(1);
+    });
+
+    /** A v0 stateless upload-pack request for the whole history of `tip`. */
+    const cloneRequest = (tip: string): Buffer => {
+      const pkt = (line: string): string => (line.length + 4).toString(16).padStart(4, '0') + line;
+      return Buffer.from(`${pkt(`want ${tip} ofs-delta\n`)}0000${pkt('done\n')}`);
+    };
+    const packDir = (m: RepoMirror): string => path.join(m.sanitized.gitDir, 'objects', 'pack');
+    const fullRepacks = (log: ReturnType<typeof captureLogger>): number =>
+      log.lines.filter((l) => l.msg === 'maintenance started' && (l.meta as { what: string }).what === 'full repack').length;
+
+    it('serves from a multi-pack index at once, and repacks fully only once no clone has been served for a while', async () => {
+      largeHistory(60, 20, fakeGithubPat(), { bigFile: true });
+      const log = captureLogger();
+      const m = makeMirror(env, up.gitDir, { logger: log, repackQuietMs: 300, repackMaxDelayMs: 60_000 });
+      await m.sync();
+      const files = fs.readdirSync(packDir(m));
+      expect(files).to.include('multi-pack-index');
+      expect(files.some((f) => /^multi-pack-index-[0-9a-f]+\.bitmap$/.test(f))).to.equal(true);
+      expect(m.sanitized.packCount()).to.be.greaterThan(1);
+      // A clone being served (its pack not read yet) holds the full repack back.
+      const serving = m.sanitized.serveUploadPack(cloneRequest(refsOf(m.sanitized.gitDir).get('refs/heads/main')!), { protocol: 0 });
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(fullRepacks(log), 'a full repack started beside a clone').to.equal(0);
+      const chunks: Buffer[] = [];
+      serving.stdout.on('data', (c: Buffer) => chunks.push(c));
+      expect((await serving.exit).exitCode).to.equal(0);
+      expect(Buffer.concat(chunks).includes(Buffer.from('PACK'))).to.equal(true);
+      // Quiet since: it runs, leaving one pack with its own bitmap and no multi-pack index.
+      for (let waited = 0; fullRepacks(log) === 0 && waited < 15_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+      expect(fullRepacks(log)).to.equal(1);
+      await m.idle();
+      expect(m.sanitized.packCount()).to.equal(1);
+      expect(fs.readdirSync(packDir(m)).some((f) => f.startsWith('multi-pack-index'))).to.equal(false);
+      git(m.sanitized.gitDir, ['fsck', '--strict', '--no-dangling']);
+    });
+
+    it('drops a full repack still waiting for a quiet store when asked to be idle (shutdown does not wait for it)', async () => {
+      largeHistory(60, 20, fakeGithubPat());
+      const log = captureLogger();
+      const m = makeMirror(env, up.gitDir, { logger: log, repackQuietMs: 60_000 });
+      await m.sync();
+      const started = Date.now();
+      await m.idle();
+      expect(Date.now() - started).to.be.lessThan(5_000);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(fullRepacks(log)).to.equal(0);
+      git(m.sanitized.gitDir, ['fsck', '--strict', '--no-dangling']);
     });
   });
 
