@@ -283,7 +283,7 @@ export class RepoMirror {
 
     report.finishedAt = Date.now();
     this.#last = report;
-    if (await this.#maintain(report)) phase('pack index', report.objects);
+    this.#maintain(report);
     report.ms = Date.now() - started;
     this.#log.info('sync finished', { repo: name, objects: report.objects, rewritten: report.rewritten, secrets: report.secrets, ms: report.ms });
     return report;
@@ -365,23 +365,39 @@ export class RepoMirror {
     const mappedTips = new Map(tips.map((t) => [t, resolved.get(t) ?? known.get(t)!]));
     // A pushed commit is checked by the sync that brings it: tips that did not move were checked before.
     await this.#checkPushed(tips.filter((t) => !old.has(t)), mappedTips, report);
-    // The upstream store's refs, written while the objects were walked and rewritten, are on disk before
-    // the state that names them (a failed write fails the sync here, before anything served moves).
-    await this.#upstream.refsWritten();
-    // One durable transaction before any ref moves: which objects carry which tokens (so an exposure audit
-    // of a fetch served right after the move finds every carrier), the pairs and the new state.
-    await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() }, { objectTokens: out.objectTokens, kindSensitive: out.kindSensitive });
-    // New tips that are no tag need no peeling to be listed (no cat-file of the new ids).
-    const notTags = new Set(tips.filter((t) => objects.indexOf(t) >= 0 && objects.type(objects.indexOf(t)) !== 'tag').map((t) => mappedTips.get(t) ?? t));
-    try {
-      await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head, notTags);
-      this.#tipIds = mappedTips;
-    } catch (e) {
-      // The state already names these tips: the next sync must not take them as served, but re-point the refs.
-      this.#last = null;
-      throw e;
+    // A large sync's packs get a multi-pack index with a bitmap before the waiting clone is served
+    // (SanitizedStore.indexPacks): written while the id map is committed, for the new commit tips.
+    let indexing: Promise<void> | null = null;
+    if (objects.size >= (this.#opts.repackAfterObjects ?? 1000)) {
+      this.#progress('gitgate: indexing the sanitized repository\n');
+      const commitTips = tips.filter((t) => objects.indexOf(t) >= 0 && objects.type(objects.indexOf(t)) === 'commit');
+      indexing = this.#indexPacks([...new Set(commitTips.map((t) => mappedTips.get(t) ?? t))]);
     }
-    phase('id map commit', objects.size);
+    try {
+      // The upstream store's refs, written while the objects were walked and rewritten, are on disk before
+      // the state that names them (a failed write fails the sync here, before anything served moves).
+      await this.#upstream.refsWritten();
+      // One durable transaction before any ref moves: which objects carry which tokens (so an exposure audit
+      // of a fetch served right after the move finds every carrier), the pairs and the new state.
+      await idMap.commit(name, objects.pairs(), { generation, tips, head, syncedAt: new Date().toISOString() }, { objectTokens: out.objectTokens, kindSensitive: out.kindSensitive });
+      // New tips that are no tag need no peeling to be listed (no cat-file of the new ids).
+      const notTags = new Set(tips.filter((t) => objects.indexOf(t) >= 0 && objects.type(objects.indexOf(t)) !== 'tag').map((t) => mappedTips.get(t) ?? t));
+      try {
+        await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head, notTags);
+        this.#tipIds = mappedTips;
+      } catch (e) {
+        // The state already names these tips: the next sync must not take them as served, but re-point the refs.
+        this.#last = null;
+        throw e;
+      }
+    } finally {
+      // Not left running past the sync, whatever happened (it never rejects: a failure is logged).
+      if (indexing !== null) {
+        phase('id map commit', objects.size);
+        await indexing;
+      }
+    }
+    phase(indexing === null ? 'id map commit' : 'pack index', objects.size);
   }
 
   /**
@@ -613,20 +629,14 @@ export class RepoMirror {
     if (head !== state.head) await this.#opts.idMap.commit(this.#opts.name, [], { generation, tips, head, syncedAt: new Date().toISOString() });
   }
 
-  /** Repacks after a large sync (resolves true: the sync waited for it), or in the background once the store holds too many packs. */
-  async #maintain(report: SyncReport): Promise<boolean> {
-    if (report.objects >= (this.#opts.repackAfterObjects ?? 1000)) {
-      // A large sync leaves packs without a bitmap: every clone would count all objects by walking them.
-      // A multi-pack index with a bitmap over the packs as they are is written before the waiting clone
-      // is served; a full repack, which also deltifies what the sync wrote whole, follows once the store
-      // is quiet.
-      this.#progress('gitgate: indexing the sanitized repository\n');
-      await this.#indexPacks();
-      this.#fullRepackWhenQuiet();
-      return true;
-    }
-    if (this.sanitized.packCount() > (this.#opts.maxPacks ?? 8)) void this.#repack(false);
-    return false;
+  /**
+   * After a large sync, whose packs the sync indexed for serving (#syncObjects), a full repack that also
+   * deltifies what the sync wrote whole, once the store is quiet; after any other, a quick repack in the
+   * background once the store holds too many packs.
+   */
+  #maintain(report: SyncReport): void {
+    if (report.objects >= (this.#opts.repackAfterObjects ?? 1000)) this.#fullRepackWhenQuiet();
+    else if (this.sanitized.packCount() > (this.#opts.maxPacks ?? 8)) void this.#repack(false);
   }
 
   /** The served name of an upstream ref name (ref-names.ts), remembered for the next syncs. */
@@ -653,9 +663,9 @@ export class RepoMirror {
     return this.#maintain1(full ? 'full repack' : 'repack', () => this.sanitized.repack({ full }));
   }
 
-  /** Writes the multi-pack index with its bitmap (SanitizedStore.indexPacks), in the maintenance queue. */
-  #indexPacks(): Promise<void> {
-    return this.#maintain1('pack index', () => this.sanitized.indexPacks());
+  /** Writes the multi-pack index with its bitmap for `tips` (SanitizedStore.indexPacks), in the maintenance queue. */
+  #indexPacks(tips: readonly string[]): Promise<void> {
+    return this.#maintain1('pack index', () => this.sanitized.indexPacks(tips));
   }
 
   #maintain1(what: string, step: () => Promise<void>): Promise<void> {

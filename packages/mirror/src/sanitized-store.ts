@@ -2,7 +2,7 @@
  * The sanitized store: a bare repository holding only rewritten or unchanged-clean objects. It is the
  * only repository the serving path may read (invariant 1): no alternates, no shared object directory.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { constants, setPriority } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +59,9 @@ const GENTLE_REPACK_ENV: Readonly<Record<string, string>> = gitConfigEnv([
   ['pack.threads', '1'], ['pack.windowMemory', '256m'], ['pack.deltaCacheSize', '64m'],
 ]);
 const SERVING_ENV_V2: Readonly<Record<string, string>> = { ...SERVING_ENV, GIT_PROTOCOL: 'version=2' };
+const HEX_ID = /^[0-9a-f]{40}$/;
+// Numbers the tip files of indexPacks within this process.
+let tipFiles = 0;
 
 /** A running `git upload-pack` on the store: its output (read it: it is not drained), how it ended, a stop. */
 export interface UploadPackProcess {
@@ -293,15 +296,28 @@ export class SanitizedStore {
    * with a bitmap, preferring the largest pack (a clone streams its objects as they are). On git/git this
    * takes 8.4 s where a quick repack into one pack takes 15.6 s, and a clone from it takes the same time
    * (22.8–23.9 s against 22.3–22.5 s, docs/benchmarks.md). The next `repack -a -d` removes the index.
+   * `tips` (commit ids) are what the bitmap is computed for instead of the refs, so that it can be
+   * written before the refs name them.
    */
-  async indexPacks(): Promise<void> {
+  async indexPacks(tips: readonly string[] = []): Promise<void> {
     const dir = join(this.gitDir, 'objects', 'pack');
     // Pack files git named (pack-<id>.pack); a temp file of a running writer is not one.
     const packs = existsSync(dir) ? readdirSync(dir).filter((f) => /^pack-[0-9a-f]{40,64}\.pack$/.test(f)) : [];
     if (packs.length === 0) return;
     const largest = packs.map((f) => ({ f, size: statSync(join(dir, f)).size })).sort((a, b) => b.size - a.size || (a.f < b.f ? -1 : 1))[0]!.f;
-    // No timeout: its length grows with the repository.
-    await git('multi-pack-index', 'write', '--bitmap', `--preferred-pack=${largest}`).run({ gitDir: this.gitDir, timeoutMs: 0 });
+    const cmd = git('multi-pack-index', 'write', '--bitmap', `--preferred-pack=${largest}`);
+    const snapshot = join(this.gitDir, `gitgate-tips-${process.pid}-${++tipFiles}`);
+    if (tips.length > 0) {
+      if (!tips.every((t) => HEX_ID.test(t))) throw new TypeError('bitmap tips must be object ids');
+      writeFileSync(snapshot, tips.map((t) => `${t}\n`).join(''));
+      cmd.addArgs(`--refs-snapshot=${snapshot}`);
+    }
+    try {
+      // No timeout: its length grows with the repository.
+      await cmd.run({ gitDir: this.gitDir, timeoutMs: 0 });
+    } finally {
+      rmSync(snapshot, { force: true });
+    }
   }
 
   /** Deletes the whole store (used when the rule set or key changes and every id must be recomputed). */

@@ -1,6 +1,7 @@
 // RepoMirror.sync end to end on real repositories: the vault before the refs, ref handling,
 // single-flight, an upstream that fails, and known secrets tokenized wherever they recur.
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -271,6 +272,12 @@ describe('RepoMirror', function () {
       expect(files).to.include('multi-pack-index');
       expect(files.some((f) => /^multi-pack-index-[0-9a-f]+\.bitmap$/.test(f))).to.equal(true);
       expect(m.sanitized.packCount()).to.be.greaterThan(1);
+      // Its bitmap was computed for the new tip before the ref named it: git finds it, and it verifies.
+      const tip = refsOf(m.sanitized.gitDir).get('refs/heads/main')!;
+      const tested = spawnSync('git', ['--git-dir', m.sanitized.gitDir, 'rev-list', '--test-bitmap', tip], { encoding: 'utf8' });
+      expect(tested.status, tested.stderr).to.equal(0);
+      expect(tested.stderr).to.include(`Found bitmap for '${tip}'`);
+      expect(tested.stderr.trimEnd()).to.match(/OK!$/);
       // A clone being served (its pack not read yet) holds the full repack back.
       const serving = m.sanitized.serveUploadPack(cloneRequest(refsOf(m.sanitized.gitDir).get('refs/heads/main')!), { protocol: 0 });
       await new Promise((r) => setTimeout(r, 1500));
