@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import * as isogit from 'isomorphic-git';
 import isoHttp from 'isomorphic-git/http/node';
+import { manyFilesHistory } from '@gitgate/testkit';
 import { startGateway, type Gateway } from '../src/index.js';
 import { allObjects, cleanup, gitOk, tempDir } from './helpers/harness.js';
 
@@ -21,18 +22,12 @@ const fakePat = (): string => 'gh' + 'p_' + Array.from({ length: 36 }, () => PAT
 async function largeUpstream(gitDir: string, commits: number, files: number): Promise<string[]> {
   await gitOk(['init', '--quiet', '--bare', '--initial-branch=main', gitDir]);
   const planted: string[] = [];
-  const data = (s: string): string => `data ${Buffer.byteLength(s)}\n${s}\n`;
-  const chunks: string[] = [];
-  for (let c = 0; c < commits; c++) {
-    chunks.push(`commit refs/heads/main\nmark :${c + 1}\ncommitter Bob Tester <bob@example.test> ${1_700_000_000 + c * 60} +0000\n${data(`commit ${c}\n`)}`);
-    if (c > 0) chunks.push(`from :${c}\n`);
-    for (let f = 0; f < files; f++) chunks.push(`M 100644 inline src/m${f}/file${c % 5}.txt\n${data(`module ${f} version ${c}\n`)}`);
-    if (c % 10 === 0) {
-      planted.push(fakePat());
-      chunks.push(`M 100644 inline config/app.env\n${data(`API_TOKEN=${planted.at(-1)!}\n`)}`);
-    }
-  }
-  chunks.push(`reset refs/tags/v1\nfrom :${commits}\n`);
+  const stream = manyFilesHistory(commits, files, (c): Record<string, string> => {
+    if (c % 10 !== 0) return {};
+    planted.push(fakePat());
+    return { 'config/app.env': `API_TOKEN=${planted.at(-1)!}\n` };
+  });
+  const chunks = [stream, `reset refs/tags/v1\nfrom :${commits}\n`];
   await gitOk(['--git-dir', gitDir, 'fast-import', '--quiet'], { input: chunks.join('') });
   return planted;
 }

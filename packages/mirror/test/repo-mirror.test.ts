@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { matchableBare } from '@gitgate/scanner';
-import { captureLogger, randomCharsWhere } from '@gitgate/testkit';
+import { captureLogger, manyFilesHistory, randomCharsWhere } from '@gitgate/testkit';
 import { MirrorError, RepoMirror, type Logger, type SecretSink } from '../src/index.js';
 import {
   REPO, Upstream, allObjects, fakeGithubPat, git, hasObject, makeMirror, openDataEnv, randomAlnum, readObject, refsOf, removeDir,
@@ -188,18 +188,14 @@ describe('RepoMirror', function () {
      * in an .env every 10th commit, and `nameSecret` in a file name of the last commit but one.
      */
     function largeHistory(commits: number, files: number, nameSecret: string, opts: { bigFile?: boolean } = {}): void {
-      const data = (s: string): string => `data ${Buffer.byteLength(s)}\n${s}\n`;
-      const chunks: string[] = [];
-      for (let c = 0; c < commits; c++) {
-        chunks.push(`commit refs/heads/main\nmark :${c + 1}\ncommitter Bob Tester <bob@example.test> ${1_700_000_000 + c * 60} +0000\n${data(`commit ${c}\n`)}`);
-        if (c > 0) chunks.push(`from :${c}\n`);
-        for (let f = 0; f < files; f++) chunks.push(`M 100644 inline src/m${f}/file${c % 5}.txt\n${data(`module ${f} version ${c}\n`)}`);
-        if (c % 10 === 0) chunks.push(`M 100644 inline config/app.env\n${data(`API_TOKEN=${fakeGithubPat()}\n`)}`);
-        if (c === commits - 2) chunks.push(`M 100644 inline keys/${nameSecret}.txt\n${data('a key file\n')}`);
+      git(up.gitDir, ['fast-import', '--quiet'], manyFilesHistory(commits, files, (c) => {
+        const extra: Record<string, string> = {};
+        if (c % 10 === 0) extra['config/app.env'] = `API_TOKEN=${fakeGithubPat()}\n`;
+        if (c === commits - 2) extra[`keys/${nameSecret}.txt`] = 'a key file\n';
         // 1 MiB that deflate cannot shrink: a pack bigger than a pipe holds.
-        if (c === 0 && opts.bigFile === true) chunks.push(`M 100644 inline assets/noise.txt\n${data(randomBytes(512 * 1024).toString('hex'))}`);
-      }
-      git(up.gitDir, ['fast-import', '--quiet'], chunks.join(''));
+        if (c === 0 && opts.bigFile === true) extra['assets/noise.txt'] = randomBytes(512 * 1024).toString('hex');
+        return extra;
+      }));
     }
 
     /** The ids of `ids` the store lacks. */

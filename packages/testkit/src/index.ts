@@ -4,6 +4,7 @@ export * from './fake-github.js';
 export { tempDir, removeDirs } from './temp-dir.js';
 export { rejection } from './rejection.js';
 export { randomChars, randomCharsWhere } from './random-chars.js';
+export { manyFilesHistory } from './many-files-history.js';
 export { repoRoot } from './repo-root.js';
 export { TestClock } from './test-clock.js';
 export { GIT_ENV, GIT_CLEAN_ENV } from './git-env.js';
