@@ -567,8 +567,9 @@ export class RepoMirror {
 
   /**
    * Copies the unchanged objects, and the unscannable blobs served as they are, from upstream; resolves
-   * with how many. With `into`, they are written (undeltified) into the sync's own pack, read from its
-   * source; without, `pack-objects` streams them into an `index-pack` of their own.
+   * with how many. A small sync's (`pack`) are written (undeltified) into its own pack, read from its
+   * source; a large sync's go through `pack-objects` into an `index-pack` of their own, the unchanged
+   * blobs already on their way since pass 2 started (`blobs`).
    */
   async #copyAsTheyAre(objects: ObjectTable, out: RewriteOutput, into: { pack: PackWriter; source: ObjectSource } | { blobs: Promise<void> }): Promise<number> {
     // Unscannable blobs an allowUnscannable name serves as they are, unless an earlier sync copied them.
@@ -596,12 +597,12 @@ export class RepoMirror {
   }
 
   /** Copies upstream objects `ids` into the sanitized store (`pack-objects` → `index-pack`, deltas reused); none: no git started. */
-  async #packUnchanged(ids: Iterator<string>): Promise<void> {
+  async #packUnchanged(ids: Generator<string>): Promise<void> {
     const first = ids.next();
     if (first.done === true) return;
     const all = function* (): Generator<string> {
       yield first.value;
-      yield* { [Symbol.iterator]: () => ids };
+      yield* ids;
     };
     const sink = this.sanitized.indexPackFromStdin();
     await Promise.all([this.#upstream.packObjects(all(), sink.stdin), sink.done]);
@@ -705,9 +706,13 @@ export class RepoMirror {
    * it is (the next large sync schedules another).
    */
   idle(): Promise<void> {
+    this.#dropDeferredRepack();
+    return this.#maintenance;
+  }
+
+  #dropDeferredRepack(): void {
     if (this.#deferredRepack !== null) clearTimeout(this.#deferredRepack);
     this.#deferredRepack = null;
-    return this.#maintenance;
   }
 
   async #updateRefs(refs: { name: string; id: string }[], map: (id: string) => string, head: string | null, notTags?: ReadonlySet<string>): Promise<void> {
@@ -799,8 +804,7 @@ export class RepoMirror {
 
   /** Removes this repository's stores from disk. */
   destroy(): void {
-    if (this.#deferredRepack !== null) clearTimeout(this.#deferredRepack);
-    this.#deferredRepack = null;
+    this.#dropDeferredRepack();
     this.#upstream.close();
     this.sanitized.destroy();
     rmSync(this.#opts.dir, { recursive: true, force: true });

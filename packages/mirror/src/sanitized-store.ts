@@ -299,7 +299,7 @@ export class SanitizedStore {
    * `tips` (commit ids) are what the bitmap is computed for instead of the refs, so that it can be
    * written before the refs name them.
    */
-  async indexPacks(tips: readonly string[] = []): Promise<void> {
+  async indexPacks(tips: readonly string[]): Promise<void> {
     const dir = join(this.gitDir, 'objects', 'pack');
     // Pack files git named (pack-<id>.pack); a temp file of a running writer is not one.
     const packs = existsSync(dir) ? readdirSync(dir).filter((f) => /^pack-[0-9a-f]{40,64}\.pack$/.test(f)) : [];
