@@ -568,7 +568,7 @@ export class RepoMirror {
   /**
    * Copies the unchanged objects, and the unscannable blobs served as they are, from upstream; resolves
    * with how many. A small sync's (`pack`) are written (undeltified) into its own pack, read from its
-   * source; a large sync's go through `pack-objects` into an `index-pack` of their own, the unchanged
+   * source; a large sync's go through `pack-objects` into packs of their own, the unchanged
    * blobs already on their way since pass 2 started (`blobs`).
    */
   async #copyAsTheyAre(objects: ObjectTable, out: RewriteOutput, into: { pack: PackWriter; source: ObjectSource } | { blobs: Promise<void> }): Promise<number> {
@@ -596,7 +596,7 @@ export class RepoMirror {
     return out.unchanged + originals.length;
   }
 
-  /** Copies upstream objects `ids` into the sanitized store (`pack-objects` → `index-pack`, deltas reused); none: no git started. */
+  /** Copies upstream objects `ids` into a pack of the sanitized store's own (`pack-objects`, deltas reused); none: no git started. */
   async #packUnchanged(ids: Generator<string>): Promise<void> {
     const first = ids.next();
     if (first.done === true) return;
@@ -604,8 +604,9 @@ export class RepoMirror {
       yield first.value;
       yield* ids;
     };
-    const sink = this.sanitized.indexPackFromStdin();
-    await Promise.all([this.#upstream.packObjects(all(), sink.stdin), sink.done]);
+    const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
+    mkdirSync(packDir, { recursive: true });
+    await this.#upstream.packObjectsInto(all(), packDir);
   }
 
   /** Pushed tips must come back under the ids the agents pushed (push/receive.ts); a difference is logged and counted. */

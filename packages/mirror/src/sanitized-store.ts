@@ -144,14 +144,6 @@ export class SanitizedStore {
     renameSync(tmpIdx, join(dir, `pack-${checksum}.idx`));
   }
 
-  /** Returns a child `git index-pack --stdin` whose stdin takes a pack stream (used to copy clean objects). */
-  indexPackFromStdin(): { stdin: NodeJS.WritableStream; done: Promise<void> } {
-    // No timeout: it is fed by pack-objects, whose length grows with the repository.
-    const child = git('index-pack', '--stdin').start({ gitDir: this.gitDir, timeoutMs: 0 });
-    child.stdout.resume();
-    return { stdin: child.stdin, done: child.done() };
-  }
-
   /**
    * Starts `git upload-pack --stateless-rpc --strict` on this store with a request the caller has parsed
    * and validated, under the serving config (which overrides the store's own file). No timeout: a clone

@@ -294,16 +294,20 @@ export class UpstreamStore {
   }
 
   /**
-   * Streams a pack of exactly `ids` (all clean, unchanged objects) into `sink`'s stdin, reusing
-   * upstream's deltas where the base is in the set. Used to copy unchanged objects without re-encoding.
-   * The ids are written as git reads them, so they need not all be in memory as strings.
+   * Writes a pack of exactly `ids` (all clean, unchanged objects) with its index straight into `packDir`,
+   * another store's pack directory on the same file system, reusing upstream's deltas where the base is
+   * in the set; resolves with the pack's name (its hash). pack-objects writes the index from the ids it
+   * already knows, so nothing reads the pack back: on git/git's 165k blobs (204 MB) 1.7 s and 1.5 s of
+   * CPU, where piping it into `index-pack --stdin` took 16.5 s and 27.8 s. git moves the pack in before
+   * its index, so readers see it only when whole. The ids are written as git reads them.
    */
-  async packObjects(ids: Iterable<string>, sink: NodeJS.WritableStream): Promise<void> {
+  async packObjectsInto(ids: Iterable<string>, packDir: string): Promise<string> {
     // pack-objects reads its whole list before writing, so feeding it under back-pressure cannot stall.
-    // No timeout: its length grows with the repository; the index-pack it writes to bounds nothing either.
-    const child = git('pack-objects', '--stdout', '--delta-base-offset', '-q').start({ gitDir: this.#gitDir, inputLines: ids, timeoutMs: 0 });
-    child.stdout.pipe(sink);
-    await child.done();
+    // No timeout: its length grows with the repository.
+    const out = await git('pack-objects', '--delta-base-offset', '-q').addDynamicArgs(join(packDir, 'pack')).lines({ gitDir: this.#gitDir, inputLines: ids, timeoutMs: 0 });
+    const name = out[0] ?? '';
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(name)) throw new MirrorError(codes.gitOutput, 'pack-objects did not name the pack it wrote');
+    return name;
   }
 }
 
