@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { PackWriter } from '@gitgate/objects';
+import { PackWriter, PackWriterThread, type PackFinished } from '@gitgate/objects';
 import { KnownSecrets, scannerOptionsOf, withKnownSecrets, type Scanner } from '@gitgate/scanner';
 import type { SecretRecord, TokenInfo, TokenMinter } from '@gitgate/vault';
 import { UpstreamStore, type UpstreamSource, type UpstreamTimeouts } from './upstream-store.js';
@@ -426,15 +426,18 @@ export class RepoMirror {
     const source = objects.size <= SMALL_SYNC_OBJECTS ? new RememberingSource(this.#upstream.fewObjects, SMALL_SYNC_BYTES) : null;
     const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
     mkdirSync(packDir, { recursive: true });
-    const tmpPack = join(packDir, `tmp-gitgate-${randomBytes(6).toString('hex')}.pack`);
+    const tmpPack = (): string => join(packDir, `tmp-gitgate-${randomBytes(6).toString('hex')}.pack`);
     // The writer indexes the pack itself: no `git index-pack` to read it all back.
-    const pack = await PackWriter.create(tmpPack, { index: true, deltaTrees: true });
+    const pack = await PackWriter.create(tmpPack(), { index: true, deltaTrees: true });
+    // A large sync's pass 2 writes its commits, trees and tags into a pack of their own in a thread.
+    let history: PackWriterThread | null = null;
     let packDone = false;
     let blobsCopied: Promise<void> = Promise.resolve();
     try {
+      if (source === null) history = await PackWriterThread.create(tmpPack(), { index: true, deltaTrees: true });
       const tools = await this.#rewriteTools();
       const out = await rewrite({
-        objects, source: source ?? this.#upstream, persisted: (ids) => this.#persisted(ids), pack, ...tools,
+        objects, source: source ?? this.#upstream, persisted: (ids) => this.#persisted(ids), pack, historyPack: history ?? undefined, ...tools,
         allowUnscannable: this.#opts.allowUnscannable, onProgress: this.#rewriteProgress(),
         onPassEnd: (pass, n) => {
           phase(pass === 'scan' ? 'pass 1 scan' : pass === 'plan' ? 'plan' : 'pass 2 rewrite', n);
@@ -457,20 +460,33 @@ export class RepoMirror {
       this.#progress(`gitgate: writing ${out.stats.rewritten} rewritten and ${out.unchanged} unchanged objects\n`);
       const copied = source === null ? null : await this.#copyAsTheyAre(objects, out, { pack, source });
       if (copied !== null) phase('copy unchanged', copied);
-      if (pack.count > 0) {
-        const fin = await pack.finish();
-        packDone = true;
-        await this.sanitized.installPack(fin.path, fin.checksum, fin.index);
+      const finished = await Promise.allSettled([pack.finish(), history?.finish()]);
+      packDone = true;
+      const failed = finished.find((f) => f.status === 'rejected');
+      if (failed !== undefined) {
+        for (const f of finished) if (f.status === 'fulfilled' && f.value !== undefined) rmSync(f.value.path, { force: true });
+        throw failed.reason;
       }
-      phase('vault and pack', pack.count);
+      let written = 0;
+      for (const f of finished) if (f.status === 'fulfilled') written += await this.#installWritten(f.value);
+      phase('vault and pack', written);
       return { out, copied, blobsCopied };
     } finally {
       if (!packDone) {
-        await pack.abort();
+        // A writer that failed has removed its files.
+        await Promise.all([pack.abort(), history?.abort()]);
         // A failed sync does not return while its git still writes into the store.
         await blobsCopied.catch(() => undefined);
       }
     }
+  }
+
+  /** Installs a pack the sync wrote, or removes it when it holds no object; resolves with its count. */
+  async #installWritten(fin: PackFinished | undefined): Promise<number> {
+    if (fin === undefined) return 0;
+    if (fin.count === 0) rmSync(fin.path, { force: true });
+    else await this.sanitized.installPack(fin.path, fin.checksum, fin.index);
+    return fin.count;
   }
 
   /** The scan threads of a sync of `objects` new objects, or undefined for the main thread (see scanWorkers). */

@@ -52,6 +52,13 @@ export interface ObjectSource {
   readBatches(ids: Iterable<string>, opts: { views: boolean }): AsyncIterable<RawObject[]>;
 }
 
+/** What pass 2 writes to: a PackWriter, or one in a thread (PackWriterThread). */
+export interface PackSink {
+  /** false: await `drain()` before the next write. */
+  write(type: ObjectType, content: Buffer, id?: string): boolean;
+  drain(): Promise<void>;
+}
+
 export interface RewriteInput {
   /**
    * New upstream objects (every object not reachable from already-synced tips). The rewrite records
@@ -64,6 +71,11 @@ export interface RewriteInput {
   scanner: Scanner;
   minter: TokenMinter;
   pack: PackWriter;
+  /**
+   * Where pass 2 writes the commits, trees and tags it rewrites (default `pack`): a pack of their own,
+   * such as a PackWriterThread's, whose deltas and deflating then run on another core than pass 2.
+   */
+  historyPack?: PackSink;
   onProgress?: (p: RewriteProgress) => void;
   /**
    * Called as each stage ends with the objects it went through: 'scan' (pass 1, every object), 'plan'
@@ -182,8 +194,8 @@ class RewriteRun {
   readonly #recordedDefaults = new Map<string, number>();
   // Ids outside this sync that its objects point at, with the sanitized id an earlier sync gave them.
   readonly #outside = new ObjectTable();
-  // Set when the pack writer queued an object: wait for it at the next point that can.
-  #packBusy = false;
+  // Set when a pack writer queued an object: wait for it at the next point that can.
+  #packBusy: PackSink | null = null;
   // allowUnscannable: which names may keep an unscannable blob, which blobs were unscannable (table
   // indices; outside ids once checked), and the upstream blobs served as they are.
   readonly #allowGlobs: RegExp[];
@@ -347,7 +359,7 @@ class RewriteRun {
       this.#objectTokens.delete(old);
       const id = hashObject('blob', r.content);
       recheck.emitted(index, this.#input.pack.accepted);
-      if (!this.#input.pack.write('blob', r.content)) this.#packBusy = true;
+      if (!this.#input.pack.write('blob', r.content)) this.#packBusy = this.#input.pack;
       this.#table.replace(index, id);
       this.#carries(id, r.secrets);
     }
@@ -488,6 +500,7 @@ class RewriteRun {
         if (u < plan.firstTagUnit && (u + 1) % cstep === 0) this.#input.onProgress?.({ phase: 'rewriting', done: u + 1, total: commits });
       }
       await this.#input.pack.drain();
+      await this.#input.historyPack?.drain();
     } finally {
       await reader.close();
     }
@@ -662,16 +675,18 @@ class RewriteRun {
   #emit(index: number, type: ObjectType, content: Buffer): string {
     const id = hashObject(type, content);
     if (type === 'blob') this.#recheck?.emitted(index, this.#input.pack.accepted);
-    if (!this.#input.pack.write(type, content, id)) this.#packBusy = true;
+    const pack = type === 'blob' ? this.#input.pack : this.#input.historyPack ?? this.#input.pack;
+    if (!pack.write(type, content, id)) this.#packBusy = pack;
     this.#table.rewrite(index, id);
     this.#stats.rewritten++;
     return id;
   }
 
   async #settlePack(): Promise<void> {
-    if (!this.#packBusy) return;
-    this.#packBusy = false;
-    await this.#input.pack.drain();
+    const busy = this.#packBusy;
+    if (busy === null) return;
+    this.#packBusy = null;
+    await busy.drain();
   }
 
   #carries(sanitizedId: string, found: readonly TakenSecret[]): void {

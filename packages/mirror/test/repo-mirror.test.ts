@@ -222,6 +222,35 @@ describe('RepoMirror', function () {
       expect(at('copying unchanged blobs')).to.be.within(0, at('sync phase', 'pass 2 rewrite'));
     });
 
+    it('writes pass 2 into a pack of its own in a thread, and serves the ids that syncs in small steps give', async () => {
+      largeHistory(60, 20, fakeGithubPat());
+      const m = makeMirror(env, up.gitDir);
+      const report = await m.sync();
+      expect(report.objects).to.be.greaterThan(1000);
+      const store = m.sanitized.gitDir;
+      // The rewritten commits sit in a pack beside the rewritten blobs' (and the unchanged objects' two).
+      const packs = fs.readdirSync(path.join(store, 'objects', 'pack')).filter((f) => f.endsWith('.pack'));
+      expect(packs.length).to.equal(4);
+      const tip = revParse(store, 'refs/heads/main');
+      const holding = packs.filter((f) => git(store, ['show-index'], fs.readFileSync(path.join(store, 'objects', 'pack', f.replace(/\.pack$/, '.idx')))).toString('latin1').includes(` ${tip} `));
+      expect(holding).to.have.length(1);
+      // The same history reached in three small syncs (under 1,000 objects each: one pack each, no thread),
+      // with the same key in a data dir of its own, gives the same ids.
+      const steps = await openDataEnv(path.join(dir, 'steps'), { keyFrom: env.keyPath });
+      try {
+        const stepsUp = path.join(dir, 'steps-upstream.git');
+        git(dir, ['clone', '--bare', '-q', up.gitDir, stepsUp]);
+        const small = makeMirror(steps, stepsUp);
+        for (const back of [40, 20, 0]) {
+          git(stepsUp, ['update-ref', 'refs/heads/main', revParse(up.gitDir, `refs/heads/main~${back}`)]);
+          expect((await small.sync()).objects).to.be.within(1, 999);
+        }
+        expect(refsOf(small.sanitized.gitDir)).to.deep.equal(refsOf(store));
+      } finally {
+        await steps.close();
+      }
+    });
+
     it('fails with the error of pass 2, serving nothing, when pass 2 fails while the blobs are copied', async () => {
       const secret = fakeGithubPat();
       largeHistory(60, 20, secret);

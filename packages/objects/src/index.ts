@@ -20,3 +20,4 @@ export type { PackIndexEntry } from './pack-index.js';
 export { packIndex } from './pack-index.js';
 export { compareRanges, rangesEqual } from './byte-ranges.js';
 export { PackWriter } from './pack-writer.js';
+export { PackWriterThread } from './pack-thread.js';

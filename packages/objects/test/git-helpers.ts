@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ObjectType } from '../src/index.js';
+import { randomBytes } from 'node:crypto';
+import { hashObject, serializeTree, type ObjectType, type TreeEntry } from '../src/index.js';
 
 /** An environment that ignores the user's and system's git config and pins identities and dates. */
 export const gitEnv: NodeJS.ProcessEnv = {
@@ -83,4 +84,28 @@ export function bareRepoPerTest(): { dir: string; bare: string; packDir: string 
   });
   afterEach(() => removeTempDir(where.dir));
   return where;
+}
+
+/** An object to write into a pack. */
+export interface Input {
+  id: string;
+  type: ObjectType;
+  content: Buffer;
+}
+
+/** A random object id. */
+export const hexId = (): string => randomBytes(20).toString('hex');
+
+/** `versions` versions of each of `dirs` directories of `width` entries, interleaved, one entry changed per version. */
+export function directoryHistory(dirs: number, versions: number, width: number): Input[] {
+  const trees = Array.from({ length: dirs }, (_, d) => Array.from({ length: width }, (_, k): TreeEntry => ({ mode: '100644', name: Buffer.from(`d${d}-file-${String(k).padStart(4, '0')}.c`), id: hexId() })));
+  const out: Input[] = [];
+  for (let v = 0; v < versions; v++) {
+    for (const entries of trees) {
+      entries[(v * 7) % width] = { ...entries[(v * 7) % width]!, id: hexId() };
+      const content = serializeTree(entries);
+      out.push({ id: hashObject('tree', content), type: 'tree', content });
+    }
+  }
+  return out;
 }

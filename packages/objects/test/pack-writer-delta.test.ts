@@ -1,31 +1,8 @@
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { hashObject, PackWriter, serializeTree, type ObjectType, type TreeEntry } from '../src/index.js';
-import { bareRepoPerTest, git, readObjects } from './git-helpers.js';
-
-interface Input {
-  id: string;
-  type: ObjectType;
-  content: Buffer;
-}
-
-const hexId = (): string => randomBytes(20).toString('hex');
-
-/** `versions` versions of each of `dirs` directories of `width` entries, interleaved, one entry changed per version. */
-function directoryHistory(dirs: number, versions: number, width: number): Input[] {
-  const trees = Array.from({ length: dirs }, (_, d) => Array.from({ length: width }, (_, k): TreeEntry => ({ mode: '100644', name: Buffer.from(`d${d}-file-${String(k).padStart(4, '0')}.c`), id: hexId() })));
-  const out: Input[] = [];
-  for (let v = 0; v < versions; v++) {
-    for (const entries of trees) {
-      entries[(v * 7) % width] = { ...entries[(v * 7) % width]!, id: hexId() };
-      const content = serializeTree(entries);
-      out.push({ id: hashObject('tree', content), type: 'tree', content });
-    }
-  }
-  return out;
-}
+import { hashObject, PackWriter, serializeTree, type TreeEntry } from '../src/index.js';
+import { bareRepoPerTest, directoryHistory, git, hexId, readObjects, type Input } from './git-helpers.js';
 
 /** `git verify-pack -v`: object count per delta chain length ("chain length = n: m objects") and non-delta count. */
 function chains(bare: string, pack: string): { nonDelta: number; byLength: Map<number, number> } {

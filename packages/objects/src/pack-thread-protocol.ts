@@ -1,0 +1,32 @@
+/** Messages between PackWriterThread (pack-thread.ts) and its thread (pack-thread-worker.ts). */
+import type { ObjectType } from './object-id.js';
+import type { PackWriterOptions } from './pack-writer.js';
+
+export interface PackThreadData {
+  path: string;
+  options: PackWriterOptions;
+}
+
+/** Object types as numbers in a batch (the pack's own type codes). */
+export const TYPE_NUMBERS: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3, tag: 4 };
+export const TYPE_NAMES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
+
+/**
+ * A batch: object i is `bytes[ends[i-1] ?? 0, ends[i])` of type `types[i]`, with id `ids[20i, 20i+20)`
+ * when `hasId[i]`. Then 'finish' or 'abort'; the thread answers each in order.
+ */
+export type PackThreadRequest =
+  | { kind: 'batch'; bytes: ArrayBuffer; used: number; ends: Int32Array; types: Uint8Array; ids: ArrayBuffer; hasId: Uint8Array }
+  | { kind: 'finish' }
+  | { kind: 'abort' };
+
+/**
+ * 'ready' once the writer is open (or 'failed'); per batch 'written' (or 'failed' with `batch`); to
+ * 'finish' 'finished' (or 'failed'), to 'abort' 'aborted'. `code` is an ObjectsError code or 'TypeError'.
+ */
+export type PackThreadReply =
+  | { kind: 'ready' }
+  | { kind: 'written' }
+  | { kind: 'failed'; batch: boolean; code: string; message: string }
+  | { kind: 'finished'; path: string; count: number; checksum: string; index?: Uint8Array }
+  | { kind: 'aborted' };
