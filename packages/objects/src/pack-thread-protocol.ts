@@ -21,12 +21,13 @@ export type PackThreadRequest =
   | { kind: 'abort' };
 
 /**
- * 'ready' once the writer is open (or 'failed'); per batch 'written' (or 'failed' with `batch`); to
+ * 'ready' once the writer is open (or 'failed'); per batch 'written', its buffers given back for the
+ * next batches (or 'failed' with `batch`); to
  * 'finish' 'finished' (or 'failed'), to 'abort' 'aborted'. `code` is an ObjectsError code or 'TypeError'.
  */
 export type PackThreadReply =
   | { kind: 'ready' }
-  | { kind: 'written' }
+  | { kind: 'written'; bytes: ArrayBuffer; ids: ArrayBuffer }
   | { kind: 'failed'; batch: boolean; code: string; message: string }
   | { kind: 'finished'; path: string; count: number; checksum: string; index?: Uint8Array }
   | { kind: 'aborted' };

@@ -36,7 +36,8 @@ async function handle(pack: PackWriter, m: PackThreadRequest): Promise<void> {
   if (m.kind === 'batch') {
     try {
       await writeBatch(pack, m);
-      reply({ kind: 'written' });
+      // Drained: the writer keeps no view of the batch (bases are copies), so its buffers go back.
+      reply({ kind: 'written', bytes: m.bytes, ids: m.ids }, [m.bytes, m.ids]);
     } catch (err) {
       reply(failure(err, true));
     }
