@@ -67,6 +67,20 @@ describe('PackWriter with deltaTrees', function () {
     expect(git(repo.bare, ['fsck', '--strict', '--no-dangling']).toString()).to.equal('');
   });
 
+  it('goes on from a tree half as deep once a chain is full, not with the tree whole, and git reads every version back', async () => {
+    const objects = directoryHistory(1, 130, 400);
+    const result = await writeDeltaPack(path.join(repo.packDir, 'anchored.pack'), objects);
+    fs.writeFileSync(result.path.replace(/\.pack$/, '.idx'), result.index!);
+    const { nonDelta, byLength } = chains(repo.bare, result.path);
+    // Only the first version is whole; chains past depth 25 restart there (26, 27, ... again).
+    expect(nonDelta).to.equal(1);
+    expect(Math.max(...byLength.keys())).to.equal(50);
+    expect(byLength.get(26)).to.be.greaterThan(1);
+    const back = readObjects(repo.bare, objects.map((o) => o.id));
+    expect(back.map((o) => o.content.equals(objects.find((x) => x.id === o.id)!.content))).to.deep.equal(objects.map(() => true));
+    expect(git(repo.bare, ['fsck', '--strict', '--no-dangling']).toString()).to.equal('');
+  });
+
   it('writes blobs, commits and a tree unlike any before it whole', async () => {
     const blob = Buffer.from('a blob that looks like nothing else\n'.repeat(20));
     const objects: Input[] = [{ id: hashObject('blob', blob), type: 'blob', content: blob }, ...directoryHistory(1, 1, 50)];
