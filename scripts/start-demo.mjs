@@ -46,8 +46,8 @@ if (!existsSync(config) || stale) {
   ].join('\n'));
 }
 process.stdout.write(`config: ${config}\n`);
-const { GATEWAY_NODE_FLAGS } = await import(pathToFileURL(join(root, 'packages', 'cli', 'dist', 'src', 'node-flags.js')).href);
-const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, join(root, 'packages', 'cli', 'bin', 'gitgate.js'), 'serve', '--config', config], { stdio: 'inherit' });
+const { GATEWAY_ENV, GATEWAY_NODE_FLAGS } = await import(pathToFileURL(join(root, 'packages', 'cli', 'dist', 'src', 'node-flags.js')).href);
+const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, join(root, 'packages', 'cli', 'bin', 'gitgate.js'), 'serve', '--config', config], { stdio: 'inherit', env: { ...process.env, ...GATEWAY_ENV } });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => { process.exitCode = code ?? 1; });
 await printStory({ listen, config, child }).catch((e) => process.stderr.write(`(could not print the walkthrough: ${e.message})\n`));

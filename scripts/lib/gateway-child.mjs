@@ -1,6 +1,6 @@
 // Parent-side handle of scripts/lib/bench-gateway.mjs: spawns it, sends commands, collects its JSON log.
 import { spawn } from 'node:child_process';
-import { GATEWAY_NODE_FLAGS } from '../../packages/cli/dist/src/node-flags.js';
+import { GATEWAY_ENV, GATEWAY_NODE_FLAGS } from '../../packages/cli/dist/src/node-flags.js';
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
@@ -10,7 +10,7 @@ import { memoryOf } from './proc-sampler.mjs';
 const RUNNER = join(dirname(fileURLToPath(import.meta.url)), 'bench-gateway.mjs');
 
 /**
- * Spawns a gateway host process. `cpuProfDir` adds --cpu-prof (the profile is written when it exits);
+ * Spawns a gateway host process (with the gateway's node flags and environment, as in production). `cpuProfDir` adds --cpu-prof (the profile is written when it exits);
  * `env` is added to its environment (the gateway hands PATH on to the git it spawns).
  * Returns { pid, logs, command(obj), start(opts), stop(), lastSync(name), hwmKb(), exit(), kill() }.
  */
@@ -18,7 +18,7 @@ export function spawnGatewayChild({ cpuProfDir, env } = {}) {
   // The gateway runs with the node flags `gitgate serve` gets in production.
   const args = [...GATEWAY_NODE_FLAGS];
   if (cpuProfDir) args.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
-  const child = spawn(process.execPath, [...args, RUNNER], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [...args, RUNNER], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...GATEWAY_ENV, ...env } });
   const logs = [];
   let stderrTail = '';
   createInterface({ input: child.stderr }).on('line', (text) => {

@@ -3,7 +3,7 @@ export type { Config, RepoConfig, LoadConfigOptions } from './config.js';
 export type { DatabaseConfig } from './config-database.js';
 export { main, run } from './main.js';
 export { createLogger } from './logger.js';
-export { GATEWAY_NODE_FLAGS } from './node-flags.js';
+export { GATEWAY_ENV, GATEWAY_NODE_FLAGS } from './node-flags.js';
 export { tokenCommand, TOKEN_EXIT } from './token-command.js';
 export type { TokenIo } from './token-command.js';
 export { credentialHelper, parseCredential, runCredentialHelper, CREDENTIAL_USERNAME } from './credential-helper.js';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { GATEWAY_NODE_FLAGS } from '../src/node-flags.js';
+import { GATEWAY_ENV, GATEWAY_NODE_FLAGS } from '../src/node-flags.js';
 import { validateConfig, type ConfigError } from '../src/config.js';
 
 /** The monorepo root, from packages/cli/dist/test. */
@@ -147,9 +147,11 @@ describe('docker and Kubernetes files', function () {
       expect(only(stages[0], 'WORKDIR').args).to.equal('/src');
     });
 
-    it('gives the gateway the same node flags from the bin shebang as from the image', () => {
+    it('gives the gateway the same node flags and environment from the bin shebang as from the image', () => {
       const shebang = fs.readFileSync(BIN, 'utf8').split('\n')[0];
-      expect(shebang).to.equal(`#!/usr/bin/env -S node ${GATEWAY_NODE_FLAGS.join(' ')}`);
+      const env = Object.entries(GATEWAY_ENV).map(([k, v]) => `${k}=${v}`);
+      expect(shebang).to.equal(`#!/usr/bin/env -S ${env.join(' ')} node ${GATEWAY_NODE_FLAGS.join(' ')}`);
+      for (const assignment of env) expect(only(runtime, 'ENV').args.split(/\s+/)).to.include(assignment);
     });
 
     it('runs serve with the configuration path that compose and Kubernetes mount', () => {
