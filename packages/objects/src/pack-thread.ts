@@ -6,9 +6,9 @@
  *
  * Objects go in batches of about BATCH_BYTES, each transferred (not copied) to the thread and back
  * once written, to be filled again; at most MAX_IN_FLIGHT batches are unwritten, so memory stays
- * bounded whatever the pack's size. (Buffers left to the thread's garbage collector piled up: it runs
- * rarely on a heap that small, and git/git's sync peaked 60 MB higher.) The pack is
- * the one a PackWriter given the same objects in the same order writes.
+ * bounded whatever the pack's size, and no spent batch waits for the thread's garbage collector. The
+ * pack is the one a PackWriter given the same objects in the same order writes. (The process should
+ * run with few malloc arenas: see the gateway's GATEWAY_ENV.)
  */
 import { Worker } from 'node:worker_threads';
 import { isObjectType, type ObjectType } from './object-id.js';
