@@ -4,7 +4,7 @@
  * burst of clones fetches upstream once.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { PackWriter, PackWriterThread, type PackFinished } from '@gitgate/objects';
@@ -424,8 +424,7 @@ export class RepoMirror {
   async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[], phase: PhaseClock): Promise<{ out: RewriteOutput; copied: number | null; blobsCopied: Promise<void> }> {
     const { vault, name } = this.#opts;
     const source = objects.size <= SMALL_SYNC_OBJECTS ? new RememberingSource(this.#upstream.fewObjects, SMALL_SYNC_BYTES) : null;
-    const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
-    mkdirSync(packDir, { recursive: true });
+    const packDir = this.sanitized.packDir();
     const tmpPack = (): string => join(packDir, `tmp-gitgate-${randomBytes(6).toString('hex')}.pack`);
     // The writer indexes the pack itself: no `git index-pack` to read it all back.
     const pack = await PackWriter.create(tmpPack(), { index: true, deltaTrees: true });
@@ -620,9 +619,7 @@ export class RepoMirror {
       yield first.value;
       yield* ids;
     };
-    const packDir = join(this.sanitized.gitDir, 'objects', 'pack');
-    mkdirSync(packDir, { recursive: true });
-    await this.#upstream.packObjectsInto(all(), packDir);
+    await this.#upstream.packObjectsInto(all(), this.sanitized.packDir());
   }
 
   /** Pushed tips must come back under the ids the agents pushed (push/receive.ts); a difference is logged and counted. */

@@ -91,6 +91,7 @@ export class SanitizedStore {
   #snapshot: Promise<RefSnapshot> | null = null;
   // One long-lived update-ref for every ref transaction of this store (see ref-transactions.ts).
   readonly #refTransactions: RefTransactions;
+  readonly #packs: string;
   // Upload-packs running on this store, and when one last started or ended (ms since the epoch).
   #serving = 0;
   #servedAt = 0;
@@ -98,6 +99,13 @@ export class SanitizedStore {
   constructor(gitDir: string) {
     this.#refTransactions = new RefTransactions(gitDir);
     this.gitDir = gitDir;
+    this.#packs = join(gitDir, 'objects', 'pack');
+  }
+
+  /** The store's pack directory, created when missing: where a sync's writers and git put new packs. */
+  packDir(): string {
+    mkdirSync(this.#packs, { recursive: true });
+    return this.#packs;
   }
 
   /** Creates the bare repository with the serving config, and checks that it borrows no objects. */
@@ -130,8 +138,7 @@ export class SanitizedStore {
    * last: git finds packs by their index.
    */
   async installPack(packPath: string, checksum: string, index?: Buffer): Promise<void> {
-    const dir = join(this.gitDir, 'objects', 'pack');
-    mkdirSync(dir, { recursive: true });
+    const dir = this.packDir();
     const dest = join(dir, `pack-${checksum}.pack`);
     renameSync(packPath, dest);
     const tmpIdx = join(dir, `tmp-${checksum}.idx`);
@@ -253,7 +260,7 @@ export class SanitizedStore {
 
   /** Number of pack files (drives when to repack). */
   packCount(): number {
-    const dir = join(this.gitDir, 'objects', 'pack');
+    const dir = this.#packs;
     if (!existsSync(dir)) return 0;
     return readdirSync(dir).filter((f) => f.endsWith('.pack')).length;
   }
@@ -292,7 +299,7 @@ export class SanitizedStore {
    * written before the refs name them.
    */
   async indexPacks(tips: readonly string[]): Promise<void> {
-    const dir = join(this.gitDir, 'objects', 'pack');
+    const dir = this.#packs;
     // Pack files git named (pack-<id>.pack); a temp file of a running writer is not one.
     const packs = existsSync(dir) ? readdirSync(dir).filter((f) => /^pack-[0-9a-f]{40,64}\.pack$/.test(f)) : [];
     if (packs.length === 0) return;

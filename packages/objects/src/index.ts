@@ -16,7 +16,7 @@ export {
 } from './headered.js';
 export { splitTagSignature } from './tag-signature.js';
 export type { PackFinished, PackWriterOptions } from './pack-writer.js';
-export type { PackIndexEntry } from './pack-index.js';
+export type { PackIndexColumns } from './pack-index.js';
 export { packIndex } from './pack-index.js';
 export { compareRanges, rangesEqual } from './byte-ranges.js';
 export { PackWriter } from './pack-writer.js';

@@ -6,6 +6,10 @@ export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag';
 
 const OBJECT_TYPES: ReadonlySet<string> = new Set(['blob', 'tree', 'commit', 'tag']);
 
+/** Each type's number in a pack entry's header (gitformat-pack), and the type of each number. */
+export const PACK_TYPE_CODES: Readonly<Record<ObjectType, number>> = { commit: 1, tree: 2, blob: 3, tag: 4 };
+export const PACK_TYPES: Readonly<Record<number, ObjectType>> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
+
 /** True when `value` names one of the four git object types. */
 export function isObjectType(value: string): value is ObjectType {
   return OBJECT_TYPES.has(value);

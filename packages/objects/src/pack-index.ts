@@ -2,16 +2,6 @@
 // would write for a pack whose every object's id, CRC-32 and offset the writer already knows.
 import { createHash } from 'node:crypto';
 
-/** One packed object: its binary id (20 bytes), the CRC-32 of its whole entry, and where the entry starts. */
-export interface PackIndexEntry {
-  id: Buffer;
-  crc: number;
-  offset: number;
-}
-
-const MAGIC = Buffer.from([0xff, 0x74, 0x4f, 0x63, 0, 0, 0, 2]);
-const LARGE = 0x80000000;
-
 /** Packed objects column by column: object i has id `ids[20i, 20i+20)`, CRC `crcs[i]`, offset `offsets[i]`. */
 export interface PackIndexColumns {
   ids: Buffer;
@@ -19,23 +9,17 @@ export interface PackIndexColumns {
   offsets: ArrayLike<number>;
 }
 
-/**
- * The bytes of the index of a pack holding `entries` whose trailer is `packChecksum` (20 bytes). Ids
- * are sorted (an id present twice keeps both entries, as index-pack without --strict does); offsets of
- * 2 GiB and more go to the 64-bit table. Throws TypeError for an id or checksum that is not 20 bytes.
- */
-export function packIndex(entries: readonly PackIndexEntry[], packChecksum: Buffer): Buffer {
-  for (const e of entries) if (e.id.length !== 20) throw new TypeError('object id must be 20 bytes');
-  const ids = Buffer.alloc(entries.length * 20);
-  entries.forEach((e, i) => e.id.copy(ids, i * 20));
-  return packIndexOfColumns({ ids, crcs: entries.map((e) => e.crc), offsets: entries.map((e) => e.offset) }, packChecksum);
-}
+const MAGIC = Buffer.from([0xff, 0x74, 0x4f, 0x63, 0, 0, 0, 2]);
+const LARGE = 0x80000000;
 
 /**
- * `packIndex` for objects given as columns: no object per entry, so a writer of hundreds of thousands
- * of objects does not build (and sort) as many small ones (about 35 MB for git/git's 180k).
+ * The bytes of the index of a pack holding the objects in `columns` whose trailer is `packChecksum`
+ * (20 bytes). Ids are sorted (an id present twice keeps both entries, as index-pack without --strict
+ * does); offsets of 2 GiB and more go to the 64-bit table. Columns, not an object per entry: a writer
+ * of hundreds of thousands of objects does not build and sort as many small ones (about 35 MB for
+ * git/git's 180k). Throws TypeError for a checksum that is not 20 bytes, or columns that disagree.
  */
-export function packIndexOfColumns(columns: PackIndexColumns, packChecksum: Buffer): Buffer {
+export function packIndex(columns: PackIndexColumns, packChecksum: Buffer): Buffer {
   if (packChecksum.length !== 20) throw new TypeError('pack checksum must be 20 bytes');
   const { ids, crcs, offsets } = columns;
   const n = crcs.length;

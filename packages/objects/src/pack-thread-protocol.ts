@@ -1,5 +1,4 @@
 /** Messages between PackWriterThread (pack-thread.ts) and its thread (pack-thread-worker.ts). */
-import type { ObjectType } from './object-id.js';
 import type { PackWriterOptions } from './pack-writer.js';
 
 export interface PackThreadData {
@@ -7,12 +6,8 @@ export interface PackThreadData {
   options: PackWriterOptions;
 }
 
-/** Object types as numbers in a batch (the pack's own type codes). */
-export const TYPE_NUMBERS: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3, tag: 4 };
-export const TYPE_NAMES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
-
 /**
- * A batch: object i is `bytes[ends[i-1] ?? 0, ends[i])` of type `types[i]`, with id `ids[20i, 20i+20)`
+ * A batch: object i is `bytes[ends[i-1] ?? 0, ends[i])` of type `types[i]` (a pack type code), with id `ids[20i, 20i+20)`
  * when `hasId[i]`. Then 'finish' or 'abort'; the thread answers each in order.
  */
 export type PackThreadRequest =

@@ -4,9 +4,10 @@
  * having removed its files.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ObjectsError } from './objects-error.js';
+import { PACK_TYPES } from './object-id.js';
+import { ObjectsError, codes } from './objects-error.js';
 import { PackWriter } from './pack-writer.js';
-import { TYPE_NAMES, type PackThreadData, type PackThreadReply, type PackThreadRequest } from './pack-thread-protocol.js';
+import type { PackThreadData, PackThreadReply, PackThreadRequest } from './pack-thread-protocol.js';
 
 const port = parentPort;
 if (port === null) throw new TypeError('pack-thread-worker runs only as a worker thread');
@@ -14,7 +15,7 @@ const data = workerData as PackThreadData;
 const reply = (m: PackThreadReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
 function failure(err: unknown, batch: boolean): PackThreadReply {
-  const code = err instanceof ObjectsError ? err.code : err instanceof TypeError ? 'TypeError' : 'GITGATE_PACK_WRITE';
+  const code = err instanceof ObjectsError ? err.code : err instanceof TypeError ? 'TypeError' : codes.packWrite;
   return { kind: 'failed', batch, code, message: err instanceof Error ? err.message : String(err) };
 }
 
@@ -25,8 +26,8 @@ async function writeBatch(pack: PackWriter, b: Extract<PackThreadRequest, { kind
   for (let i = 0; i < b.ends.length; i++) {
     const to = b.ends[i]!;
     const id = b.hasId[i] === 1 ? ids.toString('hex', i * 20, i * 20 + 20) : undefined;
-    // The batch is this thread's alone and never reused: a queued object may keep pointing into it.
-    if (!pack.write(TYPE_NAMES[b.types[i]!]!, bytes.subarray(from, to), id)) await pack.drain();
+    // A queued object may point into the batch until drained: it goes back only after the drain below.
+    if (!pack.write(PACK_TYPES[b.types[i]!]!, bytes.subarray(from, to), id)) await pack.drain();
     from = to;
   }
   await pack.drain();

@@ -11,11 +11,10 @@
  * run with few malloc arenas: see the gateway's GATEWAY_ENV.)
  */
 import { Worker } from 'node:worker_threads';
-import { isObjectType, type ObjectType } from './object-id.js';
+import { PACK_TYPE_CODES, isObjectType, type ObjectType } from './object-id.js';
 import { ObjectsError, codes } from './objects-error.js';
 import type { PackFinished, PackWriterOptions } from './pack-writer.js';
 import type { PackThreadData, PackThreadReply, PackThreadRequest } from './pack-thread-protocol.js';
-import { TYPE_NUMBERS } from './pack-thread-protocol.js';
 
 const BATCH_BYTES = 1 << 20;
 const BATCH_OBJECTS = 4096;
@@ -45,7 +44,7 @@ class Batch {
     const n = this.ends.length;
     this.used += content.copy(this.bytes, this.used);
     this.ends.push(this.used);
-    this.types.push(TYPE_NUMBERS[type]);
+    this.types.push(PACK_TYPE_CODES[type]);
     if (id !== undefined) this.ids.write(id, n * 20, 20, 'hex');
     this.hasId.push(id === undefined ? 0 : 1);
   }

@@ -7,8 +7,8 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32, deflate, deflateSync } from 'node:zlib';
-import { isObjectType, objectHeader, type ObjectType } from './object-id.js';
-import { packIndexOfColumns, type PackIndexColumns } from './pack-index.js';
+import { PACK_TYPE_CODES, isObjectType, objectHeader, type ObjectType } from './object-id.js';
+import { packIndex, type PackIndexColumns } from './pack-index.js';
 import { ObjectsError, codes } from './objects-error.js';
 import { MAX_DELTA_DEPTH, ofsDeltaOffset, treeDelta, treeEntries, treeSignature } from './tree-delta.js';
 
@@ -56,7 +56,6 @@ interface Entry {
 }
 
 const deflateAsync = promisify(deflate);
-const TYPE_CODES: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3, tag: 4 };
 // Small objects deflate faster inline than the thread-pool round trip costs; large ones go to
 // the pool so a 100 MB blob does not stall the event loop.
 const INLINE_DEFLATE_MAX = 64 * 1024;
@@ -301,7 +300,7 @@ export class PackWriter {
 
   /** The entry's header if it starts at `start` of the temp stream: type and size, and a delta's base offset. */
   #header(entry: Entry, start: number): Buffer {
-    if (entry.base < 0) return entryHeader(TYPE_CODES[entry.type], entry.payload.length);
+    if (entry.base < 0) return entryHeader(PACK_TYPE_CODES[entry.type], entry.payload.length);
     return Buffer.concat([entryHeader(OFS_DELTA, entry.payload.length), ofsDeltaOffset(start - this.#starts[entry.base]!)]);
   }
 
@@ -418,7 +417,7 @@ export class PackWriter {
       await rm(this.#tempPath, { force: true });
       this.#state = 'finished';
       const finished: PackFinished = { path: this.#path, count: this.count, checksum: checksum.toString('hex') };
-      return this.#ids === null ? finished : { ...finished, index: packIndexOfColumns(this.#indexColumns(), checksum) };
+      return this.#ids === null ? finished : { ...finished, index: packIndex(this.#indexColumns(), checksum) };
     } catch (err) {
       await output?.close().catch(() => undefined);
       await input?.close().catch(() => undefined);
