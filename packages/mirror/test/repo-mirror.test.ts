@@ -185,17 +185,23 @@ describe('RepoMirror', function () {
   describe('a large sync (unchanged objects copied by pack-objects)', () => {
     /**
      * `commits` commits of `files` changed files each, over the 1000 objects of a small sync; a fake secret
-     * in an .env every 10th commit, and `nameSecret` in a file name of the last commit but one.
+     * in an .env every 10th commit, and `nameSecret` in a file name of the last commit but one. Returns
+     * the .env secrets.
      */
-    function largeHistory(commits: number, files: number, nameSecret: string, opts: { bigFile?: boolean } = {}): void {
+    function largeHistory(commits: number, files: number, nameSecret: string, opts: { bigFile?: boolean } = {}): string[] {
+      const planted: string[] = [];
       git(up.gitDir, ['fast-import', '--quiet'], manyFilesHistory(commits, files, (c) => {
         const extra: Record<string, string> = {};
-        if (c % 10 === 0) extra['config/app.env'] = `API_TOKEN=${fakeGithubPat()}\n`;
+        if (c % 10 === 0) {
+          planted.push(fakeGithubPat());
+          extra['config/app.env'] = `API_TOKEN=${planted.at(-1)!}\n`;
+        }
         if (c === commits - 2) extra[`keys/${nameSecret}.txt`] = 'a key file\n';
         // 1 MiB that deflate cannot shrink: a pack bigger than a pipe holds.
         if (c === 0 && opts.bigFile === true) extra['assets/noise.txt'] = randomBytes(512 * 1024).toString('hex');
         return extra;
       }));
+      return planted;
     }
 
     /** The ids of `ids` the store lacks. */
@@ -203,7 +209,8 @@ describe('RepoMirror', function () {
       git(store, ['cat-file', '--batch-check'], ids.join('\n') + '\n').toString('latin1').split('\n').filter((l) => l.endsWith(' missing'));
 
     it('copies the unchanged blobs while pass 2 runs and the rest after it: the served history is whole', async () => {
-      largeHistory(60, 20, fakeGithubPat());
+      const nameSecret = fakeGithubPat();
+      const planted = [...largeHistory(60, 20, nameSecret), nameSecret];
       const log = captureLogger();
       const m = makeMirror(env, up.gitDir, { logger: log });
       const report = await m.sync();
@@ -217,6 +224,11 @@ describe('RepoMirror', function () {
       const unchanged = upstreamIds.filter((id) => !paired.has(id));
       expect(unchanged.length).to.be.greaterThan(1000);
       expect(missingIn(store, unchanged)).to.deep.equal([]);
+      // The copies took nothing else along: no rewritten upstream object is in any pack of the store (not
+      // even as a delta base), and no object there, reachable or not, holds a planted value.
+      expect(missingIn(store, [...paired.keys()])).to.have.length(paired.size);
+      const every = allObjects(store);
+      for (const value of planted) expect(every.includes(Buffer.from(value)), value).to.equal(false);
       // The blobs' copy started before pass 2 ended.
       const at = (msg: string, phase?: string): number => log.lines.findIndex((l) => l.msg === msg && (phase === undefined || (l.meta as { phase?: string }).phase === phase));
       expect(at('copying unchanged blobs')).to.be.within(0, at('sync phase', 'pass 2 rewrite'));
