@@ -3,7 +3,7 @@
  * up to date with the first. Syncs are single-flight per repository with a short coalescing window, so a
  * burst of clones fetches upstream once.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -424,8 +424,7 @@ export class RepoMirror {
   async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[], phase: PhaseClock): Promise<{ out: RewriteOutput; copied: number | null; blobsCopied: Promise<void> }> {
     const { vault, name } = this.#opts;
     const source = objects.size <= SMALL_SYNC_OBJECTS ? new RememberingSource(this.#upstream.fewObjects, SMALL_SYNC_BYTES) : null;
-    const packDir = this.sanitized.packDir();
-    const tmpPack = (): string => join(packDir, `tmp-gitgate-${randomBytes(6).toString('hex')}.pack`);
+    const tmpPack = (): string => this.sanitized.tempPackPath();
     // The writer indexes the pack itself: no `git index-pack` to read it all back.
     const pack = await PackWriter.create(tmpPack(), { index: true, deltaTrees: true });
     // A large sync's pass 2 writes its commits, trees and tags into a pack of their own in a thread.

@@ -3,6 +3,7 @@
  * only repository the serving path may read (invariant 1): no alternates, no shared object directory.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { constants, setPriority } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,14 @@ const SERVING_CONFIG: [string, string][] = [
 ];
 
 /** Config of the served repository on disk: the serving config, no reflogs, no automatic gc, bitmaps. */
+/** Names a sync's own writers give files in the pack directory before they are installed. */
+const TEMP_PACK_PREFIX = 'tmp-gitgate-';
+/**
+ * A dead sync's leftovers: a pack writer's temp file (`.<pack name>.<hex>.tmp`, see PackWriter), a
+ * finished pack not yet installed, an index `installPack` had not yet renamed.
+ */
+const DEAD_SYNC_FILE = /^(?:\.tmp-gitgate-[0-9a-f]{12}\.pack\.[0-9a-f]{12}\.tmp|tmp-gitgate-[0-9a-f]{12}\.pack|tmp-[0-9a-f]{40}\.idx)$/;
+
 const SANITIZED_CONFIG: [string, string][] = [
   ...SERVING_CONFIG,
   ['core.logAllRefUpdates', 'false'],
@@ -108,7 +117,19 @@ export class SanitizedStore {
     return this.#packs;
   }
 
-  /** Creates the bare repository with the serving config, and checks that it borrows no objects. */
+  /** A new path in the pack directory for a sync's own pack writer (see `init`, which sweeps them). */
+  tempPackPath(): string {
+    return join(this.packDir(), `${TEMP_PACK_PREFIX}${randomBytes(6).toString('hex')}.pack`);
+  }
+
+  /**
+   * Creates the bare repository with the serving config, and checks that it borrows no objects. Called
+   * as each sync starts (syncs of a store never overlap, and only this process writes it: the
+   * data-directory lock), so the files a sync's writers leave in the pack directory are then a dead
+   * sync's: they are removed (a crashed gateway or pack thread would otherwise leave its temp pack,
+   * as large as the history, for good). git's own temp files are left alone: a background repack may
+   * be writing them.
+   */
   async init(): Promise<void> {
     if (!existsSync(join(this.gitDir, 'HEAD'))) {
       mkdirSync(this.gitDir, { recursive: true });
@@ -116,6 +137,12 @@ export class SanitizedStore {
       for (const [k, v] of SANITIZED_CONFIG) await git('config', k, v).run({ gitDir: this.gitDir });
     }
     this.assertSelfContained();
+    this.#removeDeadSyncFiles();
+  }
+
+  #removeDeadSyncFiles(): void {
+    if (!existsSync(this.#packs)) return;
+    for (const name of readdirSync(this.#packs)) if (DEAD_SYNC_FILE.test(name)) rmSync(join(this.#packs, name), { force: true });
   }
 
   /** Throws if the object store could reach objects elsewhere (alternates). */

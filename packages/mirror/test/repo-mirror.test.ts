@@ -282,6 +282,8 @@ describe('RepoMirror', function () {
       expect(String((failed as Error & { cause?: Error }).cause?.message)).to.match(/the vault is unavailable/);
       expect(log.lines.some((l) => l.msg === 'copying unchanged blobs')).to.equal(true);
       expect(refsOf(m.sanitized.gitDir).size).to.equal(0);
+      // Both writers were aborted: no temp pack is left behind.
+      expect(fs.readdirSync(path.join(m.sanitized.gitDir, 'objects', 'pack')).filter((f) => f.includes('tmp-gitgate'))).to.deep.equal([]);
       // With the vault back, the next sync serves the whole history, the name's token in place of the value.
       const again = makeMirror(env, up.gitDir);
       await again.sync();

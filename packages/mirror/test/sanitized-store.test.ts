@@ -32,6 +32,28 @@ describe('SanitizedStore', function () {
     for (const id of tips) expect(hasObject(store.gitDir, id)).to.equal(true);
   });
 
+  it('removes what a dead sync left in the pack directory as the next sync starts, and nothing else', async () => {
+    const store = new SanitizedStore(path.join(dir, 'sanitized.git'));
+    await store.init();
+    const blob = git(store.gitDir, ['hash-object', '-w', '--stdin'], 'kept\n').toString().trim();
+    git(store.gitDir, ['repack', '-q', '-a', '-d']);
+    const packDir = store.packDir();
+    const hex = (n: number): string => 'a1b2c3d4e5f6a7b8c9d0'.repeat(2).slice(0, n);
+    const dead = store.tempPackPath();
+    expect(path.dirname(dead)).to.equal(packDir);
+    // What a writer, a finished uninstalled pack and an unrenamed index look like after a crash.
+    const leftovers = [`.${path.basename(dead)}.${hex(12)}.tmp`, path.basename(dead), `tmp-${hex(40)}.idx`];
+    // git's own temp files (a background repack may be writing them) and anything else stay.
+    const others = ['tmp_pack_Ab12Cd', `.tmp-123-pack-${hex(40)}.pack`, 'tmp-gitgate-notours.pack', `tmp-gitgate-${hex(12)}.pack.keep`];
+    for (const f of [...leftovers, ...others]) fs.writeFileSync(path.join(packDir, f), 'x');
+    const before = fs.readdirSync(packDir).filter((f) => /^pack-/.test(f)).sort();
+    await store.init();
+    const after = fs.readdirSync(packDir);
+    for (const f of leftovers) expect(after, f).to.not.include(f);
+    for (const f of [...others, ...before]) expect(after, f).to.include(f);
+    expect(hasObject(store.gitDir, blob)).to.equal(true);
+  });
+
   it('creates a bare repository without alternates', async () => {
     const store = new SanitizedStore(path.join(dir, 'sanitized.git'));
     await store.init();
