@@ -152,13 +152,14 @@ class DeltaBuilder {
 /**
  * The delta that makes tree `target` from tree `base` entry by entry (both lists in tree order: an
  * entry equal in both is copied, any other target entry given literally), or null when it would not
- * save at least half of `target` (then the object is better written whole). `baseEntries` and
- * `targetEntries` come from `treeEntries`. Bases above 4 GiB are never used (copy offsets have 32 bits).
+ * save at least half of `target` (then the object is better written whole), or would not be smaller
+ * than `limit` bytes when given (a delta against another base is already that small). `baseEntries`
+ * and `targetEntries` come from `treeEntries`. Bases above 4 GiB are never used (copy offsets have 32 bits).
  */
-export function treeDelta(base: Buffer, baseEntries: Int32Array, target: Buffer, targetEntries: Int32Array): Buffer | null {
+export function treeDelta(base: Buffer, baseEntries: Int32Array, target: Buffer, targetEntries: Int32Array, limit = Infinity): Buffer | null {
   if (base.length >= 2 ** 32 || target.length < 64) return null;
   const delta = new DeltaBuilder(base.length, target);
-  const budget = target.length / 2;
+  const budget = Math.min(target.length / 2, limit - 1);
   let i = 0;
   const bStart = (k: number): number => (k === 0 ? 0 : baseEntries[2 * k - 1]! + 1 + ID_BYTES);
   const tStart = (k: number): number => (k === 0 ? 0 : targetEntries[2 * k - 1]! + 1 + ID_BYTES);
@@ -177,7 +178,8 @@ export function treeDelta(base: Buffer, baseEntries: Int32Array, target: Buffer,
     }
     if (delta.size > budget) return null;
   }
-  return delta.finish();
+  const out = delta.finish();
+  return out.length < limit ? out : null;
 }
 
 /** The negative offset of an OFS_DELTA entry's base, as pack entries spell it (gitformat-pack). */

@@ -81,6 +81,34 @@ describe('PackWriter with deltaTrees', function () {
     expect(git(repo.bare, ['fsck', '--strict', '--no-dangling']).toString()).to.equal('');
   });
 
+  it('bases a version on the one it was made from when branches of the directory are written in turn', async () => {
+    // Two lines of descent of one directory (the same first and last entry), far apart from each other,
+    // written alternately as a rewritten history interleaves its branches: each version differs from the
+    // one before it on its own line in one entry, from the other line in most.
+    const shared = (k: number): TreeEntry => ({ mode: '100644', name: Buffer.from(`file-${String(k).padStart(4, '0')}`), id: hexId() });
+    const lines = [Array.from({ length: 300 }, (_, k) => shared(k))];
+    lines.push(lines[0]!.map((e, k) => (k === 0 || k === 299 || k % 3 === 0 ? e : { ...e, id: hexId() })));
+    const objects: Input[] = [];
+    for (let v = 0; v < 40; v++) {
+      const line = lines[v % 2]!;
+      line[1 + ((v * 7) % 297)] = { ...line[1 + ((v * 7) % 297)]!, id: hexId() };
+      const content = serializeTree(line);
+      objects.push({ id: hashObject('tree', content), type: 'tree', content });
+    }
+    const result = await writeDeltaPack(path.join(repo.packDir, 'branches.pack'), objects);
+    fs.writeFileSync(result.path.replace(/\.pack$/, '.idx'), result.index!);
+    const stats = git(repo.bare, ['verify-pack', '-v', result.path.replace(/\.pack$/, '.idx')]).toString().split('\n')
+      .map((l) => l.split(/\s+/)).filter((f) => f[1] === 'tree');
+    const deltas = stats.filter((f) => f.length >= 7).map((f) => Number(f[2]));
+    // The first version of each line is written whole (the other line is too far off); every later
+    // one is a delta of about one entry against the version before it on its line.
+    expect(stats.length - deltas.length).to.be.at.most(2);
+    expect(Math.max(...deltas)).to.be.below(100);
+    const back = readObjects(repo.bare, objects.map((o) => o.id));
+    expect(back.map((o) => o.content.equals(objects.find((x) => x.id === o.id)!.content))).to.deep.equal(objects.map(() => true));
+    expect(git(repo.bare, ['fsck', '--strict', '--no-dangling']).toString()).to.equal('');
+  });
+
   it('writes blobs, commits and a tree unlike any before it whole', async () => {
     const blob = Buffer.from('a blob that looks like nothing else\n'.repeat(20));
     const objects: Input[] = [{ id: hashObject('blob', blob), type: 'blob', content: blob }, ...directoryHistory(1, 1, 50)];
