@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { gitOk } from './bench-git.mjs';
 import { spawnGatewayChild } from './gateway-child.mjs';
-import { sampleTree, cpuBetween, mainThreadCpuMs } from './proc-sampler.mjs';
+import { sampleTree, cpuBetween, mainThreadCpuMs, memoryOf } from './proc-sampler.mjs';
 import { table } from './bench-report.mjs';
 
 const STAGES = ['pass 1 scan', 'plan', 'pass 2 rewrite'];
@@ -79,6 +79,8 @@ async function measureCount({ upstream, count, work, say, children, syncOnly }) 
     rmSync(cloneDir, { recursive: true, force: true });
     if (syncOnly) stopFullRepack(child.pid);
     sampler.mark('rest');
+    // The gateway's own peak, the sync included (before closing: the process is gone after).
+    const gatewayHwmKb = memoryOf(child.pid)?.hwmKb ?? null;
     // Closing waits for the background repack; its lifetime and peak come from the samples.
     await child.stop();
     const samples = sampler.stop();
@@ -93,10 +95,11 @@ async function measureCount({ upstream, count, work, say, children, syncOnly }) 
     const during = samples.phases.find((p) => p.label === 'clone after sync');
     const repacks = samples.phases.flatMap((p) => p.descendants).filter((d) => / repack /.test(` ${d.cmd} `) || d.cmd.includes('pack-objects') && d.cmd.includes('--all'));
     const result = {
-      count, loadBefore, loadAfter: load(), refs, objects: sync?.objects ?? null, syncMs, syncCores: syncCpu === null || !syncMs ? null : syncCpu / syncMs, stages,
+      count, loadBefore, gatewayHwmKb, loadAfter: load(), refs, objects: sync?.objects ?? null, syncMs, syncCores: syncCpu === null || !syncMs ? null : syncCpu / syncMs, stages,
       cloneAfterMs: clone.ms, cloneAfterPeakChildrenKb: during?.peakChildrenKb ?? null, repackPeakKb: Math.max(0, ...repacks.map((d) => d.hwmKb)),
     };
-    say(`[scan workers ${count}] sync ${(syncMs / 1000).toFixed(2)} s, clone right after ${clone.ms === null ? 'not measured' : `${(clone.ms / 1000).toFixed(2)} s`} (load ${result.loadAfter})`);
+    const hwm = gatewayHwmKb === null ? '' : `, gateway VmHWM ${(gatewayHwmKb / 1024).toFixed(0)} MiB`;
+    say(`[scan workers ${count}] sync ${(syncMs / 1000).toFixed(2)} s${hwm}, clone right after ${clone.ms === null ? 'not measured' : `${(clone.ms / 1000).toFixed(2)} s`} (load ${result.loadAfter})`);
     return result;
   } finally {
     clearInterval(mainTimer);
