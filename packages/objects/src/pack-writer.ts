@@ -64,7 +64,7 @@ const MAX_OBJECTS = 0xffffffff;
 const OFS_DELTA = 6;
 // The delta bases kept in memory (copies of trees and their entry offsets); past this the directories
 // least recently written go. A few hundred versions of big directories: the hot ones stay.
-const DELTA_BASE_BYTES = 16 * 1024 * 1024;
+const DELTA_BASE_BYTES = 8 * 1024 * 1024;
 // Versions kept per directory (tree signature), newest first: a rewritten history does not come in one
 // line of descent (branches are interleaved), so the newest version of a directory is often not the
 // one a tree was made from. On git/git, with the newest alone, a tenth of the tree deltas were 5.9 KB
