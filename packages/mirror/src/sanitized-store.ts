@@ -37,7 +37,6 @@ const SERVING_CONFIG: [string, string][] = [
   ['pack.useSparse', 'false'],
 ];
 
-/** Config of the served repository on disk: the serving config, no reflogs, no automatic gc, bitmaps. */
 /** Names a sync's own writers give files in the pack directory before they are installed. */
 const TEMP_PACK_PREFIX = 'tmp-gitgate-';
 /**
@@ -46,6 +45,7 @@ const TEMP_PACK_PREFIX = 'tmp-gitgate-';
  */
 const DEAD_SYNC_FILE = /^(?:\.tmp-gitgate-[0-9a-f]{12}\.pack\.[0-9a-f]{12}\.tmp|tmp-gitgate-[0-9a-f]{12}\.pack|tmp-[0-9a-f]{40}\.idx)$/;
 
+/** Config of the served repository on disk: the serving config, no reflogs, no automatic gc, bitmaps. */
 const SANITIZED_CONFIG: [string, string][] = [
   ...SERVING_CONFIG,
   ['core.logAllRefUpdates', 'false'],

@@ -25,16 +25,17 @@ export interface PackWriterOptions {
    */
   index?: boolean;
   /**
-   * Write a tree as a delta against the last tree written with the same first and last entry names
-   * (most likely the previous version of the same directory) when that saves at least half its size;
-   * chains stay within git's default depth: a full one goes on from a tree half as deep (default false).
+   * Write a tree as a delta against the closest of the last BASE_CANDIDATES trees written with the same
+   * first and last entry names (most likely earlier versions of the same directory) when that saves at
+   * least half its size; chains stay within git's default depth: a full one goes on from a tree half as
+   * deep (default false).
    */
   deltaTrees?: boolean;
 }
 
 /**
- * The last tree written per signature: its ordinal, an own copy of its content and its entries, its
- * chain depth, and its chain's anchor: the newest tree of the chain at depth ANCHOR_DEPTH or less
+ * A tree kept as a possible base (one of its signature's last versions): its ordinal, an own copy of its
+ * content and its entries, its chain depth, and its chain's anchor: the newest tree of the chain at depth ANCHOR_DEPTH or less
  * (itself when it is one), which the next version is based on once this chain is full.
  */
 interface DeltaBase {
@@ -237,9 +238,12 @@ export class PackWriter {
     // from its anchor); the newest that gives a small one ends the search.
     let base: DeltaBase | null = null;
     let delta: Buffer | null = null;
+    // Full chains of several versions may share one anchor: each candidate is tried once.
+    const tried = new Set<DeltaBase>();
     for (const version of versions) {
       const candidate = version.depth < MAX_DELTA_DEPTH ? version : version.anchor;
-      if (candidate === null || candidate === base || this.#discarded.has(candidate.ordinal)) continue;
+      if (candidate === null || tried.has(candidate) || this.#discarded.has(candidate.ordinal)) continue;
+      tried.add(candidate);
       const d = treeDelta(candidate.content, candidate.entries, content, entries, delta === null ? Infinity : delta.length);
       if (d !== null) {
         base = candidate;
