@@ -42,7 +42,8 @@ export class BatchWriter<T> {
   #nextTicket = 1;
   /** The running (or last) write; every write chains on it, so only one runs at a time. */
   #writing: Promise<void> = Promise.resolve();
-  #timer: NodeJS.Timeout | undefined;
+  /** Cancels the armed wake-up (a timer, or an immediate for no delay); undefined when none is armed. */
+  #timer: (() => void) | undefined;
   #timerDue = 0;
   #failures = 0;
   #nextGroup = 1;
@@ -120,7 +121,7 @@ export class BatchWriter<T> {
   /** Stops scheduling background writes (flush still works). */
   stop(): void {
     this.#stopped = true;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer?.();
     this.#timer = undefined;
   }
 
@@ -189,13 +190,22 @@ export class BatchWriter<T> {
     const due = Date.now() + delay;
     if (this.#timer !== undefined) {
       if (this.#timerDue <= due) return;
-      clearTimeout(this.#timer);
+      this.#timer();
     }
     this.#timerDue = due;
-    this.#timer = setTimeout(() => {
+    const fire = (): void => {
       this.#timer = undefined;
       // Failures are logged and rescheduled inside #writeBatch.
       this.#writeNext().catch(() => undefined);
-    }, delay);
+    };
+    // No delay means the next turn of the event loop: a timer waits at least 1 ms, and a durable caller
+    // (a pack held for its audit row) would wait that long for nothing.
+    if (delay <= 0) {
+      const immediate = setImmediate(fire);
+      this.#timer = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(fire, delay);
+      this.#timer = () => clearTimeout(timer);
+    }
   }
 }
