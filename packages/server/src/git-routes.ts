@@ -330,34 +330,41 @@ async function serveFetch(ctx: GitContext, mirror: RepoMirror, session: Session,
 }
 
 /**
- * The step run when the pack is about to start: the session-start row and one exposure row per token
- * the pack can carry, in one durable write; throws a 503 ServerError when either cannot be had. A fetch
- * that ends negotiation will get a pack, so its exposures are computed while git counts objects.
+ * The step awaited when the pack is about to start: the session-start row and one exposure row per
+ * token the pack can carry, in one durable write; throws a 503 ServerError when either cannot be had.
+ * A fetch that ends negotiation (`done`) will get a pack, so its rows are computed and written while
+ * git starts and counts objects, and the pack waits only for what is left of that write. If git then
+ * fails before its pack, the rows stay: the session row records the failure and no objects sent.
+ * A negotiation round may end without a pack: its rows are written only when its pack starts.
  */
 function recordBeforePack(ctx: GitContext, mirror: RepoMirror, session: Session, plan: PlannedFetch): () => Promise<void> {
-  let exposed = plan.done ? exposuresFor(ctx, mirror, plan.shape) : null;
-  exposed?.catch(() => undefined);
-  return async () => {
-    let found: { token: string; objectId: string }[];
-    try {
-      found = await (exposed ??= exposuresFor(ctx, mirror, plan.shape));
-    } catch (e) {
-      ctx.log.error('exposure audit failed', { repo: mirror.name, session: session.id, error: (e as Error).message });
-      throw new ServerError(codes.exposureFailed);
-    }
-    const actor = session.identity.subject;
-    const seen = new Set<string>();
-    const events: AuditEvent[] = [{ kind: 'session-start', actor, repo: mirror.name, data: { id: session.id, repo: mirror.name, identity: session.identity } }];
-    for (const f of found) {
-      if (!seen.has(f.token) && seen.add(f.token)) events.push({ kind: 'exposure', actor, repo: mirror.name, data: { sessionId: session.id, repo: mirror.name, token: f.token, objectId: f.objectId } });
-    }
-    try {
-      await ctx.audit.recordAllDurable(events);
-    } catch (e) {
-      ctx.log.error('audit write failed before a pack', { repo: mirror.name, session: session.id, code: (e as { code?: string }).code });
-      throw new ServerError(codes.auditUnavailable, AUDIT_UNAVAILABLE);
-    }
-  };
+  const record = () => recordExposures(ctx, mirror, session, plan);
+  const early = plan.done ? record() : null;
+  early?.catch(() => undefined);
+  return () => early ?? record();
+}
+
+/** The session-start and exposure rows of a fetch, made durable; throws the 503 ServerError when they cannot be. */
+async function recordExposures(ctx: GitContext, mirror: RepoMirror, session: Session, plan: PlannedFetch): Promise<void> {
+  let found: { token: string; objectId: string }[];
+  try {
+    found = await exposuresFor(ctx, mirror, plan.shape);
+  } catch (e) {
+    ctx.log.error('exposure audit failed', { repo: mirror.name, session: session.id, error: (e as Error).message });
+    throw new ServerError(codes.exposureFailed);
+  }
+  const actor = session.identity.subject;
+  const seen = new Set<string>();
+  const events: AuditEvent[] = [{ kind: 'session-start', actor, repo: mirror.name, data: { id: session.id, repo: mirror.name, identity: session.identity } }];
+  for (const f of found) {
+    if (!seen.has(f.token) && seen.add(f.token)) events.push({ kind: 'exposure', actor, repo: mirror.name, data: { sessionId: session.id, repo: mirror.name, token: f.token, objectId: f.objectId } });
+  }
+  try {
+    await ctx.audit.recordAllDurable(events);
+  } catch (e) {
+    ctx.log.error('audit write failed before a pack', { repo: mirror.name, session: session.id, code: (e as { code?: string }).code });
+    throw new ServerError(codes.auditUnavailable, AUDIT_UNAVAILABLE);
+  }
 }
 
 /** Refuses a ref listing (503) while the audit cannot be written: what it names would go unrecorded. */
