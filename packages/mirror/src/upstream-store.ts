@@ -66,6 +66,12 @@ export class UpstreamStore {
   // This process is the store's only writer, so what it last read or wrote stays true until it fetches.
   #refsCache: UpstreamRef[] | null = null;
   #headCache: string | undefined | null = null;
+  /**
+   * Whether a git that wrote this store's refs may have died holding a lock (a crash of an earlier
+   * process, a killed fetch, a failed ref transaction): the next fetch removes the locks first. Set
+   * at start; a sweep reads every ref file, so it is not repeated while the writes succeed.
+   */
+  #locksMayBeLeft = true;
   /** A local upstream's ref transaction, left running by fetch while the sync walks; see refsWritten. */
   #refsWrite: Promise<void> = Promise.resolve();
   // One long-lived update-ref for every ref transaction of this store (see ref-transactions.ts).
@@ -126,7 +132,8 @@ export class UpstreamStore {
     const localHead = await this.head();
     if (!same) {
       this.#refsCache = null;
-      removeStaleLocks(this.#gitDir);
+      if (this.#locksMayBeLeft) removeStaleLocks(this.#gitDir);
+      this.#locksMayBeLeft = false;
       try {
         if (localDir !== null) this.#refsCache = await this.#borrow(localDir, local, wanted, { redact, fail });
         else {
@@ -135,13 +142,19 @@ export class UpstreamStore {
             .run({ gitDir: this.#gitDir, env, redact, timeoutMs: this.#fetchMs });
         }
       } catch (e) {
+        this.#locksMayBeLeft = true;
         throw fail(e);
       }
     }
     // An upstream without HEAD is fine: keep the previous one.
     if (head && head !== localHead) {
       this.#headCache = null;
-      await git('symbolic-ref', 'HEAD').addDynamicArgs(head).run({ gitDir: this.#gitDir });
+      try {
+        await git('symbolic-ref', 'HEAD').addDynamicArgs(head).run({ gitDir: this.#gitDir });
+      } catch (e) {
+        this.#locksMayBeLeft = true;
+        throw e;
+      }
     }
     return !same || (head !== undefined && head !== localHead);
   }
@@ -172,6 +185,7 @@ export class UpstreamStore {
         (e: unknown) => {
           // The refs on disk are what they were: the next fetch reads them and writes the transaction again.
           this.#refsCache = null;
+          this.#locksMayBeLeft = true;
           throw access.fail(e);
         },
       );
@@ -243,7 +257,13 @@ export class UpstreamStore {
     for (const f of files.sort((a, b) => (a.endsWith('.idx') ? 1 : 0) - (b.endsWith('.idx') ? 1 : 0))) renameSync(join(packDir, f), join(dest, f));
     this.#refsCache = null;
     const lines = refs.map((r) => (r.id === null ? `delete ${r.name}\n` : `update ${r.name} ${r.id}\n`)).join('');
-    if (lines.length > 0) await this.#refTransactions.apply(lines);
+    if (lines.length === 0) return;
+    try {
+      await this.#refTransactions.apply(lines);
+    } catch (e) {
+      this.#locksMayBeLeft = true;
+      throw e;
+    }
   }
 
   /**

@@ -69,14 +69,17 @@ describe('UpstreamStore.fetch', () => {
     expect(await store.head()).to.equal('refs/heads/main');
   });
 
-  it('fetches past the lock files a killed fetch left behind', async () => {
-    const store = new UpstreamStore(join(dir, 's.git'));
-    await store.init();
-    await store.fetch({ url: upstream });
-    // What a fetch killed mid-update leaves: a ref lock and a packed-refs lock.
+  it('fetches past the lock files a killed fetch of an earlier process left behind', async () => {
+    const first = new UpstreamStore(join(dir, 's.git'));
+    await first.init();
+    await first.fetch({ url: upstream });
+    await first.refsWritten();
+    first.close();
+    // What a fetch killed mid-update (with its gateway) leaves: a ref lock and a packed-refs lock.
     writeFileSync(join(dir, 's.git', 'refs', 'heads', 'main.lock'), '');
     writeFileSync(join(dir, 's.git', 'packed-refs.lock'), '');
     execFileSync('git', ['--git-dir', upstream, 'update-ref', 'refs/heads/main', 'refs/heads/side']);
+    const store = new UpstreamStore(join(dir, 's.git'));
     expect(await store.fetch({ url: upstream })).to.equal(true);
     await store.refsWritten();
     expect(stored(join(dir, 's.git'))).to.equal(stored(upstream).replace(/^.*refs\/notes\/.*\n/m, ''));
