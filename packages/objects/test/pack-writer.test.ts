@@ -144,6 +144,23 @@ describe('PackWriter', function () {
       expect(rows.sort((x, y) => x.offset - y.offset).map((r) => r.id)).to.deep.equal(objects.filter((_, i) => !drop.has(i)).map((o) => o.id));
     });
 
+    it('leaves discarded objects out of a small pack written from memory, with an index git would write', async () => {
+      const objects = sampleObjects().slice(0, 40);
+      const dir = path.join(repo.dir, 'small-discard');
+      fs.mkdirSync(dir);
+      const writer = await PackWriter.create(path.join(dir, 'small.pack'), { index: true });
+      const drop = new Set([0, 13, objects.length - 1]);
+      for (const o of objects) if (!writer.write(o.type, o.content, o.id)) await writer.drain();
+      for (const o of drop) writer.discard(o);
+      const result = await writer.finish();
+      // Only the pack is left: the temp file went while the pack was written.
+      expect(fs.readdirSync(dir)).to.deep.equal(['small.pack']);
+      expect(indexPack(repo.bare, result.path)).to.equal(result.checksum);
+      expect(result.index!.equals(fs.readFileSync(result.path.replace(/\.pack$/, '.idx')))).to.equal(true);
+      const { rows } = verifyPack(repo.bare, result.path);
+      expect(rows.sort((x, y) => x.offset - y.offset).map((r) => r.id)).to.deep.equal(objects.filter((_, i) => !drop.has(i)).map((o) => o.id));
+    });
+
     it('refuses an ordinal never given', async () => {
       const writer = await PackWriter.create(path.join(repo.dir, 'none.pack'));
       await writer.add('blob', Buffer.from('a'));
