@@ -69,4 +69,38 @@ describe('ObjectReader', () => {
       small.close();
     }
   });
+
+  it('keeps the commits and trees it read, answering them again without git, and not the blobs', async () => {
+    const b = blob('kept?\n');
+    const tree = execFileSync('git', ['--git-dir', gitDir, 'mktree'], { input: `100644 blob ${b}\tfile\n`, encoding: 'utf8' }).trim();
+    const commit = execFileSync('git', ['--git-dir', gitDir, 'commit-tree', tree, '-m', 'kept'], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@example.com' } }).trim();
+    const first = await reader.read([commit, tree, b]);
+    reader.close();
+    // A caller may change what it got: what is kept is a copy.
+    first![1]!.content.fill(0);
+    const again = await reader.read([tree, commit]);
+    expect(reader.pid, 'no git was started for kept objects').to.equal(undefined);
+    expect(again!.map((o) => o.type)).to.deep.equal(['tree', 'commit']);
+    expect(again![0]!.content.toString('latin1')).to.contain('file');
+    expect(again![1]!.content.toString('utf8')).to.contain(`tree ${tree}`);
+    // A blob is read from git each time; a read mixing kept and new objects keeps the order asked.
+    expect((await reader.read([tree, b, commit]))!.map((o) => o.id)).to.deep.equal([tree, b, commit]);
+    expect(reader.pid).to.be.a('number');
+  });
+
+  it('lets the least recently used commits and trees go past its cache budget', async () => {
+    const trees = ['a', 'b', 'c'].map((n) => execFileSync('git', ['--git-dir', gitDir, 'mktree'], { input: `100644 blob ${blob(`${n}\n`)}\t${n}\n`, encoding: 'utf8' }).trim());
+    // Each tree is 29 bytes: two fit.
+    const small = new ObjectReader(gitDir, { cacheBytes: 60 });
+    try {
+      await small.read(trees);
+      small.close();
+      await small.read([trees[1]!, trees[2]!]);
+      expect(small.pid, 'the two newest are kept').to.equal(undefined);
+      await small.read([trees[0]!]);
+      expect(small.pid, 'the oldest went').to.be.a('number');
+    } finally {
+      small.close();
+    }
+  });
 });
