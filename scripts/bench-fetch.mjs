@@ -6,11 +6,12 @@
 // sync of each fetch by phase (its `sync phase` debug lines) and the load average.
 //
 //   node scripts/bench-fetch.mjs [<repo-path> | --repo git|<repo-path>] [--repo-source URL|PATH]
-//                                [--objects 50000] [--seed bench] [--runs 5] [--state DIR] [--json] [--keep]
+//                                [--objects 50000] [--seed bench] [--runs 5] [--state DIR] [--json] [--keep] [--cpu-prof]
 //
 // `--state DIR` keeps the served copy, the gateway's data directory and both clones in DIR: a later run
 // with the same DIR skips the first sync and the clones (git/git's first sync takes minutes).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// `--cpu-prof` profiles the gateway process (node --cpu-prof) and prints where its CPU time went.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gitOk, gitText } from './lib/bench-git.mjs';
@@ -20,14 +21,16 @@ import { BENCH_REPO_OPTIONS, GIT_GIT_SOURCE, bareCopy, cachedBenchRepo, cachedGi
 import { median, table } from './lib/bench-report.mjs';
 import { benchArgs, benchSession, integerOption } from './lib/bench-session.mjs';
 import { advanceByCommitTree, timedFetch } from './lib/bench-advance.mjs';
+import { summariseCpuProfile } from './lib/cpu-profile.mjs';
 
-const USAGE = 'usage: node scripts/bench-fetch.mjs [<repo-path> | --repo git|<repo-path>] [--repo-source URL|PATH] [--objects N] [--seed TEXT] [--runs N] [--state DIR] [--keep] [--json]';
+const USAGE = 'usage: node scripts/bench-fetch.mjs [<repo-path> | --repo git|<repo-path>] [--repo-source URL|PATH] [--objects N] [--seed TEXT] [--runs N] [--state DIR] [--keep] [--json] [--cpu-prof]';
 const { values: opt, positionals } = benchArgs(USAGE, {
   ...BENCH_REPO_OPTIONS,
   runs: { type: 'string', default: '5' },
   repo: { type: 'string' },
   'repo-source': { type: 'string' },
   state: { type: 'string' },
+  'cpu-prof': { type: 'boolean', default: false },
 }, { allowPositionals: true });
 const runs = integerOption(opt.runs, '--runs', 1);
 const repoArg = opt.repo ?? positionals[0];
@@ -72,7 +75,8 @@ async function main() {
   mkdirSync(join(dir, 'serve'), { recursive: true });
   const hb = await startHttpBackend({ projectRoot: join(dir, 'serve') });
   atEnd(() => hb.close());
-  const child = spawnGatewayChild();
+  const profDir = opt['cpu-prof'] ? join(work, 'profile') : undefined;
+  const child = spawnGatewayChild({ cpuProfDir: profDir });
   atEnd(() => child.kill());
   const base = await child.start({ port: 0, dataDir: join(dir, 'data'), auth: { mode: 'none' }, coalesceMs: 0, repos: [{ name: 'repo', upstream: { url: join(dir, 'serve', 'repo.git') } }] });
   const paths = await prepare(dir, src, `${base}/repo.git`, `${hb.url}/repo.git`);
@@ -99,6 +103,10 @@ async function main() {
     if ((await gitText(['--git-dir', paths.hb, 'rev-parse', branch])) !== (await gitText(['--git-dir', paths.upstream, 'rev-parse', branch]))) throw new Error('http-backend clone did not receive the new commit');
   }
   await child.exit();
+  if (profDir) {
+    const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+    if (file) res.cpuProfile = { file: join(profDir, file), ...summariseCpuProfile(join(profDir, file), { top: 40 }) };
+  }
   res.load = { before: loadBefore, after: load() };
   if (opt.json) {
     process.stdout.write(JSON.stringify(res, null, 2) + '\n');
@@ -116,7 +124,17 @@ async function main() {
     '',
     table(['gitgate request', 'median ms', 'runs (ms)'], medianRows(res.requests)),
     '',
+    ...(res.cpuProfile ? profileLines(res.cpuProfile) : []),
   ].join('\n'));
+}
+
+/** The gateway's CPU profile (whole process life, start and first sync included): totals and the top functions. */
+function profileLines(c) {
+  return [
+    `gateway CPU profile ${c.file}: ${Math.round(c.totalMs - c.idleMs)} ms busy of ${Math.round(c.totalMs)} ms`,
+    table(['self ms', 'function', 'where'], c.top.slice(0, 15).map((t) => [Math.round(t.selfMs), t.name, t.where])),
+    '',
+  ];
 }
 
 /** One table row per name in `runs` (one object of name → ms per run): its median and every run. */
