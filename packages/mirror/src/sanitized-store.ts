@@ -67,7 +67,19 @@ const SERVING_ENV: Readonly<Record<string, string>> = gitConfigEnv(SERVING_CONFI
 const GENTLE_REPACK_ENV: Readonly<Record<string, string>> = gitConfigEnv([
   ['pack.threads', '1'], ['pack.windowMemory', '256m'], ['pack.deltaCacheSize', '64m'],
 ]);
-const SERVING_ENV_V2: Readonly<Record<string, string>> = { ...SERVING_ENV, GIT_PROTOCOL: 'version=2' };
+/**
+ * The serving environment by protocol, with or without reachability bitmaps. A small fetch goes without
+ * them: git 2.39's bitmap walk loads the bitmaps of the whole store and cannot use the haves' trees as
+ * thin-pack bases, so express's 1-commit fetch took 8.4 ms and sent 4,767 bytes with them against 7.3 ms
+ * and 768 bytes without (git/git's: 25-48 ms and 24.6 KB against 21-22 ms and 1.5 KB). A clone, or a
+ * fetch 1,000 commits behind (0.19 s against 2.8 s on git/git), keeps them: there they replace a walk
+ * and a delta search of much of the history (docs/benchmarks.md, "Session 12").
+ */
+const SERVING_ENVS: Readonly<Record<'v0' | 'v2' | 'v0 small' | 'v2 small', Readonly<Record<string, string>>>> = (() => {
+  const noBitmaps = gitConfigEnv([...SERVING_CONFIG, ['pack.useBitmaps', 'false']]);
+  const v2 = { GIT_PROTOCOL: 'version=2' };
+  return { 'v0': SERVING_ENV, 'v2': { ...SERVING_ENV, ...v2 }, 'v0 small': noBitmaps, 'v2 small': { ...noBitmaps, ...v2 } };
+})();
 const HEX_ID = /^[0-9a-f]{40}$/;
 // Numbers the tip files of indexPacks within this process.
 let tipFiles = 0;
@@ -180,12 +192,14 @@ export class SanitizedStore {
 
   /**
    * Starts `git upload-pack --stateless-rpc --strict` on this store with a request the caller has parsed
-   * and validated, under the serving config (which overrides the store's own file). No timeout: a clone
-   * lasts as long as the client reads; `signal` (the client went away) stops it.
+   * and validated, under the serving config (which overrides the store's own file). `small`: the caller
+   * knows the fetch to be a few objects (git then walks without bitmaps, see SERVING_ENVS). No timeout: a
+   * clone lasts as long as the client reads; `signal` (the client went away) stops it.
    */
-  serveUploadPack(request: Buffer, opts: { protocol: 0 | 2; signal?: AbortSignal }): UploadPackProcess {
+  serveUploadPack(request: Buffer, opts: { protocol: 0 | 2; small?: boolean; signal?: AbortSignal }): UploadPackProcess {
+    const env = SERVING_ENVS[`v${opts.protocol}${opts.small === true ? ' small' : ''}`];
     const child = git('upload-pack', '--stateless-rpc', '--strict').addDynamicArgs(this.gitDir).start({
-      env: opts.protocol === 2 ? SERVING_ENV_V2 : SERVING_ENV, input: request, signal: opts.signal, timeoutMs: 0,
+      env, input: request, signal: opts.signal, timeoutMs: 0,
     });
     this.#serving++;
     this.#servedAt = Date.now();

@@ -182,6 +182,64 @@ describe('RepoMirror', function () {
     });
   });
 
+  describe('small fetches (served without bitmaps)', () => {
+    const served = (m: RepoMirror): string => refsOf(m.sanitized.gitDir).get('refs/heads/main')!;
+    /** A v0 fetch of `want` by a client that has `have`, with thin packs. */
+    const fetchRequest = (want: string, have: string): Buffer => {
+      const pkt = (line: string): string => (line.length + 4).toString(16).padStart(4, '0') + line;
+      return Buffer.from(`${pkt(`want ${want} ofs-delta thin-pack\n`)}0000${pkt(`have ${have}\n`)}${pkt('done\n')}`);
+    };
+
+    it('knows a fetch from a tip served a few synced objects ago as small, and one from further back or from nowhere as not', async () => {
+      const files = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`f${i}.txt`, `file ${i}\n`]));
+      let tip = up.commitFiles(files, 'one\n');
+      up.setRef('refs/heads/main', tip);
+      const m = makeMirror(env, up.gitDir);
+      await m.sync();
+      const first = served(m);
+      tip = up.commitFiles({ ...files, 'f0.txt': 'changed\n' }, 'two\n', [tip]);
+      up.setRef('refs/heads/main', tip);
+      await m.sync({ force: true });
+      const second = served(m);
+      expect(await m.nearServedTip([second]), 'served now').to.equal(true);
+      expect(await m.nearServedTip(['f'.repeat(40), first]), 'replaced by a 3-object sync').to.equal(true);
+      expect(await m.nearServedTip([]), 'no haves: a clone').to.equal(false);
+      expect(await m.nearServedTip(['f'.repeat(40)]), 'never served').to.equal(false);
+      // A sync of 60 new files (61 objects and more) puts both behind the limit.
+      const many = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`new/n${i}.txt`, `new ${i}\n`]));
+      up.setRef('refs/heads/main', up.commitFiles({ ...files, ...many }, 'three\n', [tip]));
+      await m.sync({ force: true });
+      expect(await m.nearServedTip([second])).to.equal(false);
+      expect(await m.nearServedTip([first])).to.equal(false);
+      expect(await m.nearServedTip([served(m)])).to.equal(true);
+    });
+
+    it('serves a small fetch without bitmaps: thin against the have, where the bitmap walk sends the file whole', async () => {
+      const lines = Array.from({ length: 3000 }, () => randomAlnum(30)).join('\n');
+      const one = up.commitFiles({ 'big.txt': `${lines}\n` }, 'one\n');
+      up.setRef('refs/heads/main', one);
+      const m = makeMirror(env, up.gitDir);
+      await m.sync();
+      const have = served(m);
+      up.setRef('refs/heads/main', up.commitFiles({ 'big.txt': `${lines}\nand one more line\n` }, 'two\n', [one]));
+      await m.sync({ force: true });
+      git(m.sanitized.gitDir, ['repack', '-a', '-d', '-q', '--write-bitmap-index']);
+      const packBytes = async (small: boolean): Promise<number> => {
+        const run = m.sanitized.serveUploadPack(fetchRequest(served(m), have), { protocol: 0, small });
+        const chunks: Buffer[] = [];
+        run.stdout.on('data', (c: Buffer) => chunks.push(c));
+        expect((await run.exit).exitCode).to.equal(0);
+        const out = Buffer.concat(chunks);
+        expect(out.includes(Buffer.from('PACK'))).to.equal(true);
+        return out.length - out.indexOf('PACK');
+      };
+      const plain = await packBytes(true);
+      const bitmapped = await packBytes(false);
+      expect(plain, `${plain} bytes without bitmaps, ${bitmapped} with`).to.be.lessThan(2000);
+      expect(bitmapped).to.be.greaterThan(50_000);
+    });
+  });
+
   describe('a large sync (unchanged objects copied by pack-objects)', () => {
     /**
      * `commits` commits of `files` changed files each, over the 1000 objects of a small sync; a fake secret

@@ -313,8 +313,10 @@ async function serveFetch(ctx: GitContext, mirror: RepoMirror, session: Session,
   const abort = new AbortController();
   res.on('close', () => { if (!res.writableFinished) abort.abort(); });
   (res as Response).status(200).set({ 'Content-Type': RESULT, 'Cache-Control': 'no-cache' });
+  const small = await mirror.nearServedTip(plan.shape.haves);
   const result = await runUploadPack({
     store: mirror.sanitized, protocol: session.protocolVersion, sideband: plan.sideband, request: plan.request,
+    small,
     notices, res, signal: abort.signal, beforePack: recordBeforePack(ctx, mirror, session, plan),
   });
   session.bytesSent = result.bytesSent;

@@ -15,6 +15,8 @@ export interface UploadPackRun {
   store: Pick<SanitizedStore, 'serveUploadPack'>;
   protocol: 0 | 2;
   request: Buffer;
+  /** The fetch is known to be small (git then walks without bitmaps). */
+  small?: boolean;
   /** Whether the response is multiplexed (always in v2; in v0 only when side-band(-64k) was asked for). */
   sideband: boolean;
   /** Lines to show on side-band 2 (each ends in \n); empty for none. */
@@ -46,7 +48,7 @@ const PACK_HEADER_BYTES = 12;
 /** Spawns upload-pack, feeds the request, streams the response. Resolves when git exits. */
 export function runUploadPack(run: UploadPackRun): Promise<UploadPackResult> {
   return new Promise((resolve) => {
-    const child = run.store.serveUploadPack(run.request, { protocol: run.protocol, signal: run.signal });
+    const child = run.store.serveUploadPack(run.request, { protocol: run.protocol, small: run.small, signal: run.signal });
     const stream = new UploadPackStream(run, child);
     child.stdout.on('data', (chunk: Buffer) => stream.onData(chunk));
     void child.exit.then(({ exitCode, stderr }) => stream.finished().then(() => resolve(stream.result(exitCode, stderr))));
