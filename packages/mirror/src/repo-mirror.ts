@@ -153,6 +153,13 @@ interface SyncPlan {
  * Larger syncs copy them with `pack-objects` (upstream's deltas reused) into a pack of their own.
  */
 const SMALL_SYNC_OBJECTS = 1000;
+/** The scanner and token minter of a rewrite, knowing the vault's values when there are any. */
+interface RewriteTools {
+  scanner: Scanner;
+  minter: TokenMinter;
+  known?: KnownSecrets;
+}
+
 /** What a small sync may keep of its objects' content in memory before it reads them again instead. */
 const SMALL_SYNC_BYTES = 32 * 1024 * 1024;
 /**
@@ -281,10 +288,13 @@ export class RepoMirror {
     const started = Date.now();
     const { idMap, name } = this.#opts;
     const phase = this.#phaseClock(started);
+    // Read while upstream is fetched: nothing the fetch does changes it.
+    const stateRead = idMap.state(name);
+    stateRead.catch(() => undefined);
     const moved = await this.#fetchUpstream(started);
     phase('fetch', null);
     const generation = this.#generation();
-    let state = await idMap.state(name);
+    let state = await stateRead;
     const { refs, head, refRecords, tips } = await this.#namedRefs();
     phase('refs', refs.length);
     // The id map may be shared with other replicas: build on what this replica's own store holds.
@@ -380,13 +390,16 @@ export class RepoMirror {
     // Tips already synced add nothing to the walk: only the moved ones start it.
     const old = new Set(oldTips);
     const movedTips = tips.filter((t) => !old.has(t));
+    // The vault's known values are read while the new objects are listed.
+    const tools = this.#rewriteTools();
+    tools.catch(() => undefined);
     // A few new commits on synced ones are walked through the long-lived cat-file; the rest by rev-list.
     const few = oldTips.length === 0 ? null : await fewNewObjects(this.#upstream.fewObjects, movedTips, oldTips, async (ids) => new Set((await this.#persisted(ids)).keys()));
     const objects = few ?? await this.#upstream.newObjects(movedTips, oldTips);
     report.objects = objects.size;
     phase('object list', objects.size);
     this.#log.info('sync started', { repo: name, objects: objects.size, walk: few === null ? 'rev-list' : 'cat-file' });
-    const { out, copied, blobsCopied } = await this.#rewriteIntoPack(objects, plan.refRecords, phase);
+    const { out, copied, blobsCopied } = await this.#rewriteIntoPack(objects, plan.refRecords, tools, phase);
     for (const s of out.secrets) report.secretsByRule[s.ruleId] = (report.secretsByRule[s.ruleId] ?? 0) + 1;
     report.secrets = out.secrets.length;
     if (copied === null) phase('copy unchanged', await this.#copyAsTheyAre(objects, out, { blobs: blobsCopied }));
@@ -460,7 +473,7 @@ export class RepoMirror {
    * are final once pass 2 is planned: their unchanged ones are copied while pass 2 runs (`blobsCopied`),
    * by git on the core pass 2's main thread leaves idle. They carry no token, so no record orders them.
    */
-  async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[], phase: PhaseClock): Promise<{ out: RewriteOutput; copied: number | null; blobsCopied: Promise<void> }> {
+  async #rewriteIntoPack(objects: ObjectTable, refRecords: readonly SecretRecord[], rewriteTools: Promise<RewriteTools>, phase: PhaseClock): Promise<{ out: RewriteOutput; copied: number | null; blobsCopied: Promise<void> }> {
     const { vault, name } = this.#opts;
     const source = objects.size <= SMALL_SYNC_OBJECTS ? new RememberingSource(this.#upstream.fewObjects, SMALL_SYNC_BYTES) : null;
     const tmpPack = (): string => this.sanitized.tempPackPath();
@@ -472,7 +485,7 @@ export class RepoMirror {
     let blobsCopied: Promise<void> = Promise.resolve();
     try {
       if (source === null) history = await PackWriterThread.create(tmpPack(), { index: true, deltaTrees: true });
-      const tools = await this.#rewriteTools();
+      const tools = await rewriteTools;
       const out = await rewrite({
         objects, source: source ?? this.#upstream, persisted: (ids) => this.#persisted(ids), pack, historyPack: history ?? undefined, ...tools,
         allowUnscannable: this.#opts.allowUnscannable, onProgress: this.#rewriteProgress(),
@@ -540,7 +553,7 @@ export class RepoMirror {
   }
 
   /** The scanner, minter and known secrets a rewrite uses now (known secrets are read from the vault each time). */
-  async #rewriteTools(): Promise<{ scanner: Scanner; minter: TokenMinter; known?: KnownSecrets }> {
+  async #rewriteTools(): Promise<RewriteTools> {
     const { scanner, vault } = this.#opts;
     const known = this.#opts.knownSecrets !== false && vault.knownSecrets ? new KnownSecrets(await vault.knownSecrets()) : undefined;
     return known ? { scanner: withKnownSecrets(scanner, known), minter: learningMinter(vault, known), known } : { scanner, minter: vault };
