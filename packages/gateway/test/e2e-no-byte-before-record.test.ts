@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
+import { encodePkt } from '@gitgate/protocol';
 import { randomChars } from '@gitgate/testkit';
 import { startGateway, type Gateway } from '../src/index.js';
 import { spawnGateway } from './helpers/spawn-gateway.js';
@@ -218,6 +219,44 @@ describe('e2e: no byte before its record (git path)', function () {
       expect(inPack.size).to.equal(1);
       const recorded = await exposedSince(seq);
       for (const t of inPack) expect(recorded.has(t), `${t} is in the pack but not recorded`).to.equal(true);
+    });
+
+    /** A v2 fetch of `want` with `haves` and no `done`: a negotiation round, which git ends with a pack only when ready. */
+    const v2Round = (want: string, haves: string[]): Buffer => Buffer.concat([
+      encodePkt('command=fetch\n'), Buffer.from('0001'), encodePkt('ofs-delta\n'), encodePkt(`want ${want}\n`),
+      ...haves.map((h) => encodePkt(`have ${h}\n`)), Buffer.from('0000'),
+    ]);
+    const kindsSince = async (seq: number): Promise<string[]> => (await query<{ kind: string }>(auditFile, 'SELECT kind FROM records WHERE seq > ? ORDER BY seq', [seq])).map((r) => r.kind);
+
+    it('records the session start of a v2 negotiation round that ends without a pack, and no exposure for it', async () => {
+      await commitSecret('deploy-3.txt');
+      const want = await headOf(url);
+      const seq = await lastSeq();
+      const res = await postUploadPack(`${url}`, v2Round(want, [randomBytes(20).toString('hex')]), true);
+      expect(res.status).to.equal(200);
+      expect(res.body.includes(Buffer.from('PACK'))).to.equal(false);
+      expect(res.body.toString('latin1')).to.include('NAK');
+      await gw.audit.flush();
+      const kinds = await kindsSince(seq);
+      expect(kinds).to.include('session-start');
+      expect(kinds).to.not.include('exposure');
+    });
+
+    it('records the exposures of a v2 round without done that git answers with a pack (a have it holds)', async () => {
+      const old = await headOf(url);
+      await commitSecret('deploy-4.txt');
+      const want = await headOf(url);
+      const seq = await lastSeq();
+      const res = await postUploadPack(`${url}`, v2Round(want, [old]), true);
+      expect(res.status).to.equal(200);
+      const text = res.body.toString('latin1');
+      expect(text).to.include('ready');
+      const at = res.body.indexOf('PACK');
+      expect(at, 'the packfile section follows the acknowledgments').to.be.greaterThan(0);
+      await gw.audit.flush();
+      const recorded = await exposedSince(seq);
+      expect(recorded.size, 'the new commit\'s token').to.be.greaterThan(0);
+      expect(await kindsSince(seq)).to.include('session-start');
     });
   });
 

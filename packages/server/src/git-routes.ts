@@ -333,34 +333,46 @@ async function serveFetch(ctx: GitContext, mirror: RepoMirror, session: Session,
 
 /**
  * The step awaited when the pack is about to start: the session-start row and one exposure row per
- * token the pack can carry, in one durable write; throws a 503 ServerError when either cannot be had.
- * A fetch that ends negotiation (`done`) will get a pack, so its rows are computed and written while
- * git starts and counts objects, and the pack waits only for what is left of that write. If git then
- * fails before its pack, the rows stay: the session row records the failure and no objects sent.
- * A negotiation round may end without a pack: its rows are written only when its pack starts.
+ * token the pack can carry are durable by then; throws a 503 ServerError when either cannot be had.
+ * Both are started with the request, so the pack rarely waits: the session-start row is written while
+ * git starts (a session starts whether or not a pack follows), and the exposures are computed
+ * meanwhile. A fetch that ends negotiation (`done`) will get a pack, so its exposure rows go in the
+ * same write; a negotiation round, which may end without a pack, writes them when its pack starts, and
+ * only if there are any. If git fails before its pack, the rows stay: the session row records the
+ * failure and no objects sent.
  */
 function recordBeforePack(ctx: GitContext, mirror: RepoMirror, session: Session, plan: PlannedFetch): () => Promise<void> {
-  const record = () => recordExposures(ctx, mirror, session, plan);
-  const early = plan.done ? record() : null;
-  early?.catch(() => undefined);
-  return () => early ?? record();
-}
-
-/** The session-start and exposure rows of a fetch, made durable; throws the 503 ServerError when they cannot be. */
-async function recordExposures(ctx: GitContext, mirror: RepoMirror, session: Session, plan: PlannedFetch): Promise<void> {
-  let found: { token: string; objectId: string }[];
-  try {
-    found = await exposuresFor(ctx, mirror, plan.shape);
-  } catch (e) {
+  const actor = session.identity.subject;
+  const start: AuditEvent = { kind: 'session-start', actor, repo: mirror.name, data: { id: session.id, repo: mirror.name, identity: session.identity } };
+  const found = exposuresFor(ctx, mirror, plan.shape).catch((e: unknown) => {
     ctx.log.error('exposure audit failed', { repo: mirror.name, session: session.id, error: (e as Error).message });
     throw new ServerError(codes.exposureFailed);
+  });
+  found.catch(() => undefined);
+  const exposures = async (): Promise<AuditEvent[]> => {
+    const seen = new Set<string>();
+    const events: AuditEvent[] = [];
+    for (const f of await found) {
+      if (!seen.has(f.token) && seen.add(f.token)) events.push({ kind: 'exposure', actor, repo: mirror.name, data: { sessionId: session.id, repo: mirror.name, token: f.token, objectId: f.objectId } });
+    }
+    return events;
+  };
+  if (plan.done) {
+    const all = exposures().then((events) => durably(ctx, mirror, session, [start, ...events]));
+    all.catch(() => undefined);
+    return () => all;
   }
-  const actor = session.identity.subject;
-  const seen = new Set<string>();
-  const events: AuditEvent[] = [{ kind: 'session-start', actor, repo: mirror.name, data: { id: session.id, repo: mirror.name, identity: session.identity } }];
-  for (const f of found) {
-    if (!seen.has(f.token) && seen.add(f.token)) events.push({ kind: 'exposure', actor, repo: mirror.name, data: { sessionId: session.id, repo: mirror.name, token: f.token, objectId: f.objectId } });
-  }
+  const started = durably(ctx, mirror, session, [start]);
+  started.catch(() => undefined);
+  return async () => {
+    const events = await exposures();
+    await started;
+    if (events.length > 0) await durably(ctx, mirror, session, events);
+  };
+}
+
+/** Makes `events` durable in one write; throws the 503 ServerError when it cannot be. */
+async function durably(ctx: GitContext, mirror: RepoMirror, session: Session, events: AuditEvent[]): Promise<void> {
   try {
     await ctx.audit.recordAllDurable(events);
   } catch (e) {
