@@ -4,6 +4,7 @@
  * no `show-ref` of every ref. What `show-ref --head -d` would print: refs in git's order (bytes of the
  * name), each annotated tag with its fully peeled id, HEAD resolved through its branch.
  */
+import { inRefOrder } from './ref-order.js';
 import type { RefSnapshot, RefUpdate } from './sanitized-store.js';
 
 /**
@@ -19,7 +20,7 @@ export function withRefUpdates(before: RefSnapshot, updates: readonly RefUpdate[
       byName.set(u.name, p === undefined ? { name: u.name, id: u.id } : { name: u.name, id: u.id, peeled: p });
     }
   }
-  const refs = [...byName.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8')));
+  const refs = inRefOrder(byName.values());
   let head = before.head;
   if (head !== null && head.target !== null) {
     const target = byName.get(head.target);

@@ -13,6 +13,7 @@ import { upstreamFailureKind } from './upstream-failure.js';
 import { readLocalRefs } from './local-refs.js';
 import { RefTransactions } from './ref-transactions.js';
 import { ObjectReader } from './object-reader.js';
+import { inRefOrder } from './ref-order.js';
 
 /** Where and how to fetch the upstream repository. */
 export interface UpstreamSource {
@@ -193,7 +194,7 @@ export class UpstreamStore {
       write.catch(() => undefined);
       this.#refsWrite = write;
     }
-    return [...wanted].map(([name, id]) => ({ name, id })).sort((a, b) => Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8')));
+    return inRefOrder([...wanted].map(([name, id]) => ({ name, id })));
   }
 
   /** Lets the store's long-lived git children go (they end; the next use starts others). */
