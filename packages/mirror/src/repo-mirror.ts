@@ -60,8 +60,13 @@ export interface RepoMirrorOptions {
   logger?: Logger;
   /** A sync that finished less than this long ago is reused (ms, default 2000). */
   coalesceMs?: number;
-  /** Repack the sanitized store in the background once it has more packs than this (default 8). */
+  /**
+   * Repack the sanitized store in the background once it has more packs than this (default 8), when no
+   * clone or fetch has been served from it for `quickRepackQuietMs` (default 2000 ms; a repack beside the
+   * fetch whose sync added the pack slowed that fetch), or at once past four times as many packs.
+   */
   maxPacks?: number;
+  quickRepackQuietMs?: number;
   /** Repack right away after a sync that brought at least this many objects (default 1000). */
   repackAfterObjects?: number;
   /**
@@ -153,6 +158,9 @@ interface SyncPlan {
  * Larger syncs copy them with `pack-objects` (upstream's deltas reused) into a pack of their own.
  */
 const SMALL_SYNC_OBJECTS = 1000;
+/** Past this many times `maxPacks` packs a quick repack runs at once, quiet store or not. */
+const QUICK_REPACK_NOW = 4;
+
 /** The scanner and token minter of a rewrite, knowing the vault's values when there are any. */
 interface RewriteTools {
   scanner: Scanner;
@@ -183,8 +191,9 @@ export class RepoMirror {
   #listeners = new Set<ProgressListener>();
   #last: SyncReport | null = null;
   #maintenance: Promise<void> = Promise.resolve();
-  // A full repack waiting for a quiet store (see repackQuietMs).
+  // A full repack waiting for a quiet store (see repackQuietMs), and a quick one (quickRepackQuietMs).
   #deferredRepack: NodeJS.Timeout | null = null;
+  #deferredQuickRepack: NodeJS.Timeout | null = null;
   // Pushes run one at a time per repository: each leases upstream's refs as the last sync saw them.
   #pushing: Promise<unknown> = Promise.resolve();
   readonly #tokenizer: PlaceTokenizer;
@@ -701,8 +710,10 @@ export class RepoMirror {
    * background once the store holds too many packs.
    */
   #maintain(report: SyncReport): void {
+    const maxPacks = this.#opts.maxPacks ?? 8;
     if (report.objects >= (this.#opts.repackAfterObjects ?? 1000)) this.#fullRepackWhenQuiet();
-    else if (this.sanitized.packCount() > (this.#opts.maxPacks ?? 8)) void this.#repack(false);
+    else if (this.sanitized.packCount() > maxPacks * QUICK_REPACK_NOW) void this.#repack(false);
+    else if (this.sanitized.packCount() > maxPacks) this.#quickRepackWhenQuiet(maxPacks * QUICK_REPACK_NOW);
   }
 
   /** The served name of an upstream ref name (ref-names.ts), remembered for the next syncs. */
@@ -766,9 +777,28 @@ export class RepoMirror {
   }
 
   /**
-   * Resolves when background maintenance (repacks) has finished; for shutdown and tests. A full repack
-   * still waiting for a quiet store is dropped: shutdown does not wait for it, and the store serves as
-   * it is (the next large sync schedules another).
+   * Starts a quick repack once no upload-pack has run on the store for `quickRepackQuietMs`, checked
+   * from that long after the sync and then every half second, or at once when the store has grown past
+   * `cap` packs meanwhile. Not when a full repack waits already: that one takes every pack.
+   */
+  #quickRepackWhenQuiet(cap: number): void {
+    if (this.#deferredQuickRepack !== null || this.#deferredRepack !== null) return;
+    const quiet = this.#opts.quickRepackQuietMs ?? 2000;
+    const check = (): void => {
+      if (this.sanitized.servedWithin(quiet) && this.sanitized.packCount() <= cap) {
+        this.#deferredQuickRepack = setTimeout(check, Math.min(quiet, 500)).unref();
+        return;
+      }
+      this.#deferredQuickRepack = null;
+      void this.#repack(false);
+    };
+    this.#deferredQuickRepack = setTimeout(check, quiet).unref();
+  }
+
+  /**
+   * Resolves when background maintenance (repacks) has finished; for shutdown and tests. A repack still
+   * waiting for a quiet store is dropped: shutdown does not wait for it, and the store serves as it is
+   * (the next sync schedules another).
    */
   idle(): Promise<void> {
     this.#dropDeferredRepack();
@@ -777,7 +807,9 @@ export class RepoMirror {
 
   #dropDeferredRepack(): void {
     if (this.#deferredRepack !== null) clearTimeout(this.#deferredRepack);
+    if (this.#deferredQuickRepack !== null) clearTimeout(this.#deferredQuickRepack);
     this.#deferredRepack = null;
+    this.#deferredQuickRepack = null;
   }
 
   async #updateRefs(refs: { name: string; id: string }[], map: (id: string) => string, head: string | null, notTags?: ReadonlySet<string>): Promise<void> {

@@ -13,6 +13,12 @@ import {
   revParse, symbolicHead, tempDir, tokensIn, wrapVault, type DataEnv,
 } from './helpers.js';
 
+/** A v0 stateless upload-pack request for the whole history of `tip`. */
+const cloneRequest = (tip: string): Buffer => {
+  const pkt = (line: string): string => (line.length + 4).toString(16).padStart(4, '0') + line;
+  return Buffer.from(`${pkt(`want ${tip} ofs-delta\n`)}0000${pkt('done\n')}`);
+};
+
 describe('RepoMirror', function () {
   this.timeout(60_000);
   let dir: string;
@@ -240,6 +246,51 @@ describe('RepoMirror', function () {
     });
   });
 
+  describe('quick repacks', () => {
+    const repacks = (log: ReturnType<typeof captureLogger>): number =>
+      log.lines.filter((l) => l.msg === 'maintenance started' && (l.meta as { what: string }).what === 'repack').length;
+    // 1 MiB that deflate cannot shrink: a clone bigger than a pipe holds, so git waits for its reader.
+    const big = randomBytes(1 << 20);
+    /** Commits one more version of a.txt and syncs it: one more pack in the store. */
+    const commitAndSync = async (m: RepoMirror, n: number): Promise<void> => {
+      const parent = refsOf(up.gitDir).get('refs/heads/main');
+      up.setRef('refs/heads/main', up.commitFiles({ 'a.txt': `version ${n}\n`, 'big.bin': big }, `v${n}\n`, parent ? [parent] : []));
+      await m.sync({ force: true });
+    };
+
+    it('waits past the store\'s packs limit until no fetch has been served for a while, then repacks into one pack', async () => {
+      const log = captureLogger();
+      const m = makeMirror(env, up.gitDir, { logger: log, maxPacks: 2, quickRepackQuietMs: 400 });
+      for (let n = 0; n < 3; n++) await commitAndSync(m, n);
+      expect(m.sanitized.packCount()).to.equal(3);
+      // A clone being served (its output not read yet) keeps the store busy.
+      const serving = m.sanitized.serveUploadPack(cloneRequest(refsOf(m.sanitized.gitDir).get('refs/heads/main')!), { protocol: 0 });
+      try {
+        await new Promise((r) => setTimeout(r, 1200));
+        expect(repacks(log), 'a repack started beside a clone').to.equal(0);
+      } finally {
+        serving.stdout.resume();
+      }
+      expect((await serving.exit).exitCode).to.equal(0);
+      for (let waited = 0; repacks(log) === 0 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+      expect(repacks(log)).to.equal(1);
+      await m.idle();
+      expect(m.sanitized.packCount()).to.equal(1);
+      git(m.sanitized.gitDir, ['fsck', '--strict', '--no-dangling']);
+    });
+
+    it('repacks at once, served or not, once the store holds four times its packs limit', async () => {
+      const log = captureLogger();
+      const m = makeMirror(env, up.gitDir, { logger: log, maxPacks: 1, quickRepackQuietMs: 60_000 });
+      for (let n = 0; n < 4; n++) await commitAndSync(m, n);
+      expect(repacks(log), 'waiting for a quiet store').to.equal(0);
+      await commitAndSync(m, 4);
+      await m.idle();
+      expect(repacks(log)).to.equal(1);
+      expect(m.sanitized.packCount()).to.equal(1);
+    });
+  });
+
   describe('a large sync (unchanged objects copied by pack-objects)', () => {
     /**
      * `commits` commits of `files` changed files each, over the 1000 objects of a small sync; a fake secret
@@ -351,11 +402,6 @@ describe('RepoMirror', function () {
       expect(tokensIn(names)).to.have.length(1);
     });
 
-    /** A v0 stateless upload-pack request for the whole history of `tip`. */
-    const cloneRequest = (tip: string): Buffer => {
-      const pkt = (line: string): string => (line.length + 4).toString(16).padStart(4, '0') + line;
-      return Buffer.from(`${pkt(`want ${tip} ofs-delta\n`)}0000${pkt('done\n')}`);
-    };
     const packDir = (m: RepoMirror): string => path.join(m.sanitized.gitDir, 'objects', 'pack');
     const fullRepacks = (log: ReturnType<typeof captureLogger>): number =>
       log.lines.filter((l) => l.msg === 'maintenance started' && (l.meta as { what: string }).what === 'full repack').length;
