@@ -6,11 +6,13 @@
 // sync of each fetch by phase (its `sync phase` debug lines) and the load average.
 //
 //   node scripts/bench-fetch.mjs [<repo-path> | --repo git|<repo-path>] [--repo-source URL|PATH]
-//                                [--objects 50000] [--seed bench] [--runs 5] [--state DIR] [--json] [--keep] [--cpu-prof]
+//                                [--objects 50000] [--seed bench] [--runs 5] [--warmup 10] [--state DIR]
+//                                [--json] [--keep] [--cpu-prof]
 //
 // `--state DIR` keeps the served copy, the gateway's data directory and both clones in DIR: a later run
 // with the same DIR skips the first sync and the clones (git/git's first sync takes minutes).
 // `--cpu-prof` profiles the gateway process (node --cpu-prof) and prints where its CPU time went.
+// `--warmup N` (default 10) untimed rounds (one upstream commit, both fetches) come before the timed ones.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,16 +25,18 @@ import { benchArgs, benchSession, integerOption } from './lib/bench-session.mjs'
 import { advanceByCommitTree, timedFetch } from './lib/bench-advance.mjs';
 import { summariseCpuProfile } from './lib/cpu-profile.mjs';
 
-const USAGE = 'usage: node scripts/bench-fetch.mjs [<repo-path> | --repo git|<repo-path>] [--repo-source URL|PATH] [--objects N] [--seed TEXT] [--runs N] [--state DIR] [--keep] [--json] [--cpu-prof]';
+const USAGE = 'usage: node scripts/bench-fetch.mjs [<repo-path> | --repo git|<repo-path>] [--repo-source URL|PATH] [--objects N] [--seed TEXT] [--runs N] [--warmup N] [--state DIR] [--keep] [--json] [--cpu-prof]';
 const { values: opt, positionals } = benchArgs(USAGE, {
   ...BENCH_REPO_OPTIONS,
   runs: { type: 'string', default: '5' },
+  warmup: { type: 'string', default: '10' },
   repo: { type: 'string' },
   'repo-source': { type: 'string' },
   state: { type: 'string' },
   'cpu-prof': { type: 'boolean', default: false },
 }, { allowPositionals: true });
 const runs = integerOption(opt.runs, '--runs', 1);
+const warmup = integerOption(opt.warmup, '--warmup', 0);
 const repoArg = opt.repo ?? positionals[0];
 const say = (msg) => process.stderr.write(`bench-fetch: ${msg}\n`);
 const { work, atEnd, run } = benchSession({ prefix: 'gitgate-bench-fetch-', keep: opt.keep, say });
@@ -86,6 +90,13 @@ async function main() {
   // One up-to-date fetch each first: the gateway's restart sync and both sides' caches are then warm.
   await timedFetch(paths.gw);
   await timedFetch(paths.hb);
+  // Untimed rounds of the same work: a gateway serves for days, and a fresh node process runs its first
+  // requests unoptimized (express: ~95 ms a fetch for the first 15, ~78 ms after; git forks anew each time).
+  for (let i = 0; i < warmup; i++) {
+    await src.advance(paths.upstream, `warmup-${Date.now()}-${i}`);
+    await timedFetch(paths.gw);
+    await timedFetch(paths.hb);
+  }
   const loadBefore = load();
   const res = { gitgate: [], httpBackend: [], phases: [], syncs: [], requests: [] };
   for (let i = 0; i < runs; i++) {
@@ -108,6 +119,7 @@ async function main() {
     if (file) res.cpuProfile = { file: join(profDir, file), ...summariseCpuProfile(join(profDir, file), { top: 40 }) };
   }
   res.load = { before: loadBefore, after: load() };
+  res.warmup = warmup;
   if (opt.json) {
     process.stdout.write(JSON.stringify(res, null, 2) + '\n');
     return;
@@ -118,6 +130,7 @@ async function main() {
     `1-commit fetch, median of ${runs}: gitgate ${(g / 1000).toFixed(3)} s, http-backend ${(h / 1000).toFixed(3)} s, ${(g / h).toFixed(2)}×`,
     `runs (ms): gitgate ${res.gitgate.map(Math.round).join(', ')}; http-backend ${res.httpBackend.map(Math.round).join(', ')}`,
     `syncs: ${res.syncs.map((s) => (s ? `${s.objects} objects in ${s.ms} ms` : 'none')).join('; ')}`,
+    `untimed warm-up rounds before these: ${warmup}`,
     `load average before ${res.load.before}, after ${res.load.after}`,
     '',
     table(['phase', 'median ms', 'runs (ms)'], medianRows(res.phases)),

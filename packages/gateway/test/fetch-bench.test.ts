@@ -12,7 +12,7 @@ describe('bench:fetch (scripts/bench-fetch.mjs) on a 500-object repository', fun
 
   before(() => {
     // Nothing else runs in this process meanwhile, so a synchronous child is fine.
-    const r = spawnSync(process.execPath, [join(repoRoot(), 'scripts', 'bench-fetch.mjs'), '--objects', '500', '--runs', '2'], { encoding: 'utf8', timeout: 100_000 });
+    const r = spawnSync(process.execPath, [join(repoRoot(), 'scripts', 'bench-fetch.mjs'), '--objects', '500', '--runs', '2', '--warmup', '1'], { encoding: 'utf8', timeout: 100_000 });
     run = { code: r.status, stdout: r.stdout, stderr: r.stderr };
   });
 
@@ -23,6 +23,7 @@ describe('bench:fetch (scripts/bench-fetch.mjs) on a 500-object repository', fun
   it('prints both medians with their ratio and a sync of a few objects per fetch', () => {
     expect(run.stdout).to.match(/^1-commit fetch, median of 2: gitgate \d+\.\d{3} s, http-backend \d+\.\d{3} s, \d+\.\d\d×$/m);
     expect(run.stdout).to.match(/^syncs: \d objects in \d+ ms; \d objects in \d+ ms$/m);
+    expect(run.stdout).to.match(/^untimed warm-up rounds before these: 1$/m);
   });
 
   it('lists the sync phases of the incremental path, the copy into the rewrite pack included', () => {
