@@ -84,8 +84,8 @@ export class ObjectReader implements ObjectSource {
 
   /** Keeps a copy of a commit or tree, letting the least recently used go past the budget. */
   #keep(obj: RawObject): void {
-    if ((obj.type !== 'commit' && obj.type !== 'tree') || obj.content.length > CACHE_OBJECT_MAX_BYTES || this.#cache.has(obj.id)) return;
-    if (obj.content.length > this.#cacheBytes) return;
+    if ((obj.type !== 'commit' && obj.type !== 'tree') || this.#cache.has(obj.id)) return;
+    if (obj.content.length > Math.min(CACHE_OBJECT_MAX_BYTES, this.#cacheBytes)) return;
     this.#cache.set(obj.id, { id: obj.id, type: obj.type, content: Buffer.from(obj.content) });
     this.#cached += obj.content.length;
     for (const [id, kept] of this.#cache) {

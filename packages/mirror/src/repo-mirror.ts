@@ -191,9 +191,8 @@ export class RepoMirror {
   #listeners = new Set<ProgressListener>();
   #last: SyncReport | null = null;
   #maintenance: Promise<void> = Promise.resolve();
-  // A full repack waiting for a quiet store (see repackQuietMs), and a quick one (quickRepackQuietMs).
-  #deferredRepack: NodeJS.Timeout | null = null;
-  #deferredQuickRepack: NodeJS.Timeout | null = null;
+  // Repacks waiting for a quiet store, full (repackQuietMs) or quick (quickRepackQuietMs): their timers.
+  readonly #deferred = new Map<'full' | 'quick', NodeJS.Timeout>();
   // Pushes run one at a time per repository: each leases upstream's refs as the last sync saw them.
   #pushing: Promise<unknown> = Promise.resolve();
   readonly #tokenizer: PlaceTokenizer;
@@ -237,8 +236,7 @@ export class RepoMirror {
   }
 
   /** Remembers the served ids a sync that brought `objects` objects replaced, as far back as nearServedTip looks. */
-  #noteReplaced(before: ReadonlySet<string>, after: ReadonlySet<string>, objects: number): void {
-    const ids = new Set([...before].filter((id) => !after.has(id)));
+  #noteReplaced(ids: ReadonlySet<string>, objects: number): void {
     if (ids.size > 0) this.#replaced.push({ ids, objects });
     let since = 0;
     let keep = this.#replaced.length;
@@ -442,10 +440,9 @@ export class RepoMirror {
       // New tips that are no tag need no peeling to be listed (no cat-file of the new ids).
       const notTags = new Set(tips.filter((t) => objects.indexOf(t) >= 0 && objects.type(objects.indexOf(t)) !== 'tag').map((t) => mappedTips.get(t) ?? t));
       try {
-        const before = (await this.sanitized.snapshot()).ids;
-        await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head, notTags);
+        const replaced = await this.#updateRefs(refs, (id) => mappedTips.get(id) ?? id, head, notTags);
         this.#tipIds = mappedTips;
-        this.#noteReplaced(before, (await this.sanitized.snapshot()).ids, objects.size);
+        this.#noteReplaced(replaced, objects.size);
       } catch (e) {
         // The state already names these tips: the next sync must not take them as served, but re-point the refs.
         this.#last = null;
@@ -707,13 +704,22 @@ export class RepoMirror {
   /**
    * After a large sync, whose packs the sync indexed for serving (#syncObjects), a full repack that also
    * deltifies what the sync wrote whole, once the store is quiet; after any other, a quick repack in the
-   * background once the store holds too many packs.
+   * background once the store holds too many packs, when it is quiet too (see RepoMirrorOptions.maxPacks).
    */
   #maintain(report: SyncReport): void {
+    if (report.objects >= (this.#opts.repackAfterObjects ?? 1000)) {
+      const deadline = Date.now() + (this.#opts.repackMaxDelayMs ?? 600_000);
+      this.#repackWhenQuiet('full', this.#opts.repackQuietMs ?? 30_000, () => Date.now() >= deadline);
+      return;
+    }
     const maxPacks = this.#opts.maxPacks ?? 8;
-    if (report.objects >= (this.#opts.repackAfterObjects ?? 1000)) this.#fullRepackWhenQuiet();
-    else if (this.sanitized.packCount() > maxPacks * QUICK_REPACK_NOW) void this.#repack(false);
-    else if (this.sanitized.packCount() > maxPacks) this.#quickRepackWhenQuiet(maxPacks * QUICK_REPACK_NOW);
+    const cap = maxPacks * QUICK_REPACK_NOW;
+    const packs = this.sanitized.packCount();
+    if (packs > cap) void this.#repack(false);
+    // A full repack already waiting takes every pack.
+    else if (packs > maxPacks && !this.#deferred.has('full')) {
+      this.#repackWhenQuiet('quick', this.#opts.quickRepackQuietMs ?? 2000, () => this.sanitized.packCount() > cap);
+    }
   }
 
   /** The served name of an upstream ref name (ref-names.ts), remembered for the next syncs. */
@@ -757,42 +763,22 @@ export class RepoMirror {
   }
 
   /**
-   * Starts the full repack once no upload-pack has run on the store for `repackQuietMs`, checked from
-   * that long after the sync (its waiting clone starts within it) and then every second, or at
-   * `repackMaxDelayMs` at the latest. One waits at a time: it repacks whatever the store holds then.
+   * Starts a repack once no upload-pack has run on the store for `quiet` ms, checked from that long after
+   * the sync (its waiting clone or fetch comes within it) and then every second, or once `due()` (the
+   * full repack: `repackMaxDelayMs` passed; a quick one: the store grew past four times `maxPacks`).
+   * One of each kind waits at a time: it repacks whatever the store holds then.
    */
-  #fullRepackWhenQuiet(): void {
-    if (this.#deferredRepack !== null) return;
-    const quiet = this.#opts.repackQuietMs ?? 30_000;
-    const deadline = Date.now() + (this.#opts.repackMaxDelayMs ?? 600_000);
+  #repackWhenQuiet(kind: 'full' | 'quick', quiet: number, due: () => boolean): void {
+    if (this.#deferred.has(kind)) return;
     const check = (): void => {
-      if (this.sanitized.servedWithin(quiet) && Date.now() < deadline) {
-        this.#deferredRepack = setTimeout(check, Math.min(quiet, 1000)).unref();
+      if (this.sanitized.servedWithin(quiet) && !due()) {
+        this.#deferred.set(kind, setTimeout(check, Math.min(quiet, 1000)).unref());
         return;
       }
-      this.#deferredRepack = null;
-      void this.#repack(true);
+      this.#deferred.delete(kind);
+      void this.#repack(kind === 'full');
     };
-    this.#deferredRepack = setTimeout(check, quiet).unref();
-  }
-
-  /**
-   * Starts a quick repack once no upload-pack has run on the store for `quickRepackQuietMs`, checked
-   * from that long after the sync and then every half second, or at once when the store has grown past
-   * `cap` packs meanwhile. Not when a full repack waits already: that one takes every pack.
-   */
-  #quickRepackWhenQuiet(cap: number): void {
-    if (this.#deferredQuickRepack !== null || this.#deferredRepack !== null) return;
-    const quiet = this.#opts.quickRepackQuietMs ?? 2000;
-    const check = (): void => {
-      if (this.sanitized.servedWithin(quiet) && this.sanitized.packCount() <= cap) {
-        this.#deferredQuickRepack = setTimeout(check, Math.min(quiet, 500)).unref();
-        return;
-      }
-      this.#deferredQuickRepack = null;
-      void this.#repack(false);
-    };
-    this.#deferredQuickRepack = setTimeout(check, quiet).unref();
+    this.#deferred.set(kind, setTimeout(check, quiet).unref());
   }
 
   /**
@@ -806,27 +792,32 @@ export class RepoMirror {
   }
 
   #dropDeferredRepack(): void {
-    if (this.#deferredRepack !== null) clearTimeout(this.#deferredRepack);
-    if (this.#deferredQuickRepack !== null) clearTimeout(this.#deferredQuickRepack);
-    this.#deferredRepack = null;
-    this.#deferredQuickRepack = null;
+    for (const timer of this.#deferred.values()) clearTimeout(timer);
+    this.#deferred.clear();
   }
 
-  async #updateRefs(refs: { name: string; id: string }[], map: (id: string) => string, head: string | null, notTags?: ReadonlySet<string>): Promise<void> {
+  /** Moves the sanitized refs to `refs` (ids through `map`) and HEAD; returns the ids (and peeled ids) the moved refs named. */
+  async #updateRefs(refs: { name: string; id: string }[], map: (id: string) => string, head: string | null, notTags?: ReadonlySet<string>): Promise<Set<string>> {
     // The snapshot is what this process last wrote; reading it costs no git process when it is fresh.
     const snapshot = await this.sanitized.snapshot();
-    const current = new Map(snapshot.refs.map((r) => [r.name, r.id]));
+    const current = new Map(snapshot.refs.map((r) => [r.name, r]));
     const updates: RefUpdate[] = [];
     const wanted = new Set<string>();
     for (const r of refs) {
       const id = map(r.id);
       wanted.add(r.name);
-      if (current.get(r.name) !== id) updates.push({ name: r.name, id });
+      if (current.get(r.name)?.id !== id) updates.push({ name: r.name, id });
     }
     for (const name of current.keys()) if (!wanted.has(name)) updates.push({ name, id: null });
     await this.sanitized.updateRefs(updates, notTags);
     // Rewriting HEAD when it did not move would only throw the ref snapshot away.
     if (head && head !== snapshot.head?.target) await this.sanitized.setHead(head);
+    const replaced = new Set<string>();
+    for (const u of updates) {
+      const was = current.get(u.name);
+      if (was !== undefined) for (const id of [was.id, was.peeled]) if (id !== undefined) replaced.add(id);
+    }
+    return replaced;
   }
 
   /** Fingerprint of everything a sanitized id depends on besides upstream bytes. */

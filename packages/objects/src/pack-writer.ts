@@ -450,10 +450,10 @@ export class PackWriter {
         checksum = hash.digest();
         parts.push(checksum);
         created = true;
-        const dropTemp = this.#closeTemp().then(() => rm(this.#tempPath, { force: true }));
-        const [written] = await Promise.allSettled([writeDurably(this.#path, parts), dropTemp]);
-        await dropTemp;
-        if (written.status === 'rejected') throw written.reason;
+        // Both settle before a failure is handled: the cleanup below must not race either.
+        const settled = await Promise.allSettled([writeDurably(this.#path, parts), this.#closeTemp().then(() => rm(this.#tempPath, { force: true }))]);
+        const failed = settled.find((r) => r.status === 'rejected');
+        if (failed !== undefined) throw failed.reason;
       } else {
         await this.#flush();
         await this.#closeTemp();
