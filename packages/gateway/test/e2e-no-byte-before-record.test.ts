@@ -4,13 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
-import { encodePkt } from '@gitgate/protocol';
 import { randomChars } from '@gitgate/testkit';
 import { startGateway, type Gateway } from '../src/index.js';
 import { spawnGateway } from './helpers/spawn-gateway.js';
 import { startDemoGateway, demoFixtures, git, gitOk, objectIds, tempDir, cleanup, type DemoGateway } from './helpers/harness.js';
 import { query } from './helpers/sqlite-rows.js';
-import { AUDIT_SENTENCE, postUploadPack, v0Request, v2Fetch } from './helpers/upload-pack-wire.js';
+import { AUDIT_SENTENCE, postUploadPack, v0Request, v2Fetch, v2Round } from './helpers/upload-pack-wire.js';
 
 const TOKEN = /\[\[TOKEN_[a-z0-9-]+_[A-Z2-7]+\]\]/g;
 
@@ -221,11 +220,6 @@ describe('e2e: no byte before its record (git path)', function () {
       for (const t of inPack) expect(recorded.has(t), `${t} is in the pack but not recorded`).to.equal(true);
     });
 
-    /** A v2 fetch of `want` with `haves` and no `done`: a negotiation round, which git ends with a pack only when ready. */
-    const v2Round = (want: string, haves: string[]): Buffer => Buffer.concat([
-      encodePkt('command=fetch\n'), Buffer.from('0001'), encodePkt('ofs-delta\n'), encodePkt(`want ${want}\n`),
-      ...haves.map((h) => encodePkt(`have ${h}\n`)), Buffer.from('0000'),
-    ]);
     const kindsSince = async (seq: number): Promise<string[]> => (await query<{ kind: string }>(auditFile, 'SELECT kind FROM records WHERE seq > ? ORDER BY seq', [seq])).map((r) => r.kind);
 
     it('records the session start of a v2 negotiation round that ends without a pack, and no exposure for it', async () => {
@@ -345,6 +339,22 @@ describe('e2e: no byte before its record (git path)', function () {
       await demo.gw.audit.flush();
       const refused = await query<{ n: number }>(auditFile, "SELECT COUNT(*) AS n FROM sessions WHERE error_code = 'GITGATE_AUDIT_UNAVAILABLE'");
       expect(refused[0]!.n).to.be.greaterThan(0);
+    });
+
+    it('answers 503 and no pack to a v2 round without done that git would answer with a pack', async () => {
+      // The session-start row of such a round is written as git starts, before anyone knows a pack follows.
+      const clone = join(work, 'round-clone');
+      await gitOk(['clone', '-q', '--bare', demo.url, clone]);
+      const want = (await gitOk(['--git-dir', clone, 'rev-parse', 'HEAD'])).trim();
+      const have = (await gitOk(['--git-dir', clone, 'rev-parse', 'HEAD^'])).trim();
+      const served = await postUploadPack(demo.url, v2Round(want, [have]), true);
+      expect(served.status).to.equal(200);
+      expect(served.body.includes(Buffer.from('PACK')), 'the round gets a pack while the audit can write').to.equal(true);
+      await whileLocked(async () => {
+        const raw = await postUploadPack(demo.url, v2Round(want, [have]), true);
+        expect(raw.status).to.equal(503);
+        expect(raw.body.toString('latin1')).to.equal(AUDIT_SENTENCE);
+      });
     });
   });
 });

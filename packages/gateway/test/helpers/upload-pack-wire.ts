@@ -23,3 +23,11 @@ export function v0Request(want: string, capabilities: string[], haves: string[] 
 export function v2Fetch(want: string): Buffer {
   return Buffer.concat([encodePkt('command=fetch\n'), Buffer.from('0001'), encodePkt('ofs-delta\n'), encodePkt(`want ${want}\n`), encodePkt('done\n'), Buffer.from('0000')]);
 }
+
+/** A v2 fetch of `want` with `haves` and no `done`: a negotiation round, which git ends with a pack only when ready. */
+export function v2Round(want: string, haves: string[]): Buffer {
+  return Buffer.concat([
+    encodePkt('command=fetch\n'), Buffer.from('0001'), encodePkt('ofs-delta\n'), encodePkt(`want ${want}\n`),
+    ...haves.map((h) => encodePkt(`have ${h}\n`)), Buffer.from('0000'),
+  ]);
+}
