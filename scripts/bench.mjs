@@ -549,7 +549,8 @@ async function main() {
   if (opt['scan-workers'] !== undefined) {
     // Only the worker-count table: one cold sync per count, nothing else measured.
     const counts = opt['scan-workers'].split(',').map((c) => integerOption(c, '--scan-workers', 0));
-    const results = await measureScanWorkers({ upstream, counts, work, say, children, syncOnly: opt['sync-only'] });
+    const cpuProfDir = opt['cpu-prof'] ? join(ROOT, '.bench', 'profiles', `${new Date().toISOString().replace(/[:.]/g, '-')}-scan-workers`) : undefined;
+    const results = await measureScanWorkers({ upstream, counts, work, say, children, syncOnly: opt['sync-only'], cpuProfDir });
     if (opt.json) process.stdout.write(JSON.stringify({ machine, source, scanWorkers: results.map(({ refs, ...r }) => r) }, null, 2) + '\n');
     else printScanWorkers(results, (s = '') => process.stdout.write(s + '\n'));
     return;

@@ -11,6 +11,7 @@ import { gitOk } from './bench-git.mjs';
 import { spawnGatewayChild } from './gateway-child.mjs';
 import { sampleTree, cpuBetween, mainThreadCpuMs, memoryOf } from './proc-sampler.mjs';
 import { table } from './bench-report.mjs';
+import { readCpuProfile, summariseCpuProfile } from './cpu-profile.mjs';
 
 const STAGES = ['pass 1 scan', 'plan', 'pass 2 rewrite'];
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -47,7 +48,7 @@ function stopFullRepack(pid) {
 }
 
 /** One count: cold sync by stage, the clone after it (unless syncOnly), the repack competing with it. */
-async function measureCount({ upstream, count, work, say, children, syncOnly }) {
+async function measureCount({ upstream, count, work, say, children, syncOnly, cpuProfDir }) {
   const repoName = 'bench/scan';
   const dataDir = join(work, `scan-workers-${count}`);
   // One token key for every count (the first one's), so the served ids can be compared.
@@ -59,7 +60,8 @@ async function measureCount({ upstream, count, work, say, children, syncOnly }) 
   } catch {
     /* the first count creates it */
   }
-  const child = spawnGatewayChild();
+  const profDir = cpuProfDir === undefined ? undefined : join(cpuProfDir, `scan-workers-${count}`);
+  const child = spawnGatewayChild({ cpuProfDir: profDir });
   children.add(child);
   const sampler = sampleTree(child.pid);
   // The main thread's own CPU, apart from the scan threads': the part of a stage no thread takes over.
@@ -88,7 +90,7 @@ async function measureCount({ upstream, count, work, say, children, syncOnly }) 
     const stages = child.logs.filter((l) => l.t >= t0 && l.msg === 'sync phase').map((l) => {
       const cpuMs = cpuBetween(samples.cpu, l.t - l.meta.ms, l.t);
       const mainMs = cpuBetween(mainCpu, l.t - l.meta.ms, l.t);
-      return { phase: l.meta.phase, objects: l.meta.objects, ms: l.meta.ms, cpuMs, mainMs, cores: cpuMs === null || l.meta.ms === 0 ? null : cpuMs / l.meta.ms };
+      return { phase: l.meta.phase, objects: l.meta.objects, ms: l.meta.ms, endMono: l.mono, cpuMs, mainMs, cores: cpuMs === null || l.meta.ms === 0 ? null : cpuMs / l.meta.ms };
     });
     const syncMs = sync?.ms ?? null;
     const syncCpu = syncMs === null ? null : cpuBetween(samples.cpu, t0, t0 + syncMs);
@@ -98,6 +100,11 @@ async function measureCount({ upstream, count, work, say, children, syncOnly }) 
       count, loadBefore, gatewayHwmKb, loadAfter: load(), refs, objects: sync?.objects ?? null, syncMs, syncCores: syncCpu === null || !syncMs ? null : syncCpu / syncMs, stages,
       cloneAfterMs: clone.ms, cloneAfterPeakChildrenKb: during?.peakChildrenKb ?? null, repackPeakKb: Math.max(0, ...repacks.map((d) => d.hwmKb)),
     };
+    // Each isolate writes its profile as it ends: the main thread's when the process exits.
+    if (profDir !== undefined) {
+      await child.exit();
+      result.profile = stageProfiles(profDir, stages);
+    }
     const hwm = gatewayHwmKb === null ? '' : `, gateway VmHWM ${(gatewayHwmKb / 1024).toFixed(0)} MiB`;
     say(`[scan workers ${count}] sync ${(syncMs / 1000).toFixed(2)} s${hwm}, clone right after ${clone.ms === null ? 'not measured' : `${(clone.ms / 1000).toFixed(2)} s`} (load ${result.loadAfter})`);
     return result;
@@ -109,10 +116,30 @@ async function measureCount({ upstream, count, work, say, children, syncOnly }) 
   }
 }
 
+/**
+ * The profiles of the gateway's isolates (the main thread, then each thread in the order it started:
+ * `--cpu-prof` writes one file per isolate, named by thread id) cut by stage: per stage, the functions
+ * with the most self time while it ran.
+ */
+function stageProfiles(profDir, stages) {
+  const threadOf = (f) => Number(/\.(\d+)\.\d+\.cpuprofile$/.exec(f)?.[1] ?? -1);
+  const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => threadOf(a) - threadOf(b));
+  return {
+    dir: profDir,
+    isolates: files.map((f) => {
+      const prof = readCpuProfile(join(profDir, f));
+      return {
+        isolate: threadOf(f) === 0 ? 'main thread' : `thread ${threadOf(f)}`,
+        stages: stages.map((s) => ({ phase: s.phase, ms: s.ms, ...summariseCpuProfile(prof, { top: 12, fromUs: s.endMono - s.ms * 1000, toUs: s.endMono }) })),
+      };
+    }),
+  };
+}
+
 /** Runs every count in turn; throws when two counts serve different refs. */
-export async function measureScanWorkers({ upstream, counts, work, say, children, syncOnly = false }) {
+export async function measureScanWorkers({ upstream, counts, work, say, children, syncOnly = false, cpuProfDir }) {
   const results = [];
-  for (const count of counts) results.push(await measureCount({ upstream, count, work, say, children, syncOnly }));
+  for (const count of counts) results.push(await measureCount({ upstream, count, work, say, children, syncOnly, cpuProfDir }));
   const differing = results.filter((r) => r.refs !== results[0].refs);
   if (differing.length > 0) throw new Error(`scan workers ${differing.map((r) => r.count).join(', ')} served other refs than ${results[0].count}`);
   return results;
@@ -142,4 +169,14 @@ export function printScanWorkers(results, p) {
   p(table(head, body));
   p('cores = CPU of the gateway\'s process tree (its threads and git children) / wall; pass 1 CPU likewise, with the main thread\'s alone in parentheses');
   p(`background full repack: peak RSS ${results.map((r) => `${r.count}: ${mib(r.repackPeakKb)}`).join(', ')} (sampled)`);
+  for (const r of results.filter((x) => x.profile)) {
+    p();
+    p(`CPU profiles by stage, ${r.count} scan workers (${r.profile.dir}); self time, idle apart:`);
+    for (const iso of r.profile.isolates) {
+      for (const s of iso.stages.filter((x) => x.ms >= 1000 && x.totalMs - x.idleMs >= 500)) {
+        p(`  ${iso.isolate}, ${s.phase}: ${sec(s.ms)} wall, ${sec(s.totalMs - s.idleMs)} busy; ` + s.byArea.filter((a) => a.area !== '(idle)').slice(0, 5).map((a) => `${a.area} ${sec(a.selfMs)}`).join(', '));
+        for (const f of s.top.slice(0, 8)) p(`    ${sec(f.selfMs).padStart(8)}  ${f.name}  ${f.where}`);
+      }
+    }
+  }
 }

@@ -2,14 +2,19 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * Reads a profile and returns { totalMs, idleMs, top: [{ name, where, selfMs }], byArea: [{ area, selfMs }] }.
- * An area is `@gitgate/<package>`, `node:<module>`, a node_modules package, `(gc)`, `(program)` or `(idle)`.
+ * Reads a profile (a file, or one read already) and returns { totalMs, idleMs, top: [{ name, where, selfMs }],
+ * byArea: [{ area, selfMs }] }. An area is `@gitgate/<package>`, `node:<module>`, a node_modules package,
+ * `(gc)`, `(program)` or `(idle)`. `fromUs`/`toUs` keep only the samples taken in that window, on the
+ * profile's clock (CLOCK_MONOTONIC in µs, as `process.hrtime.bigint() / 1000n`).
  */
-export function summariseCpuProfile(file, { top = 20 } = {}) {
-  const prof = JSON.parse(readFileSync(file, 'utf8'));
+export function summariseCpuProfile(file, { top = 20, fromUs = -Infinity, toUs = Infinity } = {}) {
+  const prof = typeof file === 'string' ? readCpuProfile(file) : file;
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const self = new Map();
+  let at = prof.startTime;
   for (let i = 0; i < prof.samples.length; i++) {
+    at += prof.timeDeltas[i] ?? 0;
+    if (at < fromUs || at >= toUs) continue;
     const id = prof.samples[i];
     self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0) / 1000);
   }
@@ -35,6 +40,11 @@ export function summariseCpuProfile(file, { top = 20 } = {}) {
     top: [...fn.values()].filter((e) => e.name !== '(idle)').sort((a, b) => b.selfMs - a.selfMs).slice(0, top),
     byArea: [...areas.entries()].map(([area, selfMs]) => ({ area, selfMs })).sort((a, b) => b.selfMs - a.selfMs),
   };
+}
+
+/** A .cpuprofile file, parsed. */
+export function readCpuProfile(file) {
+  return JSON.parse(readFileSync(file, 'utf8'));
 }
 
 function shortUrl(url) {
