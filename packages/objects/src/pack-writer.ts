@@ -10,7 +10,7 @@ import { crc32, deflate, deflateSync } from 'node:zlib';
 import { PACK_TYPE_CODES, isObjectType, objectHeader, type ObjectType } from './object-id.js';
 import { packIndex, type PackIndexColumns } from './pack-index.js';
 import { ObjectsError, codes } from './objects-error.js';
-import { MAX_DELTA_DEPTH, ofsDeltaOffset, treeDelta, treeEntries, treeSignature } from './tree-delta.js';
+import { MAX_DELTA_DEPTH, ofsDeltaOffset, sharedEnds, treeDelta, treeEntries, treeSignature, type SharedEnds } from './tree-delta.js';
 
 /** Options for `PackWriter.create`. */
 export interface PackWriterOptions {
@@ -252,13 +252,18 @@ export class PackWriter {
     // from its anchor); the newest that gives a small one ends the search.
     let base: DeltaBase | null = null;
     let delta: Buffer | null = null;
-    // Full chains of several versions may share one anchor: each candidate is tried once.
-    const tried = new Set<DeltaBase>();
+    // Full chains of several versions may share one anchor: each candidate is tried once, those that
+    // share the most bytes at both ends first (found natively, they are the likely closest).
+    const candidates: { base: DeltaBase; ends: SharedEnds; shared: number }[] = [];
     for (const version of versions) {
       const candidate = version.depth < MAX_DELTA_DEPTH ? version : version.anchor;
-      if (candidate === null || tried.has(candidate) || this.#discarded.has(candidate.ordinal)) continue;
-      tried.add(candidate);
-      const d = treeDelta(candidate.content, candidate.entries, content, entries, delta === null ? Infinity : delta.length);
+      if (candidate === null || candidates.some((c) => c.base === candidate) || this.#discarded.has(candidate.ordinal)) continue;
+      const ends = sharedEnds(candidate.content, content);
+      candidates.push({ base: candidate, ends, shared: Math.min(ends.head + ends.tail, content.length) });
+    }
+    candidates.sort((a, b) => b.shared - a.shared);
+    for (const { base: candidate, ends } of candidates) {
+      const d = treeDelta(candidate.content, candidate.entries, content, entries, delta === null ? Infinity : delta.length, ends);
       if (d !== null) {
         base = candidate;
         delta = d;

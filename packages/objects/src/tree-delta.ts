@@ -155,31 +155,136 @@ class DeltaBuilder {
  * save at least half of `target` (then the object is better written whole), or would not be smaller
  * than `limit` bytes when given (a delta against another base is already that small). `baseEntries`
  * and `targetEntries` come from `treeEntries`. Bases above 4 GiB are never used (copy offsets have 32 bits).
+ *
+ * Versions of a directory mostly differ in an entry or two: the bytes both trees begin with and end
+ * with are found natively first and copied whole; only the entries between are walked side by side.
+ * Walking every entry in JS was most of the pack thread's time on git/git's big trees (docs/benchmarks.md,
+ * "Session 13").
  */
-export function treeDelta(base: Buffer, baseEntries: Int32Array, target: Buffer, targetEntries: Int32Array, limit = Infinity): Buffer | null {
+export function treeDelta(base: Buffer, baseEntries: Int32Array, target: Buffer, targetEntries: Int32Array, limit = Infinity, ends = sharedEnds(base, target)): Buffer | null {
   if (base.length >= 2 ** 32 || target.length < 64) return null;
   const delta = new DeltaBuilder(base.length, target);
   const budget = Math.min(target.length / 2, limit - 1);
-  let i = 0;
+  const baseCount = baseEntries.length / 2;
+  const targetCount = targetEntries.length / 2;
   const bStart = (k: number): number => (k === 0 ? 0 : baseEntries[2 * k - 1]! + 1 + ID_BYTES);
   const tStart = (k: number): number => (k === 0 ? 0 : targetEntries[2 * k - 1]! + 1 + ID_BYTES);
-  for (let j = 0; j < targetEntries.length / 2; j++) {
+  // The common head, cut back to the start of the target entry it ends in: the same bytes parse into
+  // the same entries, so that is where the base's entry of the same index starts too.
+  let j = entryAt(targetEntries, targetCount, ends.head);
+  let i = j;
+  const headBytes = tStart(j);
+  if (headBytes > 0) delta.copy(0, headBytes);
+  // The common tail, cut forward to the next target entry and kept clear of the head.
+  const tail = Math.min(ends.tail, target.length - headBytes, base.length - headBytes);
+  const tailEntry = tail === 0 ? targetCount : entryAt(targetEntries, targetCount, target.length - tail, true);
+  const tailStart = tailEntry < targetCount ? tStart(tailEntry) : target.length;
+  for (; j < tailEntry; j++) {
     const ts = tStart(j);
     const te = targetEntries[2 * j + 1]! + 1 + ID_BYTES;
     // Skip base entries that sort before this one (deleted, or renamed away).
-    while (i < baseEntries.length / 2 && compareRanges(base, baseEntries[2 * i]!, baseEntries[2 * i + 1]!, target, targetEntries[2 * j]!, targetEntries[2 * j + 1]!) < 0) i++;
-    const bs = i < baseEntries.length / 2 ? bStart(i) : -1;
+    while (i < baseCount && compareRanges(base, baseEntries[2 * i]!, baseEntries[2 * i + 1]!, target, targetEntries[2 * j]!, targetEntries[2 * j + 1]!) < 0) i++;
+    const bs = i < baseCount ? bStart(i) : -1;
     const be = bs < 0 ? -1 : baseEntries[2 * i + 1]! + 1 + ID_BYTES;
     if (bs >= 0 && be - bs === te - ts && rangesEqual(base, bs, target, ts, te - ts)) {
       delta.copy(bs, be - bs);
       i++;
+      // The entries after a copied one that equal the base's next ones, byte for byte, are skipped as
+      // one run (equal bytes from equal entry starts parse into equal entries).
+      const run = commonRun(base, be, target, te, Math.min(base.length - be, tailStart - te));
+      const k = Math.min(entryAt(targetEntries, targetCount, te + run), tailEntry);
+      if (k > j + 1) {
+        delta.copy(be, tStart(k) - te);
+        i += k - j - 1;
+        j = k - 1;
+      }
     } else {
       delta.insert(ts, te - ts);
     }
     if (delta.size > budget) return null;
   }
+  if (tailStart < target.length) delta.copy(base.length - (target.length - tailStart), target.length - tailStart);
+  if (delta.size > budget) return null;
   const out = delta.finish();
   return out.length < limit ? out : null;
+}
+
+/** The bytes two trees begin with in common (`head`) and end with (`tail`); the tail may reach into the head. */
+export interface SharedEnds {
+  head: number;
+  tail: number;
+}
+
+/** The shared ends of `base` and `target` (found natively); their sum ranks a directory's versions as bases. */
+export function sharedEnds(base: Buffer, target: Buffer): SharedEnds {
+  return { head: commonPrefix(base, target), tail: commonSuffix(base, target) };
+}
+
+/** Below this many bytes a span is compared in a JS loop rather than by a call into C++. */
+const NATIVE_SPAN = 64;
+
+/** How many bytes `a` and `b` begin with in common. */
+function commonPrefix(a: Buffer, b: Buffer): number {
+  return commonRun(a, 0, b, 0, Math.min(a.length, b.length));
+}
+
+/**
+ * How many bytes from `a[aStart]` and `b[bStart]` on are equal, up to `max`: the first NATIVE_SPAN in a
+ * JS loop (most runs between two changed entries are short), then spans doubling natively until one
+ * differs, and a binary search within it.
+ */
+function commonRun(a: Buffer, aStart: number, b: Buffer, bStart: number, max: number): number {
+  let lo = 0;
+  for (const end = Math.min(NATIVE_SPAN, max); lo < end; lo++) if (a[aStart + lo] !== b[bStart + lo]) return lo;
+  // Invariant: the first `lo` bytes are equal; the first difference, if any, lies in [lo, hi).
+  let hi = max;
+  for (let span = NATIVE_SPAN; lo < max; span *= 2) {
+    const next = Math.min(lo + span, max);
+    if (a.compare(b, bStart + lo, bStart + next, aStart + lo, aStart + next) !== 0) {
+      hi = next;
+      break;
+    }
+    lo = next;
+  }
+  while (hi - lo > NATIVE_SPAN) {
+    const mid = lo + ((hi - lo) >>> 1);
+    if (a.compare(b, bStart + lo, bStart + mid, aStart + lo, aStart + mid) === 0) lo = mid;
+    else hi = mid;
+  }
+  while (lo < hi && a[aStart + lo] === b[bStart + lo]) lo++;
+  return lo;
+}
+
+/** How many bytes `a` and `b` end with in common. */
+function commonSuffix(a: Buffer, b: Buffer): number {
+  let lo = 0;
+  let hi = Math.min(a.length, b.length);
+  // Invariant: the last `lo` bytes are equal; the first difference from the end lies within the last `hi`.
+  while (hi - lo > NATIVE_SPAN) {
+    const mid = lo + ((hi - lo) >>> 1);
+    if (a.compare(b, b.length - mid, b.length - lo, a.length - mid, a.length - lo) === 0) lo = mid;
+    else hi = mid;
+  }
+  while (lo < hi && a[a.length - 1 - lo] === b[b.length - 1 - lo]) lo++;
+  return lo;
+}
+
+/**
+ * The entry of `entries` (from treeEntries, `count` of them) that holds byte `offset`: the last that
+ * starts at or before it; with `from`, the first that starts at or after it (`count` if none).
+ */
+function entryAt(entries: Int32Array, count: number, offset: number, from = false): number {
+  // Entry k starts at 0 (k = 0) or 21 bytes past entry k − 1's NUL.
+  const start = (k: number): number => (k === 0 ? 0 : entries[2 * k - 1]! + 1 + ID_BYTES);
+  let lo = 0;
+  let hi = count;
+  // The first entry starting after `offset` (or at or after it, with `from`).
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (from ? start(mid) < offset : start(mid) <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return from ? lo : Math.max(0, lo - 1);
 }
 
 /** The negative offset of an OFS_DELTA entry's base, as pack entries spell it (gitformat-pack). */
