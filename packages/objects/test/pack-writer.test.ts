@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { storedZlib } from '../src/pack-writer.js';
 import { hashObject, ObjectsError, PackWriter, serializeTree, type ObjectType, type TreeEntry } from '../src/index.js';
 import { bareRepoPerTest, git, readObjects } from './git-helpers.js';
 
@@ -72,6 +74,23 @@ describe('PackWriter', function () {
     const { rows, lines } = verifyPack(repo.bare, pack);
     expect(lines.slice(-2)).to.deep.equal([`non delta: ${objects.length} objects`, `${pack.replace(/\.pack$/, '')}.pack: ok`]);
     expect(rows.sort((x, y) => x.offset - y.offset).map((r) => [r.id, r.type])).to.deep.equal(objects.map((o) => [o.id, o.type]));
+  });
+
+  it('writes small payloads as stored zlib streams that zlib inflates (Adler-32 checked) and git reads back', async () => {
+    for (let n = 0; n <= 300; n++) {
+      const payload = n % 3 === 0 ? Buffer.alloc(n, 0xff) : randomBytes(n);
+      const z = storedZlib(payload);
+      expect(z.length).to.equal(n + 11);
+      expect(inflateSync(z).equals(payload), `${n} bytes`).to.equal(true);
+    }
+    const tiny: { type: ObjectType; content: Buffer }[] = [
+      { type: 'blob', content: Buffer.alloc(0) }, { type: 'blob', content: Buffer.from('x') }, { type: 'blob', content: randomBytes(255) }, { type: 'blob', content: randomBytes(256) },
+    ];
+    const objects = tiny.map((o) => ({ ...o, id: hashObject(o.type, o.content) }));
+    const { path: pack } = await writePack(path.join(repo.packDir, 'tiny.pack'), objects);
+    indexPack(repo.bare, pack);
+    expect(readObjects(repo.bare, objects.map((o) => o.id)).map((o) => o.content.toString('hex'))).to.deep.equal(objects.map((o) => o.content.toString('hex')));
+    expect(git(repo.bare, ['fsck', '--strict', '--no-dangling']).toString()).to.equal('');
   });
 
   it('stores content that git cat-file reads back byte for byte', async () => {
