@@ -263,7 +263,7 @@ class RewriteRun {
         if (obj.type === 'blob' && pool === null) await this.#settleBlob(index, obj.content);
         else if (obj.type === 'blob') {
           pool!.add(index, obj.content);
-          if (pool!.full) await this.#settleJob(await pool!.next());
+          if (pool!.full) await this.#settleJob(pool!, await pool!.next());
         } else if (obj.type === 'tree') this.#collectTree(graph, obj);
         else if (obj.type === 'commit') this.#collectCommit(graph, index, obj);
         else this.#collectTag(graph, index, obj);
@@ -272,7 +272,7 @@ class RewriteRun {
       }
     }
     pool?.flush();
-    while (pool !== null && pool.pending > 0) await this.#settleJob(await pool.next());
+    while (pool !== null && pool.pending > 0) await this.#settleJob(pool, await pool.next());
     graph.parentStart.push(graph.parents.length);
     if (seen !== total) throw new MirrorError(codes.gitOutput, `git cat-file returned ${seen} of ${total} objects`);
     return graph;
@@ -298,8 +298,10 @@ class RewriteRun {
    * The blobs of a pool's job, in order: a clean one (the thread's scanner found nothing, and it holds
    * no value learned since the thread's copy of the known values) is settled as unchanged; any other is
    * settled here from its bytes, so every token and rewritten byte comes from this thread, in table order.
+   * Nothing keeps a view into the job's bytes (tokenize copies what it takes, the pack its own bytes):
+   * the buffer goes back to the pool.
    */
-  async #settleJob(job: ScannedJob): Promise<void> {
+  async #settleJob(pool: ScanPool, job: ScannedJob): Promise<void> {
     let start = 0;
     for (let i = 0; i < job.indices.length; i++) {
       const end = job.ends[i]!;
@@ -314,6 +316,7 @@ class RewriteRun {
         await this.#settleBlob(index, content);
       }
     }
+    pool.recycle(job);
   }
 
   /** Whether `content` holds a known value with index ≥ `from` (learned after a thread's copy was made). */

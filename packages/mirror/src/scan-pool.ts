@@ -66,6 +66,8 @@ export class ScanPool {
   #closed = false;
   #nextId = 0;
   #last = -1;
+  // Job buffers of JOB_BYTES given back once settled, to be filled again (recycle).
+  readonly #free: SharedArrayBuffer[] = [];
   // The job being filled.
   #buffer: SharedArrayBuffer | null = null;
   #view: Buffer | null = null;
@@ -112,7 +114,7 @@ export class ScanPool {
   add(index: number, content: Buffer): void {
     if (this.#view !== null && (this.#used + content.length > this.#view.length || this.#indices.length >= JOB_BLOBS)) this.flush();
     if (this.#view === null) {
-      this.#buffer = new SharedArrayBuffer(Math.max(JOB_BYTES, content.length));
+      this.#buffer = content.length <= JOB_BYTES ? this.#free.pop() ?? new SharedArrayBuffer(JOB_BYTES) : new SharedArrayBuffer(content.length);
       this.#view = Buffer.from(this.#buffer);
     }
     this.#used += content.copy(this.#view, this.#used);
@@ -157,6 +159,17 @@ export class ScanPool {
     open.job.clean = r.clean;
     open.job.knownSize = r.knownSize;
     return open.job;
+  }
+
+  /**
+   * Gives a settled job's buffer back to be filled again. The caller keeps no view into `job.bytes` (what
+   * a settle keeps, it copies). A fresh 1 MiB SharedArrayBuffer per job (5,600 on git/git) is memory
+   * outside the heap that only a garbage collection frees, and the main thread's heap may grow too slowly
+   * to trigger one (docs/benchmarks.md, "Session 13").
+   */
+  recycle(job: ScannedJob): void {
+    const buffer = job.bytes.buffer;
+    if (buffer instanceof SharedArrayBuffer && buffer.byteLength === JOB_BYTES && this.#free.length < 2 * this.#workers.length) this.#free.push(buffer);
   }
 
   /** Stops every thread; pending jobs fail. */
