@@ -11,12 +11,17 @@ export function summariseCpuProfile(file, { top = 20, fromUs = -Infinity, toUs =
   const prof = typeof file === 'string' ? readCpuProfile(file) : file;
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const self = new Map();
+  // A sample stands for the time since the one before it; only the part inside the window counts (a
+  // thread sampled again after a long wait would otherwise carry that wait into the window).
   let at = prof.startTime;
   for (let i = 0; i < prof.samples.length; i++) {
-    at += prof.timeDeltas[i] ?? 0;
-    if (at < fromUs || at >= toUs) continue;
+    const delta = prof.timeDeltas[i] ?? 0;
+    const from = Math.max(at, fromUs);
+    at += delta;
+    const to = Math.min(at, toUs);
+    if (to <= from) continue;
     const id = prof.samples[i];
-    self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0) / 1000);
+    self.set(id, (self.get(id) ?? 0) + (to - from) / 1000);
   }
   const fn = new Map();
   const areas = new Map();

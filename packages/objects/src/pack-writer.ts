@@ -100,15 +100,11 @@ function entryHeader(typeCode: number, size: number): Buffer {
 }
 
 /**
- * zlib options for one object, sized to it. Measured on 20k small blobs: the default 256 KiB
- * zlib state, allocated per call, cost more than the compression, and the default 16 KiB output
- * chunk kept 16 KiB alive behind every few-byte result. Any window inflates with git's settings.
- */
-/**
  * Payloads under this many bytes are written as one stored deflate block (storedZlib) instead of through
  * zlib: on git/git's rewritten trees 124k of 168k payloads (tree deltas, mostly) were that small, zlib
- * made 10.2 MB of them into 11.0 MB, stored blocks make 11.6 MB, and each `deflateSync` call cost some
- * 25 µs of the pack thread, 3 s in all (docs/benchmarks.md, "Session 13").
+ * made 10.2 MB of them into 11.0 MB, stored blocks make 11.6 MB, and each `deflateSync` call costs
+ * 15–25 µs whatever the size: 1.4 s of the pack thread's CPU in a replay of those trees
+ * (docs/benchmarks.md, "Session 13").
  */
 const STORED_MAX = 256;
 
@@ -146,6 +142,11 @@ export function storedZlib(payload: Uint8Array): Buffer {
   return out;
 }
 
+/**
+ * zlib options for one object, sized to it. Measured on 20k small blobs: the default 256 KiB
+ * zlib state, allocated per call, cost more than the compression, and the default 16 KiB output
+ * chunk kept 16 KiB alive behind every few-byte result. Any window inflates with git's settings.
+ */
 function deflateOptions(level: number, size: number): { level: number; windowBits: number; chunkSize: number } {
   // zlib can reach back window - 262 bytes (MIN_LOOKAHEAD), so size the window for that.
   const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(size + 262))));
