@@ -86,7 +86,9 @@ describe('scan threads', function () {
   }
 
   it('serves the same refs, ids, objects and vault records with 3 threads as on the main thread', async () => {
-    plantedHistory(t.up.gitDir, 60, 40);
+    // Over 5,000 blobs: more jobs than the 6 in flight, so later jobs are filled into recycled buffers
+    // (a view kept into one would serve another blob's bytes).
+    plantedHistory(t.up.gitDir, 130, 40);
     const one = await syncWith('one', { scanWorkers: 1 });
     const log = captureLogger();
     const three = await syncWith('three', { scanWorkers: 3, logger: log }, one.env.keyPath);
