@@ -19,6 +19,7 @@ import { isStructuralHeader, rewriteHeader } from './header-rewrite.js';
 import { renameTreeEntries, scanTreeNames } from './tree-names.js';
 import { MirrorError, codes } from './errors.js';
 import type { CleanTreeNames } from './clean-tree-names.js';
+import { TreeWalk, type TreeVersions } from './tree-versions.js';
 
 /** Headers that carry signatures over the upstream bytes; they would be invalid after the rewrite. */
 const DROPPED_COMMIT_HEADERS = new Set(['gpgsig', 'gpgsig-sha256', 'mergetag']);
@@ -66,6 +67,13 @@ export interface TreeContext {
   /** Name lists already found clean in this rewrite, not scanned again (absent: every tree is scanned). */
   cleanNames?: CleanTreeNames;
   /**
+   * Earlier versions of each directory in this rewrite: entries a tree shares with the last one at both
+   * ends take their served bytes from it, without `entryId` (absent: every entry is mapped). Sound because
+   * an entry's served bytes depend on its own bytes only, and whatever its first mapping did (a subtree
+   * rewritten, secrets attributed to the first path) is done once.
+   */
+  versions?: TreeVersions;
+  /**
    * The sanitized id of the entry whose upstream id is the 20 bytes of `raw` at `idOffset`, as 20 binary
    * bytes (undefined: keep it). The upstream name starts at `nameStart` in `raw` and ends at the NUL
    * before `idOffset`; `renamed` is the served name when a secret in it was tokenized, else null. Not
@@ -99,7 +107,11 @@ export function rewriteTree(raw: Buffer, treeId: string, ctx: TreeContext): Tree
   let out: Buffer | null = null;
   let entry = 0;
   const names = renamed?.names;
-  scanTreeOrThrow(treeId, raw, (kind, at, nameStart) => {
+  // Entries the directory's last version shares (tree-versions.ts) take their served bytes from it.
+  const versions = renamed ? undefined : ctx.versions;
+  const signature = versions?.signatureOf(raw) ?? null;
+  const walk = new TreeWalk(raw, signature === null ? undefined : versions!.previous(signature), signature !== null);
+  const visit = (kind: EntryKind, at: number, nameStart: number): void => {
     const name = names === undefined ? null : names[entry++] ?? null;
     if (kind === 'gitlink') return;
     const nid = ctx.entryId(kind, raw, at, nameStart, name);
@@ -108,7 +120,22 @@ export function rewriteTree(raw: Buffer, treeId: string, ctx: TreeContext): Tree
       out ??= Buffer.from(raw);
       out.set(nid, at);
     }
-  });
+  };
+  scanTreeOrThrow(treeId, raw, visit, walk);
+  const served = walk.prev?.out;
+  if (served) {
+    const { headEnd, tailStart } = walk;
+    if (headEnd > 0 && served.compare(raw, 0, headEnd, 0, headEnd) !== 0) {
+      out ??= Buffer.from(raw);
+      served.copy(out, 0, 0, headEnd);
+    }
+    const from = tailStart - (raw.length - served.length);
+    if (tailStart < raw.length && served.compare(raw, tailStart, raw.length, from, served.length) !== 0) {
+      out ??= Buffer.from(raw);
+      served.copy(out, tailStart, from, served.length);
+    }
+  }
+  if (signature !== null) versions!.keep(signature, { raw, starts: walk.starts(versions!), out });
   if (renamed) {
     const served = renamed.names;
     const secretNames = renamed.secrets.map((s) => served.find((m) => m !== null && m.includes(s.token)) ?? null);
@@ -229,9 +256,10 @@ export function parseOrThrow(id: string, raw: Buffer): HeaderedObject {
 }
 
 /** scanTree; a malformed tree is a MirrorError naming it. */
-export function scanTreeOrThrow(treeId: string, raw: Buffer, visit: (kind: EntryKind, idOffset: number, nameStart: number) => void): void {
+export function scanTreeOrThrow(treeId: string, raw: Buffer, visit: (kind: EntryKind, idOffset: number, nameStart: number) => void, walk?: TreeWalk): void {
   try {
-    scanTree(raw, visit);
+    if (walk === undefined) scanTree(raw, visit);
+    else walk.walk(visit);
   } catch (e) {
     if (e instanceof MirrorError) throw e;
     throw new MirrorError(codes.badObject, `upstream tree ${treeId} is malformed`, { cause: e });

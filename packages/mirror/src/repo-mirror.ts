@@ -107,7 +107,7 @@ export interface RepoMirrorOptions {
   scanWorkersMinObjects?: number;
   /** The scan threads' module (default the built-in one); tests inject one that fails. */
   scanWorkerModule?: URL;
-  /** Scan every tree's names, none remembered as clean (RewriteInput.rescanTreeNames); tests compare. */
+  /** Scan every tree's names and map every entry, nothing taken from earlier trees (RewriteInput.rescanTreeNames); tests compare. */
   rescanTreeNames?: boolean;
 }
 

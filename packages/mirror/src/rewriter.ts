@@ -25,6 +25,7 @@ import { planRewrite, type RewriteGraph, type RewritePlan } from './rewrite-plan
 import { IntList } from './int-list.js';
 import { OrderedReader } from './ordered-reader.js';
 import { KnownRecheck, holdsKnown } from './known-recheck.js';
+import { TreeVersions, TreeWalk } from './tree-versions.js';
 import { MirrorError, codes } from './errors.js';
 import { ScanPool, type ScannedJob } from './scan-pool.js';
 import { BlobVariants, DEFAULT_UNRECORDED, type BlobKey, type Variant } from './blob-variants.js';
@@ -104,8 +105,9 @@ export interface RewriteInput {
    */
   scanThreads?: { threads: number; scanner: Readonly<ScannerOptions>; module?: URL };
   /**
-   * Scan the names of every tree, remembering none as clean (CleanTreeNames): the reference that the
-   * remembered path is tested against; the outcome is the same either way. Default false.
+   * Scan the names of every tree, remembering none as clean (CleanTreeNames), and map every entry of
+   * every tree, none taken from the directory's last version (TreeVersions): the reference that the
+   * remembered paths are tested against; the outcome is the same either way. Default false.
    */
   rescanTreeNames?: boolean;
 }
@@ -204,6 +206,8 @@ class RewriteRun {
   readonly #outsideCandidates = new Set<string>();
   readonly #originals = new Set<string>();
   readonly #recheck: KnownRecheck | null;
+  // Pass 1: the last version of each directory read (null: every entry is looked up, rescanTreeNames).
+  #scanVersions: TreeVersions | null;
   // Pass 2: the stream, what is rewritten, and where the tree walk is (paths only below a commit).
   #reader: OrderedReader | null = null;
   #done = new Uint8Array(0);
@@ -219,6 +223,7 @@ class RewriteRun {
     this.#table = input.objects;
     this.#allowGlobs = (input.allowUnscannable ?? []).map((g) => globToRegExp(g));
     this.#recheck = input.known === undefined ? null : new KnownRecheck(input.known);
+    this.#scanVersions = input.rescanTreeNames === true ? null : new TreeVersions();
     this.#variants = new BlobVariants(input.scanner, input.minter, input.objects.size);
     const plain = createPlaceTokenizer(input.scanner, input.minter);
     // Blobs and messages are scanned once each; headers and names repeat (see memoizedTokenizer).
@@ -227,6 +232,7 @@ class RewriteRun {
     const known = input.known;
     this.#treeContext = {
       tokenize, cleanNames: input.rescanTreeNames === true ? undefined : new CleanTreeNames(() => known?.size ?? 0),
+      versions: input.rescanTreeNames === true ? undefined : new TreeVersions(),
       entryId: (kind, raw, at, nameStart, renamed) => this.#entryId(kind, raw, at, nameStart, renamed),
     };
     this.#commitContext = {
@@ -275,6 +281,8 @@ class RewriteRun {
     while (pool !== null && pool.pending > 0) await this.#settleJob(pool, await pool.next());
     graph.parentStart.push(graph.parents.length);
     if (seen !== total) throw new MirrorError(codes.gitOutput, `git cat-file returned ${seen} of ${total} objects`);
+    // Its tree versions are of no use past pass 1 (pass 2 keeps its own).
+    this.#scanVersions = null;
     return graph;
   }
 
@@ -370,18 +378,36 @@ class RewriteRun {
     await this.#settlePack();
   }
 
+  /**
+   * Pass 1's view of a tree: its child trees (edges) and, per blob entry, the name it is given. Entries the
+   * directory's last version shares (tree-versions.ts) take their edge from it and are not looked up
+   * again: everything else an entry does here is idempotent, done when that version was read.
+   */
   #collectTree(graph: RewriteGraph, obj: RawObject): void {
     const table = this.#table;
     const raw = obj.content;
+    const versions = this.#scanVersions;
+    const signature = versions?.signatureOf(raw) ?? null;
+    const walk = new TreeWalk(raw, signature === null ? undefined : versions!.previous(signature), signature !== null);
+    const prevEdges = walk.prev?.edges;
+    const edges: number[] = [];
+    const edge = (e: number): void => {
+      if (e >= 0) graph.edges.push(e);
+      if (signature !== null) edges.push(e);
+    };
+    for (let k = 0; k < walk.headCount; k++) edge(prevEdges![k]!);
     scanTreeOrThrow(obj.id, raw, (kind, at, nameStart) => {
-      if (kind === 'gitlink') return; // a submodule commit lives in another repository
+      if (kind === 'gitlink') return edge(-1); // a submodule commit lives in another repository
       const child = table.indexOfRaw(raw, at);
       if (kind === 'blob') this.#variants.named(child, raw, at, nameStart);
       if (child < 0) {
         this.#outside.addRaw(raw, at);
         if (kind === 'blob' && this.#allowGlobs.length > 0 && this.#allowed(raw.subarray(nameStart, at - 1))) this.#outsideCandidates.add(raw.toString('hex', at, at + 20));
-      } else if (kind === 'tree') graph.edges.push(child);
-    });
+      }
+      edge(kind === 'tree' ? child : -1);
+    }, walk);
+    if (walk.prevTail >= 0) for (let k = walk.prevTail; k < prevEdges!.length; k++) edge(prevEdges![k]!);
+    if (signature !== null) versions!.keep(signature, { raw, starts: walk.starts(versions!), edges });
   }
 
   #collectCommit(graph: RewriteGraph, index: number, obj: RawObject): void {

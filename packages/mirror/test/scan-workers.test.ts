@@ -1,5 +1,5 @@
 // Pass 1 in scan threads (scan-pool.ts): the same outcome as on the main thread, fail closed when a
-// thread fails, and no thread left behind.
+// thread fails, and no thread left behind; and the same outcome with and without tree versions.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -101,6 +101,19 @@ describe('scan threads', function () {
     expect(three.records).to.deep.equal(one.records);
     expect(three.objects.equals(one.objects)).to.equal(true);
     expect({ ...three.report, ms: 0, finishedAt: 0 }).to.deep.equal({ ...one.report, ms: 0, finishedAt: 0 });
+  });
+
+  it('serves the same refs, ids, objects and vault records (paths and commits) without tree versions, every entry mapped', async () => {
+    plantedHistory(t.up.gitDir, 60, 40);
+    const every = await syncWith('every', { scanWorkers: 1, rescanTreeNames: true });
+    const versions = await syncWith('versions', { scanWorkers: 1 }, every.env.keyPath);
+    expect(every.report.objects).to.be.greaterThan(2000);
+    expect(every.records.some((r) => r.includes('/'))).to.equal(true);
+    expect(versions.refs).to.deep.equal(every.refs);
+    expect(versions.ids).to.deep.equal(every.ids);
+    expect(versions.records).to.deep.equal(every.records);
+    expect(versions.objects.equals(every.objects)).to.equal(true);
+    expect({ ...versions.report, ms: 0, finishedAt: 0 }).to.deep.equal({ ...every.report, ms: 0, finishedAt: 0 });
   });
 
   it('serves no known value anywhere when threads scan the plain files that repeat it', async () => {

@@ -4,7 +4,7 @@ export type { ObjectsErrorCode } from './objects-error.js';
 export type { ObjectType } from './object-id.js';
 export { hashObject, isObjectType, objectHeader } from './object-id.js';
 export type { EntryKind, TreeEntry } from './tree.js';
-export { entryKind, parseTree, scanTree, serializeTree } from './tree.js';
+export { entryKind, parseTree, scanTree, scanTreeFrom, serializeTree } from './tree.js';
 export type { HeaderedObject, ObjectHeader } from './headered.js';
 export {
   foldHeaderValue,
@@ -20,4 +20,5 @@ export type { PackIndexColumns } from './pack-index.js';
 export { packIndex } from './pack-index.js';
 export { compareRanges, rangesEqual } from './byte-ranges.js';
 export { PackWriter } from './pack-writer.js';
+export { sharedEnds, treeSignature, type SharedEnds } from './tree-delta.js';
 export { PackWriterThread } from './pack-thread.js';

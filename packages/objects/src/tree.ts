@@ -55,8 +55,16 @@ export type EntryKind = 'tree' | 'blob' | 'gitlink';
  * visiting an entry that is malformed.
  */
 export function scanTree(content: Buffer, visit: (kind: EntryKind, idOffset: number, nameStart: number) => void): void {
-  let pos = 0;
-  while (pos < content.length) {
+  scanTreeFrom(content, 0, content.length, visit);
+}
+
+/**
+ * `scanTree` over the entries from offset `from` (where an entry starts) on, up to the first entry that
+ * starts at or past `to`: returns where that entry starts, or `content.length` when none is left.
+ */
+export function scanTreeFrom(content: Buffer, from: number, to: number, visit: (kind: EntryKind, idOffset: number, nameStart: number) => void): number {
+  let pos = from;
+  while (pos < content.length && pos < to) {
     // Walk the mode by hand so a stray byte is reported here, not as a far-away space.
     let space = pos;
     let mode = 0;
@@ -76,6 +84,7 @@ export function scanTree(content: Buffer, visit: (kind: EntryKind, idOffset: num
     visit(kindOfMode(mode), nul + 1, space + 1);
     pos = idEnd;
   }
+  return pos;
 }
 
 /**

@@ -1,0 +1,126 @@
+// Trees read and rewritten with the directory's last version at hand (TreeVersions): entries shared at
+// both ends are taken from it, the rest mapped, and the outcome is byte for byte that of mapping every entry.
+import { expect } from 'chai';
+import { createHash, randomInt } from 'node:crypto';
+import { serializeTree, type TreeEntry } from '@gitgate/objects';
+import { createScanner } from '@gitgate/scanner';
+import { createTokenMinter } from '@gitgate/vault';
+import { createPlaceTokenizer, rewriteTree, type SecretSink, type TreeContext } from '../src/index.js';
+import { TreeVersions } from '../src/tree-versions.js';
+import { allObjects, fakeGithubPat, makeMirror, refsOf, upstreamPerTest } from './helpers.js';
+
+const tokenize = createPlaceTokenizer(createScanner(), createTokenMinter(Buffer.alloc(32, 7)));
+const oid = (): string => createHash('sha1').update(String(randomInt(2 ** 40))).digest('hex');
+const name = (): string => Array.from({ length: 1 + randomInt(10) }, () => 'abcdefghijklmnopqrstuvwxyz-._0123456789'[randomInt(39)]).join('');
+
+function tree(entries: TreeEntry[]): Buffer {
+  const key = (e: TreeEntry): Buffer => Buffer.concat([e.name, Buffer.from(e.mode === '40000' ? '/' : '')]);
+  return serializeTree([...new Map(entries.map((e) => [e.name.toString('latin1'), e])).values()].sort((a, b) => Buffer.compare(key(a), key(b))));
+}
+
+describe('tree versions', () => {
+  it('gives every version of many directories exactly the bytes mapping every entry gives, and asks for fewer entries', () => {
+    // A third of the ids map elsewhere (a rewritten blob or subtree), the rest stay.
+    const mapped = new Map<string, string>();
+    const mapOf = (id: string): string | undefined => {
+      if (!mapped.has(id)) mapped.set(id, randomInt(3) === 0 ? oid() : id);
+      const to = mapped.get(id)!;
+      return to === id ? undefined : to;
+    };
+    let asked = 0;
+    const context = (versions?: TreeVersions): TreeContext => ({
+      tokenize, versions, entryId: (_kind, raw, at) => {
+        asked++;
+        const to = mapOf(raw.toString('hex', at, at + 20));
+        return to === undefined ? undefined : Buffer.from(to, 'hex');
+      },
+    });
+    const versions = new TreeVersions();
+    const withVersions = context(versions);
+    const everyEntry = context();
+    let askedWith = 0;
+    let askedEvery = 0;
+    let changed = 0;
+    // Directories edited in turn, as interleaved branches give them, with a gitlink now and then.
+    const dirs = Array.from({ length: 6 }, () => Array.from({ length: 150 + randomInt(150) }, (): TreeEntry => ({ mode: ['100644', '100755', '40000', '160000', '120000'][randomInt(5)]!, name: Buffer.from(name()), id: oid() })));
+    for (let round = 0; round < 600; round++) {
+      const d = randomInt(dirs.length);
+      const entries = dirs[d]!.map((e) => ({ ...e }));
+      for (let k = randomInt(3); k >= 0; k--) {
+        const at = randomInt(entries.length + 1);
+        const kind = randomInt(5);
+        if (kind <= 1 && entries[at]) entries[at]!.id = oid();
+        else if (kind === 2) entries.splice(at, 0, { mode: '100644', name: Buffer.from(name()), id: oid() });
+        else if (kind === 3 && entries.length > 2) entries.splice(at, 1);
+        else if (entries[at]) entries[at] = { ...entries[at]!, name: Buffer.from(name()) };
+      }
+      // Mostly a line of descent; now and then a version from an older one of its directory (another
+      // branch), or another directory's tree.
+      if (round % 5 !== 0) dirs[d] = entries;
+      const raw = tree(round % 11 === 0 ? dirs[(d + 1) % dirs.length]! : entries);
+      asked = 0;
+      const a = rewriteTree(raw, oid(), withVersions);
+      askedWith += asked;
+      asked = 0;
+      const b = rewriteTree(raw, oid(), everyEntry);
+      askedEvery += asked;
+      expect(a.content === null ? null : a.content.toString('hex'), `round ${round}`).to.equal(b.content === null ? null : b.content.toString('hex'));
+      if (b.content !== null) changed++;
+    }
+    expect(changed).to.be.greaterThan(100);
+    // (Trees under 4 KiB are walked whole; these are all larger.)
+    expect(askedWith).to.be.lessThan(askedEvery * 0.6);
+  });
+});
+
+describe('tree versions in a sync', function () {
+  this.timeout(120_000);
+  const t = upstreamPerTest();
+
+  it('serves the same refs, objects and vault records as mapping every entry, on directories edited an entry at a time', async () => {
+    // `lib/` holds 140 subdirectories and `t/` 120 files (over 4 KiB each, so versions of them are kept);
+    // each commit edits one or two entries, so versions share most entries at their ends, and the subtrees
+    // they share must keep their edges.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 140; i++) files[`lib/mod-${String(i).padStart(3, '0')}/index.js`] = `export const v${i} = 0;\n`;
+    for (let i = 0; i < 120; i++) files[`t/t${String(i).padStart(4, '0')}-case.sh`] = `echo ${i}\n`;
+    let parents: string[] = [];
+    const branchAt: string[] = [];
+    for (let c = 0; c < 40; c++) {
+      files[`lib/mod-${String((c * 7) % 140).padStart(3, '0')}/index.js`] = `export const v = ${c};\n`;
+      files[`t/t${String((c * 13) % 120).padStart(4, '0')}-case.sh`] = c % 5 === 0 ? `TOKEN=${fakeGithubPat()}\n` : `echo ${c}\n`;
+      if (c % 9 === 4) files[`lib/mod-new-${c}/index.js`] = `export const added = ${c};\n`;
+      if (c % 11 === 6) delete files[`t/t${String(c).padStart(4, '0')}-case.sh`];
+      parents = [t.up.commitFiles({ ...files }, `c${c}\n`, parents)];
+      if (c === 20) branchAt.push(parents[0]!);
+    }
+    t.up.setRef('refs/heads/main', parents[0]!);
+    // A side branch from the middle, so versions of one directory come from two lines of descent.
+    let side = branchAt[0]!;
+    for (let c = 0; c < 6; c++) {
+      files[`lib/mod-${String(c * 3).padStart(3, '0')}/index.js`] = `export const side = ${c};\n`;
+      side = t.up.commitFiles({ ...files }, `side ${c}\n`, [side]);
+    }
+    t.up.setRef('refs/heads/side', side);
+    const a = await t.open('a');
+    const b = await t.open('b', a.keyPath);
+    const records = (env: typeof a, out: string[]): SecretSink => ({
+      tokenFor: (type, secret) => env.vault.tokenFor(type, secret),
+      knownSecrets: () => env.vault.knownSecrets(),
+      async put(batch) {
+        out.push(...batch.map((r) => `${r.token} ${r.ruleId} ${r.path ?? '-'} ${r.commitId ?? '-'}`));
+        await env.vault.put(batch);
+      },
+    });
+    const [ra, rb]: string[][] = [[], []];
+    const withVersions = makeMirror(a, t.up.gitDir, { vault: records(a, ra) });
+    const everyEntry = makeMirror(b, t.up.gitDir, { vault: records(b, rb), rescanTreeNames: true });
+    const [sa, sb] = [await withVersions.sync(), await everyEntry.sync()];
+    expect(sa.rewritten).to.be.greaterThan(40);
+    expect({ ...sa, ms: 0, finishedAt: 0 }).to.deep.equal({ ...sb, ms: 0, finishedAt: 0 });
+    expect(refsOf(withVersions.sanitized.gitDir)).to.deep.equal(refsOf(everyEntry.sanitized.gitDir));
+    expect(allObjects(withVersions.sanitized.gitDir).equals(allObjects(everyEntry.sanitized.gitDir))).to.equal(true);
+    expect(ra).to.deep.equal(rb);
+    expect(ra.some((r) => r.includes(' t/t'))).to.equal(true);
+  });
+});
