@@ -70,7 +70,8 @@ export interface TreeContext {
    * Earlier versions of each directory in this rewrite: entries a tree shares with the last one at both
    * ends take their served bytes from it, without `entryId` (absent: every entry is mapped). Sound because
    * an entry's served bytes depend on its own bytes only, and whatever its first mapping did (a subtree
-   * rewritten, secrets attributed to the first path) is done once.
+   * rewritten, secrets attributed to the first path) is done once. A tree whose modes and names are the
+   * version's, found clean under a key `cleanNames` still holds, is not keyed and scanned again.
    */
   versions?: TreeVersions;
   /**
@@ -96,10 +97,17 @@ const TREE_UNCHANGED: TreeOutcome = Object.freeze({ ...UNCHANGED, secretNames: O
  * (GITGATE_REWRITE_FAILED) or a name collision.
  */
 export function rewriteTree(raw: Buffer, treeId: string, ctx: TreeContext): TreeOutcome {
-  // Names first: a secret in a name must not reach the paths the executor records either.
+  // Entries the directory's last version shares (tree-versions.ts) take their served bytes from it.
+  const signature = ctx.versions?.signatureOf(raw) ?? null;
+  let walk = new TreeWalk(raw, signature === null ? undefined : ctx.versions!.previous(signature), signature !== null);
+  // Names first: a secret in a name must not reach the paths the executor records either. Names the same
+  // as the version's, which were found clean under a key still clean now, are not keyed and scanned again.
   let renamed: ReturnType<typeof scanTreeNames>;
+  const keyed = { key: walk.prev?.namesKey };
   try {
-    renamed = scanTreeNames(raw, ctx.tokenize, ctx.cleanNames);
+    const clean = ctx.cleanNames;
+    if (keyed.key !== undefined && clean !== undefined && clean.has(keyed.key) && walk.sameNames()) renamed = null;
+    else renamed = scanTreeNames(raw, ctx.tokenize, clean, keyed);
   } catch (e) {
     if (e instanceof MirrorError) throw e;
     throw new MirrorError(codes.rewriteFailed, `the entry names of upstream tree ${treeId} could not be scanned`, { cause: e });
@@ -107,10 +115,9 @@ export function rewriteTree(raw: Buffer, treeId: string, ctx: TreeContext): Tree
   let out: Buffer | null = null;
   let entry = 0;
   const names = renamed?.names;
-  // Entries the directory's last version shares (tree-versions.ts) take their served bytes from it.
+  // A renamed tree is walked whole and not kept (its entries may move).
   const versions = renamed ? undefined : ctx.versions;
-  const signature = versions?.signatureOf(raw) ?? null;
-  const walk = new TreeWalk(raw, signature === null ? undefined : versions!.previous(signature), signature !== null);
+  if (renamed) walk = new TreeWalk(raw, undefined, false);
   const visit = (kind: EntryKind, at: number, nameStart: number): void => {
     const name = names === undefined ? null : names[entry++] ?? null;
     if (kind === 'gitlink') return;
@@ -135,7 +142,7 @@ export function rewriteTree(raw: Buffer, treeId: string, ctx: TreeContext): Tree
       served.copy(out, tailStart, from, served.length);
     }
   }
-  if (signature !== null) versions!.keep(signature, { raw, starts: walk.starts(versions!), out });
+  if (signature !== null && versions !== undefined) versions.keep(signature, { raw, starts: walk.starts(versions), out, namesKey: keyed.key });
   if (renamed) {
     const served = renamed.names;
     const secretNames = renamed.secrets.map((s) => served.find((m) => m !== null && m.includes(s.token)) ?? null);

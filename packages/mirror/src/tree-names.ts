@@ -16,10 +16,13 @@ const SLASH = 0x2f;
  * The new names of a tree's entries, in stored order (null: unchanged), or null when no name changed.
  * The names are scanned together (tokenizePieces: one scanner call per tree, not per entry; most trees
  * hold no secret in a name). With `clean`, a list of names already found clean is not scanned again
- * (the outcome is the same, see CleanTreeNames). Throws what the scanner throws.
+ * (the outcome is the same, see CleanTreeNames); `keyOut.key` is then set to the list's key, which a
+ * later tree with the same names may look up instead of keying its own (TreeVersion.namesKey). Throws
+ * what the scanner throws.
  */
-export function scanTreeNames(raw: Buffer, tokenize: PlaceTokenizer, clean?: CleanTreeNames): { names: (Buffer | null)[]; secrets: TakenSecret[] } | null {
+export function scanTreeNames(raw: Buffer, tokenize: PlaceTokenizer, clean?: CleanTreeNames, keyOut?: { key?: string }): { names: (Buffer | null)[]; secrets: TakenSecret[] } | null {
   const key = clean?.keyOf(raw);
+  if (keyOut !== undefined) keyOut.key = key;
   if (key !== undefined && clean!.has(key)) return null;
   const names: Buffer[] = [];
   scanTree(raw, (_kind, idOffset, nameStart) => {

@@ -17,6 +17,8 @@ export interface TreeVersion {
   readonly starts: Int32Array;
   readonly out?: Buffer | null;
   readonly edges?: Int32Array;
+  /** Pass 2: the CleanTreeNames key of its names when they were found clean (absent: not known clean). */
+  readonly namesKey?: string;
 }
 
 /** Bytes of versions kept (upstream, served and entry starts together). */
@@ -88,6 +90,7 @@ export interface NewVersion {
   starts: Int32Array;
   out?: Buffer | null;
   edges?: readonly number[];
+  namesKey?: string;
 }
 
 function store(old: Kept | undefined, v: NewVersion): Kept {
@@ -103,6 +106,7 @@ function store(old: Kept | undefined, v: NewVersion): Kept {
     raw: raw.subarray(0, v.raw.length), starts: starts.subarray(0, v.starts.length),
     ...(v.out === undefined ? {} : { out: v.out === null ? null : out!.subarray(0, v.out.length) }),
     ...(v.edges === undefined ? {} : { edges: edges!.subarray(0, v.edges.length) }),
+    ...(v.namesKey === undefined ? {} : { namesKey: v.namesKey }),
   };
   return { version, raw, out, starts, edges, bytes: raw.length + (out?.length ?? 0) + starts.byteLength + (edges?.byteLength ?? 0) };
 }
@@ -160,6 +164,34 @@ export class TreeWalk {
       this.prevTail = first;
       this.tailStart = starts[first]! + raw.length - prev.raw.length;
     }
+  }
+
+  /**
+   * Whether the tree's entries have the same modes and names, in the same order, as its version's: the
+   * shared head and tail hold the same entries byte for byte, so only the middles are compared, entry by
+   * entry (their ids may differ). False without a version, or when the tail's start is no entry boundary
+   * of the tree. Throws what scanTree throws for a malformed middle.
+   */
+  sameNames(): boolean {
+    const prev = this.prev;
+    if (prev === undefined) return false;
+    const { raw, headEnd, tailStart } = this;
+    const starts = prev.starts;
+    const prevEnd = this.prevTail >= 0 ? this.prevTail : starts.length;
+    let j = this.headCount;
+    let start = headEnd;
+    let same = true;
+    const stop = scanTreeFrom(raw, headEnd, tailStart, (_kind, at) => {
+      if (same && j < prevEnd) {
+        // Mode, space, name and NUL: from the entry's start to its id.
+        const ps = starts[j]!;
+        const pe = (j + 1 < starts.length ? starts[j + 1]! : prev.raw.length) - 20;
+        same = at - start === pe - ps && raw.compare(prev.raw, ps, pe, start, at) === 0;
+      } else same = false;
+      j++;
+      start = at + 20;
+    });
+    return same && stop === tailStart && j === prevEnd;
   }
 
   /** Visits the entries between the shared head and tail, as scanTree would. Throws what scanTree throws. */

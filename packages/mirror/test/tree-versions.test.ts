@@ -2,11 +2,12 @@
 // both ends are taken from it, the rest mapped, and the outcome is byte for byte that of mapping every entry.
 import { expect } from 'chai';
 import { createHash, randomInt } from 'node:crypto';
-import { serializeTree, type TreeEntry } from '@gitgate/objects';
+import { scanTree, serializeTree, type TreeEntry } from '@gitgate/objects';
 import { createScanner } from '@gitgate/scanner';
 import { createTokenMinter } from '@gitgate/vault';
 import { createPlaceTokenizer, rewriteTree, type SecretSink, type TreeContext } from '../src/index.js';
-import { TreeVersions } from '../src/tree-versions.js';
+import { TreeVersions, TreeWalk } from '../src/tree-versions.js';
+import { CleanTreeNames } from '../src/clean-tree-names.js';
 import { allObjects, fakeGithubPat, makeMirror, refsOf, upstreamPerTest } from './helpers.js';
 
 const tokenize = createPlaceTokenizer(createScanner(), createTokenMinter(Buffer.alloc(32, 7)));
@@ -36,11 +37,13 @@ describe('tree versions', () => {
       },
     });
     const versions = new TreeVersions();
-    const withVersions = context(versions);
+    // With remembered clean names as well: a version's names found clean are not scanned again.
+    const withVersions = { ...context(versions), cleanNames: new CleanTreeNames() };
     const everyEntry = context();
     let askedWith = 0;
     let askedEvery = 0;
     let changed = 0;
+    let secretNames = 0;
     // Directories edited in turn, as interleaved branches give them, with a gitlink now and then.
     const dirs = Array.from({ length: 6 }, () => Array.from({ length: 150 + randomInt(150) }, (): TreeEntry => ({ mode: ['100644', '100755', '40000', '160000', '120000'][randomInt(5)]!, name: Buffer.from(name()), id: oid() })));
     for (let round = 0; round < 600; round++) {
@@ -54,6 +57,11 @@ describe('tree versions', () => {
         else if (kind === 3 && entries.length > 2) entries.splice(at, 1);
         else if (entries[at]) entries[at] = { ...entries[at]!, name: Buffer.from(name()) };
       }
+      // Now and then a version off the line of descent names an entry with a secret (renamed, walked whole).
+      if (round % 5 === 0 && randomInt(2) === 0) {
+        const at = randomInt(entries.length);
+        entries[at] = { ...entries[at]!, name: Buffer.from(`${fakeGithubPat()}.txt`) };
+      }
       // Mostly a line of descent; now and then a version from an older one of its directory (another
       // branch), or another directory's tree.
       if (round % 5 !== 0) dirs[d] = entries;
@@ -65,11 +73,64 @@ describe('tree versions', () => {
       const b = rewriteTree(raw, oid(), everyEntry);
       askedEvery += asked;
       expect(a.content === null ? null : a.content.toString('hex'), `round ${round}`).to.equal(b.content === null ? null : b.content.toString('hex'));
+      expect(a.secrets.map((x) => x.token), `round ${round}`).to.deep.equal(b.secrets.map((x) => x.token));
       if (b.content !== null) changed++;
+      if (b.secrets.length > 0) secretNames++;
     }
     expect(changed).to.be.greaterThan(100);
+    expect(secretNames).to.be.greaterThan(10);
     // (Trees under 4 KiB are walked whole; these are all larger.)
     expect(askedWith).to.be.lessThan(askedEvery * 0.6);
+  });
+});
+
+describe('TreeWalk.sameNames', () => {
+  /** A version as TreeVersions keeps it: the bytes and where each entry starts. */
+  const versionOf = (raw: Buffer): { raw: Buffer; starts: Int32Array } => {
+    const starts: number[] = [];
+    let end = 0;
+    scanTree(raw, (_kind, at) => {
+      starts.push(end);
+      end = at + 20;
+    });
+    return { raw, starts: Int32Array.from(starts) };
+  };
+  const namesOf = (raw: Buffer): string[] => {
+    const out: string[] = [];
+    let start = 0;
+    scanTree(raw, (_kind, at) => {
+      out.push(raw.toString('latin1', start, at));
+      start = at + 20;
+    });
+    return out;
+  };
+
+  it('is true exactly when the modes and names, in order, are those of the version', () => {
+    let same = 0;
+    for (let round = 0; round < 3000; round++) {
+      const before = Array.from({ length: 1 + randomInt(40) }, (): TreeEntry => ({ mode: ['100644', '100755', '40000'][randomInt(3)]!, name: Buffer.from(name()), id: oid() }));
+      const after = before.map((e) => ({ ...e }));
+      for (let k = randomInt(3); k >= 0; k--) {
+        const at = randomInt(after.length);
+        const kind = randomInt(6);
+        // Ids change most often (the case that keeps names), then names, modes, added and removed entries.
+        if (kind <= 2) after[at]!.id = oid();
+        else if (kind === 3) after[at] = { ...after[at]!, name: Buffer.from(name()) };
+        else if (kind === 4) after[at] = { ...after[at]!, mode: after[at]!.mode === '100644' ? '100755' : '100644' };
+        else if (randomInt(2) === 0) after.splice(at, 0, { mode: '100644', name: Buffer.from(name()), id: oid() });
+        else if (after.length > 1) after.splice(at, 1);
+      }
+      const [prevRaw, raw] = [tree(before), tree(after)];
+      const expected = JSON.stringify(namesOf(prevRaw)) === JSON.stringify(namesOf(raw));
+      expect(new TreeWalk(raw, versionOf(prevRaw), true).sameNames(), `round ${round}`).to.equal(expected);
+      if (expected) same++;
+    }
+    expect(same).to.be.greaterThan(500);
+    expect(same).to.be.lessThan(2900);
+  });
+
+  it('is false without a version', () => {
+    expect(new TreeWalk(tree([{ mode: '100644', name: Buffer.from('a'), id: oid() }]), undefined, false).sameNames()).to.equal(false);
   });
 });
 
@@ -86,11 +147,15 @@ describe('tree versions in a sync', function () {
     for (let i = 0; i < 120; i++) files[`t/t${String(i).padStart(4, '0')}-case.sh`] = `echo ${i}\n`;
     let parents: string[] = [];
     const branchAt: string[] = [];
+    const secretName = fakeGithubPat();
     for (let c = 0; c < 40; c++) {
       files[`lib/mod-${String((c * 7) % 140).padStart(3, '0')}/index.js`] = `export const v = ${c};\n`;
       files[`t/t${String((c * 13) % 120).padStart(4, '0')}-case.sh`] = c % 5 === 0 ? `TOKEN=${fakeGithubPat()}\n` : `echo ${c}\n`;
       if (c % 9 === 4) files[`lib/mod-new-${c}/index.js`] = `export const added = ${c};\n`;
       if (c % 11 === 6) delete files[`t/t${String(c).padStart(4, '0')}-case.sh`];
+      // A name with a secret in a directory whose earlier versions' names were all clean (in the middle of
+      // its entries: its first and last names, which find the directory's last version, stay).
+      if (c === 30) files[`t/t0060-x-${secretName}.sh`] = 'echo named\n';
       parents = [t.up.commitFiles({ ...files }, `c${c}\n`, parents)];
       if (c === 20) branchAt.push(parents[0]!);
     }
@@ -122,5 +187,7 @@ describe('tree versions in a sync', function () {
     expect(allObjects(withVersions.sanitized.gitDir).equals(allObjects(everyEntry.sanitized.gitDir))).to.equal(true);
     expect(ra).to.deep.equal(rb);
     expect(ra.some((r) => r.includes(' t/t'))).to.equal(true);
+    expect(allObjects(withVersions.sanitized.gitDir).includes(Buffer.from(secretName))).to.equal(false);
+    expect(ra.filter((r) => r.startsWith('[[TOKEN_github-pat')).length).to.be.greaterThan(rb.length / 2);
   });
 });
