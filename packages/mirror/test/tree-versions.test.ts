@@ -8,7 +8,7 @@ import { createTokenMinter } from '@gitgate/vault';
 import { createPlaceTokenizer, rewriteTree, type SecretSink, type TreeContext } from '../src/index.js';
 import { TreeVersions, TreeWalk } from '../src/tree-versions.js';
 import { CleanTreeNames } from '../src/clean-tree-names.js';
-import { allObjects, fakeGithubPat, makeMirror, refsOf, upstreamPerTest } from './helpers.js';
+import { allObjects, fakeGithubPat, git, makeMirror, refsOf, upstreamPerTest } from './helpers.js';
 
 const tokenize = createPlaceTokenizer(createScanner(), createTokenMinter(Buffer.alloc(32, 7)));
 const oid = (): string => createHash('sha1').update(String(randomInt(2 ** 40))).digest('hex');
@@ -142,31 +142,50 @@ describe('tree versions in a sync', function () {
     // `lib/` holds 140 subdirectories and `t/` 120 files (over 4 KiB each, so versions of them are kept);
     // each commit edits one or two entries, so versions share most entries at their ends, and the subtrees
     // they share must keep their edges.
+    // One fast-import: the main line's commits carry their changes, the side branch's the whole tree.
+    const chunks: string[] = [];
+    const data = (v: string): string => `data ${Buffer.byteLength(v)}\n${v}\n`;
+    let mark = 0;
+    const commit = (ref: string, message: string, from: number | null, changes: string[]): number => {
+      chunks.push(`commit ${ref}\nmark :${++mark}\ncommitter Bob Tester <bob@example.test> ${1_700_000_000 + mark * 60} +0000\n${data(message)}`);
+      if (from !== null) chunks.push(`from :${from}\n`);
+      chunks.push(...changes);
+      return mark;
+    };
+    const put = (p: string, v: string): string => `M 100644 inline ${p}\n${data(v)}`;
     const files: Record<string, string> = {};
     for (let i = 0; i < 140; i++) files[`lib/mod-${String(i).padStart(3, '0')}/index.js`] = `export const v${i} = 0;\n`;
     for (let i = 0; i < 120; i++) files[`t/t${String(i).padStart(4, '0')}-case.sh`] = `echo ${i}\n`;
-    let parents: string[] = [];
-    const branchAt: string[] = [];
     const secretName = fakeGithubPat();
+    let last: number | null = null;
+    let branchAt = 0;
     for (let c = 0; c < 40; c++) {
-      files[`lib/mod-${String((c * 7) % 140).padStart(3, '0')}/index.js`] = `export const v = ${c};\n`;
-      files[`t/t${String((c * 13) % 120).padStart(4, '0')}-case.sh`] = c % 5 === 0 ? `TOKEN=${fakeGithubPat()}\n` : `echo ${c}\n`;
-      if (c % 9 === 4) files[`lib/mod-new-${c}/index.js`] = `export const added = ${c};\n`;
-      if (c % 11 === 6) delete files[`t/t${String(c).padStart(4, '0')}-case.sh`];
+      const changes: string[] = [];
+      const set = (p: string, v: string): void => {
+        files[p] = v;
+        if (c > 0) changes.push(put(p, v));
+      };
+      set(`lib/mod-${String((c * 7) % 140).padStart(3, '0')}/index.js`, `export const v = ${c};\n`);
+      set(`t/t${String((c * 13) % 120).padStart(4, '0')}-case.sh`, c % 5 === 0 ? `TOKEN=${fakeGithubPat()}\n` : `echo ${c}\n`);
+      if (c % 9 === 4) set(`lib/mod-new-${c}/index.js`, `export const added = ${c};\n`);
+      const gone = `t/t${String(c).padStart(4, '0')}-case.sh`;
+      if (c % 11 === 6 && gone in files) {
+        delete files[gone];
+        changes.push(`D ${gone}\n`);
+      }
       // A name with a secret in a directory whose earlier versions' names were all clean (in the middle of
       // its entries: its first and last names, which find the directory's last version, stay).
-      if (c === 30) files[`t/t0060-x-${secretName}.sh`] = 'echo named\n';
-      parents = [t.up.commitFiles({ ...files }, `c${c}\n`, parents)];
-      if (c === 20) branchAt.push(parents[0]!);
+      if (c === 30) set(`t/t0060-x-${secretName}.sh`, 'echo named\n');
+      last = commit('refs/heads/main', `c${c}\n`, last, c === 0 ? Object.entries(files).map(([p, v]) => put(p, v)) : changes);
+      if (c === 20) branchAt = last;
     }
-    t.up.setRef('refs/heads/main', parents[0]!);
     // A side branch from the middle, so versions of one directory come from two lines of descent.
-    let side = branchAt[0]!;
+    let side = branchAt;
     for (let c = 0; c < 6; c++) {
       files[`lib/mod-${String(c * 3).padStart(3, '0')}/index.js`] = `export const side = ${c};\n`;
-      side = t.up.commitFiles({ ...files }, `side ${c}\n`, [side]);
+      side = commit('refs/heads/side', `side ${c}\n`, side, ['deleteall\n', ...Object.entries(files).map(([p, v]) => put(p, v))]);
     }
-    t.up.setRef('refs/heads/side', side);
+    git(t.up.gitDir, ['fast-import', '--quiet'], chunks.join(''));
     const a = await t.open('a');
     const b = await t.open('b', a.keyPath);
     const records = (env: typeof a, out: string[]): SecretSink => ({
