@@ -155,7 +155,9 @@ describe('tree versions in a sync', function () {
     const put = (p: string, v: string): string => `M 100644 inline ${p}\n${data(v)}`;
     const files: Record<string, string> = {};
     for (let i = 0; i < 140; i++) files[`lib/mod-${String(i).padStart(3, '0')}/index.js`] = `export const v${i} = 0;\n`;
-    for (let i = 0; i < 120; i++) files[`t/t${String(i).padStart(4, '0')}-case.sh`] = `echo ${i}\n`;
+    // A third of `t/` holds a secret from the start: entries next to an edited one are often rewritten,
+    // so the bytes a version serves differ from its upstream bytes at the ends it shares.
+    for (let i = 0; i < 120; i++) files[`t/t${String(i).padStart(4, '0')}-case.sh`] = i % 3 === 0 ? `TOKEN=${fakeGithubPat()}\n` : `echo ${i}\n`;
     const secretName = fakeGithubPat();
     let last: number | null = null;
     let branchAt = 0;
