@@ -19,7 +19,7 @@ import { isStructuralHeader, rewriteHeader } from './header-rewrite.js';
 import { renameTreeEntries, scanTreeNames } from './tree-names.js';
 import { MirrorError, codes } from './errors.js';
 import type { CleanTreeNames } from './clean-tree-names.js';
-import { TreeWalk, type TreeVersions } from './tree-versions.js';
+import { TreeWalk, walkAgainst, type TreeVersions } from './tree-versions.js';
 
 /** Headers that carry signatures over the upstream bytes; they would be invalid after the rewrite. */
 const DROPPED_COMMIT_HEADERS = new Set(['gpgsig', 'gpgsig-sha256', 'mergetag']);
@@ -98,8 +98,9 @@ const TREE_UNCHANGED: TreeOutcome = Object.freeze({ ...UNCHANGED, secretNames: O
  */
 export function rewriteTree(raw: Buffer, treeId: string, ctx: TreeContext): TreeOutcome {
   // Entries the directory's last version shares (tree-versions.ts) take their served bytes from it.
-  const signature = ctx.versions?.signatureOf(raw) ?? null;
-  let walk = new TreeWalk(raw, signature === null ? undefined : ctx.versions!.previous(signature), signature !== null);
+  const against = walkAgainst(ctx.versions, raw);
+  const signature = against.signature;
+  let walk = against.walk;
   // Names first: a secret in a name must not reach the paths the executor records either. Names the same
   // as the version's, which were found clean under a key still clean now, are not keyed and scanned again.
   let renamed: ReturnType<typeof scanTreeNames>;

@@ -25,7 +25,7 @@ import { planRewrite, type RewriteGraph, type RewritePlan } from './rewrite-plan
 import { IntList } from './int-list.js';
 import { OrderedReader } from './ordered-reader.js';
 import { KnownRecheck, holdsKnown } from './known-recheck.js';
-import { TreeVersions, TreeWalk } from './tree-versions.js';
+import { TreeVersions, walkAgainst } from './tree-versions.js';
 import { MirrorError, codes } from './errors.js';
 import { ScanPool, type ScannedJob } from './scan-pool.js';
 import { BlobVariants, DEFAULT_UNRECORDED, type BlobKey, type Variant } from './blob-variants.js';
@@ -387,8 +387,7 @@ class RewriteRun {
     const table = this.#table;
     const raw = obj.content;
     const versions = this.#scanVersions;
-    const signature = versions?.signatureOf(raw) ?? null;
-    const walk = new TreeWalk(raw, signature === null ? undefined : versions!.previous(signature), signature !== null);
+    const { walk, signature } = walkAgainst(versions, raw);
     const prevEdges = walk.prev?.edges;
     const edges: number[] = [];
     const edge = (e: number): void => {

@@ -1,10 +1,11 @@
 /**
- * The last rewritten version of each directory within one rewrite's pass 2 (by tree signature: first
- * and last entry name), so the next version's rewrite takes the entries both share at their two ends
- * from it instead of mapping each again. A version of git/git's root or `t/` differs from the one before
- * in an entry or two, and mapping entries (an id-table probe each, tens of millions in all) was most of
- * pass 2's main thread (docs/benchmarks.md, "Session 13"). Versions whose names were renamed are not
- * kept (entries may have moved). Bounded in bytes; the directories least recently rewritten go first.
+ * The last version of each directory read by one pass of a rewrite (by tree signature: first and last
+ * entry name), so the next version takes the entries both share at their two ends from it instead of
+ * looking each up again: pass 1 their child links, pass 2 their served bytes and whether its names are
+ * clean. A version of git/git's root or `t/` differs from the one before in an entry or two, and mapping
+ * entries (an id-table probe each, tens of millions in all) was most of both passes' main thread
+ * (docs/benchmarks.md, "Session 13" and "Session 14"). Versions whose names were renamed are not kept
+ * (entries may have moved). Bounded in bytes; the directories least recently read go first.
  */
 import { scanTreeFrom, sharedEnds, treeSignature, type EntryKind } from '@gitgate/objects';
 
@@ -25,8 +26,7 @@ export interface TreeVersion {
 const VERSION_BYTES = 4 * 1024 * 1024;
 /**
  * Trees smaller than this are walked whole and not kept. The large ones carry nearly all the bytes (a
- * version of git/git's root or `t/` is 20–60 KB), and with small ones kept too the versions turned over
- * so fast that their dropped buffers piled up outside the heap: the gateway peaked at 460 MiB.
+ * version of git/git's root or `t/` is 20–60 KB); small ones would turn the budget over for little gain.
  */
 const MIN_VERSION_BYTES = 4096;
 
@@ -121,6 +121,15 @@ function intsFor(ints: Int32Array | null, n: number): Int32Array {
 }
 
 type Visit = (kind: EntryKind, idOffset: number, nameStart: number) => void;
+
+/**
+ * A walk of `raw` against its directory's last version in `versions` (a whole walk when there is none, or
+ * no `versions`), and the signature to keep it under (null: too small to keep).
+ */
+export function walkAgainst(versions: TreeVersions | null | undefined, raw: Buffer): { walk: TreeWalk; signature: string | null } {
+  const signature = versions?.signatureOf(raw) ?? null;
+  return { walk: new TreeWalk(raw, signature === null ? undefined : versions!.previous(signature), signature !== null), signature };
+}
 
 /**
  * One tree's walk against its directory's last version (if any): `walk` visits only the entries that
