@@ -51,6 +51,11 @@ export interface ObjectSource {
    * readObjectBatches). With `views`, objects may be views into the chunk, valid until the next batch.
    */
   readBatches(ids: Iterable<string>, opts: { views: boolean }): AsyncIterable<RawObject[]>;
+  /**
+   * The positions of `ids` in the order the source stores them, when reading in that order is cheaper
+   * (a pack's deltas follow their bases); absent: any order costs the same.
+   */
+  storageOrder?(ids: readonly string[]): Promise<number[]>;
 }
 
 /** What pass 2 writes to: a PackWriter, or one in a thread (PackWriterThread). */
@@ -341,14 +346,58 @@ class RewriteRun {
     const recheck = this.#recheck;
     if (recheck === null) return;
     const table = this.#table;
-    const from = new Map<number, number>();
-    for (const c of recheck.candidates(table.size, (i) => table.type(i) === 'blob' && !this.#unscannable.has(i))) from.set(c.index, c.from);
-    if (from.size === 0) return;
-    const ids = [...from.keys()].map((i) => table.id(i));
-    for await (const batch of this.#input.source.readBatches(ids, { views: true })) {
+    const indices: number[] = [];
+    const from: number[] = [];
+    for (const c of recheck.candidates(table.size, (i) => table.type(i) === 'blob' && !this.#unscannable.has(i))) {
+      indices.push(c.index);
+      from.push(c.from);
+    }
+    if (indices.length === 0) return;
+    const source = this.#input.source;
+    if (source.storageOrder === undefined) return this.#recheckInTableOrder(recheck, indices, from);
+    // Checked in the order the source stores them, which is cheaper for git: on git/git the 90k blobs of
+    // a cold sync's recheck took 8.4 s instead of 10.7 s (docs/benchmarks.md, "Session 15").
+    const ids = indices.map((i) => table.id(i));
+    const order = await source.storageOrder(ids);
+    const holding: number[] = [];
+    let k = 0;
+    for await (const batch of source.readBatches(order.map((p) => ids[p]!), { views: true })) {
       for (const obj of batch) {
-        const index = table.indexOf(obj.id);
-        if (holdsKnown(this.#input.scanner, recheck.known, from.get(index)!, obj.content)) await this.#resettleBlob(recheck, index, obj.content);
+        const p = order[k++]!;
+        if (obj.id !== ids[p]) throw new MirrorError(codes.gitOutput, `git cat-file returned ${obj.id} for ${ids[p]}`);
+        if (holdsKnown(this.#input.scanner, recheck.known, from[p]!, obj.content)) holding.push(p);
+      }
+    }
+    if (k !== ids.length) throw new MirrorError(codes.gitOutput, `git cat-file returned ${k} of ${ids.length} objects`);
+    // Settled again in table order, as pass 1 settles. Should a settle teach a value (a known value and a
+    // finding that overlap in part would make one new span), later blobs may hold it: from there on they
+    // are checked one by one with the values known by then, exactly as without the storage order.
+    holding.sort((a, b) => a - b);
+    const size = recheck.known.size;
+    k = 0;
+    for await (const batch of source.readBatches(holding.map((p) => ids[p]!), { views: true })) {
+      for (const obj of batch) {
+        const p = holding[k++]!;
+        if (obj.id !== ids[p]) throw new MirrorError(codes.gitOutput, `git cat-file returned ${obj.id} for ${ids[p]}`);
+        await this.#resettleBlob(recheck, indices[p]!, obj.content);
+        if (recheck.known.size !== size) return this.#recheckInTableOrder(recheck, indices.slice(p + 1), from.slice(p + 1));
+      }
+    }
+  }
+
+  /**
+   * Reads the blobs `indices` (ascending) and settles again, one by one, those holding a value with index
+   * ≥ `from` (per blob), each checked with the values known when it is read.
+   */
+  async #recheckInTableOrder(recheck: KnownRecheck, indices: readonly number[], from: readonly number[]): Promise<void> {
+    const table = this.#table;
+    let k = 0;
+    for await (const batch of this.#input.source.readBatches(indices.map((i) => table.id(i)), { views: true })) {
+      for (const obj of batch) {
+        const index = indices[k]!;
+        if (obj.id !== table.id(index)) throw new MirrorError(codes.gitOutput, `git cat-file returned ${obj.id} for ${table.id(index)}`);
+        if (holdsKnown(this.#input.scanner, recheck.known, from[k]!, obj.content)) await this.#resettleBlob(recheck, index, obj.content);
+        k++;
       }
     }
   }

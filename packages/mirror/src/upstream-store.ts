@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import { dirname, isAbsolute, join } from 'node:path';
 import { git, gitConfigEnv, GitError, GIT_ERROR } from '@gitgate/git';
 import { MirrorError, codes } from './errors.js';
-import { readObjectBatches, type RawObject } from './cat-file-batch.js';
+import { inStorageOrder, readObjectBatches, type RawObject } from './cat-file-batch.js';
 import type { ObjectTable } from './object-table.js';
 import { walkNewObjects } from './object-walk.js';
 import { upstreamFailureKind } from './upstream-failure.js';
@@ -312,6 +312,11 @@ export class UpstreamStore {
   /** Reads objects in bulk, a pipe chunk's worth at a time; see readObjectBatches. */
   readBatches(ids: Iterable<string>, opts: { views?: boolean } = {}): AsyncGenerator<RawObject[]> {
     return readObjectBatches(this.#gitDir, ids, opts);
+  }
+
+  /** ObjectSource: `ids` in pack order (inStorageOrder). */
+  storageOrder(ids: readonly string[]): Promise<number[]> {
+    return inStorageOrder(this.#gitDir, ids);
   }
 
   /**

@@ -1,10 +1,11 @@
 // Streaming many objects through one `git cat-file --batch --buffer`.
 import { expect } from 'chai';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { MirrorError, readObjects } from '../src/index.js';
-import { readObjectBatches } from '../src/cat-file-batch.js';
+import { inStorageOrder, readObjectBatches } from '../src/cat-file-batch.js';
 import type { RawObject } from '../src/cat-file-batch.js';
-import { Upstream, removeDir, tempDir } from './helpers.js';
+import { Upstream, git, removeDir, tempDir } from './helpers.js';
 
 describe('readObjectBatches', function () {
   this.timeout(30_000);
@@ -57,4 +58,39 @@ describe('readObjectBatches', function () {
     for await (const o of readObjects(up.gitDir, ids)) got.push(o.content.toString());
     expect(got).to.deep.equal(contents);
   });
+
+  it('orders ids as git stores them: packed ones by offset, then those it does not list, as asked', async () => {
+    // Versions of one file: a repack stores them as deltas of each other, not in the order they were made.
+    const packed: string[] = [];
+    let tip: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const content = `${'shared line\n'.repeat(200)}version ${i}\n`.repeat(1 + (i % 3));
+      packed.push(up.blob(content));
+      tip = [up.commitFiles({ 'f.txt': content }, `version ${i}\n`, tip)];
+    }
+    up.setRef('refs/heads/main', tip[0]!);
+    git(up.gitDir, ['repack', '-a', '-d', '-q']);
+    const loose = up.blob('written after the repack\n');
+    const unknown = 'e'.repeat(40);
+    const offsets = new Map<string, number>();
+    const idx = git(up.gitDir, ['rev-parse', '--git-path', 'objects/pack']).toString().trim();
+    for (const line of git(up.gitDir, ['verify-pack', '-v', ...listIdx(path.resolve(up.gitDir, idx))]).toString().split('\n')) {
+      const m = /^([0-9a-f]{40}) blob +\d+ \d+ (\d+)/.exec(line);
+      if (m) offsets.set(m[1]!, Number(m[2]));
+    }
+    const ids = [unknown, ...packed, loose];
+    const order = await inStorageOrder(up.gitDir, ids);
+    expect([...order].sort((a, b) => a - b)).to.deep.equal(ids.map((_, k) => k));
+    const packedOrder = order.map((k) => ids[k]!).filter((id) => offsets.has(id));
+    expect(packedOrder).to.have.length(packed.length);
+    expect(packedOrder.map((id) => offsets.get(id)!)).to.deep.equal([...packedOrder.map((id) => offsets.get(id)!)].sort((a, b) => a - b));
+    // Not stored at all: last, where a read would then fail as it would in any order.
+    expect(order[order.length - 1]).to.equal(0);
+    expect(order).to.include(ids.indexOf(loose));
+  });
 });
+
+/** The pack index files in a pack directory. */
+function listIdx(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.idx')).map((f) => path.join(dir, f));
+}
