@@ -355,8 +355,8 @@ class RewriteRun {
     if (indices.length === 0) return;
     const source = this.#input.source;
     if (source.storageOrder === undefined) return this.#recheckInTableOrder(recheck, indices, from);
-    // Checked in the order the source stores them, which is cheaper for git: on git/git the 90k blobs of
-    // a cold sync's recheck took 8.4 s instead of 10.7 s (docs/benchmarks.md, "Session 15").
+    // Checked in the order the source stores them, which is cheaper for git: on git/git its read of a cold
+    // sync's 90k rechecked blobs lasted 7.4 s instead of 10.0 s (docs/benchmarks.md, "Session 15").
     const ids = indices.map((i) => table.id(i));
     const order = await source.storageOrder(ids);
     const holding: number[] = [];
