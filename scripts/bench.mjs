@@ -183,6 +183,7 @@ async function measureRepo({ label, upstream, httpUrl, advance, secrets, filterR
   result.coldFirstBytes = { gitgate: gCold.firstBytes, httpBackend: hCold.firstBytes };
   result.cloneObjects = { gitgate: await reachableObjects(gCold.dir), httpBackend: await reachableObjects(hCold.dir) };
   await child.stop();
+  if (filterRepo) result.clientIndexMs = await timeClientIndex(hCold.dir, label);
 
   // Warm: a restarted gateway with the default coalescing window, on the store synced above. One
   // ls-remote first does the restart's up-to-date sync, as any earlier client would have.
@@ -358,6 +359,21 @@ function groupBySubcommand(descendants) {
   return [...groups.values()].sort((a, b) => b.ms - a.ms);
 }
 
+/**
+ * The client's share of any first clone of this history: `git index-pack` (what `git clone` runs on the
+ * pack it receives: inflate, hash every object, resolve deltas) over the pack the http-backend clone
+ * received, on this machine. A cold first clone through the gateway is its sync plus at least this.
+ */
+async function timeClientIndex(cloneDir, label) {
+  const packDir = join(cloneDir, 'objects', 'pack');
+  const packs = readdirSync(packDir).filter((f) => f.endsWith('.pack'));
+  if (packs.length !== 1) return null;
+  const r = await gitOk(['index-pack', '-o', join(work, `${label}-client-floor.idx`), join(packDir, packs[0])]);
+  rmSync(join(work, `${label}-client-floor.idx`), { force: true });
+  say(`[${label}] the client's index-pack of that clone ${(r.ms / 1000).toFixed(2)} s`);
+  return r.ms;
+}
+
 /** Times `git filter-repo --replace-text` on a fresh mirror of `upstream`; null when not installed. */
 async function runFilterRepo(upstream, secrets, label) {
   if (!(await hasFilterRepo())) return { skipped: 'install git-filter-repo (apt-get install git-filter-repo)' };
@@ -470,6 +486,11 @@ function printReport(res) {
   p(`Warm clones that ran an up-to-date sync (coalescing window expired): ${large.warm.syncsDuring.join(', ')} of ${runs}.`);
   p(`1-commit fetch syncs (gitgate, coalescing off): ${large.incremental.syncs.map((x) => `${x?.objects} objects in ${x?.ms} ms`).join('; ')}.`);
   if (large.filterRepo?.ms) p(`filter-repo: ${sec(large.filterRepo.ms)} rewrite alone (+ ${sec(large.filterRepo.mirrorCopyMs)} local mirror copy), ${large.filterRepo.literals} literals.`);
+  if (large.clientIndexMs) {
+    const sync = large.coldSync?.ms;
+    p(`cold first clone = sync ${sec(sync)} + the clone after it ${sec(sync === undefined ? null : large.cold.gitgate - sync)}; the client's own index-pack of`);
+    p(`this history takes ${sec(large.clientIndexMs)} whatever the server, and the clone after a sync takes at least about that.`);
+  }
   p();
   p('cold sync by stage (gateway "sync phase" log lines; CPU: the gateway process tree from /proc every 25 ms,');
   p('its own, its live descendants\' and its reaped ones\'; cores = CPU seconds / wall seconds):');
