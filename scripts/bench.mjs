@@ -12,7 +12,8 @@
 // cached under .bench/ (git-ignored), keyed by seed and object count. `--repo git` clones the heads and
 // tags of git/git once into .bench/git-git/ from --repo-source, else $GITGATE_BENCH_GIT_SOURCE, else
 // GitHub. The cold sync is also reported per stage (objects per second, cores kept busy) with the cold
-// clone's time to first byte. See docs/benchmarks.md.
+// clone's time to first byte, and the client's own `index-pack` of the clone (the part of any first clone
+// no server can shorten). See docs/benchmarks.md.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
