@@ -68,7 +68,7 @@ export async function runPush(ctx: PushContext, req: PushRequest): Promise<PushO
     if (live.length === 0) return outcome;
     try {
       progress(`gitgate: checking the pushed objects\n`);
-      await translate(ctx, q, gate, live, outcome);
+      await translate(ctx, q, gate, live, outcome, req.hold !== undefined);
     } catch (e) {
       if (!(e instanceof MirrorError) || e.code !== codes.pushRefused) throw e;
       for (const r of live) refuseRef(r, e.message);
@@ -113,6 +113,12 @@ async function checkRefs(ctx: PushContext, q: Quarantine, gate: TokenGate, req: 
       refuseRef(r, 'the ref name holds a secret; name the branch without it');
       continue;
     }
+    // A token goes back only where its value already is (translate.ts, placesAnywhere): in a ref name, only
+    // on a ref upstream already has, else a new branch's name would carry a value no approver released.
+    if (served.get(r.ref) === undefined && req.hold === undefined && tokensIn(Buffer.from(r.ref, 'utf8'), 'ref').length > 0) {
+      refuseRef(r, 'a token in the name of a new ref; a token goes back upstream only where its value already is');
+      continue;
+    }
     const current = served.get(r.ref) ?? ZERO_OID;
     if (current !== r.oldId) {
       refuseRef(r, 'stale info (the ref moved since you fetched: fetch, then push again)');
@@ -125,7 +131,7 @@ async function checkRefs(ctx: PushContext, q: Quarantine, gate: TokenGate, req: 
 }
 
 /** Translation and its proof; sets each ref's upstream ids. Throws MirrorError GITGATE_PUSH_REFUSED. */
-async function translate(ctx: PushContext, q: Quarantine, gate: TokenGate, live: RefOutcome[], outcome: PushOutcome): Promise<void> {
+async function translate(ctx: PushContext, q: Quarantine, gate: TokenGate, live: RefOutcome[], outcome: PushOutcome, placesAnywhere: boolean): Promise<void> {
   const tips = live.filter((r) => r.newId !== ZERO_OID).map((r) => r.newId);
   const snapshot = await ctx.sanitized.snapshot();
   const objects = await newPushedObjects(q.pushed, ctx.sanitized.gitDir, tips, snapshot.ids);
@@ -135,7 +141,7 @@ async function translate(ctx: PushContext, q: Quarantine, gate: TokenGate, live:
   const served = await upstreamIdsOfServed({ repo: ctx.repo, ids: servedIds, idMap: ctx.idMap, sanitizedGitDir: ctx.sanitized.gitDir, upstreamGitDir: ctx.upstreamGitDir, gate });
   const tools = await ctx.rewriteTools();
   const translator = new Translator({
-    objects, served: served.ids, ambiguous: served.ambiguous, gate, checkBlob: blobCheck(tools.scanner, tools.minter),
+    objects, served: served.ids, ambiguous: served.ambiguous, gate, checkBlob: blobCheck(tools.scanner, tools.minter), placesAnywhere,
     readUpstream: async (id) => {
       for await (const batch of readObjectBatches(ctx.upstreamGitDir, [id])) return batch[0];
       return undefined;

@@ -45,6 +45,14 @@ export interface TranslateInput {
    * it, `restored` with its tokens' values. Throws MirrorError GITGATE_PUSH_REFUSED.
    */
   checkBlob(pushed: Buffer, restored: Buffer, name: string, path: string): void;
+  /**
+   * Whether a token may go back anywhere its value round-trips (a push held for a human's approval).
+   * Otherwise a token is restored only where its value already stood: in a file whose version at the same
+   * path in the parent commit holds it, or in a name the parent's tree already has; never in a new commit's
+   * or tag's message or headers. Else upstream automation (a CI workflow on the pushed branch, a script, a
+   * ref name in a notification) would hand out a value no approver released.
+   */
+  placesAnywhere?: boolean;
 }
 
 /** Resolves to the upstream id the same place had in the parent commit (undefined: none, or unknown). */
@@ -63,6 +71,8 @@ export class Translator {
   readonly #upstream = new Map<string, string>();
   readonly #candidates: Candidate[] = [];
   readonly #checked = new Set<string>();
+  // Candidate contents by upstream id: a new commit's parent may itself be new, not yet upstream.
+  readonly #made = new Map<string, RawObject>();
 
   constructor(input: TranslateInput) {
     this.#in = input;
@@ -144,13 +154,18 @@ export class Translator {
     refuse(`${path === '' ? `object ${id}` : path}: several upstream files share this sanitized form (files the gateway withheld as unscannable), so it cannot tell which one you kept here; leave it where it was in the parent commit`, { object: id });
   }
 
+  /** An upstream object by id: one this push makes, else read from the upstream store. */
+  async #read(id: string): Promise<RawObject | undefined> {
+    return this.#made.get(id) ?? (await this.#in.readUpstream?.(id));
+  }
+
   /** What the first parent of a new commit has upstream as its root tree. */
   #rootBefore(parsed: ReturnType<typeof parseHeadered>): Before {
     const parent = parsed.headers.find((h) => h.key === 'parent');
     return async () => {
-      if (parent === undefined || this.#in.readUpstream === undefined) return undefined;
+      if (parent === undefined) return undefined;
       const up = this.#upstream.get(value(parent));
-      const commit = up === undefined ? undefined : await this.#in.readUpstream(up);
+      const commit = up === undefined ? undefined : await this.#read(up);
       const tree = commit === undefined ? undefined : parseHeadered(commit.content).headers.find((h) => h.key === 'tree');
       return tree === undefined ? undefined : value(tree);
     };
@@ -158,13 +173,39 @@ export class Translator {
 
   /** The entry `name` of the upstream tree `before` resolves to, as a Before of its own. */
   #entryBefore(before: Before | undefined, name: Buffer): Before | undefined {
-    if (before === undefined || this.#in.readUpstream === undefined) return undefined;
-    const read = this.#in.readUpstream;
+    if (before === undefined) return undefined;
     return async () => {
       const treeId = await before();
-      const tree = treeId === undefined ? undefined : await read(treeId);
+      const tree = treeId === undefined ? undefined : await this.#read(treeId);
       return tree?.type === 'tree' ? parseTree(tree.content).find((e) => e.name.equals(name))?.id : undefined;
     };
+  }
+
+  /**
+   * A new blob's tokens at `path` must stand in the file the parent commit has at that path (its value
+   * there, byte for byte), unless the push may place them anywhere. Served blobs are upstream's own bytes
+   * wherever the agent puts them. Throws MirrorError GITGATE_PUSH_REFUSED.
+   */
+  async #placed(id: string, path: string, before: Before | undefined): Promise<void> {
+    const obj = this.#in.objects.get(id);
+    if (this.#in.placesAnywhere === true || obj?.type !== 'blob') return;
+    const tokens = tokensIn(obj.content, 'text');
+    if (tokens.length === 0) return;
+    const was = before === undefined ? undefined : await before();
+    const old = was === undefined ? undefined : await this.#read(was);
+    for (const token of tokens) {
+      const secret = this.#in.gate.secrets.get(token);
+      if (secret === undefined || old?.type !== 'blob' || old.content.indexOf(secret) < 0) {
+        refuse(`${path}: ${token} is not in this file in the parent commit; a token goes back upstream only where its value already is (move a secret upstream yourself, or push to a repository that holds pushes for approval)`, { where: path, token });
+      }
+    }
+  }
+
+  /** Refuses tokens in a new commit's or tag's message or headers, unless the push may place them anywhere. */
+  #noTokensIn(bytes: Buffer, form: TokenForm, where: string, what: string): void {
+    if (this.#in.placesAnywhere === true) return;
+    const token = tokensIn(bytes, form)[0];
+    if (token !== undefined) refuse(`${where}: ${token} in ${what}; a token goes back upstream only where its value already is, never into a new message or header`, { where, token });
   }
 
   async #blob(obj: RawObject, name: string, path: string): Promise<string> {
@@ -189,8 +230,13 @@ export class Translator {
       const sub = path === '' ? e.name.toString('utf8') : `${path}/${e.name.toString('utf8')}`;
       const name = await this.#restore(e.name, 'text', sub);
       const kind = entryKind(e.mode);
+      const entryBefore = this.#entryBefore(before, name);
+      if (this.#in.placesAnywhere !== true && tokensIn(e.name, 'text').length > 0 && (await entryBefore?.()) === undefined) {
+        refuse(`${sub}: a token in a name the parent commit does not have here; a token goes back upstream only where its value already is`, { where: sub });
+      }
       // A submodule's commit lives in another repository: kept as it is, as a sync keeps it.
-      const id = kind === 'gitlink' ? e.id : await this.#any(e.id, name.toString('utf8'), sub, this.#entryBefore(before, name));
+      const id = kind === 'gitlink' ? e.id : await this.#any(e.id, name.toString('utf8'), sub, entryBefore);
+      if (kind === 'blob') await this.#placed(e.id, sub, entryBefore);
       entries.push({ mode: e.mode, name, id });
     }
     entries.sort(compareTreeEntries);
@@ -211,6 +257,8 @@ export class Translator {
       else headers.push(await this.#header(h, 'text', `commit ${id}`));
     }
     const message = parsed.message === null ? null : await this.#restore(parsed.message, 'text', `commit ${id}`);
+    for (const h of parsed.headers) if (!isStructuralHeader('commit', h)) this.#noTokensIn(h.raw, 'text', `commit ${id}`, `its ${h.key} header`);
+    if (parsed.message !== null) this.#noTokensIn(parsed.message, 'text', `commit ${id}`, 'its message');
     return this.#emit(id, 'commit', serializeHeadered({ headers, message, unterminated: parsed.unterminated }), `commit ${id}`);
   }
 
@@ -229,6 +277,8 @@ export class Translator {
       else headers.push(await this.#header(h, h.key === 'tag' ? 'ref' : 'text', `tag ${obj.id}`));
     }
     const message = parsed.message === null ? null : await this.#restore(parsed.message, 'text', `tag ${obj.id}`);
+    for (const h of parsed.headers) if (!isStructuralHeader('tag', h)) this.#noTokensIn(h.raw, h.key === 'tag' ? 'ref' : 'text', `tag ${obj.id}`, `its ${h.key} header`);
+    if (parsed.message !== null) this.#noTokensIn(parsed.message, 'text', `tag ${obj.id}`, 'its message');
     return this.#emit(obj.id, 'tag', serializeHeadered({ headers, message, unterminated: parsed.unterminated }), `tag ${obj.id}`);
   }
 
@@ -249,6 +299,7 @@ export class Translator {
   #emit(pushedId: string, type: ObjectType, content: Buffer, where: string): string {
     const upstreamId = hashObject(type, content);
     this.#upstream.set(pushedId, upstreamId);
+    this.#made.set(upstreamId, { id: upstreamId, type, content });
     this.#candidates.push({ type, content, pushedId, upstreamId, where });
     return upstreamId;
   }
