@@ -438,7 +438,7 @@ export const REFUSAL_RULES = [
     test: (r) => r.version === 2 && v2Shape(r) !== null },
   { name: 'command-not-offered', doc: 'v2: any command besides ls-refs and fetch (object-info, bundle-uri, ...)',
     test: (r) => r.version === 2 && v2Shape(r) === null && !['ls-refs', 'fetch'].includes(v2Shape(r, true).command) },
-  { name: 'capability-not-offered', doc: 'a capability the gateway does not offer: v2 lines other than agent and object-format=sha1; v0 names outside the gateway\'s advertisement plus agent, session-id, object-format, or a malformed capability',
+  { name: 'capability-not-offered', doc: 'a capability the gateway does not offer: v2 lines other than agent and object-format=sha1; v0 names outside the gateway\'s advertisement plus agent, session-id, object-format, a value on a v0 capability other than those three (git reads side-band-64k=1 as side-band-64k), or a malformed capability',
     test: (r) => capabilityRefused(r) },
   { name: 'capability-placement', doc: 'v0: capabilities on a want line other than the first',
     test: (r) => r.version === 0 && v0Wants(r).slice(1).some((w) => w.rest.trim() !== '') },
@@ -564,8 +564,12 @@ function capabilityRefused(r) {
   }
   const first = v0Wants(r)[0];
   if (!first) return false;
-  return first.rest.split(' ').filter((c) => c !== '').some((c) => !capOk(c, false) || !V0_OFFERED.has(c.split('=')[0]));
+  return first.rest.split(' ').filter((c) => c !== '').some((c) => !capOk(c, false) || !V0_OFFERED.has(c.split('=')[0])
+    || (c.includes('=') && !V0_VALUED_CAPS.has(c.split('=')[0])) || (c.startsWith('object-format=') && c !== 'object-format=sha1'));
 }
+
+/** v0 capabilities that take a value: git reads `side-band-64k=1` as side-band-64k, so a value elsewhere is refused. */
+const V0_VALUED_CAPS = new Set(['agent', 'session-id', 'object-format']);
 
 const FETCH_FLAG_SET = new Set(['done', 'thin-pack', 'no-progress', 'include-tag', 'ofs-delta', 'deepen-relative', 'sideband-all', 'wait-for-done']);
 const FETCH_VALUED = /^(want|have|shallow|deepen|deepen-since|deepen-not|filter|want-ref|packfile-uris) /;

@@ -80,6 +80,18 @@ describe('e2e: what the gateway refuses', function () {
     expect(r.body.toString()).to.include('ERR gitgate: the object-info command is not offered');
   });
 
+  it('refuses a v0 capability with a value git would take as the capability (side-band-64k=1), sending no pack', async () => {
+    const tip = (await gitOk(['ls-remote', demo.url, 'refs/heads/main'])).split('\t')[0]!;
+    for (const cap of ['side-band-64k=1', 'include-tag=1']) {
+      const body = pkt(`want ${tip} ofs-delta ${cap}\n`) + '0000' + pkt('done\n');
+      const r = await http(`${demo.gw.url}/acme/api.git/git-upload-pack`, {
+        method: 'POST', headers: { 'Content-Type': 'application/x-git-upload-pack-request' }, body,
+      });
+      expect(r.body.toString('latin1'), cap).to.include(`capability "${cap}" is not offered`);
+      expect(r.body.includes(Buffer.from('PACK')), cap).to.equal(false);
+    }
+  });
+
   it('refuses an unknown v2 command', async () => {
     const body = pkt('command=bundle-uri\n') + '0000';
     const r = await http(`${demo.gw.url}/acme/api.git/git-upload-pack`, {

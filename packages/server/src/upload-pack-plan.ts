@@ -22,6 +22,21 @@ export const V0_CAPABILITIES = [
 /** Capabilities a v0 client may send (those advertised plus identification). */
 const V0_REQUEST_CAPABILITIES = new Set([...V0_CAPABILITIES, 'filter', 'agent', 'session-id', 'object-format']);
 /**
+ * The v0 capabilities that take a value. git takes `side-band-64k=1` as side-band-64k (parse_feature_request
+ * matches a name followed by `=`), so a value on any other one would make the gateway and git read the request
+ * differently (no side-band here, side-band there: the pack would go out past the audit gate). Refused.
+ */
+const V0_VALUED_CAPABILITIES = new Set(['agent', 'session-id', 'object-format']);
+
+/** Whether a v0 request capability is refused: unknown, a value where none is taken, or another object format. */
+function v0CapabilityRefused(c: string): boolean {
+  const eq = c.indexOf('=');
+  const name = eq < 0 ? c : c.slice(0, eq);
+  if (!V0_REQUEST_CAPABILITIES.has(name)) return true;
+  if (eq >= 0 && !V0_VALUED_CAPABILITIES.has(name)) return true;
+  return name === 'object-format' && c !== 'object-format=sha1';
+}
+/**
  * v2 request capabilities accepted: those the v2 advertisement offers. git refuses `session-id` unless it
  * advertised it (transfer.advertiseSID), and ls-refs never reaches git, so the list has to say so.
  */
@@ -106,7 +121,7 @@ async function planV0(body: Buffer, lookup: ObjectLookup): Promise<UploadPackPla
   const r = parseV0Request(body);
   const endpoint = 'fetch';
   const note = noteOf(r.wants, r.haves, r.shallows, r);
-  const badCap = r.capabilities.find((c) => !V0_REQUEST_CAPABILITIES.has(c.split('=')[0]));
+  const badCap = r.capabilities.find(v0CapabilityRefused);
   if (badCap !== undefined) return { kind: 'refuse', endpoint, note, message: capabilityRefusal(badCap) };
   if (r.wants.length === 0) return { kind: 'refuse', endpoint, note, message: 'the request names no object to fetch' };
   const error = await checkIds(lookup, r.wants, r.shallows);

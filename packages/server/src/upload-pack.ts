@@ -180,6 +180,9 @@ class UploadPackStream {
       const head = scan.subarray(0, 4).toString('latin1');
       if (head === PACK_SIGNATURE || !/^[0-9a-f]{4}$/.test(head)) break;
       const len = Math.max(4, parseInt(head, 16));
+      // A side-band packet where none was asked for (git read the request otherwise than the plan): negotiation
+      // lines are text (ACK, NAK, shallow, ERR), so this is the pack, and it waits for its record like one.
+      if (len > 4 && scan.length > 4 && scan[4]! <= 3) break;
       if (scan.length < len) {
         this.#rawScan = scan;
         return;

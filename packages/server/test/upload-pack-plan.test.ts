@@ -83,6 +83,17 @@ describe('planUploadPack (request → validated fetch, without HTTP or git)', ()
     expect(plan.kind === 'refuse' && plan.note?.wants).to.deep.equal([TIP]);
   });
 
+  it('refuses a value on a v0 capability that takes none, which git would read as the capability itself', async () => {
+    // git's parse_feature_request takes `side-band-64k=1` as side-band-64k: planned as no side-band, the pack
+    // would have gone out unframed past the audit gate (an adversarial review found it).
+    for (const cap of ['side-band-64k=1', 'side-band=1', 'include-tag=1', 'no-progress=x', 'ofs-delta=', 'object-format=sha256']) {
+      const plan = await planUploadPack(v0([`want ${TIP} ofs-delta ${cap}\n`]), false, store());
+      expect(refusal(plan), cap).to.equal(`capability ${JSON.stringify(cap)} is not offered`);
+    }
+    const ok = await planUploadPack(v0([`want ${TIP} side-band-64k agent=git/2.39.5 object-format=sha1\n`]), false, store());
+    expect(ok.kind === 'fetch' && ok.sideband).to.equal(true);
+  });
+
   it('throws a ProtocolError for bytes that are not pkt-lines', async () => {
     let thrown: unknown;
     await planUploadPack(Buffer.from('zzzz'), true, store()).catch((e: unknown) => { thrown = e; });
