@@ -96,6 +96,32 @@ describe('e2e: no byte before its record (git path)', function () {
       const recorded = await exposedSince(seq);
       for (const t of tagTokens) expect(recorded.has(t), 'the tag token of an auto-followed tag is recorded').to.equal(true);
     });
+    it('records the token of a tag added after an identical fetch was audited (include-tag follows the tags served now)', async () => {
+      // Two clones at one state, so that their fetches below have the same wants and haves.
+      const x = join(work, 'cache-x');
+      const y = join(work, 'cache-y');
+      await gitOk(['clone', '-q', demo.url, x]);
+      await gitOk(['clone', '-q', demo.url, y]);
+      const side = join(work, 'cache-upstream');
+      await gitOk(['clone', '-q', `file://${demo.upstream}`, side]);
+      for (const n of ['b', 'c']) {
+        writeFileSync(join(side, 'CACHE.md'), `${n}\n`);
+        await gitOk(['-C', side, 'add', 'CACHE.md']);
+        await gitOk(['-C', side, 'commit', '-q', '-m', n]);
+      }
+      await gitOk(['-C', side, 'push', '-q', 'origin', 'HEAD:refs/heads/main']);
+      await gitOk(['-C', x, 'fetch', '-q', 'origin', 'main:refs/remotes/origin/main']);
+      // Now a tag on the commit before main's tip, its message alone carrying a secret.
+      const pat = 'gh' + 'p_' + randomChars(36);
+      await gitOk(['-C', side, 'tag', '-a', 'v9.5', '-m', `cache\n\ndeploy token: ${pat}\n`, 'HEAD^']);
+      await gitOk(['-C', side, 'push', '-q', 'origin', 'refs/tags/v9.5']);
+      const seq = await lastSeq();
+      await gitOk(['-C', y, 'fetch', '-q', 'origin', 'main:refs/remotes/origin/main']);
+      const tagTokens = tokensIn(await gitOk(['-C', y, 'cat-file', 'tag', 'v9.5']));
+      expect(tagTokens.size).to.equal(1);
+      const recorded = await exposedSince(seq);
+      for (const t of tagTokens) expect(recorded.has(t), 'the token of a tag added since the same fetch was audited').to.equal(true);
+    });
   });
 
   describe('exposures cover what the client received, for every fetch shape', () => {

@@ -25,9 +25,13 @@ export class ExposureCache<T> {
     this.#limit = limit;
   }
 
-  /** The cache key of a shape in a repository, or null when the shape is too large to keep. */
-  static key(repo: string, q: FetchShape): string | null {
-    const key = `${repo}\0${[...new Set(q.wants)].sort().join(',')}\0${[...new Set(q.haves)].sort().join(',')}\0${q.filter ?? ''}\0${q.includeTag === true ? 'tags' : ''}`;
+  /**
+   * The cache key of a shape in a repository, or null when the shape is too large to keep. With include-tag
+   * the pack also carries the tags that name what it holds, and tags come and go with syncs: `tags` (a
+   * digest of the served tag refs) is then part of the key, so a tag added since is never missed.
+   */
+  static key(repo: string, q: FetchShape, tags = ''): string | null {
+    const key = `${repo}\0${[...new Set(q.wants)].sort().join(',')}\0${[...new Set(q.haves)].sort().join(',')}\0${q.filter ?? ''}\0${q.includeTag === true ? `tags ${tags}` : ''}`;
     return key.length > MAX_KEY_LENGTH ? null : key;
   }
 

@@ -19,7 +19,7 @@ import { anonymousAuthenticator, openPolicy, clientOf, authenticateRequest, type
 import { RefusalAudit } from './refusal-audit.js';
 import { nullAudit, type AuditEvent, type AuditSink } from './audit-sink.js';
 import type { GatewayMetrics } from './metrics.js';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ExposureCache, type FetchShape } from './exposure-cache.js';
 import { planUploadPack, V0_CAPABILITIES, type FetchNote, type ObjectLookup, type PlannedFetch } from './upload-pack-plan.js';
 
@@ -401,12 +401,19 @@ async function exposuresFor(ctx: GitContext, mirror: RepoMirror, q: FetchShape):
     const held = await storeLookup(mirror)(q.haves);
     shape = { ...q, haves: q.haves.filter((h) => held.has(h)) };
   }
-  const key = ExposureCache.key(mirror.name, shape);
+  const key = ExposureCache.key(mirror.name, shape, shape.includeTag === true ? tagState(await mirror.sanitized.snapshot()) : '');
   const cached = key === null ? undefined : ctx.exposures.get(key);
   if (cached !== undefined) return cached;
   const list = await mirror.exposedTokens(shape);
   if (key !== null) ctx.exposures.set(key, list);
   return list;
+}
+
+/** A digest of the served tag refs (name and id), for exposure cache keys of include-tag fetches. */
+function tagState(snapshot: { refs: readonly { name: string; id: string }[] }): string {
+  const h = createHash('sha256');
+  for (const r of snapshot.refs) if (r.name.startsWith('refs/tags/')) h.update(`${r.name} ${r.id}\n`);
+  return h.digest('hex');
 }
 
 /** The gateway's notices on side-band 2: what is served, and the last sync when it just happened. */

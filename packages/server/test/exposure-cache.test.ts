@@ -9,6 +9,11 @@ describe('ExposureCache', () => {
     expect(ExposureCache.key('r', { wants: [a, b, a], haves: [b] })).to.equal(ExposureCache.key('r', { wants: [b, a], haves: [b, b] }));
   });
 
+  it('tells the served tags apart for include-tag fetches only (a tag added since is in the pack)', () => {
+    expect(ExposureCache.key('r', { wants: [a], haves: [], includeTag: true }, 'tags-1')).to.not.equal(ExposureCache.key('r', { wants: [a], haves: [], includeTag: true }, 'tags-2'));
+    expect(ExposureCache.key('r', { wants: [a], haves: [] }, 'tags-1')).to.equal(ExposureCache.key('r', { wants: [a], haves: [] }, 'tags-2'));
+  });
+
   it('tells repositories, haves and filters apart', () => {
     const base = ExposureCache.key('r', { wants: [a], haves: [] });
     expect(ExposureCache.key('s', { wants: [a], haves: [] })).to.not.equal(base);
