@@ -156,6 +156,22 @@ describe('e2e: git push through the gateway', function () {
     for (const r of (await pushRecords()).filter((p) => p.outcome === 'refused')) expect(JSON.stringify(r)).to.not.match(/gh[p]_[A-Za-z0-9]{36}/);
   });
 
+  it('removes at start the push quarantine a killed gateway left, restored values inside', async () => {
+    const data = join(dir, 'data-sweep');
+    const start = (): Promise<Gateway> => startGateway({ port: 0, dataDir: data, auth: { mode: 'none' }, coalesceMs: 0, repos: [{ name: 'acme/api', upstream: { url: upstream }, push: { branches: ['agent/*'] } }] });
+    // Where the gateway keeps acme/api (dataDir.repoDir): what a killed push left there is found at start.
+    const repoDir = join(data, 'repos', encodeURIComponent('acme/api'));
+    const stale = join(repoDir, 'push-0123456789ab', 'candidate', 'pack');
+    fs.mkdirSync(stale, { recursive: true });
+    fs.writeFileSync(join(stale, 'pack-x.pack'), 'a restored value would be here\n');
+    const again = await start();
+    try {
+      expect(fs.readdirSync(repoDir).filter((n) => n.startsWith('push-'))).to.deep.equal([]);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('refuses a token of another repository', async () => {
     const otherClone = join(dir, 'other-clone');
     await gitOk(['clone', '-q', `${gw.url}/acme/other.git`, otherClone]);

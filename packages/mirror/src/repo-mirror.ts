@@ -25,6 +25,7 @@ import { MirrorError, codes } from './errors.js';
 import { noopLogger, type Logger } from '@gitgate/log';
 import { releaseHeldPush, runPush, type PushContext } from './push/push-run.js';
 import { heldIds, readHeld, removeHeld, type HeldPush } from './push/held-push.js';
+import { Quarantine } from './push/quarantine.js';
 import { syncBase, writeOwnTips } from './store-base.js';
 import type { PushOutcome, PushRequest } from './push/receive.js';
 
@@ -599,6 +600,16 @@ export class RepoMirror {
     await this.#pushing;
     const removed = removeHeld(this.#opts.dir, id);
     if (removed) this.#log.info('held push discarded', { repo: this.name, id });
+    return removed;
+  }
+
+  /**
+   * Removes the push quarantines a stopped process left in this repository's directory (they hold restored
+   * values). Call once at start, before any push; returns how many were removed.
+   */
+  removeStalePushes(): number {
+    const removed = Quarantine.sweep(this.#opts.dir);
+    if (removed > 0) this.#log.warn('push quarantines of a stopped process removed', { repo: this.name, removed });
     return removed;
   }
 

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ZERO_OID, type PushOutcome, type RefRule, type RepoMirror } from '../src/index.js';
 import { agentClone, commitAll, packOf, wt } from './agent-work.js';
+import { Quarantine } from '../src/push/quarantine.js';
 import {
   Upstream, fakeGithubPat, makeMirror, openDataEnv, readObject, refsOf, removeDir, revParse, tempDir, tokensIn, type DataEnv,
   unwordlyPassword,
@@ -251,6 +252,22 @@ describe('push through the gateway (RepoMirror.receive)', function () {
     expect(readObject(up.gitDir, refsOf(up.gitDir).get('refs/tags/v9')!).content.toString()).to.contain('release, rotated');
     expect(refsOf(m.sanitized.gitDir).get('refs/tags/v9')).to.equal(tag);
     expect(revParse(m.sanitized.gitDir, 'refs/tags/v9^{commit}')).to.equal(commit);
+  });
+
+  it('removes the quarantine a killed push left (restored values inside) when asked at start, and makes each new one 0700', async () => {
+    const repoDir = path.join(env.dir, 'repos', fs.readdirSync(path.join(env.dir, 'repos'))[0]!);
+    const stale = path.join(repoDir, 'push-0123456789ab', 'candidate', 'pack');
+    fs.mkdirSync(stale, { recursive: true });
+    fs.writeFileSync(path.join(stale, 'pack-x.pack'), `DB_PASSWORD=${password}\n`);
+    expect(m.removeStalePushes()).to.equal(1);
+    expect(pushDirs()).to.deep.equal([]);
+    expect(m.removeStalePushes()).to.equal(0);
+    const q = Quarantine.create(repoDir, m.sanitized.gitDir, path.join(repoDir, 'upstream.git'));
+    try {
+      expect(fs.statSync(path.join(repoDir, pushDirs()[0]!)).mode & 0o777).to.equal(0o700);
+    } finally {
+      q.dispose();
+    }
   });
 
   it('refuses a revoked token', async () => {

@@ -9,7 +9,7 @@
  * - `candidate` holds the upstream objects the translation builds, with the upstream store's objects as
  *   an alternate, so the verifying rewrite and `git push` read them as if they were upstream's.
  */
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { git } from '@gitgate/git';
@@ -21,7 +21,30 @@ export interface StoreView {
   env: Readonly<Record<string, string>>;
 }
 
+const PREFIX = 'push-';
+
 export class Quarantine {
+  /**
+   * Removes the quarantines a stopped process left under `parentDir` (a crash or a kill during a push):
+   * their candidate objects hold restored values. Only at start, before any push of this process runs.
+   * Returns how many were removed.
+   */
+  static sweep(parentDir: string): number {
+    let removed = 0;
+    let names: string[];
+    try {
+      names = readdirSync(parentDir);
+    } catch {
+      return 0;
+    }
+    for (const name of names) {
+      if (!name.startsWith(PREFIX)) continue;
+      rmSync(join(parentDir, name), { recursive: true, force: true });
+      removed++;
+    }
+    return removed;
+  }
+
   readonly #dir: string;
   readonly pushed: StoreView;
   readonly candidate: StoreView;
@@ -34,7 +57,9 @@ export class Quarantine {
 
   /** Makes the two object directories under `parentDir` (the repository's directory). */
   static create(parentDir: string, sanitizedGitDir: string, upstreamGitDir: string): Quarantine {
-    const dir = join(parentDir, `push-${randomBytes(6).toString('hex')}`);
+    const dir = join(parentDir, `${PREFIX}${randomBytes(6).toString('hex')}`);
+    // Its candidate objects carry restored values: only the gateway's user may read them (invariant 4).
+    mkdirSync(dir, { mode: 0o700 });
     for (const sub of ['pushed', 'candidate']) mkdirSync(join(dir, sub, 'pack'), { recursive: true });
     return new Quarantine(dir, sanitizedGitDir, upstreamGitDir);
   }
