@@ -190,8 +190,6 @@ async function openGateway(opts: GatewayOptions, host: string, dataDir: DataDir,
     scanWorkersMinObjects: opts.scanWorkersMinObjects,
   }));
   const repos = repoSet.mirrors;
-  // A push killed with the process leaves its quarantine, restored values inside: gone before anything is served.
-  for (const mirror of repos.values()) mirror.removeStalePushes();
   for (const r of opts.repos) logRepoPolicy(log, r, scanner);
   const metrics = createGatewayMetrics();
   const devIdp = opts.auth.mode === 'dev' ? await DevIdentityProvider.create(log) : undefined;

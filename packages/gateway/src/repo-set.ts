@@ -57,6 +57,9 @@ export class RepoSet {
     this.#mirrorFor = mirrorFor;
     for (const r of repos) this.#set(r);
     this.#setPush(repos);
+    // At start, before anything is served: a push killed with the last process left its quarantine, with
+    // restored values inside (a reload makes mirrors through #set only, so in-flight pushes keep theirs).
+    for (const mirror of this.mirrors.values()) mirror.removeStalePushes();
   }
 
   /** The push settings in force for `repo` (a frozen copy), or undefined when it is read-only or not served. */

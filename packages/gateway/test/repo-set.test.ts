@@ -3,10 +3,11 @@ import { expect } from 'chai';
 import type { RepoMirror } from '@gitgate/mirror';
 import { RepoSet, pushChanges, type GatewayRepo } from '../src/repo-set.js';
 
-/** A mirror stand-in: RepoSet only stores what the factory returns. */
-const mirrors = (): { made: string[]; mirrorFor: (r: GatewayRepo) => RepoMirror } => {
+/** A mirror stand-in: RepoSet stores what the factory returns and, at start only, sweeps its push quarantines. */
+const mirrors = (): { made: string[]; swept: string[]; mirrorFor: (r: GatewayRepo) => RepoMirror } => {
   const made: string[] = [];
-  return { made, mirrorFor: (r) => { made.push(r.name); return { name: r.name } as unknown as RepoMirror; } };
+  const swept: string[] = [];
+  return { made, swept, mirrorFor: (r) => { made.push(r.name); return { name: r.name, removeStalePushes: () => { swept.push(r.name); return 0; } } as unknown as RepoMirror; } };
 };
 const repo = (name: string, push?: GatewayRepo['push']): GatewayRepo => ({ name, upstream: { url: `/srv/git/${name}.git` }, ...(push ? { push } : {}) });
 
@@ -25,6 +26,9 @@ describe('RepoSet: push settings', () => {
     expect(set.mirrors.get('a/rw')).to.equal(mirror);
     expect(m.made).to.deep.equal(['a/rw']);
     expect(set.pushSettingsOf('a/rw')).to.deep.equal({ branches: ['+agent/**'], deletes: true });
+    // Quarantines are swept once, at start: a reload must not remove a push in flight.
+    set.apply([repo('a/rw', { branches: ['agent/*'] }), repo('a/new')]);
+    expect(m.swept).to.deep.equal(['a/rw']);
   });
 
   it('makes a repository read-only when a reload drops its push block, and forgets a removed one', () => {
