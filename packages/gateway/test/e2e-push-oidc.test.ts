@@ -66,7 +66,7 @@ describe('e2e: git push with OIDC writers', function () {
     expect(await gitOk(['--git-dir', upstream, 'show', 'agent/seven:README.md'])).to.equal('by agent\n');
     await gw.audit.flush();
     const rows = await gw.audit.pushes({ repo: 'acme/api' });
-    expect(rows.find((p) => p.ref === 'refs/heads/agent/seven')).to.include({ actor: 'agent-7', outcome: 'ok' });
+    expect(rows.filter((p) => p.ref === 'refs/heads/agent/seven').sort((a, b) => a.seq - b.seq).map((p) => [p.actor, p.outcome])).to.deep.equal([['agent-7', 'pushing'], ['agent-7', 'ok']]);
   });
 
   it('refuses an unauthenticated push with 401 and git\'s credential prompt turned off', async () => {

@@ -66,7 +66,7 @@ describe('e2e: git push through the gateway', function () {
     return clone;
   }
 
-  async function pushRecords(): Promise<{ ref: string; outcome: string | null; reason: string | null; newId: string | null }[]> {
+  async function pushRecords(): Promise<{ seq: number; ref: string; outcome: string | null; reason: string | null; newId: string | null }[]> {
     await gw.audit.flush();
     return gw.audit.pushes({ repo: 'acme/api' });
   }
@@ -95,6 +95,9 @@ describe('e2e: git push through the gateway', function () {
     expect(r2.stderr).to.contain(`${pushed.slice(0, 7)}..${second.slice(0, 7)}`);
     const rec = (await pushRecords()).filter((p) => p.ref === 'refs/heads/agent/x' && p.outcome === 'ok');
     expect(rec.map((p) => p.newId)).to.have.members([pushed, second]);
+    // Each update was on record (`pushing`, durable) before upstream got it.
+    const rows = (await pushRecords()).filter((p) => p.ref === 'refs/heads/agent/x').sort((a, b) => a.seq - b.seq);
+    expect(rows.map((p) => [p.outcome, p.newId])).to.deep.equal([['pushing', pushed], ['ok', pushed], ['pushing', second], ['ok', second]]);
   });
 
   /** Pushes HEAD to `ref` and expects a refusal whose sentence contains `sentence`, recorded in the audit. */

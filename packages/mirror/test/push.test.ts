@@ -270,6 +270,28 @@ describe('push through the gateway (RepoMirror.receive)', function () {
     }
   });
 
+  it('awaits beforeUpstream with the proven refs and tokens, and leaves upstream untouched when it rejects', async () => {
+    const work = agentClone(m, dir);
+    const db = fs.readFileSync(path.join(work, 'deploy/db.env'), 'utf8');
+    const id = commitAll(work, { 'deploy/db.env': `${db}DB_HOST=db1\n` }, 'host\n');
+    const served = revParse(m.sanitized.gitDir, 'refs/heads/main');
+    const request = { commands: [{ ref: 'refs/heads/agent/x', oldId: ZERO_OID, newId: id }], pack: packOf(work, id, served), atomic: false, rules: anyRef };
+    const seen: { refs: [string, boolean][]; tokens: number }[] = [];
+    const failed = await m.receive({ ...request, beforeUpstream: async (p) => {
+      seen.push({ refs: p.refs.map((r) => [r.ref, r.upstreamNewId !== undefined]), tokens: p.tokensRestored.length });
+      throw new Error('the audit store is unavailable');
+    } }).then(() => null, (e: unknown) => e as Error);
+    expect(failed?.message).to.equal('the audit store is unavailable');
+    expect(seen).to.deep.equal([{ refs: [['refs/heads/agent/x', true]], tokens: 1 }]);
+    expect(refsOf(up.gitDir).has('refs/heads/agent/x')).to.equal(false);
+    expect(pushDirs()).to.deep.equal([]);
+    let called = 0;
+    const out = await m.receive({ ...request, beforeUpstream: async () => { called++; } });
+    expect(out.refs[0]!.ok, out.refs[0]!.reason).to.equal(true);
+    expect(called).to.equal(1);
+    expect(refsOf(up.gitDir).has('refs/heads/agent/x')).to.equal(true);
+  });
+
   it('refuses a revoked token', async () => {
     const work = agentClone(m, dir);
     const served = fs.readFileSync(path.join(work, 'deploy/app.env'), 'utf8');

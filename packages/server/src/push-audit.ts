@@ -4,8 +4,8 @@ import type { AuditEvent, AuditSink } from './audit-sink.js';
 import type { Logger } from './logger.js';
 import type { GatewayMetrics } from './metrics.js';
 
-/** How one ref update ended, as the audit and the metric name it. */
-export type PushRefOutcome = 'ok' | 'held' | 'refused' | 'error';
+/** How one ref update ended, as the audit and the metric name it ('pushing': proven, about to go upstream; audit only). */
+export type PushRefOutcome = 'ok' | 'held' | 'refused' | 'error' | 'pushing';
 
 /** Where a push's records come from: the git session (or, for a release, the push request) and its client. */
 export interface PushRecordBase {
@@ -21,6 +21,26 @@ function outcomeOf(r: RefOutcome, error: boolean): PushRefOutcome {
   if (r.ok) return 'ok';
   if (r.held !== undefined) return 'held';
   return error ? 'error' : 'refused';
+}
+
+/**
+ * Before a proven push goes upstream: one durable `push` row per ref with outcome `pushing` (the ids and
+ * the tokens about to be restored upstream), so that a stop between upstream's update and the final row
+ * still leaves who pushed what on record. Rejects when the audit cannot write: the push then fails with
+ * nothing upstream.
+ */
+export async function recordPushStart(
+  ctx: { audit: AuditSink }, repo: string, actor: string, base: PushRecordBase, planned: { refs: readonly RefOutcome[]; tokensRestored: readonly string[]; commits: number },
+): Promise<void> {
+  const outcome: PushRefOutcome = 'pushing';
+  await ctx.audit.recordAllDurable(planned.refs.map((r) => ({
+    kind: 'push', actor, repo,
+    data: {
+      id: base.id, ref: r.recordedRef ?? r.ref, outcome, oldId: r.oldId, newId: r.newId,
+      ...(r.upstreamOldId !== undefined ? { upstreamOldId: r.upstreamOldId } : {}), ...(r.upstreamNewId !== undefined ? { upstreamNewId: r.upstreamNewId } : {}),
+      tokensRestored: [...planned.tokensRestored], commits: planned.commits, clientAddress: base.clientAddress, userAgent: base.userAgent,
+    },
+  })));
 }
 
 /**

@@ -13,7 +13,7 @@ import { PushRules, type PushOutcome, type PushSettings, type RepoMirror } from 
 import type { AuditSink } from './audit-sink.js';
 import { ServerError, codes } from './errors.js';
 import type { PushApprovalApi } from './push-approval-api.js';
-import { recordPushRefs } from './push-audit.js';
+import { recordPushRefs, recordPushStart } from './push-audit.js';
 import type { Logger } from './logger.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { Identity } from './identity.js';
@@ -82,11 +82,14 @@ export async function receivePack(ctx: PushRouteContext, mirror: RepoMirror, set
     if (sideband && !quiet) send(2, Buffer.from(line, 'utf8'));
   };
   const rules = new PushRules(settings);
+  const base = { id: session.id, clientAddress: session.clientAddress, userAgent: session.userAgent };
   let outcome: PushOutcome;
   try {
     outcome = await mirror.receive({
       commands: request.commands, pack: request.pack, atomic: request.capabilities.includes('atomic'), rules: (q) => rules.decide(q), onProgress: progress,
       ...(settings.requireApproval ? { hold: { pusher: session.identity.subject } } : {}),
+      // Who pushed what is on record before upstream has it.
+      beforeUpstream: (planned) => recordPushStart(ctx, mirror.name, session.identity.subject, base, planned),
     });
     if (outcome.held !== undefined) await openPushRequest(ctx, mirror, session, outcome);
   } catch (e) {
@@ -96,7 +99,7 @@ export async function receivePack(ctx: PushRouteContext, mirror: RepoMirror, set
   }
   // Refusals the push earned count against its identity; a failure of the gateway or upstream, or a held push, does not.
   if (!(outcome as { error?: true }).error) ctx.onRefused?.(outcome.refs.filter((r) => !r.ok && r.held === undefined).length);
-  await recordPushRefs(ctx, mirror.name, session.identity.subject, { id: session.id, clientAddress: session.clientAddress, userAgent: session.userAgent, ...(outcome.held ? { pushRequestId: outcome.held } : {}) }, outcome);
+  await recordPushRefs(ctx, mirror.name, session.identity.subject, { ...base, ...(outcome.held ? { pushRequestId: outcome.held } : {}) }, outcome);
   const status = reportStatus(outcome.refs.map((r) => ({ ref: r.ref, ok: r.ok, ...(r.ok ? {} : { reason: oneLine(r.reason ?? 'refused') }) })), outcome.unpackError);
   send(1, status);
   if (sideband) res.write(FLUSH_PKT);

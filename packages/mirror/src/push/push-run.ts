@@ -79,6 +79,7 @@ export async function runPush(ctx: PushContext, req: PushRequest): Promise<PushO
       hold(ctx, q, req, live, outcome);
       return outcome;
     }
+    await req.beforeUpstream?.({ refs: live, tokensRestored: outcome.tokensRestored, commits: outcome.commits });
     progress(`gitgate: pushing to upstream\n`);
     await pushUpstream(ctx, { view: q.candidate, packs: q.candidatePacks }, req.atomic, live);
     await settle(ctx, live, progress);

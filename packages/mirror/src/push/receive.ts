@@ -39,6 +39,11 @@ export interface PushRequest {
   onProgress?: (line: string) => void;
   /** Hold the push for approval instead of pushing upstream (held-push.ts); `pusher` is recorded with it. */
   hold?: { pusher: string };
+  /**
+   * Awaited once the push is proven and before anything goes upstream (not called for a held push): the
+   * caller's durable record of what is about to be pushed. A rejection fails the push, nothing upstream.
+   */
+  beforeUpstream?: (planned: { refs: readonly RefOutcome[]; tokensRestored: readonly string[]; commits: number }) => Promise<void>;
 }
 
 /** What became of one ref. */
