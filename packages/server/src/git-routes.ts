@@ -409,11 +409,19 @@ async function exposuresFor(ctx: GitContext, mirror: RepoMirror, q: FetchShape):
   return list;
 }
 
+/** Tag digests by ref snapshot: a snapshot is replaced, never changed, when refs move. */
+const tagStates = new WeakMap<object, string>();
+
 /** A digest of the served tag refs (name and id), for exposure cache keys of include-tag fetches. */
 function tagState(snapshot: { refs: readonly { name: string; id: string }[] }): string {
-  const h = createHash('sha256');
-  for (const r of snapshot.refs) if (r.name.startsWith('refs/tags/')) h.update(`${r.name} ${r.id}\n`);
-  return h.digest('hex');
+  let digest = tagStates.get(snapshot);
+  if (digest === undefined) {
+    const h = createHash('sha256');
+    for (const r of snapshot.refs) if (r.name.startsWith('refs/tags/')) h.update(`${r.name} ${r.id}\n`);
+    digest = h.digest('hex');
+    tagStates.set(snapshot, digest);
+  }
+  return digest;
 }
 
 /** The gateway's notices on side-band 2: what is served, and the last sync when it just happened. */

@@ -23,6 +23,20 @@ function outcomeOf(r: RefOutcome, error: boolean): PushRefOutcome {
   return error ? 'error' : 'refused';
 }
 
+/** One `push` row: ref update `r` ending `outcome`, with the tokens it restores upstream (never values). */
+function pushEvent(repo: string, actor: string, base: PushRecordBase, r: RefOutcome, outcome: PushRefOutcome, tokensRestored: readonly string[], commits: number): AuditEvent {
+  return {
+    kind: 'push', actor, repo,
+    data: {
+      id: base.id, ref: r.recordedRef ?? r.ref, outcome, ...(r.reason !== undefined ? { reason: r.reason } : {}),
+      oldId: r.oldId, newId: r.newId,
+      ...(r.upstreamOldId !== undefined ? { upstreamOldId: r.upstreamOldId } : {}), ...(r.upstreamNewId !== undefined ? { upstreamNewId: r.upstreamNewId } : {}),
+      tokensRestored: [...tokensRestored], commits,
+      clientAddress: base.clientAddress, userAgent: base.userAgent, ...(base.pushRequestId !== undefined ? { pushRequestId: base.pushRequestId } : {}),
+    },
+  };
+}
+
 /**
  * Before a proven push goes upstream: one durable `push` row per ref with outcome `pushing` (the ids and
  * the tokens about to be restored upstream), so that a stop between upstream's update and the final row
@@ -32,15 +46,7 @@ function outcomeOf(r: RefOutcome, error: boolean): PushRefOutcome {
 export async function recordPushStart(
   ctx: { audit: AuditSink }, repo: string, actor: string, base: PushRecordBase, planned: { refs: readonly RefOutcome[]; tokensRestored: readonly string[]; commits: number },
 ): Promise<void> {
-  const outcome: PushRefOutcome = 'pushing';
-  await ctx.audit.recordAllDurable(planned.refs.map((r) => ({
-    kind: 'push', actor, repo,
-    data: {
-      id: base.id, ref: r.recordedRef ?? r.ref, outcome, oldId: r.oldId, newId: r.newId,
-      ...(r.upstreamOldId !== undefined ? { upstreamOldId: r.upstreamOldId } : {}), ...(r.upstreamNewId !== undefined ? { upstreamNewId: r.upstreamNewId } : {}),
-      tokensRestored: [...planned.tokensRestored], commits: planned.commits, clientAddress: base.clientAddress, userAgent: base.userAgent,
-    },
-  })));
+  await ctx.audit.recordAllDurable(planned.refs.map((r) => pushEvent(repo, actor, base, r, 'pushing', planned.tokensRestored, planned.commits)));
 }
 
 /**
@@ -50,19 +56,10 @@ export async function recordPushStart(
 export async function recordPushRefs(
   ctx: { audit: AuditSink; metrics?: GatewayMetrics; log: Logger }, repo: string, actor: string, base: PushRecordBase, outcome: PushOutcome & { error?: true },
 ): Promise<void> {
-  const events: AuditEvent[] = outcome.refs.map((r) => {
+  const events = outcome.refs.map((r) => {
     const result = outcomeOf(r, outcome.error === true);
     ctx.metrics?.pushes.inc({ repo, outcome: result });
-    return {
-      kind: 'push', actor, repo,
-      data: {
-        id: base.id, ref: r.recordedRef ?? r.ref, outcome: result, ...(r.reason !== undefined ? { reason: r.reason } : {}),
-        oldId: r.oldId, newId: r.newId,
-        ...(r.upstreamOldId !== undefined ? { upstreamOldId: r.upstreamOldId } : {}), ...(r.upstreamNewId !== undefined ? { upstreamNewId: r.upstreamNewId } : {}),
-        tokensRestored: result === 'ok' || result === 'held' ? outcome.tokensRestored : [], commits: outcome.commits,
-        clientAddress: base.clientAddress, userAgent: base.userAgent, ...(base.pushRequestId !== undefined ? { pushRequestId: base.pushRequestId } : {}),
-      },
-    };
+    return pushEvent(repo, actor, base, r, result, result === 'ok' || result === 'held' ? outcome.tokensRestored : [], outcome.commits);
   });
   try {
     await ctx.audit.recordAllDurable(events);

@@ -100,8 +100,9 @@ async function checkRefs(ctx: PushContext, q: Quarantine, gate: TokenGate, req: 
   const served = new Map((await ctx.sanitized.snapshot()).refs.map((r) => [r.name, r.id]));
   for (const r of refs) {
     // The name first: a ref named with a value must not reach a rule's reason, a log or the audit.
+    const nameTokens = tokensIn(Buffer.from(r.ref, 'utf8'), 'ref');
     try {
-      await gate.admit(tokensIn(Buffer.from(r.ref, 'utf8'), 'ref'), 'the ref name');
+      await gate.admit(nameTokens, 'the ref name');
       r.upstreamRef = restoreTokens(Buffer.from(r.ref, 'utf8'), gate.secrets, 'ref').toString('utf8');
     } catch (e) {
       if (!(e instanceof MirrorError)) throw e;
@@ -116,7 +117,7 @@ async function checkRefs(ctx: PushContext, q: Quarantine, gate: TokenGate, req: 
     }
     // A token goes back only where its value already is (translate.ts, placesAnywhere): in a ref name, only
     // on a ref upstream already has, else a new branch's name would carry a value no approver released.
-    if (served.get(r.ref) === undefined && req.hold === undefined && tokensIn(Buffer.from(r.ref, 'utf8'), 'ref').length > 0) {
+    if (served.get(r.ref) === undefined && req.hold === undefined && nameTokens.length > 0) {
       refuseRef(r, 'a token in the name of a new ref; a token goes back upstream only where its value already is');
       continue;
     }

@@ -58,6 +58,16 @@ export interface TranslateInput {
 /** Resolves to the upstream id the same place had in the parent commit (undefined: none, or unknown). */
 type Before = () => Promise<string | undefined>;
 
+/**
+ * A Before that reads once: every entry of a tree asks its parent's Before, and each read of an upstream
+ * object is a git process. Upstream objects never change, and a new parent commit is translated before
+ * its children ask, so the first answer stays true.
+ */
+function once(resolve: Before): Before {
+  let answer: Promise<string | undefined> | undefined;
+  return () => (answer ??= resolve());
+}
+
 const SIGNATURE_HEADERS = new Set(['gpgsig', 'gpgsig-sha256', 'mergetag']);
 const IDENTITY_KEYS = new Set(['author', 'committer', 'tagger']);
 
@@ -162,23 +172,23 @@ export class Translator {
   /** What the first parent of a new commit has upstream as its root tree. */
   #rootBefore(parsed: ReturnType<typeof parseHeadered>): Before {
     const parent = parsed.headers.find((h) => h.key === 'parent');
-    return async () => {
+    return once(async () => {
       if (parent === undefined) return undefined;
       const up = this.#upstream.get(value(parent));
       const commit = up === undefined ? undefined : await this.#read(up);
       const tree = commit === undefined ? undefined : parseHeadered(commit.content).headers.find((h) => h.key === 'tree');
       return tree === undefined ? undefined : value(tree);
-    };
+    });
   }
 
   /** The entry `name` of the upstream tree `before` resolves to, as a Before of its own. */
   #entryBefore(before: Before | undefined, name: Buffer): Before | undefined {
     if (before === undefined) return undefined;
-    return async () => {
+    return once(async () => {
       const treeId = await before();
       const tree = treeId === undefined ? undefined : await this.#read(treeId);
       return tree?.type === 'tree' ? parseTree(tree.content).find((e) => e.name.equals(name))?.id : undefined;
-    };
+    });
   }
 
   /**
